@@ -1,0 +1,170 @@
+/// @file c3_tests.c
+/// Tests of the portability layer (pkg/c3/c3.h): loobeans, bit counts,
+/// rounding division and motes; plus the smallest loom round trip (map,
+/// pave, a few nouns, leak check, unmap) and the refusal of loom sizes
+/// outside [u3a_bits_min, u3a_bits_max].
+
+#include "noun/noun.h"
+#include "test.h"
+
+/* _test_loobeans(): yes is 0, no is 1, and the combinators agree. */
+static void
+_test_loobeans(void)
+{
+  T_EQ(c3y, 0);
+  T_EQ(c3n, 1);
+  T_OK(_(c3y), "_(c3y)");
+  T_OK(!_(c3n), "!_(c3n)");
+  T_EQ(__(1), c3y);
+  T_EQ(__(0), c3n);
+  T_EQ(__(42), c3y);
+
+  T_EQ(c3a(c3y, c3y), c3y);
+  T_EQ(c3a(c3y, c3n), c3n);
+  T_EQ(c3a(c3n, c3y), c3n);
+  T_EQ(c3a(c3n, c3n), c3n);
+
+  T_EQ(c3o(c3y, c3y), c3y);
+  T_EQ(c3o(c3y, c3n), c3y);
+  T_EQ(c3o(c3n, c3y), c3y);
+  T_EQ(c3o(c3n, c3n), c3n);
+}
+
+/* _test_bits(): significant-bit counts at 0, 1, powers of two, all-ones. */
+static void
+_test_bits(void)
+{
+  T_EQ(c3_bits_word(0), 0);
+  T_EQ(c3_bits_word(1), 1);
+  T_EQ(c3_bits_word(2), 2);
+  T_EQ(c3_bits_word(3), 2);
+  T_EQ(c3_bits_word(0x80), 8);
+  T_EQ(c3_bits_word(0x7fffffff), 31);
+  T_EQ(c3_bits_word(0x80000000), 32);
+  T_EQ(c3_bits_word(0xffffffff), 32);
+
+  for ( c3_w i_w = 0; i_w < 32; i_w++ ) {
+    T_EQ(c3_bits_word((c3_w)1 << i_w), i_w + 1);
+  }
+
+  T_EQ(c3_bits_chub(0), 0);
+  T_EQ(c3_bits_chub(1), 1);
+  T_EQ(c3_bits_chub(0xffffffffULL), 32);
+  T_EQ(c3_bits_chub(0x100000000ULL), 33);
+  T_EQ(c3_bits_chub(0xffffffffffffffffULL), 64);
+
+  for ( c3_w i_w = 0; i_w < 64; i_w++ ) {
+    T_EQ(c3_bits_chub((c3_d)1 << i_w), i_w + 1);
+  }
+}
+
+/* _test_arith(): rounding-up division, min/max, word counts. */
+static void
+_test_arith(void)
+{
+  T_EQ(c3_rop(0, 4), 0);
+  T_EQ(c3_rop(1, 4), 1);
+  T_EQ(c3_rop(4, 4), 1);
+  T_EQ(c3_rop(5, 4), 2);
+  T_EQ(c3_rop(16384, 16384), 1);
+  T_EQ(c3_rop(16385, 16384), 2);
+  T_EQ(c3_rop((c3_d)1 << 40, 1 << 14), (c3_d)1 << 26);
+
+  T_EQ(c3_min(3, 7), 3);
+  T_EQ(c3_max(3, 7), 7);
+
+  T_EQ(c3_wiseof(c3_y), 1);
+  T_EQ(c3_wiseof(c3_w), 1);
+  T_EQ(c3_wiseof(c3_d), 2);
+  T_EQ(c3_wiseof(u3a_cell), 4);
+}
+
+/* _test_motes(): motes are their letters packed little-endian. */
+static void
+_test_motes(void)
+{
+  const c3_c* mem_c = "meme";
+  c3_w        mem_w = 0;
+
+  for ( c3_w i_w = 0; i_w < 4; i_w++ ) {
+    mem_w |= (c3_w)(c3_y)mem_c[i_w] << (8 * i_w);
+  }
+  T_EQ(c3__meme, mem_w);
+  T_EQ(c3__meme, 0x656d656d);
+  T_EQ(c3__exit & 0xff, 'e');
+  T_EQ(c3__exit >> 24, 't');
+  T_EQ(c3_s2('o', 'k'), 0x6b6f);
+  T_OK(c3__exit != c3__meme, "motes differ");
+  T_OK(c3__fail != c3__foul, "motes differ");
+}
+
+/* _test_sizes(): the fixed-width types are the widths their names say. */
+static void
+_test_sizes(void)
+{
+  T_EQ(sizeof(c3_y), 1);
+  T_EQ(sizeof(c3_s), 2);
+  T_EQ(sizeof(c3_w), 4);
+  T_EQ(sizeof(c3_d), 8);
+  T_EQ(sizeof(u3_noun), 4);
+  T_EQ(sizeof(u3a_cell), 16);
+}
+
+/* _test_bad_loom(): sizes outside the supported range are refused. */
+static void
+_test_bad_loom(void)
+{
+  fprintf(stderr, "(two loom-size errors expected next)\n");
+  T_OK(-1 == u3m_init(23), "u3m_init(23) refused");
+  T_OK(-1 == u3m_init(35), "u3m_init(35) refused");
+}
+
+/* _test_loom(): map the smallest loom, make and drop a few nouns, leak
+**   check, unmap.
+*/
+static void
+_test_loom(void)
+{
+  if ( !T_EQ(u3m_init(24), 0) ) {
+    return;
+  }
+  u3m_pave();
+
+  u3_noun cat = u3i_word(42);
+  u3_noun dog = u3i_chub(0x123456789abcdefULL);
+  u3_noun mem = u3i_string("meme");
+  u3_noun cel = u3nc(u3k(dog), u3nt(cat, mem, 0));
+
+  T_OK(u3a_is_cat(cat), "42 is direct");
+  T_OK(u3a_is_pug(dog), "a 57-bit atom is indirect");
+  T_EQ(mem, c3__meme);
+  T_OK(_(u3du(cel)), "cell");
+  T_OK(!_(u3ud(cel)), "a cell is not an atom");
+  T_EQ(u3a_use(dog), 2);
+  T_EQ(u3a_use(cel), 1);
+  T_EQ(u3r_chub(0, u3h(cel)), 0x123456789abcdefULL);
+  T_EQ(u3r_met(3, dog), 8);
+
+  //  cel holds one reference to dog, the test the other
+  t_leak(cel, dog);
+
+  u3z(dog);
+  T_EQ(u3a_use(u3h(cel)), 1);
+  u3z(cel);
+
+  t_clean();
+  u3m_fini();
+}
+
+int
+main(void)
+{
+  _test_loobeans();
+  _test_bits();
+  _test_arith();
+  _test_motes();
+  _test_sizes();
+  _test_bad_loom();
+  _test_loom();
+  return t_done();
+}
