@@ -1,0 +1,859 @@
+/// @file allocate.c
+/// u3a: the page allocator of a road's heap, refcounts, taking a product
+/// up to the parent road, and mark/sweep.
+///
+/// Pages.  A road's heap is a run of 16 KiB pages between its base (mat)
+/// and its frontier (hat).  Every heap page is in one state, recorded in
+/// the loom-wide page table (u3a_Page) and free-page bitmap (u3a_Free),
+/// both of which live in metadata pages at the start of the home heap:
+///
+///   free  a whole page with nothing in it.  Its bitmap bit is set.  It
+///         holds no metadata at all, so its contents may be discarded
+///         (released to the OS, punched out of a swap file) at any time.
+///   slot  equal slots of one size class (16 bytes to 8 KiB).  Free slots
+///         form a list threaded through the slots themselves (word 0 is
+///         0, word 1 the next free slot + 1); slots at or above the bump
+///         index were never used and need no list.  A slot page with free
+///         slots is on its class's partial list (links in the page table).
+///   run   one large object over n contiguous pages (head + tails).
+///   meta  the page table and bitmap themselves.
+///
+/// Invariants: the page next to the frontier is never free (freeing it
+/// moves the frontier back instead), so the free pages counted in fre_w
+/// all lie strictly inside the heap; a live allocation's word 0 (its
+/// refcount) is never 0; every counter (liv_d, obj_d, fre_w) is exact,
+/// which u3a_sweep checks.
+///
+/// Refcounts.  u3a_gain/u3a_lose touch only objects in the current road's
+/// heap: nouns of senior roads are read-only from a junior road.  Freeing
+/// a structure, copying a product up (u3a_take) and marking use explicit
+/// stacks on the road, never C recursion.
+#include <string.h>
+
+#include "noun/allocate.h"
+#include "noun/manage.h"
+#include "noun/options.h"
+
+c3_w*      u3_Loom  = (c3_w*)(void*)u3a_loom_base;
+u3a_page*  u3a_Page;
+c3_d*      u3a_Free;
+u3a_road*  u3R;
+
+  /** Size classes, in 16-byte units.
+  **/
+static const c3_s _ca_unit_s[u3a_classes] = {
+  1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24,
+  32, 40, 48, 64, 80, 96, 128, 160, 192, 256, 341, 512
+};
+#define _ca_unit_max 512
+static c3_y _ca_class_y[_ca_unit_max + 1];   //  units -> class
+static c3_t _ca_ready_t;
+
+/* _ca_classes_init(): build the units-to-class table. */
+static void
+_ca_classes_init(void)
+{
+  c3_w cls_w = 0;
+  for ( c3_w uni_w = 1; uni_w <= _ca_unit_max; uni_w++ ) {
+    while ( _ca_unit_s[cls_w] < uni_w ) {
+      cls_w++;
+    }
+    _ca_class_y[uni_w] = (c3_y)cls_w;
+  }
+  _ca_class_y[0] = 0;
+  _ca_ready_t = 1;
+}
+
+/* _ca_slots(): slots in a page of class cls_w. */
+static inline c3_w
+_ca_slots(c3_w cls_w)
+{
+  return (u3a_page_bytes / u3a_unit_bytes) / _ca_unit_s[cls_w];
+}
+
+c3_w
+u3a_class_bytes(c3_w cls_w)
+{
+  return (c3_w)_ca_unit_s[cls_w] * u3a_unit_bytes;
+}
+
+  /** The free-page bitmap.
+  **/
+static inline c3_t
+_ca_bit(c3_w pag_w)
+{
+  return (u3a_Free[pag_w >> 6] >> (pag_w & 63)) & 1;
+}
+
+static inline void
+_ca_bit_set(c3_w pag_w)
+{
+  u3a_Free[pag_w >> 6] |= (1ULL << (pag_w & 63));
+}
+
+static inline void
+_ca_bit_clear(c3_w pag_w)
+{
+  u3a_Free[pag_w >> 6] &= ~(1ULL << (pag_w & 63));
+}
+
+/* _ca_bits_clear(): clear bits [pag_w, pag_w + len_w). */
+static void
+_ca_bits_clear(c3_w pag_w, c3_w len_w)
+{
+  while ( len_w && (pag_w & 63) ) {
+    _ca_bit_clear(pag_w++);
+    len_w--;
+  }
+  while ( len_w >= 64 ) {
+    u3a_Free[pag_w >> 6] = 0;
+    pag_w += 64;
+    len_w -= 64;
+  }
+  while ( len_w-- ) {
+    _ca_bit_clear(pag_w++);
+  }
+}
+
+/* _ca_find_set(): first set bit in [lo_w, hi_w), or hi_w. */
+static c3_w
+_ca_find_set(c3_w lo_w, c3_w hi_w)
+{
+  c3_w pag_w = lo_w;
+  while ( pag_w < hi_w ) {
+    c3_d wor_d = u3a_Free[pag_w >> 6] >> (pag_w & 63);
+    if ( wor_d ) {
+      pag_w += (c3_w)__builtin_ctzll(wor_d);
+      return c3_min(pag_w, hi_w);
+    }
+    pag_w = (pag_w | 63) + 1;
+  }
+  return hi_w;
+}
+
+/* _ca_find_clear(): first clear bit in [lo_w, hi_w), or hi_w. */
+static c3_w
+_ca_find_clear(c3_w lo_w, c3_w hi_w)
+{
+  c3_w pag_w = lo_w;
+  while ( pag_w < hi_w ) {
+    c3_d wor_d = ~u3a_Free[pag_w >> 6] >> (pag_w & 63);
+    if ( wor_d ) {
+      pag_w += (c3_w)__builtin_ctzll(wor_d);
+      return c3_min(pag_w, hi_w);
+    }
+    pag_w = (pag_w | 63) + 1;
+  }
+  return hi_w;
+}
+
+/* _ca_find_last_set(): last set bit in [lo_w, hi_w), or hi_w if none. */
+static c3_w
+_ca_find_last_set(c3_w lo_w, c3_w hi_w)
+{
+  c3_w end_w = hi_w;
+  while ( end_w > lo_w ) {
+    c3_w top_w = end_w - 1;
+    c3_w sft_w = 63 - (top_w & 63);
+    c3_d wor_d = u3a_Free[top_w >> 6] << sft_w;
+    if ( wor_d ) {
+      c3_w pag_w = top_w - (c3_w)__builtin_clzll(wor_d);
+      return ( pag_w >= lo_w ) ? pag_w : hi_w;
+    }
+    end_w = top_w & ~63U;
+  }
+  return hi_w;
+}
+
+/* _ca_heap_pages(): the current road's heap as pages [*lo_w, *hi_w). */
+static inline void
+_ca_heap_pages(u3a_road* rod_u, c3_w* lo_w, c3_w* hi_w)
+{
+  if ( _(rod_u->nor_o) ) {
+    *lo_w = u3a_page_of(rod_u->mat_w);
+    *hi_w = u3a_page_of(rod_u->hat_w);
+  }
+  else {
+    *lo_w = u3a_page_of(rod_u->hat_w);
+    *hi_w = u3a_page_of(rod_u->mat_w);
+  }
+}
+
+  /** Pages.
+  **/
+/* _ca_pages_find(): len_w contiguous free pages inside the heap, or 0. */
+static c3_w
+_ca_pages_find(c3_w len_w)
+{
+  c3_w lo_w, hi_w;
+
+  _ca_heap_pages(u3R, &lo_w, &hi_w);
+
+  if ( 1 == len_w ) {
+    c3_w pag_w = _(u3R->nor_o) ? _ca_find_set(lo_w, hi_w)
+                               : _ca_find_last_set(lo_w, hi_w);
+    return ( pag_w < hi_w ) ? pag_w : 0;
+  }
+  else {
+    c3_w pag_w = lo_w;
+    while ( pag_w < hi_w ) {
+      c3_w sat_w = _ca_find_set(pag_w, hi_w);
+      if ( sat_w >= hi_w ) {
+        return 0;
+      }
+      c3_w end_w = _ca_find_clear(sat_w, c3_min(hi_w, sat_w + len_w));
+      if ( (end_w - sat_w) >= len_w ) {
+        return sat_w;
+      }
+      pag_w = end_w;
+    }
+    return 0;
+  }
+}
+
+/* _ca_pages_get(): len_w contiguous pages for the current road's heap,
+**   reusing free pages inside it or moving the frontier.  Bails meme.
+*/
+static c3_w
+_ca_pages_get(c3_w len_w)
+{
+  c3_w pag_w;
+
+  if ( u3R->fre_w >= len_w ) {
+    pag_w = _ca_pages_find(len_w);
+    if ( pag_w ) {
+      _ca_bits_clear(pag_w, len_w);
+      u3R->fre_w -= len_w;
+      return pag_w;
+    }
+  }
+
+  c3_d byt_d = (c3_d)len_w << u3a_page_bits;
+  c3_d gap_d = _(u3R->nor_o)
+               ? (c3_d)((c3_y*)u3R->cap_w - (c3_y*)u3R->hat_w)
+               : (c3_d)((c3_y*)u3R->hat_w - (c3_y*)u3R->cap_w);
+  if ( (u3R->cap_w < u3R->hat_w) == _(u3R->nor_o) || byt_d > gap_d ) {
+    u3m_bail(c3__meme);
+  }
+  if ( _(u3R->nor_o) ) {
+    pag_w = u3a_page_of(u3R->hat_w);
+    u3R->hat_w = (c3_w*)((c3_y*)u3R->hat_w + byt_d);
+  }
+  else {
+    u3R->hat_w = (c3_w*)((c3_y*)u3R->hat_w - byt_d);
+    pag_w = u3a_page_of(u3R->hat_w);
+  }
+  _ca_bits_clear(pag_w, len_w);
+  return pag_w;
+}
+
+/* _ca_pages_put(): free len_w pages at pag_w; shrink the frontier over
+**   any free pages next to it.
+*/
+static void
+_ca_pages_put(c3_w pag_w, c3_w len_w)
+{
+  for ( c3_w i_w = 0; i_w < len_w; i_w++ ) {
+    u3a_Page[pag_w + i_w].typ_y = u3a_pg_free;
+    _ca_bit_set(pag_w + i_w);
+  }
+  u3R->fre_w += len_w;
+
+  if ( _(u3R->nor_o) ) {
+    c3_w bot_w = u3a_page_of(u3R->mat_w);
+    c3_w top_w = u3a_page_of(u3R->hat_w);
+    while ( top_w > bot_w && _ca_bit(top_w - 1) ) {
+      top_w--;
+      _ca_bit_clear(top_w);
+      u3R->fre_w--;
+    }
+    u3R->hat_w = u3a_page_ptr(top_w);
+  }
+  else {
+    c3_w bot_w = u3a_page_of(u3R->hat_w);
+    c3_w top_w = u3a_page_of(u3R->mat_w);
+    while ( bot_w < top_w && _ca_bit(bot_w) ) {
+      _ca_bit_clear(bot_w);
+      bot_w++;
+      u3R->fre_w--;
+    }
+    u3R->hat_w = u3a_page_ptr(bot_w);
+  }
+}
+
+/* _ca_partial_link(): put slot page pag_w at the head of its list. */
+static inline void
+_ca_partial_link(c3_w pag_w)
+{
+  u3a_page* pag_u = &u3a_Page[pag_w];
+  c3_w      nex_w = u3R->pat_w[pag_u->cls_y];
+
+  pag_u->pre_w = 0;
+  pag_u->nex_w = nex_w;
+  if ( nex_w ) {
+    u3a_Page[nex_w].pre_w = pag_w;
+  }
+  u3R->pat_w[pag_u->cls_y] = pag_w;
+}
+
+/* _ca_partial_unlink(): take slot page pag_w off its list. */
+static inline void
+_ca_partial_unlink(c3_w pag_w)
+{
+  u3a_page* pag_u = &u3a_Page[pag_w];
+
+  if ( pag_u->pre_w ) {
+    u3a_Page[pag_u->pre_w].nex_w = pag_u->nex_w;
+  }
+  else {
+    u3R->pat_w[pag_u->cls_y] = pag_u->nex_w;
+  }
+  if ( pag_u->nex_w ) {
+    u3a_Page[pag_u->nex_w].pre_w = pag_u->pre_w;
+  }
+  pag_u->nex_w = pag_u->pre_w = 0;
+}
+
+/* _ca_slot_alloc(): a slot of class cls_w. */
+static c3_w*
+_ca_slot_alloc(c3_w cls_w)
+{
+  c3_w pag_w = u3R->pat_w[cls_w];
+  u3a_page* pag_u;
+  c3_w* ptr_w;
+  c3_w  sot_w;
+
+  if ( c3_unlikely(!pag_w) ) {
+    pag_w = _ca_pages_get(1);
+    pag_u = &u3a_Page[pag_w];
+    pag_u->typ_y = u3a_pg_slot;
+    pag_u->cls_y = (c3_y)cls_w;
+    pag_u->liv_s = 0;
+    pag_u->fre_s = 0;
+    pag_u->bum_s = 0;
+    _ca_partial_link(pag_w);
+  }
+  else {
+    pag_u = &u3a_Page[pag_w];
+  }
+
+  c3_w wid_w = (c3_w)_ca_unit_s[cls_w] << 2;
+  if ( pag_u->fre_s ) {
+    sot_w = pag_u->fre_s - 1U;
+    ptr_w = u3a_page_ptr(pag_w) + (sot_w * wid_w);
+    pag_u->fre_s = (c3_s)ptr_w[1];
+  }
+  else {
+    sot_w = pag_u->bum_s++;
+    ptr_w = u3a_page_ptr(pag_w) + (sot_w * wid_w);
+  }
+  if ( ++pag_u->liv_s == _ca_slots(cls_w) ) {
+    _ca_partial_unlink(pag_w);
+  }
+  u3R->liv_d += (c3_d)wid_w << 2;
+  u3R->obj_d++;
+  ptr_w[0] = 1;
+  ptr_w[1] = 0;
+  return ptr_w;
+}
+
+/* _ca_slot_free(): free the slot at ptr_w on slot page pag_w. */
+static void
+_ca_slot_free(c3_w* ptr_w, c3_w pag_w)
+{
+  u3a_page* pag_u = &u3a_Page[pag_w];
+  c3_w      cls_w = pag_u->cls_y;
+  c3_w      wid_w = (c3_w)_ca_unit_s[cls_w] << 2;
+  c3_w      sot_w = (c3_w)(ptr_w - u3a_page_ptr(pag_w)) / wid_w;
+  c3_t      ful_t = (pag_u->liv_s == _ca_slots(cls_w));
+
+  ptr_w[0] = 0;
+  ptr_w[1] = pag_u->fre_s;
+  pag_u->fre_s = (c3_s)(sot_w + 1);
+  pag_u->liv_s--;
+  u3R->liv_d -= (c3_d)wid_w << 2;
+  u3R->obj_d--;
+
+  if ( ful_t ) {
+    if ( pag_u->liv_s ) {
+      _ca_partial_link(pag_w);
+    }
+    else {
+      pag_u->typ_y = u3a_pg_free;
+      _ca_pages_put(pag_w, 1);
+    }
+  }
+  else if ( !pag_u->liv_s ) {
+    //  keep the page if it is its class's only partial page, so that a
+    //  loop allocating and freeing one object does not churn pages
+    //
+    if ( (u3R->pat_w[cls_w] == pag_w) && !pag_u->nex_w ) {
+      pag_u->fre_s = 0;
+      pag_u->bum_s = 0;
+      return;
+    }
+    _ca_partial_unlink(pag_w);
+    _ca_pages_put(pag_w, 1);
+  }
+}
+
+c3_w*
+u3a_walloc(c3_w len_w)
+{
+  c3_d byt_d = (c3_d)c3_max(len_w, 2) << 2;
+
+  if ( byt_d <= (c3_d)_ca_unit_max * u3a_unit_bytes ) {
+    c3_w uni_w = (c3_w)((byt_d + u3a_unit_bytes - 1) / u3a_unit_bytes);
+    return _ca_slot_alloc(_ca_class_y[uni_w]);
+  }
+  else {
+    c3_d num_d = c3_rop(byt_d, (c3_d)u3a_page_bytes);
+    if ( num_d > u3C.pages_w ) {
+      u3m_bail(c3__meme);
+    }
+    c3_w num_w = (c3_w)num_d;
+    c3_w pag_w = _ca_pages_get(num_w);
+    u3a_page* pag_u = &u3a_Page[pag_w];
+
+    pag_u->typ_y = u3a_pg_runh;
+    pag_u->nex_w = num_w;
+    pag_u->pre_w = pag_w;
+    for ( c3_w i_w = 1; i_w < num_w; i_w++ ) {
+      u3a_Page[pag_w + i_w].typ_y = u3a_pg_runt;
+      u3a_Page[pag_w + i_w].pre_w = pag_w;
+    }
+    u3R->liv_d += (c3_d)num_w << u3a_page_bits;
+    u3R->obj_d++;
+
+    c3_w* ptr_w = u3a_page_ptr(pag_w);
+    ptr_w[0] = 1;
+    ptr_w[1] = 0;
+    return ptr_w;
+  }
+}
+
+u3a_cell*
+u3a_celloc(void)
+{
+  return (u3a_cell*)(void*)_ca_slot_alloc(0);
+}
+
+void
+u3a_wfree(c3_w* ptr_w)
+{
+  c3_w pag_w = u3a_page_of(ptr_w);
+  u3a_page* pag_u = &u3a_Page[pag_w];
+
+  if ( c3_likely(u3a_pg_slot == pag_u->typ_y) ) {
+    _ca_slot_free(ptr_w, pag_w);
+  }
+  else {
+    c3_assert( (u3a_pg_runh == pag_u->typ_y) && (ptr_w == u3a_page_ptr(pag_w)) );
+    c3_w num_w = pag_u->nex_w;
+    ptr_w[0] = 0;
+    u3R->liv_d -= (c3_d)num_w << u3a_page_bits;
+    u3R->obj_d--;
+    _ca_pages_put(pag_w, num_w);
+  }
+}
+
+c3_w
+u3a_size(c3_w* ptr_w)
+{
+  u3a_page* pag_u = &u3a_Page[u3a_page_of(ptr_w)];
+
+  if ( u3a_pg_slot == pag_u->typ_y ) {
+    return (c3_w)_ca_unit_s[pag_u->cls_y] << 2;
+  }
+  return pag_u->nex_w << (u3a_page_bits - 2);
+}
+
+  /** Roads' allocator state.
+  **/
+void
+u3a_init_road(u3a_road* rod_u)
+{
+  if ( !_ca_ready_t ) {
+    _ca_classes_init();
+  }
+  memset(rod_u->pat_w, 0, sizeof(rod_u->pat_w));
+  rod_u->fre_w = 0;
+  rod_u->met_w = 0;
+  rod_u->liv_d = 0;
+  rod_u->obj_d = 0;
+  rod_u->jlo_w = rod_u->jhi_w = 0;
+  rod_u->roo   = 0;
+  rod_u->how_w = 0;
+  rod_u->tax   = 0;
+}
+
+c3_w
+u3a_meta_pages(c3_w pag_w)
+{
+  c3_d byt_d = ((c3_d)pag_w * sizeof(u3a_page)) + ((c3_d)c3_rop(pag_w, 64) * 8);
+  return (c3_w)c3_rop(byt_d, (c3_d)u3a_page_bytes);
+}
+
+c3_w
+u3a_init_meta(u3a_road* rod_u, c3_w pag_w)
+{
+  c3_w met_w = u3a_meta_pages(pag_w);
+  c3_w bas_w = u3a_page_of(rod_u->mat_w);
+
+  u3a_Page = (u3a_page*)(void*)u3a_page_ptr(bas_w);
+  u3a_Free = (c3_d*)(void*)((c3_y*)u3a_Page + ((c3_d)pag_w * sizeof(u3a_page)));
+
+  for ( c3_w i_w = 0; i_w < met_w; i_w++ ) {
+    u3a_Page[bas_w + i_w].typ_y = u3a_pg_meta;
+  }
+  rod_u->met_w = met_w;
+  rod_u->hat_w = u3a_page_ptr(bas_w + met_w);
+  return met_w;
+}
+
+void
+u3a_stat(u3a_road* rod_u, u3a_stats* sat_u)
+{
+  if ( !rod_u ) {
+    rod_u = u3R;
+  }
+  c3_y* mat_y = (c3_y*)rod_u->mat_w;
+  c3_y* hat_y = (c3_y*)rod_u->hat_w;
+  c3_y* cap_y = (c3_y*)rod_u->cap_w;
+  c3_y* ear_y = (c3_y*)rod_u->ear_w;
+
+  if ( _(rod_u->nor_o) ) {
+    sat_u->heap_d  = (c3_d)(hat_y - mat_y);
+    sat_u->gap_d   = (cap_y > hat_y) ? (c3_d)(cap_y - hat_y) : 0;
+    sat_u->stack_d = (c3_d)(ear_y - cap_y);
+  }
+  else {
+    sat_u->heap_d  = (c3_d)(mat_y - hat_y);
+    sat_u->gap_d   = (hat_y > cap_y) ? (c3_d)(hat_y - cap_y) : 0;
+    sat_u->stack_d = (c3_d)(cap_y - ear_y);
+  }
+  sat_u->live_d       = rod_u->liv_d;
+  sat_u->objs_d       = rod_u->obj_d;
+  sat_u->free_pages_w = rod_u->fre_w;
+  sat_u->meta_pages_w = rod_u->met_w;
+  sat_u->free_d       = sat_u->heap_d
+                        - ((c3_d)rod_u->met_w << u3a_page_bits)
+                        - rod_u->liv_d;
+}
+
+  /** The road stack.
+  **/
+void*
+u3a_push(c3_w len_w)
+{
+  if ( _(u3R->nor_o) ) {
+    c3_w* cap_w = u3R->cap_w - len_w;
+    if ( c3_unlikely(cap_w < u3R->hat_w || cap_w > u3R->cap_w) ) {
+      u3m_bail(c3__meme);
+    }
+    u3R->cap_w = cap_w;
+    return cap_w;
+  }
+  else {
+    c3_w* ret_w = u3R->cap_w;
+    if ( c3_unlikely((c3_d)(u3R->hat_w - ret_w) < len_w || ret_w > u3R->hat_w) ) {
+      u3m_bail(c3__meme);
+    }
+    u3R->cap_w = ret_w + len_w;
+    return ret_w;
+  }
+}
+
+void
+u3a_pop(c3_w len_w)
+{
+  if ( _(u3R->nor_o) ) {
+    u3R->cap_w += len_w;
+  }
+  else {
+    u3R->cap_w -= len_w;
+  }
+}
+
+void*
+u3a_peek(c3_w len_w)
+{
+  return _(u3R->nor_o) ? (void*)u3R->cap_w : (void*)(u3R->cap_w - len_w);
+}
+
+  /** Refcounts.
+  **/
+void
+u3a_lose(u3_noun som)
+{
+  c3_w* bas_w = u3R->cap_w;
+
+  while ( 1 ) {
+    if ( u3a_is_dog(som) ) {
+      u3a_box* box_u = (u3a_box*)(void*)u3a_to_ptr(som);
+
+      if ( _(u3a_on_road(box_u)) ) {
+        c3_assert( box_u->use_w );
+        if ( 0 == --box_u->use_w ) {
+          if ( u3a_is_pom(som) ) {
+            u3a_cell* cel_u = (u3a_cell*)(void*)box_u;
+            u3_noun   hed   = cel_u->hed;
+            u3_noun   tel   = cel_u->tel;
+
+            u3a_wfree((c3_w*)(void*)box_u);
+            if ( u3a_is_dog(hed) ) {
+              *(u3_noun*)u3a_push(1) = hed;
+            }
+            som = tel;
+            continue;
+          }
+          u3a_wfree((c3_w*)(void*)box_u);
+        }
+      }
+    }
+    if ( u3R->cap_w == bas_w ) {
+      return;
+    }
+    som = *(u3_noun*)u3a_peek(1);
+    u3a_pop(1);
+  }
+}
+
+c3_w
+u3a_use(u3_noun som)
+{
+  return u3a_is_dog(som) ? ((u3a_box*)(void*)u3a_to_ptr(som))->use_w : 0;
+}
+
+  /** Taking a product up.
+  **/
+/* _ca_junior(): c3y if som lives in the junior heap being taken from. */
+static inline c3_t
+_ca_junior(u3_noun som)
+{
+  c3_w* ptr_w = u3a_to_ptr(som);
+  return u3a_is_dog(som) && (ptr_w >= u3R->jlo_w) && (ptr_w < u3R->jhi_w);
+}
+
+/* _ca_take_leaf(): take som if it needs no descent; u3_none if it does. */
+static inline u3_weak
+_ca_take_leaf(u3_noun som)
+{
+  if ( !_ca_junior(som) ) {
+    return u3k(som);
+  }
+  u3a_box* box_u = (u3a_box*)(void*)u3a_to_ptr(som);
+
+  if ( 0 == box_u->use_w ) {
+    //  already copied: the copy is forwarded in the mug slot
+    return u3k(box_u->mug_w);
+  }
+  if ( u3a_is_pug(som) ) {
+    u3a_atom* old_u = (u3a_atom*)(void*)box_u;
+    c3_w*     new_w = u3a_walloc(3 + old_u->len_w);
+    u3a_atom* new_u = (u3a_atom*)(void*)new_w;
+
+    new_u->use_w = 1;
+    new_u->mug_w = old_u->mug_w;
+    new_u->len_w = old_u->len_w;
+    memcpy(new_u->buf_w, old_u->buf_w, (c3_z)old_u->len_w << 2);
+
+    u3_noun pro = u3a_to_pug(u3a_outa(new_w));
+    old_u->use_w = 0;
+    old_u->mug_w = pro;
+    return pro;
+  }
+  return u3_none;
+}
+
+typedef struct {
+  u3_noun old;    //  the junior cell
+  u3_noun hed;    //  its head, taken (u3_none until then)
+} _ca_take_frame;
+
+u3_noun
+u3a_take(u3_noun som)
+{
+  c3_w*   bas_w = u3R->cap_w;
+  c3_w    fam_w = c3_wiseof(_ca_take_frame);
+  u3_noun pro;
+
+  while ( 1 ) {
+    //  descend
+    //
+    while ( u3_none == (pro = _ca_take_leaf(som)) ) {
+      _ca_take_frame* fam_u = u3a_push(fam_w);
+      fam_u->old = som;
+      fam_u->hed = u3_none;
+      som = ((u3a_cell*)(void*)u3a_to_ptr(som))->hed;
+    }
+
+    //  ascend
+    //
+    while ( 1 ) {
+      if ( u3R->cap_w == bas_w ) {
+        return pro;
+      }
+      _ca_take_frame* fam_u = u3a_peek(fam_w);
+      u3a_cell*       old_u = (u3a_cell*)(void*)u3a_to_ptr(fam_u->old);
+
+      if ( u3_none == fam_u->hed ) {
+        fam_u->hed = pro;
+        som = old_u->tel;
+        break;
+      }
+      else {
+        u3a_cell* new_u = u3a_celloc();
+        new_u->use_w = 1;
+        new_u->mug_w = old_u->mug_w;
+        new_u->hed   = fam_u->hed;
+        new_u->tel   = pro;
+        pro = u3a_to_pom(u3a_outa(new_u));
+        old_u->use_w = 0;
+        old_u->mug_w = pro;
+        u3a_pop(fam_w);
+      }
+    }
+  }
+}
+
+  /** Mark/sweep.
+  ***
+  ***   Marking counts, in each reached object's mug slot (top bit set as
+  ***   the mark), the references found to it; the sweep compares them
+  ***   with the refcounts, reports, and clears the mug slots (mugs are
+  ***   recomputed on demand).
+  **/
+#define _ca_mark_bit 0x80000000U
+
+c3_d
+u3a_mark_noun(u3_noun som)
+{
+  c3_w* bas_w = u3R->cap_w;
+  c3_d  siz_d = 0;
+
+  while ( 1 ) {
+    if ( u3a_is_dog(som) ) {
+      u3a_box* box_u = (u3a_box*)(void*)u3a_to_ptr(som);
+
+      if ( _(u3a_on_road(box_u)) ) {
+        if ( box_u->mug_w & _ca_mark_bit ) {
+          box_u->mug_w++;
+        }
+        else {
+          box_u->mug_w = _ca_mark_bit | 1;
+          siz_d += (c3_d)u3a_size((c3_w*)(void*)box_u) << 2;
+          if ( u3a_is_pom(som) ) {
+            u3a_cell* cel_u = (u3a_cell*)(void*)box_u;
+            *(u3_noun*)u3a_push(1) = cel_u->tel;
+            som = cel_u->hed;
+            continue;
+          }
+        }
+      }
+    }
+    if ( u3R->cap_w == bas_w ) {
+      return siz_d;
+    }
+    som = *(u3_noun*)u3a_peek(1);
+    u3a_pop(1);
+  }
+}
+
+/* _ca_sweep_box(): check one allocation of siz_d bytes. */
+static void
+_ca_sweep_box(u3a_box* box_u, c3_d siz_d, u3a_sweep_report* rep_u, c3_o pri_o)
+{
+  rep_u->live_d++;
+  if ( box_u->mug_w & _ca_mark_bit ) {
+    c3_w ref_w = box_u->mug_w & ~_ca_mark_bit;
+    if ( box_u->use_w != ref_w ) {
+      if ( box_u->use_w > ref_w ) {
+        rep_u->over_d++;
+      }
+      else {
+        rep_u->under_d++;
+      }
+      if ( _(pri_o) && (rep_u->over_d + rep_u->under_d) <= 8 ) {
+        fprintf(stderr, "loom: refcount of post 0x%llx is %u, found %u references\r\n",
+                (unsigned long long)u3a_outa(box_u), box_u->use_w, ref_w);
+      }
+    }
+    box_u->mug_w = 0;
+  }
+  else {
+    rep_u->leak_d++;
+    rep_u->leak_bytes_d += siz_d;
+    if ( _(pri_o) && rep_u->leak_d <= 8 ) {
+      c3_w* ptr_w = (c3_w*)(void*)box_u;
+      fprintf(stderr, "loom: leak at post 0x%llx, %llu bytes, use %u: %08x %08x\r\n",
+              (unsigned long long)u3a_outa(box_u), (unsigned long long)siz_d,
+              box_u->use_w, ptr_w[2], ptr_w[3]);
+    }
+  }
+}
+
+c3_o
+u3a_sweep(u3a_sweep_report* rep_u, c3_o pri_o)
+{
+  u3a_sweep_report tmp_u;
+  c3_w lo_w, hi_w, fre_w = 0;
+  c3_d byt_d = 0;
+
+  if ( !rep_u ) {
+    rep_u = &tmp_u;
+  }
+  memset(rep_u, 0, sizeof(*rep_u));
+  _ca_heap_pages(u3R, &lo_w, &hi_w);
+
+  for ( c3_w pag_w = lo_w; pag_w < hi_w; pag_w++ ) {
+    u3a_page* pag_u = &u3a_Page[pag_w];
+
+    switch ( pag_u->typ_y ) {
+      case u3a_pg_slot: {
+        c3_w wid_w = (c3_w)_ca_unit_s[pag_u->cls_y] << 2;
+        c3_w liv_w = 0;
+        for ( c3_w sot_w = 0; sot_w < pag_u->bum_s; sot_w++ ) {
+          c3_w* ptr_w = u3a_page_ptr(pag_w) + (sot_w * wid_w);
+          if ( ptr_w[0] ) {
+            liv_w++;
+            byt_d += (c3_d)wid_w << 2;
+            _ca_sweep_box((u3a_box*)(void*)ptr_w, (c3_d)wid_w << 2, rep_u, pri_o);
+          }
+        }
+        if ( liv_w != pag_u->liv_s ) {
+          fprintf(stderr, "loom: page %u holds %u objects, table says %u\r\n",
+                  pag_w, liv_w, pag_u->liv_s);
+          rep_u->under_d++;
+        }
+      } break;
+
+      case u3a_pg_runh: {
+        c3_d siz_d = (c3_d)pag_u->nex_w << u3a_page_bits;
+        byt_d += siz_d;
+        _ca_sweep_box((u3a_box*)(void*)u3a_page_ptr(pag_w), siz_d, rep_u, pri_o);
+        pag_w += pag_u->nex_w - 1;
+      } break;
+
+      case u3a_pg_free: {
+        if ( !_ca_bit(pag_w) ) {
+          fprintf(stderr, "loom: free page %u not in the bitmap\r\n", pag_w);
+          rep_u->under_d++;
+        }
+        fre_w++;
+      } break;
+
+      default: break;
+    }
+  }
+
+  if ( byt_d != u3R->liv_d || rep_u->live_d != u3R->obj_d || fre_w != u3R->fre_w ) {
+    fprintf(stderr, "loom: counters disagree: live bytes %llu/%llu, "
+                    "objects %llu/%llu, free pages %u/%u\r\n",
+            (unsigned long long)byt_d, (unsigned long long)u3R->liv_d,
+            (unsigned long long)rep_u->live_d, (unsigned long long)u3R->obj_d,
+            fre_w, u3R->fre_w);
+    rep_u->under_d++;
+  }
+  return __(!rep_u->leak_d && !rep_u->over_d && !rep_u->under_d);
+}

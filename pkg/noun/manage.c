@@ -1,0 +1,283 @@
+/// @file manage.c
+/// u3m: mapping the loom, the home road, inner roads and bail.
+///
+/// The loom is one mapping of 2^bits bytes at a fixed address.  Page 0
+/// holds the home header (u3H) with the home road; the home heap grows up
+/// from page 1 and its stack down from the top of the loom.
+///
+/// An inner road takes the whole free gap of its parent, page-aligned, and
+/// grows the other way: the child of a north road has its heap at the top
+/// of the gap growing down and its stack at the bottom growing up; its
+/// road header sits at its stack's base.  While a road runs, its parent is
+/// frozen: no allocation, no refcount change.  Leaving a road either
+/// discards it (u3m_fall) or copies its product up (u3m_love); for the
+/// copy, the parent's stack frontier is moved to the child's heap
+/// frontier, so the child's heap is out of reach of the parent's heap and
+/// stack until the copy is done.
+///
+/// A bail longjmps to the nearest road armed by u3m_soft, which discards
+/// everything below it; the roads above are exactly as they were.
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "noun/manage.h"
+#include "noun/imprison.h"
+#include "noun/options.h"
+
+u3m_home* u3H;
+
+/* _cm_loom_bytes(): size of the loom. */
+static inline c3_d
+_cm_loom_bytes(void)
+{
+  return 1ULL << u3C.bits_w;
+}
+
+c3_i
+u3m_init(c3_w bits_w)
+{
+  if ( bits_w < u3a_bits_min || bits_w > u3a_bits_max ) {
+    fprintf(stderr, "loom: size 2^%u bytes is out of range: "
+                    "the loom takes 2^%u (16 MiB) to 2^%u (16 GiB) bytes\r\n",
+            bits_w, u3a_bits_min, u3a_bits_max);
+    return -1;
+  }
+
+  long pag_l = sysconf(_SC_PAGESIZE);
+  if ( pag_l <= 0 || (u3a_page_bytes % (c3_d)pag_l) ) {
+    fprintf(stderr, "loom: system page size %ld does not divide the loom's "
+                    "%u-byte pages\r\n", pag_l, u3a_page_bytes);
+    return -1;
+  }
+
+  c3_d  len_d = 1ULL << bits_w;
+  void* ptr_v = mmap(u3a_loom_base, len_d, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+  if ( MAP_FAILED == ptr_v ) {
+    if ( EEXIST == errno ) {
+      fprintf(stderr, "loom: the loom's address %p (%llu bytes) is already "
+                      "mapped in this process\r\n",
+              (void*)u3a_loom_base, (unsigned long long)len_d);
+    }
+    else {
+      fprintf(stderr, "loom: mmap %llu bytes at %p: %s\r\n",
+              (unsigned long long)len_d, (void*)u3a_loom_base, strerror(errno));
+    }
+    return -1;
+  }
+  if ( ptr_v != (void*)u3a_loom_base ) {
+    //  a kernel without MAP_FIXED_NOREPLACE treats the address as a hint
+    munmap(ptr_v, len_d);
+    fprintf(stderr, "loom: the loom's address %p is not available\r\n",
+            (void*)u3a_loom_base);
+    return -1;
+  }
+
+  u3C.bits_w  = bits_w;
+  u3C.pages_w = (c3_w)(len_d >> u3a_page_bits);
+  u3H = 0;
+  u3R = 0;
+  return 0;
+}
+
+void
+u3m_fini(void)
+{
+  if ( u3C.pages_w ) {
+    munmap(u3a_loom_base, _cm_loom_bytes());
+  }
+  u3H = 0;
+  u3R = 0;
+  u3a_Page = 0;
+  u3a_Free = 0;
+}
+
+void
+u3m_pave(void)
+{
+  u3H = (u3m_home*)(void*)u3a_loom_base;
+  memset(u3H, 0, sizeof(*u3H));
+  u3H->mag_w      = u3m_home_magic;
+  u3H->ver_w      = u3m_home_version;
+  u3H->bits_w     = u3C.bits_w;
+  u3H->pag_bits_w = u3a_page_bits;
+
+  u3a_road* rod_u = &u3H->rod_u;
+  rod_u->par_u = 0;
+  rod_u->nor_o = c3y;
+  rod_u->mat_w = u3a_page_ptr(1);
+  rod_u->hat_w = rod_u->mat_w;
+  rod_u->ear_w = (c3_w*)(void*)(u3a_loom_base + _cm_loom_bytes());
+  rod_u->cap_w = rod_u->ear_w;
+  u3a_init_road(rod_u);
+  u3a_init_meta(rod_u, u3C.pages_w);
+  u3R = rod_u;
+}
+
+/* _cm_header_bytes(): bytes an inner road's header takes, 16-aligned. */
+static inline c3_d
+_cm_header_bytes(void)
+{
+  return (sizeof(u3a_road) + 15) & ~(c3_d)15;
+}
+
+void
+u3m_leap(void)
+{
+  u3a_road* par_u = u3R;
+  u3a_road* kid_u;
+  c3_d      pag_d = u3a_page_bytes;
+  c3_y*     lo_y;
+  c3_y*     hi_y;
+
+  if ( _(par_u->nor_o) ) {
+    lo_y = (c3_y*)par_u->hat_w;
+    hi_y = (c3_y*)((c3_d)(c3_y*)par_u->cap_w & ~(pag_d - 1));
+  }
+  else {
+    lo_y = (c3_y*)(((c3_d)(c3_y*)par_u->cap_w + pag_d - 1) & ~(pag_d - 1));
+    hi_y = (c3_y*)par_u->hat_w;
+  }
+  if ( hi_y < lo_y || (c3_d)(hi_y - lo_y) < 2 * pag_d ) {
+    u3m_bail(c3__meme);
+  }
+
+  if ( _(par_u->nor_o) ) {
+    kid_u = (u3a_road*)(void*)lo_y;
+    kid_u->nor_o = c3n;
+    kid_u->mat_w = (c3_w*)(void*)hi_y;
+    kid_u->ear_w = (c3_w*)(void*)(lo_y + _cm_header_bytes());
+  }
+  else {
+    kid_u = (u3a_road*)(void*)(hi_y - _cm_header_bytes());
+    kid_u->nor_o = c3y;
+    kid_u->mat_w = (c3_w*)(void*)lo_y;
+    kid_u->ear_w = (c3_w*)(void*)kid_u;
+  }
+  kid_u->hat_w = kid_u->mat_w;
+  kid_u->cap_w = kid_u->ear_w;
+  kid_u->par_u = par_u;
+  kid_u->arm_w = 0;
+  u3a_init_road(kid_u);
+  u3R = kid_u;
+}
+
+void
+u3m_fall(void)
+{
+  c3_assert( u3R->par_u );
+  u3R = u3R->par_u;
+}
+
+u3_noun
+u3m_love(u3_noun pro)
+{
+  u3a_road* kid_u = u3R;
+  u3a_road* par_u = kid_u->par_u;
+  c3_w*     cap_w = par_u->cap_w;
+
+  c3_assert( par_u );
+  if ( _(kid_u->nor_o) ) {
+    par_u->jlo_w = kid_u->mat_w;
+    par_u->jhi_w = kid_u->hat_w;
+  }
+  else {
+    par_u->jlo_w = kid_u->hat_w;
+    par_u->jhi_w = kid_u->mat_w;
+  }
+  par_u->cap_w = kid_u->hat_w;
+  u3R = par_u;
+
+  pro = u3a_take(pro);
+
+  par_u->cap_w = cap_w;
+  par_u->jlo_w = par_u->jhi_w = 0;
+  return pro;
+}
+
+u3_noun
+u3m_soft(u3_noun (*fun_f)(u3_noun), u3_noun arg)
+{
+  u3m_leap();
+  u3R->arm_w = 1;
+
+  if ( 0 != setjmp(u3R->esc_u) ) {
+    c3_w    how_w = u3R->how_w;
+    u3_noun tax   = u3R->tax;
+
+    //  the bail left this road's heap whole: take the detail up
+    u3R->arm_w = 0;
+    if ( c3__meme == how_w || 0 == tax ) {
+      u3m_fall();
+      tax = 0;
+    }
+    else {
+      tax = u3m_love(tax);
+    }
+    return u3nc(how_w, tax);
+  }
+
+  u3_noun pro = fun_f(arg);
+  u3R->arm_w = 0;
+  pro = u3m_love(pro);
+  return u3nc(0, pro);
+}
+
+/* _cm_mote(): print a mote as text into buf_c (5 bytes). */
+static void
+_cm_mote(c3_w how_w, c3_c* buf_c)
+{
+  for ( c3_w i_w = 0; i_w < 4; i_w++ ) {
+    c3_y byt_y = (c3_y)(how_w >> (8 * i_w));
+    buf_c[i_w] = (byt_y >= 0x20 && byt_y < 0x7f) ? (c3_c)byt_y : 0;
+  }
+  buf_c[4] = 0;
+}
+
+void
+u3m_bail_with(c3_w how_w, u3_noun tax)
+{
+  u3a_road* rod_u = u3R;
+
+  while ( rod_u && !rod_u->arm_w ) {
+    rod_u = rod_u->par_u;
+  }
+  if ( !rod_u ) {
+    c3_c mot_c[5];
+    _cm_mote(how_w, mot_c);
+    fprintf(stderr, "loom: bail %%%s on the home road: no computation to "
+                    "abandon\r\n", mot_c);
+    abort();
+  }
+  rod_u->how_w = how_w;
+  rod_u->tax   = ( rod_u == u3R ) ? tax : 0;
+  u3R = rod_u;
+  longjmp(rod_u->esc_u, 1);
+}
+
+void
+u3m_bail(c3_w how_w)
+{
+  u3m_bail_with(how_w, 0);
+}
+
+void
+u3m_water(c3_d* low_d, c3_d* hig_d)
+{
+  u3a_road* hom_u = &u3H->rod_u;
+
+  *low_d = (c3_d)((c3_y*)hom_u->hat_w - u3a_loom_base);
+  *hig_d = (c3_d)((u3a_loom_base + _cm_loom_bytes()) - (c3_y*)hom_u->cap_w);
+}
+
+c3_w
+u3m_depth(void)
+{
+  c3_w dep_w = 0;
+  for ( u3a_road* rod_u = u3R; rod_u->par_u; rod_u = rod_u->par_u ) {
+    dep_w++;
+  }
+  return dep_w;
+}

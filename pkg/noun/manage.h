@@ -1,0 +1,83 @@
+/// @file manage.h
+/// u3m: mapping the loom, roads (leap/fall/love/soft), bail.
+#ifndef U3_MANAGE_H
+#define U3_MANAGE_H
+
+#include "noun/allocate.h"
+
+    /* u3m_home: the home header, on loom page 0.
+    */
+#   define u3m_home_magic   0x6d6f6f6c  //  "loom"
+#   define u3m_home_version 1
+    typedef struct {
+      c3_w     mag_w;       //  u3m_home_magic
+      c3_w     ver_w;       //  u3m_home_version
+      c3_w     bits_w;      //  loom geometry: 2^bits_w bytes
+      c3_w     pag_bits_w;  //  page size: 2^pag_bits_w bytes
+      c3_d     eve_d;       //  event number of the snapshot
+      u3_noun  roo;         //  the kernel state's root
+      c3_w     sum_w;       //  checksum of this header (persistence)
+      u3a_road rod_u;       //  the home road
+    } u3m_home;
+
+    extern u3m_home* u3H;
+
+    /* u3m_init(): map a fresh loom of 2^bits_w bytes at its fixed address.
+    **   Returns 0, or -1 with a message on stderr (bad size, address taken,
+    **   unsuitable system page size).
+    */
+    c3_i
+    u3m_init(c3_w bits_w);
+
+    /* u3m_fini(): unmap the loom. */
+    void
+    u3m_fini(void);
+
+    /* u3m_pave(): make an empty home road on the loom. */
+    void
+    u3m_pave(void);
+
+    /* u3m_leap(): enter a new inner road carved from the current road's
+    **   gap.  Bails meme when the gap is too small.
+    */
+    void
+    u3m_leap(void);
+
+    /* u3m_fall(): leave the current inner road, discarding it. */
+    void
+    u3m_fall(void);
+
+    /* u3m_love(): leave the current inner road, taking pro (transferred)
+    **   up to the parent; returns it on the parent road.
+    */
+    u3_noun
+    u3m_love(u3_noun pro);
+
+    /* u3m_soft(): run fun_f(arg) on a new inner road.  arg is retained
+    **   (the inner road only reads it).  Returns [0 product] on success or
+    **   [mote detail] after a bail, leaving the current road as it was.
+    */
+    u3_noun
+    u3m_soft(u3_noun (*fun_f)(u3_noun), u3_noun arg);
+
+    /* u3m_bail(): abandon the computation on the current road with mote
+    **   how_w (c3__exit, c3__meme, ...).  On the home road it is fatal.
+    */
+    void
+    u3m_bail(c3_w how_w) __attribute__((noreturn));
+
+    /* u3m_bail_with(): like u3m_bail with a detail noun (transferred). */
+    void
+    u3m_bail_with(c3_w how_w, u3_noun tax) __attribute__((noreturn));
+
+    /* u3m_water(): bytes in use at the low and high ends of the home road
+    **   (heap and stack); the gap lies between.
+    */
+    void
+    u3m_water(c3_d* low_d, c3_d* hig_d);
+
+    /* u3m_depth(): how many roads deep the current road is (home: 0). */
+    c3_w
+    u3m_depth(void);
+
+#endif  //  U3_MANAGE_H

@@ -1,0 +1,405 @@
+/// @file retrieve.c
+/// u3r: readers, mug and equality.  All noun arguments are retained.
+///
+/// A mug is MurmurHash3 (x86, 32-bit) of an atom's bytes, or of the two
+/// children's mugs for a cell, folded to 31 bits; a fold that gives 0 is
+/// retried with the next seed, so a mug is never 0 and 0 can mark "not
+/// yet computed" in an object's mug slot.  Mugs of cells are computed
+/// with an explicit stack on the road.
+#include <string.h>
+
+#include "noun/retrieve.h"
+#include "noun/manage.h"
+
+u3_noun
+u3h(u3_noun som)
+{
+  if ( !u3a_is_pom(som) ) {
+    u3m_bail(c3__exit);
+  }
+  return ((u3a_cell*)(void*)u3a_to_ptr(som))->hed;
+}
+
+u3_noun
+u3t(u3_noun som)
+{
+  if ( !u3a_is_pom(som) ) {
+    u3m_bail(c3__exit);
+  }
+  return ((u3a_cell*)(void*)u3a_to_ptr(som))->tel;
+}
+
+c3_o
+u3r_cell(u3_noun som, u3_noun* hed, u3_noun* tel)
+{
+  if ( !u3a_is_pom(som) ) {
+    return c3n;
+  }
+  u3a_cell* cel_u = (u3a_cell*)(void*)u3a_to_ptr(som);
+  if ( hed ) *hed = cel_u->hed;
+  if ( tel ) *tel = cel_u->tel;
+  return c3y;
+}
+
+c3_o
+u3r_trel(u3_noun som, u3_noun* a, u3_noun* b, u3_noun* c)
+{
+  u3_noun tel;
+  if ( c3n == u3r_cell(som, a, &tel) ) {
+    return c3n;
+  }
+  return u3r_cell(tel, b, c);
+}
+
+c3_o
+u3r_qual(u3_noun som, u3_noun* a, u3_noun* b, u3_noun* c, u3_noun* d)
+{
+  u3_noun tel;
+  if ( c3n == u3r_cell(som, a, &tel) ) {
+    return c3n;
+  }
+  return u3r_trel(tel, b, c, d);
+}
+
+/* _cr_words(): an atom's words and length (direct atoms use *tmp_w). */
+static inline const c3_w*
+_cr_words(u3_atom a, c3_w* len_w, c3_w* tmp_w)
+{
+  if ( u3a_is_cat(a) ) {
+    *tmp_w = a;
+    *len_w = a ? 1 : 0;
+    return tmp_w;
+  }
+  if ( !u3a_is_pug(a) ) {
+    u3m_bail(c3__exit);
+  }
+  u3a_atom* pug_u = (u3a_atom*)(void*)u3a_to_ptr(a);
+  *len_w = pug_u->len_w;
+  return pug_u->buf_w;
+}
+
+/* _cr_bits(): significant bits of atom a. */
+static c3_d
+_cr_bits(u3_atom a)
+{
+  c3_w tmp_w, len_w;
+  const c3_w* buf_w = _cr_words(a, &len_w, &tmp_w);
+  if ( !len_w ) {
+    return 0;
+  }
+  return ((c3_d)(len_w - 1) << 5) + c3_bits_word(buf_w[len_w - 1]);
+}
+
+c3_w
+u3r_met(c3_y bloq_y, u3_atom a)
+{
+  c3_d bit_d = _cr_bits(a);
+  if ( bloq_y >= 63 ) {
+    return bit_d ? 1 : 0;
+  }
+  c3_d siz_d = 1ULL << bloq_y;
+  return (c3_w)((bit_d + siz_d - 1) >> bloq_y);
+}
+
+c3_w
+u3r_word(c3_w wid_w, u3_atom a)
+{
+  c3_w tmp_w, len_w;
+  const c3_w* buf_w = _cr_words(a, &len_w, &tmp_w);
+  return ( wid_w < len_w ) ? buf_w[wid_w] : 0;
+}
+
+c3_d
+u3r_chub(c3_w cid_w, u3_atom a)
+{
+  c3_d lo_d = u3r_word(2 * cid_w, a);
+  c3_d hi_d = u3r_word(2 * cid_w + 1, a);
+  return lo_d | (hi_d << 32);
+}
+
+c3_y
+u3r_byte(c3_w byt_w, u3_atom a)
+{
+  return (c3_y)(u3r_word(byt_w >> 2, a) >> (8 * (byt_w & 3)));
+}
+
+void
+u3r_bytes(c3_w a_w, c3_w len_w, c3_y* buf_y, u3_atom a)
+{
+  c3_w tmp_w, wor_w;
+  const c3_w* buf_w = _cr_words(a, &wor_w, &tmp_w);
+  c3_d byt_d = (c3_d)wor_w << 2;
+  c3_d sat_d = a_w;
+
+  if ( sat_d >= byt_d ) {
+    memset(buf_y, 0, len_w);
+    return;
+  }
+  c3_d hav_d = c3_min((c3_d)len_w, byt_d - sat_d);
+  memcpy(buf_y, (const c3_y*)buf_w + sat_d, hav_d);
+  memset(buf_y + hav_d, 0, len_w - hav_d);
+}
+
+void
+u3r_words(c3_w a_w, c3_w len_w, c3_w* buf_w, u3_atom a)
+{
+  for ( c3_w i_w = 0; i_w < len_w; i_w++ ) {
+    buf_w[i_w] = u3r_word(a_w + i_w, a);
+  }
+}
+
+c3_y
+u3r_bit(c3_d b_d, u3_atom a)
+{
+  if ( (b_d >> 5) > 0xffffffffULL ) {
+    return 0;
+  }
+  return (c3_y)((u3r_word((c3_w)(b_d >> 5), a) >> (b_d & 31)) & 1);
+}
+
+  /** Mug.
+  **/
+/* _cr_murmur3(): MurmurHash3, x86, 32-bit. */
+static c3_w
+_cr_murmur3(const c3_y* buf_y, c3_w len_w, c3_w syd_w)
+{
+  const c3_w c1_w = 0xcc9e2d51;
+  const c3_w c2_w = 0x1b873593;
+  c3_w has_w = syd_w;
+  c3_w blk_w = len_w >> 2;
+
+  for ( c3_w i_w = 0; i_w < blk_w; i_w++ ) {
+    c3_w k_w;
+    memcpy(&k_w, buf_y + (i_w << 2), 4);
+    k_w *= c1_w;
+    k_w  = (k_w << 15) | (k_w >> 17);
+    k_w *= c2_w;
+    has_w ^= k_w;
+    has_w  = (has_w << 13) | (has_w >> 19);
+    has_w  = has_w * 5 + 0xe6546b64;
+  }
+
+  const c3_y* tal_y = buf_y + (blk_w << 2);
+  c3_w k_w = 0;
+  switch ( len_w & 3 ) {
+    case 3: k_w ^= (c3_w)tal_y[2] << 16;  // fall through
+    case 2: k_w ^= (c3_w)tal_y[1] << 8;   // fall through
+    case 1: k_w ^= tal_y[0];
+            k_w *= c1_w;
+            k_w  = (k_w << 15) | (k_w >> 17);
+            k_w *= c2_w;
+            has_w ^= k_w;
+  }
+
+  has_w ^= len_w;
+  has_w ^= has_w >> 16;
+  has_w *= 0x85ebca6b;
+  has_w ^= has_w >> 13;
+  has_w *= 0xc2b2ae35;
+  has_w ^= has_w >> 16;
+  return has_w;
+}
+
+/* _cr_mug_fold(): hash with seed syd_w, folded to 31 nonzero bits. */
+static c3_w
+_cr_mug_fold(const c3_y* buf_y, c3_w len_w, c3_w syd_w)
+{
+  for ( c3_w i_w = 0; i_w < 8; i_w++ ) {
+    c3_w has_w = _cr_murmur3(buf_y, len_w, syd_w + i_w);
+    c3_w ham_w = (has_w >> 31) ^ (has_w & 0x7fffffff);
+    if ( ham_w ) {
+      return ham_w;
+    }
+  }
+  return 0x7fff;
+}
+
+c3_w
+u3r_mug_bytes(const c3_y* buf_y, c3_w len_w)
+{
+  return _cr_mug_fold(buf_y, len_w, 0xcafebabe);
+}
+
+c3_w
+u3r_mug_both(c3_w lef_w, c3_w rit_w)
+{
+  c3_y buf_y[8];
+  for ( c3_w i_w = 0; i_w < 4; i_w++ ) {
+    buf_y[i_w]     = (c3_y)(lef_w >> (8 * i_w));
+    buf_y[4 + i_w] = (c3_y)(rit_w >> (8 * i_w));
+  }
+  return _cr_mug_fold(buf_y, 8, 0xdeadbeef);
+}
+
+/* _cr_mug_atom(): mug of an atom, cached for indirect ones. */
+static c3_w
+_cr_mug_atom(u3_atom a)
+{
+  if ( u3a_is_cat(a) ) {
+    c3_y buf_y[4];
+    c3_w len_w = (c3_bits_word(a) + 7) >> 3;
+    for ( c3_w i_w = 0; i_w < 4; i_w++ ) {
+      buf_y[i_w] = (c3_y)(a >> (8 * i_w));
+    }
+    return u3r_mug_bytes(buf_y, len_w);
+  }
+  u3a_atom* pug_u = (u3a_atom*)(void*)u3a_to_ptr(a);
+  if ( !pug_u->mug_w ) {
+    c3_w len_w = (c3_w)((_cr_bits(a) + 7) >> 3);
+    pug_u->mug_w = u3r_mug_bytes((const c3_y*)pug_u->buf_w, len_w);
+  }
+  return pug_u->mug_w;
+}
+
+/* _cr_mug_quick(): the mug if it needs no descent, else 0. */
+static inline c3_w
+_cr_mug_quick(u3_noun som)
+{
+  if ( !u3a_is_pom(som) ) {
+    return _cr_mug_atom(som);
+  }
+  return ((u3a_cell*)(void*)u3a_to_ptr(som))->mug_w;
+}
+
+typedef struct {
+  u3_noun cel;
+  c3_w    lef_w;   //  mug of the head, 0 until known
+} _cr_mug_frame;
+
+c3_w
+u3r_mug(u3_noun som)
+{
+  c3_w mug_w = _cr_mug_quick(som);
+  if ( mug_w ) {
+    return mug_w;
+  }
+
+  c3_w* bas_w = u3R->cap_w;
+  c3_w  fam_w = c3_wiseof(_cr_mug_frame);
+  c3_w  res_w = 0;
+  _cr_mug_frame* fam_u = u3a_push(fam_w);
+  fam_u->cel   = som;
+  fam_u->lef_w = 0;
+
+  while ( 1 ) {
+    fam_u = u3a_peek(fam_w);
+    u3a_cell* cel_u = (u3a_cell*)(void*)u3a_to_ptr(fam_u->cel);
+    c3_w lef_w = fam_u->lef_w;
+    c3_w rit_w = 0;
+
+    if ( res_w ) {
+      if ( !lef_w ) {
+        lef_w = fam_u->lef_w = res_w;
+      }
+      else {
+        rit_w = res_w;
+      }
+      res_w = 0;
+    }
+    if ( !lef_w ) {
+      if ( !(lef_w = _cr_mug_quick(cel_u->hed)) ) {
+        _cr_mug_frame* kid_u = u3a_push(fam_w);
+        kid_u->cel   = cel_u->hed;
+        kid_u->lef_w = 0;
+        continue;
+      }
+      fam_u->lef_w = lef_w;
+    }
+    if ( !rit_w ) {
+      if ( !(rit_w = _cr_mug_quick(cel_u->tel)) ) {
+        _cr_mug_frame* kid_u = u3a_push(fam_w);
+        kid_u->cel   = cel_u->tel;
+        kid_u->lef_w = 0;
+        continue;
+      }
+    }
+    mug_w = u3r_mug_both(lef_w, rit_w);
+    cel_u->mug_w = mug_w;
+    u3a_pop(fam_w);
+    if ( u3R->cap_w == bas_w ) {
+      return mug_w;
+    }
+    res_w = mug_w;
+  }
+}
+
+  /** Equality.
+  **/
+/* _cr_sing_atom(): c3y if indirect atoms a and b are equal. */
+static c3_t
+_cr_sing_pug(u3_atom a, u3_atom b)
+{
+  u3a_atom* a_u = (u3a_atom*)(void*)u3a_to_ptr(a);
+  u3a_atom* b_u = (u3a_atom*)(void*)u3a_to_ptr(b);
+
+  if ( a_u->len_w != b_u->len_w ) {
+    return 0;
+  }
+  if ( a_u->mug_w && b_u->mug_w && (a_u->mug_w != b_u->mug_w) ) {
+    return 0;
+  }
+  return 0 == memcmp(a_u->buf_w, b_u->buf_w, (c3_z)a_u->len_w << 2);
+}
+
+c3_o
+u3r_sing(u3_noun a, u3_noun b)
+{
+  c3_w* bas_w = u3R->cap_w;
+
+  while ( 1 ) {
+    c3_t eq_t;
+
+    if ( a == b ) {
+      eq_t = 1;
+    }
+    else if ( !u3a_is_dog(a) || !u3a_is_dog(b) || ((a ^ b) >> 30) ) {
+      //  a direct atom, or an atom against a cell
+      eq_t = 0;
+    }
+    else if ( u3a_is_pug(a) ) {
+      eq_t = _cr_sing_pug(a, b);
+    }
+    else {
+      u3a_cell* a_u = (u3a_cell*)(void*)u3a_to_ptr(a);
+      u3a_cell* b_u = (u3a_cell*)(void*)u3a_to_ptr(b);
+
+      if ( a_u->mug_w && b_u->mug_w && (a_u->mug_w != b_u->mug_w) ) {
+        eq_t = 0;
+      }
+      else {
+        u3_noun* fam_u = u3a_push(2);
+        fam_u[0] = a_u->tel;
+        fam_u[1] = b_u->tel;
+        a = a_u->hed;
+        b = b_u->hed;
+        continue;
+      }
+    }
+
+    if ( !eq_t ) {
+      u3R->cap_w = bas_w;
+      return c3n;
+    }
+    if ( u3R->cap_w == bas_w ) {
+      return c3y;
+    }
+    u3_noun* fam_u = u3a_peek(2);
+    a = fam_u[0];
+    b = fam_u[1];
+    u3a_pop(2);
+  }
+}
+
+c3_w
+u3r_lent(u3_noun som)
+{
+  c3_w len_w = 0;
+  while ( u3a_is_pom(som) ) {
+    len_w++;
+    som = ((u3a_cell*)(void*)u3a_to_ptr(som))->tel;
+  }
+  if ( som ) {
+    u3m_bail(c3__exit);
+  }
+  return len_w;
+}

@@ -1,0 +1,92 @@
+/// @file test.h
+/// The tests' shared harness: counts checks, leak-checks the loom, and
+/// ends each program with the line "N passed, N failed".
+///
+/// A test program includes this once, calls T_OK() and friends, calls
+/// t_leak() on its loom (with the nouns it still holds as roots) before
+/// tearing the loom down, and returns t_done().  A test that cannot run
+/// here returns t_skip("why"): exit status 77, never a silent pass.
+#ifndef U3_TEST_H
+#define U3_TEST_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "noun/noun.h"
+
+static c3_w t_pass_w;
+static c3_w t_fail_w;
+
+/* _t_check(): record one check. */
+static inline c3_t
+_t_check(c3_t ok_t, const c3_c* fil_c, c3_i lin_i, const c3_c* fmt_c, ...)
+{
+  if ( ok_t ) {
+    t_pass_w++;
+  }
+  else {
+    va_list ap;
+    t_fail_w++;
+    fprintf(stderr, "FAIL %s:%d: ", fil_c, lin_i);
+    va_start(ap, fmt_c);
+    vfprintf(stderr, fmt_c, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+  }
+  return ok_t;
+}
+
+/* T_OK(): check a condition, with a printf-style message on failure. */
+#define T_OK(cond, ...) \
+  _t_check((cond) ? 1 : 0, __FILE__, __LINE__, __VA_ARGS__)
+
+/* T_EQ(): check two unsigned integers are equal. */
+#define T_EQ(a, b) \
+  _t_check(((c3_d)(a) == (c3_d)(b)) ? 1 : 0, __FILE__, __LINE__, \
+           "%s == %s: %llu != %llu", #a, #b, \
+           (unsigned long long)(c3_d)(a), (unsigned long long)(c3_d)(b))
+
+/* t_leak(): mark the roots (u3_none ends the list), sweep the current
+**   road, and fail unless nothing leaked and every refcount is exact.
+*/
+static inline c3_t
+_t_leak(const c3_c* fil_c, c3_i lin_i, u3_noun som, ...)
+{
+  va_list ap;
+  u3a_sweep_report rep_u;
+  va_start(ap, som);
+  while ( u3_none != som ) {
+    u3a_mark_noun(som);
+    som = va_arg(ap, u3_noun);
+  }
+  va_end(ap);
+  c3_o ok_o = u3a_sweep(&rep_u, c3y);
+  return _t_check(_(ok_o), fil_c, lin_i,
+                  "leak check: %llu leaked (%llu bytes), %llu over, %llu under",
+                  (unsigned long long)rep_u.leak_d,
+                  (unsigned long long)rep_u.leak_bytes_d,
+                  (unsigned long long)rep_u.over_d,
+                  (unsigned long long)rep_u.under_d);
+}
+#define t_leak(...) _t_leak(__FILE__, __LINE__, __VA_ARGS__, u3_none)
+#define t_clean() _t_leak(__FILE__, __LINE__, u3_none)
+
+/* t_done(): print the tally; the exit status for main(). */
+static inline c3_i
+t_done(void)
+{
+  printf("%u passed, %u failed\n", t_pass_w, t_fail_w);
+  return t_fail_w ? 1 : 0;
+}
+
+/* t_skip(): say why the test cannot run here; exit status 77. */
+static inline c3_i
+t_skip(const c3_c* why_c)
+{
+  printf("SKIP: %s\n", why_c);
+  printf("%u passed, %u failed\n", t_pass_w, t_fail_w);
+  return 77;
+}
+
+#endif  //  U3_TEST_H
