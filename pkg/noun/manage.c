@@ -18,11 +18,13 @@
 /// A bail longjmps to the nearest road armed by u3m_soft, which discards
 /// everything below it; the roads above are exactly as they were.
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "noun/manage.h"
+#include "noun/events.h"
 #include "noun/imprison.h"
 #include "noun/options.h"
 
@@ -280,4 +282,113 @@ u3m_depth(void)
     dep_w++;
   }
   return dep_w;
+}
+
+  /** Signals.
+  ***
+  ***   SIGSEGV runs on an alternate stack (a fault may come from a stack
+  ***   overflow) and does only async-signal-safe work: a loom address goes
+  ***   to u3e_fault; a guard-page hit with no room left abandons the
+  ***   running computation (bail meme); anything else is a real crash,
+  ***   reported in one line and re-raised with the default action.
+  **/
+static c3_y _cm_altstack_y[64 * 1024];
+static c3_t _cm_signals_t;
+
+/* _cm_say(): write a string to stderr, async-signal-safely. */
+static void
+_cm_say(const c3_c* str_c)
+{
+  c3_z len_z = strlen(str_c);
+  while ( len_z ) {
+    ssize_t ret_i = write(2, str_c, len_z);
+    if ( ret_i <= 0 ) {
+      if ( ret_i < 0 && EINTR == errno ) continue;
+      return;
+    }
+    str_c += ret_i;
+    len_z -= (c3_z)ret_i;
+  }
+}
+
+/* _cm_hex(): format a pointer in hex into buf_c (19 bytes). */
+static void
+_cm_hex(c3_d val_d, c3_c* buf_c)
+{
+  buf_c[0] = '0';
+  buf_c[1] = 'x';
+  for ( c3_w i_w = 0; i_w < 16; i_w++ ) {
+    c3_y nib_y = (c3_y)((val_d >> (4 * (15 - i_w))) & 15);
+    buf_c[2 + i_w] = (c3_c)(nib_y < 10 ? '0' + nib_y : 'a' + nib_y - 10);
+  }
+  buf_c[18] = 0;
+}
+
+/* _cm_signal_segv(): the SIGSEGV/SIGBUS handler. */
+static void
+_cm_signal_segv(c3_i sig_i, siginfo_t* inf_u, void* ctx_v)
+{
+  c3_i  err_i = errno;
+  c3_y* adr_y = (c3_y*)inf_u->si_addr;
+  (void)ctx_v;
+
+  if ( SIGSEGV == sig_i
+       && u3C.pages_w
+       && adr_y >= u3a_loom_base
+       && adr_y < u3a_loom_base + _cm_loom_bytes() )
+  {
+    c3_i ret_i = u3e_fault(adr_y);
+    if ( 0 == ret_i ) {
+      errno = err_i;
+      return;
+    }
+    if ( 1 == ret_i ) {
+      //  out of loom: abandon the event.  Unblock the signal first, since
+      //  we leave the handler by longjmp, not by returning.
+      sigset_t set_u;
+      sigemptyset(&set_u);
+      sigaddset(&set_u, SIGSEGV);
+      sigprocmask(SIG_UNBLOCK, &set_u, 0);
+      u3m_bail(c3__meme);
+    }
+  }
+
+  c3_c hex_c[19];
+  _cm_hex((c3_d)(uintptr_t)adr_y, hex_c);
+  _cm_say(SIGSEGV == sig_i ? "\r\nurbit: segmentation fault at "
+                           : "\r\nurbit: bus error at ");
+  _cm_say(hex_c);
+  _cm_say(( adr_y >= u3a_loom_base && adr_y < u3a_loom_base + (1ULL << 34) )
+          ? " (in the loom, not a tracked page)\r\n"
+          : " (outside the loom)\r\n");
+  signal(sig_i, SIG_DFL);
+  raise(sig_i);
+}
+
+c3_i
+u3m_signals(void)
+{
+  if ( _cm_signals_t ) {
+    return 0;
+  }
+  stack_t stk_u;
+  stk_u.ss_sp    = _cm_altstack_y;
+  stk_u.ss_size  = sizeof(_cm_altstack_y);
+  stk_u.ss_flags = 0;
+  if ( sigaltstack(&stk_u, 0) ) {
+    fprintf(stderr, "loom: sigaltstack: %s\r\n", strerror(errno));
+    return -1;
+  }
+
+  struct sigaction act_u;
+  memset(&act_u, 0, sizeof(act_u));
+  act_u.sa_sigaction = _cm_signal_segv;
+  act_u.sa_flags     = SA_SIGINFO | SA_ONSTACK;
+  sigemptyset(&act_u.sa_mask);
+  if ( sigaction(SIGSEGV, &act_u, 0) || sigaction(SIGBUS, &act_u, 0) ) {
+    fprintf(stderr, "loom: sigaction: %s\r\n", strerror(errno));
+    return -1;
+  }
+  _cm_signals_t = 1;
+  return 0;
 }

@@ -80,4 +80,10 @@
     c3_w
     u3m_depth(void);
 
+    /* u3m_signals(): install the SIGSEGV/SIGBUS handler on an alternate
+    **   stack (dirty tracking and the guard page depend on it).
+    */
+    c3_i
+    u3m_signals(void);
+
 #endif  //  U3_MANAGE_H

@@ -1,0 +1,86 @@
+/// @file events.h
+/// u3e: the snapshot image, patches, dirty-page tracking, the guard page.
+#ifndef U3_EVENTS_H
+#define U3_EVENTS_H
+
+#include "noun/allocate.h"
+
+    /* u3e_stats: what persistence has done, for run reports.
+    */
+    typedef struct {
+      c3_d faults_d;    //  loom faults handled
+      c3_d saves_d;     //  saves completed
+      c3_d save_ns_d;   //  total time in u3e_save
+      c3_d saved_pages_d;  //  pages written by saves
+      c3_w image_w;     //  pages in the image
+    } u3e_stats;
+
+    extern u3e_stats u3e_Stat;
+
+    /* u3e_init(): set up dirty tracking for the mapped loom (all pages
+    **   dirty, writable, no image).  Returns 0 or -1 with a message.
+    */
+    c3_i
+    u3e_init(void);
+
+    /* u3e_live(): open or create PIER/.urb/chk/ and map its image into
+    **   the loom: apply a valid leftover patch, discard an invalid one
+    **   with a message; image pages become clean (read-only), the rest
+    **   writable.  *nor_w gets the image's pages (0 for a new pier).
+    **   Returns 0, or -1 with a message.
+    */
+    c3_i
+    u3e_live(const c3_c* dir_c, c3_w* nor_w);
+
+    /* u3e_save(): make the image pages [0, nor_w) of the loom durable,
+    **   crash-consistently (only dirty pages are written).  Returns 0, or
+    **   -1 with a message with the previous image intact.
+    */
+    c3_i
+    u3e_save(c3_w nor_w);
+
+    /* u3e_fault(): handle a fault at a loom address (from the signal
+    **   handler; async-signal-safe).  Returns 0 when handled (the write
+    **   may be retried), 1 when the guard page was hit and no room is
+    **   left (the caller bails meme), -1 when the address is not a page
+    **   the loom protected (a real crash).
+    */
+    c3_i
+    u3e_fault(void* adr_v);
+
+    /* u3e_foul(): mark every page dirty and writable. */
+    void
+    u3e_foul(void);
+
+    /* u3e_yolo(): make every page writable without marking it dirty
+    **   (no tracking: for tools that never save).
+    */
+    void
+    u3e_yolo(void);
+
+    /* u3e_ward(): put the guard page in the middle of [lo_w, hi_w), the
+    **   current road's gap.  Returns 0, or -1 if there is no room.
+    */
+    c3_i
+    u3e_ward(c3_w* lo_w, c3_w* hi_w);
+
+    /* u3e_dirty(): c3y if page pag_w is dirty. */
+    c3_o
+    u3e_dirty(c3_w pag_w);
+
+    /* u3e_backup(): copy a consistent image to directory dst_c. */
+    c3_i
+    u3e_backup(const c3_c* dst_c);
+
+    /* u3e_check(): verify the image of PIER (geometry, every page against
+    **   its checksum, any leftover patch) without mapping it; print what
+    **   was found to fil_u.  Returns 0 when sound.
+    */
+    c3_i
+    u3e_check(const c3_c* dir_c, FILE* fil_u);
+
+    /* u3e_stop(): close the image's files and release tracking state. */
+    void
+    u3e_stop(void);
+
+#endif  //  U3_EVENTS_H
