@@ -14,6 +14,8 @@
 # New sources are found by wildcard: a new pkg/noun/*.c joins libnoun.a, a
 # new tests/foo_tests.c becomes a test program, a new bench/foo.c a bench.
 
+MAKEFLAGS += --no-print-directory
+
 ifeq ($(origin CC),default)
   CC := gcc
 endif

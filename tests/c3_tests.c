@@ -125,7 +125,9 @@ _test_bad_loom(void)
 static void
 _test_loom(void)
 {
-  if ( !T_EQ(u3m_init(24), 0) ) {
+  c3_i ret_i = u3m_init(24);
+
+  if ( !T_EQ(ret_i, 0) ) {
     return;
   }
   u3m_pave();
