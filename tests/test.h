@@ -42,10 +42,13 @@ _t_check(c3_t ok_t, const c3_c* fil_c, c3_i lin_i, const c3_c* fmt_c, ...)
   _t_check((cond) ? 1 : 0, __FILE__, __LINE__, __VA_ARGS__)
 
 /* T_EQ(): check two unsigned integers are equal. */
-#define T_EQ(a, b) \
-  _t_check(((c3_d)(a) == (c3_d)(b)) ? 1 : 0, __FILE__, __LINE__, \
-           "%s == %s: %llu != %llu", #a, #b, \
-           (unsigned long long)(c3_d)(a), (unsigned long long)(c3_d)(b))
+#define T_EQ(a, b)                                                        \
+  ({                                                                      \
+    c3_d _t_a_d = (c3_d)(a), _t_b_d = (c3_d)(b);                          \
+    _t_check((_t_a_d == _t_b_d) ? 1 : 0, __FILE__, __LINE__,              \
+             "%s == %s: %llu != %llu", #a, #b,                            \
+             (unsigned long long)_t_a_d, (unsigned long long)_t_b_d);     \
+  })
 
 /* t_leak(): mark the roots (u3_none ends the list), sweep the current
 **   road, and fail unless nothing leaked and every refcount is exact.

@@ -384,14 +384,6 @@ _ca_slot_free(c3_w* ptr_w, c3_w pag_w)
     }
   }
   else if ( !pag_u->liv_s ) {
-    //  keep the page if it is its class's only partial page, so that a
-    //  loop allocating and freeing one object does not churn pages
-    //
-    if ( (u3R->pat_w[cls_w] == pag_w) && !pag_u->nex_w ) {
-      pag_u->fre_s = 0;
-      pag_u->bum_s = 0;
-      return;
-    }
     _ca_partial_unlink(pag_w);
     _ca_pages_put(pag_w, 1);
   }

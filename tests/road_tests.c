@@ -1,0 +1,351 @@
+/// @file road_tests.c
+/// Roads: leap/fall/love nested deep in both directions, products that
+/// share senior nouns, the DAG that must copy in linear time, bails and
+/// memory exhaustion in nested roads leaving the parent exactly as it was,
+/// a ten-million-cell list freed without C recursion, and bad loom sizes.
+#include <sys/mman.h>
+
+#include "test.h"
+
+static u3_noun _t_senior;    //  a home-road noun the inner roads read
+
+/* _t_same_road(): the current road's counters and frontiers, for exact
+**   before/after comparison.
+*/
+typedef struct {
+  c3_d liv_d, obj_d;
+  c3_w fre_w;
+  c3_w* hat_w;
+  c3_w* cap_w;
+} _t_snap;
+
+static _t_snap
+_t_take_snap(void)
+{
+  _t_snap sap_u = { u3R->liv_d, u3R->obj_d, u3R->fre_w, u3R->hat_w, u3R->cap_w };
+  return sap_u;
+}
+
+static c3_t
+_t_snap_eq(_t_snap a, _t_snap b)
+{
+  return a.liv_d == b.liv_d && a.obj_d == b.obj_d && a.fre_w == b.fre_w
+      && a.hat_w == b.hat_w && a.cap_w == b.cap_w;
+}
+
+/* _t_nest(): descend dep_w roads, alternating direction; each level
+**   returns [level senior-noun big-atom deeper-product].
+*/
+static u3_noun
+_t_nest(c3_w dep_w)
+{
+  u3_noun dep = 0;
+  c3_o    nor_o = u3R->nor_o;
+
+  //  some garbage on this road that is not part of the product
+  u3_noun junk = 0;
+  for ( c3_w i_w = 0; i_w < 1000; i_w++ ) {
+    junk = u3nc(u3i_chub(0x100000000ULL + i_w), junk);
+  }
+
+  if ( dep_w ) {
+    u3m_leap();
+    T_OK(u3R->nor_o != nor_o, "road at depth %u alternates direction", u3m_depth());
+    T_OK(u3R->par_u && u3R->par_u->nor_o == nor_o, "parent linked");
+    dep = _t_nest(dep_w - 1);
+    dep = u3m_love(dep);
+  }
+  if ( u3m_depth() ) {
+    T_EQ(u3a_use(_t_senior), 1);     //  never touched from a junior road
+  }
+  u3z(junk);
+  return u3nq(u3m_depth(), u3k(_t_senior), u3i_chub(0xabcdef0123456789ULL + dep_w), dep);
+}
+
+/* _t_nesting(): 5 roads deep: N S N S N S, products taken all the way up. */
+static void
+_t_nesting(void)
+{
+  _t_senior = u3nc(u3i_chub(1ULL << 40), 7);
+  u3a_stats bef_u, aft_u;
+  u3a_stat(0, &bef_u);
+
+  u3_noun pro = _t_nest(5);
+  T_EQ(u3m_depth(), 0);
+  T_OK(u3R == &u3H->rod_u, "back on the home road");
+
+  //  walk it: each level holds the senior noun itself, not a copy
+  u3_noun cur = pro;
+  c3_w    lev_w = 0;
+  c3_t    ok_t = 1;
+  while ( cur ) {
+    u3_noun dep, sen, big, nex;
+    ok_t &= _(u3r_qual(cur, &dep, &sen, &big, &nex));
+    ok_t &= (sen == _t_senior);
+    ok_t &= (dep == 0 || dep == lev_w);
+    ok_t &= (u3r_chub(0, big) == 0xabcdef0123456789ULL + (5 - lev_w));
+    ok_t &= _(u3a_on_road(u3a_to_ptr(big)));
+    cur = nex;
+    lev_w++;
+  }
+  T_OK(ok_t, "nested product intact");
+  T_EQ(lev_w, 6);
+  T_EQ(u3a_use(_t_senior), 1 + 6);
+
+  //  home holds just the product and the senior noun: 6 levels of
+  //  3 cells + 1 atom
+  u3a_stat(0, &aft_u);
+  T_EQ(aft_u.objs_d - bef_u.objs_d, 6 * 4);
+  t_leak(pro, _t_senior);
+
+  u3z(pro);
+  T_EQ(u3a_use(_t_senior), 1);
+
+  //  the south direction first: leap into a south road and nest from there
+  u3m_leap();
+  T_OK(c3n == u3R->nor_o, "south road");
+  pro = _t_nest(4);
+  pro = u3m_love(pro);
+  u3_noun q = pro;
+  c3_w cnt_w = 0;
+  while ( q ) { cnt_w++; q = u3t(u3t(u3t(q))); }
+  T_EQ(cnt_w, 5);
+  u3z(pro);
+  u3z(_t_senior);
+  t_clean();
+}
+
+/* _t_sharing(): a product two roads deep mixing home, middle and deep
+**   nouns: home nouns are shared, the middle noun gains, deep ones copy.
+*/
+static void
+_t_sharing(void)
+{
+  u3_noun hom = u3nc(u3i_chub(1ULL << 33), 1);
+  u3m_leap();
+  u3_noun mid = u3nc(u3i_chub(1ULL << 34), 2);
+  u3m_leap();
+  u3_noun dep = u3nt(u3k(hom), u3k(mid), u3nc(3, 4));
+  T_EQ(u3a_use(hom), 1);                    //  senior: untouched
+  T_EQ(u3a_use(mid), 1);
+  u3_noun pro = u3m_love(dep);              //  now on the middle road
+  T_OK(u3h(pro) == hom, "home noun shared");
+  T_OK(u3h(u3t(pro)) == mid, "middle noun shared");
+  T_EQ(u3a_use(mid), 2);
+  T_EQ(u3a_use(hom), 1);
+  u3z(mid);
+  pro = u3m_love(pro);                      //  home
+  T_OK(u3h(pro) == hom, "home noun still shared");
+  T_EQ(u3a_use(hom), 2);
+  T_OK(_(u3a_on_road(u3a_to_ptr(u3h(u3t(pro))))), "middle noun copied home");
+  T_EQ(u3r_chub(0, u3h(u3h(u3t(pro)))), 1ULL << 34);
+  T_EQ(u3h(u3t(u3t(pro))), 3);
+  u3z(pro);
+  T_EQ(u3a_use(hom), 1);
+  u3z(hom);
+  t_clean();
+}
+
+/* _t_dag(): 2^40 paths, 41 distinct objects: copied once each. */
+static void
+_t_dag(void)
+{
+  u3a_stats bef_u, aft_u;
+  u3a_stat(0, &bef_u);
+
+  u3m_leap();
+  u3_noun x = u3i_chub(0xffffffffffULL);
+  for ( c3_w i_w = 0; i_w < 40; i_w++ ) {
+    x = u3nc(u3k(x), x);
+  }
+  x = u3m_love(x);
+
+  u3a_stat(0, &aft_u);
+  T_EQ(aft_u.objs_d - bef_u.objs_d, 41);
+  //  each inner node is referenced twice by its parent, the root once
+  u3_noun y = x;
+  c3_t ok_t = 1;
+  for ( c3_w i_w = 0; i_w < 40; i_w++ ) {
+    ok_t &= (u3h(y) == u3t(y));
+    ok_t &= (u3a_use(y) == (i_w ? 2 : 1));
+    y = u3h(y);
+  }
+  T_OK(ok_t, "DAG shape and refcounts preserved");
+  T_EQ(u3r_chub(0, y), 0xffffffffffULL);
+  T_EQ(u3a_use(y), 2);
+  t_leak(x);
+  u3z(x);
+  u3a_stat(0, &aft_u);
+  T_EQ(aft_u.objs_d, bef_u.objs_d);
+  t_clean();
+}
+
+  /** Bails.
+  **/
+static _t_snap _t_mid_snap;
+static c3_w    _t_mode_w;
+
+/* _t_bail_exit(): build garbage, then bail. */
+static u3_noun
+_t_bail_exit(u3_noun arg)
+{
+  u3_noun junk = u3nc(u3k(arg), 0);
+  for ( c3_w i_w = 0; i_w < 100000; i_w++ ) {
+    junk = u3nc(u3i_chub(0x100000000ULL + i_w), junk);
+  }
+  u3m_bail_with(c3__exit, u3nc(42, junk));
+}
+
+/* _t_bail_meme(): allocate until heap meets stack (or push until the
+**   stack meets the heap).
+*/
+static u3_noun
+_t_bail_meme(u3_noun arg)
+{
+  (void)arg;
+  if ( 1 == _t_mode_w ) {
+    while ( 1 ) {
+      *(c3_w*)u3a_push(1) = 7;
+    }
+  }
+  u3_noun lis = 0;
+  while ( 1 ) {
+    lis = u3nc(u3i_chub(0x100000000ULL), lis);
+    if ( 2 == _t_mode_w ) {
+      (void)u3a_walloc(5000);   //  runs as well as cells
+    }
+  }
+  return lis;
+}
+
+/* _t_middle(): on a middle road: nested soft calls that bail. */
+static u3_noun
+_t_middle(u3_noun arg)
+{
+  u3_noun mine = u3nc(u3i_chub(1ULL << 35), u3k(arg));
+  u3_noun pre  = u3nc(0, 0);       //  warm the cell page
+  u3z(pre);
+
+  _t_mid_snap = _t_take_snap();
+  u3_noun pro = u3m_soft(_t_bail_exit, mine);
+  T_EQ(u3h(pro), c3__exit);
+  T_EQ(u3h(u3t(pro)), 42);
+  T_EQ(u3r_lent(u3t(u3t(pro))), 100001);
+  u3z(pro);
+  T_OK(_t_snap_eq(_t_mid_snap, _t_take_snap()), "middle road unchanged by a nested exit");
+
+  for ( _t_mode_w = 0; _t_mode_w < 3; _t_mode_w++ ) {
+    pro = u3m_soft(_t_bail_meme, 0);
+    T_EQ(u3h(pro), c3__meme);
+    u3z(pro);
+    T_OK(_t_snap_eq(_t_mid_snap, _t_take_snap()),
+         "middle road unchanged by nested exhaustion (mode %u)", _t_mode_w);
+  }
+  T_EQ(u3a_use(mine), 1);
+  t_leak(mine);
+  return mine;
+}
+
+static void
+_t_bails(void)
+{
+  u3_noun arg = u3nc(1, u3i_chub(1ULL << 36));
+  u3_noun pre = u3nc(0, 0);
+  u3z(pre);
+  _t_snap hom_u = _t_take_snap();
+
+  //  one level
+  for ( _t_mode_w = 0; _t_mode_w < 3; _t_mode_w++ ) {
+    u3_noun pro = u3m_soft(_t_bail_meme, arg);
+    T_EQ(u3h(pro), c3__meme);
+    u3z(pro);
+    T_OK(_t_snap_eq(hom_u, _t_take_snap()), "home unchanged by exhaustion (mode %u)", _t_mode_w);
+  }
+
+  //  nested: the middle road checks itself, then succeeds
+  u3_noun pro = u3m_soft(_t_middle, arg);
+  T_EQ(u3h(pro), 0);
+  T_EQ(u3r_chub(0, u3h(u3t(pro))), 1ULL << 35);
+  T_OK(u3t(u3t(pro)) == arg, "argument shared back");
+  T_EQ(u3a_use(arg), 2);
+  u3z(pro);
+  T_OK(_t_snap_eq(hom_u, _t_take_snap()), "home as before after nested bails");
+  T_EQ(u3a_use(arg), 1);
+  t_leak(arg);
+  u3z(arg);
+  t_clean();
+}
+
+/* _t_long_list(): ten million cells, built and freed. */
+static void
+_t_long_list(void)
+{
+  u3a_stats bef_u, aft_u;
+  u3a_stat(0, &bef_u);
+
+  u3_noun lis = 0;
+  for ( c3_w i_w = 0; i_w < 10000000; i_w++ ) {
+    lis = u3nc(i_w, lis);
+  }
+  T_EQ(u3r_lent(lis), 10000000);
+  //  and a deep left-leaning tree whose heads are cells
+  u3_noun lef = 0;
+  for ( c3_w i_w = 0; i_w < 2000000; i_w++ ) {
+    lef = u3nc(lef, u3nc(i_w, 0));
+  }
+  t_leak(lis, lef);
+  u3z(lis);
+  u3z(lef);
+  u3a_stat(0, &aft_u);
+  T_EQ(aft_u.live_d, bef_u.live_d);
+  T_EQ(aft_u.objs_d, bef_u.objs_d);
+  T_EQ(aft_u.heap_d, bef_u.heap_d);
+  t_clean();
+}
+
+/* _t_bad_sizes(): invalid loom sizes and a taken address fail cleanly. */
+static void
+_t_bad_sizes(void)
+{
+  T_EQ(u3m_init(0), -1);
+  T_EQ(u3m_init(23), -1);
+  T_EQ(u3m_init(35), -1);
+  T_EQ(u3m_init(64), -1);
+
+  //  the fixed address already mapped by something else
+  void* ptr_v = mmap(u3a_loom_base, 1 << 20, PROT_READ,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+  T_OK(ptr_v == (void*)u3a_loom_base, "test mapping at the loom base");
+  T_EQ(u3m_init(24), -1);
+  munmap(ptr_v, 1 << 20);
+
+  //  every valid size maps and paves (the largest lazily reserved)
+  for ( c3_w bit_w = 24; bit_w <= 34; bit_w += 5 ) {
+    T_EQ(u3m_init(bit_w), 0);
+    u3m_pave();
+    u3_noun a = u3nc(1, u3i_chub(1ULL << 60));
+    T_EQ(u3r_chub(0, u3t(a)), 1ULL << 60);
+    u3z(a);
+    t_clean();
+    u3m_fini();
+  }
+}
+
+int
+main(void)
+{
+  _t_bad_sizes();
+
+  if ( u3m_init(31) ) {
+    return t_skip("cannot map a 2 GiB loom");
+  }
+  u3m_pave();
+  _t_nesting();
+  _t_sharing();
+  _t_dag();
+  _t_bails();
+  _t_long_list();
+  t_clean();
+  u3m_fini();
+  return t_done();
+}
