@@ -504,6 +504,21 @@ u3a_init_meta(u3a_road* rod_u, c3_w pag_w)
 }
 
 void
+u3a_attach(u3a_road* rod_u, c3_w pag_w)
+{
+  if ( !_ca_ready_t ) {
+    _ca_classes_init();
+  }
+  u3a_Page = (u3a_page*)(void*)rod_u->mat_w;
+  u3a_Free = (c3_d*)(void*)((c3_y*)u3a_Page + ((c3_d)pag_w * sizeof(u3a_page)));
+  rod_u->cap_w = rod_u->ear_w;
+  rod_u->jlo_w = rod_u->jhi_w = 0;
+  rod_u->arm_w = 0;
+  rod_u->how_w = 0;
+  rod_u->tax   = 0;
+}
+
+void
 u3a_stat(u3a_road* rod_u, u3a_stats* sat_u)
 {
   if ( !rod_u ) {

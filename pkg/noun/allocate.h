@@ -281,6 +281,12 @@
     c3_w
     u3a_init_meta(u3a_road* rod_u, c3_w pag_w);
 
+    /* u3a_attach(): find the page table and bitmap of a home road read
+    **   from an image, and clear its volatile state (stack, bail).
+    */
+    void
+    u3a_attach(u3a_road* rod_u, c3_w pag_w);
+
     /* u3a_meta_pages(): pages the metadata takes for a loom of pag_w pages. */
     c3_w
     u3a_meta_pages(c3_w pag_w);

@@ -80,6 +80,41 @@
     c3_w
     u3m_depth(void);
 
+    /* u3m_boot(): map a loom of 2^bits_w bytes and boot the pier in
+    **   dir_c: resume its image, or pave a new home road if it has none.
+    **   Returns u3m_boot_new, u3m_boot_resumed, or a failure with the
+    **   reason printed: u3m_boot_refused (the pier is sound but does not
+    **   fit: geometry or format version differ), u3m_boot_damaged (the
+    **   image cannot be trusted: replay the log from scratch), or
+    **   u3m_boot_failed (the system refused: memory, files).
+    */
+#   define u3m_boot_new       0
+#   define u3m_boot_resumed   1
+#   define u3m_boot_refused  -1
+#   define u3m_boot_damaged  -2
+#   define u3m_boot_failed   -3
+    c3_i
+    u3m_boot(const c3_c* dir_c, c3_w bits_w);
+
+    /* u3m_save(): snapshot the home road (between events): 0 or -1. */
+    c3_i
+    u3m_save(void);
+
+    /* u3m_stop(): close the pier's image and unmap the loom. */
+    void
+    u3m_stop(void);
+
+    /* u3m_header_sum(): the checksum the home header should carry. */
+    c3_w
+    u3m_header_sum(const u3m_home* hom_u);
+
+    /* u3m_header_check(): c3y if hom_u is a sound header for a loom of
+    **   2^bits_w bytes; otherwise print what is wrong to stderr.  *ref_o
+    **   is c3y if the header is sound but made for other geometry/format.
+    */
+    c3_o
+    u3m_header_check(const u3m_home* hom_u, c3_w bits_w, c3_w nor_w, c3_o* ref_o);
+
     /* u3m_signals(): install the SIGSEGV/SIGBUS handler on an alternate
     **   stack (dirty tracking and the guard page depend on it).
     */
