@@ -1,13 +1,1957 @@
 /// @file events.c
-/// u3e: placeholder until the persistence module lands: no page is ever
-/// protected, so no fault is the loom's.
+/// u3e: the snapshot image, the patch that updates it crash-consistently,
+/// dirty-page tracking, and the guard page.
+///
+/// Files.  A pier keeps its image in PIER/.urb/chk/:
+///
+///   north.bin   the image: loom pages [0, N), byte for byte, N * 16 KiB.
+///   sums.bin    the image's page checksums:
+///                 0  u32  magic "sums" (0x736d7573)
+///                 4  u32  format version, 1
+///                 8  u32  page size in bits, 14
+///                12  u32  reserved, zero
+///                16  N x u32  CRC-32C of each page of north.bin, in order
+///   control.bin a patch's table of contents (present only while a save is
+///               in flight, or after a crash during one):
+///                 0  u32  magic "ptch" (0x68637470)
+///                 4  u32  format version, 1
+///                 8  u32  page size in bits, 14
+///                12  u32  N', the image's pages once the patch is applied
+///                16  u32  P, the number of pages in the patch
+///                20  u32  CRC-32C of bytes 0..19 and the P entries
+///                24  P x { u32 page number, u32 CRC-32C of the page },
+///                    page numbers strictly ascending and below N'
+///   memory.bin  the patch's pages: P * 16 KiB, in the order of the entries.
+///
+/// Integers are little-endian (the host order: the image itself is host
+/// order, and only little-endian hosts are supported).
+///
+/// Page states.  Every loom page is in one of these, recorded in the dirty
+/// bitmap (one bit per page, outside the loom) and in its protection:
+///
+///   clean   bit 0, read-only; below the image top N; its contents equal
+///           page p of north.bin.  Mapped MAP_PRIVATE from north.bin (the
+///           kernel reads it in on first touch), or, with demand paging
+///           off, copied into anonymous memory.
+///   dirty   bit 1, read-write: anonymous memory, or the private copy the
+///           kernel made of a file page on its first write.  Every page at
+///           or above N is dirty.
+///   guard   bit 1, PROT_NONE: one page in the middle of the current road's
+///           free gap, so that heap or stack growth running into it faults.
+///
+/// Transitions.  u3e_init: every page dirty.  u3e_live: pages below N clean,
+/// the rest dirty.  A write to a clean page faults; u3e_fault sets its bit
+/// and makes it writable (clean -> dirty).  u3e_save: the dirty pages below
+/// its new top N' become clean again.  u3e_ward and a fault on the guard
+/// page move the guard: the old guard page becomes dirty (gap pages are
+/// dirty anyway), the new one PROT_NONE.  u3e_foul: every page dirty.
+/// u3e_yolo: every page writable without its bit (no tracking); the next
+/// save then writes every page.  Invariant: a clean page is exactly as in
+/// north.bin, so a save that writes the dirty pages below N' reproduces the
+/// loom's [0, N') in north.bin.
+///
+/// The save (u3e_save), with what is durable when:
+///
+///   1. write every dirty page below N' to memory.bin (runs of contiguous
+///      pages in one vectored write), fsync it; then control.bin with each
+///      page's checksum and its own, fsync it and the directory.  Until
+///      this point north.bin is untouched: a crash leaves the old image.
+///      Once control.bin is durable the patch is committed: the image is
+///      north.bin with the patch applied.
+///   2. apply: write the pages into north.bin at their offsets and their
+///      checksums into sums.bin, cut or extend both to N', fsync both.
+///      Applying is idempotent, so a crash here is repaired by applying
+///      the patch again.
+///   3. unlink control.bin, then memory.bin; fsync the directory.
+///   4. the saved pages become clean: mapped afresh from north.bin,
+///      read-only (their private copies are dropped).
+///
+/// A failure (disk full, I/O error) before the commit removes the patch
+/// and leaves the old image; after it, the patch stays pending and the
+/// next save (or the next start) applies it again before anything else.
+/// Dirty bits are cleared only when a save has completed, so a failed
+/// save loses nothing: the next one writes the same pages and more.
+///
+/// Start (u3e_live).  A leftover patch is checked whole (control.bin's
+/// checksum and shape, memory.bin's size and every page's checksum) before
+/// anything is written.  A valid one is applied again.  An invalid one is
+/// discarded with a message; since it might have been committed and half
+/// applied before it was damaged, every page of north.bin is then checked
+/// against sums.bin, and a mismatch refuses the image (the caller replays
+/// the log from scratch after u3e_wipe).  Bad files always get a message
+/// and -1, never an assertion.
+///
+/// Shrinking.  Truncating north.bin also discards the private copies of
+/// the pages beyond its new end, so before cutting it, a save moves the
+/// loom's pages in [N', N) into anonymous memory: dirty ones with their
+/// contents, clean ones as zero pages (above the home heap's frontier they
+/// are free gap and hold nothing).
+///
+/// Limits.  Protection faults split the loom's mapping: in the worst case
+/// (every other page dirty) one mapping per page, and the kernel's
+/// vm.max_map_count (65,530 by default) bounds that; on a loom of 2^30
+/// bytes or more, a pathological pattern can exhaust it, and mprotect then
+/// fails (the fault is reported as a crash).  One process opens a pier at
+/// a time (the event log's lock enforces it).
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "c3/crc.h"
 #include "noun/events.h"
+#include "noun/manage.h"
+#include "noun/options.h"
+
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#  error "the image formats are little-endian: this host is not"
+#endif
 
 u3e_stats u3e_Stat;
+c3_i      u3e_Crash_i;
+
+#define _ce_max_pages  (1U << (u3a_bits_max - u3a_page_bits))
+#define _ce_ctl_magic  c3_s4('p', 't', 'c', 'h')
+#define _ce_sum_magic  c3_s4('s', 'u', 'm', 's')
+#define _ce_version    1
+#define _ce_sum_head   16                    //  bytes before sums.bin's table
+#define _ce_run_pages  64                    //  pages per buffered file copy
+
+  /** State.
+  **/
+    /* u3e_control: control.bin's header. */
+    typedef struct {
+      c3_w mag_w;       //  _ce_ctl_magic
+      c3_w ver_w;       //  _ce_version
+      c3_w pag_bits_w;  //  u3a_page_bits
+      c3_w nor_w;       //  image pages after the patch
+      c3_w pgs_w;       //  pages in the patch
+      c3_w sum_w;       //  CRC-32C of the header (this field 0) and entries
+    } u3e_control;
+
+    /* u3e_line: one page of a patch. */
+    typedef struct {
+      c3_w pag_w;       //  page number
+      c3_w sum_w;       //  CRC-32C of its 16 KiB
+    } u3e_line;
+
+    /* u3e_pool: the persistence pool, u3P: everything this module keeps.
+    */
+    typedef struct {
+      c3_t  ini_t;                 //  u3e_init ran: the bitmap is live
+      c3_t  liv_t;                 //  an image is open (u3e_live)
+      c3_t  yol_t;                 //  tracking suspended (u3e_yolo)
+      c3_t  pen_t;                 //  a committed patch awaits applying
+      c3_w  pag_w;                 //  loom pages
+      c3_w  nor_w;                 //  image pages; clean pages lie below
+      c3_w  gar_w;                 //  the guard page, 0 if none
+      c3_i  dir_i;                 //  the chk directory
+      c3_i  nor_i;                 //  north.bin
+      c3_i  sum_i;                 //  sums.bin
+      c3_w* sum_w;                 //  the image's page checksums
+      c3_c  dir_c[PATH_MAX];       //  path of the chk directory
+      c3_d  dit_d[_ce_max_pages / 64];  //  dirty bits, one per page
+    } u3e_pool;
+
+static u3e_pool u3P = { .dir_i = -1, .nor_i = -1, .sum_i = -1 };
+
+  /** The dirty bitmap.
+  **/
+/* _ce_bit(): 1 if page pag_w is dirty. */
+static inline c3_t
+_ce_bit(c3_w pag_w)
+{
+  return (u3P.dit_d[pag_w >> 6] >> (pag_w & 63)) & 1;
+}
+
+/* _ce_bit_set(): mark page pag_w dirty. */
+static inline void
+_ce_bit_set(c3_w pag_w)
+{
+  u3P.dit_d[pag_w >> 6] |= 1ULL << (pag_w & 63);
+}
+
+/* _ce_bits(): set (val_t 1) or clear the bits of pages [lo_w, hi_w). */
+static void
+_ce_bits(c3_w lo_w, c3_w hi_w, c3_t val_t)
+{
+  while ( lo_w < hi_w ) {
+    c3_w bit_w = lo_w & 63;
+    c3_w num_w = c3_min(64 - bit_w, hi_w - lo_w);
+    c3_d msk_d = ( 64 == num_w ) ? ~0ULL : (((1ULL << num_w) - 1) << bit_w);
+
+    if ( val_t ) {
+      u3P.dit_d[lo_w >> 6] |= msk_d;
+    }
+    else {
+      u3P.dit_d[lo_w >> 6] &= ~msk_d;
+    }
+    lo_w += num_w;
+  }
+}
+
+/* _ce_next(): the first page in [pag_w, hi_w) whose bit is val_t, or hi_w. */
+static c3_w
+_ce_next(c3_w pag_w, c3_w hi_w, c3_t val_t)
+{
+  while ( pag_w < hi_w ) {
+    c3_d wor_d = u3P.dit_d[pag_w >> 6];
+    if ( !val_t ) {
+      wor_d = ~wor_d;
+    }
+    wor_d &= ~0ULL << (pag_w & 63);
+    if ( wor_d ) {
+      c3_w nex_w = (pag_w & ~63U) + (c3_w)__builtin_ctzll(wor_d);
+      return c3_min(nex_w, hi_w);
+    }
+    pag_w = (pag_w & ~63U) + 64;
+  }
+  return hi_w;
+}
+
+/* _ce_ptr(): the address of loom page pag_w. */
+static inline c3_y*
+_ce_ptr(c3_w pag_w)
+{
+  return u3a_loom_base + ((c3_d)pag_w << u3a_page_bits);
+}
+
+  /** Messages and test hooks.
+  **/
+/* _ce_say(): write a string to stderr, async-signal-safely. */
+static void
+_ce_say(const c3_c* str_c)
+{
+  c3_z len_z = strlen(str_c);
+  while ( len_z ) {
+    ssize_t ret_i = write(2, str_c, len_z);
+    if ( ret_i <= 0 ) {
+      if ( ret_i < 0 && EINTR == errno ) continue;
+      return;
+    }
+    str_c += ret_i;
+    len_z -= (c3_z)ret_i;
+  }
+}
+
+/* _ce_hook(): crash (exit) or fail at save step pot_i if u3e_Crash_i says
+**   so; 0 otherwise.
+*/
+static c3_i
+_ce_hook(c3_i pot_i)
+{
+  if ( c3_likely(0 == u3e_Crash_i) ) {
+    return 0;
+  }
+  if ( u3e_Crash_i == pot_i ) {
+    _exit(u3e_crash_exit);
+  }
+  if ( u3e_Crash_i == -pot_i ) {
+    fprintf(stderr, "image: save step %d: Input/output error "
+                    "(simulated failure)\r\n", pot_i);
+    errno = EIO;
+    return -1;
+  }
+  return 0;
+}
+
+/* _ce_path(): dir_c/nam_c into pat_c (PATH_MAX); -1 if too long. */
+static c3_i
+_ce_path(c3_c* pat_c, const c3_c* dir_c, const c3_c* nam_c)
+{
+  c3_i len_i = snprintf(pat_c, PATH_MAX, "%s/%s", dir_c, nam_c);
+  if ( len_i < 0 || len_i >= PATH_MAX ) {
+    fprintf(stderr, "image: path too long: %s/%s\r\n", dir_c, nam_c);
+    return -1;
+  }
+  return 0;
+}
+
+  /** File I/O: whole transfers, retried on EINTR and short counts.
+  ***
+  ***   Each returns 0, or -1 after printing "image: CALL PATH: reason".
+  **/
+/* _ce_pread_all(): read len_z bytes at off_d. */
+static c3_i
+_ce_pread_all(c3_i fid_i, void* buf_v, c3_z len_z, c3_d off_d,
+              const c3_c* pat_c)
+{
+  c3_y* buf_y = buf_v;
+
+  while ( len_z ) {
+    ssize_t ret_i = pread(fid_i, buf_y, len_z, (off_t)off_d);
+    if ( ret_i < 0 ) {
+      if ( EINTR == errno ) continue;
+      fprintf(stderr, "image: read %s: %s\r\n", pat_c, strerror(errno));
+      return -1;
+    }
+    if ( 0 == ret_i ) {
+      fprintf(stderr, "image: read %s: file ends at %llu bytes, before the "
+                      "data it should hold\r\n",
+              pat_c, (unsigned long long)off_d);
+      return -1;
+    }
+    buf_y += ret_i;
+    len_z -= (c3_z)ret_i;
+    off_d += (c3_d)ret_i;
+  }
+  return 0;
+}
+
+/* _ce_pwrite_all(): write len_z bytes at off_d. */
+static c3_i
+_ce_pwrite_all(c3_i fid_i, const void* buf_v, c3_z len_z, c3_d off_d,
+               const c3_c* pat_c)
+{
+  const c3_y* buf_y = buf_v;
+
+  while ( len_z ) {
+    ssize_t ret_i = pwrite(fid_i, buf_y, len_z, (off_t)off_d);
+    if ( ret_i <= 0 ) {
+      if ( ret_i < 0 && EINTR == errno ) continue;
+      fprintf(stderr, "image: write %s: %s\r\n", pat_c,
+              ret_i ? strerror(errno) : "no progress");
+      return -1;
+    }
+    buf_y += ret_i;
+    len_z -= (c3_z)ret_i;
+    off_d += (c3_d)ret_i;
+  }
+  return 0;
+}
+
+/* _ce_pwritev_all(): write iov_u[0, cnt_i) at off_d; iov_u is consumed. */
+static c3_i
+_ce_pwritev_all(c3_i fid_i, struct iovec* iov_u, c3_i cnt_i, c3_d off_d,
+                const c3_c* pat_c)
+{
+  while ( cnt_i ) {
+    ssize_t ret_i = pwritev(fid_i, iov_u, c3_min(cnt_i, IOV_MAX), (off_t)off_d);
+    if ( ret_i <= 0 ) {
+      if ( ret_i < 0 && EINTR == errno ) continue;
+      fprintf(stderr, "image: write %s: %s\r\n", pat_c,
+              ret_i ? strerror(errno) : "no progress");
+      return -1;
+    }
+    off_d += (c3_d)ret_i;
+    while ( cnt_i && (c3_z)ret_i >= iov_u->iov_len ) {
+      ret_i -= (ssize_t)iov_u->iov_len;
+      iov_u++;
+      cnt_i--;
+    }
+    if ( cnt_i ) {
+      iov_u->iov_base = (c3_y*)iov_u->iov_base + ret_i;
+      iov_u->iov_len -= (c3_z)ret_i;
+    }
+  }
+  return 0;
+}
+
+/* _ce_fsync(): fsync fid_i. */
+static c3_i
+_ce_fsync(c3_i fid_i, const c3_c* pat_c)
+{
+  while ( fsync(fid_i) ) {
+    if ( EINTR == errno ) continue;
+    fprintf(stderr, "image: fsync %s: %s\r\n", pat_c, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
+/* _ce_truncate(): set fid_i's size to len_d. */
+static c3_i
+_ce_truncate(c3_i fid_i, c3_d len_d, const c3_c* pat_c)
+{
+  while ( ftruncate(fid_i, (off_t)len_d) ) {
+    if ( EINTR == errno ) continue;
+    fprintf(stderr, "image: truncate %s to %llu bytes: %s\r\n",
+            pat_c, (unsigned long long)len_d, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
+/* _ce_unlink(): remove nam_c from the chk directory; absent is fine. */
+static c3_i
+_ce_unlink(const c3_c* dir_c, const c3_c* nam_c)
+{
+  c3_c pat_c[PATH_MAX];
+  if ( _ce_path(pat_c, dir_c, nam_c) ) {
+    return -1;
+  }
+  if ( unlink(pat_c) && ENOENT != errno ) {
+    fprintf(stderr, "image: unlink %s: %s\r\n", pat_c, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
+/* _ce_size(): the size of fid_i into *len_d. */
+static c3_i
+_ce_size(c3_i fid_i, c3_d* len_d, const c3_c* pat_c)
+{
+  struct stat buf_u;
+  if ( fstat(fid_i, &buf_u) ) {
+    fprintf(stderr, "image: stat %s: %s\r\n", pat_c, strerror(errno));
+    return -1;
+  }
+  *len_d = (c3_d)buf_u.st_size;
+  return 0;
+}
+
+/* _ce_mkdir(): create directory pat_c unless it exists. */
+static c3_i
+_ce_mkdir(const c3_c* pat_c)
+{
+  struct stat buf_u;
+  if ( mkdir(pat_c, 0755) && EEXIST != errno ) {
+    fprintf(stderr, "image: mkdir %s: %s\r\n", pat_c, strerror(errno));
+    return -1;
+  }
+  if ( stat(pat_c, &buf_u) || !S_ISDIR(buf_u.st_mode) ) {
+    fprintf(stderr, "image: %s: not a directory\r\n", pat_c);
+    return -1;
+  }
+  return 0;
+}
+
+  /** Checksums.
+  **/
+/* _ce_sum_page(): CRC-32C of one 16 KiB page. */
+static inline c3_w
+_ce_sum_page(const void* pag_v)
+{
+  return c3_crc32c(0, pag_v, u3a_page_bytes);
+}
+
+/* _ce_sum_control(): the checksum control.bin should carry. */
+static c3_w
+_ce_sum_control(const u3e_control* ctl_u, const u3e_line* lin_u)
+{
+  u3e_control tmp_u = *ctl_u;
+  tmp_u.sum_w = 0;
+  c3_w sum_w = c3_crc32c(0, &tmp_u, sizeof(tmp_u));
+  return c3_crc32c(sum_w, lin_u, (c3_z)ctl_u->pgs_w * sizeof(u3e_line));
+}
+
+/* _ce_sums_head(): sums.bin's header into hed_w[4]. */
+static void
+_ce_sums_head(c3_w hed_w[4])
+{
+  hed_w[0] = _ce_sum_magic;
+  hed_w[1] = _ce_version;
+  hed_w[2] = u3a_page_bits;
+  hed_w[3] = 0;
+}
+
+/* _ce_sums_load(): read sums.bin (fid_i) into sum_w (room for max_w
+**   entries): *num_w gets its entries.  A missing header (empty file) gives
+**   0 entries.  Returns 0, or -1 with a message.
+*/
+static c3_i
+_ce_sums_load(c3_i fid_i, const c3_c* pat_c, c3_w* sum_w, c3_w max_w,
+              c3_w* num_w)
+{
+  c3_d len_d;
+  c3_w hed_w[4], exp_w[4];
+
+  *num_w = 0;
+  if ( _ce_size(fid_i, &len_d, pat_c) ) {
+    return -1;
+  }
+  if ( 0 == len_d ) {
+    return 0;
+  }
+  if ( len_d < _ce_sum_head || (len_d - _ce_sum_head) % 4 ) {
+    fprintf(stderr, "image: %s: size %llu is not a checksum table\r\n",
+            pat_c, (unsigned long long)len_d);
+    return -1;
+  }
+  if ( _ce_pread_all(fid_i, hed_w, sizeof(hed_w), 0, pat_c) ) {
+    return -1;
+  }
+  _ce_sums_head(exp_w);
+  if ( memcmp(hed_w, exp_w, sizeof(hed_w)) ) {
+    fprintf(stderr, "image: %s: bad header (magic %08x, version %u, page "
+                    "bits %u)\r\n", pat_c, hed_w[0], hed_w[1], hed_w[2]);
+    return -1;
+  }
+  c3_d ent_d = (len_d - _ce_sum_head) / 4;
+  if ( ent_d > max_w ) {
+    fprintf(stderr, "image: %s: %llu checksums, more than the %u pages the "
+                    "loom holds\r\n", pat_c, (unsigned long long)ent_d, max_w);
+    return -1;
+  }
+  if ( _ce_pread_all(fid_i, sum_w, (c3_z)ent_d * 4, _ce_sum_head, pat_c) ) {
+    return -1;
+  }
+  *num_w = (c3_w)ent_d;
+  return 0;
+}
+
+  /** Patches.
+  **/
+/* _ce_patch_load(): find and check the patch in chk_c, reading every
+**   page of memory.bin.  Returns 0 for a valid patch (*ctl_u, *lin_u
+**   malloc'd, *mem_i open), 1 when there is none, 2 for a memory.bin
+**   without control.bin, -1 for an invalid patch (why_c says why), -2 when
+**   the files could not be read (message printed).
+*/
+static c3_i
+_ce_patch_load(const c3_c* chk_c, c3_w max_w, u3e_control* ctl_u,
+               u3e_line** lin_u, c3_i* mem_i, c3_c* why_c, c3_z why_z)
+{
+  c3_c  cpa_c[PATH_MAX], mpa_c[PATH_MAX];
+  c3_i  ctl_i = -1, fid_i = -1, ret_i = -2;
+  c3_d  len_d;
+  c3_y* buf_y = 0;
+  u3e_line* lin_v = 0;
+
+  *lin_u = 0;
+  *mem_i = -1;
+  if ( _ce_path(cpa_c, chk_c, "control.bin")
+       || _ce_path(mpa_c, chk_c, "memory.bin") )
+  {
+    return -2;
+  }
+
+  if ( 0 > (ctl_i = open(cpa_c, O_RDONLY | O_CLOEXEC)) ) {
+    if ( ENOENT != errno ) {
+      fprintf(stderr, "image: open %s: %s\r\n", cpa_c, strerror(errno));
+      return -2;
+    }
+    return ( 0 == access(mpa_c, F_OK) ) ? 2 : 1;
+  }
+
+  if ( _ce_size(ctl_i, &len_d, cpa_c) ) goto done;
+  if ( len_d < sizeof(u3e_control)
+       || len_d > sizeof(u3e_control) + (c3_d)max_w * sizeof(u3e_line) )
+  {
+    snprintf(why_c, why_z, "control.bin has %llu bytes, not a patch's "
+                           "table of contents", (unsigned long long)len_d);
+    ret_i = -1;
+    goto done;
+  }
+  if ( _ce_pread_all(ctl_i, ctl_u, sizeof(*ctl_u), 0, cpa_c) ) goto done;
+  if ( _ce_ctl_magic != ctl_u->mag_w
+       || _ce_version != ctl_u->ver_w
+       || u3a_page_bits != ctl_u->pag_bits_w )
+  {
+    snprintf(why_c, why_z, "control.bin has a bad header (magic %08x, "
+             "version %u, page bits %u)",
+             ctl_u->mag_w, ctl_u->ver_w, ctl_u->pag_bits_w);
+    ret_i = -1;
+    goto done;
+  }
+  if ( len_d != sizeof(u3e_control) + (c3_d)ctl_u->pgs_w * sizeof(u3e_line) ) {
+    snprintf(why_c, why_z, "control.bin has %llu bytes but lists %u pages "
+             "(torn or damaged)", (unsigned long long)len_d, ctl_u->pgs_w);
+    ret_i = -1;
+    goto done;
+  }
+  lin_v = malloc((c3_z)ctl_u->pgs_w * sizeof(u3e_line) + 1);
+  if ( !lin_v ) {
+    fprintf(stderr, "image: out of memory reading %s\r\n", cpa_c);
+    goto done;
+  }
+  if ( _ce_pread_all(ctl_i, lin_v, (c3_z)ctl_u->pgs_w * sizeof(u3e_line),
+                     sizeof(u3e_control), cpa_c) )
+  {
+    goto done;
+  }
+  if ( _ce_sum_control(ctl_u, lin_v) != ctl_u->sum_w ) {
+    snprintf(why_c, why_z, "control.bin fails its checksum (torn or "
+                           "damaged)");
+    ret_i = -1;
+    goto done;
+  }
+  if ( ctl_u->nor_w > max_w ) {
+    snprintf(why_c, why_z, "the patch makes an image of %u pages, more "
+             "than the loom's %u", ctl_u->nor_w, max_w);
+    ret_i = -1;
+    goto done;
+  }
+  for ( c3_w i_w = 0; i_w < ctl_u->pgs_w; i_w++ ) {
+    if ( lin_v[i_w].pag_w >= ctl_u->nor_w
+         || (i_w && lin_v[i_w].pag_w <= lin_v[i_w - 1].pag_w) )
+    {
+      snprintf(why_c, why_z, "control.bin entry %u names page %u, out of "
+               "order or beyond the image's %u pages",
+               i_w, lin_v[i_w].pag_w, ctl_u->nor_w);
+      ret_i = -1;
+      goto done;
+    }
+  }
+
+  if ( 0 > (fid_i = open(mpa_c, O_RDONLY | O_CLOEXEC)) ) {
+    if ( ENOENT != errno ) {
+      fprintf(stderr, "image: open %s: %s\r\n", mpa_c, strerror(errno));
+      goto done;
+    }
+    snprintf(why_c, why_z, "memory.bin is missing");
+    ret_i = -1;
+    goto done;
+  }
+  if ( _ce_size(fid_i, &len_d, mpa_c) ) goto done;
+  if ( len_d != (c3_d)ctl_u->pgs_w << u3a_page_bits ) {
+    snprintf(why_c, why_z, "memory.bin has %llu bytes, not the %u pages "
+             "control.bin lists", (unsigned long long)len_d, ctl_u->pgs_w);
+    ret_i = -1;
+    goto done;
+  }
+  if ( !(buf_y = malloc((c3_z)_ce_run_pages << u3a_page_bits)) ) {
+    fprintf(stderr, "image: out of memory reading %s\r\n", mpa_c);
+    goto done;
+  }
+  for ( c3_w i_w = 0; i_w < ctl_u->pgs_w; i_w += _ce_run_pages ) {
+    c3_w num_w = c3_min(_ce_run_pages, ctl_u->pgs_w - i_w);
+    if ( _ce_pread_all(fid_i, buf_y, (c3_z)num_w << u3a_page_bits,
+                       (c3_d)i_w << u3a_page_bits, mpa_c) )
+    {
+      goto done;
+    }
+    for ( c3_w j_w = 0; j_w < num_w; j_w++ ) {
+      c3_w sum_w = _ce_sum_page(buf_y + ((c3_z)j_w << u3a_page_bits));
+      if ( sum_w != lin_v[i_w + j_w].sum_w ) {
+        snprintf(why_c, why_z, "memory.bin's copy of page %u fails its "
+                 "checksum", lin_v[i_w + j_w].pag_w);
+        ret_i = -1;
+        goto done;
+      }
+    }
+  }
+
+  ret_i  = 0;
+  *lin_u = lin_v;
+  *mem_i = fid_i;
+  lin_v  = 0;
+  fid_i  = -1;
+
+done:
+  free(buf_y);
+  free(lin_v);
+  if ( ctl_i >= 0 ) close(ctl_i);
+  if ( fid_i >= 0 ) close(fid_i);
+  return ret_i;
+}
+
+/* _ce_patch_drop(): remove the patch: control.bin first (so a crash
+**   between the two leaves no committed patch), then memory.bin.
+*/
+static c3_i
+_ce_patch_drop(void)
+{
+  if ( _ce_hook(5)
+       || _ce_unlink(u3P.dir_c, "control.bin")
+       || _ce_fsync(u3P.dir_i, u3P.dir_c)
+       || _ce_hook(6)
+       || _ce_unlink(u3P.dir_c, "memory.bin")
+       || _ce_fsync(u3P.dir_i, u3P.dir_c) )
+  {
+    return -1;
+  }
+  return 0;
+}
+
+/* _ce_patch_write(): write pgs_w pages (lin_u, from the loom) to
+**   memory.bin, then control.bin, both durable: the commit.  On failure
+**   the patch is removed and the image is as before.
+*/
+static c3_i
+_ce_patch_write(const u3e_line* lin_u, c3_w pgs_w, c3_w nor_w)
+{
+  c3_c mpa_c[PATH_MAX], cpa_c[PATH_MAX];
+  c3_i mem_i = -1, ctl_i = -1;
+  struct iovec iov_u[IOV_MAX];
+  c3_i cnt_i = 0;
+  c3_d off_d = 0;
+  c3_y* buf_y = 0;
+
+  if ( _ce_path(mpa_c, u3P.dir_c, "memory.bin")
+       || _ce_path(cpa_c, u3P.dir_c, "control.bin") )
+  {
+    return -1;
+  }
+  if ( _ce_hook(1) ) goto fail;
+
+  //  memory.bin: runs of contiguous pages, up to IOV_MAX runs per write
+  mem_i = open(mpa_c, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if ( 0 > mem_i ) {
+    fprintf(stderr, "image: open %s: %s\r\n", mpa_c, strerror(errno));
+    goto fail;
+  }
+  for ( c3_w i_w = 0; i_w < pgs_w; ) {
+    c3_w j_w = i_w + 1;
+    while ( j_w < pgs_w && lin_u[j_w].pag_w == lin_u[j_w - 1].pag_w + 1 ) {
+      j_w++;
+    }
+    iov_u[cnt_i].iov_base = _ce_ptr(lin_u[i_w].pag_w);
+    iov_u[cnt_i].iov_len  = (c3_z)(j_w - i_w) << u3a_page_bits;
+    cnt_i++;
+    i_w = j_w;
+    if ( IOV_MAX == cnt_i || i_w == pgs_w ) {
+      c3_d len_d = 0;
+      for ( c3_i k_i = 0; k_i < cnt_i; k_i++ ) {
+        len_d += iov_u[k_i].iov_len;
+      }
+      if ( _ce_pwritev_all(mem_i, iov_u, cnt_i, off_d, mpa_c) ) goto fail;
+      off_d += len_d;
+      cnt_i  = 0;
+    }
+  }
+  if ( _ce_fsync(mem_i, mpa_c) ) goto fail;
+  close(mem_i);
+  mem_i = -1;
+
+  //  control.bin, written last
+  if ( _ce_hook(2) ) goto fail;
+  {
+    c3_z len_z = sizeof(u3e_control) + (c3_z)pgs_w * sizeof(u3e_line);
+    u3e_control ctl_u = {
+      .mag_w = _ce_ctl_magic, .ver_w = _ce_version,
+      .pag_bits_w = u3a_page_bits, .nor_w = nor_w, .pgs_w = pgs_w,
+    };
+    ctl_u.sum_w = _ce_sum_control(&ctl_u, lin_u);
+    if ( !(buf_y = malloc(len_z)) ) {
+      fprintf(stderr, "image: out of memory writing %s\r\n", cpa_c);
+      goto fail;
+    }
+    memcpy(buf_y, &ctl_u, sizeof(ctl_u));
+    memcpy(buf_y + sizeof(ctl_u), lin_u, len_z - sizeof(ctl_u));
+
+    ctl_i = open(cpa_c, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if ( 0 > ctl_i ) {
+      fprintf(stderr, "image: open %s: %s\r\n", cpa_c, strerror(errno));
+      goto fail;
+    }
+    if ( _ce_pwrite_all(ctl_i, buf_y, len_z, 0, cpa_c)
+         || _ce_fsync(ctl_i, cpa_c)
+         || _ce_fsync(u3P.dir_i, u3P.dir_c) )
+    {
+      goto fail;
+    }
+    close(ctl_i);
+    free(buf_y);
+  }
+  return 0;
+
+fail:
+  free(buf_y);
+  if ( mem_i >= 0 ) close(mem_i);
+  if ( ctl_i >= 0 ) close(ctl_i);
+  _ce_unlink(u3P.dir_c, "control.bin");
+  _ce_unlink(u3P.dir_c, "memory.bin");
+  fsync(u3P.dir_i);
+  return -1;
+}
+
+/* _ce_loom_unfile(): move loom pages [lo_w, hi_w), mapped from north.bin,
+**   into anonymous memory before north.bin is cut: dirty pages keep their
+**   contents, clean ones (free gap) become zero pages.  All end dirty.
+*/
+static c3_i
+_ce_loom_unfile(c3_w lo_w, c3_w hi_w)
+{
+  c3_w pag_w = lo_w;
+
+  while ( pag_w < hi_w ) {
+    c3_t dit_t = _ce_bit(pag_w);
+    c3_w end_w = _ce_next(pag_w, hi_w, !dit_t);
+    c3_z len_z = (c3_z)(end_w - pag_w) << u3a_page_bits;
+    c3_y* ptr_y = _ce_ptr(pag_w);
+
+    if ( dit_t ) {
+      void* tmp_v = mmap(0, len_z, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if ( MAP_FAILED == tmp_v ) {
+        fprintf(stderr, "image: mmap %zu bytes: %s\r\n", len_z, strerror(errno));
+        return -1;
+      }
+      memcpy(tmp_v, ptr_y, len_z);
+      if ( MAP_FAILED == mremap(tmp_v, len_z, len_z,
+                                MREMAP_MAYMOVE | MREMAP_FIXED, ptr_y) )
+      {
+        fprintf(stderr, "image: mremap loom pages %u-%u: %s\r\n",
+                pag_w, end_w - 1, strerror(errno));
+        munmap(tmp_v, len_z);
+        return -1;
+      }
+    }
+    else {
+      if ( MAP_FAILED == mmap(ptr_y, len_z, PROT_READ | PROT_WRITE,
+                              MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) )
+      {
+        fprintf(stderr, "image: mmap loom pages %u-%u: %s\r\n",
+                pag_w, end_w - 1, strerror(errno));
+        return -1;
+      }
+      _ce_bits(pag_w, end_w, 1);
+    }
+    pag_w = end_w;
+  }
+  return 0;
+}
+
+/* _ce_patch_apply(): apply a patch to north.bin and sums.bin, durably.
+**   The pages come from the loom (mem_i < 0: a save) or from memory.bin
+**   (a patch left over).  Idempotent.
+*/
+static c3_i
+_ce_patch_apply(const u3e_line* lin_u, c3_w pgs_w, c3_w nor_w, c3_i mem_i,
+                c3_t map_t)
+{
+  c3_c  npa_c[PATH_MAX], spa_c[PATH_MAX], mpa_c[PATH_MAX];
+  c3_y* buf_y = 0;
+  c3_w  hal_w = pgs_w / 2;
+  c3_i  ret_i = -1;
+
+  if ( _ce_path(npa_c, u3P.dir_c, "north.bin")
+       || _ce_path(spa_c, u3P.dir_c, "sums.bin")
+       || _ce_path(mpa_c, u3P.dir_c, "memory.bin") )
+  {
+    return -1;
+  }
+  if ( mem_i >= 0 && !(buf_y = malloc((c3_z)_ce_run_pages << u3a_page_bits)) ) {
+    fprintf(stderr, "image: out of memory applying the patch\r\n");
+    return -1;
+  }
+
+  if ( _ce_hook(3) ) goto done;
+  for ( c3_w i_w = 0; i_w < pgs_w; ) {
+    c3_w j_w = i_w + 1;
+    c3_w lim_w = ( mem_i >= 0 ) ? _ce_run_pages : UINT32_MAX;
+    while ( j_w < pgs_w && (j_w - i_w) < lim_w
+            && lin_u[j_w].pag_w == lin_u[j_w - 1].pag_w + 1 )
+    {
+      j_w++;
+    }
+    c3_z  len_z = (c3_z)(j_w - i_w) << u3a_page_bits;
+    const c3_y* src_y = _ce_ptr(lin_u[i_w].pag_w);
+    if ( mem_i >= 0 ) {
+      if ( _ce_pread_all(mem_i, buf_y, len_z, (c3_d)i_w << u3a_page_bits,
+                         mpa_c) )
+      {
+        goto done;
+      }
+      src_y = buf_y;
+    }
+    if ( _ce_pwrite_all(u3P.nor_i, src_y, len_z,
+                        (c3_d)lin_u[i_w].pag_w << u3a_page_bits, npa_c) )
+    {
+      goto done;
+    }
+    if ( i_w <= hal_w && hal_w < j_w && _ce_hook(4) ) goto done;
+    i_w = j_w;
+  }
+
+  //  checksums: the table's 4 KiB blocks holding changed entries
+  for ( c3_w i_w = 0; i_w < pgs_w; i_w++ ) {
+    u3P.sum_w[lin_u[i_w].pag_w] = lin_u[i_w].sum_w;
+  }
+  {
+    c3_w hed_w[4];
+    _ce_sums_head(hed_w);
+    if ( _ce_pwrite_all(u3P.sum_i, hed_w, sizeof(hed_w), 0, spa_c) ) goto done;
+  }
+  for ( c3_w i_w = 0; i_w < pgs_w; ) {
+    c3_w blk_w = lin_u[i_w].pag_w >> 10;
+    c3_w bot_w = blk_w << 10;
+    c3_w top_w = c3_min(bot_w + 1024, nor_w);
+    if ( _ce_pwrite_all(u3P.sum_i, u3P.sum_w + bot_w, (c3_z)(top_w - bot_w) * 4,
+                        _ce_sum_head + (c3_d)bot_w * 4, spa_c) )
+    {
+      goto done;
+    }
+    while ( i_w < pgs_w && (lin_u[i_w].pag_w >> 10) == blk_w ) {
+      i_w++;
+    }
+  }
+
+  //  sizes: pages beyond a shrunk image leave the file mapping first
+  if ( map_t && nor_w < u3P.nor_w && _(u3C.demand_o) ) {
+    if ( _ce_loom_unfile(nor_w, u3P.nor_w) ) goto done;
+  }
+  if ( map_t && nor_w < u3P.nor_w ) {
+    u3P.nor_w = nor_w;
+  }
+  if ( _ce_truncate(u3P.nor_i, (c3_d)nor_w << u3a_page_bits, npa_c)
+       || _ce_truncate(u3P.sum_i, _ce_sum_head + (c3_d)nor_w * 4, spa_c)
+       || _ce_fsync(u3P.nor_i, npa_c)
+       || _ce_fsync(u3P.sum_i, spa_c) )
+  {
+    goto done;
+  }
+  ret_i = 0;
+
+done:
+  free(buf_y);
+  return ret_i;
+}
+
+/* _ce_patch_redo(): apply the committed patch left by a failed save. */
+static c3_i
+_ce_patch_redo(void)
+{
+  u3e_control ctl_u;
+  u3e_line*   lin_u;
+  c3_i        mem_i;
+  c3_c        why_c[256];
+  c3_i        ret_i;
+
+  ret_i = _ce_patch_load(u3P.dir_c, u3P.pag_w, &ctl_u, &lin_u, &mem_i,
+                         why_c, sizeof(why_c));
+  if ( 1 == ret_i || 2 == ret_i ) {
+    //  the failure was in removing it: the patch is applied
+    u3P.pen_t = 0;
+    return _ce_patch_drop();
+  }
+  if ( -1 == ret_i ) {
+    fprintf(stderr, "image: the pending patch is damaged: %s\r\n", why_c);
+    return -1;
+  }
+  if ( ret_i ) {
+    return -1;
+  }
+  ret_i = _ce_patch_apply(lin_u, ctl_u.pgs_w, ctl_u.nor_w, mem_i, 1);
+  close(mem_i);
+  free(lin_u);
+  if ( ret_i || _ce_patch_drop() ) {
+    return -1;
+  }
+  u3P.pen_t = 0;
+  return 0;
+}
+
+  /** Verifying the image.
+  **/
+/* _ce_image_verify(): compare pages [0, nor_w) of north.bin (fid_i) with
+**   their checksums, skipping the pages of lin_u (a pending patch, which
+**   carries their checksums).  Prints up to 16 damaged pages to fil_u (or
+**   stderr), each prefixed with pre_c.  Returns the number damaged, or -1
+**   if the file could not be read.
+*/
+static c3_ds
+_ce_image_verify(c3_i fid_i, const c3_c* pat_c, const c3_w* sum_w,
+                 c3_w nor_w, const u3e_line* lin_u, c3_w pgs_w,
+                 FILE* fil_u, const c3_c* pre_c)
+{
+  c3_y* buf_y = malloc((c3_z)_ce_run_pages << u3a_page_bits);
+  c3_ds bad_ds = 0;
+  c3_w  lin_w = 0;
+
+  if ( !buf_y ) {
+    fprintf(stderr, "image: out of memory verifying %s\r\n", pat_c);
+    return -1;
+  }
+  for ( c3_w i_w = 0; i_w < nor_w; i_w += _ce_run_pages ) {
+    c3_w num_w = c3_min(_ce_run_pages, nor_w - i_w);
+    if ( _ce_pread_all(fid_i, buf_y, (c3_z)num_w << u3a_page_bits,
+                       (c3_d)i_w << u3a_page_bits, pat_c) )
+    {
+      free(buf_y);
+      return -1;
+    }
+    for ( c3_w j_w = 0; j_w < num_w; j_w++ ) {
+      c3_w pag_w = i_w + j_w;
+      while ( lin_w < pgs_w && lin_u[lin_w].pag_w < pag_w ) {
+        lin_w++;
+      }
+      if ( lin_w < pgs_w && lin_u[lin_w].pag_w == pag_w ) {
+        continue;
+      }
+      c3_w has_w = _ce_sum_page(buf_y + ((c3_z)j_w << u3a_page_bits));
+      if ( has_w != sum_w[pag_w] ) {
+        if ( bad_ds < 16 ) {
+          fprintf(fil_u ? fil_u : stderr,
+                  "%spage %u of north.bin is damaged: checksum %08x, "
+                  "sums.bin says %08x%s", pre_c, pag_w, has_w, sum_w[pag_w],
+                  fil_u ? "\n" : "\r\n");
+        }
+        bad_ds++;
+      }
+    }
+  }
+  free(buf_y);
+  return bad_ds;
+}
+
+  /** Mapping the loom.
+  **/
+/* _ce_loom_mapf_north(): map the image (north.bin's nor_w pages) into the
+**   loom read-only, and fresh anonymous read-write memory above it: clean
+**   image pages, dirty rest.  With demand paging the image pages are
+**   mapped MAP_PRIVATE from the file; without, copied in.
+*/
+static c3_i
+_ce_loom_mapf_north(c3_w nor_w, const c3_c* npa_c)
+{
+  c3_d len_d = (c3_d)nor_w << u3a_page_bits;
+  c3_d all_d = (c3_d)u3P.pag_w << u3a_page_bits;
+
+  if ( all_d > len_d
+       && MAP_FAILED == mmap(u3a_loom_base + len_d, all_d - len_d,
+                             PROT_READ | PROT_WRITE,
+                             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) )
+  {
+    fprintf(stderr, "image: mmap loom above the image: %s\r\n", strerror(errno));
+    return -1;
+  }
+  if ( nor_w ) {
+    if ( _(u3C.demand_o) ) {
+      if ( MAP_FAILED == mmap(u3a_loom_base, len_d, PROT_READ,
+                              MAP_PRIVATE | MAP_FIXED, u3P.nor_i, 0) )
+      {
+        fprintf(stderr, "image: mmap %s (%u pages): %s\r\n",
+                npa_c, nor_w, strerror(errno));
+        return -1;
+      }
+    }
+    else {
+      if ( MAP_FAILED == mmap(u3a_loom_base, len_d, PROT_READ | PROT_WRITE,
+                              MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) )
+      {
+        fprintf(stderr, "image: mmap loom: %s\r\n", strerror(errno));
+        return -1;
+      }
+      for ( c3_d off_d = 0; off_d < len_d; off_d += 1ULL << 30 ) {
+        c3_z num_z = (c3_z)c3_min(1ULL << 30, len_d - off_d);
+        if ( _ce_pread_all(u3P.nor_i, u3a_loom_base + off_d, num_z, off_d,
+                           npa_c) )
+        {
+          return -1;
+        }
+      }
+      if ( mprotect(u3a_loom_base, len_d, PROT_READ) ) {
+        fprintf(stderr, "image: mprotect loom image: %s\r\n", strerror(errno));
+        return -1;
+      }
+    }
+  }
+  _ce_bits(0, nor_w, 0);
+  _ce_bits(nor_w, u3P.pag_w, 1);
+  u3P.gar_w = 0;
+  return 0;
+}
+
+/* _ce_loom_clean(): the patch's pages, now in north.bin, become clean:
+**   mapped afresh from north.bin (dropping their private copies), or made
+**   read-only where the image is copied in.
+*/
+static c3_i
+_ce_loom_clean(const u3e_line* lin_u, c3_w pgs_w)
+{
+  c3_i ret_i = 0;
+
+  for ( c3_w i_w = 0; i_w < pgs_w; ) {
+    c3_w j_w = i_w + 1;
+    while ( j_w < pgs_w && lin_u[j_w].pag_w == lin_u[j_w - 1].pag_w + 1 ) {
+      j_w++;
+    }
+    c3_w  pag_w = lin_u[i_w].pag_w;
+    c3_w  num_w = j_w - i_w;
+    c3_z  len_z = (c3_z)num_w << u3a_page_bits;
+    c3_t  bad_t;
+
+    if ( _(u3C.demand_o) ) {
+      bad_t = ( MAP_FAILED == mmap(_ce_ptr(pag_w), len_z, PROT_READ,
+                                   MAP_PRIVATE | MAP_FIXED, u3P.nor_i,
+                                   (off_t)((c3_d)pag_w << u3a_page_bits)) );
+    }
+    else {
+      bad_t = ( 0 != mprotect(_ce_ptr(pag_w), len_z, PROT_READ) );
+    }
+    if ( bad_t ) {
+      //  the pages stay dirty: saved again next time
+      fprintf(stderr, "image: remap loom pages %u-%u read-only: %s\r\n",
+              pag_w, pag_w + num_w - 1, strerror(errno));
+      ret_i = -1;
+    }
+    else {
+      _ce_bits(pag_w, pag_w + num_w, 0);
+    }
+    i_w = j_w;
+  }
+  return ret_i;
+}
+
+  /** The guard page.
+  **/
+/* _ce_gap(): the whole pages inside [lo_y, hi_y) as [*bot_w, *top_w). */
+static void
+_ce_gap(const c3_y* lo_y, const c3_y* hi_y, c3_w* bot_w, c3_w* top_w)
+{
+  const c3_y* end_y = u3a_loom_base + ((c3_d)u3P.pag_w << u3a_page_bits);
+
+  lo_y = c3_max(lo_y, (const c3_y*)u3a_loom_base);
+  hi_y = c3_min(hi_y, end_y);
+  if ( hi_y <= lo_y ) {
+    *bot_w = *top_w = 0;
+    return;
+  }
+  c3_d bot_d = ((c3_d)(lo_y - u3a_loom_base) + u3a_page_bytes - 1)
+               >> u3a_page_bits;
+  c3_d top_d = (c3_d)(hi_y - u3a_loom_base) >> u3a_page_bits;
+  *bot_w = (c3_w)bot_d;
+  *top_w = (c3_w)c3_max(bot_d, top_d);
+}
+
+/* _ce_road_gap(): the whole pages of rod_u's free gap. */
+static void
+_ce_road_gap(const u3a_road* rod_u, c3_w* bot_w, c3_w* top_w)
+{
+  if ( _(rod_u->nor_o) ) {
+    _ce_gap((c3_y*)rod_u->hat_w, (c3_y*)rod_u->cap_w, bot_w, top_w);
+  }
+  else {
+    _ce_gap((c3_y*)rod_u->cap_w, (c3_y*)rod_u->hat_w, bot_w, top_w);
+  }
+}
+
+/* _ce_ward_lift(): the guard page, if any, becomes a dirty page. */
+static void
+_ce_ward_lift(void)
+{
+  if ( u3P.gar_w ) {
+    if ( mprotect(_ce_ptr(u3P.gar_w), u3a_page_bytes,
+                  PROT_READ | PROT_WRITE) )
+    {
+      _ce_say("image: mprotect: cannot lift the guard page\r\n");
+    }
+    _ce_bit_set(u3P.gar_w);
+    u3P.gar_w = 0;
+  }
+}
+
+/* _ce_ward_put(): make page pag_w the guard page (async-signal-safe). */
+static c3_i
+_ce_ward_put(c3_w pag_w)
+{
+  if ( pag_w == u3P.gar_w ) {
+    return 0;
+  }
+  _ce_ward_lift();
+  if ( mprotect(_ce_ptr(pag_w), u3a_page_bytes, PROT_NONE) ) {
+    return -1;
+  }
+  _ce_bit_set(pag_w);
+  u3P.gar_w = pag_w;
+  return 0;
+}
+
+/* _ce_ward_fault(): the guard page gar_w was touched: re-centre it in the
+**   current road's gap.  1 if the gap is nearly exhausted (the guard
+**   stays, and the computation is abandoned).
+*/
+static c3_i
+_ce_ward_fault(c3_w gar_w)
+{
+  u3a_road* rod_u = u3R;
+  c3_w      bot_w, top_w;
+
+  u3e_Stat.guards_d++;
+  if ( !rod_u ) {
+    _ce_ward_lift();
+    return 0;
+  }
+  _ce_road_gap(rod_u, &bot_w, &top_w);
+  if ( gar_w >= bot_w && gar_w < top_w ) {
+    //  a write into the gap itself: keep to the larger side of it
+    if ( (gar_w - bot_w) >= (top_w - gar_w - 1) ) {
+      top_w = gar_w;
+    }
+    else {
+      bot_w = gar_w + 1;
+    }
+  }
+  if ( top_w < bot_w + 2 ) {
+    return 1;
+  }
+  if ( _ce_ward_put(bot_w + (top_w - bot_w) / 2) ) {
+    _ce_ward_lift();
+  }
+  return 0;
+}
+
+  /** Dirty tracking.
+  **/
+/* _ce_flaw_protect(): a write to clean page pag_w: make it dirty and
+**   writable (async-signal-safe).  A MAP_PRIVATE file page gets its
+**   private copy when the write is retried.
+*/
+static c3_i
+_ce_flaw_protect(c3_w pag_w)
+{
+  if ( _ce_bit(pag_w) ) {
+    //  dirty pages are writable: this fault is not ours
+    return -1;
+  }
+  if ( mprotect(_ce_ptr(pag_w), u3a_page_bytes, PROT_READ | PROT_WRITE) ) {
+    _ce_say("image: mprotect: cannot make a loom page writable\r\n");
+    return -1;
+  }
+  _ce_bit_set(pag_w);
+  u3e_Stat.faults_d++;
+  return 0;
+}
 
 c3_i
 u3e_fault(void* adr_v)
 {
-  (void)adr_v;
+  c3_y* adr_y = adr_v;
+
+  if ( !u3P.ini_t
+       || adr_y < u3a_loom_base
+       || adr_y >= u3a_loom_base + ((c3_d)u3P.pag_w << u3a_page_bits) )
+  {
+    return -1;
+  }
+  c3_w pag_w = (c3_w)((c3_d)(adr_y - u3a_loom_base) >> u3a_page_bits);
+
+  if ( u3P.gar_w && pag_w == u3P.gar_w ) {
+    return _ce_ward_fault(pag_w);
+  }
+  return _ce_flaw_protect(pag_w);
+}
+
+/* _ce_loom_open(): every page readable and writable, except the guard. */
+static void
+_ce_loom_open(void)
+{
+  if ( mprotect(u3a_loom_base, (c3_d)u3P.pag_w << u3a_page_bits,
+                PROT_READ | PROT_WRITE) )
+  {
+    fprintf(stderr, "image: mprotect loom: %s\r\n", strerror(errno));
+  }
+  if ( u3P.gar_w
+       && mprotect(_ce_ptr(u3P.gar_w), u3a_page_bytes, PROT_NONE) )
+  {
+    u3P.gar_w = 0;
+  }
+}
+
+void
+u3e_foul(void)
+{
+  if ( !u3P.ini_t ) {
+    return;
+  }
+  _ce_loom_open();
+  _ce_bits(0, u3P.pag_w, 1);
+}
+
+void
+u3e_yolo(void)
+{
+  if ( !u3P.ini_t ) {
+    return;
+  }
+  _ce_loom_open();
+  u3P.yol_t = 1;
+}
+
+c3_o
+u3e_dirty(c3_w pag_w)
+{
+  if ( !u3P.ini_t || pag_w >= u3P.pag_w ) {
+    return c3n;
+  }
+  return _ce_bit(pag_w) ? c3y : c3n;
+}
+
+c3_i
+u3e_ward(c3_w* lo_w, c3_w* hi_w)
+{
+  c3_w bot_w, top_w;
+
+  if ( !u3P.ini_t ) {
+    return -1;
+  }
+  _ce_gap((c3_y*)lo_w, (c3_y*)hi_w, &bot_w, &top_w);
+  if ( top_w < bot_w + 2 ) {
+    _ce_ward_lift();
+    return -1;
+  }
+  if ( _ce_ward_put(bot_w + (top_w - bot_w) / 2) ) {
+    fprintf(stderr, "image: mprotect guard page: %s\r\n", strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
+  /** Lifecycle.
+  **/
+/* _ce_close(): close the image's files. */
+static void
+_ce_close(void)
+{
+  if ( u3P.nor_i >= 0 ) close(u3P.nor_i);
+  if ( u3P.sum_i >= 0 ) close(u3P.sum_i);
+  if ( u3P.dir_i >= 0 ) close(u3P.dir_i);
+  u3P.nor_i = u3P.sum_i = u3P.dir_i = -1;
+  free(u3P.sum_w);
+  u3P.sum_w = 0;
+  u3P.liv_t = 0;
+  u3P.pen_t = 0;
+}
+
+c3_i
+u3e_init(void)
+{
+  if ( !u3C.pages_w || u3C.pages_w > _ce_max_pages ) {
+    fprintf(stderr, "image: init: no loom mapped (%u pages)\r\n", u3C.pages_w);
+    return -1;
+  }
+  _ce_close();
+  memset(&u3e_Stat, 0, sizeof(u3e_Stat));
+  memset(u3P.dit_d, 0, sizeof(u3P.dit_d));
+  u3P.pag_w = u3C.pages_w;
+  u3P.nor_w = 0;
+  u3P.gar_w = 0;
+  u3P.yol_t = 0;
+  _ce_bits(0, u3P.pag_w, 1);
+  u3P.ini_t = 1;
+  return 0;
+}
+
+/* _ce_open(): open (creating) file nam_c in the chk directory. */
+static c3_i
+_ce_open(const c3_c* nam_c, c3_c* pat_c)
+{
+  c3_i fid_i;
+  if ( _ce_path(pat_c, u3P.dir_c, nam_c) ) {
+    return -1;
+  }
+  if ( 0 > (fid_i = open(pat_c, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) ) {
+    fprintf(stderr, "image: open %s: %s\r\n", pat_c, strerror(errno));
+  }
+  return fid_i;
+}
+
+/* _ce_sums_rebuild(): write sums.bin afresh from north.bin's nor_w pages. */
+static c3_i
+_ce_sums_rebuild(c3_w nor_w, const c3_c* npa_c, const c3_c* spa_c)
+{
+  c3_y* buf_y = malloc((c3_z)_ce_run_pages << u3a_page_bits);
+  c3_w  hed_w[4];
+
+  if ( !buf_y ) {
+    fprintf(stderr, "image: out of memory rebuilding %s\r\n", spa_c);
+    return -1;
+  }
+  for ( c3_w i_w = 0; i_w < nor_w; i_w += _ce_run_pages ) {
+    c3_w num_w = c3_min(_ce_run_pages, nor_w - i_w);
+    if ( _ce_pread_all(u3P.nor_i, buf_y, (c3_z)num_w << u3a_page_bits,
+                       (c3_d)i_w << u3a_page_bits, npa_c) )
+    {
+      free(buf_y);
+      return -1;
+    }
+    for ( c3_w j_w = 0; j_w < num_w; j_w++ ) {
+      u3P.sum_w[i_w + j_w] = _ce_sum_page(buf_y + ((c3_z)j_w << u3a_page_bits));
+    }
+  }
+  free(buf_y);
+  _ce_sums_head(hed_w);
+  if ( _ce_pwrite_all(u3P.sum_i, hed_w, sizeof(hed_w), 0, spa_c)
+       || _ce_pwrite_all(u3P.sum_i, u3P.sum_w, (c3_z)nor_w * 4, _ce_sum_head,
+                         spa_c)
+       || _ce_truncate(u3P.sum_i, _ce_sum_head + (c3_d)nor_w * 4, spa_c)
+       || _ce_fsync(u3P.sum_i, spa_c) )
+  {
+    return -1;
+  }
+  return 0;
+}
+
+/* _ce_live_patch(): deal with a patch left in the chk directory: apply a
+**   valid one, discard an invalid one (*dis_t set).  0, or -1.
+*/
+static c3_i
+_ce_live_patch(c3_t* dis_t)
+{
+  u3e_control ctl_u;
+  u3e_line*   lin_u;
+  c3_i        mem_i, ret_i;
+  c3_c        why_c[256];
+
+  *dis_t = 0;
+  ret_i = _ce_patch_load(u3P.dir_c, u3P.pag_w, &ctl_u, &lin_u, &mem_i,
+                         why_c, sizeof(why_c));
+  switch ( ret_i ) {
+    case 1: {
+      return 0;
+    }
+    case 2: {
+      fprintf(stderr, "image: removing memory.bin left by a save that did "
+                      "not commit\r\n");
+      return _ce_patch_drop();
+    }
+    case -1: {
+      fprintf(stderr, "image: discarding the patch left in %s: %s\r\n",
+              u3P.dir_c, why_c);
+      *dis_t = 1;
+      return _ce_patch_drop();
+    }
+    case 0: {
+      c3_c spa_c[PATH_MAX];
+      c3_w num_w;
+      fprintf(stderr, "image: applying the patch left by an interrupted "
+                      "save (%u pages, image of %u pages)\r\n",
+              ctl_u.pgs_w, ctl_u.nor_w);
+      ret_i = -1;
+      if ( !_ce_path(spa_c, u3P.dir_c, "sums.bin")
+           && !_ce_sums_load(u3P.sum_i, spa_c, u3P.sum_w, u3P.pag_w, &num_w)
+           && !_ce_patch_apply(lin_u, ctl_u.pgs_w, ctl_u.nor_w, mem_i, 0)
+           && !_ce_patch_drop() )
+      {
+        ret_i = 0;
+      }
+      close(mem_i);
+      free(lin_u);
+      return ret_i;
+    }
+    default: {
+      return -1;
+    }
+  }
+}
+
+c3_i
+u3e_live(const c3_c* dir_c, c3_w* nor_w)
+{
+  c3_c urb_c[PATH_MAX], npa_c[PATH_MAX], spa_c[PATH_MAX];
+  c3_d len_d;
+  c3_w num_w, pag_w;
+  c3_t dis_t;
+
+  *nor_w = 0;
+  if ( !u3P.ini_t ) {
+    fprintf(stderr, "image: live: u3e_init has not run\r\n");
+    return -1;
+  }
+  _ce_close();
+
+  //  PIER/.urb/chk, created as needed
+  if ( _ce_mkdir(dir_c)
+       || _ce_path(urb_c, dir_c, ".urb")
+       || _ce_mkdir(urb_c)
+       || _ce_path(u3P.dir_c, urb_c, "chk")
+       || _ce_mkdir(u3P.dir_c) )
+  {
+    return -1;
+  }
+  if ( 0 > (u3P.dir_i = open(u3P.dir_c, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ) {
+    fprintf(stderr, "image: open %s: %s\r\n", u3P.dir_c, strerror(errno));
+    goto fail;
+  }
+  if ( 0 > (u3P.nor_i = _ce_open("north.bin", npa_c))
+       || 0 > (u3P.sum_i = _ce_open("sums.bin", spa_c)) )
+  {
+    goto fail;
+  }
+  if ( !(u3P.sum_w = calloc(u3P.pag_w, sizeof(c3_w))) ) {
+    fprintf(stderr, "image: out of memory for %u page checksums\r\n", u3P.pag_w);
+    goto fail;
+  }
+
+  if ( _ce_live_patch(&dis_t) ) {
+    goto fail;
+  }
+
+  //  geometry
+  if ( _ce_size(u3P.nor_i, &len_d, npa_c) ) goto fail;
+  if ( len_d & (u3a_page_bytes - 1) ) {
+    fprintf(stderr, "image: %s has %llu bytes, not a whole number of "
+                    "%u-byte pages\r\n",
+            npa_c, (unsigned long long)len_d, u3a_page_bytes);
+    goto fail;
+  }
+  if ( (len_d >> u3a_page_bits) > u3P.pag_w ) {
+    fprintf(stderr, "image: %s has %llu pages, more than the loom's %u "
+                    "(a bigger loom made it)\r\n",
+            npa_c, (unsigned long long)(len_d >> u3a_page_bits), u3P.pag_w);
+    goto fail;
+  }
+  pag_w = (c3_w)(len_d >> u3a_page_bits);
+
+  //  checksums
+  if ( _ce_size(u3P.sum_i, &len_d, spa_c) ) goto fail;
+  if ( 0 == len_d && pag_w ) {
+    fprintf(stderr, "image: %s is missing: rebuilding the checksums from "
+                    "north.bin, which cannot be verified this once\r\n", spa_c);
+    if ( _ce_sums_rebuild(pag_w, npa_c, spa_c) ) goto fail;
+  }
+  else if ( 0 == len_d ) {
+    c3_w hed_w[4];
+    _ce_sums_head(hed_w);
+    if ( _ce_pwrite_all(u3P.sum_i, hed_w, sizeof(hed_w), 0, spa_c)
+         || _ce_fsync(u3P.sum_i, spa_c)
+         || _ce_fsync(u3P.dir_i, u3P.dir_c) )
+    {
+      goto fail;
+    }
+  }
+  else {
+    if ( _ce_sums_load(u3P.sum_i, spa_c, u3P.sum_w, u3P.pag_w, &num_w) ) {
+      goto fail;
+    }
+    if ( num_w != pag_w ) {
+      fprintf(stderr, "image: %s has %u checksums for the %u pages of "
+                      "north.bin\r\n", spa_c, num_w, pag_w);
+      goto fail;
+    }
+  }
+
+  //  a discarded patch may have been half applied: the image must match
+  if ( dis_t ) {
+    c3_ds bad_ds = _ce_image_verify(u3P.nor_i, npa_c, u3P.sum_w, pag_w, 0, 0,
+                                    0, "image: ");
+    if ( bad_ds ) {
+      if ( bad_ds > 0 ) {
+        fprintf(stderr, "image: %lld pages of %s do not match their "
+                        "checksums: the image cannot be used\r\n",
+                (long long)bad_ds, npa_c);
+      }
+      goto fail;
+    }
+  }
+
+  if ( _ce_loom_mapf_north(pag_w, npa_c) ) {
+    goto fail;
+  }
+  u3P.nor_w = pag_w;
+  u3P.liv_t = 1;
+  u3P.yol_t = 0;
+  u3e_Stat.image_w = pag_w;
+  *nor_w = pag_w;
+  return 0;
+
+fail:
+  _ce_close();
   return -1;
+}
+
+/* _ce_nanos(): monotonic time in nanoseconds. */
+static c3_d
+_ce_nanos(void)
+{
+  struct timespec tim_u;
+  clock_gettime(CLOCK_MONOTONIC, &tim_u);
+  return (c3_d)tim_u.tv_sec * 1000000000ULL + (c3_d)tim_u.tv_nsec;
+}
+
+/* _ce_ward_road(): put the guard back in the current road's gap. */
+static void
+_ce_ward_road(void)
+{
+  if ( u3R ) {
+    c3_w bot_w, top_w;
+    _ce_road_gap(u3R, &bot_w, &top_w);
+    if ( top_w >= bot_w + 2 ) {
+      _ce_ward_put(bot_w + (top_w - bot_w) / 2);
+    }
+  }
+}
+
+c3_i
+u3e_save(c3_w nor_w)
+{
+  c3_d      sat_d = _ce_nanos();
+  c3_t      gar_t = ( 0 != u3P.gar_w );
+  u3e_line* lin_u = 0;
+  c3_w      pgs_w = 0;
+  c3_i      ret_i = -1;
+
+  if ( !u3P.liv_t ) {
+    fprintf(stderr, "image: save: no image is open\r\n");
+    return -1;
+  }
+  if ( nor_w > u3P.pag_w ) {
+    fprintf(stderr, "image: save: %u pages is more than the loom's %u\r\n",
+            nor_w, u3P.pag_w);
+    return -1;
+  }
+  if ( u3P.yol_t ) {
+    //  writes went untracked: every page must be saved
+    u3e_foul();
+    u3P.yol_t = 0;
+  }
+  _ce_ward_lift();
+
+  if ( u3P.pen_t && _ce_patch_redo() ) {
+    goto done;
+  }
+
+  //  the patch: dirty pages below the new top, with their checksums
+  for ( c3_w pag_w = _ce_next(0, nor_w, 1); pag_w < nor_w;
+        pag_w = _ce_next(pag_w + 1, nor_w, 1) )
+  {
+    pgs_w++;
+  }
+  if ( 0 == pgs_w && nor_w == u3P.nor_w ) {
+    //  nothing changed below the top: the image is already this
+    u3e_Stat.saves_d++;
+    ret_i = 0;
+    goto done;
+  }
+  if ( !(lin_u = malloc((c3_z)pgs_w * sizeof(u3e_line) + 1)) ) {
+    fprintf(stderr, "image: save: out of memory for %u pages\r\n", pgs_w);
+    goto done;
+  }
+  {
+    c3_w i_w = 0;
+    for ( c3_w pag_w = _ce_next(0, nor_w, 1); pag_w < nor_w;
+          pag_w = _ce_next(pag_w + 1, nor_w, 1) )
+    {
+      lin_u[i_w].pag_w = pag_w;
+      lin_u[i_w].sum_w = _ce_sum_page(_ce_ptr(pag_w));
+      i_w++;
+    }
+  }
+
+  if ( _ce_patch_write(lin_u, pgs_w, nor_w) ) {
+    goto done;
+  }
+  u3P.pen_t = 1;
+  if ( _ce_patch_apply(lin_u, pgs_w, nor_w, -1, 1) || _ce_patch_drop() ) {
+    goto done;
+  }
+  u3P.pen_t = 0;
+
+  //  durable: the saved pages become clean
+  if ( _ce_loom_clean(lin_u, pgs_w) ) {
+    fprintf(stderr, "image: save: the image is saved, but some pages stay "
+                    "dirty\r\n");
+  }
+  u3P.nor_w = nor_w;
+  u3e_Stat.image_w = nor_w;
+  u3e_Stat.saves_d++;
+  u3e_Stat.saved_pages_d += pgs_w;
+  ret_i = 0;
+
+done:
+  free(lin_u);
+  if ( gar_t ) {
+    _ce_ward_road();
+  }
+  u3e_Stat.save_ns_d += _ce_nanos() - sat_d;
+  return ret_i;
+}
+
+/* _ce_copy(): copy file src_c to dst_c durably, via a temporary name. */
+static c3_i
+_ce_copy(c3_i src_i, const c3_c* src_c, const c3_c* dst_c)
+{
+  c3_c  tmp_c[PATH_MAX];
+  c3_y* buf_y;
+  c3_i  dst_i;
+  c3_d  len_d, off_d = 0;
+
+  if ( (c3_i)sizeof(tmp_c) <= snprintf(tmp_c, sizeof(tmp_c), "%s.tmp", dst_c) ) {
+    fprintf(stderr, "image: path too long: %s.tmp\r\n", dst_c);
+    return -1;
+  }
+  if ( _ce_size(src_i, &len_d, src_c) ) {
+    return -1;
+  }
+  if ( 0 > (dst_i = open(tmp_c, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+                         0644)) )
+  {
+    fprintf(stderr, "image: open %s: %s\r\n", tmp_c, strerror(errno));
+    return -1;
+  }
+  if ( !(buf_y = malloc(1 << 20)) ) {
+    fprintf(stderr, "image: out of memory copying %s\r\n", src_c);
+    close(dst_i);
+    return -1;
+  }
+  while ( off_d < len_d ) {
+    c3_z num_z = (c3_z)c3_min(1ULL << 20, len_d - off_d);
+    if ( _ce_pread_all(src_i, buf_y, num_z, off_d, src_c)
+         || _ce_pwrite_all(dst_i, buf_y, num_z, off_d, tmp_c) )
+    {
+      goto fail;
+    }
+    off_d += num_z;
+  }
+  if ( _ce_fsync(dst_i, tmp_c) ) goto fail;
+  if ( rename(tmp_c, dst_c) ) {
+    fprintf(stderr, "image: rename %s to %s: %s\r\n", tmp_c, dst_c,
+            strerror(errno));
+    goto fail;
+  }
+  free(buf_y);
+  close(dst_i);
+  return 0;
+
+fail:
+  free(buf_y);
+  close(dst_i);
+  unlink(tmp_c);
+  return -1;
+}
+
+c3_i
+u3e_backup(const c3_c* dst_c)
+{
+  c3_c npa_c[PATH_MAX], spa_c[PATH_MAX], dno_c[PATH_MAX], dsu_c[PATH_MAX];
+  c3_i dir_i;
+
+  if ( !u3P.liv_t ) {
+    fprintf(stderr, "image: backup: no image is open\r\n");
+    return -1;
+  }
+  if ( u3P.pen_t && _ce_patch_redo() ) {
+    return -1;
+  }
+  if ( _ce_mkdir(dst_c)
+       || _ce_path(npa_c, u3P.dir_c, "north.bin")
+       || _ce_path(spa_c, u3P.dir_c, "sums.bin")
+       || _ce_path(dno_c, dst_c, "north.bin")
+       || _ce_path(dsu_c, dst_c, "sums.bin")
+       || _ce_copy(u3P.nor_i, npa_c, dno_c)
+       || _ce_copy(u3P.sum_i, spa_c, dsu_c) )
+  {
+    return -1;
+  }
+  if ( 0 > (dir_i = open(dst_c, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ) {
+    fprintf(stderr, "image: open %s: %s\r\n", dst_c, strerror(errno));
+    return -1;
+  }
+  c3_i ret_i = _ce_fsync(dir_i, dst_c);
+  close(dir_i);
+  return ret_i;
+}
+
+/* _ce_check_dir(): the directory holding the image of dir_c: PIER/.urb/chk,
+**   or dir_c itself if it holds north.bin (a backup).
+*/
+static c3_i
+_ce_check_dir(const c3_c* dir_c, c3_c* chk_c)
+{
+  struct stat buf_u;
+  c3_c        pat_c[PATH_MAX];
+
+  if ( _ce_path(chk_c, dir_c, ".urb/chk") ) {
+    return -1;
+  }
+  if ( 0 == stat(chk_c, &buf_u) && S_ISDIR(buf_u.st_mode) ) {
+    return 0;
+  }
+  if ( _ce_path(pat_c, dir_c, "north.bin") ) {
+    return -1;
+  }
+  if ( 0 == stat(pat_c, &buf_u) ) {
+    snprintf(chk_c, PATH_MAX, "%s", dir_c);
+    return 0;
+  }
+  return -1;
+}
+
+c3_i
+u3e_check(const c3_c* dir_c, FILE* fil_u)
+{
+  c3_c  chk_c[PATH_MAX], npa_c[PATH_MAX], spa_c[PATH_MAX], why_c[256];
+  c3_i  nor_i = -1, sum_i = -1, mem_i = -1, pat_i;
+  c3_w* sum_w = 0;
+  c3_w  num_w = 0, pag_w, max_w = _ce_max_pages, nor_w;
+  c3_d  len_d;
+  c3_ds bad_ds = 0, dam_ds;
+  u3e_control ctl_u;
+  u3e_line*   lin_u = 0;
+
+  if ( _ce_check_dir(dir_c, chk_c) ) {
+    fprintf(fil_u, "check: no image in %s (neither .urb/chk nor "
+                   "north.bin)\n", dir_c);
+    return -1;
+  }
+  if ( _ce_path(npa_c, chk_c, "north.bin") || _ce_path(spa_c, chk_c, "sums.bin") ) {
+    return -1;
+  }
+  if ( 0 > (nor_i = open(npa_c, O_RDONLY | O_CLOEXEC)) ) {
+    fprintf(fil_u, "check: open %s: %s\n", npa_c, strerror(errno));
+    return -1;
+  }
+  if ( _ce_size(nor_i, &len_d, npa_c) ) {
+    bad_ds++;
+    goto done;
+  }
+  pag_w = (c3_w)c3_min(len_d >> u3a_page_bits, (c3_d)UINT32_MAX);
+  fprintf(fil_u, "check: %s: %llu bytes, %u pages of %u bytes\n", npa_c,
+          (unsigned long long)len_d, pag_w, u3a_page_bytes);
+  if ( len_d & (u3a_page_bytes - 1) ) {
+    fprintf(fil_u, "check: %s: size is not a whole number of pages\n", npa_c);
+    bad_ds++;
+  }
+
+  //  geometry, from the home header on page 0
+  if ( pag_w ) {
+    u3m_home hom_u;
+    if ( _ce_pread_all(nor_i, &hom_u, sizeof(hom_u), 0, npa_c) ) {
+      bad_ds++;
+      goto done;
+    }
+    if ( u3m_home_magic != hom_u.mag_w
+         || hom_u.bits_w < u3a_bits_min || hom_u.bits_w > u3a_bits_max
+         || u3a_page_bits != hom_u.pag_bits_w )
+    {
+      fprintf(fil_u, "check: page 0 is not a home header (magic %08x, loom "
+                     "bits %u, page bits %u)\n",
+              hom_u.mag_w, hom_u.bits_w, hom_u.pag_bits_w);
+      bad_ds++;
+    }
+    else {
+      max_w = 1U << (hom_u.bits_w - u3a_page_bits);
+      fprintf(fil_u, "check: home header: format %u, loom of 2^%u bytes "
+                     "(%u pages), event %llu\n", hom_u.ver_w, hom_u.bits_w,
+              max_w, (unsigned long long)hom_u.eve_d);
+      if ( pag_w > max_w ) {
+        fprintf(fil_u, "check: the image has more pages than its loom\n");
+        bad_ds++;
+      }
+    }
+  }
+  if ( pag_w > _ce_max_pages ) {
+    fprintf(fil_u, "check: the image is larger than any loom\n");
+    bad_ds++;
+    goto done;
+  }
+
+  //  the checksum table
+  if ( !(sum_w = calloc(_ce_max_pages, sizeof(c3_w))) ) {
+    fprintf(fil_u, "check: out of memory\n");
+    bad_ds++;
+    goto done;
+  }
+  if ( 0 > (sum_i = open(spa_c, O_RDONLY | O_CLOEXEC)) ) {
+    fprintf(fil_u, "check: open %s: %s\n", spa_c, strerror(errno));
+    bad_ds++;
+    goto done;
+  }
+  if ( _ce_sums_load(sum_i, spa_c, sum_w, _ce_max_pages, &num_w) ) {
+    fprintf(fil_u, "check: %s is unreadable or damaged (see above)\n", spa_c);
+    bad_ds++;
+    goto done;
+  }
+
+  //  a leftover patch
+  pat_i = _ce_patch_load(chk_c, max_w, &ctl_u, &lin_u, &mem_i,
+                         why_c, sizeof(why_c));
+  nor_w = pag_w;
+  if ( 0 == pat_i ) {
+    fprintf(fil_u, "check: a valid patch is pending (%u pages, image of %u "
+                   "pages): the next start applies it\n",
+            ctl_u.pgs_w, ctl_u.nor_w);
+    nor_w = ctl_u.nor_w;
+  }
+  else if ( 2 == pat_i ) {
+    fprintf(fil_u, "check: memory.bin without control.bin: an uncommitted "
+                   "save, removed at the next start\n");
+  }
+  else if ( -1 == pat_i ) {
+    fprintf(fil_u, "check: the leftover patch is invalid and will be "
+                   "discarded: %s\n", why_c);
+  }
+  else if ( -2 == pat_i ) {
+    fprintf(fil_u, "check: the leftover patch could not be read\n");
+    bad_ds++;
+  }
+
+  //  every page the image keeps from north.bin against its checksum
+  {
+    c3_w kep_w = 0;
+    for ( c3_w i_w = 0, l_w = 0; i_w < nor_w; i_w++ ) {
+      while ( lin_u && l_w < ctl_u.pgs_w && lin_u[l_w].pag_w < i_w ) l_w++;
+      if ( !(lin_u && l_w < ctl_u.pgs_w && lin_u[l_w].pag_w == i_w) ) {
+        kep_w = i_w + 1;
+      }
+    }
+    if ( kep_w > pag_w || kep_w > num_w ) {
+      fprintf(fil_u, "check: the image needs %u pages from north.bin, which "
+                     "has %u, with %u checksums\n", kep_w, pag_w, num_w);
+      bad_ds++;
+      kep_w = c3_min(kep_w, c3_min(pag_w, num_w));
+    }
+    else if ( 0 != pat_i && num_w != pag_w ) {
+      fprintf(fil_u, "check: %s has %u checksums for %u pages\n",
+              spa_c, num_w, pag_w);
+      bad_ds++;
+    }
+    dam_ds = _ce_image_verify(nor_i, npa_c, sum_w, kep_w, lin_u,
+                              lin_u ? ctl_u.pgs_w : 0, fil_u, "check: ");
+    if ( dam_ds < 0 ) {
+      bad_ds++;
+    }
+    else if ( dam_ds > 0 ) {
+      fprintf(fil_u, "check: %lld damaged pages\n", (long long)dam_ds);
+      bad_ds += dam_ds;
+    }
+  }
+
+done:
+  if ( !bad_ds ) {
+    fprintf(fil_u, "check: image sound\n");
+  }
+  free(sum_w);
+  free(lin_u);
+  if ( nor_i >= 0 ) close(nor_i);
+  if ( sum_i >= 0 ) close(sum_i);
+  if ( mem_i >= 0 ) close(mem_i);
+  return bad_ds ? -1 : 0;
+}
+
+c3_i
+u3e_wipe(const c3_c* dir_c)
+{
+  static const c3_c* nam_c[] = { "north.bin", "sums.bin",
+                                 "control.bin", "memory.bin" };
+  c3_c chk_c[PATH_MAX], old_c[PATH_MAX], bad_c[PATH_MAX];
+  c3_i ret_i = 0;
+
+  if ( u3P.liv_t ) {
+    fprintf(stderr, "image: wipe: the image is open\r\n");
+    return -1;
+  }
+  if ( _ce_path(chk_c, dir_c, ".urb/chk") ) {
+    return -1;
+  }
+  for ( c3_w i_w = 0; i_w < sizeof(nam_c) / sizeof(nam_c[0]); i_w++ ) {
+    if ( _ce_path(old_c, chk_c, nam_c[i_w]) ) {
+      return -1;
+    }
+    if ( (c3_i)sizeof(bad_c) <= snprintf(bad_c, sizeof(bad_c), "%s.bad", old_c) ) {
+      fprintf(stderr, "image: path too long: %s.bad\r\n", old_c);
+      return -1;
+    }
+    if ( rename(old_c, bad_c) ) {
+      if ( ENOENT != errno ) {
+        fprintf(stderr, "image: rename %s to %s: %s\r\n", old_c, bad_c,
+                strerror(errno));
+        ret_i = -1;
+      }
+    }
+    else {
+      fprintf(stderr, "image: moved %s aside to %s\r\n", old_c, bad_c);
+    }
+  }
+  c3_i dir_i = open(chk_c, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if ( dir_i >= 0 ) {
+    fsync(dir_i);
+    close(dir_i);
+  }
+  return ret_i;
+}
+
+void
+u3e_stop(void)
+{
+  _ce_close();
+  u3P.ini_t = 0;
+  u3P.gar_w = 0;
 }

@@ -13,9 +13,20 @@
       c3_d save_ns_d;   //  total time in u3e_save
       c3_d saved_pages_d;  //  pages written by saves
       c3_w image_w;     //  pages in the image
+      c3_d guards_d;    //  guard-page hits (the guard re-centred or meme)
     } u3e_stats;
 
     extern u3e_stats u3e_Stat;
+
+    /* u3e_Crash_i: crash and I/O-error injection for tests of u3e_save.
+    **   n > 0: the process exits with status u3e_crash_exit at save step
+    **   n; n < 0: step -n fails as if with EIO.  0 (default): nothing.
+    **   Steps: 1 before memory.bin, 2 before control.bin, 3 before the
+    **   patch is applied, 4 halfway through applying, 5 before control.bin
+    **   is removed, 6 before memory.bin is removed.
+    */
+    extern c3_i u3e_Crash_i;
+#   define u3e_crash_exit 86
 
     /* u3e_init(): set up dirty tracking for the mapped loom (all pages
     **   dirty, writable, no image).  Returns 0 or -1 with a message.
@@ -78,6 +89,13 @@
     */
     c3_i
     u3e_check(const c3_c* dir_c, FILE* fil_u);
+
+    /* u3e_wipe(): move a pier's unusable image aside (north.bin.bad,
+    **   sums.bin.bad, and any patch), so that u3e_live starts a new one
+    **   and the log is replayed from scratch.  The image must not be open.
+    */
+    c3_i
+    u3e_wipe(const c3_c* dir_c);
 
     /* u3e_stop(): close the image's files and release tracking state. */
     void
