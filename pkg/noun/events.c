@@ -1482,6 +1482,27 @@ u3e_live(const c3_c* dir_c, c3_w* nor_w)
 
   //  checksums
   if ( _ce_size(u3P.sum_i, &len_d, spa_c) ) goto fail;
+  if ( dis_t ) {
+    //  a discarded patch may have been half applied: the image must match
+    //  its checksums exactly, or it is a mix of two states
+    c3_ds bad_ds = -1;
+    if ( 0 == _ce_sums_load(u3P.sum_i, spa_c, u3P.sum_w, u3P.pag_w, &num_w) ) {
+      bad_ds = _ce_image_verify(u3P.nor_i, npa_c, u3P.sum_w,
+                                c3_min(pag_w, num_w), 0, 0, 0, "image: ");
+      if ( bad_ds >= 0 && num_w != pag_w ) {
+        fprintf(stderr, "image: %s has %u pages and %u checksums\r\n",
+                npa_c, pag_w, num_w);
+        bad_ds++;
+      }
+    }
+    if ( bad_ds ) {
+      fprintf(stderr, "image: after the damaged patch was discarded, %s "
+                      "does not match its checksums: a save was applying "
+                      "that patch when it was interrupted.  The image "
+                      "cannot be used\r\n", npa_c);
+      goto fail;
+    }
+  }
   if ( 0 == len_d && pag_w ) {
     fprintf(stderr, "image: %s is missing: rebuilding the checksums from "
                     "north.bin, which cannot be verified this once\r\n", spa_c);
@@ -1504,20 +1525,6 @@ u3e_live(const c3_c* dir_c, c3_w* nor_w)
     if ( num_w != pag_w ) {
       fprintf(stderr, "image: %s has %u checksums for the %u pages of "
                       "north.bin\r\n", spa_c, num_w, pag_w);
-      goto fail;
-    }
-  }
-
-  //  a discarded patch may have been half applied: the image must match
-  if ( dis_t ) {
-    c3_ds bad_ds = _ce_image_verify(u3P.nor_i, npa_c, u3P.sum_w, pag_w, 0, 0,
-                                    0, "image: ");
-    if ( bad_ds ) {
-      if ( bad_ds > 0 ) {
-        fprintf(stderr, "image: %lld pages of %s do not match their "
-                        "checksums: the image cannot be used\r\n",
-                (long long)bad_ds, npa_c);
-      }
       goto fail;
     }
   }

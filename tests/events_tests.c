@@ -1,0 +1,1263 @@
+/// @file events_tests.c
+/// Persistence: save and restore round trips from a few pages to 256 MiB,
+/// with demand paging and without; incremental saves, a shrinking and
+/// growing image; crashes at every step of a save (the image is the old
+/// or the new one, never a mix); simulated and real I/O errors (the old
+/// image stays valid, the next save succeeds); damaged files (a message
+/// and -1, or the patch discarded, never a crash; u3e_check names the
+/// damaged page); every page of a 256 MiB image dirtied in random order;
+/// the guard page; backup, u3e_foul and u3e_yolo.
+///
+/// Each scenario runs in a child process with its own loom, so a crash in
+/// one is reported as a failure and the others still run; children add
+/// their tallies to counters shared with the parent.
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "test.h"
+#include "noun/events.h"
+
+static c3_c  _t_base_c[256];     //  this run's scratch directory
+static c3_w  _t_bits_w = 27;     //  loom size for _t_reboot_state
+static c3_w* _t_shared_w;        //  [pass, fail], shared with children
+
+  /** Processes and directories.
+  **/
+/* _t_run(): run fun_f(arg) in a child process and add its tally to ours.
+*/
+static void
+_t_run(const c3_c* nam_c, void (*fun_f)(const c3_c*), const c3_c* arg_c)
+{
+  fflush(stdout);
+  fflush(stderr);
+  pid_t pid_i = fork();
+  if ( 0 > pid_i ) {
+    T_OK(0, "fork: %s", strerror(errno));
+    return;
+  }
+  if ( 0 == pid_i ) {
+    t_pass_w = t_fail_w = 0;
+    fun_f(arg_c);
+    _t_shared_w[0] += t_pass_w;
+    _t_shared_w[1] += t_fail_w;
+    fflush(stdout);
+    fflush(stderr);
+    _exit(0);
+  }
+  c3_i sat_i;
+  waitpid(pid_i, &sat_i, 0);
+  T_OK(WIFEXITED(sat_i) && 0 == WEXITSTATUS(sat_i),
+       "%s: child ended abnormally (status %#x)", nam_c, sat_i);
+  printf("%s: done\n", nam_c);
+}
+
+/* _t_rm_one(): nftw callback removing one entry. */
+static c3_i
+_t_rm_one(const c3_c* pat_c, const struct stat* sat_u, c3_i typ_i,
+          struct FTW* ftw_u)
+{
+  (void)sat_u; (void)typ_i; (void)ftw_u;
+  return remove(pat_c);
+}
+
+/* _t_rm(): remove a directory tree. */
+static void
+_t_rm(const c3_c* dir_c)
+{
+  nftw(dir_c, _t_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* _t_pier(): a fresh pier path under the run's directory. */
+static void
+_t_pier(c3_c* pat_c, const c3_c* nam_c)
+{
+  snprintf(pat_c, 512, "%s/%s", _t_base_c, nam_c);
+  _t_rm(pat_c);
+}
+
+/* _t_file(): path of file nam_c in pier dir_c's chk directory. */
+static void
+_t_file(c3_c* pat_c, const c3_c* dir_c, const c3_c* nam_c)
+{
+  snprintf(pat_c, 600, "%s/.urb/chk/%s", dir_c, nam_c);
+}
+
+/* _t_exists(): 1 if file nam_c is in pier dir_c's chk directory. */
+static c3_t
+_t_exists(const c3_c* dir_c, const c3_c* nam_c)
+{
+  c3_c pat_c[600];
+  _t_file(pat_c, dir_c, nam_c);
+  return 0 == access(pat_c, F_OK);
+}
+
+/* _t_fsize(): size of a chk file, or -1. */
+static c3_ds
+_t_fsize(const c3_c* dir_c, const c3_c* nam_c)
+{
+  c3_c pat_c[600];
+  struct stat buf_u;
+  _t_file(pat_c, dir_c, nam_c);
+  return stat(pat_c, &buf_u) ? -1 : (c3_ds)buf_u.st_size;
+}
+
+/* _t_flip(): invert one byte of a chk file at off_d. */
+static void
+_t_flip(const c3_c* dir_c, const c3_c* nam_c, c3_d off_d)
+{
+  c3_c pat_c[600];
+  c3_y byt_y = 0;
+  _t_file(pat_c, dir_c, nam_c);
+  c3_i fid_i = open(pat_c, O_RDWR);
+  T_OK(fid_i >= 0 && 1 == pread(fid_i, &byt_y, 1, (off_t)off_d),
+       "read %s at %llu", pat_c, (unsigned long long)off_d);
+  byt_y ^= 0x5a;
+  T_OK(1 == pwrite(fid_i, &byt_y, 1, (off_t)off_d), "flip %s", pat_c);
+  close(fid_i);
+}
+
+/* _t_unpatch(): remove the patch from pier dir_c. */
+static void
+_t_unpatch(const c3_c* dir_c)
+{
+  c3_c pat_c[600];
+  _t_file(pat_c, dir_c, "control.bin");
+  unlink(pat_c);
+  _t_file(pat_c, dir_c, "memory.bin");
+  unlink(pat_c);
+}
+
+/* _t_cut(): truncate a chk file to len_d bytes. */
+static void
+_t_cut(const c3_c* dir_c, const c3_c* nam_c, c3_d len_d)
+{
+  c3_c pat_c[600];
+  _t_file(pat_c, dir_c, nam_c);
+  T_OK(0 == truncate(pat_c, (off_t)len_d), "truncate %s", pat_c);
+}
+
+/* _t_copy_chk(): copy pier src_c's chk files to pier dst_c (a snapshot
+**   of the files, to damage in different ways).
+*/
+static void
+_t_copy_chk(const c3_c* src_c, const c3_c* dst_c)
+{
+  static const c3_c* nam_c[] = { "north.bin", "sums.bin", "control.bin",
+                                 "memory.bin" };
+  c3_c pat_c[600];
+
+  _t_rm(dst_c);
+  mkdir(dst_c, 0755);
+  snprintf(pat_c, sizeof(pat_c), "%s/.urb", dst_c);
+  mkdir(pat_c, 0755);
+  snprintf(pat_c, sizeof(pat_c), "%s/.urb/chk", dst_c);
+  mkdir(pat_c, 0755);
+  for ( c3_w i_w = 0; i_w < 4; i_w++ ) {
+    c3_c fro_c[600], too_c[600];
+    _t_file(fro_c, src_c, nam_c[i_w]);
+    _t_file(too_c, dst_c, nam_c[i_w]);
+    c3_i src_i = open(fro_c, O_RDONLY);
+    if ( src_i < 0 ) continue;
+    c3_i dst_i = open(too_c, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    c3_y buf_y[65536];
+    ssize_t red_i;
+    while ( (red_i = read(src_i, buf_y, sizeof(buf_y))) > 0 ) {
+      T_OK(red_i == write(dst_i, buf_y, (c3_z)red_i), "copy %s", too_c);
+    }
+    close(src_i);
+    close(dst_i);
+  }
+}
+
+/* _t_check_says(): run u3e_check on dir_c; return its result, and set
+**   *hit_t if its report contains str_c.
+*/
+static c3_i
+_t_check_says(const c3_c* dir_c, const c3_c* str_c, c3_t* hit_t)
+{
+  c3_c  buf_c[16384];
+  FILE* fil_u = tmpfile();
+  c3_i  ret_i = u3e_check(dir_c, fil_u);
+  c3_z  len_z;
+
+  rewind(fil_u);
+  len_z = fread(buf_c, 1, sizeof(buf_c) - 1, fil_u);
+  buf_c[len_z] = 0;
+  fclose(fil_u);
+  *hit_t = ( str_c && strstr(buf_c, str_c) ) ? 1 : 0;
+  if ( getenv("T_VERBOSE") ) {
+    fputs(buf_c, stdout);
+  }
+  return ret_i;
+}
+
+  /** Looms and states.
+  **/
+/* _t_boot(): map a loom of 2^bits_w bytes and open pier dir_c: resume its
+**   image or pave a new home road.  Returns 0 or -1; *nor_w gets the
+**   image's pages.
+*/
+static c3_i
+_t_boot(const c3_c* dir_c, c3_w bits_w, c3_w* nor_w)
+{
+  if ( u3m_init(bits_w) || u3e_init() ) {
+    return -1;
+  }
+  if ( u3e_live(dir_c, nor_w) ) {
+    u3e_stop();
+    u3m_fini();
+    return -1;
+  }
+  if ( 0 == *nor_w ) {
+    u3m_pave();
+  }
+  else {
+    u3H = (u3m_home*)(void*)u3a_loom_base;
+    u3R = &u3H->rod_u;
+    u3a_attach(u3R, u3C.pages_w);
+  }
+  return 0;
+}
+
+/* _t_down(): close the image and unmap the loom. */
+static void
+_t_down(void)
+{
+  u3e_stop();
+  u3m_fini();
+}
+
+/* _t_save(): save the home road's heap. */
+static c3_i
+_t_save(void)
+{
+  return u3e_save(u3a_page_of(u3R->hat_w));
+}
+
+/* _t_word(): word j_w of generated atom i_w of seed sed_w. */
+static inline c3_w
+_t_word(c3_w sed_w, c3_w i_w, c3_w j_w)
+{
+  c3_d x_d = ((c3_d)sed_w << 40) ^ ((c3_d)i_w << 20) ^ j_w;
+  x_d += 0x9e3779b97f4a7c15ULL;
+  x_d = (x_d ^ (x_d >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x_d = (x_d ^ (x_d >> 27)) * 0x94d049bb133111ebULL;
+  return (c3_w)(x_d ^ (x_d >> 31)) | 1;   //  nonzero: the atom keeps its length
+}
+
+/* _t_len(): length in words of generated atom i_w of a list of atoms of
+**   about wor_w words.
+*/
+static inline c3_w
+_t_len(c3_w wor_w, c3_w i_w)
+{
+  return 1 + wor_w - (i_w % 7) * (wor_w / 16);
+}
+
+/* _t_list(): a list of num_w generated atoms [a0 a1 ...] (new reference). */
+static u3_noun
+_t_list(c3_w sed_w, c3_w num_w, c3_w wor_w)
+{
+  c3_w*   buf_w = malloc((c3_z)(wor_w + 1) * 4);
+  u3_noun lis = u3_nul;
+
+  for ( c3_w i_w = num_w; i_w-- > 0; ) {
+    c3_w len_w = _t_len(wor_w, i_w);
+    for ( c3_w j_w = 0; j_w < len_w; j_w++ ) {
+      buf_w[j_w] = _t_word(sed_w, i_w, j_w);
+    }
+    lis = u3nc(u3i_words(len_w, buf_w), lis);
+  }
+  free(buf_w);
+  return lis;
+}
+
+/* _t_list_ok(): 1 if lis (retained, only read) is exactly the generated
+**   atoms [a_fro ... a_(fro+num-1)].
+*/
+static c3_t
+_t_list_ok(u3_noun lis, c3_w sed_w, c3_w fro_w, c3_w num_w, c3_w wor_w)
+{
+  c3_w* buf_w = malloc((c3_z)(wor_w + 1) * 4);
+  c3_t  ok_t  = 1;
+
+  for ( c3_w i_w = fro_w; ok_t && i_w < fro_w + num_w; i_w++ ) {
+    if ( c3n == u3du(lis) ) {
+      ok_t = 0;
+      break;
+    }
+    u3_noun a = u3h(lis);
+    c3_w len_w = _t_len(wor_w, i_w);
+    if ( c3n == u3ud(a) || u3r_met(5, a) != len_w ) {
+      ok_t = 0;
+      break;
+    }
+    u3r_words(0, len_w, buf_w, a);
+    for ( c3_w j_w = 0; j_w < len_w; j_w++ ) {
+      if ( buf_w[j_w] != _t_word(sed_w, i_w, j_w) ) {
+        ok_t = 0;
+        break;
+      }
+    }
+    lis = u3t(lis);
+  }
+  free(buf_w);
+  return ok_t && (u3_nul == lis);
+}
+
+/* _t_dirty_below(): how many pages below nor_w are dirty. */
+static c3_w
+_t_dirty_below(c3_w nor_w)
+{
+  c3_w num_w = 0;
+  for ( c3_w i_w = 0; i_w < nor_w; i_w++ ) {
+    num_w += _(u3e_dirty(i_w));
+  }
+  return num_w;
+}
+
+/* _t_touch(): write to page pag_w without changing it. */
+static void
+_t_touch(c3_w pag_w)
+{
+  volatile c3_w* ptr_w = (volatile c3_w*)u3a_page_ptr(pag_w);
+  ptr_w[7] = ptr_w[7];
+  //  the fault handler changes u3e_Stat behind the compiler's back
+  __asm__ __volatile__("" ::: "memory");
+}
+
+/* _t_maps(): lines in /proc/self/maps (mappings of the process). */
+static c3_w
+_t_maps(void)
+{
+  FILE* fil_u = fopen("/proc/self/maps", "r");
+  c3_w  num_w = 0;
+  c3_i  c_i;
+  if ( !fil_u ) return 0;
+  while ( EOF != (c_i = fgetc(fil_u)) ) {
+    num_w += ( '\n' == c_i );
+  }
+  fclose(fil_u);
+  return num_w;
+}
+
+  /** Round trips.
+  **/
+/* _t_round(): save num_w atoms of about wor_w words, restore them in a
+**   fresh loom, check mug and contents, and that a write after restore
+**   faults and dirties exactly its page.  arg: "num wor bits demand".
+*/
+static void
+_t_round(const c3_c* arg_c)
+{
+  c3_c dir_c[512];
+  c3_w num_w, wor_w, bit_w, dem_w, nor_w, img_w;
+  sscanf(arg_c, "%u %u %u %u", &num_w, &wor_w, &bit_w, &dem_w);
+  snprintf(dir_c, sizeof(dir_c), "%s/round-%u-%u-%u", _t_base_c, num_w,
+           wor_w, dem_w);
+  _t_rm(dir_c);
+  u3C.demand_o = dem_w ? c3y : c3n;
+
+  //  build and save
+  if ( !T_OK(0 == _t_boot(dir_c, bit_w, &nor_w), "boot %s", dir_c) ) return;
+  T_EQ(nor_w, 0);
+  u3H->roo = _t_list(1, num_w, wor_w);
+  c3_w mug_w = u3r_mug(u3H->roo);
+  img_w = u3a_page_of(u3R->hat_w);
+  T_OK(0 == _t_save(), "save");
+  T_EQ(u3e_Stat.saves_d, 1);
+  T_EQ(u3e_Stat.image_w, img_w);
+  T_EQ(u3e_Stat.saved_pages_d, img_w);   //  a new image: every page
+  T_EQ(_t_dirty_below(img_w), 0);
+  T_OK(_(u3e_dirty(img_w)), "pages above the image stay dirty");
+  T_EQ(_t_fsize(dir_c, "north.bin"), (c3_ds)img_w << u3a_page_bits);
+  T_EQ(_t_fsize(dir_c, "sums.bin"), 16 + 4 * (c3_ds)img_w);
+  T_OK(!_t_exists(dir_c, "control.bin") && !_t_exists(dir_c, "memory.bin"),
+       "no patch is left after a save");
+  //  the loom still works after its pages were remapped
+  T_OK(_t_list_ok(u3H->roo, 1, 0, num_w, wor_w), "contents after the save");
+  t_leak(u3H->roo);
+  u3z(u3H->roo);
+  u3H->roo = 0;
+  t_clean();
+  _t_down();
+
+  {
+    c3_t hit_t;
+    T_EQ(_t_check_says(dir_c, "image sound", &hit_t), 0);
+    T_OK(hit_t, "u3e_check reports the image sound");
+  }
+
+  //  restore: every image page clean but the home header, which
+  //  u3a_attach wrote (its stack and bail state are volatile)
+  if ( !T_OK(0 == _t_boot(dir_c, bit_w, &nor_w), "reboot %s", dir_c) ) return;
+  T_EQ(nor_w, img_w);
+  T_EQ(u3e_Stat.faults_d, 1);
+  T_OK(_(u3e_dirty(0)), "the home header was written");
+  T_EQ(_t_dirty_below(nor_w), 1);
+  T_EQ(u3r_mug(u3H->roo), mug_w);
+  T_OK(_t_list_ok(u3H->roo, 1, 0, num_w, wor_w), "contents restored");
+  T_EQ(u3e_Stat.faults_d, 1);              //  reading dirties nothing
+  T_EQ(_t_dirty_below(nor_w), 1);
+
+  //  a write faults once and dirties exactly its page
+  c3_w pag_w = nor_w / 2 + 1;
+  T_OK(c3n == u3e_dirty(pag_w), "page %u clean", pag_w);
+  _t_touch(pag_w);
+  _t_touch(pag_w);
+  T_EQ(u3e_Stat.faults_d, 2);
+  T_OK(_(u3e_dirty(pag_w)), "the written page is dirty");
+  T_EQ(_t_dirty_below(nor_w), 2);
+
+  //  a second save writes those two pages alone
+  c3_d sav_d = u3e_Stat.saved_pages_d;
+  T_OK(0 == _t_save(), "second save");
+  T_EQ(u3e_Stat.saved_pages_d - sav_d, 2);
+  T_EQ(_t_dirty_below(nor_w), 0);
+  _t_touch(pag_w);                         //  clean again: faults again
+  T_EQ(u3e_Stat.faults_d, 3);
+  T_EQ(_t_dirty_below(nor_w), 1);
+
+  t_leak(u3H->roo);
+  u3z(u3H->roo);
+  u3H->roo = 0;
+  t_clean();
+  _t_down();
+  _t_rm(dir_c);
+  u3C.demand_o = c3y;
+}
+
+/* _t_grow_shrink(): an image that shrinks and grows across saves, in one
+**   process: pages cut from north.bin leave the file mapping intact.
+*/
+static void
+_t_grow_shrink(const c3_c* arg_c)
+{
+  c3_c dir_c[512];
+  c3_w nor_w;
+  (void)arg_c;
+
+  _t_pier(dir_c, "grow-shrink");
+  for ( c3_w dem_w = 0; dem_w < 2; dem_w++ ) {
+    u3C.demand_o = dem_w ? c3y : c3n;
+    _t_rm(dir_c);
+    if ( !T_OK(0 == _t_boot(dir_c, 27, &nor_w), "boot") ) return;
+
+    //  small list, then a big atom list on top of it
+    u3_noun sma = _t_list(2, 100, 50);
+    u3_noun big = _t_list(3, 400, 4000);     //  about 400 pages
+    u3H->roo = u3nc(u3k(sma), u3k(big));
+    T_OK(0 == _t_save(), "save big");
+    c3_w big_w = u3e_Stat.image_w;
+
+    //  drop the big part: the heap's frontier falls back, the image shrinks
+    u3z(u3H->roo);
+    u3z(big);
+    u3H->roo = u3nc(u3k(sma), 0);
+    u3z(sma);
+    //  stack-like use of the gap above the new frontier must survive
+    c3_w top_w = u3a_page_of(u3R->hat_w);
+    T_OK(top_w + 100 < big_w, "the heap shrank (%u -> %u pages)", big_w, top_w);
+    c3_w* scr_w = u3a_page_ptr(top_w + 50);
+    scr_w[0] = 0xdeadbeef;
+    T_OK(0 == _t_save(), "save small");
+    T_EQ(u3e_Stat.image_w, top_w);
+    T_EQ(_t_fsize(dir_c, "north.bin"), (c3_ds)top_w << u3a_page_bits);
+    T_EQ(scr_w[0], 0xdeadbeef);                 //  a dirty page kept its data
+    T_OK(_(u3e_dirty(top_w + 50)), "beyond the image: dirty");
+    T_OK(_(u3e_dirty(top_w + 10)), "cut from the image: dirty");
+
+    //  grow again over the cut pages, then save and restore
+    u3_noun two = _t_list(4, 300, 4000);
+    u3H->roo = u3nc(u3H->roo, two);
+    T_OK(0 == _t_save(), "save grown");
+    T_OK(u3e_Stat.image_w > top_w + 250, "grew");
+    c3_w mug_w = u3r_mug(u3H->roo);
+    t_leak(u3H->roo);
+    _t_down();
+
+    if ( !T_OK(0 == _t_boot(dir_c, 27, &nor_w), "reboot") ) return;
+    T_EQ(u3r_mug(u3H->roo), mug_w);
+    T_OK(_t_list_ok(u3h(u3h(u3H->roo)), 2, 0, 100, 50), "small part");
+    T_OK(_t_list_ok(u3t(u3H->roo), 4, 0, 300, 4000), "grown part");
+    t_leak(u3H->roo);
+    u3z(u3H->roo);
+    u3H->roo = 0;
+    t_clean();
+    _t_down();
+    {
+      c3_t hit_t;
+      T_EQ(_t_check_says(dir_c, 0, &hit_t), 0);
+    }
+  }
+  _t_rm(dir_c);
+  u3C.demand_o = c3y;
+}
+
+  /** Crashes and failures during a save.
+  ***
+  ***   State A: list (seed 5, 600 atoms of ~300 words).  State B: drop its
+  ***   first 100 atoms (freeing slots in old pages) and cons a new list
+  ***   (seed 6, 200 atoms) on: B = [new A-tail].
+  **/
+#define _t_a_num 600
+#define _t_a_wor 300
+
+/* _t_make_a(): boot a new pier and save state A. */
+static c3_t
+_t_make_a(const c3_c* dir_c)
+{
+  c3_w nor_w;
+  _t_rm(dir_c);
+  if ( !T_OK(0 == _t_boot(dir_c, 27, &nor_w), "boot %s", dir_c) ) return 0;
+  u3H->roo = _t_list(5, _t_a_num, _t_a_wor);
+  u3r_mug(u3H->roo);
+  return T_OK(0 == _t_save(), "save A");
+}
+
+/* _t_make_b(): turn state A into B in the loom (unsaved). */
+static void
+_t_make_b(void)
+{
+  u3_noun lis = u3H->roo;
+  for ( c3_w i_w = 0; i_w < 100; i_w++ ) {
+    lis = u3t(lis);
+  }
+  lis = u3k(lis);
+  u3z(u3H->roo);
+  u3H->roo = u3nc(_t_list(6, 200, _t_a_wor), lis);
+  u3r_mug(u3H->roo);
+}
+
+/* _t_is_a(), _t_is_b(): which state the loom holds. */
+static c3_t
+_t_is_a(void)
+{
+  return _t_list_ok(u3H->roo, 5, 0, _t_a_num, _t_a_wor);
+}
+
+static c3_t
+_t_is_b(void)
+{
+  return u3du(u3H->roo) == c3y
+      && _t_list_ok(u3h(u3H->roo), 6, 0, 200, _t_a_wor)
+      && _t_list_ok(u3t(u3H->roo), 5, 100, _t_a_num - 100, _t_a_wor);
+}
+
+/* _t_reboot_state(): in a child, boot dir_c and report the state: 'a',
+**   'b', 'x' (neither: a mix), 'e' (boot failed); the child leak-checks.
+*/
+static c3_c
+_t_reboot_state(const c3_c* dir_c)
+{
+  c3_c* res_c = mmap(0, 4096, PROT_READ | PROT_WRITE,
+                     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  res_c[0] = 'e';
+  fflush(stdout);
+  fflush(stderr);
+  pid_t pid_i = fork();
+  if ( 0 == pid_i ) {
+    c3_w nor_w;
+    t_pass_w = t_fail_w = 0;
+    u3e_Crash_i = 0;
+    u3e_stop();
+    u3m_fini();
+    if ( 0 == _t_boot(dir_c, _t_bits_w, &nor_w) ) {
+      res_c[0] = _t_is_a() ? 'a' : _t_is_b() ? 'b' : 'x';
+      T_OK(!_t_exists(dir_c, "control.bin")
+           && !_t_exists(dir_c, "memory.bin"), "start removes the patch");
+      t_leak(u3H->roo);
+      u3z(u3H->roo);
+      u3H->roo = 0;
+      t_clean();
+      _t_down();
+    }
+    _t_shared_w[0] += t_pass_w;
+    _t_shared_w[1] += t_fail_w;
+    fflush(stdout);
+    _exit(0);
+  }
+  c3_i sat_i;
+  waitpid(pid_i, &sat_i, 0);
+  T_OK(WIFEXITED(sat_i) && 0 == WEXITSTATUS(sat_i), "reboot child");
+  c3_c ret_c = res_c[0];
+  munmap(res_c, 4096);
+  return ret_c;
+}
+
+/* _t_crash(): a save killed at each step: the image is A before the
+**   commit, B after it, never a mix.  arg: "mode": k (exit), f (SIGKILL
+**   in the middle of writing memory.bin).
+*/
+static void
+_t_crash(const c3_c* arg_c)
+{
+  c3_c dir_c[512];
+  (void)arg_c;
+
+  for ( c3_i pot_i = 1; pot_i <= 6; pot_i++ ) {
+    snprintf(dir_c, sizeof(dir_c), "%s/crash-%d", _t_base_c, pot_i);
+    if ( !_t_make_a(dir_c) ) return;
+    _t_make_b();
+
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid_i = fork();
+    if ( 0 == pid_i ) {
+      u3e_Crash_i = pot_i;
+      _t_save();
+      _exit(0);                     //  not reached
+    }
+    c3_i sat_i;
+    waitpid(pid_i, &sat_i, 0);
+    T_OK(WIFEXITED(sat_i) && u3e_crash_exit == WEXITSTATUS(sat_i),
+         "crash at step %d", pot_i);
+
+    //  the patch on disk is what the step says
+    T_EQ(_t_exists(dir_c, "memory.bin"), pot_i >= 2);
+    T_EQ(_t_exists(dir_c, "control.bin"), pot_i >= 3 && pot_i <= 5);
+
+    c3_c sat_c = _t_reboot_state(dir_c);
+    T_OK(sat_c == (pot_i <= 2 ? 'a' : 'b'),
+         "crash at step %d: restart finds state %c", pot_i, sat_c);
+
+    {
+      c3_t hit_t;
+      T_EQ(_t_check_says(dir_c, 0, &hit_t), 0);
+    }
+    t_leak(u3H->roo);
+    u3z(u3H->roo);
+    u3H->roo = 0;
+    t_clean();
+    _t_down();
+    _t_rm(dir_c);
+  }
+
+  //  SIGKILL at an arbitrary moment of a big save: old or new, never a mix
+  for ( c3_w rnd_w = 0; rnd_w < 6; rnd_w++ ) {
+    snprintf(dir_c, sizeof(dir_c), "%s/kill-%u", _t_base_c, rnd_w);
+    if ( !_t_make_a(dir_c) ) return;
+    _t_make_b();
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid_i = fork();
+    if ( 0 == pid_i ) {
+      _t_save();
+      _exit(0);
+    }
+    usleep(500 + rnd_w * 2500);
+    kill(pid_i, SIGKILL);
+    c3_i sat_i;
+    waitpid(pid_i, &sat_i, 0);
+    c3_c sat_c = _t_reboot_state(dir_c);
+    T_OK('a' == sat_c || 'b' == sat_c,
+         "killed after %u us: restart finds state %c", 500 + rnd_w * 2500,
+         sat_c);
+    t_leak(u3H->roo);
+    u3z(u3H->roo);
+    u3H->roo = 0;
+    t_clean();
+    _t_down();
+    _t_rm(dir_c);
+  }
+}
+
+/* _t_fail(): a save failing at each step returns -1 and leaves a usable
+**   image; the next save succeeds and writes B.
+*/
+static void
+_t_fail(const c3_c* arg_c)
+{
+  c3_c dir_c[512];
+  (void)arg_c;
+
+  for ( c3_i pot_i = 1; pot_i <= 6; pot_i++ ) {
+    snprintf(dir_c, sizeof(dir_c), "%s/fail-%d", _t_base_c, pot_i);
+    if ( !_t_make_a(dir_c) ) return;
+    _t_make_b();
+
+    c3_d sav_d = u3e_Stat.saves_d;
+    u3e_Crash_i = -pot_i;
+    T_EQ(_t_save(), -1);
+    u3e_Crash_i = 0;
+    T_EQ(u3e_Stat.saves_d, sav_d);
+    T_OK(_(u3e_dirty(u3a_page_of(u3R->hat_w) - 1)),
+         "step %d: pages stay dirty after a failed save", pot_i);
+    T_EQ(_t_exists(dir_c, "control.bin"), pot_i >= 3 && pot_i <= 5);
+
+    //  the image on disk is whole: A before the commit, B after
+    c3_c sat_c = _t_reboot_state(dir_c);
+    T_OK(sat_c == (pot_i <= 2 ? 'a' : 'b'),
+         "failure at step %d: the image is %c", pot_i, sat_c);
+
+    //  the loom is unharmed and the next save completes
+    T_OK(_t_is_b(), "step %d: the loom still holds B", pot_i);
+    T_OK(0 == _t_save(), "step %d: the next save succeeds", pot_i);
+    T_OK(!_t_exists(dir_c, "control.bin") && !_t_exists(dir_c, "memory.bin"),
+         "step %d: no patch left", pot_i);
+    T_EQ(_t_reboot_state(dir_c), 'b');
+    T_EQ(_t_dirty_below(u3a_page_of(u3R->hat_w)), 0);
+
+    t_leak(u3H->roo);
+    u3z(u3H->roo);
+    u3H->roo = 0;
+    t_clean();
+    _t_down();
+    _t_rm(dir_c);
+  }
+
+  //  a real write error: a file-size limit below the patch's size
+  snprintf(dir_c, sizeof(dir_c), "%s/fail-fsize", _t_base_c);
+  if ( !_t_make_a(dir_c) ) return;
+  _t_make_b();
+  {
+    struct rlimit old_u, lim_u;
+    signal(SIGXFSZ, SIG_IGN);
+    getrlimit(RLIMIT_FSIZE, &old_u);
+    lim_u = old_u;
+    lim_u.rlim_cur = 64 * 1024;
+    setrlimit(RLIMIT_FSIZE, &lim_u);
+    T_EQ(_t_save(), -1);
+    setrlimit(RLIMIT_FSIZE, &old_u);
+  }
+  T_OK(!_t_exists(dir_c, "control.bin") && !_t_exists(dir_c, "memory.bin"),
+       "a failed patch is removed");
+  T_EQ(_t_reboot_state(dir_c), 'a');
+  T_OK(0 == _t_save(), "save after the limit is lifted");
+  T_EQ(_t_reboot_state(dir_c), 'b');
+  t_leak(u3H->roo);
+  u3z(u3H->roo);
+  u3H->roo = 0;
+  t_clean();
+  _t_down();
+  _t_rm(dir_c);
+}
+
+  /** Damaged files.
+  **/
+/* _t_boot_fails(): 1 if booting dir_c fails cleanly (-1, loom unmapped). */
+static c3_t
+_t_boot_fails(const c3_c* dir_c)
+{
+  c3_w nor_w;
+  if ( 0 == _t_boot(dir_c, 27, &nor_w) ) {
+    _t_down();
+    return 0;
+  }
+  return 1;
+}
+
+/* _t_damage(): truncated and flipped files: messages and -1, discarded
+**   patches, never a crash.
+*/
+static void
+_t_damage(const c3_c* arg_c)
+{
+  c3_c org_c[512], dir_c[512];
+  c3_t hit_t;
+  c3_w nor_w;
+  c3_d img_d;
+  (void)arg_c;
+
+  //  org: image A, and a committed patch for B (a crash before applying)
+  _t_pier(org_c, "damage-org");
+  if ( !_t_make_a(org_c) ) return;
+  img_d = (c3_d)_t_fsize(org_c, "north.bin");
+  _t_make_b();
+  fflush(stdout);
+  fflush(stderr);
+  pid_t pid_i = fork();
+  if ( 0 == pid_i ) {
+    u3e_Crash_i = 3;
+    _t_save();
+    _exit(0);
+  }
+  waitpid(pid_i, 0, 0);
+  t_leak(u3H->roo);
+  u3z(u3H->roo);
+  u3H->roo = 0;
+  t_clean();
+  _t_down();
+  T_OK(_t_exists(org_c, "control.bin"), "a committed patch to damage");
+  c3_ds pgs_ds = (_t_fsize(org_c, "control.bin") - 24) / 8;
+  _t_pier(dir_c, "damage");
+
+  //  a valid pending patch: check calls the image sound
+  _t_copy_chk(org_c, dir_c);
+  T_EQ(_t_check_says(dir_c, "valid patch is pending", &hit_t), 0);
+  T_OK(hit_t, "check sees the pending patch");
+
+  //  north.bin: torn to a partial page
+  _t_copy_chk(org_c, dir_c);
+  _t_unpatch(dir_c);
+  _t_cut(dir_c, "north.bin", img_d - 100);
+  T_OK(_t_boot_fails(dir_c), "north.bin of a partial page is refused");
+  T_OK(0 != _t_check_says(dir_c, "not a whole number of pages", &hit_t),
+       "check: partial page");
+  T_OK(hit_t, "check says why");
+  //  the way out: move it aside and start over
+  T_EQ(u3e_wipe(dir_c), 0);
+  T_OK(_t_exists(dir_c, "north.bin.bad"), "the bad image is kept aside");
+  if ( T_OK(0 == _t_boot(dir_c, 27, &nor_w), "boot after wipe") ) {
+    T_EQ(nor_w, 0);
+    t_clean();
+    _t_down();
+  }
+
+  //  north.bin: bigger than the loom
+  _t_copy_chk(org_c, dir_c);
+  _t_unpatch(dir_c);
+  _t_cut(dir_c, "north.bin", (1ULL << 27) + (1ULL << u3a_page_bits));
+  T_OK(_t_boot_fails(dir_c), "north.bin bigger than the loom is refused");
+
+  //  north.bin: one byte flipped in page 17: check names the page
+  _t_copy_chk(org_c, dir_c);
+  _t_unpatch(dir_c);
+  _t_flip(dir_c, "north.bin", 17 * u3a_page_bytes + 1234);
+  T_OK(0 != _t_check_says(dir_c, "page 17 of north.bin is damaged", &hit_t),
+       "check fails on a flipped byte");
+  T_OK(hit_t, "check names page 17");
+
+  //  sums.bin: one entry flipped: check names the page
+  _t_copy_chk(org_c, dir_c);
+  _t_flip(dir_c, "sums.bin", 16 + 4 * 5);
+  T_OK(0 != _t_check_says(dir_c, "page 5 of north.bin is damaged", &hit_t),
+       "check fails on a flipped checksum");
+  T_OK(hit_t, "check names page 5");
+
+  //  sums.bin: truncated: refused
+  _t_copy_chk(org_c, dir_c);
+  {
+    c3_c pat_c[600];
+    _t_file(pat_c, dir_c, "control.bin");
+    unlink(pat_c);
+  }
+  _t_cut(dir_c, "sums.bin", 16 + 4 * 3);
+  T_OK(_t_boot_fails(dir_c), "sums.bin too short is refused");
+  T_OK(0 != _t_check_says(dir_c, 0, &hit_t), "check: sums.bin too short");
+
+  //  sums.bin: missing: rebuilt from north.bin
+  _t_copy_chk(org_c, dir_c);
+  {
+    c3_c pat_c[600];
+    _t_file(pat_c, dir_c, "control.bin");
+    unlink(pat_c);
+    _t_file(pat_c, dir_c, "sums.bin");
+    unlink(pat_c);
+  }
+  T_EQ(_t_reboot_state(dir_c), 'a');
+  T_EQ(_t_check_says(dir_c, 0, &hit_t), 0);
+
+  //  patches damaged before they were applied: discarded, image A
+  {
+    struct { const c3_c* nam_c; c3_c how_c; c3_d off_d; const c3_c* why_c; }
+    cas_u[] = {
+      { "control.bin", 'c', 24 + 8 * 3 + 4, "torn or damaged" },   //  cut
+      { "control.bin", 'f', 24 + 8 * 2 + 4, "checksum" },          //  entry
+      { "control.bin", 'f', 0, "bad header" },                     //  magic
+      { "control.bin", 'c', 10, "not a patch" },                   //  tiny
+      { "memory.bin",  'f', 3 * 16384 + 77, "fails its checksum" },
+      { "memory.bin",  'c', 5 * 16384, "bytes, not the" },
+      { "memory.bin",  'u', 0, "memory.bin is missing" },
+    };
+    for ( c3_w i_w = 0; i_w < sizeof(cas_u) / sizeof(cas_u[0]); i_w++ ) {
+      _t_copy_chk(org_c, dir_c);
+      if ( 'c' == cas_u[i_w].how_c ) {
+        _t_cut(dir_c, cas_u[i_w].nam_c, cas_u[i_w].off_d);
+      }
+      else if ( 'f' == cas_u[i_w].how_c ) {
+        _t_flip(dir_c, cas_u[i_w].nam_c, cas_u[i_w].off_d);
+      }
+      else {
+        c3_c pat_c[600];
+        _t_file(pat_c, dir_c, cas_u[i_w].nam_c);
+        unlink(pat_c);
+      }
+      T_EQ(_t_check_says(dir_c, cas_u[i_w].why_c, &hit_t), 0);
+      T_OK(hit_t, "case %u: check says: %s", i_w, cas_u[i_w].why_c);
+      T_OK(_t_reboot_state(dir_c) == 'a',
+           "case %u (%s): patch discarded, image A", i_w, cas_u[i_w].why_c);
+    }
+  }
+  T_OK(pgs_ds > 5, "the patch has pages (%lld)", (long long)pgs_ds);
+
+  //  a committed patch half applied, then damaged: the image is a mix,
+  //  which start must refuse (naming the pages) rather than use
+  _t_pier(dir_c, "damage-mix");
+  if ( !_t_make_a(dir_c) ) return;
+  _t_make_b();
+  fflush(stdout);
+  fflush(stderr);
+  pid_i = fork();
+  if ( 0 == pid_i ) {
+    u3e_Crash_i = 4;
+    _t_save();
+    _exit(0);
+  }
+  waitpid(pid_i, 0, 0);
+  t_leak(u3H->roo);
+  u3z(u3H->roo);
+  u3H->roo = 0;
+  t_clean();
+  _t_down();
+  _t_flip(dir_c, "control.bin", 30);
+  T_OK(0 != _t_check_says(dir_c, "is damaged", &hit_t),
+       "check: a half-applied image is damaged");
+  T_OK(hit_t, "check names the mixed pages");
+  T_OK(_t_boot_fails(dir_c), "start refuses a half-applied image");
+  T_EQ(u3e_wipe(dir_c), 0);
+  if ( T_OK(0 == _t_boot(dir_c, 27, &nor_w), "boot after wipe") ) {
+    T_EQ(nor_w, 0);
+    t_clean();
+    _t_down();
+  }
+
+  _t_rm(dir_c);
+  _t_rm(org_c);
+}
+
+  /** Fault stress.
+  **/
+/* _t_stress(): restore a 256 MiB image, write every page in random order;
+**   the bitmap and protections agree, a save writes exactly those pages.
+*/
+static void
+_t_stress(const c3_c* arg_c)
+{
+  c3_c dir_c[512];
+  c3_w nor_w, img_w;
+  c3_w num_w = 65536, wor_w = 1230;     //  about 256 MiB of atoms
+  (void)arg_c;
+
+  _t_pier(dir_c, "stress");
+  if ( !T_OK(0 == _t_boot(dir_c, 30, &nor_w), "boot") ) return;
+  u3H->roo = _t_list(7, num_w, wor_w);
+  c3_w mug_w = u3r_mug(u3H->roo);
+  T_OK(0 == _t_save(), "save 256 MiB");
+  img_w = u3e_Stat.image_w;
+  T_OK(img_w > 16000, "image of %u pages", img_w);
+  T_EQ(u3e_Stat.faults_d, 0);
+  _t_down();
+
+  if ( !T_OK(0 == _t_boot(dir_c, 30, &nor_w), "reboot") ) return;
+  T_EQ(nor_w, img_w);
+  T_EQ(u3r_mug(u3H->roo), mug_w);
+  T_EQ(u3e_Stat.faults_d, 1);               //  the header, by u3a_attach
+
+  //  every image page but the header, in random order
+  c3_w* ord_w = malloc((c3_z)nor_w * 4);
+  c3_d  rng_d = 0x243f6a8885a308d3ULL;
+  for ( c3_w i_w = 0; i_w < nor_w - 1; i_w++ ) ord_w[i_w] = i_w + 1;
+  for ( c3_w i_w = nor_w - 1; i_w > 1; i_w-- ) {
+    rng_d = rng_d * 6364136223846793005ULL + 1442695040888963407ULL;
+    c3_w j_w = (c3_w)((rng_d >> 33) % i_w);
+    c3_w t_w = ord_w[i_w - 1];
+    ord_w[i_w - 1] = ord_w[j_w];
+    ord_w[j_w] = t_w;
+  }
+  c3_w hal_w = nor_w / 2;
+  for ( c3_w i_w = 0; i_w < hal_w; i_w++ ) {
+    _t_touch(ord_w[i_w]);
+  }
+  T_EQ(u3e_Stat.faults_d, 1 + hal_w);
+  T_EQ(_t_dirty_below(nor_w), 1 + hal_w);
+  c3_w map_w = _t_maps();
+  printf("stress: %u of %u pages dirtied at random: %u mappings\n",
+         hal_w, nor_w, map_w);
+  for ( c3_w i_w = hal_w; i_w < nor_w - 1; i_w++ ) {
+    _t_touch(ord_w[i_w]);
+  }
+  T_EQ(u3e_Stat.faults_d, nor_w);
+  T_EQ(_t_dirty_below(nor_w), nor_w);
+  //  all writable now: writing again faults no more
+  for ( c3_w i_w = 0; i_w < nor_w; i_w++ ) {
+    _t_touch(i_w);
+  }
+  T_EQ(u3e_Stat.faults_d, nor_w);
+  printf("stress: every page dirty: %u mappings\n", _t_maps());
+
+  c3_d sav_d = u3e_Stat.saved_pages_d;
+  T_OK(0 == _t_save(), "save every page");
+  T_EQ(u3e_Stat.saved_pages_d - sav_d, nor_w);
+  T_EQ(_t_dirty_below(nor_w), 0);
+  printf("stress: saved: %u mappings\n", _t_maps());
+
+  //  a random thousand pages: exactly those are saved
+  sav_d = u3e_Stat.saved_pages_d;
+  c3_d fau_d = u3e_Stat.faults_d;
+  for ( c3_w i_w = 0; i_w < 1000; i_w++ ) {
+    _t_touch(ord_w[i_w * 7]);
+  }
+  T_EQ(u3e_Stat.faults_d - fau_d, 1000);
+  T_OK(0 == _t_save(), "save a thousand pages");
+  T_EQ(u3e_Stat.saved_pages_d - sav_d, 1000);
+  free(ord_w);
+
+  T_OK(_t_list_ok(u3H->roo, 7, 0, num_w, wor_w), "contents intact");
+  t_leak(u3H->roo);
+  u3z(u3H->roo);
+  u3H->roo = 0;
+  t_clean();
+  _t_down();
+  {
+    c3_t hit_t;
+    T_EQ(_t_check_says(dir_c, 0, &hit_t), 0);
+  }
+  _t_rm(dir_c);
+}
+
+  /** The guard page.
+  **/
+/* _t_hog(): allocate 16 KiB atoms until the road runs out. */
+static u3_noun
+_t_hog(u3_noun arg)
+{
+  u3_noun lis = u3_nul;
+  c3_w    buf_w[4000];
+  (void)arg;
+  for ( c3_w i_w = 0; i_w < 4000; i_w++ ) buf_w[i_w] = i_w | 1;
+  while ( 1 ) {
+    lis = u3nc(u3i_words(4000, buf_w), lis);
+  }
+  return lis;
+}
+
+/* _t_some(): allocate a few pages and give back their count. */
+static u3_noun
+_t_some(u3_noun arg)
+{
+  u3_noun lis = u3_nul;
+  c3_w    buf_w[4000];
+  for ( c3_w i_w = 0; i_w < 4000; i_w++ ) buf_w[i_w] = i_w | 1;
+  for ( c3_w i_w = 0; i_w < arg; i_w++ ) {
+    lis = u3nc(u3i_words(4000, buf_w), lis);
+  }
+  c3_w len_w = u3r_lent(lis);
+  u3z(lis);
+  return len_w;
+}
+
+/* _t_guard(): the guard page re-centres as roads grow into it and turns
+**   exhaustion into %meme, leaving the parent as it was.
+*/
+static void
+_t_guard(const c3_c* arg_c)
+{
+  c3_c dir_c[512];
+  c3_w nor_w;
+  (void)arg_c;
+
+  _t_pier(dir_c, "guard");
+  if ( !T_OK(0 == _t_boot(dir_c, 26, &nor_w), "boot") ) return;
+  u3H->roo = _t_list(8, 50, 100);
+  T_OK(0 == _t_save(), "save");
+
+  //  a store to the middle of the home gap hits the guard and is retried
+  T_EQ(u3e_ward(u3R->hat_w, u3R->cap_w), 0);
+  {
+    c3_w bot_w = u3a_page_of(u3R->hat_w);
+    c3_w top_w = u3a_page_of(u3R->cap_w);
+    c3_w mid_w = bot_w + (top_w - bot_w) / 2;
+    c3_d gar_d = u3e_Stat.guards_d;
+    volatile c3_w* ptr_w = (volatile c3_w*)u3a_page_ptr(mid_w);
+    ptr_w[0] = 42;
+    T_EQ(ptr_w[0], 42);
+    T_EQ(u3e_Stat.guards_d - gar_d, 1);
+    //  it moved to the middle of the gap's larger side, the lower one
+    c3_w new_w = bot_w + (mid_w - bot_w) / 2;
+    ptr_w = (volatile c3_w*)u3a_page_ptr(new_w);
+    ptr_w[0] = 43;
+    T_EQ(u3e_Stat.guards_d - gar_d, 2);
+  }
+
+  //  a gap of under two pages: the guard stays and the fault is meme (1)
+  {
+    u3a_road  fak_u;
+    u3a_road* old_u = u3R;
+    c3_w      bot_w = u3a_page_of(u3R->hat_w) + 10;
+    T_EQ(u3e_ward(u3a_page_ptr(bot_w), u3a_page_ptr(bot_w + 3)), 0);
+    memset(&fak_u, 0, sizeof(fak_u));
+    fak_u.nor_o = c3y;
+    fak_u.hat_w = u3a_page_ptr(bot_w + 2);
+    fak_u.cap_w = (c3_w*)((c3_y*)u3a_page_ptr(bot_w + 3) + 100);
+    u3R = &fak_u;
+    T_EQ(u3e_fault(u3a_page_ptr(bot_w + 1)), 1);
+    T_EQ(u3e_fault(u3a_page_ptr(bot_w + 1)), 1);   //  still the guard
+    //  with room, it moves: a south road's gap is [cap, hat)
+    fak_u.nor_o = c3n;
+    fak_u.cap_w = u3a_page_ptr(bot_w + 2);
+    fak_u.hat_w = u3a_page_ptr(bot_w + 40);
+    T_EQ(u3e_fault(u3a_page_ptr(bot_w + 1)), 0);
+    T_EQ(u3e_fault(u3a_page_ptr(bot_w + 21)), 0);   //  the new guard
+    T_EQ(u3e_fault(u3a_page_ptr(bot_w + 1)), -1);   //  now a dirty page
+    u3R = old_u;
+    T_EQ(u3e_fault(u3a_loom_base - 4096), -1);       //  not the loom
+  }
+
+  //  inner roads exhaust the loom: meme, the home road untouched
+  T_EQ(u3e_ward(u3R->hat_w, u3R->cap_w), 0);
+  u3a_stats bef_u, aft_u;
+  c3_w mug_w = u3r_mug(u3H->roo);
+  c3_d gar_d = u3e_Stat.guards_d;
+  for ( c3_w i_w = 0; i_w < 3; i_w++ ) {
+    if ( 1 == i_w ) {
+      u3a_stat(0, &bef_u);     //  after the first, which may warm up pages
+    }
+    u3_noun pro = u3m_soft(_t_hog, 0);
+    T_EQ(u3h(pro), c3__meme);
+    u3z(pro);
+  }
+  printf("guard: %llu guard hits in three exhaustions\n",
+         (unsigned long long)(u3e_Stat.guards_d - gar_d));
+  T_OK(u3e_Stat.guards_d - gar_d >= 3, "inner roads hit the guard");
+  u3a_stat(0, &aft_u);
+  T_EQ(aft_u.heap_d, bef_u.heap_d);
+  T_EQ(aft_u.live_d, bef_u.live_d);
+  T_EQ(aft_u.objs_d, bef_u.objs_d);
+  T_EQ(u3r_mug(u3H->roo), mug_w);
+  T_OK(_t_list_ok(u3H->roo, 8, 0, 50, 100), "home state intact");
+
+  //  and a computation that fits still runs, through the guard
+  {
+    u3_noun pro = u3m_soft(_t_some, 1000);
+    T_EQ(u3h(pro), 0);
+    T_EQ(u3t(pro), 1000);
+    u3z(pro);
+  }
+  //  a save lifts and restores the guard; the image is consistent
+  T_OK(0 == _t_save(), "save with the guard set");
+  {
+    u3_noun pro = u3m_soft(_t_hog, 0);
+    T_EQ(u3h(pro), c3__meme);
+    u3z(pro);
+  }
+  t_leak(u3H->roo);
+  _t_down();
+  {
+    c3_t hit_t;
+    T_EQ(_t_check_says(dir_c, 0, &hit_t), 0);
+  }
+  _t_bits_w = 26;
+  T_EQ(_t_reboot_state(dir_c), 'x');     //  neither A nor B, but boots
+  _t_bits_w = 27;
+  _t_rm(dir_c);
+}
+
+  /** Tracking modes, backup.
+  **/
+/* _t_modes(): u3e_foul, u3e_yolo, and a backup that boots. */
+static void
+_t_modes(const c3_c* arg_c)
+{
+  c3_c dir_c[512], bak_c[512], chk_c[600];
+  c3_w nor_w, img_w;
+  (void)arg_c;
+
+  _t_pier(dir_c, "modes");
+  if ( !_t_make_a(dir_c) ) return;
+  img_w = u3e_Stat.image_w;
+
+  //  foul: every page dirty, and the next save writes them all
+  u3e_foul();
+  T_EQ(_t_dirty_below(img_w), img_w);
+  c3_d sav_d = u3e_Stat.saved_pages_d;
+  T_OK(0 == _t_save(), "save after foul");
+  T_EQ(u3e_Stat.saved_pages_d - sav_d, img_w);
+
+  //  yolo: writes go untracked (no faults), and the next save writes all
+  c3_d fau_d = u3e_Stat.faults_d;
+  u3e_yolo();
+  _t_touch(img_w / 2);
+  T_EQ(u3e_Stat.faults_d, fau_d);
+  T_EQ(_t_dirty_below(img_w), 0);
+  sav_d = u3e_Stat.saved_pages_d;
+  T_OK(0 == _t_save(), "save after yolo");
+  T_EQ(u3e_Stat.saved_pages_d - sav_d, img_w);
+  _t_touch(img_w / 2);                   //  tracked again
+  T_EQ(u3e_Stat.faults_d, fau_d + 1);
+
+  //  backup into another pier's chk directory: it boots to the same state
+  _t_pier(bak_c, "modes-backup");
+  snprintf(chk_c, sizeof(chk_c), "%s/.urb", bak_c);
+  mkdir(bak_c, 0755);
+  mkdir(chk_c, 0755);
+  snprintf(chk_c, sizeof(chk_c), "%s/.urb/chk", bak_c);
+  T_EQ(u3e_backup(chk_c), 0);
+  {
+    c3_t hit_t;
+    T_EQ(_t_check_says(chk_c, "image sound", &hit_t), 0);
+    T_OK(hit_t, "the backup directory checks sound");
+  }
+  T_EQ(_t_reboot_state(bak_c), 'a');
+
+  t_leak(u3H->roo);
+  u3z(u3H->roo);
+  u3H->roo = 0;
+  t_clean();
+  _t_down();
+
+  //  a live image cannot be wiped; a stopped one can
+  if ( T_OK(0 == _t_boot(dir_c, 27, &nor_w), "reboot") ) {
+    T_EQ(u3e_wipe(dir_c), -1);
+    t_leak(u3H->roo);
+    _t_down();
+  }
+  _t_rm(dir_c);
+  _t_rm(bak_c);
+}
+
+int
+main(void)
+{
+  const c3_c* tmp_c = getenv("TEST_TMPDIR");
+  c3_t        own_t = 0;
+
+  setvbuf(stdout, 0, _IOLBF, 0);
+  if ( tmp_c && *tmp_c ) {
+    snprintf(_t_base_c, sizeof(_t_base_c), "%s/events", tmp_c);
+    _t_rm(_t_base_c);
+    if ( mkdir(_t_base_c, 0755) ) {
+      return t_skip("cannot make a scratch directory");
+    }
+  }
+  else {
+    snprintf(_t_base_c, sizeof(_t_base_c), "/tmp/events_tests.XXXXXX");
+    if ( !mkdtemp(_t_base_c) ) {
+      return t_skip("cannot make a scratch directory");
+    }
+    own_t = 1;
+  }
+  _t_shared_w = mmap(0, 4096, PROT_READ | PROT_WRITE,
+                     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if ( MAP_FAILED == _t_shared_w || u3m_signals() ) {
+    return t_skip("cannot set up shared counters or signals");
+  }
+
+  _t_run("round trip, 4 pages", _t_round, "3 1000 26 1");
+  _t_run("round trip, 4 pages, no demand paging", _t_round, "3 1000 26 0");
+  _t_run("round trip, 3000 pages", _t_round, "12000 1000 28 1");
+  _t_run("round trip, 3000 pages of small nouns", _t_round, "1000000 1 28 1");
+  _t_run("round trip, 3000 pages, no demand paging", _t_round,
+         "12000 1000 28 0");
+  _t_run("round trip, 256 MiB", _t_round, "65536 1230 30 1");
+  _t_run("shrink and grow", _t_grow_shrink, 0);
+  _t_run("crash at every step", _t_crash, 0);
+  _t_run("failure at every step", _t_fail, 0);
+  _t_run("damaged files", _t_damage, 0);
+  _t_run("fault stress, 256 MiB", _t_stress, 0);
+  _t_run("guard page", _t_guard, 0);
+  _t_run("foul, yolo, backup", _t_modes, 0);
+
+  t_pass_w += _t_shared_w[0];
+  t_fail_w += _t_shared_w[1];
+  _t_rm(_t_base_c);
+  (void)own_t;
+  return t_done();
+}
