@@ -267,6 +267,14 @@ _t_round(void)
   T_EQ(_t_check_out(pier_c, out_c, sizeof(out_c)), 0);
   T_OK(_t_has(out_c, "events 1 to 300") && _t_has(out_c, "sound"),
        "check report: %s", out_c);
+  {
+    c3_d siz_d = _t_size(_t_logf("round"));
+    _t_cap_on();
+    T_EQ(u3_log_repair(pier_c), 0);
+    T_OK(0 == _t_cap_off()[0], "repair of a sound log is quiet: %s",
+         _t_cap_c);
+    T_EQ(_t_size(_t_logf("round")), siz_d);
+  }
 }
 
 /* _t_len_big(): payloads of several MB among small and empty ones.
@@ -495,6 +503,20 @@ _t_flip_at(const c3_y* all_y, c3_z len_z, c3_d pos_d,
     T_OK(now_z == len_z && 0 == memcmp(now_y, bad_y, len_z),
          "flip at %llu: file unchanged", (unsigned long long)pos_d);
     free(now_y);
+
+    //  the operator may cut the log at the damage
+    //
+    _t_cap_on();
+    T_EQ(u3_log_repair(pier_c), 0);
+    cap_c = _t_cap_off();
+    T_OK(_t_has(cap_c, ned_c), "repair names \"%s\": %s", ned_c, cap_c);
+    T_EQ(_t_size(pax_c), off_d);
+    T_EQ(_t_check_out(pier_c, out_c, sizeof(out_c)), 0);
+    log_u = u3_log_open(pier_c);
+    if ( T_OK(0 != log_u, "open after repair") ) {
+      T_EQ(u3_log_last(log_u), eve_d - 1);
+      u3_log_close(log_u);
+    }
   }
   free(bad_y);
 }
@@ -921,6 +943,10 @@ _t_pier_bad(void)
   T_EQ(_t_check_out(pier_c, out_c, sizeof(out_c)), -1);
   T_OK(_t_has(out_c, "log: open ") && _t_has(out_c, "No such file"),
        "check without a log: %s", out_c);
+  _t_cap_on();
+  T_EQ(u3_log_repair(pier_c), -1);
+  T_OK(_t_has(_t_cap_off(), "No such file"), "repair without a log: %s",
+       _t_cap_c);
 
   _t_unwritable();
 }

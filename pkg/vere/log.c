@@ -35,7 +35,16 @@
 /// file is truncated back to X with a warning.  When an intact record
 /// header for a later event follows it, the log is damaged in the middle:
 /// opening refuses, naming the event and the offset, and changes nothing.
-/// A valid header naming the wrong event is damage wherever it sits.
+/// (An intact header is one whose header check holds; after a bad record
+/// check the search starts where the record ends, after a bad header check
+/// one byte past its start.)  A valid header naming the wrong event is
+/// damage wherever it sits.  Repair is the operator's call: u3_log_repair()
+/// cuts a damaged log at its first bad record, u3_log_truncate() cuts an
+/// open log after a chosen event.
+///
+/// Memory.  Scans read through a 64 KiB window; a replay cursor holds one
+/// record; appends hold the records buffered since the last sync, which
+/// the caller bounds by how many events it batches.
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -580,31 +589,6 @@ _cl_paths(const c3_c* pier_c, c3_c** urb_c, c3_c** dir_c, c3_c** pax_c)
   return 0;
 }
 
-/* _cl_mkdir(): make directory dir_c unless it exists.  0 or -1 (reported).
-*/
-static c3_i
-_cl_mkdir(const c3_c* dir_c)
-{
-  struct stat buf_u;
-
-  if ( 0 == mkdir(dir_c, 0755) ) {
-    return 0;
-  }
-  if ( EEXIST != errno ) {
-    fprintf(stderr, "log: mkdir %s: %s\n", dir_c, strerror(errno));
-    return -1;
-  }
-  if ( stat(dir_c, &buf_u) ) {
-    fprintf(stderr, "log: stat %s: %s\n", dir_c, strerror(errno));
-    return -1;
-  }
-  if ( !S_ISDIR(buf_u.st_mode) ) {
-    fprintf(stderr, "log: %s: not a directory\n", dir_c);
-    return -1;
-  }
-  return 0;
-}
-
 /* _cl_sync_dir(): fsync a directory, making a rename in it durable.
 */
 static c3_i
@@ -625,6 +609,32 @@ _cl_sync_dir(const c3_c* dir_c)
   }
   close(fid_i);
   return ( err_i < 0 ) ? -1 : 0;
+}
+
+/* _cl_mkdir(): make directory dir_c in par_c unless it exists, making
+**   the new entry durable.  0 or -1 (reported).
+*/
+static c3_i
+_cl_mkdir(const c3_c* par_c, const c3_c* dir_c)
+{
+  struct stat buf_u;
+
+  if ( 0 == mkdir(dir_c, 0755) ) {
+    return _cl_sync_dir(par_c);
+  }
+  if ( EEXIST != errno ) {
+    fprintf(stderr, "log: mkdir %s: %s\n", dir_c, strerror(errno));
+    return -1;
+  }
+  if ( stat(dir_c, &buf_u) ) {
+    fprintf(stderr, "log: stat %s: %s\n", dir_c, strerror(errno));
+    return -1;
+  }
+  if ( !S_ISDIR(buf_u.st_mode) ) {
+    fprintf(stderr, "log: %s: not a directory\n", dir_c);
+    return -1;
+  }
+  return 0;
 }
 
 /* _cl_create(): make an empty log (first event 1) at pax_c: written whole
@@ -792,8 +802,8 @@ u3_log_open(const c3_c* pier_c)
   log_u->pax_c = pax_c;
   log_u->fid_i = -1;
 
-  if (  _cl_mkdir(urb_c)
-     || _cl_mkdir(dir_c)
+  if (  _cl_mkdir(pier_c, urb_c)
+     || _cl_mkdir(urb_c, dir_c)
      || (log_u->fid_i = _cl_open_file(dir_c, pax_c)) < 0
      || _cl_recover(log_u) )
   {
@@ -1178,6 +1188,68 @@ u3_log_iter_close(u3_log_iter* itr_u)
     free(itr_u->rec_y);
     free(itr_u);
   }
+}
+
+/* u3_log_repair(): cut a pier's log at its first bad record.
+*/
+c3_i
+u3_log_repair(const c3_c* pier_c)
+{
+  struct stat buf_u;
+  _cl_scan    scn_u;
+  c3_c       *urb_c, *dir_c, *pax_c;
+  c3_d        fir_d;
+  c3_i        fid_i, ret_i, err_i;
+
+  if ( _cl_paths(pier_c, &urb_c, &dir_c, &pax_c) ) {
+    return -1;
+  }
+  free(urb_c);
+  free(dir_c);
+
+  if ( (fid_i = open(pax_c, O_RDWR | O_CLOEXEC)) < 0 ) {
+    fprintf(stderr, "log: open %s: %s\n", pax_c, strerror(errno));
+    free(pax_c);
+    return -1;
+  }
+  ret_i = -1;
+  if ( flock(fid_i, LOCK_EX | LOCK_NB) ) {
+    fprintf(stderr, "log: flock %s: %s\n", pax_c, strerror(errno));
+    goto done;
+  }
+  if ( fstat(fid_i, &buf_u) ) {
+    fprintf(stderr, "log: fstat %s: %s\n", pax_c, strerror(errno));
+    goto done;
+  }
+  if ( _cl_head_read(fid_i, pax_c, stderr, (c3_d)buf_u.st_size, &fir_d) ) {
+    goto done;
+  }
+  switch ( _cl_scan_file(fid_i, pax_c, stderr, (c3_d)buf_u.st_size,
+                         fir_d, &scn_u) )
+  {
+    case _cl_scan_fail: goto done;
+    case _cl_scan_good: ret_i = 0; goto done;
+    default: break;
+  }
+  fprintf(stderr, "log: %s: record for event %llu at offset %llu: %s; "
+                  "cutting it and the %llu bytes from it on\n",
+          pax_c, (unsigned long long)scn_u.nex_d,
+          (unsigned long long)scn_u.end_d, scn_u.wut_c,
+          (unsigned long long)(scn_u.siz_d - scn_u.end_d));
+  if ( (err_i = _cl_truncate_fd(fid_i, scn_u.end_d)) ) {
+    fprintf(stderr, "log: ftruncate %s: %s\n", pax_c, strerror(err_i));
+    goto done;
+  }
+  if ( (err_i = _cl_sync_fd(fid_i)) ) {
+    fprintf(stderr, "log: fsync %s: %s\n", pax_c, strerror(err_i));
+    goto done;
+  }
+  ret_i = 0;
+
+done:
+  close(fid_i);
+  free(pax_c);
+  return ret_i;
 }
 
 /* u3_log_check(): verify a pier's log without changing it.

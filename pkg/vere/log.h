@@ -112,4 +112,12 @@
     c3_i
     u3_log_check(const c3_c* pier_c, FILE* out_f);
 
+    /* u3_log_repair(): cut PIER's log (not open) at its first bad record,
+    **   torn or damaged, dropping that record and everything after it, and
+    **   say what was cut.  For recovery tooling, at the operator's word.
+    **   Returns 0 when the log is then sound, -1 on failure.
+    */
+    c3_i
+    u3_log_repair(const c3_c* pier_c);
+
 #endif  //  U3_VERE_LOG_H
