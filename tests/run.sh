@@ -30,6 +30,16 @@ skip=0
 
 mkdir -p "$dir/logs" "$dir/tmp" || exit 2
 
+# one run at a time per build directory: a second `make test` in the same
+# configuration waits instead of sharing logs, scratch dirs and memory
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$dir/.test-lock"
+  if ! flock -n 9; then
+    echo "tests: another run is using $dir; waiting for it"
+    flock 9
+  fi
+fi
+
 for prog in "$@"; do
   name=$(basename "$prog")
   log=$dir/logs/$name.log
@@ -37,7 +47,7 @@ for prog in "$@"; do
   rm -rf "$tmp" && mkdir -p "$tmp" || exit 2
 
   URBIT=$dir/urbit TEST_TMPDIR=$tmp \
-    timeout -k 10 "$limit" "$prog" </dev/null >"$log" 2>&1
+    timeout -k 10 "$limit" "$prog" </dev/null >"$log" 2>&1 9>&-
   rc=$?
 
   case $rc in
