@@ -1,0 +1,171 @@
+/// @file save.c
+/// Benchmark: u3e_save time against the number of dirty pages (16, 256,
+/// 4096, 16384), spread evenly over a 17,000-page image or contiguous,
+/// beside a plain sequential write + fsync of the same bytes to a file in
+/// the same directory, in the same run.  A save writes each page twice
+/// (memory.bin, then north.bin) and syncs five times, so the ratio
+/// save / plain shows what crash consistency costs.  Medians of several
+/// rounds.
+///
+///   build/gcc/bench/save [rounds]      (files under $BENCH_DIR or /tmp)
+#include <fcntl.h>
+#include <ftw.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "noun/noun.h"
+#include "noun/events.h"
+
+static double
+_b_now(void)
+{
+  struct timespec tim_u;
+  clock_gettime(CLOCK_MONOTONIC, &tim_u);
+  return (double)tim_u.tv_sec + (double)tim_u.tv_nsec / 1e9;
+}
+
+static int
+_b_cmp(const void* a, const void* b)
+{
+  double x = *(const double*)a, y = *(const double*)b;
+  return (x > y) - (x < y);
+}
+
+static double
+_b_median(double* val_d, c3_w num_w)
+{
+  qsort(val_d, num_w, sizeof(double), _b_cmp);
+  return val_d[num_w / 2];
+}
+
+static int
+_b_rm_one(const char* pat_c, const struct stat* sat_u, int typ_i,
+          struct FTW* ftw_u)
+{
+  (void)sat_u; (void)typ_i; (void)ftw_u;
+  return remove(pat_c);
+}
+
+/* _b_touch(): write to page pag_w without changing it. */
+static void
+_b_touch(c3_w pag_w)
+{
+  volatile c3_w* ptr_w = (volatile c3_w*)u3a_page_ptr(pag_w);
+  ptr_w[7] = ptr_w[7];
+}
+
+/* _b_plain(): seconds to write len_z bytes sequentially and fsync. */
+static double
+_b_plain(const c3_c* pat_c, const c3_y* buf_y, c3_z len_z)
+{
+  double t0 = _b_now();
+  int    fid_i = open(pat_c, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  c3_z   off_z = 0;
+
+  if ( fid_i < 0 ) {
+    perror("bench: open");
+    exit(1);
+  }
+  while ( off_z < len_z ) {
+    ssize_t ret_i = write(fid_i, buf_y + off_z, c3_min(len_z - off_z, 1U << 24));
+    if ( ret_i <= 0 ) {
+      perror("bench: write");
+      exit(1);
+    }
+    off_z += (c3_z)ret_i;
+  }
+  fsync(fid_i);
+  close(fid_i);
+  double t1 = _b_now() - t0;
+  unlink(pat_c);
+  return t1;
+}
+
+int
+main(int argc, char** argv)
+{
+  c3_w rnd_w = ( argc > 1 ) ? (c3_w)strtoul(argv[1], 0, 10) : 5;
+  const c3_c* out_c = getenv("BENCH_DIR");
+  c3_c  dir_c[512], fil_c[600];
+  c3_w  num_w[] = { 16, 256, 4096, 16384 };
+  c3_w  nor_w, img_w;
+  double sav_d[32], pla_d[32];
+
+  if ( rnd_w < 1 ) rnd_w = 1;
+  if ( rnd_w > 32 ) rnd_w = 32;
+  snprintf(dir_c, sizeof(dir_c), "%s/save-bench", out_c ? out_c : "/tmp");
+  snprintf(fil_c, sizeof(fil_c), "%s/plain.bin", dir_c);
+  nftw(dir_c, _b_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+
+  if ( u3m_init(30) || u3m_signals() || u3e_init() || u3e_live(dir_c, &nor_w) ) {
+    return 1;
+  }
+  u3m_pave();
+
+  //  about 17,000 pages of 4 KiB atoms
+  {
+    c3_w buf_w[1024];
+    u3_noun lis = u3_nul;
+    for ( c3_w i_w = 0; i_w < 68000; i_w++ ) {
+      for ( c3_w j_w = 0; j_w < 1024; j_w++ ) {
+        buf_w[j_w] = (i_w * 2654435761U) ^ (j_w * 40503U) ^ 1;
+      }
+      lis = u3nc(u3i_words(1000, buf_w), lis);
+    }
+    u3H->roo = lis;
+  }
+  img_w = u3a_page_of(u3R->hat_w);
+  {
+    double t0 = _b_now();
+    if ( u3e_save(img_w) ) return 1;
+    printf("save: first save of the whole image, %u pages (%.0f MiB): "
+           "%.0f ms\n", img_w, img_w / 64.0, (_b_now() - t0) * 1e3);
+  }
+
+  c3_z   max_z = (c3_z)16384 << u3a_page_bits;
+  c3_y*  buf_y = malloc(max_z);
+  for ( c3_z i_z = 0; i_z < max_z; i_z++ ) buf_y[i_z] = (c3_y)(i_z * 131 + 7);
+
+  printf("save: median of %u rounds; plain = one sequential write + fsync "
+         "of the same bytes\n", rnd_w);
+  printf("%7s %10s %8s %10s %10s %10s %10s %8s\n", "pages", "layout", "MiB",
+         "save ms", "save MB/s", "plain ms", "plain MB/s", "ratio");
+  for ( c3_w n_w = 0; n_w < sizeof(num_w) / sizeof(num_w[0]); n_w++ ) {
+    for ( c3_w lay_w = 0; lay_w < 2; lay_w++ ) {
+      c3_w pgs_w = num_w[n_w];
+      c3_w stp_w = lay_w ? 1 : (img_w - 1) / pgs_w;
+      if ( pgs_w >= img_w - 1 ) continue;
+      if ( 0 == lay_w && stp_w < 2 ) continue;   //  spread = contiguous
+      for ( c3_w r_w = 0; r_w < rnd_w; r_w++ ) {
+        for ( c3_w i_w = 0; i_w < pgs_w; i_w++ ) {
+          _b_touch(1 + i_w * stp_w);
+        }
+        c3_d bef_d = u3e_Stat.saved_pages_d;
+        double t0 = _b_now();
+        if ( u3e_save(img_w) ) return 1;
+        sav_d[r_w] = _b_now() - t0;
+        if ( u3e_Stat.saved_pages_d - bef_d != pgs_w ) {
+          fprintf(stderr, "bench: saved %llu pages, expected %u\n",
+                  (unsigned long long)(u3e_Stat.saved_pages_d - bef_d), pgs_w);
+          return 1;
+        }
+        pla_d[r_w] = _b_plain(fil_c, buf_y, (c3_z)pgs_w << u3a_page_bits);
+      }
+      double sav = _b_median(sav_d, rnd_w), pla = _b_median(pla_d, rnd_w);
+      double mib = pgs_w / 64.0;
+      printf("%7u %10s %8.2f %10.2f %10.1f %10.2f %10.1f %8.2f\n",
+             pgs_w, lay_w ? "contiguous" : "spread", mib, sav * 1e3,
+             mib * 1.048576 / sav, pla * 1e3, mib * 1.048576 / pla, sav / pla);
+    }
+  }
+  printf("save: ratio = save time / plain time (lower is better; a save "
+         "writes the pages twice)\n");
+
+  free(buf_y);
+  u3e_stop();
+  u3m_fini();
+  nftw(dir_c, _b_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+  return 0;
+}
