@@ -1,0 +1,193 @@
+/// @file fault.c
+/// Benchmark: the cost of dirty tracking per 16 KiB loom page, in one run.
+///
+///   clean (demand)   first write to a clean page mapped MAP_PRIVATE from
+///                    north.bin: SIGSEGV, mprotect, then copy-on-write of
+///                    its four 4 KiB pages from the page cache
+///   clean (copied)   the same with the image copied into anonymous memory
+///                    (--no-demand): SIGSEGV and mprotect only
+///   anonymous        first touch of fresh anonymous memory: four 4 KiB
+///                    zero-fill faults, the floor any new page pays
+///   resident         rewrite of a page already written: no fault
+///
+/// Each write stores one word into each 4 KiB of the page (its value
+/// unchanged).  Medians of several rounds, microseconds per page, and the
+/// ratio to the anonymous first touch.
+///
+///   build/gcc/bench/fault [pages] [rounds]   (files under $BENCH_DIR or /tmp)
+#include <ftw.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "noun/noun.h"
+#include "noun/events.h"
+
+static double
+_b_now(void)
+{
+  struct timespec tim_u;
+  clock_gettime(CLOCK_MONOTONIC, &tim_u);
+  return (double)tim_u.tv_sec + (double)tim_u.tv_nsec / 1e9;
+}
+
+static int
+_b_cmp(const void* a, const void* b)
+{
+  double x = *(const double*)a, y = *(const double*)b;
+  return (x > y) - (x < y);
+}
+
+static double
+_b_median(double* val_d, c3_w num_w)
+{
+  qsort(val_d, num_w, sizeof(double), _b_cmp);
+  return val_d[num_w / 2];
+}
+
+static int
+_b_rm_one(const char* pat_c, const struct stat* sat_u, int typ_i,
+          struct FTW* ftw_u)
+{
+  (void)sat_u; (void)typ_i; (void)ftw_u;
+  return remove(pat_c);
+}
+
+/* _b_write(): seconds to write one word in each 4 KiB of num_w 16 KiB
+**   pages from ptr_y, values unchanged.
+*/
+static double
+_b_write(c3_y* ptr_y, c3_w num_w)
+{
+  double t0 = _b_now();
+  for ( c3_w i_w = 0; i_w < num_w; i_w++ ) {
+    volatile c3_w* pag_w = (volatile c3_w*)(ptr_y + ((c3_z)i_w << u3a_page_bits));
+    pag_w[0]    = pag_w[0];
+    pag_w[1024] = pag_w[1024];
+    pag_w[2048] = pag_w[2048];
+    pag_w[3072] = pag_w[3072];
+  }
+  return _b_now() - t0;
+}
+
+/* _b_read(): read every 4 KiB of num_w pages (maps them, untimed). */
+static c3_w
+_b_read(c3_y* ptr_y, c3_w num_w)
+{
+  c3_w sum_w = 0;
+  for ( c3_w i_w = 0; i_w < ((num_w << u3a_page_bits) >> 12); i_w++ ) {
+    sum_w += ((volatile c3_w*)(ptr_y + ((c3_z)i_w << 12)))[0];
+  }
+  return sum_w;
+}
+
+/* _b_boot(): map a loom and open the pier at dir_c; *img_w gets the
+**   image's pages.  Builds and saves an image of about num_w pages if the
+**   pier is new.
+*/
+static c3_i
+_b_boot(const c3_c* dir_c, c3_w num_w, c3_w* img_w)
+{
+  c3_w nor_w;
+
+  if ( u3m_init(30) || u3e_init() || u3e_live(dir_c, &nor_w) ) {
+    return -1;
+  }
+  if ( nor_w ) {
+    u3H = (u3m_home*)(void*)u3a_loom_base;
+    u3R = &u3H->rod_u;
+    u3a_attach(u3R, u3C.pages_w);
+    *img_w = nor_w;
+    return 0;
+  }
+  u3m_pave();
+  c3_w buf_w[1000];
+  u3_noun lis = u3_nul;
+  for ( c3_w i_w = 0; i_w < num_w * 4; i_w++ ) {
+    for ( c3_w j_w = 0; j_w < 1000; j_w++ ) {
+      buf_w[j_w] = (i_w * 2654435761U) ^ j_w ^ 1;
+    }
+    lis = u3nc(u3i_words(1000, buf_w), lis);
+  }
+  u3H->roo = lis;
+  *img_w = u3a_page_of(u3R->hat_w);
+  return u3e_save(*img_w);
+}
+
+int
+main(int argc, char** argv)
+{
+  c3_w num_w = ( argc > 1 ) ? (c3_w)strtoul(argv[1], 0, 10) : 4096;
+  c3_w rnd_w = ( argc > 2 ) ? (c3_w)strtoul(argv[2], 0, 10) : 5;
+  const c3_c* out_c = getenv("BENCH_DIR");
+  c3_c   dir_c[512];
+  c3_w   img_w;
+  double dem_d[32], cop_d[32], ano_d[32], res_d[32];
+  c3_d   fau_d;
+
+  if ( rnd_w < 1 ) rnd_w = 1;
+  if ( rnd_w > 32 ) rnd_w = 32;
+  snprintf(dir_c, sizeof(dir_c), "%s/fault-bench", out_c ? out_c : "/tmp");
+  nftw(dir_c, _b_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+  if ( u3m_signals() ) {
+    return 1;
+  }
+
+  //  the pages written: image pages above the home header
+  c3_y* pag_y = (c3_y*)u3a_page_ptr(1);
+
+  //  clean pages mapped from north.bin
+  u3C.demand_o = c3y;
+  if ( _b_boot(dir_c, num_w, &img_w) ) return 1;
+  if ( img_w < num_w + 1 ) num_w = img_w - 1;
+  fau_d = u3e_Stat.faults_d;
+  for ( c3_w r_w = 0; r_w < rnd_w; r_w++ ) {
+    _b_read(pag_y, num_w);
+    dem_d[r_w] = _b_write(pag_y, num_w);
+    res_d[r_w] = _b_write(pag_y, num_w);
+    if ( u3e_save(img_w) ) return 1;
+  }
+  if ( u3e_Stat.faults_d - fau_d < (c3_d)num_w * rnd_w ) {
+    fprintf(stderr, "bench: expected a fault per page\n");
+    return 1;
+  }
+  u3e_stop();
+  u3m_fini();
+
+  //  clean pages copied into anonymous memory
+  u3C.demand_o = c3n;
+  if ( _b_boot(dir_c, num_w, &img_w) ) return 1;
+  for ( c3_w r_w = 0; r_w < rnd_w; r_w++ ) {
+    _b_read(pag_y, num_w);
+    cop_d[r_w] = _b_write(pag_y, num_w);
+    if ( u3e_save(img_w) ) return 1;
+  }
+  u3e_stop();
+  u3m_fini();
+
+  //  fresh anonymous memory
+  for ( c3_w r_w = 0; r_w < rnd_w; r_w++ ) {
+    c3_z  len_z = (c3_z)num_w << u3a_page_bits;
+    c3_y* ano_y = mmap(0, len_z, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if ( MAP_FAILED == ano_y ) return 1;
+    ano_d[r_w] = _b_write(ano_y, num_w);
+    munmap(ano_y, len_z);
+  }
+
+  double dem = _b_median(dem_d, rnd_w) * 1e6 / num_w;
+  double cop = _b_median(cop_d, rnd_w) * 1e6 / num_w;
+  double ano = _b_median(ano_d, rnd_w) * 1e6 / num_w;
+  double res = _b_median(res_d, rnd_w) * 1e6 / num_w;
+  printf("fault: %u pages of 16 KiB, median of %u rounds\n", num_w, rnd_w);
+  printf("%-34s %10s %8s\n", "first write to a page", "us/page", "ratio");
+  printf("%-34s %10.2f %8.2f\n", "clean, mapped from north.bin", dem, dem / ano);
+  printf("%-34s %10.2f %8.2f\n", "clean, copied in (no demand)", cop, cop / ano);
+  printf("%-34s %10.2f %8.2f\n", "anonymous first touch", ano, 1.0);
+  printf("%-34s %10.2f %8.2f\n", "resident, already dirty", res, res / ano);
+  printf("fault: ratio = time / anonymous first touch\n");
+
+  nftw(dir_c, _b_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+  return 0;
+}
