@@ -1013,6 +1013,69 @@ _t_stress(const c3_c* arg_c)
   _t_rm(dir_c);
 }
 
+/* _t_mappings(): the process out of mappings: writes scattered over a
+**   restored image still succeed, by opening wider blocks; nothing is
+**   lost, and a save restores few mappings.
+*/
+static void
+_t_mappings(const c3_c* arg_c)
+{
+  c3_c  dir_c[512];
+  c3_w  nor_w, max_w = 0;
+  FILE* fil_u = fopen("/proc/sys/vm/max_map_count", "r");
+  (void)arg_c;
+
+  if ( !fil_u || 1 != fscanf(fil_u, "%u", &max_w) || max_w > 1000000 ) {
+    printf("mappings: cannot read a usable vm.max_map_count; skipped\n");
+    if ( fil_u ) fclose(fil_u);
+    return;
+  }
+  fclose(fil_u);
+
+  _t_pier(dir_c, "mappings");
+  if ( !T_OK(0 == _t_boot(dir_c, 28, &nor_w), "boot") ) return;
+  u3H->roo = _t_list(9, 8000, 1000);
+  c3_w mug_w = u3r_mug(u3H->roo);
+  T_OK(0 == _t_save(), "save");
+  nor_w = u3e_Stat.image_w;
+
+  //  use up all but a few hundred of the process's mappings
+  c3_w  cur_w = _t_maps();
+  c3_w  fil_w = ( max_w > cur_w + 300 ) ? (max_w - cur_w - 300) : 0;
+  c3_z  len_z = (c3_z)fil_w * 4096;
+  c3_y* fil_y = mmap(0, len_z, PROT_NONE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if ( !T_OK(MAP_FAILED != fil_y, "reserve filler") ) return;
+  for ( c3_w i_w = 1; i_w < fil_w; i_w += 2 ) {
+    mprotect(fil_y + (c3_z)i_w * 4096, 4096, PROT_READ);
+  }
+  printf("mappings: %u of %u in use\n", _t_maps(), max_w);
+
+  //  every other image page: each would split a mapping
+  c3_d wid_d = u3e_Stat.widens_d;
+  for ( c3_w pag_w = 1; pag_w < nor_w; pag_w += 2 ) {
+    _t_touch(pag_w);
+  }
+  printf("mappings: %llu faults opened wider blocks\n",
+         (unsigned long long)(u3e_Stat.widens_d - wid_d));
+  T_OK(u3e_Stat.widens_d > wid_d, "the mapping limit was reached");
+  c3_t all_t = 1;
+  for ( c3_w pag_w = 1; pag_w < nor_w; pag_w += 2 ) {
+    all_t &= _(u3e_dirty(pag_w));
+  }
+  T_OK(all_t, "every written page is dirty");
+  T_OK(0 == _t_save(), "save at the mapping limit");
+  T_EQ(_t_dirty_below(nor_w), 0);
+  munmap(fil_y, len_z);
+
+  T_EQ(u3r_mug(u3H->roo), mug_w);
+  T_OK(_t_list_ok(u3H->roo, 9, 0, 8000, 1000), "contents intact");
+  t_leak(u3H->roo);
+  _t_down();
+  T_EQ(_t_check_says(dir_c, 0, &all_t), 0);
+  _t_rm(dir_c);
+}
+
   /** The guard page.
   **/
 /* _t_hog(): allocate 16 KiB atoms until the road runs out. */
@@ -1252,6 +1315,7 @@ main(void)
   _t_run("failure at every step", _t_fail, 0);
   _t_run("damaged files", _t_damage, 0);
   _t_run("fault stress, 256 MiB", _t_stress, 0);
+  _t_run("out of mappings", _t_mappings, 0);
   _t_run("guard page", _t_guard, 0);
   _t_run("foul, yolo, backup", _t_modes, 0);
 

@@ -53,16 +53,21 @@
 /// The save (u3e_save), with what is durable when:
 ///
 ///   1. write every dirty page below N' to memory.bin (runs of contiguous
-///      pages in one vectored write), fsync it; then control.bin with each
-///      page's checksum and its own, fsync it and the directory.  Until
-///      this point north.bin is untouched: a crash leaves the old image.
-///      Once control.bin is durable the patch is committed: the image is
-///      north.bin with the patch applied.
+///      pages, many runs per vectored write), then control.bin with each
+///      page's checksum and its own; sync both, then the directory.
+///      Until this point north.bin is untouched: a crash leaves the old
+///      image (a control.bin that reached the disk before memory.bin did
+///      names pages that fail their checksums, and is discarded).  Once
+///      both files and their names are durable the patch is committed:
+///      the image is north.bin with the patch applied.
 ///   2. apply: write the pages into north.bin at their offsets and their
-///      checksums into sums.bin, cut or extend both to N', fsync both.
+///      checksums into sums.bin, cut or extend both to N', sync both.
 ///      Applying is idempotent, so a crash here is repaired by applying
 ///      the patch again.
-///   3. unlink control.bin, then memory.bin; fsync the directory.
+///   3. unlink control.bin, then memory.bin.  Not synced: a crash may
+///      bring the patch back until the next commit syncs the directory,
+///      and it is then applied again to the image it made (a no-op) or,
+///      torn, discarded after the image is verified.
 ///   4. the saved pages become clean: mapped afresh from north.bin,
 ///      read-only (their private copies are dropped).
 ///
@@ -88,11 +93,14 @@
 /// are free gap and hold nothing).
 ///
 /// Limits.  Protection faults split the loom's mapping: in the worst case
-/// (every other page dirty) one mapping per page, and the kernel's
-/// vm.max_map_count (65,530 by default) bounds that; on a loom of 2^30
-/// bytes or more, a pathological pattern can exhaust it, and mprotect then
-/// fails (the fault is reported as a crash).  One process opens a pier at
-/// a time (the event log's lock enforces it).
+/// (every other page dirty) one mapping per page, and the kernel bounds a
+/// process's mappings (vm.max_map_count, 65,530 by default).  When none
+/// are left, a fault opens an ever wider aligned block (up to the whole
+/// loom) and marks it dirty: the next save writes more than was changed,
+/// and leaves few mappings.  A system call that writes into a clean page
+/// (read(2) into the loom, say) fails with EFAULT instead of faulting:
+/// write into the loom from user space, or u3e_foul first.  One process
+/// opens a pier at a time (the event log's lock enforces it).
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -1236,9 +1244,36 @@ _ce_ward_fault(c3_w gar_w)
 
   /** Dirty tracking.
   **/
+/* _ce_open_range(): make pages [bot_w, top_w) writable, except the guard
+**   page (async-signal-safe).  0 or -1 (errno set).
+*/
+static c3_i
+_ce_open_range(c3_w bot_w, c3_w top_w)
+{
+  c3_w gar_w = u3P.gar_w;
+
+  if ( gar_w && gar_w >= bot_w && gar_w < top_w ) {
+    if ( (gar_w > bot_w && _ce_open_range(bot_w, gar_w))
+         || (gar_w + 1 < top_w && _ce_open_range(gar_w + 1, top_w)) )
+    {
+      return -1;
+    }
+    return 0;
+  }
+  return mprotect(_ce_ptr(bot_w), (c3_z)(top_w - bot_w) << u3a_page_bits,
+                  PROT_READ | PROT_WRITE);
+}
+
 /* _ce_flaw_protect(): a write to clean page pag_w: make it dirty and
 **   writable (async-signal-safe).  A MAP_PRIVATE file page gets its
 **   private copy when the write is retried.
+**
+**   When the process has no mappings left (vm.max_map_count), making one
+**   page writable would split a mapping and fails with ENOMEM: then ever
+**   wider aligned blocks are opened and marked dirty, merging mappings,
+**   up to the whole loom, which only merges and so cannot fail this way.
+**   Extra dirty pages cost only their writing at the next save, which
+**   makes them clean (and the mappings few) again.
 */
 static c3_i
 _ce_flaw_protect(c3_w pag_w)
@@ -1247,9 +1282,29 @@ _ce_flaw_protect(c3_w pag_w)
     //  dirty pages are writable: this fault is not ours
     return -1;
   }
-  if ( mprotect(_ce_ptr(pag_w), u3a_page_bytes, PROT_READ | PROT_WRITE) ) {
-    _ce_say("image: mprotect: cannot make a loom page writable\r\n");
-    return -1;
+  if ( _ce_open_range(pag_w, pag_w + 1) ) {
+    c3_w wid_w = 64;
+
+    if ( ENOMEM != errno ) {
+      _ce_say("image: mprotect: cannot make a loom page writable\r\n");
+      return -1;
+    }
+    while ( 1 ) {
+      c3_w bot_w = ( wid_w >= u3P.pag_w ) ? 0 : (pag_w & ~(wid_w - 1));
+      c3_w top_w = c3_min(bot_w + wid_w, u3P.pag_w);
+
+      if ( 0 == _ce_open_range(bot_w, top_w) ) {
+        _ce_bits(bot_w, top_w, 1);
+        u3e_Stat.widens_d++;
+        break;
+      }
+      if ( ENOMEM != errno || wid_w >= u3P.pag_w ) {
+        _ce_say("image: mprotect: out of memory mappings, cannot make "
+                "the loom writable\r\n");
+        return -1;
+      }
+      wid_w <<= 6;
+    }
   }
   _ce_bit_set(pag_w);
   u3e_Stat.faults_d++;
@@ -1279,15 +1334,8 @@ u3e_fault(void* adr_v)
 static void
 _ce_loom_open(void)
 {
-  if ( mprotect(u3a_loom_base, (c3_d)u3P.pag_w << u3a_page_bits,
-                PROT_READ | PROT_WRITE) )
-  {
+  if ( _ce_open_range(0, u3P.pag_w) ) {
     fprintf(stderr, "image: mprotect loom: %s\r\n", strerror(errno));
-  }
-  if ( u3P.gar_w
-       && mprotect(_ce_ptr(u3P.gar_w), u3a_page_bytes, PROT_NONE) )
-  {
-    u3P.gar_w = 0;
   }
 }
 

@@ -14,6 +14,7 @@
       c3_d saved_pages_d;  //  pages written by saves
       c3_w image_w;     //  pages in the image
       c3_d guards_d;    //  guard-page hits (the guard re-centred or meme)
+      c3_d widens_d;    //  faults that opened a wider block (no mappings left)
     } u3e_stats;
 
     extern u3e_stats u3e_Stat;
