@@ -23,6 +23,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "c3/crc.h"
 #include "noun/manage.h"
 #include "noun/events.h"
 #include "noun/imprison.h"
@@ -282,6 +283,112 @@ u3m_depth(void)
     dep_w++;
   }
   return dep_w;
+}
+
+  /** Booting and saving a pier.
+  **/
+c3_w
+u3m_header_sum(const u3m_home* hom_u)
+{
+  u3m_home tmp_u;
+  memcpy(&tmp_u, hom_u, sizeof(tmp_u));
+  tmp_u.sum_w = 0;
+  return c3_crc32c(0, &tmp_u, sizeof(tmp_u));
+}
+
+c3_o
+u3m_header_check(const u3m_home* hom_u, c3_w bits_w, c3_w nor_w, c3_o* ref_o)
+{
+  *ref_o = c3n;
+  if ( u3m_home_magic != hom_u->mag_w ) {
+    fprintf(stderr, "loom: image header: bad magic 0x%08x\r\n", hom_u->mag_w);
+    return c3n;
+  }
+  if ( hom_u->sum_w != u3m_header_sum(hom_u) ) {
+    fprintf(stderr, "loom: image header: checksum mismatch (damaged)\r\n");
+    return c3n;
+  }
+  if ( u3m_home_version != hom_u->ver_w ) {
+    fprintf(stderr, "loom: image format version %u, this runtime reads "
+                    "version %u\r\n", hom_u->ver_w, u3m_home_version);
+    *ref_o = c3y;
+    return c3n;
+  }
+  if ( bits_w != hom_u->bits_w || u3a_page_bits != hom_u->pag_bits_w ) {
+    fprintf(stderr, "loom: the pier's loom is 2^%u bytes with 2^%u-byte pages; "
+                    "this run asked for 2^%u bytes with 2^%u-byte pages\r\n",
+            hom_u->bits_w, hom_u->pag_bits_w, bits_w, u3a_page_bits);
+    *ref_o = c3y;
+    return c3n;
+  }
+
+  //  the home road must lie inside the loom and end where the image ends
+  const u3a_road* rod_u = &hom_u->rod_u;
+  c3_y* bas_y = u3a_loom_base;
+  c3_y* end_y = u3a_loom_base + (1ULL << bits_w);
+  c3_y* mat_y = (c3_y*)rod_u->mat_w;
+  c3_y* hat_y = (c3_y*)rod_u->hat_w;
+  c3_y* ear_y = (c3_y*)rod_u->ear_w;
+  if ( c3y != rod_u->nor_o || rod_u->par_u
+       || mat_y != bas_y + u3a_page_bytes
+       || hat_y < mat_y || hat_y > end_y || ear_y != end_y
+       || ((c3_d)(hat_y - bas_y) & (u3a_page_bytes - 1))
+       || u3a_page_of(hat_y) != nor_w
+       || rod_u->met_w != u3a_meta_pages((c3_w)((c3_d)(end_y - bas_y) >> u3a_page_bits)) )
+  {
+    fprintf(stderr, "loom: image header: home road out of bounds "
+                    "(heap %p..%p, image %u pages)\r\n", (void*)mat_y, (void*)hat_y, nor_w);
+    return c3n;
+  }
+  return c3y;
+}
+
+c3_i
+u3m_boot(const c3_c* dir_c, c3_w bits_w)
+{
+  c3_w nor_w = 0;
+
+  if ( u3m_init(bits_w) || u3m_signals() || u3e_init() ) {
+    return u3m_boot_failed;
+  }
+  if ( u3e_live(dir_c, &nor_w) ) {
+    u3m_stop();
+    return u3m_boot_damaged;
+  }
+  if ( 0 == nor_w ) {
+    u3m_pave();
+    u3e_ward(u3R->hat_w, u3R->cap_w);
+    return u3m_boot_new;
+  }
+
+  c3_o ref_o;
+  u3m_home* hom_u = (u3m_home*)(void*)u3a_loom_base;
+  if ( c3n == u3m_header_check(hom_u, bits_w, nor_w, &ref_o) ) {
+    u3m_stop();
+    return _(ref_o) ? u3m_boot_refused : u3m_boot_damaged;
+  }
+
+  u3H = hom_u;
+  u3R = &u3H->rod_u;
+  u3a_attach(u3R, u3C.pages_w);
+  u3e_ward(u3R->hat_w, u3R->cap_w);
+  return u3m_boot_resumed;
+}
+
+c3_i
+u3m_save(void)
+{
+  c3_assert( u3R == &u3H->rod_u );
+  u3H->rod_u.cap_w = u3H->rod_u.ear_w;
+  u3H->sum_w = u3m_header_sum(u3H);
+  return u3e_save(u3a_page_of(u3H->rod_u.hat_w));
+}
+
+void
+u3m_stop(void)
+{
+  u3e_stop();
+  u3m_fini();
 }
 
   /** Signals.

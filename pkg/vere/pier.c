@@ -1,0 +1,565 @@
+/// @file pier.c
+/// u3_pier: the runtime's main loop.
+///
+/// A run boots the pier's image (or paves a new loom), replays the logged
+/// events past the snapshot, then runs new events from the built-in
+/// kernel, each on an inner road under u3m_soft.  Then it saves and
+/// reports.
+///
+/// The log records every event number with its outcome: the payload is
+/// jam([ovum outcome]), outcome 0 when the event was applied or the bail's
+/// mote when it was not.  Replay re-runs applied events and skips bailed
+/// ones.  So replay reaches the state of the original run whether a bail
+/// was deterministic (the computation itself: it would bail again) or
+/// came from the environment (memory, a full disk, an interrupt: it might
+/// not), and event numbers stay dense.
+///
+/// Durability: an event's effect on the home road is in memory only until
+/// its record is fsync'd; progress and summaries report durable events
+/// only, and a snapshot is taken only after the log is synced, so the
+/// image never holds an event the log lacks.  If the log cannot be made
+/// durable (a full disk), the run stops without saving: the events that
+/// were not durable were never reported and are simply not there.
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "noun/noun.h"
+#include "noun/events.h"
+#include "noun/serial.h"
+#include "vere/kernel.h"
+#include "vere/log.h"
+#include "vere/mem.h"
+#include "vere/pier.h"
+
+#define _cp_batch_events 1000      //  fsync the log at least this often
+#define _cp_batch_ns 1000000000ULL  //  or after this long (and before a report)
+
+static volatile sig_atomic_t _cp_stop_i;   //  SIGINT/SIGTERM seen
+
+/* _cp_now(): monotonic nanoseconds. */
+static c3_d
+_cp_now(void)
+{
+  struct timespec tim_u;
+  clock_gettime(CLOCK_MONOTONIC, &tim_u);
+  return (c3_d)tim_u.tv_sec * 1000000000ULL + (c3_d)tim_u.tv_nsec;
+}
+
+/* _cp_on_stop(): ask the loop to stop at the next event boundary. */
+static void
+_cp_on_stop(c3_i sig_i)
+{
+  (void)sig_i;
+  _cp_stop_i = 1;
+}
+
+/* _cp_mote(): a mote as text. */
+static const c3_c*
+_cp_mote(c3_w mot_w, c3_c* buf_c)
+{
+  for ( c3_w i_w = 0; i_w < 4; i_w++ ) {
+    c3_y byt_y = (c3_y)(mot_w >> (8 * i_w));
+    buf_c[i_w] = (byt_y >= 0x20 && byt_y < 0x7f) ? (c3_c)byt_y : 0;
+  }
+  buf_c[4] = 0;
+  return buf_c;
+}
+
+/* _cp_env_d(): a numeric test hook from the environment, 0 if unset. */
+static c3_d
+_cp_env_d(const c3_c* nam_c)
+{
+  const c3_c* val_c = getenv(nam_c);
+  return val_c ? strtoull(val_c, 0, 10) : 0;
+}
+
+/* _cp_mkdir(): create dir_c if missing. */
+static c3_i
+_cp_mkdir(const c3_c* dir_c)
+{
+  if ( mkdir(dir_c, 0755) && EEXIST != errno ) {
+    fprintf(stderr, "urbit: mkdir %s: %s\r\n", dir_c, strerror(errno));
+    return -1;
+  }
+  struct stat sat_u;
+  if ( stat(dir_c, &sat_u) || !S_ISDIR(sat_u.st_mode) ) {
+    fprintf(stderr, "urbit: %s: not a directory\r\n", dir_c);
+    return -1;
+  }
+  return 0;
+}
+
+/* _cp_geometry(): the loom bits recorded in the pier's image, 0 if none. */
+static c3_w
+_cp_geometry(const c3_c* dir_c)
+{
+  c3_c pat_c[4096];
+  u3m_home hom_u;
+  c3_i fid_i;
+  c3_w bit_w = 0;
+
+  snprintf(pat_c, sizeof(pat_c), "%s/.urb/chk/north.bin", dir_c);
+  if ( 0 > (fid_i = open(pat_c, O_RDONLY)) ) {
+    return 0;
+  }
+  if ( sizeof(hom_u) == pread(fid_i, &hom_u, sizeof(hom_u), 0)
+       && u3m_home_magic == hom_u.mag_w
+       && hom_u.bits_w >= u3a_bits_min && hom_u.bits_w <= u3a_bits_max )
+  {
+    bit_w = hom_u.bits_w;
+  }
+  close(fid_i);
+  return bit_w;
+}
+
+  /** Running one event.
+  **/
+static c3_d _cp_intr_d;     //  test hook: event that bails %intr, first run
+static c3_t _cp_replay_t;   //  replaying (hooks off)
+
+/* _cp_poke(): on an inner road: [state ovum] to the new state. */
+static u3_noun
+_cp_poke(u3_noun arg)
+{
+  u3_noun sat = u3h(arg);
+  u3_noun ovo = u3t(arg);
+
+  if ( !_cp_replay_t && _cp_intr_d && (_cp_intr_d == u3H->eve_d + 1) ) {
+    u3m_bail(c3__intr);
+  }
+  return u3_kern_poke(sat, ovo);
+}
+
+/* _cp_apply(): run ovo (retained) against the state; returns the outcome
+**   (0: applied, else the bail's mote).  The state changes on success.
+*/
+static c3_w
+_cp_apply(u3_noun ovo)
+{
+  u3_noun arg = u3nc(u3k(u3H->roo), u3k(ovo));
+  u3_noun pro = u3m_soft(_cp_poke, arg);
+  c3_w    out_w = u3h(pro);
+
+  u3z(arg);
+  if ( 0 == out_w ) {
+    u3_noun sat = u3k(u3t(pro));
+    u3z(u3H->roo);
+    u3H->roo = sat;
+  }
+  u3z(pro);
+  return out_w;
+}
+
+  /** Reports.
+  **/
+typedef struct {
+  c3_d  sat_d;       //  start of the run
+  c3_d  run_d;       //  start of new events
+  c3_d  end_d;       //  end of new events
+  c3_d  new_d;       //  new events run
+  c3_d  rep_d;       //  events replayed
+  c3_d  bal_d;       //  events that bailed (new)
+  c3_d  fir_d;       //  event number at boot
+  c3_d  pro_d;       //  last progress line
+} _cp_tally;
+
+/* _cp_progress(): at most one line a second, after the first two. */
+static void
+_cp_progress(const u3_pier_opts* opt_u, _cp_tally* tal_u, u3_log* log_u, c3_t rep_t)
+{
+  c3_d now_d = _cp_now();
+
+  if ( _(opt_u->quiet_o) || (now_d - tal_u->sat_d) < 2000000000ULL
+       || (now_d - tal_u->pro_d) < 1000000000ULL )
+  {
+    return;
+  }
+  if ( !tal_u->pro_d ) {
+    tal_u->pro_d = tal_u->sat_d;
+  }
+  c3_d don_d = rep_t ? tal_u->rep_d : tal_u->new_d;
+  c3_d sin_d = rep_t ? tal_u->sat_d : tal_u->run_d;
+  double sec = (double)(now_d - sin_d) / 1e9;
+  fprintf(stderr, "urbit: %s event %llu (durable %llu), %llu done, %.0f ev/s, rss %llu MiB\r\n",
+          rep_t ? "replay" : "run",
+          (unsigned long long)u3H->eve_d, (unsigned long long)u3_log_last(log_u),
+          (unsigned long long)don_d, sec > 0 ? (double)don_d / sec : 0.0,
+          (unsigned long long)(u3_mem_rss_kb() >> 10));
+  tal_u->pro_d = now_d;
+}
+
+/* _cp_report(): the summary on stderr, and JSON on stdout if asked. */
+static void
+_cp_report(const u3_pier_opts* opt_u, _cp_tally* tal_u)
+{
+  u3_mem mem_u;
+  c3_d   now_d = _cp_now();
+  double wal_d = (double)(now_d - tal_u->sat_d) / 1e9;
+  double run_d = (double)(tal_u->end_d - tal_u->run_d) / 1e9;
+  double eps_d = (run_d > 0) ? (double)tal_u->new_d / run_d : 0.0;
+  c3_w   mug_w = u3r_mug(u3H->roo);
+  c3_d   img_d = (c3_d)u3e_Stat.image_w << (u3a_page_bits - 10);
+  c3_d   sav_d = u3e_Stat.save_ns_d / 1000000ULL;
+
+  u3_mem_read(&mem_u, c3y);
+  fprintf(stderr, "urbit: %s: event %llu (%llu new, %llu bailed, %llu replayed) "
+                  "in %.2f s, %.0f events/s\r\n",
+          opt_u->dir_c, (unsigned long long)u3H->eve_d,
+          (unsigned long long)tal_u->new_d, (unsigned long long)tal_u->bal_d,
+          (unsigned long long)tal_u->rep_d, wal_d, eps_d);
+  fprintf(stderr, "urbit: state mug 0x%08x; image %llu KiB; %llu saves in %llu ms; "
+                  "%llu loom faults\r\n",
+          mug_w, (unsigned long long)img_d, (unsigned long long)u3e_Stat.saves_d,
+          (unsigned long long)sav_d, (unsigned long long)u3e_Stat.faults_d);
+  fprintf(stderr, "urbit: memory: rss %llu KiB (peak %llu): anon %llu, file %llu, "
+                  "shmem %llu; %llu mappings\r\n",
+          (unsigned long long)mem_u.rss_kb, (unsigned long long)mem_u.rss_peak_kb,
+          (unsigned long long)mem_u.anon_kb, (unsigned long long)mem_u.file_kb,
+          (unsigned long long)mem_u.shmem_kb, (unsigned long long)mem_u.maps_w);
+
+  if ( _(opt_u->json_o) ) {
+    printf("{\"event\":%llu,\"mug\":%u,\"new_events\":%llu,\"bailed\":%llu,"
+           "\"replayed\":%llu,\"events_per_s\":%.1f,\"wall_s\":%.3f,"
+           "\"rss_peak_kb\":%llu,\"rss_kb\":%llu,\"anon_kb\":%llu,"
+           "\"file_kb\":%llu,\"shmem_kb\":%llu,\"faults\":%llu,\"saves\":%llu,"
+           "\"save_ms\":%llu,\"image_kb\":%llu,\"maps\":%llu,\"commit_kb\":%llu,"
+           "\"lazyfree_kb\":%llu}\n",
+           (unsigned long long)u3H->eve_d, mug_w,
+           (unsigned long long)tal_u->new_d, (unsigned long long)tal_u->bal_d,
+           (unsigned long long)tal_u->rep_d, eps_d, wal_d,
+           (unsigned long long)mem_u.rss_peak_kb, (unsigned long long)mem_u.rss_kb,
+           (unsigned long long)mem_u.anon_kb, (unsigned long long)mem_u.file_kb,
+           (unsigned long long)mem_u.shmem_kb, (unsigned long long)u3e_Stat.faults_d,
+           (unsigned long long)u3e_Stat.saves_d, (unsigned long long)sav_d,
+           (unsigned long long)img_d, (unsigned long long)mem_u.maps_w,
+           (unsigned long long)mem_u.commit_kb, (unsigned long long)mem_u.lazyfree_kb);
+    fflush(stdout);
+  }
+}
+
+  /** The log.
+  **/
+/* _cp_sync(): make every appended event durable, retrying a little. */
+static c3_i
+_cp_sync(u3_log* log_u)
+{
+  for ( c3_w try_w = 0; try_w < 3; try_w++ ) {
+    if ( 0 == u3_log_sync(log_u) ) {
+      return 0;
+    }
+    if ( try_w < 2 ) {
+      sleep(1);
+    }
+  }
+  fprintf(stderr, "urbit: cannot make events durable; stopping without a "
+                  "snapshot: events after %llu were not kept\r\n",
+          (unsigned long long)u3_log_last(log_u));
+  return -1;
+}
+
+/* _cp_save(): sync the log, then snapshot. */
+static c3_i
+_cp_save(u3_log* log_u)
+{
+  if ( _cp_sync(log_u) ) {
+    return -1;
+  }
+  if ( u3m_save() ) {
+    fprintf(stderr, "urbit: snapshot at event %llu failed; the log keeps "
+                    "every event, the next start replays them\r\n",
+            (unsigned long long)u3H->eve_d);
+    return 1;
+  }
+  return 0;
+}
+
+/* _cp_record(): log event eve_d with its outcome; 0 or -1. */
+static c3_i
+_cp_record(u3_log* log_u, c3_d eve_d, u3_noun ovo, c3_w out_w)
+{
+  u3_noun rec = u3nc(u3k(ovo), out_w);
+  c3_y*   byt_y = 0;
+  c3_z    len_z = u3s_jam_bytes(rec, &byt_y);
+  c3_i    ret_i = u3_log_append(log_u, eve_d, byt_y, len_z);
+
+  free(byt_y);
+  u3z(rec);
+  return ret_i;
+}
+
+/* _cp_replay(): apply logged events past the snapshot.  0 or -1. */
+static c3_i
+_cp_replay(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u)
+{
+  c3_d las_d = u3_log_last(log_u);
+
+  if ( u3H->eve_d >= las_d ) {
+    return 0;
+  }
+  if ( u3H->eve_d + 1 < u3_log_first(log_u) ) {
+    fprintf(stderr, "urbit: the snapshot is at event %llu but the log starts "
+                    "at %llu: cannot replay\r\n",
+            (unsigned long long)u3H->eve_d, (unsigned long long)u3_log_first(log_u));
+    return -1;
+  }
+  if ( c3n == opt_u->quiet_o ) {
+    fprintf(stderr, "urbit: replaying events %llu to %llu\r\n",
+            (unsigned long long)u3H->eve_d + 1, (unsigned long long)las_d);
+  }
+
+  u3_log_iter* itr_u = u3_log_iter_open(log_u, u3H->eve_d + 1);
+  c3_i ret_i = 0;
+  if ( !itr_u ) {
+    return -1;
+  }
+  _cp_replay_t = 1;
+  while ( !_cp_stop_i ) {
+    c3_d  eve_d;
+    c3_y* byt_y;
+    c3_z  len_z;
+    c3_i  nex_i = u3_log_iter_next(itr_u, &eve_d, &byt_y, &len_z);
+
+    if ( nex_i <= 0 ) {
+      ret_i = nex_i;
+      break;
+    }
+    if ( eve_d != u3H->eve_d + 1 ) {
+      fprintf(stderr, "urbit: replay: expected event %llu, the log has %llu\r\n",
+              (unsigned long long)u3H->eve_d + 1, (unsigned long long)eve_d);
+      ret_i = -1;
+      break;
+    }
+
+    u3_weak rec = u3s_cue_bytes(len_z, byt_y);
+    u3_noun ovo, out;
+    if ( u3_none == rec || c3n == u3r_cell(rec, &ovo, &out) || c3n == u3ud(out) ) {
+      fprintf(stderr, "urbit: replay: event %llu: malformed record\r\n",
+              (unsigned long long)eve_d);
+      if ( u3_none != rec ) u3z(rec);
+      ret_i = -1;
+      break;
+    }
+    if ( 0 == out ) {
+      c3_w bal_w = _cp_apply(ovo);
+      if ( bal_w ) {
+        c3_c mot_c[5];
+        fprintf(stderr, "urbit: replay: event %llu bailed (%%%s) but was applied "
+                        "when first run; stopping without a snapshot\r\n",
+                (unsigned long long)eve_d, _cp_mote(bal_w, mot_c));
+        u3z(rec);
+        ret_i = -1;
+        break;
+      }
+    }
+    u3z(rec);
+    u3H->eve_d = eve_d;
+    tal_u->rep_d++;
+
+    if ( 0 == (eve_d % opt_u->snap_d) && _cp_save(log_u) < 0 ) {
+      ret_i = -1;
+      break;
+    }
+    _cp_progress(opt_u, tal_u, log_u, 1);
+  }
+  _cp_replay_t = 0;
+  u3_log_iter_close(itr_u);
+  return ret_i;
+}
+
+/* _cp_run(): run new events.  0, or -1 when the log failed. */
+static c3_i
+_cp_run(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u)
+{
+  c3_d las_d = _cp_now();
+  c3_d exi_d = _cp_env_d("URBIT_TEST_EXIT_EVENT");
+  c3_d kil_d = _cp_env_d("URBIT_TEST_KILL_EVENT");
+
+  _cp_intr_d = _cp_env_d("URBIT_TEST_INTR_EVENT");
+  tal_u->run_d = _cp_now();
+
+  for ( c3_d i_d = 0; i_d < opt_u->events_d && !_cp_stop_i; i_d++ ) {
+    c3_d    eve_d = u3H->eve_d + 1;
+    u3_noun ovo   = ( exi_d == eve_d )
+                    ? u3nc(0, 0)    //  test hook: a malformed event
+                    : u3_kern_ovum(opt_u->wok_i, opt_u->seed_d, eve_d, opt_u->size_w);
+    c3_w    out_w = _cp_apply(ovo);
+
+    if ( out_w ) {
+      tal_u->bal_d++;
+      if ( c3n == opt_u->quiet_o ) {
+        c3_c mot_c[5];
+        fprintf(stderr, "urbit: event %llu bailed: %%%s; state unchanged\r\n",
+                (unsigned long long)eve_d, _cp_mote(out_w, mot_c));
+      }
+    }
+    if ( _cp_record(log_u, eve_d, ovo, out_w) ) {
+      u3z(ovo);
+      return -1;
+    }
+    u3z(ovo);
+    u3H->eve_d = eve_d;
+    tal_u->new_d++;
+
+    if ( kil_d == eve_d ) {
+      //  test hook: die here, with whatever is durable
+      _cp_sync(log_u);
+      raise(SIGKILL);
+    }
+
+    c3_d now_d = _cp_now();
+    if ( (0 == (tal_u->new_d % _cp_batch_events)) || (now_d - las_d) > _cp_batch_ns ) {
+      if ( _cp_sync(log_u) ) {
+        return -1;
+      }
+      las_d = now_d;
+    }
+    if ( 0 == (eve_d % opt_u->snap_d) && _cp_save(log_u) < 0 ) {
+      return -1;
+    }
+    _cp_progress(opt_u, tal_u, log_u, 0);
+  }
+  tal_u->end_d = _cp_now();
+  return _cp_sync(log_u);
+}
+
+c3_i
+u3_pier_run(const u3_pier_opts* opt_u)
+{
+  _cp_tally tal_u;
+  memset(&tal_u, 0, sizeof(tal_u));
+  tal_u.sat_d = _cp_now();
+
+  if ( _cp_mkdir(opt_u->dir_c) ) {
+    return 1;
+  }
+  c3_w bit_w = opt_u->bits_w;
+  c3_w pir_w = _cp_geometry(opt_u->dir_c);
+  if ( !bit_w ) {
+    bit_w = pir_w ? pir_w : u3a_bits_default;
+  }
+
+  u3_log* log_u = u3_log_open(opt_u->dir_c);
+  if ( !log_u ) {
+    return 1;
+  }
+
+  u3C.demand_o = opt_u->demand_o;
+  c3_i bot_i = u3m_boot(opt_u->dir_c, bit_w);
+  if ( u3m_boot_damaged == bot_i ) {
+    if ( 1 != u3_log_first(log_u) ) {
+      fprintf(stderr, "urbit: the image is damaged and the log starts at event "
+                      "%llu: cannot rebuild the state\r\n",
+              (unsigned long long)u3_log_first(log_u));
+      u3_log_close(log_u);
+      return 1;
+    }
+    fprintf(stderr, "urbit: the image cannot be trusted; rebuilding the state "
+                    "from the log (%llu events)\r\n",
+            (unsigned long long)u3_log_last(log_u));
+    if ( u3e_wipe(opt_u->dir_c) ) {
+      u3_log_close(log_u);
+      return 1;
+    }
+    bot_i = u3m_boot(opt_u->dir_c, bit_w);
+  }
+  if ( bot_i < 0 ) {
+    if ( u3m_boot_refused == bot_i ) {
+      fprintf(stderr, "urbit: %s: refusing to boot (see above); run with the "
+                      "pier's own --loom %u\r\n", opt_u->dir_c, pir_w ? pir_w : bit_w);
+    }
+    u3_log_close(log_u);
+    return 1;
+  }
+  if ( u3m_boot_new == bot_i ) {
+    u3H->roo   = u3_kern_boot();
+    u3H->eve_d = 0;
+  }
+  tal_u.fir_d = u3H->eve_d;
+
+  if ( u3H->eve_d > u3_log_last(log_u) ) {
+    fprintf(stderr, "urbit: the snapshot is at event %llu but the log ends at "
+                    "%llu: the log has lost events; refusing to go on\r\n",
+            (unsigned long long)u3H->eve_d, (unsigned long long)u3_log_last(log_u));
+    u3m_stop();
+    u3_log_close(log_u);
+    return 1;
+  }
+
+  signal(SIGINT, _cp_on_stop);
+  signal(SIGTERM, _cp_on_stop);
+
+  c3_i ret_i = _cp_replay(opt_u, log_u, &tal_u);
+  if ( 0 == ret_i ) {
+    ret_i = _cp_run(opt_u, log_u, &tal_u);
+  }
+  if ( !tal_u.end_d ) {
+    tal_u.end_d = _cp_now();
+  }
+  if ( 0 == ret_i ) {
+    ret_i = ( _cp_save(log_u) < 0 ) ? -1 : 0;
+  }
+  if ( _cp_stop_i && c3n == opt_u->quiet_o ) {
+    fprintf(stderr, "urbit: interrupted; stopped at event %llu\r\n",
+            (unsigned long long)u3H->eve_d);
+  }
+  if ( 0 == ret_i ) {
+    _cp_report(opt_u, &tal_u);
+  }
+  u3m_stop();
+  u3_log_close(log_u);
+  return ret_i ? 1 : 0;
+}
+
+c3_i
+u3_pier_check(const c3_c* dir_c)
+{
+  c3_i bad_i = 0;
+  c3_w bit_w = _cp_geometry(dir_c);
+
+  printf("check: %s\n", dir_c);
+  if ( u3e_check(dir_c, stdout) ) {
+    bad_i = 1;
+  }
+  if ( u3_log_check(dir_c, stdout) ) {
+    bad_i = 1;
+  }
+  if ( bad_i || !bit_w ) {
+    if ( !bit_w ) {
+      printf("check: no image to check refcounts in\n");
+    }
+    printf("check: %s\n", bad_i ? "PROBLEMS FOUND" : "sound");
+    return bad_i;
+  }
+
+  c3_i bot_i = u3m_boot(dir_c, bit_w);
+  if ( u3m_boot_resumed != bot_i ) {
+    printf("check: the image does not boot\n");
+    if ( bot_i >= 0 ) {
+      u3m_stop();
+    }
+    return 1;
+  }
+  u3a_sweep_report rep_u;
+  c3_d byt_d = u3a_mark_noun(u3H->roo);
+  c3_o oke_o = u3a_sweep(&rep_u, c3y);
+  printf("check: refcounts: %llu allocations, %llu bytes reachable from the "
+         "state at event %llu: %s\n",
+         (unsigned long long)rep_u.live_d, (unsigned long long)byt_d,
+         (unsigned long long)u3H->eve_d,
+         _(oke_o) ? "sound" : "WRONG");
+  if ( c3n == oke_o ) {
+    printf("check: %llu leaked (%llu bytes), %llu over-referenced, "
+           "%llu under-referenced\n",
+           (unsigned long long)rep_u.leak_d, (unsigned long long)rep_u.leak_bytes_d,
+           (unsigned long long)rep_u.over_d, (unsigned long long)rep_u.under_d);
+    bad_i = 1;
+  }
+  u3m_stop();
+  printf("check: %s\n", bad_i ? "PROBLEMS FOUND" : "sound");
+  return bad_i;
+}

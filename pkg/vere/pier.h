@@ -1,0 +1,33 @@
+/// @file pier.h
+/// u3_pier: booting a pier, replaying its log, running events, reporting.
+#ifndef U3_VERE_PIER_H
+#define U3_VERE_PIER_H
+
+#include "c3/c3.h"
+
+    /* u3_pier_opts: a run as the command line asked for it.
+    */
+    typedef struct {
+      const c3_c* dir_c;     //  the pier
+      c3_d  events_d;        //  new events to run
+      c3_i  wok_i;           //  workload (u3_kern_*)
+      c3_d  seed_d;          //  event generator seed
+      c3_w  size_w;          //  workload size, MB
+      c3_d  snap_d;          //  snapshot every this many events
+      c3_w  bits_w;          //  loom bits; 0: the pier's, or the default
+      c3_o  json_o;          //  JSON summary on stdout
+      c3_o  quiet_o;         //  no progress lines
+      c3_o  demand_o;        //  map the image on demand
+    } u3_pier_opts;
+
+    /* u3_pier_run(): boot or resume, replay, run; the process exit status. */
+    c3_i
+    u3_pier_run(const u3_pier_opts* opt_u);
+
+    /* u3_pier_check(): verify a pier's image, log and refcounts; the exit
+    **   status (0 only when all is sound).
+    */
+    c3_i
+    u3_pier_check(const c3_c* dir_c);
+
+#endif  //  U3_VERE_PIER_H

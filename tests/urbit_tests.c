@@ -1,0 +1,375 @@
+/// @file urbit_tests.c
+/// The `urbit` binary end to end: determinism across restarts and
+/// snapshots, crashes (SIGKILL) at many points, corrupt piers recovered
+/// or refused, bails logged so that replay agrees, flags, `urbit check`.
+///
+/// Runs $URBIT (set by make test) as a child process and reads its --json
+/// summary.
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "test.h"
+
+static const c3_c* _t_urbit_c;
+static c3_c        _t_tmp_c[4096];
+
+/* _t_run(): run urbit with args (NULL-terminated), capture stdout into
+**   out_c (if given) and stderr into err_c; returns the exit status, or
+**   128 + signal.
+*/
+static c3_i
+_t_run(c3_c* out_c, c3_z out_z, c3_c* err_c, c3_z err_z, const c3_c* env_c, ...)
+{
+  const c3_c* arg_c[64];
+  c3_w        num_w = 0;
+  va_list     ap;
+
+  arg_c[num_w++] = _t_urbit_c;
+  va_start(ap, env_c);
+  while ( num_w < 63 && (arg_c[num_w] = va_arg(ap, const c3_c*)) ) {
+    num_w++;
+  }
+  va_end(ap);
+  arg_c[num_w] = 0;
+
+  c3_c out_p[4200], err_p[4200];
+  snprintf(out_p, sizeof(out_p), "%s/out.txt", _t_tmp_c);
+  snprintf(err_p, sizeof(err_p), "%s/err.txt", _t_tmp_c);
+
+  pid_t pid = fork();
+  if ( 0 == pid ) {
+    c3_i out_i = open(out_p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    c3_i err_i = open(err_p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(out_i, 1);
+    dup2(err_i, 2);
+    if ( env_c ) {
+      c3_c buf_c[256];
+      snprintf(buf_c, sizeof(buf_c), "%s", env_c);
+      c3_c* eq_c = strchr(buf_c, '=');
+      if ( eq_c ) {
+        *eq_c = 0;
+        setenv(buf_c, eq_c + 1, 1);
+      }
+    }
+    execv(_t_urbit_c, (c3_c* const*)arg_c);
+    _exit(126);
+  }
+  c3_i sat_i;
+  waitpid(pid, &sat_i, 0);
+
+  c3_c* pat_c[2] = { out_p, err_p };
+  c3_c* buf_c[2] = { out_c, err_c };
+  c3_z  siz_z[2] = { out_z, err_z };
+  for ( c3_w i_w = 0; i_w < 2; i_w++ ) {
+    if ( buf_c[i_w] ) {
+      FILE* fil_u = fopen(pat_c[i_w], "r");
+      c3_z  len_z = fil_u ? fread(buf_c[i_w], 1, siz_z[i_w] - 1, fil_u) : 0;
+      buf_c[i_w][len_z] = 0;
+      if ( fil_u ) fclose(fil_u);
+    }
+  }
+  return WIFEXITED(sat_i) ? WEXITSTATUS(sat_i) : 128 + WTERMSIG(sat_i);
+}
+
+/* _t_json(): a numeric field of a JSON summary, or ~0. */
+static c3_d
+_t_json(const c3_c* out_c, const c3_c* key_c)
+{
+  c3_c pat_c[64];
+  snprintf(pat_c, sizeof(pat_c), "\"%s\":", key_c);
+  const c3_c* fnd_c = strstr(out_c, pat_c);
+  return fnd_c ? strtoull(fnd_c + strlen(pat_c), 0, 10) : ~0ULL;
+}
+
+/* _t_pier(): a fresh pier path under the scratch dir. */
+static void
+_t_pier(c3_c* pir_c, c3_z len_z, const c3_c* nam_c)
+{
+  snprintf(pir_c, len_z, "%s/%s", _t_tmp_c, nam_c);
+}
+
+/* _t_rm(): remove a directory tree. */
+static void
+_t_rm(const c3_c* pat_c)
+{
+  c3_c cmd_c[8400];
+  snprintf(cmd_c, sizeof(cmd_c), "rm -rf '%s'", pat_c);
+  if ( system(cmd_c) ) {
+    fprintf(stderr, "rm -rf %s failed\n", pat_c);
+  }
+}
+
+/* _t_mug_of(): run n events (workload, seed) on a fresh pier in one go;
+**   returns the mug.
+*/
+static c3_d
+_t_mug_of(const c3_c* nam_c, const c3_c* n_c, const c3_c* wok_c, const c3_c* ext_c)
+{
+  c3_c pir_c[4200], out_c[4096];
+  _t_pier(pir_c, sizeof(pir_c), nam_c);
+  _t_rm(pir_c);
+  c3_i ret_i = ext_c
+    ? _t_run(out_c, sizeof(out_c), 0, 0, 0, "-q", "--json", "--loom", "28", "-w", wok_c,
+             "--size", "2", "-n", n_c, ext_c, pir_c, (c3_c*)0)
+    : _t_run(out_c, sizeof(out_c), 0, 0, 0, "-q", "--json", "--loom", "28", "-w", wok_c,
+             "--size", "2", "-n", n_c, pir_c, (c3_c*)0);
+  T_OK(0 == ret_i, "reference run of %s exits 0 (%d)", nam_c, ret_i);
+  return _t_json(out_c, "mug");
+}
+
+/* _t_determinism(): 300 events in one run equal 100 + 100 + 100 with
+**   snapshots between and in the middle.
+*/
+static void
+_t_determinism(void)
+{
+  c3_c pir_c[4200], out_c[4096];
+  c3_d ref_d = _t_mug_of("ref", "300", "mixed", 0);
+  T_OK(ref_d != ~0ULL, "reference mug");
+  T_EQ(_t_mug_of("ref2", "300", "mixed", "--no-demand"), ref_d);
+
+  _t_pier(pir_c, sizeof(pir_c), "split");
+  _t_rm(pir_c);
+  T_EQ(_t_run(out_c, sizeof(out_c), 0, 0, 0, "-q", "--json", "--loom", "28", "-w", "mixed",
+              "--size", "2", "-n", "100", "--snap-every", "37", pir_c, (c3_c*)0), 0);
+  T_EQ(_t_json(out_c, "event"), 100);
+  T_EQ(_t_run(out_c, sizeof(out_c), 0, 0, 0, "-q", "--json", "-w", "mixed",
+              "--size", "2", "-n", "100", "--snap-every", "1000", pir_c, (c3_c*)0), 0);
+  T_EQ(_t_json(out_c, "event"), 200);
+  T_EQ(_t_run(out_c, sizeof(out_c), 0, 0, 0, "-q", "--json", "-w", "mixed",
+              "--size", "2", "-n", "100", "--snap-every", "7", pir_c, (c3_c*)0), 0);
+  T_EQ(_t_json(out_c, "event"), 300);
+  T_EQ(_t_json(out_c, "mug"), ref_d);
+
+  //  check is happy with it
+  T_EQ(_t_run(out_c, sizeof(out_c), 0, 0, 0, "check", pir_c, (c3_c*)0), 0);
+  T_OK(0 != strstr(out_c, "sound"), "check says sound: %s", out_c);
+}
+
+/* _t_crashes(): SIGKILL after event k (durable), at many k; restart
+**   finishes the run with the same state as an uninterrupted one.
+*/
+static void
+_t_crashes(void)
+{
+  c3_c pir_c[4200], out_c[4096], env_c[64];
+  c3_d ref_d = _t_mug_of("cref", "120", "kv", 0);
+  static const c3_w kil_w[] = { 1, 2, 19, 20, 21, 40, 77, 119 };
+
+  //  kill, then resume with exactly the remaining events
+  for ( c3_w i_w = 0; i_w < sizeof(kil_w) / sizeof(kil_w[0]); i_w++ ) {
+    c3_c n_c[16];
+    _t_pier(pir_c, sizeof(pir_c), "crash2");
+    _t_rm(pir_c);
+    snprintf(env_c, sizeof(env_c), "URBIT_TEST_KILL_EVENT=%u", kil_w[i_w]);
+    c3_i ret_i = _t_run(0, 0, 0, 0, env_c, "-q", "--loom", "28", "-w", "kv", "--size", "2",
+                        "-n", "120", "--snap-every", "20", pir_c, (c3_c*)0);
+    T_EQ(ret_i, 128 + SIGKILL);
+    //  every event up to the kill was durable: a restart replays them all
+    ret_i = _t_run(out_c, sizeof(out_c), 0, 0, 0, "-q", "--json", "-n", "0", pir_c, (c3_c*)0);
+    T_EQ(ret_i, 0);
+    T_EQ(_t_json(out_c, "event"), kil_w[i_w]);
+    snprintf(n_c, sizeof(n_c), "%u", 120 - kil_w[i_w]);
+    ret_i = _t_run(out_c, sizeof(out_c), 0, 0, 0, "-q", "--json", "-w", "kv",
+                        "--size", "2", "-n", n_c, pir_c, (c3_c*)0);
+    T_EQ(ret_i, 0);
+    T_EQ(_t_json(out_c, "event"), 120);
+    T_EQ(_t_json(out_c, "mug"), ref_d);
+  }
+  _t_rm(pir_c);
+}
+
+/* _t_bails(): a deterministic bail and an environmental one are logged
+**   so that replay reaches the original run's state.
+*/
+static void
+_t_bails(void)
+{
+  c3_c pir_c[4200], out_c[4096], err_c[8192];
+  const c3_c* env_c[2] = { "URBIT_TEST_EXIT_EVENT=30", "URBIT_TEST_INTR_EVENT=30" };
+
+  for ( c3_w i_w = 0; i_w < 2; i_w++ ) {
+    _t_pier(pir_c, sizeof(pir_c), "bail");
+    _t_rm(pir_c);
+    c3_i ret_i = _t_run(out_c, sizeof(out_c), err_c, sizeof(err_c), env_c[i_w],
+                        "--json", "--loom", "28", "-w", "kv", "--size", "2",
+                        "-n", "60", "--snap-every", "1000", pir_c, (c3_c*)0);
+    T_EQ(ret_i, 0);
+    T_EQ(_t_json(out_c, "bailed"), 1);
+    T_OK(0 != strstr(err_c, "event 30 bailed"), "bail reported: %s", err_c);
+    c3_d mug_d = _t_json(out_c, "mug");
+
+    //  throw the snapshot away: the state must come back from the log alone
+    c3_c chk_c[4300];
+    snprintf(chk_c, sizeof(chk_c), "%s/.urb/chk", pir_c);
+    _t_rm(chk_c);
+    ret_i = _t_run(out_c, sizeof(out_c), 0, 0, 0, "-q", "--json", "-n", "0", pir_c, (c3_c*)0);
+    T_EQ(ret_i, 0);
+    T_EQ(_t_json(out_c, "replayed"), 60);
+    T_EQ(_t_json(out_c, "mug"), mug_d);
+  }
+  _t_rm(pir_c);
+}
+
+/* _t_flip(): flip one byte of a file at offset off_d (from the end if
+**   negative).
+*/
+static c3_t
+_t_flip(const c3_c* pat_c, c3_ds off_d)
+{
+  c3_i fid_i = open(pat_c, O_RDWR);
+  if ( fid_i < 0 ) return 0;
+  struct stat sat_u;
+  fstat(fid_i, &sat_u);
+  off_t at_i = ( off_d < 0 ) ? sat_u.st_size + off_d : off_d;
+  c3_y byt_y;
+  c3_t ok_t = (1 == pread(fid_i, &byt_y, 1, at_i));
+  byt_y ^= 0x5a;
+  ok_t &= (1 == pwrite(fid_i, &byt_y, 1, at_i));
+  close(fid_i);
+  return ok_t;
+}
+
+/* _t_corruption(): damaged images recover through the log; damaged logs
+**   are refused with a message; nothing crashes.
+*/
+static void
+_t_corruption(void)
+{
+  c3_c pir_c[4200], out_c[4096], err_c[8192], pat_c[4300];
+  c3_d ref_d = _t_mug_of("kref", "80", "kv", 0);
+
+  //  image: truncated to a non-page size, byte flips in the header and in
+  //  the middle
+  for ( c3_w i_w = 0; i_w < 3; i_w++ ) {
+    _t_pier(pir_c, sizeof(pir_c), "corrupt");
+    _t_rm(pir_c);
+    T_EQ(_t_run(0, 0, 0, 0, 0, "-q", "--loom", "28", "-w", "kv", "--size", "2",
+                "-n", "80", pir_c, (c3_c*)0), 0);
+    snprintf(pat_c, sizeof(pat_c), "%s/.urb/chk/north.bin", pir_c);
+    if ( 0 == i_w ) {
+      T_OK(0 == truncate(pat_c, 16384 * 3 + 100), "truncate");
+    }
+    else if ( 1 == i_w ) {
+      T_OK(_t_flip(pat_c, 20), "flip header");
+    }
+    else {
+      T_OK(_t_flip(pat_c, 16384 + 4000), "flip page 1");
+    }
+    if ( 2 == i_w ) {
+      //  a flipped page is found by check, by page number
+      c3_i ret_i = _t_run(out_c, sizeof(out_c), 0, 0, 0, "check", pir_c, (c3_c*)0);
+      T_OK(0 != ret_i, "check fails on a damaged page");
+      T_OK(0 != strstr(out_c, "page 1"), "check names page 1: %s", out_c);
+    }
+    c3_i ret_i = _t_run(out_c, sizeof(out_c), err_c, sizeof(err_c), 0,
+                        "--json", "-n", "0", pir_c, (c3_c*)0);
+    if ( 2 == i_w && 0 != ret_i ) {
+      //  a damaged page that boots is refused or rebuilt; either way no crash
+      T_OK(ret_i == 1, "damaged page: clean refusal (%d): %s", ret_i, err_c);
+    }
+    else {
+      T_EQ(ret_i, 0);
+      T_EQ(_t_json(out_c, "event"), 80);
+      T_EQ(_t_json(out_c, "mug"), ref_d);
+    }
+  }
+
+  //  log: a flip in the middle is refused, naming the record; a torn tail
+  //  is cut with a warning
+  _t_pier(pir_c, sizeof(pir_c), "corrupt-log");
+  _t_rm(pir_c);
+  T_EQ(_t_run(0, 0, 0, 0, 0, "-q", "--loom", "28", "-w", "kv", "--size", "2",
+              "-n", "80", pir_c, (c3_c*)0), 0);
+  c3_c log_c[4300];
+  snprintf(log_c, sizeof(log_c), "%s/.urb/log", pir_c);
+  DIR* dir_u = opendir(log_c);
+  struct dirent* ent_u;
+  pat_c[0] = 0;
+  while ( dir_u && (ent_u = readdir(dir_u)) ) {
+    if ( '.' != ent_u->d_name[0] ) {
+      c3_c ful_c[4600];
+      snprintf(ful_c, sizeof(ful_c), "%s/%s", log_c, ent_u->d_name);
+      snprintf(pat_c, sizeof(pat_c), "%.4290s", ful_c);
+    }
+  }
+  if ( dir_u ) closedir(dir_u);
+  T_OK(pat_c[0], "found the log file");
+  T_OK(_t_flip(pat_c, 2000), "flip log");
+  c3_i ret_i = _t_run(out_c, sizeof(out_c), err_c, sizeof(err_c), 0, "-n", "1", pir_c, (c3_c*)0);
+  T_EQ(ret_i, 1);
+  T_OK(0 != strstr(err_c, "event"), "log damage message names the event: %s", err_c);
+  ret_i = _t_run(out_c, sizeof(out_c), 0, 0, 0, "check", pir_c, (c3_c*)0);
+  T_OK(0 != ret_i, "check fails on a damaged log");
+  _t_rm(pir_c);
+}
+
+/* _t_flags(): --help, bad flags, bad values, geometry refusal. */
+static void
+_t_flags(void)
+{
+  c3_c out_c[8192], err_c[4096], pir_c[4200];
+
+  T_EQ(_t_run(out_c, sizeof(out_c), 0, 0, 0, "--help", (c3_c*)0), 0);
+  static const c3_c* flg_c[] = { "--events", "--workload", "--seed", "--size",
+                                 "--snap-every", "--loom", "--no-demand",
+                                 "--json", "--quiet", "check" };
+  for ( c3_w i_w = 0; i_w < sizeof(flg_c) / sizeof(flg_c[0]); i_w++ ) {
+    T_OK(0 != strstr(out_c, flg_c[i_w]), "--help lists %s", flg_c[i_w]);
+  }
+
+  _t_pier(pir_c, sizeof(pir_c), "flags");
+  T_EQ(_t_run(0, 0, err_c, sizeof(err_c), 0, "--bogus", pir_c, (c3_c*)0), 1);
+  T_OK(0 != strstr(err_c, "unknown option"), "unknown flag: %s", err_c);
+  T_EQ(_t_run(0, 0, err_c, sizeof(err_c), 0, "-n", "x1", pir_c, (c3_c*)0), 1);
+  T_EQ(_t_run(0, 0, err_c, sizeof(err_c), 0, "--loom", "40", pir_c, (c3_c*)0), 1);
+  T_OK(0 != strstr(err_c, "--loom"), "bad loom: %s", err_c);
+  T_EQ(_t_run(0, 0, err_c, sizeof(err_c), 0, "-w", "nope", pir_c, (c3_c*)0), 1);
+  T_EQ(_t_run(0, 0, err_c, sizeof(err_c), 0, "--size", "0", pir_c, (c3_c*)0), 1);
+  T_EQ(_t_run(0, 0, err_c, sizeof(err_c), 0, (c3_c*)0), 1);
+  T_EQ(_t_run(0, 0, err_c, sizeof(err_c), 0, "--loom", (c3_c*)0), 1);
+
+  //  a pier made with one geometry refuses another
+  _t_rm(pir_c);
+  T_EQ(_t_run(0, 0, 0, 0, 0, "-q", "--loom", "27", "-n", "5", "--size", "1", pir_c, (c3_c*)0), 0);
+  T_EQ(_t_run(0, 0, err_c, sizeof(err_c), 0, "-q", "--loom", "28", "-n", "5", pir_c, (c3_c*)0), 1);
+  T_OK(0 != strstr(err_c, "2^27"), "geometry message says what differs: %s", err_c);
+  T_EQ(_t_run(0, 0, 0, 0, 0, "-q", "-n", "5", "--size", "1", pir_c, (c3_c*)0), 0);
+
+  //  a pier path that cannot be made
+  T_EQ(_t_run(0, 0, err_c, sizeof(err_c), 0, "-n", "1", "/proc/nope/pier", (c3_c*)0), 1);
+  _t_rm(pir_c);
+}
+
+int
+main(void)
+{
+  _t_urbit_c = getenv("URBIT");
+  if ( !_t_urbit_c || access(_t_urbit_c, X_OK) ) {
+    return t_skip("URBIT does not name the urbit binary (make test sets it)");
+  }
+  const c3_c* tmp_c = getenv("TEST_TMPDIR");
+  snprintf(_t_tmp_c, sizeof(_t_tmp_c), "%s/urbit_tests.XXXXXX", tmp_c ? tmp_c : "/tmp");
+  if ( !mkdtemp(_t_tmp_c) ) {
+    return t_skip("cannot make a scratch directory");
+  }
+
+  //  the harness rule: this process's loom is leak-checked too
+  u3m_init(24);
+  u3m_pave();
+
+  _t_flags();
+  _t_determinism();
+  _t_bails();
+  _t_crashes();
+  _t_corruption();
+
+  _t_rm(_t_tmp_c);
+  t_clean();
+  u3m_fini();
+  return t_done();
+}
