@@ -26,6 +26,7 @@
 
 static c3_c  _t_base_c[256];     //  this run's scratch directory
 static c3_w  _t_bits_w = 27;     //  loom size for _t_reboot_state
+static const c3_c* _t_track_c;   //  dirty tracking under test
 static c3_w* _t_shared_w;        //  [pass, fail], shared with children
 
   /** Processes and directories.
@@ -44,6 +45,7 @@ _t_run(const c3_c* nam_c, void (*fun_f)(const c3_c*), const c3_c* arg_c)
   }
   if ( 0 == pid_i ) {
     t_pass_w = t_fail_w = 0;
+    u3e_tracker(_t_track_c);
     fun_f(arg_c);
     _t_shared_w[0] += t_pass_w;
     _t_shared_w[1] += t_fail_w;
@@ -54,8 +56,9 @@ _t_run(const c3_c* nam_c, void (*fun_f)(const c3_c*), const c3_c* arg_c)
   c3_i sat_i;
   waitpid(pid_i, &sat_i, 0);
   T_OK(WIFEXITED(sat_i) && 0 == WEXITSTATUS(sat_i),
-       "%s: child ended abnormally (status %#x)", nam_c, sat_i);
-  printf("%s: done\n", nam_c);
+       "%s (%s): child ended abnormally (status %#x)", nam_c, _t_track_c,
+       sat_i);
+  printf("%s (%s): done\n", nam_c, _t_track_c);
 }
 
 /* _t_rm_one(): nftw callback removing one entry. */
@@ -398,23 +401,24 @@ _t_round(const c3_c* arg_c)
   //  restore: every image page clean but the home header, which
   //  u3a_attach wrote (its stack and bail state are volatile)
   if ( !T_OK(0 == _t_boot(dir_c, bit_w, &nor_w), "reboot %s", dir_c) ) return;
+  //  (a scan by u3e_dirty, with userfaultfd tracking, counts the writes)
   T_EQ(nor_w, img_w);
-  T_EQ(u3e_Stat.faults_d, 1);
   T_OK(_(u3e_dirty(0)), "the home header was written");
   T_EQ(_t_dirty_below(nor_w), 1);
+  T_EQ(u3e_Stat.faults_d, 1);
   T_EQ(u3r_mug(u3H->roo), mug_w);
   T_OK(_t_list_ok(u3H->roo, 1, 0, num_w, wor_w), "contents restored");
-  T_EQ(u3e_Stat.faults_d, 1);              //  reading dirties nothing
-  T_EQ(_t_dirty_below(nor_w), 1);
+  T_EQ(_t_dirty_below(nor_w), 1);          //  reading dirties nothing
+  T_EQ(u3e_Stat.faults_d, 1);
 
   //  a write faults once and dirties exactly its page
   c3_w pag_w = nor_w / 2 + 1;
   T_OK(c3n == u3e_dirty(pag_w), "page %u clean", pag_w);
   _t_touch(pag_w);
   _t_touch(pag_w);
-  T_EQ(u3e_Stat.faults_d, 2);
   T_OK(_(u3e_dirty(pag_w)), "the written page is dirty");
   T_EQ(_t_dirty_below(nor_w), 2);
+  T_EQ(u3e_Stat.faults_d, 2);
 
   //  a second save writes those two pages alone
   c3_d sav_d = u3e_Stat.saved_pages_d;
@@ -422,8 +426,8 @@ _t_round(const c3_c* arg_c)
   T_EQ(u3e_Stat.saved_pages_d - sav_d, 2);
   T_EQ(_t_dirty_below(nor_w), 0);
   _t_touch(pag_w);                         //  clean again: faults again
-  T_EQ(u3e_Stat.faults_d, 3);
   T_EQ(_t_dirty_below(nor_w), 1);
+  T_EQ(u3e_Stat.faults_d, 3);
 
   t_leak(u3H->roo);
   u3z(u3H->roo);
@@ -827,6 +831,7 @@ _t_damage(const c3_c* arg_c)
 
   //  sums.bin: one entry flipped: check names the page
   _t_copy_chk(org_c, dir_c);
+  _t_unpatch(dir_c);
   _t_flip(dir_c, "sums.bin", 16 + 4 * 5);
   T_OK(0 != _t_check_says(dir_c, "page 5 of north.bin is damaged", &hit_t),
        "check fails on a flipped checksum");
@@ -949,7 +954,8 @@ _t_stress(const c3_c* arg_c)
   if ( !T_OK(0 == _t_boot(dir_c, 30, &nor_w), "reboot") ) return;
   T_EQ(nor_w, img_w);
   T_EQ(u3r_mug(u3H->roo), mug_w);
-  T_EQ(u3e_Stat.faults_d, 1);               //  the header, by u3a_attach
+  T_OK(_(u3e_dirty(0)), "the header, written by u3a_attach");
+  T_EQ(u3e_Stat.faults_d, 1);
 
   //  every image page but the header, in random order
   c3_w* ord_w = malloc((c3_z)nor_w * 4);
@@ -966,16 +972,16 @@ _t_stress(const c3_c* arg_c)
   for ( c3_w i_w = 0; i_w < hal_w; i_w++ ) {
     _t_touch(ord_w[i_w]);
   }
-  T_EQ(u3e_Stat.faults_d, 1 + hal_w);
   T_EQ(_t_dirty_below(nor_w), 1 + hal_w);
+  T_EQ(u3e_Stat.faults_d, 1 + hal_w);
   c3_w map_w = _t_maps();
   printf("stress: %u of %u pages dirtied at random: %u mappings\n",
          hal_w, nor_w, map_w);
   for ( c3_w i_w = hal_w; i_w < nor_w - 1; i_w++ ) {
     _t_touch(ord_w[i_w]);
   }
-  T_EQ(u3e_Stat.faults_d, nor_w);
   T_EQ(_t_dirty_below(nor_w), nor_w);
+  T_EQ(u3e_Stat.faults_d, nor_w);
   //  all writable now: writing again faults no more
   for ( c3_w i_w = 0; i_w < nor_w; i_w++ ) {
     _t_touch(i_w);
@@ -995,6 +1001,7 @@ _t_stress(const c3_c* arg_c)
   for ( c3_w i_w = 0; i_w < 1000; i_w++ ) {
     _t_touch(ord_w[i_w * 7]);
   }
+  T_EQ(_t_dirty_below(nor_w), 1000);
   T_EQ(u3e_Stat.faults_d - fau_d, 1000);
   T_OK(0 == _t_save(), "save a thousand pages");
   T_EQ(u3e_Stat.saved_pages_d - sav_d, 1000);
@@ -1051,14 +1058,23 @@ _t_mappings(const c3_c* arg_c)
   }
   printf("mappings: %u of %u in use\n", _t_maps(), max_w);
 
-  //  every other image page: each would split a mapping
+  //  every other image page: with protection faults, each would split a
+  //  mapping; with userfaultfd, none does
   c3_d wid_d = u3e_Stat.widens_d;
+  c3_w bef_w = _t_maps();
   for ( c3_w pag_w = 1; pag_w < nor_w; pag_w += 2 ) {
     _t_touch(pag_w);
   }
-  printf("mappings: %llu faults opened wider blocks\n",
-         (unsigned long long)(u3e_Stat.widens_d - wid_d));
-  T_OK(u3e_Stat.widens_d > wid_d, "the mapping limit was reached");
+  printf("mappings: %llu faults opened wider blocks; %u mappings before, "
+         "%u after\n", (unsigned long long)(u3e_Stat.widens_d - wid_d),
+         bef_w, _t_maps());
+  if ( !strcmp("uffd", u3e_tracking()) ) {
+    T_EQ(u3e_Stat.widens_d, wid_d);
+    T_OK(_t_maps() <= bef_w + 2, "no mapping was split");
+  }
+  else {
+    T_OK(u3e_Stat.widens_d > wid_d, "the mapping limit was reached");
+  }
   c3_t all_t = 1;
   for ( c3_w pag_w = 1; pag_w < nor_w; pag_w += 2 ) {
     all_t &= _(u3e_dirty(pag_w));
@@ -1074,6 +1090,67 @@ _t_mappings(const c3_c* arg_c)
   _t_down();
   T_EQ(_t_check_says(dir_c, 0, &all_t), 0);
   _t_rm(dir_c);
+}
+
+/* _t_forked(): a fork's child writing the loom leaves the parent's
+**   tracking exact; the parent's writes after the fork are all seen.
+**   arg: "1" demand paging, "0" copied image.
+*/
+static void
+_t_forked(const c3_c* arg_c)
+{
+  c3_c dir_c[512];
+  c3_w nor_w;
+
+  u3C.demand_o = ( '1' == arg_c[0] ) ? c3y : c3n;
+  _t_pier(dir_c, "forked");
+  if ( !T_OK(0 == _t_boot(dir_c, 27, &nor_w), "boot") ) return;
+  u3H->roo = _t_list(10, 300, 1000);
+  T_OK(0 == _t_save(), "save");
+  t_leak(u3H->roo);
+  _t_down();
+  if ( !T_OK(0 == _t_boot(dir_c, 27, &nor_w), "reboot") ) return;
+
+  c3_w a_w = nor_w / 4, b_w = nor_w / 2, c_w = 3 * nor_w / 4;
+  _t_touch(a_w);
+  T_OK(0 == _t_save(), "save a");
+  T_EQ(_t_dirty_below(nor_w), 0);
+
+  fflush(stdout);
+  fflush(stderr);
+  pid_t pid_i = fork();
+  if ( 0 == pid_i ) {
+    //  the child writes b; its tracking cannot be the parent's
+    t_pass_w = t_fail_w = 0;
+    _t_touch(b_w);
+    T_OK(_(u3e_dirty(b_w)), "child: its write is dirty");
+    T_OK(!strcmp("mprotect", u3e_tracking()),
+         "child: tracks by protection faults");
+    _t_touch(c_w + 1);
+    T_OK(_(u3e_dirty(c_w + 1)), "child: every page counts as dirty");
+    _t_shared_w[0] += t_pass_w;
+    _t_shared_w[1] += t_fail_w;
+    fflush(stdout);
+    _exit(0);
+  }
+  waitpid(pid_i, 0, 0);
+
+  T_OK(c3n == u3e_dirty(b_w), "the child's write is not the parent's");
+  T_OK(c3n == u3e_dirty(a_w), "a, saved, is clean");
+  _t_touch(a_w);
+  _t_touch(c_w);
+  T_OK(_(u3e_dirty(a_w)), "a written again after the fork");
+  T_OK(_(u3e_dirty(c_w)), "c written after the fork");
+  T_EQ(_t_dirty_below(nor_w), 2);
+  c3_d sav_d = u3e_Stat.saved_pages_d;
+  T_OK(0 == _t_save(), "save after the fork");
+  T_EQ(u3e_Stat.saved_pages_d - sav_d, 2);
+  T_OK(_t_list_ok(u3H->roo, 10, 0, 300, 1000), "contents intact");
+  t_leak(u3H->roo);
+  _t_down();
+  T_EQ(_t_check_says(dir_c, 0, &(c3_t){0}), 0);
+  _t_rm(dir_c);
+  u3C.demand_o = c3y;
 }
 
   /** The guard page.
@@ -1244,6 +1321,7 @@ _t_modes(const c3_c* arg_c)
   T_OK(0 == _t_save(), "save after yolo");
   T_EQ(u3e_Stat.saved_pages_d - sav_d, img_w);
   _t_touch(img_w / 2);                   //  tracked again
+  T_OK(_(u3e_dirty(img_w / 2)), "a write after the save is tracked");
   T_EQ(u3e_Stat.faults_d, fau_d + 1);
 
   //  backup into another pier's chk directory: it boots to the same state
@@ -1303,21 +1381,40 @@ main(void)
     return t_skip("cannot set up shared counters or signals");
   }
 
-  _t_run("round trip, 4 pages", _t_round, "3 1000 26 1");
-  _t_run("round trip, 4 pages, no demand paging", _t_round, "3 1000 26 0");
-  _t_run("round trip, 3000 pages", _t_round, "12000 1000 28 1");
-  _t_run("round trip, 3000 pages of small nouns", _t_round, "1000000 1 28 1");
-  _t_run("round trip, 3000 pages, no demand paging", _t_round,
-         "12000 1000 28 0");
-  _t_run("round trip, 256 MiB", _t_round, "65536 1230 30 1");
-  _t_run("shrink and grow", _t_grow_shrink, 0);
-  _t_run("crash at every step", _t_crash, 0);
-  _t_run("failure at every step", _t_fail, 0);
-  _t_run("damaged files", _t_damage, 0);
-  _t_run("fault stress, 256 MiB", _t_stress, 0);
-  _t_run("out of mappings", _t_mappings, 0);
-  _t_run("guard page", _t_guard, 0);
-  _t_run("foul, yolo, backup", _t_modes, 0);
+  //  every scenario with each dirty-tracking backend this kernel offers
+  {
+    c3_t uff_t = 0;
+    u3e_tracker("uffd");
+    if ( 0 == u3m_init(24) && 0 == u3e_init() ) {
+      uff_t = !strcmp("uffd", u3e_tracking());
+      u3e_stop();
+      u3m_fini();
+    }
+    if ( !uff_t ) {
+      printf("userfaultfd write-protection unavailable: mprotect only\n");
+    }
+    for ( c3_w b_w = 0; b_w < (uff_t ? 2U : 1U); b_w++ ) {
+      _t_track_c = b_w ? "uffd" : "mprotect";
+      _t_run("round trip, 4 pages", _t_round, "3 1000 26 1");
+      _t_run("round trip, 4 pages, no demand paging", _t_round, "3 1000 26 0");
+      _t_run("round trip, 3000 pages", _t_round, "12000 1000 28 1");
+      _t_run("round trip, 3000 pages of small nouns", _t_round,
+             "1000000 1 28 1");
+      _t_run("round trip, 3000 pages, no demand paging", _t_round,
+             "12000 1000 28 0");
+      _t_run("round trip, 256 MiB", _t_round, "65536 1230 30 1");
+      _t_run("shrink and grow", _t_grow_shrink, 0);
+      _t_run("crash at every step", _t_crash, 0);
+      _t_run("failure at every step", _t_fail, 0);
+      _t_run("damaged files", _t_damage, 0);
+      _t_run("fault stress, 256 MiB", _t_stress, 0);
+      _t_run("out of mappings", _t_mappings, 0);
+      _t_run("fork", _t_forked, "1");
+      _t_run("fork, no demand paging", _t_forked, "0");
+      _t_run("guard page", _t_guard, 0);
+      _t_run("foul, yolo, backup", _t_modes, 0);
+    }
+  }
 
   t_pass_w += _t_shared_w[0];
   t_fail_w += _t_shared_w[1];

@@ -29,20 +29,30 @@
 /// Page states.  Every loom page is in one of these, recorded in the dirty
 /// bitmap (one bit per page, outside the loom) and in its protection:
 ///
-///   clean   bit 0, read-only; below the image top N; its contents equal
-///           page p of north.bin.  Mapped MAP_PRIVATE from north.bin (the
-///           kernel reads it in on first touch), or, with demand paging
-///           off, copied into anonymous memory.
-///   dirty   bit 1, read-write: anonymous memory, or the private copy the
+///   clean   bit 0, write-protected; below the image top N; its contents
+///           equal page p of north.bin.  Mapped MAP_PRIVATE from north.bin
+///           (the kernel reads it in on first touch), or, with demand
+///           paging off, copied into anonymous memory.
+///   dirty   bit 1, writable: anonymous memory, or the private copy the
 ///           kernel made of a file page on its first write.  Every page at
 ///           or above N is dirty.
 ///   guard   bit 1, PROT_NONE: one page in the middle of the current road's
 ///           free gap, so that heap or stack growth running into it faults.
 ///
+/// Write protection comes from one of two backends, chosen at u3e_init:
+/// mprotect (clean pages are read-only, and their first write faults into
+/// u3e_fault, which makes them writable and sets their bit), or, on Linux
+/// 6.7 and later, a userfaultfd in asynchronous write-protect mode (clean
+/// pages are writable but write-protected; the kernel lifts the protection
+/// on the first write without a signal, and PAGEMAP_SCAN later reports the
+/// pages written, whose bits are then set: at a save, or in u3e_dirty).
+/// Bits only ever over-approximate: a page with its bit clear was not
+/// written since it was saved, and a save writes every page it may need.
+///
 /// Transitions.  u3e_init: every page dirty.  u3e_live: pages below N clean,
-/// the rest dirty.  A write to a clean page faults; u3e_fault sets its bit
-/// and makes it writable (clean -> dirty).  u3e_save: the dirty pages below
-/// its new top N' become clean again.  u3e_ward and a fault on the guard
+/// the rest dirty.  A first write to a clean page makes it dirty (its bit
+/// set at once, or at the next scan).  u3e_save: the dirty pages below its
+/// new top N' become clean again.  u3e_ward and a fault on the guard
 /// page move the guard: the old guard page becomes dirty (gap pages are
 /// dirty anyway), the new one PROT_NONE.  u3e_foul: every page dirty.
 /// u3e_yolo: every page writable without its bit (no tracking); the next
@@ -112,6 +122,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifdef __linux__
+#  include <linux/userfaultfd.h>
+#  include <sys/ioctl.h>
+#  include <sys/syscall.h>
+#endif
+
 #include "c3/crc.h"
 #include "noun/events.h"
 #include "noun/manage.h"
@@ -130,6 +146,51 @@ c3_i      u3e_Crash_i;
 #define _ce_version    1
 #define _ce_sum_head   16                    //  bytes before sums.bin's table
 #define _ce_run_pages  64                    //  pages per buffered file copy
+
+  /** The userfaultfd interface (Linux 6.7 and later).  The constants are
+  *** stable kernel ABI, defined here where the system headers predate them.
+  **/
+#if defined(__linux__) && defined(UFFDIO_WRITEPROTECT) && defined(SYS_userfaultfd)
+#  define _ce_have_uffd 1
+#  ifndef UFFD_FEATURE_WP_UNPOPULATED
+#    define UFFD_FEATURE_WP_UNPOPULATED (1 << 13)
+#  endif
+#  ifndef UFFD_FEATURE_WP_ASYNC
+#    define UFFD_FEATURE_WP_ASYNC (1 << 15)
+#  endif
+#  ifndef UFFD_USER_MODE_ONLY
+#    define UFFD_USER_MODE_ONLY 1
+#  endif
+    /* _ce_region: struct page_region, one run PAGEMAP_SCAN reports. */
+    typedef struct {
+      c3_d sat_d;       //  start address
+      c3_d end_d;       //  end address
+      c3_d cat_d;       //  categories
+    } _ce_region;
+
+    /* _ce_scan_arg: struct pm_scan_arg. */
+    typedef struct {
+      c3_d siz_d;       //  sizeof this struct
+      c3_d fla_d;       //  flags
+      c3_d sat_d;       //  start address
+      c3_d end_d;       //  end address
+      c3_d wal_d;       //  out: where the walk ended
+      c3_d vec_d;       //  the _ce_region array
+      c3_d vln_d;       //  its length
+      c3_d max_d;       //  most pages to report (0: no limit)
+      c3_d inv_d;       //  categories inverted
+      c3_d msk_d;       //  categories that must all match
+      c3_d any_d;       //  categories of which one must match
+      c3_d ret_d;       //  categories to report
+    } _ce_scan_arg;
+
+#  define _ce_pagemap_scan    _IOWR('f', 16, _ce_scan_arg)
+#  define _ce_pm_check_async  (1ULL << 1)   //  PM_SCAN_CHECK_WPASYNC
+#  define _ce_page_written    (1ULL << 1)   //  PAGE_IS_WRITTEN
+#  define _ce_scan_regions    1024
+#else
+#  define _ce_have_uffd 0
+#endif
 
   /** State.
   **/
@@ -152,6 +213,10 @@ c3_i      u3e_Crash_i;
     /* u3e_pool: the persistence pool, u3P: everything this module keeps.
     */
     typedef struct {
+      c3_t  uff_t;                 //  tracking by userfaultfd, not mprotect
+      c3_i  uff_i;                 //  the userfaultfd
+      c3_i  pam_i;                 //  /proc/self/pagemap
+      pid_t pid_i;                 //  the process they belong to
       c3_t  ini_t;                 //  u3e_init ran: the bitmap is live
       c3_t  liv_t;                 //  an image is open (u3e_live)
       c3_t  yol_t;                 //  tracking suspended (u3e_yolo)
@@ -167,7 +232,9 @@ c3_i      u3e_Crash_i;
       c3_d  dit_d[_ce_max_pages / 64];  //  dirty bits, one per page
     } u3e_pool;
 
-static u3e_pool u3P = { .dir_i = -1, .nor_i = -1, .sum_i = -1 };
+static u3e_pool u3P = { .uff_i = -1, .pam_i = -1,
+                        .dir_i = -1, .nor_i = -1, .sum_i = -1 };
+static c3_c     _ce_want_c = 'd';    //  backend asked for: d(efault), m, u
 
   /** The dirty bitmap.
   **/
@@ -267,6 +334,298 @@ _ce_hook(c3_i pot_i)
     return -1;
   }
   return 0;
+}
+
+  /** Dirty tracking: the two backends behind one seam.
+  ***
+  ***   mprotect: a clean page is read-only; its first write faults, and
+  ***   u3e_fault makes it writable and sets its bit.  uffd (Linux 6.7+):
+  ***   a clean page is writable but write-protected through a userfaultfd
+  ***   in async mode, so its first write costs the kernel a bit flip, no
+  ***   signal and no mapping split; PAGEMAP_SCAN later reports the pages
+  ***   written, whose bits are set then (at a save, or when u3e_dirty
+  ***   asks).  Everything else, the bitmap and the save, is the same.
+  ***
+  ***   The whole loom stays registered with the userfaultfd (every fresh
+  ***   mapping is registered again), since the scan refuses a range with
+  ***   an unregistered part.  A fork's child inherits the descriptor but
+  ***   not the registration, and an ioctl through it would act on the
+  ***   parent: a child drops to mprotect, every page dirty.  Any failure
+  ***   of the userfaultfd degrades the same way, with a message.
+  **/
+/* _ce_uffd_close(): drop this process's userfaultfd descriptors (after a
+**   fork the parent's tracking is untouched).
+*/
+static void
+_ce_uffd_close(void)
+{
+  if ( u3P.uff_i >= 0 ) close(u3P.uff_i);
+  if ( u3P.pam_i >= 0 ) close(u3P.pam_i);
+  u3P.uff_i = u3P.pam_i = -1;
+  u3P.uff_t = 0;
+}
+
+/* _ce_track_degrade(): leave userfaultfd tracking for protection faults:
+**   every page dirty (every page is writable already).  why_c: a message,
+**   or 0 for none.
+*/
+static void
+_ce_track_degrade(const c3_c* why_c)
+{
+  if ( why_c ) {
+    fprintf(stderr, "image: dirty tracking falls back to protection "
+                    "faults: %s\r\n", why_c);
+  }
+  _ce_uffd_close();
+  _ce_bits(0, u3P.pag_w, 1);
+}
+
+/* _ce_track_mine(): in a fork's child, stop using the parent's userfaultfd. */
+static void
+_ce_track_mine(void)
+{
+  if ( u3P.uff_t && getpid() != u3P.pid_i ) {
+    _ce_track_degrade(0);
+  }
+}
+
+#if _ce_have_uffd
+/* _ce_uffd_range(): register (how_i 0), write-protect (1) or unprotect (2)
+**   loom pages [bot_w, top_w).  0, or -1 with errno.
+*/
+static c3_i
+_ce_uffd_range(c3_w bot_w, c3_w top_w, c3_i how_i)
+{
+  c3_d sat_d = (c3_d)(uintptr_t)_ce_ptr(bot_w);
+  c3_d len_d = (c3_d)(top_w - bot_w) << u3a_page_bits;
+  c3_i ret_i;
+
+  if ( bot_w >= top_w ) {
+    return 0;
+  }
+  do {
+    if ( 0 == how_i ) {
+      struct uffdio_register reg_u;
+      memset(&reg_u, 0, sizeof(reg_u));
+      reg_u.range.start = sat_d;
+      reg_u.range.len   = len_d;
+      reg_u.mode        = UFFDIO_REGISTER_MODE_WP;
+      ret_i = ioctl(u3P.uff_i, UFFDIO_REGISTER, &reg_u);
+    }
+    else {
+      struct uffdio_writeprotect pro_u;
+      memset(&pro_u, 0, sizeof(pro_u));
+      pro_u.range.start = sat_d;
+      pro_u.range.len   = len_d;
+      pro_u.mode        = ( 1 == how_i ) ? UFFDIO_WRITEPROTECT_MODE_WP : 0;
+      ret_i = ioctl(u3P.uff_i, UFFDIO_WRITEPROTECT, &pro_u);
+    }
+  } while ( ret_i && (EINTR == errno || EAGAIN == errno) );
+  return ret_i;
+}
+
+/* _ce_uffd_scan(): set the bits of the pages written in [bot_w, top_w),
+**   counting those newly dirty as faults.  0, or -1 (degraded).
+*/
+static c3_i
+_ce_uffd_scan(c3_w bot_w, c3_w top_w)
+{
+  static _ce_region vec_u[_ce_scan_regions];
+  c3_d sat_d = (c3_d)(uintptr_t)_ce_ptr(bot_w);
+  c3_d end_d = (c3_d)(uintptr_t)_ce_ptr(top_w);
+  c3_d bas_d = (c3_d)(uintptr_t)u3a_loom_base;
+
+  while ( sat_d < end_d ) {
+    _ce_scan_arg arg_u;
+    memset(&arg_u, 0, sizeof(arg_u));
+    arg_u.siz_d = sizeof(arg_u);
+    arg_u.fla_d = _ce_pm_check_async;
+    arg_u.sat_d = sat_d;
+    arg_u.end_d = end_d;
+    arg_u.vec_d = (c3_d)(uintptr_t)vec_u;
+    arg_u.vln_d = _ce_scan_regions;
+    arg_u.msk_d = _ce_page_written;
+    arg_u.ret_d = _ce_page_written;
+
+    long ret_l = ioctl(u3P.pam_i, _ce_pagemap_scan, &arg_u);
+    if ( ret_l < 0 ) {
+      if ( EINTR == errno ) continue;
+      c3_c why_c[128];
+      snprintf(why_c, sizeof(why_c), "PAGEMAP_SCAN: %s", strerror(errno));
+      _ce_track_degrade(why_c);
+      return -1;
+    }
+    for ( long i_l = 0; i_l < ret_l; i_l++ ) {
+      c3_w bot_w = (c3_w)((vec_u[i_l].sat_d - bas_d) >> u3a_page_bits);
+      c3_w top_w = (c3_w)((vec_u[i_l].end_d - bas_d + u3a_page_bytes - 1)
+                          >> u3a_page_bits);
+      for ( c3_w pag_w = bot_w; pag_w < top_w; pag_w++ ) {
+        if ( !_ce_bit(pag_w) ) {
+          _ce_bit_set(pag_w);
+          u3e_Stat.faults_d++;
+        }
+      }
+    }
+    if ( arg_u.wal_d <= sat_d ) {
+      break;
+    }
+    sat_d = arg_u.wal_d;
+  }
+  return 0;
+}
+
+/* _ce_uffd_open(): start userfaultfd tracking of the loom (every page
+**   dirty: registered, not protected).  0, or -1 with why_c filled.
+*/
+static c3_i
+_ce_uffd_open(c3_c* why_c, c3_z why_z)
+{
+  struct uffdio_api api_u;
+  c3_i fid_i = (c3_i)syscall(SYS_userfaultfd,
+                             O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
+
+  if ( 0 > fid_i && EINVAL == errno ) {
+    fid_i = (c3_i)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+  }
+  if ( 0 > fid_i ) {
+    snprintf(why_c, why_z, "userfaultfd: %s", strerror(errno));
+    return -1;
+  }
+  memset(&api_u, 0, sizeof(api_u));
+  api_u.api      = UFFD_API;
+  api_u.features = UFFD_FEATURE_WP_ASYNC | UFFD_FEATURE_WP_UNPOPULATED;
+  if ( ioctl(fid_i, UFFDIO_API, &api_u) ) {
+    snprintf(why_c, why_z, "userfaultfd: asynchronous write-protection "
+             "unsupported (Linux 6.7 or later needed): %s", strerror(errno));
+    close(fid_i);
+    return -1;
+  }
+  u3P.uff_i = fid_i;
+  u3P.pam_i = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+  if ( 0 > u3P.pam_i ) {
+    snprintf(why_c, why_z, "open /proc/self/pagemap: %s", strerror(errno));
+    _ce_uffd_close();
+    return -1;
+  }
+  u3P.pid_i = getpid();
+  u3P.uff_t = 1;
+  if ( _ce_uffd_range(0, u3P.pag_w, 0) ) {
+    snprintf(why_c, why_z, "userfaultfd: register the loom: %s",
+             strerror(errno));
+    _ce_uffd_close();
+    return -1;
+  }
+  if ( _ce_uffd_scan(0, 1) ) {
+    snprintf(why_c, why_z, "PAGEMAP_SCAN does not work here");
+    return -1;
+  }
+  return 0;
+}
+#endif
+
+/* _ce_track_open(): choose and start the backend (u3e_init). */
+static void
+_ce_track_open(void)
+{
+  _ce_uffd_close();
+#if _ce_have_uffd
+  if ( 'm' != _ce_want_c ) {
+    c3_c why_c[256];
+    if ( _ce_uffd_open(why_c, sizeof(why_c)) && 'u' == _ce_want_c ) {
+      fprintf(stderr, "image: dirty tracking by protection faults: %s\r\n",
+              why_c);
+    }
+  }
+#else
+  if ( 'u' == _ce_want_c ) {
+    fprintf(stderr, "image: dirty tracking by protection faults: "
+                    "userfaultfd is Linux-only\r\n");
+  }
+#endif
+}
+
+/* _ce_track_scan(): fold writes the backend saw in [bot_w, top_w) into
+**   the bitmap (mprotect: the bitmap is always current).
+*/
+static void
+_ce_track_scan(c3_w bot_w, c3_w top_w)
+{
+#if _ce_have_uffd
+  if ( u3P.uff_t && !u3P.yol_t ) {
+    _ce_uffd_scan(bot_w, top_w);
+  }
+#else
+  (void)bot_w; (void)top_w;
+#endif
+}
+
+/* _ce_prot_clean(): the protection a clean page is mapped with. */
+static inline c3_i
+_ce_prot_clean(void)
+{
+  return u3P.uff_t ? (PROT_READ | PROT_WRITE) : PROT_READ;
+}
+
+/* _ce_track_clean(): pages [bot_w, top_w) were just mapped clean (cop_t:
+**   copied into writable memory): protect them.  0, or -1 if they must
+**   stay dirty.
+*/
+static c3_i
+_ce_track_clean(c3_w bot_w, c3_w top_w, c3_t cop_t)
+{
+#if _ce_have_uffd
+  if ( u3P.uff_t ) {
+    if ( _ce_uffd_range(bot_w, top_w, 0) || _ce_uffd_range(bot_w, top_w, 1) ) {
+      c3_c why_c[128];
+      snprintf(why_c, sizeof(why_c), "userfaultfd: protect loom pages: %s",
+               strerror(errno));
+      _ce_track_degrade(why_c);
+      return -1;
+    }
+    return 0;
+  }
+#endif
+  if ( cop_t
+       && mprotect(_ce_ptr(bot_w), (c3_z)(top_w - bot_w) << u3a_page_bits,
+                   PROT_READ) )
+  {
+    fprintf(stderr, "image: mprotect loom pages %u-%u: %s\r\n",
+            bot_w, top_w - 1, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
+/* _ce_track_fresh(): pages [bot_w, top_w) were just mapped afresh, dirty:
+**   keep them registered.
+*/
+static void
+_ce_track_fresh(c3_w bot_w, c3_w top_w)
+{
+#if _ce_have_uffd
+  if ( u3P.uff_t && _ce_uffd_range(bot_w, top_w, 0) ) {
+    c3_c why_c[128];
+    snprintf(why_c, sizeof(why_c), "userfaultfd: register loom pages: %s",
+             strerror(errno));
+    _ce_track_degrade(why_c);
+  }
+#else
+  (void)bot_w; (void)top_w;
+#endif
+}
+
+/* _ce_track_free(): stop tracking writes to every page (u3e_yolo). */
+static void
+_ce_track_free(void)
+{
+#if _ce_have_uffd
+  if ( u3P.uff_t && _ce_uffd_range(0, u3P.pag_w, 2) ) {
+    c3_c why_c[128];
+    snprintf(why_c, sizeof(why_c), "userfaultfd: unprotect the loom: %s",
+             strerror(errno));
+    _ce_track_degrade(why_c);
+  }
+#endif
 }
 
 /* _ce_path(): dir_c/nam_c into pat_c (PATH_MAX); -1 if too long. */
@@ -839,6 +1198,7 @@ _ce_loom_unfile(c3_w lo_w, c3_w hi_w)
         munmap(tmp_v, len_z);
         return -1;
       }
+      _ce_track_fresh(pag_w, end_w);
     }
     else {
       if ( MAP_FAILED == mmap(ptr_y, len_z, PROT_READ | PROT_WRITE,
@@ -849,6 +1209,7 @@ _ce_loom_unfile(c3_w lo_w, c3_w hi_w)
         return -1;
       }
       _ce_bits(pag_w, end_w, 1);
+      _ce_track_fresh(pag_w, end_w);
     }
     pag_w = end_w;
   }
@@ -1064,9 +1425,13 @@ _ce_loom_mapf_north(c3_w nor_w, const c3_c* npa_c)
     fprintf(stderr, "image: mmap loom above the image: %s\r\n", strerror(errno));
     return -1;
   }
+  _ce_bits(0, nor_w, 0);
+  _ce_bits(nor_w, u3P.pag_w, 1);
+  u3P.gar_w = 0;
+  _ce_track_fresh(nor_w, u3P.pag_w);
   if ( nor_w ) {
     if ( _(u3C.demand_o) ) {
-      if ( MAP_FAILED == mmap(u3a_loom_base, len_d, PROT_READ,
+      if ( MAP_FAILED == mmap(u3a_loom_base, len_d, _ce_prot_clean(),
                               MAP_PRIVATE | MAP_FIXED, u3P.nor_i, 0) )
       {
         fprintf(stderr, "image: mmap %s (%u pages): %s\r\n",
@@ -1089,15 +1454,14 @@ _ce_loom_mapf_north(c3_w nor_w, const c3_c* npa_c)
           return -1;
         }
       }
-      if ( mprotect(u3a_loom_base, len_d, PROT_READ) ) {
-        fprintf(stderr, "image: mprotect loom image: %s\r\n", strerror(errno));
+    }
+    if ( _ce_track_clean(0, nor_w, !_(u3C.demand_o)) ) {
+      _ce_bits(0, nor_w, 1);
+      if ( !u3P.uff_t ) {
         return -1;
       }
     }
   }
-  _ce_bits(0, nor_w, 0);
-  _ce_bits(nor_w, u3P.pag_w, 1);
-  u3P.gar_w = 0;
   return 0;
 }
 
@@ -1123,17 +1487,23 @@ _ce_loom_clean(const u3e_line* lin_u, c3_w pgs_w)
     c3_t  bad_t;
 
     if ( _(u3C.demand_o) ) {
-      bad_t = ( MAP_FAILED == mmap(_ce_ptr(pag_w), len_z, PROT_READ,
+      bad_t = ( MAP_FAILED == mmap(_ce_ptr(pag_w), len_z, _ce_prot_clean(),
                                    MAP_PRIVATE | MAP_FIXED, u3P.nor_i,
                                    (off_t)((c3_d)pag_w << u3a_page_bits)) );
+      if ( bad_t ) {
+        //  the pages stay dirty: saved again next time
+        fprintf(stderr, "image: remap loom pages %u-%u: %s\r\n",
+                pag_w, pag_w + num_w - 1, strerror(errno));
+      }
     }
     else {
-      bad_t = ( 0 != mprotect(_ce_ptr(pag_w), len_z, PROT_READ) );
+      bad_t = 0;
+    }
+    if ( !bad_t ) {
+      bad_t = ( 0 != _ce_track_clean(pag_w, pag_w + num_w,
+                                     !_(u3C.demand_o)) );
     }
     if ( bad_t ) {
-      //  the pages stay dirty: saved again next time
-      fprintf(stderr, "image: remap loom pages %u-%u read-only: %s\r\n",
-              pag_w, pag_w + num_w - 1, strerror(errno));
       ret_i = -1;
     }
     else {
@@ -1327,6 +1697,10 @@ u3e_fault(void* adr_v)
   if ( u3P.gar_w && pag_w == u3P.gar_w ) {
     return _ce_ward_fault(pag_w);
   }
+  if ( u3P.uff_t ) {
+    //  clean pages are writable: no fault is a tracking fault
+    return -1;
+  }
   return _ce_flaw_protect(pag_w);
 }
 
@@ -1345,7 +1719,10 @@ u3e_foul(void)
   if ( !u3P.ini_t ) {
     return;
   }
-  _ce_loom_open();
+  _ce_track_mine();
+  if ( !u3P.uff_t ) {
+    _ce_loom_open();
+  }
   _ce_bits(0, u3P.pag_w, 1);
 }
 
@@ -1355,7 +1732,13 @@ u3e_yolo(void)
   if ( !u3P.ini_t ) {
     return;
   }
-  _ce_loom_open();
+  _ce_track_mine();
+  if ( u3P.uff_t ) {
+    _ce_track_free();
+  }
+  if ( !u3P.uff_t ) {
+    _ce_loom_open();
+  }
   u3P.yol_t = 1;
 }
 
@@ -1365,7 +1748,37 @@ u3e_dirty(c3_w pag_w)
   if ( !u3P.ini_t || pag_w >= u3P.pag_w ) {
     return c3n;
   }
+  _ce_track_mine();
+  if ( !_ce_bit(pag_w) ) {
+    _ce_track_scan(pag_w, pag_w + 1);
+  }
   return _ce_bit(pag_w) ? c3y : c3n;
+}
+
+c3_i
+u3e_tracker(const c3_c* nam_c)
+{
+  if ( !nam_c ) {
+    _ce_want_c = 'd';
+  }
+  else if ( !strcmp(nam_c, "mprotect") ) {
+    _ce_want_c = 'm';
+  }
+  else if ( !strcmp(nam_c, "uffd") ) {
+    _ce_want_c = 'u';
+  }
+  else {
+    fprintf(stderr, "image: unknown dirty tracking '%s' (mprotect, uffd)\r\n",
+            nam_c);
+    return -1;
+  }
+  return 0;
+}
+
+const c3_c*
+u3e_tracking(void)
+{
+  return u3P.uff_t ? "uffd" : "mprotect";
 }
 
 c3_i
@@ -1420,6 +1833,7 @@ u3e_init(void)
   u3P.yol_t = 0;
   _ce_bits(0, u3P.pag_w, 1);
   u3P.ini_t = 1;
+  _ce_track_open();
   return 0;
 }
 
@@ -1539,6 +1953,7 @@ u3e_live(const c3_c* dir_c, c3_w* nor_w)
     fprintf(stderr, "image: live: u3e_init has not run\r\n");
     return -1;
   }
+  _ce_track_mine();
   _ce_close();
 
   //  PIER/.urb/chk, created as needed
@@ -1688,11 +2103,14 @@ u3e_save(c3_w nor_w)
             nor_w, u3P.pag_w);
     return -1;
   }
+  _ce_track_mine();
   if ( u3P.yol_t ) {
     //  writes went untracked: every page must be saved
     u3e_foul();
     u3P.yol_t = 0;
   }
+  //  every page that may be clean, below the old top or the new
+  _ce_track_scan(0, c3_max(nor_w, u3P.nor_w));
   _ce_ward_lift();
 
   if ( u3P.pen_t && _ce_patch_redo() ) {
@@ -2063,6 +2481,7 @@ void
 u3e_stop(void)
 {
   _ce_close();
+  _ce_uffd_close();
   u3P.ini_t = 0;
   u3P.gar_w = 0;
 }

@@ -8,7 +8,8 @@
     /* u3e_stats: what persistence has done, for run reports.
     */
     typedef struct {
-      c3_d faults_d;    //  loom faults handled
+      c3_d faults_d;    //  first writes to clean pages (faults handled,
+                        //  or pages a userfaultfd scan found written)
       c3_d saves_d;     //  saves completed
       c3_d save_ns_d;   //  total time in u3e_save
       c3_d saved_pages_d;  //  pages written by saves
@@ -97,6 +98,17 @@
     */
     c3_i
     u3e_wipe(const c3_c* dir_c);
+
+    /* u3e_tracker(): choose dirty tracking for the next u3e_init: "uffd"
+    **   (userfaultfd write-protection, Linux 6.7+), "mprotect" (protection
+    **   faults), or 0: uffd where it works, else mprotect.  -1 if unknown.
+    */
+    c3_i
+    u3e_tracker(const c3_c* nam_c);
+
+    /* u3e_tracking(): the dirty tracking in use: "uffd" or "mprotect". */
+    const c3_c*
+    u3e_tracking(void);
 
     /* u3e_stop(): close the image's files and release tracking state. */
     void
