@@ -331,6 +331,77 @@ _t_bad_sizes(void)
   }
 }
 
+/* _t_touch_event(): an event that builds ~8 MiB and a deep stack. */
+static u3_noun
+_t_touch_event(u3_noun arg)
+{
+  u3_noun lis = 0;
+  for ( c3_w i_w = 0; i_w < 500000; i_w++ ) {
+    lis = u3nc(u3i_chub(0x100000000ULL + i_w), lis);
+  }
+  c3_w mug_w = u3r_mug(lis);
+  u3z(lis);
+  return u3nc(mug_w, u3k(arg));
+}
+
+/* _t_touch(): the touched window covers what an event used in the gap,
+**   and the freed-run list finds home pages freed, and only free ones.
+*/
+static void
+_t_touch(void)
+{
+  u3a_road* hom_u = u3R;
+  u3_noun   old   = 0;
+
+  for ( c3_w i_w = 0; i_w < 100000; i_w++ ) {
+    old = u3nc(u3i_chub(0x200000000ULL + i_w), old);
+  }
+  u3_noun keep = u3nc(1, 2);       //  allocated after: pins the frontier
+
+  u3a_Touch.lis_o = c3y;
+  u3a_touch_reset();
+  T_OK(u3a_Touch.up_w == hom_u->hat_w && u3a_Touch.dn_w == hom_u->cap_w, "reset at frontiers");
+
+  u3_noun pro = u3m_soft(_t_touch_event, keep);
+  T_EQ(u3h(pro), 0);
+  //  the inner road's heap came down from the top, its stack up from the bottom
+  c3_d dn_d = (c3_d)((c3_y*)hom_u->cap_w - (c3_y*)u3a_Touch.dn_w);
+  T_OK(dn_d >= 8ULL << 20, "touched at least 8 MiB below the home cap: %llu", (unsigned long long)dn_d);
+  T_OK(u3a_Touch.up_w > hom_u->hat_w, "touched above the home hat");
+
+  //  freeing the old list on home frees whole pages, all found, all free
+  u3a_stats bef_u;
+  u3a_stat(0, &bef_u);
+  u3z(old);
+  u3a_stats aft_u;
+  u3a_stat(0, &aft_u);
+  c3_w pag_w, len_w, tot_w = 0;
+  c3_t fre_t = 1;
+  while ( u3a_freed_next(&pag_w, &len_w) ) {
+    for ( c3_w i_w = 0; i_w < len_w; i_w++ ) {
+      fre_t &= (u3a_pg_free == u3a_Page[pag_w + i_w].typ_y);
+    }
+    tot_w += len_w;
+  }
+  T_OK(fre_t, "freed runs are free pages");
+  T_EQ(tot_w, aft_u.free_pages_w);
+  T_OK(tot_w > 100, "many pages freed inside the heap: %u", tot_w);
+
+  //  overflow: more runs than noted falls back to a scan with the same answer
+  u3a_touch_reset();
+  u3a_Touch.ovf_t = 1;
+  tot_w = 0;
+  while ( u3a_freed_next(&pag_w, &len_w) ) {
+    tot_w += len_w;
+  }
+  T_EQ(tot_w, aft_u.free_pages_w);
+  u3a_Touch.lis_o = c3n;
+
+  u3z(pro);
+  u3z(keep);
+  t_clean();
+}
+
 int
 main(void)
 {
@@ -345,6 +416,7 @@ main(void)
   _t_dag();
   _t_bails();
   _t_long_list();
+  _t_touch();
   t_clean();
   u3m_fini();
   return t_done();

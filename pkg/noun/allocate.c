@@ -38,6 +38,7 @@ c3_w*      u3_Loom  = (c3_w*)(void*)u3a_loom_base;
 u3a_page*  u3a_Page;
 c3_d*      u3a_Free;
 u3a_road*  u3R;
+u3a_touch  u3a_Touch;
 
   /** Size classes, in 16-byte units.
   **/
@@ -238,10 +239,12 @@ _ca_pages_get(c3_w len_w)
   if ( _(u3R->nor_o) ) {
     pag_w = u3a_page_of(u3R->hat_w);
     u3R->hat_w = (c3_w*)((c3_y*)u3R->hat_w + byt_d);
+    u3a_touch_up(u3R->hat_w);
   }
   else {
     u3R->hat_w = (c3_w*)((c3_y*)u3R->hat_w - byt_d);
     pag_w = u3a_page_of(u3R->hat_w);
+    u3a_touch_dn(u3R->hat_w);
   }
   _ca_bits_clear(pag_w, len_w);
   return pag_w;
@@ -259,9 +262,21 @@ _ca_pages_put(c3_w pag_w, c3_w len_w)
   }
   u3R->fre_w += len_w;
 
+  if ( !u3R->par_u && _(u3a_Touch.lis_o) ) {
+    if ( u3a_Touch.num_w < u3a_touch_runs ) {
+      u3a_Touch.ran_w[u3a_Touch.num_w][0] = pag_w;
+      u3a_Touch.ran_w[u3a_Touch.num_w][1] = len_w;
+      u3a_Touch.num_w++;
+    }
+    else {
+      u3a_Touch.ovf_t = 1;
+    }
+  }
+
   if ( _(u3R->nor_o) ) {
     c3_w bot_w = u3a_page_of(u3R->mat_w);
     c3_w top_w = u3a_page_of(u3R->hat_w);
+    u3a_touch_up(u3R->hat_w);
     while ( top_w > bot_w && _ca_bit(top_w - 1) ) {
       top_w--;
       _ca_bit_clear(top_w);
@@ -272,6 +287,7 @@ _ca_pages_put(c3_w pag_w, c3_w len_w)
   else {
     c3_w bot_w = u3a_page_of(u3R->hat_w);
     c3_w top_w = u3a_page_of(u3R->mat_w);
+    u3a_touch_dn(u3R->hat_w);
     while ( bot_w < top_w && _ca_bit(bot_w) ) {
       _ca_bit_clear(bot_w);
       bot_w++;
@@ -548,6 +564,69 @@ u3a_stat(u3a_road* rod_u, u3a_stats* sat_u)
                         - rod_u->liv_d;
 }
 
+/* _ca_home(): the home road. */
+static u3a_road*
+_ca_home(void)
+{
+  u3a_road* hom_u = u3R;
+  while ( hom_u->par_u ) {
+    hom_u = hom_u->par_u;
+  }
+  return hom_u;
+}
+
+void
+u3a_touch_reset(void)
+{
+  u3a_road* hom_u = _ca_home();
+  u3a_Touch.up_w  = hom_u->hat_w;
+  u3a_Touch.dn_w  = hom_u->cap_w;
+  u3a_Touch.num_w = 0;
+  u3a_Touch.nex_w = 0;
+  u3a_Touch.ovf_t = 0;
+}
+
+c3_t
+u3a_freed_next(c3_w* pag_w, c3_w* len_w)
+{
+  u3a_road* hom_u = _ca_home();
+  c3_w bot_w = u3a_page_of(hom_u->mat_w);
+  c3_w top_w = u3a_page_of(hom_u->hat_w);
+
+  if ( u3a_Touch.ovf_t ) {
+    //  too many runs to have noted: one pass over the whole bitmap
+    u3a_Touch.ovf_t = 0;
+    u3a_Touch.num_w = 1;
+    u3a_Touch.nex_w = 0;
+    u3a_Touch.ran_w[0][0] = bot_w;
+    u3a_Touch.ran_w[0][1] = top_w - bot_w;
+  }
+  while ( u3a_Touch.nex_w < u3a_Touch.num_w ) {
+    c3_w* ran_w = u3a_Touch.ran_w[u3a_Touch.nex_w];
+    c3_w  cur_w = ran_w[0];
+    c3_w  end_w;
+
+    if ( cur_w < bot_w ) {
+      cur_w = bot_w;
+    }
+    end_w = c3_min(ran_w[0] + ran_w[1], top_w);
+    if ( cur_w < end_w ) {
+      c3_w sat_w = _ca_find_set(cur_w, end_w);
+      if ( sat_w < end_w ) {
+        c3_w fin_w = _ca_find_clear(sat_w, end_w);
+        //  resume after this stretch next time
+        ran_w[1] = (ran_w[0] + ran_w[1]) - fin_w;
+        ran_w[0] = fin_w;
+        *pag_w = sat_w;
+        *len_w = fin_w - sat_w;
+        return 1;
+      }
+    }
+    u3a_Touch.nex_w++;
+  }
+  return 0;
+}
+
   /** The road stack.
   **/
 void*
@@ -559,6 +638,7 @@ u3a_push(c3_w len_w)
       u3m_bail(c3__meme);
     }
     u3R->cap_w = cap_w;
+    u3a_touch_dn(cap_w);
     return cap_w;
   }
   else {
@@ -567,6 +647,7 @@ u3a_push(c3_w len_w)
       u3m_bail(c3__meme);
     }
     u3R->cap_w = ret_w + len_w;
+    u3a_touch_up(u3R->cap_w);
     return ret_w;
   }
 }

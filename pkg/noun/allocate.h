@@ -269,6 +269,53 @@
     c3_o
     u3a_sweep(u3a_sweep_report* rep_u, c3_o pri_o);
 
+  /** What an event touched, for releasing memory after it.
+  ***
+  ***   Everything below the home road lives in the home gap, and each
+  ***   road uses its stretch of it contiguously from its two ends, so the
+  ***   memory an event touched in the gap is [home hat, up_w) and
+  ***   [dn_w, home cap): up_w is the highest frontier that grew up, dn_w
+  ***   the lowest that grew down.  Runs of pages the home road frees are
+  ***   noted (outside the loom) so that releasing them costs what the
+  ***   event freed, not the heap's size; past u3a_touch_runs of them, the
+  ***   release scans the heap's free-page bitmap instead.
+  **/
+#   define u3a_touch_runs 4096
+    typedef struct {
+      c3_w* up_w;      //  highest address reached growing up
+      c3_w* dn_w;      //  lowest address reached growing down
+      c3_w  num_w;     //  runs noted
+      c3_w  nex_w;     //  next run to hand out
+      c3_t  ovf_t;     //  more runs were freed than noted: scan the heap
+      c3_o  lis_o;     //  note freed runs (c3y while release is wanted)
+      c3_w  ran_w[u3a_touch_runs][2];  //  (page, pages)
+    } u3a_touch;
+
+    extern u3a_touch u3a_Touch;
+
+    /* u3a_touch_up(), u3a_touch_dn(): note a frontier's move. */
+    static inline void
+    u3a_touch_up(c3_w* ptr_w)
+    {
+      if ( ptr_w > u3a_Touch.up_w ) u3a_Touch.up_w = ptr_w;
+    }
+    static inline void
+    u3a_touch_dn(c3_w* ptr_w)
+    {
+      if ( ptr_w < u3a_Touch.dn_w ) u3a_Touch.dn_w = ptr_w;
+    }
+
+    /* u3a_touch_reset(): start a new window at the home road's frontiers. */
+    void
+    u3a_touch_reset(void);
+
+    /* u3a_freed_next(): the next run of home-heap pages freed since the
+    **   last reset that are still free and inside the heap; returns 0 when
+    **   none is left, else 1 with [*pag_w, *pag_w + *len_w).
+    */
+    c3_t
+    u3a_freed_next(c3_w* pag_w, c3_w* len_w);
+
   /** Internal, for manage.c.
   **/
     /* u3a_init_road(): set up an empty road's allocator state. */

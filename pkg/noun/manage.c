@@ -161,6 +161,12 @@ u3m_leap(void)
   }
   kid_u->hat_w = kid_u->mat_w;
   kid_u->cap_w = kid_u->ear_w;
+  if ( _(kid_u->nor_o) ) {
+    u3a_touch_dn((c3_w*)(void*)kid_u);
+  }
+  else {
+    u3a_touch_up(kid_u->ear_w);
+  }
   kid_u->par_u = par_u;
   kid_u->arm_w = 0;
   u3a_init_road(kid_u);
