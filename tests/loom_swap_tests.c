@@ -1,0 +1,1772 @@
+/// @file loom_swap_tests.c
+/// The memory policies end to end: `--swap-file`, `--loom-free-every-event`
+/// and `--loom-lazy`, run as child processes of $URBIT under memory cgroups,
+/// file-size limits, dropped capabilities and SIGKILL, judged by the runs'
+/// --json summaries, their --trace CSVs and the kernel's own accounting
+/// (cgroup counters, /proc/PID/smaps of a stopped child).
+///
+///   (a) the Kubernetes case: a 64 MiB memory cgroup; a churn workload of
+///       512 MiB per event completes with the swap file, with the mug of an
+///       unconstrained run, and is OOM-killed without it;
+///   (b) release after every event bounds RSS (net of LazyFree) to the heap
+///       plus the kept margin plus the runtime's own memory, where without
+///       it RSS stays at the high-water mark; MADV_FREE'd pages are taken
+///       back by a cgroup's reclaim, where unreleased pages are not;
+///   (c) released swap-file pages give their disk blocks back;
+///   (d) a full scratch file (RLIMIT_FSIZE) makes events bail, loses
+///       nothing, and the ship recovers once space returns;
+///   (e) a tmpfs swap path, a missing directory and a denied one are refused
+///       with clear messages before any event runs;
+///   (f) `--loom-lazy` on a 16 GiB loom costs almost no commit charge, and
+///       the charge grows with the pages written;
+///   (g) SIGKILL during swap-file runs, then restart: same state;
+///   and every flag at once gives the default policy's state, with the map
+///   count bounded over a long run.
+///
+/// Scenario (a) needs a memory cgroup it can create (root, a memory
+/// controller, a writable cgroupfs).  Where it cannot, the rest still runs
+/// and the program ends with t_skip() naming why: never a silent pass.
+///
+/// Memory figures are invariants of the policies, not timings: every bound
+/// is derived from sizes (MiB built per event, kept pages, the home heap)
+/// or measured within this run (the runtime's own non-loom memory).
+/// Under AddressSanitizer ($URBIT under a ".../asan..." build directory)
+/// the workloads are scaled down (see _t_scale_w) to keep the program
+/// within a few minutes; the properties checked are the same.
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/magic.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "test.h"
+
+static const c3_c* _t_urbit_c;        //  the binary under test
+static c3_c        _t_tmp_c[2048];    //  this program's scratch directory
+static c3_w        _t_scale_w = 1;    //  workload divisor (asan: 4)
+
+  /** Running urbit.
+  **/
+
+/* _t_args: an argument vector under construction (owned strings). */
+typedef struct {
+  c3_w  num_w;
+  c3_c* arg_c[64];
+} _t_args;
+
+/* _t_how: what the child sets up between fork and exec. */
+typedef struct {
+  const c3_c* cgp_c;   //  cgroup directory to join, or 0
+  c3_d        fsz_d;   //  RLIMIT_FSIZE in bytes, or 0 for none
+  c3_t        dac_t;   //  drop CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH
+  const c3_c* env_c;   //  one NAME=value for the environment, or 0
+  c3_w        tim_w;   //  seconds before the run is killed; 0: 300
+} _t_how;
+
+/* _t_res: a finished run. */
+typedef struct {
+  c3_i ret_i;          //  exit status, or 128 + signal
+  c3_t tim_t;          //  killed by us for taking too long
+  c3_c out_c[16384];   //  stdout (the --json line)
+  c3_c err_c[32768];   //  stderr (messages, progress)
+} _t_res;
+
+static _t_res _t_r;    //  the last run's result
+
+/* _t_new(): start an argument vector with the binary. */
+static void
+_t_new(_t_args* arg_u)
+{
+  memset(arg_u, 0, sizeof(*arg_u));
+  arg_u->arg_c[arg_u->num_w++] = strdup(_t_urbit_c);
+}
+
+/* _t_add(): append arguments (NULL-terminated). */
+static void
+_t_add(_t_args* arg_u, ...)
+{
+  va_list     ap;
+  const c3_c* str_c;
+  va_start(ap, arg_u);
+  while ( (str_c = va_arg(ap, const c3_c*)) ) {
+    if ( arg_u->num_w < 63 ) {
+      arg_u->arg_c[arg_u->num_w++] = strdup(str_c);
+    }
+  }
+  va_end(ap);
+}
+
+/* _t_addf(): append one formatted argument. */
+static void __attribute__((format(printf, 2, 3)))
+_t_addf(_t_args* arg_u, const c3_c* fmt_c, ...)
+{
+  c3_c    buf_c[4096];
+  va_list ap;
+  va_start(ap, fmt_c);
+  vsnprintf(buf_c, sizeof(buf_c), fmt_c, ap);
+  va_end(ap);
+  if ( arg_u->num_w < 63 ) {
+    arg_u->arg_c[arg_u->num_w++] = strdup(buf_c);
+  }
+}
+
+/* _t_free(): release an argument vector. */
+static void
+_t_free(_t_args* arg_u)
+{
+  for ( c3_w i_w = 0; i_w < arg_u->num_w; i_w++ ) {
+    free(arg_u->arg_c[i_w]);
+  }
+  arg_u->num_w = 0;
+}
+
+/* _t_put(): write a string to a file; 0, or errno. */
+static c3_i
+_t_put(const c3_c* pat_c, const c3_c* str_c)
+{
+  c3_i fid_i = open(pat_c, O_WRONLY | O_CLOEXEC);
+  if ( fid_i < 0 ) {
+    return errno;
+  }
+  c3_z    len_z = strlen(str_c);
+  ssize_t ret_i = write(fid_i, str_c, len_z);
+  c3_i    err_i = ( ret_i == (ssize_t)len_z ) ? 0 : ( ret_i < 0 ? errno : EIO );
+  close(fid_i);
+  return err_i;
+}
+
+/* _t_slurp(): read up to len_z - 1 bytes of a file into buf_c; the length,
+**   or -1 when it cannot be opened.
+*/
+static ssize_t
+_t_slurp(const c3_c* pat_c, c3_c* buf_c, c3_z len_z)
+{
+  c3_i fid_i = open(pat_c, O_RDONLY | O_CLOEXEC);
+  c3_z got_z = 0;
+  if ( fid_i < 0 ) {
+    buf_c[0] = 0;
+    return -1;
+  }
+  while ( got_z < len_z - 1 ) {
+    ssize_t ret_i = read(fid_i, buf_c + got_z, len_z - 1 - got_z);
+    if ( ret_i <= 0 ) {
+      break;
+    }
+    got_z += (c3_z)ret_i;
+  }
+  buf_c[got_z] = 0;
+  close(fid_i);
+  return (ssize_t)got_z;
+}
+
+/* _t_spawn(): fork and exec urbit as how_u says, stdout and stderr into
+**   files in the scratch dir; the child's pid.
+*/
+static pid_t
+_t_spawn(_t_args* arg_u, const _t_how* how_u)
+{
+  c3_c out_c[2200], err_c[2200];
+  snprintf(out_c, sizeof(out_c), "%s/run.out", _t_tmp_c);
+  snprintf(err_c, sizeof(err_c), "%s/run.err", _t_tmp_c);
+  arg_u->arg_c[arg_u->num_w] = 0;
+
+  fflush(stdout);
+  fflush(stderr);
+  pid_t pid = fork();
+  if ( 0 == pid ) {
+    c3_i out_i = open(out_c, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    c3_i err_i = open(err_c, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if ( out_i < 0 || err_i < 0 ) {
+      _exit(126);
+    }
+    dup2(out_i, 1);
+    dup2(err_i, 2);
+    close(out_i);
+    close(err_i);
+    if ( how_u->cgp_c ) {
+      //  join the cgroup before exec, so everything urbit does is charged
+      c3_c pat_c[4200], pid_c[32];
+      snprintf(pat_c, sizeof(pat_c), "%s/cgroup.procs", how_u->cgp_c);
+      snprintf(pid_c, sizeof(pid_c), "%d\n", (c3_i)getpid());
+      if ( _t_put(pat_c, pid_c) ) {
+        dprintf(2, "test: cannot join %s\n", how_u->cgp_c);
+        _exit(125);
+      }
+    }
+    if ( how_u->fsz_d ) {
+      struct rlimit lim_u = { how_u->fsz_d, how_u->fsz_d };
+      if ( setrlimit(RLIMIT_FSIZE, &lim_u) ) {
+        _exit(124);
+      }
+    }
+    if ( how_u->dac_t ) {
+      //  root ignores permission bits; without these two capabilities in
+      //  the bounding set, the exec'd urbit obeys them like anyone else
+      if ( prctl(PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, 0, 0, 0)
+        || prctl(PR_CAPBSET_DROP, CAP_DAC_READ_SEARCH, 0, 0, 0) )
+      {
+        _exit(123);
+      }
+    }
+    if ( how_u->env_c ) {
+      c3_c  buf_c[256];
+      snprintf(buf_c, sizeof(buf_c), "%s", how_u->env_c);
+      c3_c* eq_c = strchr(buf_c, '=');
+      if ( eq_c ) {
+        *eq_c = 0;
+        setenv(buf_c, eq_c + 1, 1);
+      }
+    }
+    execv(_t_urbit_c, arg_u->arg_c);
+    _exit(126);
+  }
+  return pid;
+}
+
+/* _t_now(): monotonic seconds. */
+static double
+_t_now(void)
+{
+  struct timespec tim_u;
+  clock_gettime(CLOCK_MONOTONIC, &tim_u);
+  return (double)tim_u.tv_sec + (double)tim_u.tv_nsec / 1e9;
+}
+
+/* _t_reap(): wait for pid (killing it after tim_w seconds); fill _t_r. */
+static c3_i
+_t_reap(pid_t pid, c3_w tim_w)
+{
+  double dea_f = _t_now() + (tim_w ? tim_w : 300);
+  c3_i   sat_i = 0;
+
+  memset(&_t_r, 0, sizeof(_t_r));
+  while ( 1 ) {
+    pid_t ret_i = waitpid(pid, &sat_i, WNOHANG);
+    if ( ret_i == pid ) {
+      break;
+    }
+    if ( ret_i < 0 && EINTR != errno ) {
+      sat_i = 0;
+      break;
+    }
+    if ( _t_now() > dea_f ) {
+      kill(pid, SIGCONT);
+      kill(pid, SIGKILL);
+      waitpid(pid, &sat_i, 0);
+      _t_r.tim_t = 1;
+      break;
+    }
+    usleep(5000);
+  }
+
+  c3_c pat_c[2200];
+  snprintf(pat_c, sizeof(pat_c), "%s/run.out", _t_tmp_c);
+  _t_slurp(pat_c, _t_r.out_c, sizeof(_t_r.out_c));
+  snprintf(pat_c, sizeof(pat_c), "%s/run.err", _t_tmp_c);
+  _t_slurp(pat_c, _t_r.err_c, sizeof(_t_r.err_c));
+  _t_r.ret_i = WIFEXITED(sat_i) ? WEXITSTATUS(sat_i) : 128 + WTERMSIG(sat_i);
+  return _t_r.ret_i;
+}
+
+/* _t_run(): run urbit to the end; the exit status (also in _t_r).  Frees
+**   the argument vector.
+*/
+static c3_i
+_t_run(_t_args* arg_u, const _t_how* how_u)
+{
+  static const _t_how non_u;
+  pid_t pid = _t_spawn(arg_u, how_u ? how_u : &non_u);
+  c3_i  ret_i = _t_reap(pid, how_u ? how_u->tim_w : 0);
+  if ( _t_r.tim_t ) {
+    fprintf(stderr, "test: killed after %u s: %s ...\n",
+            (how_u && how_u->tim_w) ? how_u->tim_w : 300,
+            arg_u->num_w > 1 ? arg_u->arg_c[1] : "");
+  }
+  _t_free(arg_u);
+  return ret_i;
+}
+
+/* _t_json(): a numeric field of the last run's JSON summary, or ~0. */
+static c3_d
+_t_json(const c3_c* key_c)
+{
+  c3_c pat_c[64];
+  snprintf(pat_c, sizeof(pat_c), "\"%s\":", key_c);
+  const c3_c* fnd_c = strstr(_t_r.out_c, pat_c);
+  return fnd_c ? strtoull(fnd_c + strlen(pat_c), 0, 10) : ~0ULL;
+}
+
+/* _t_path(): a path in the scratch dir. */
+static void
+_t_path(c3_c* pat_c, c3_z len_z, const c3_c* nam_c)
+{
+  snprintf(pat_c, len_z, "%s/%s", _t_tmp_c, nam_c);
+}
+
+/* _t_rm(): remove a tree. */
+static void
+_t_rm(const c3_c* pat_c)
+{
+  c3_c cmd_c[4400];
+  snprintf(cmd_c, sizeof(cmd_c), "rm -rf '%s'", pat_c);
+  if ( system(cmd_c) ) {
+    fprintf(stderr, "test: rm -rf %s failed\n", pat_c);
+  }
+}
+
+/* _t_exists(): does a path exist (without following a last symlink)? */
+static c3_t
+_t_exists(const c3_c* pat_c)
+{
+  struct stat sat_u;
+  return 0 == lstat(pat_c, &sat_u);
+}
+
+/* _t_base(): the start of a run: -q --json, a workload and its size. */
+static void
+_t_base(_t_args* arg_u, const c3_c* wok_c, c3_w siz_w, c3_w num_w)
+{
+  _t_new(arg_u);
+  _t_add(arg_u, "-q", "--json", "-w", wok_c, (c3_c*)0);
+  _t_addf(arg_u, "--size");
+  _t_addf(arg_u, "%u", siz_w);
+  _t_addf(arg_u, "-n");
+  _t_addf(arg_u, "%u", num_w);
+}
+
+/* _t_mug_fresh(): the mug of n events of a workload on a fresh pier with
+**   the default policy, or ~0.
+*/
+static c3_d
+_t_mug_fresh(const c3_c* nam_c, const c3_c* bit_c, const c3_c* wok_c,
+             c3_w siz_w, c3_w num_w)
+{
+  c3_c    pir_c[2200];
+  _t_args arg_u;
+  _t_path(pir_c, sizeof(pir_c), nam_c);
+  _t_rm(pir_c);
+  _t_base(&arg_u, wok_c, siz_w, num_w);
+  _t_add(&arg_u, "--loom", bit_c, pir_c, (c3_c*)0);
+  c3_i ret_i = _t_run(&arg_u, 0);
+  T_OK(0 == ret_i, "reference %s exits 0 (%d): %s", nam_c, ret_i, _t_r.err_c);
+  T_EQ(_t_json("event"), num_w);
+  _t_rm(pir_c);
+  return ( 0 == ret_i ) ? _t_json("mug") : ~0ULL;
+}
+
+  /** Traces: the CSV --trace writes, one row per event.
+  **/
+
+#define _T_COLS 16
+#define _T_ROWS 8192
+
+typedef struct {
+  c3_w col_w;
+  c3_w row_w;
+  c3_c nam_c[_T_COLS][32];
+  c3_d val_d[_T_ROWS][_T_COLS];
+} _t_trace;
+
+static _t_trace _t_tra_u;   //  the last trace read
+
+/* _t_trace_read(): parse a trace file into _t_tra_u; 1 if it had a header
+**   naming every column the contract lists.
+*/
+static c3_t
+_t_trace_read(const c3_c* pat_c)
+{
+  static c3_c buf_c[1 << 20];
+  static const c3_c* nee_c[] = { "event", "rss_kb", "lazyfree_kb", "anon_kb",
+                                 "file_kb", "shmem_kb", "heap_kb", "live_kb",
+                                 "swap_kb", "released_pages" };
+  _t_trace* tra_u = &_t_tra_u;
+
+  memset(tra_u, 0, sizeof(*tra_u));
+  if ( _t_slurp(pat_c, buf_c, sizeof(buf_c)) <= 0 ) {
+    return 0;
+  }
+  c3_c* lin_c = buf_c;
+  c3_t  hed_t = 1;
+  while ( lin_c && *lin_c ) {
+    c3_c* nex_c = strchr(lin_c, '\n');
+    if ( !nex_c ) {
+      break;   //  a line still being written
+    }
+    *nex_c = 0;
+    c3_w  col_w = 0;
+    c3_c* tok_c = lin_c;
+    while ( tok_c && col_w < _T_COLS ) {
+      c3_c* com_c = strchr(tok_c, ',');
+      if ( com_c ) *com_c = 0;
+      if ( hed_t ) {
+        snprintf(tra_u->nam_c[col_w], 32, "%.31s", tok_c);
+      }
+      else if ( tra_u->row_w < _T_ROWS ) {
+        tra_u->val_d[tra_u->row_w][col_w] = strtoull(tok_c, 0, 10);
+      }
+      col_w++;
+      tok_c = com_c ? com_c + 1 : 0;
+    }
+    if ( hed_t ) {
+      tra_u->col_w = col_w;
+      hed_t = 0;
+    }
+    else if ( tra_u->row_w < _T_ROWS ) {
+      tra_u->row_w++;
+    }
+    lin_c = nex_c + 1;
+  }
+  for ( c3_w i_w = 0; i_w < sizeof(nee_c) / sizeof(nee_c[0]); i_w++ ) {
+    c3_t fnd_t = 0;
+    for ( c3_w j_w = 0; j_w < tra_u->col_w; j_w++ ) {
+      fnd_t |= !strcmp(nee_c[i_w], tra_u->nam_c[j_w]);
+    }
+    if ( !fnd_t ) {
+      fprintf(stderr, "test: trace %s lacks column %s\n", pat_c, nee_c[i_w]);
+      return 0;
+    }
+  }
+  return 1;
+}
+
+/* _t_tv(): a value of the last trace's row, by column name. */
+static c3_d
+_t_tv(c3_w row_w, const c3_c* nam_c)
+{
+  for ( c3_w j_w = 0; j_w < _t_tra_u.col_w; j_w++ ) {
+    if ( !strcmp(nam_c, _t_tra_u.nam_c[j_w]) ) {
+      return _t_tra_u.val_d[row_w][j_w];
+    }
+  }
+  return ~0ULL;
+}
+
+/* _t_lines(): complete lines in a file so far. */
+static c3_w
+_t_lines(const c3_c* pat_c)
+{
+  static c3_c buf_c[1 << 20];
+  ssize_t     len_i = _t_slurp(pat_c, buf_c, sizeof(buf_c));
+  c3_w        num_w = 0;
+  for ( ssize_t i_i = 0; i_i < len_i; i_i++ ) {
+    num_w += ( '\n' == buf_c[i_i] );
+  }
+  return num_w;
+}
+
+/* _t_stop_after(): wait until pid's trace holds event eve_w (its line is
+**   written after the event and its release), then stop pid with SIGSTOP;
+**   1 if it is stopped, 0 if it ended (reaped into _t_r) or timed out.
+*/
+static c3_t
+_t_stop_after(pid_t pid, const c3_c* tra_c, c3_w eve_w, c3_w tim_w)
+{
+  double dea_f = _t_now() + tim_w;
+  while ( _t_now() < dea_f ) {
+    if ( _t_lines(tra_c) >= eve_w + 1 ) {
+      c3_i sat_i;
+      kill(pid, SIGSTOP);
+      if ( pid == waitpid(pid, &sat_i, WUNTRACED) && WIFSTOPPED(sat_i) ) {
+        return 1;
+      }
+      return 0;
+    }
+    c3_i sat_i;
+    if ( pid == waitpid(pid, &sat_i, WNOHANG | WUNTRACED) ) {
+      //  it ended first (or stopped by itself): collect what it said
+      if ( WIFSTOPPED(sat_i) ) {
+        return 1;
+      }
+      c3_c pat_c[2200];
+      memset(&_t_r, 0, sizeof(_t_r));
+      snprintf(pat_c, sizeof(pat_c), "%s/run.err", _t_tmp_c);
+      _t_slurp(pat_c, _t_r.err_c, sizeof(_t_r.err_c));
+      _t_r.ret_i = WIFEXITED(sat_i) ? WEXITSTATUS(sat_i) : 128 + WTERMSIG(sat_i);
+      fprintf(stderr, "test: run ended (%d) before event %u: %s\n",
+              _t_r.ret_i, eve_w, _t_r.err_c);
+      return 0;
+    }
+    usleep(1000);
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, 0, 0);
+  fprintf(stderr, "test: event %u not traced within %u s\n", eve_w, tim_w);
+  return 0;
+}
+
+/* _t_proc_mem: figures of a (stopped) process from /proc/PID. */
+typedef struct {
+  c3_d rss_kb;       //  Rss (smaps_rollup)
+  c3_d lazy_kb;      //  LazyFree (smaps_rollup)
+  c3_d commit_kb;    //  sum of Size over areas flagged "ac" (smaps)
+  c3_w maps_w;       //  mappings
+} _t_proc_mem;
+
+/* _t_field(): value of a "Name:   123 kB" line, if it is that line. */
+static c3_t
+_t_field(const c3_c* lin_c, const c3_c* nam_c, c3_d* val_d)
+{
+  c3_z len_z = strlen(nam_c);
+  if ( strncmp(lin_c, nam_c, len_z) || ':' != lin_c[len_z] ) {
+    return 0;
+  }
+  *val_d = strtoull(lin_c + len_z + 1, 0, 10);
+  return 1;
+}
+
+/* _t_proc_read(): read pid's memory figures. */
+static void
+_t_proc_read(pid_t pid, _t_proc_mem* mem_u)
+{
+  c3_c  pat_c[64], lin_c[1024];
+  FILE* fil_u;
+  c3_d  siz_d = 0, val_d;
+
+  memset(mem_u, 0, sizeof(*mem_u));
+  snprintf(pat_c, sizeof(pat_c), "/proc/%d/smaps_rollup", (c3_i)pid);
+  if ( (fil_u = fopen(pat_c, "r")) ) {
+    while ( fgets(lin_c, sizeof(lin_c), fil_u) ) {
+      (void)( _t_field(lin_c, "Rss", &mem_u->rss_kb)
+           || _t_field(lin_c, "LazyFree", &mem_u->lazy_kb) );
+    }
+    fclose(fil_u);
+  }
+  snprintf(pat_c, sizeof(pat_c), "/proc/%d/smaps", (c3_i)pid);
+  if ( (fil_u = fopen(pat_c, "r")) ) {
+    while ( fgets(lin_c, sizeof(lin_c), fil_u) ) {
+      if ( _t_field(lin_c, "Size", &val_d) ) {
+        siz_d = val_d;
+        mem_u->maps_w++;
+      }
+      else if ( !strncmp(lin_c, "VmFlags:", 8) ) {
+        c3_c* tok_c = strtok(lin_c + 8, " \n");
+        while ( tok_c ) {
+          if ( !strcmp(tok_c, "ac") ) {
+            mem_u->commit_kb += siz_d;
+            break;
+          }
+          tok_c = strtok(0, " \n");
+        }
+      }
+    }
+    fclose(fil_u);
+  }
+}
+
+/* _t_maps(): pid's mapping count from /proc/PID/maps (cheap), or 0. */
+static c3_w
+_t_maps(pid_t pid)
+{
+  c3_c pat_c[64];
+  snprintf(pat_c, sizeof(pat_c), "/proc/%d/maps", (c3_i)pid);
+  return _t_lines(pat_c);
+}
+
+  /** Memory cgroups.
+  **/
+
+/* _t_cg: a memory cgroup made by this program. */
+typedef struct {
+  c3_w ver_w;           //  1 or 2; 0: none
+  c3_c dir_c[2048];     //  its directory
+} _t_cg;
+
+static c3_c _t_cg_why_c[4800];   //  why no cgroup could be made, if none
+static c3_w _t_cg_seq_w;        //  cgroups made so far (for names)
+
+/* _t_cg_own(): this process's memory cgroup directory and its version;
+**   0 (with _t_cg_why_c set) if there is none to make children in.
+*/
+static c3_w
+_t_cg_own(c3_c* dir_c, c3_z len_z)
+{
+  FILE* fil_u = fopen("/proc/self/cgroup", "r");
+  c3_c  lin_c[1024];
+  c3_c  uni_c[1024] = { 0 };
+  c3_c  mem_c[1024] = { 0 };
+  c3_t  uni_t = 0, mem_t = 0;
+
+  if ( !fil_u ) {
+    snprintf(_t_cg_why_c, sizeof(_t_cg_why_c), "cannot read /proc/self/cgroup: %s",
+             strerror(errno));
+    return 0;
+  }
+  while ( fgets(lin_c, sizeof(lin_c), fil_u) ) {
+    lin_c[strcspn(lin_c, "\n")] = 0;
+    c3_c* one_c = strchr(lin_c, ':');
+    c3_c* two_c = one_c ? strchr(one_c + 1, ':') : 0;
+    if ( !two_c ) {
+      continue;
+    }
+    *two_c = 0;
+    if ( one_c + 1 == two_c && !strncmp(lin_c, "0:", 2) ) {
+      snprintf(uni_c, sizeof(uni_c), "%s", two_c + 1);
+      uni_t = 1;
+    }
+    else {
+      //  v1: a comma-separated controller list containing "memory"
+      c3_c* tok_c = strtok(one_c + 1, ",");
+      while ( tok_c ) {
+        if ( !strcmp(tok_c, "memory") ) {
+          snprintf(mem_c, sizeof(mem_c), "%s", two_c + 1);
+          mem_t = 1;
+        }
+        tok_c = strtok(0, ",");
+      }
+    }
+  }
+  fclose(fil_u);
+
+  if ( mem_t && !access("/sys/fs/cgroup/memory", F_OK) ) {
+    snprintf(dir_c, len_z, "/sys/fs/cgroup/memory%s", mem_c);
+    return 1;
+  }
+  if ( uni_t && !access("/sys/fs/cgroup/cgroup.controllers", F_OK) ) {
+    snprintf(dir_c, len_z, "/sys/fs/cgroup%s", uni_c);
+    return 2;
+  }
+  snprintf(_t_cg_why_c, sizeof(_t_cg_why_c),
+           "no memory cgroup hierarchy (neither a v1 \"memory\" line in "
+           "/proc/self/cgroup nor /sys/fs/cgroup/cgroup.controllers)");
+  return 0;
+}
+
+/* _t_cg_file(): a file of a cgroup. */
+static void
+_t_cg_file(const _t_cg* cg_u, const c3_c* nam_c, c3_c* pat_c, c3_z len_z)
+{
+  snprintf(pat_c, len_z, "%s/%s", cg_u->dir_c, nam_c);
+}
+
+/* _t_cg_num(): a number from a cgroup file, or the value after "key " in
+**   it when key_c is given; ~0 if absent.
+*/
+static c3_d
+_t_cg_num(const _t_cg* cg_u, const c3_c* nam_c, const c3_c* key_c)
+{
+  c3_c pat_c[2200], buf_c[4096];
+  _t_cg_file(cg_u, nam_c, pat_c, sizeof(pat_c));
+  if ( _t_slurp(pat_c, buf_c, sizeof(buf_c)) <= 0 ) {
+    return ~0ULL;
+  }
+  if ( !key_c ) {
+    return strtoull(buf_c, 0, 10);
+  }
+  c3_z  len_z = strlen(key_c);
+  c3_c* lin_c = buf_c;
+  while ( lin_c && *lin_c ) {
+    if ( !strncmp(lin_c, key_c, len_z) && ' ' == lin_c[len_z] ) {
+      return strtoull(lin_c + len_z + 1, 0, 10);
+    }
+    lin_c = strchr(lin_c, '\n');
+    lin_c = lin_c ? lin_c + 1 : 0;
+  }
+  return ~0ULL;
+}
+
+/* _t_cg_set(): write a value to a cgroup file; 0 or errno. */
+static c3_i
+_t_cg_set(const _t_cg* cg_u, const c3_c* nam_c, const c3_c* val_c)
+{
+  c3_c pat_c[2200];
+  _t_cg_file(cg_u, nam_c, pat_c, sizeof(pat_c));
+  return _t_put(pat_c, val_c);
+}
+
+/* _t_cg_limit(): set the memory limit (and the memory+swap limit); 0 or
+**   errno.
+*/
+static c3_i
+_t_cg_limit(const _t_cg* cg_u, c3_d lim_d)
+{
+  c3_c val_c[32];
+  c3_c pat_c[2200];
+  c3_i err_i;
+  snprintf(val_c, sizeof(val_c), "%llu", (unsigned long long)lim_d);
+  if ( 2 == cg_u->ver_w ) {
+    _t_cg_file(cg_u, "memory.swap.max", pat_c, sizeof(pat_c));
+    if ( !access(pat_c, F_OK) && (err_i = _t_put(pat_c, "0")) ) {
+      return err_i;
+    }
+    return _t_cg_set(cg_u, "memory.max", val_c);
+  }
+  //  v1: memory.limit_in_bytes <= memory.memsw.limit_in_bytes at all times
+  _t_cg_file(cg_u, "memory.memsw.limit_in_bytes", pat_c, sizeof(pat_c));
+  c3_t msw_t = !access(pat_c, F_OK);
+  c3_d cur_d = _t_cg_num(cg_u, "memory.limit_in_bytes", 0);
+  if ( msw_t && lim_d > cur_d ) {
+    if ( (err_i = _t_put(pat_c, val_c)) ) return err_i;
+    return _t_cg_set(cg_u, "memory.limit_in_bytes", val_c);
+  }
+  if ( (err_i = _t_cg_set(cg_u, "memory.limit_in_bytes", val_c)) ) {
+    return err_i;
+  }
+  return msw_t ? _t_put(pat_c, val_c) : 0;
+}
+
+/* _t_cg_sweep(): remove empty cgroups left by earlier, killed runs. */
+static void
+_t_cg_sweep(const c3_c* own_c)
+{
+  c3_c cmd_c[2400];
+  snprintf(cmd_c, sizeof(cmd_c),
+           "for d in '%s'/loomtest-*; do [ -d \"$d\" ] && rmdir \"$d\" 2>/dev/null; done; true",
+           own_c);
+  if ( system(cmd_c) ) {
+    fprintf(stderr, "test: sweeping stale cgroups failed\n");
+  }
+}
+
+/* _t_cg_make(): make a memory cgroup under this process's own, limited to
+**   lim_d bytes, no swap; 1, or 0 with _t_cg_why_c saying why.
+*/
+static c3_t
+_t_cg_make(_t_cg* cg_u, c3_d lim_d)
+{
+  c3_c own_c[1100], pat_c[2200], buf_c[1024];
+  c3_i err_i;
+
+  memset(cg_u, 0, sizeof(*cg_u));
+  c3_w ver_w = _t_cg_own(own_c, sizeof(own_c));
+  if ( !ver_w ) {
+    return 0;
+  }
+  if ( 0 == _t_cg_seq_w ) {
+    _t_cg_sweep(own_c);
+  }
+  if ( 2 == ver_w ) {
+    //  children get the memory controller only if the parent delegates it
+    snprintf(pat_c, sizeof(pat_c), "%s/cgroup.subtree_control", own_c);
+    _t_slurp(pat_c, buf_c, sizeof(buf_c));
+    if ( !strstr(buf_c, "memory") && (err_i = _t_put(pat_c, "+memory")) ) {
+      snprintf(_t_cg_why_c, sizeof(_t_cg_why_c),
+               "cannot enable the memory controller in %s: %s", pat_c, strerror(err_i));
+      return 0;
+    }
+  }
+  snprintf(cg_u->dir_c, sizeof(cg_u->dir_c), "%s/loomtest-%d-%u",
+           own_c, (c3_i)getpid(), _t_cg_seq_w++);
+  if ( mkdir(cg_u->dir_c, 0755) ) {
+    snprintf(_t_cg_why_c, sizeof(_t_cg_why_c), "mkdir %s: %s",
+             cg_u->dir_c, strerror(errno));
+    return 0;
+  }
+  cg_u->ver_w = ver_w;
+  if ( (err_i = _t_cg_limit(cg_u, lim_d)) ) {
+    snprintf(_t_cg_why_c, sizeof(_t_cg_why_c), "cannot set the limit of %s: %s",
+             cg_u->dir_c, strerror(err_i));
+    rmdir(cg_u->dir_c);
+    cg_u->ver_w = 0;
+    return 0;
+  }
+  if ( 1 == ver_w ) {
+    //  no swap on these machines anyway; make sure of it
+    (void)_t_cg_set(cg_u, "memory.swappiness", "0");
+  }
+  return 1;
+}
+
+/* _t_cg_ooms(): OOM kills in a cgroup so far. */
+static c3_d
+_t_cg_ooms(const _t_cg* cg_u)
+{
+  c3_d oom_d = ( 2 == cg_u->ver_w )
+               ? _t_cg_num(cg_u, "memory.events", "oom_kill")
+               : _t_cg_num(cg_u, "memory.oom_control", "oom_kill");
+  return ( ~0ULL == oom_d ) ? 0 : oom_d;
+}
+
+/* _t_cg_peak_kb(): the cgroup's peak charge, KiB, or ~0 if unknown. */
+static c3_d
+_t_cg_peak_kb(const _t_cg* cg_u)
+{
+  c3_d pek_d = ( 2 == cg_u->ver_w )
+               ? _t_cg_num(cg_u, "memory.peak", 0)
+               : _t_cg_num(cg_u, "memory.max_usage_in_bytes", 0);
+  return ( ~0ULL == pek_d ) ? ~0ULL : pek_d >> 10;
+}
+
+/* _t_cg_usage(): the cgroup's current charge, bytes. */
+static c3_d
+_t_cg_usage(const _t_cg* cg_u)
+{
+  return ( 2 == cg_u->ver_w )
+         ? _t_cg_num(cg_u, "memory.current", 0)
+         : _t_cg_num(cg_u, "memory.usage_in_bytes", 0);
+}
+
+/* _t_cg_free(): remove a cgroup (its processes have exited). */
+static void
+_t_cg_free(_t_cg* cg_u)
+{
+  if ( cg_u->ver_w ) {
+    //  a just-reaped child may take a moment to leave the cgroup
+    for ( c3_w i_w = 0; i_w < 200 && rmdir(cg_u->dir_c); i_w++ ) {
+      usleep(10000);
+    }
+    T_OK(!_t_exists(cg_u->dir_c), "cgroup %s removed: %s", cg_u->dir_c, strerror(errno));
+    cg_u->ver_w = 0;
+  }
+}
+
+  /** The scenarios.
+  **/
+
+static c3_t _t_cga_t;           //  (a) ran
+static c3_c _t_cga_why_c[4800];  //  (a) could not run, because
+
+/* _t_kubernetes(): (a) a 64 MiB cgroup: churn of 512 MiB per event
+**   completes with --swap-file and the unconstrained mug; without the swap
+**   file the same run is OOM-killed, which proves the limit bites.
+*/
+static void
+_t_kubernetes(void)
+{
+  const c3_w siz_w = 512;                         //  MiB built per event
+  const c3_w num_w = ( 1 == _t_scale_w ) ? 3 : 2;
+  const c3_d lim_d = 64ULL << 20;
+  c3_c       pir_c[2200], swp_c[2200];
+  _t_args    arg_u;
+  _t_cg      cg_u;
+
+  if ( !_t_cg_make(&cg_u, lim_d) ) {
+    snprintf(_t_cga_why_c, sizeof(_t_cga_why_c), "%s", _t_cg_why_c);
+    printf("SKIP (a): no memory cgroup: %s\n", _t_cga_why_c);
+    return;
+  }
+  _t_cga_t = 1;
+
+  //  the reference, outside the cgroup, with the default policy
+  c3_d ref_d = _t_mug_fresh("k8s-ref", "31", "churn", siz_w, num_w);
+  c3_d rss_d = _t_json("rss_peak_kb");
+
+  //  with the swap file: completes, same state, charge within the limit
+  _t_path(pir_c, sizeof(pir_c), "k8s-swap");
+  _t_path(swp_c, sizeof(swp_c), "k8s.swap");
+  _t_rm(pir_c);
+  _t_how how_u = { .cgp_c = cg_u.dir_c, .tim_w = 240 };
+  _t_base(&arg_u, "churn", siz_w, num_w);
+  _t_add(&arg_u, "--loom", "31", "--swap-file", swp_c, pir_c, (c3_c*)0);
+  double beg_f = _t_now();
+  c3_i   ret_i = _t_run(&arg_u, &how_u);
+  double tak_f = _t_now() - beg_f;
+  T_OK(0 == ret_i && !_t_r.tim_t, "(a) swap-file run in a 64 MiB cgroup exits 0 "
+       "(status %d%s): %s", ret_i, _t_r.tim_t ? ", timed out" : "", _t_r.err_c);
+  T_EQ(_t_json("event"), num_w);
+  T_EQ(_t_json("bailed"), 0);
+  T_EQ(_t_json("mug"), ref_d);
+  T_EQ(_t_cg_ooms(&cg_u), 0);
+  c3_d pek_d = _t_cg_peak_kb(&cg_u);
+  T_OK(pek_d <= (lim_d >> 10), "(a) cgroup peak %llu KiB within the limit",
+       (unsigned long long)pek_d);
+  T_OK(!_t_exists(swp_c), "(a) the swap file %s is unlinked", swp_c);
+  printf("(a) churn %u MiB x %u in a 64 MiB cgroup with --swap-file: status %d, "
+         "%.1f s, cgroup peak %llu KiB, process rss_peak %llu KiB, mug %s "
+         "(unconstrained default: rss_peak %llu KiB)\n",
+         siz_w, num_w, ret_i, tak_f, (unsigned long long)pek_d,
+         (unsigned long long)_t_json("rss_peak_kb"),
+         ( _t_json("mug") == ref_d ) ? "equal" : "DIFFERENT",
+         (unsigned long long)rss_d);
+  _t_rm(pir_c);
+
+  //  without it: the kernel kills it
+  _t_path(pir_c, sizeof(pir_c), "k8s-anon");
+  _t_rm(pir_c);
+  c3_d oom_d = _t_cg_ooms(&cg_u);
+  _t_base(&arg_u, "churn", siz_w, num_w);
+  _t_add(&arg_u, "--loom", "31", pir_c, (c3_c*)0);
+  ret_i = _t_run(&arg_u, &how_u);
+  c3_d now_d = _t_cg_ooms(&cg_u);
+  T_EQ(ret_i, 128 + SIGKILL);
+  T_OK(now_d > oom_d, "(a) the cgroup counts an OOM kill (%llu before, %llu after)",
+       (unsigned long long)oom_d, (unsigned long long)now_d);
+  printf("(a) the same run without --swap-file: status %d (%s), oom_kill %llu -> %llu\n",
+         ret_i, ( 128 + SIGKILL == ret_i ) ? "SIGKILL" : "not SIGKILL",
+         (unsigned long long)oom_d, (unsigned long long)now_d);
+  _t_rm(pir_c);
+  _t_cg_free(&cg_u);
+}
+
+/* _t_base_kb(): the runtime's own resident memory beyond the home heap,
+**   KiB: the largest rss_kb - lazyfree_kb - heap_kb of a tiny run with the
+**   given extra flag (or 0).  Covers the binary, libc, stacks, page 0 and
+**   the pages kept next to the frontiers in such a run.
+*/
+static c3_d
+_t_base_kb(const c3_c* ext_c)
+{
+  c3_c    pir_c[2200], tra_c[2200];
+  _t_args arg_u;
+  c3_d    bas_d = 0;
+
+  _t_path(pir_c, sizeof(pir_c), "tiny");
+  _t_path(tra_c, sizeof(tra_c), "tiny.csv");
+  _t_rm(pir_c);
+  unlink(tra_c);
+  _t_base(&arg_u, "kv", 1, 4);
+  _t_add(&arg_u, "--loom", "31", "--loom-free-every-event", "--loom-free-keep", "64",
+         "--trace", tra_c, (c3_c*)0);
+  if ( ext_c ) _t_add(&arg_u, ext_c, (c3_c*)0);
+  _t_add(&arg_u, pir_c, (c3_c*)0);
+  T_EQ(_t_run(&arg_u, 0), 0);
+  T_OK(_t_trace_read(tra_c), "tiny run's trace");
+  T_EQ(_t_tra_u.row_w, 4);
+  for ( c3_w i_w = 0; i_w < _t_tra_u.row_w; i_w++ ) {
+    c3_d net_d = _t_tv(i_w, "rss_kb") - _t_tv(i_w, "lazyfree_kb");
+    c3_d hep_d = _t_tv(i_w, "heap_kb");
+    if ( net_d > hep_d && net_d - hep_d > bas_d ) {
+      bas_d = net_d - hep_d;
+    }
+  }
+  _t_rm(pir_c);
+  return bas_d;
+}
+
+/* _t_rss_bound(): (b) RSS per event with and without release. */
+static void
+_t_rss_bound(void)
+{
+  const c3_w siz_w = 64 / _t_scale_w;    //  MiB built per event
+  const c3_w num_w = 8;
+  const c3_d kep_d = 64 * 16;            //  --loom-free-keep 64, in KiB
+  c3_c       pir_c[2200], tra_c[2200];
+  _t_args    arg_u;
+
+  c3_d ref_d = _t_mug_fresh("rss-ref", "31", "churn", siz_w, num_w);
+  c3_d bas_d = _t_base_kb(0);
+  printf("(b) the runtime's own memory beyond the heap (tiny kv run, released): "
+         "%llu KiB\n", (unsigned long long)bas_d);
+  T_OK(bas_d < 32768, "(b) the runtime's own memory is small: %llu KiB",
+       (unsigned long long)bas_d);
+
+  _t_path(pir_c, sizeof(pir_c), "rss");
+  _t_path(tra_c, sizeof(tra_c), "rss.csv");
+
+  //  without release: after the first event, RSS stays at the high-water
+  //  mark: every event's RSS is at least the MiB the event built, and at
+  //  least 95% of the first event's
+  _t_rm(pir_c);
+  unlink(tra_c);
+  _t_base(&arg_u, "churn", siz_w, num_w);
+  _t_add(&arg_u, "--loom", "31", "--trace", tra_c, pir_c, (c3_c*)0);
+  T_EQ(_t_run(&arg_u, 0), 0);
+  T_EQ(_t_json("mug"), ref_d);
+  T_OK(_t_trace_read(tra_c), "(b) trace of the default run");
+  T_EQ(_t_tra_u.row_w, num_w);
+  c3_d fir_d = _t_tra_u.row_w ? _t_tv(0, "rss_kb") : 0;
+  c3_d mnd_d = ~0ULL;
+  for ( c3_w i_w = 0; i_w < _t_tra_u.row_w; i_w++ ) {
+    c3_d rss_d = _t_tv(i_w, "rss_kb");
+    mnd_d = c3_min(mnd_d, rss_d);
+    T_OK(rss_d >= (c3_d)siz_w * 1024, "(b) default: event %u rss %llu KiB >= %u MiB",
+         i_w + 1, (unsigned long long)rss_d, siz_w);
+    T_OK(rss_d * 100 >= fir_d * 95, "(b) default: event %u rss %llu KiB stays at the "
+         "first event's %llu KiB", i_w + 1, (unsigned long long)rss_d,
+         (unsigned long long)fir_d);
+  }
+  printf("(b) churn %u MiB x %u, default: rss after each event >= %llu KiB "
+         "(first %llu KiB)\n", siz_w, num_w, (unsigned long long)mnd_d,
+         (unsigned long long)fir_d);
+
+  //  with release, in both modes: after every event,
+  //
+  //    rss_kb - lazyfree_kb  <=  heap_kb + 2 * keep + base + 1 MiB
+  //
+  //  heap_kb: the home heap (the live state and its free pages, which are
+  //  released too, so an upper bound); keep: the pages kept next to each of
+  //  the two free-gap frontiers; base: the runtime's own memory measured
+  //  above; 1 MiB for what differs between the two runs outside the loom
+  //  (stdio buffers, the trace).  In dontneed mode lazyfree_kb must be 0.
+  //  The bound is asserted to be well under the MiB an event builds, so
+  //  the check could fail.
+  static const c3_c* mod_c[2] = { "free", "dontneed" };
+  for ( c3_w m_w = 0; m_w < 2; m_w++ ) {
+    _t_rm(pir_c);
+    unlink(tra_c);
+    _t_base(&arg_u, "churn", siz_w, num_w);
+    _t_add(&arg_u, "--loom", "31", "--loom-free-every-event", "--loom-free-mode", mod_c[m_w],
+           "--loom-free-keep", "64", "--trace", tra_c, pir_c, (c3_c*)0);
+    T_EQ(_t_run(&arg_u, 0), 0);
+    T_EQ(_t_json("mug"), ref_d);
+    T_OK(_t_json("released_pages") > 0 && ~0ULL != _t_json("released_pages"),
+         "(b) %s: released_pages %llu", mod_c[m_w],
+         (unsigned long long)_t_json("released_pages"));
+    T_OK(_t_trace_read(tra_c), "(b) trace of the %s run", mod_c[m_w]);
+    T_EQ(_t_tra_u.row_w, num_w);
+    c3_d mxn_d = 0, mxb_d = 0, mxl_d = 0, mxh_d = 0;
+    for ( c3_w i_w = 0; i_w < _t_tra_u.row_w; i_w++ ) {
+      c3_d rss_d = _t_tv(i_w, "rss_kb");
+      c3_d laz_d = _t_tv(i_w, "lazyfree_kb");
+      c3_d hep_d = _t_tv(i_w, "heap_kb");
+      c3_d net_d = rss_d - laz_d;
+      c3_d bnd_d = hep_d + 2 * kep_d + bas_d + 1024;
+      T_OK(bnd_d * 2 < (c3_d)siz_w * 1024, "(b) the bound %llu KiB is well under "
+           "the %u MiB an event builds", (unsigned long long)bnd_d, siz_w);
+      T_OK(net_d <= bnd_d, "(b) %s: event %u: rss %llu - lazyfree %llu = %llu KiB "
+           "> heap %llu + 2 x keep %llu + base %llu + 1024", mod_c[m_w], i_w + 1,
+           (unsigned long long)rss_d, (unsigned long long)laz_d,
+           (unsigned long long)net_d, (unsigned long long)hep_d,
+           (unsigned long long)kep_d, (unsigned long long)bas_d);
+      if ( 1 == m_w ) {
+        T_OK(0 == laz_d, "(b) dontneed leaves no LazyFree (event %u: %llu KiB)",
+             i_w + 1, (unsigned long long)laz_d);
+      }
+      mxn_d = c3_max(mxn_d, net_d);
+      mxb_d = c3_max(mxb_d, bnd_d);
+      mxl_d = c3_max(mxl_d, laz_d);
+      mxh_d = c3_max(mxh_d, hep_d);
+    }
+    if ( 0 == m_w ) {
+      //  MADV_FREE leaves the event's pages counted in RSS as LazyFree until
+      //  the kernel wants them (nothing presses here): that is what free
+      //  mode is, and why rss_net_kb exists
+      T_OK(mxl_d * 2 >= (c3_d)siz_w * 1024, "(b) free mode: LazyFree %llu KiB "
+           "after an event shows MADV_FREE'd pages (built %u MiB)",
+           (unsigned long long)mxl_d, siz_w);
+    }
+    printf("(b) churn %u MiB x %u, --loom-free-every-event, %s: rss net of "
+           "lazyfree <= %llu KiB per event (bound %llu KiB; heap <= %llu KiB), "
+           "lazyfree up to %llu KiB, released_pages %llu\n", siz_w, num_w, mod_c[m_w],
+           (unsigned long long)mxn_d, (unsigned long long)mxb_d,
+           (unsigned long long)mxh_d, (unsigned long long)mxl_d,
+           (unsigned long long)_t_json("released_pages"));
+  }
+  _t_rm(pir_c);
+  unlink(tra_c);
+}
+
+/* _t_reclaim(): (b) under a cgroup limit, pages released with MADV_FREE
+**   are taken back by the kernel's reclaim, where unreleased ones are not.
+**
+**   A churn run in a 160 MiB cgroup is stopped (SIGSTOP) right after an
+**   event's trace line (so after the event and its release).  Then the
+**   cgroup is asked to give back gon_d bytes, less than three quarters of
+**   the child's LazyFree at that moment: v1 lowers memory.limit_in_bytes
+**   to usage - gon_d, which reclaims or fails with EBUSY; v2 writes
+**   memory.reclaim, which fails with EAGAIN.  With free mode it must
+**   succeed; without release (nothing lazily freed, everything anonymous,
+**   no swap) it must fail: the same request, so the check is sensitive.
+**   Then the limit goes back, the child continues, and its mug is right.
+*/
+static void
+_t_reclaim(void)
+{
+  const c3_w siz_w = 96 / _t_scale_w;
+  const c3_w num_w = 4;
+  const c3_d lim_d = 160ULL << 20;
+  const c3_d gon_d = ((c3_d)siz_w << 20) / 2;    //  bytes asked back
+  c3_c       pir_c[2200], tra_c[2200];
+  _t_args    arg_u;
+  _t_cg      cg_u;
+
+  if ( !_t_cg_make(&cg_u, lim_d) ) {
+    printf("SKIP (b) reclaim under a cgroup: %s\n", _t_cg_why_c);
+    return;
+  }
+  if ( 2 == cg_u.ver_w ) {
+    c3_c pat_c[2200];
+    _t_cg_file(&cg_u, "memory.reclaim", pat_c, sizeof(pat_c));
+    if ( access(pat_c, F_OK) ) {
+      printf("SKIP (b) reclaim under a cgroup: no memory.reclaim (kernel < 5.19)\n");
+      _t_cg_free(&cg_u);
+      return;
+    }
+  }
+  c3_d ref_d = _t_mug_fresh("recl-ref", "31", "churn", siz_w, num_w);
+
+  _t_path(pir_c, sizeof(pir_c), "recl");
+  _t_path(tra_c, sizeof(tra_c), "recl.csv");
+  for ( c3_w m_w = 0; m_w < 2; m_w++ ) {
+    c3_t fre_t = ( 0 == m_w );
+    _t_rm(pir_c);
+    unlink(tra_c);
+    _t_base(&arg_u, "churn", siz_w, num_w);
+    _t_add(&arg_u, "--loom", "31", "--trace", tra_c, (c3_c*)0);
+    if ( fre_t ) {
+      _t_add(&arg_u, "--loom-free-every-event", "--loom-free-mode", "free", (c3_c*)0);
+    }
+    _t_add(&arg_u, pir_c, (c3_c*)0);
+    _t_how how_u = { .cgp_c = cg_u.dir_c, .tim_w = 240 };
+    pid_t  pid = _t_spawn(&arg_u, &how_u);
+    _t_free(&arg_u);
+
+    if ( !_t_stop_after(pid, tra_c, 2, 120) ) {
+      T_OK(0, "(b) reclaim: the %s run stopped after event 2", fre_t ? "free" : "default");
+      _t_cg_limit(&cg_u, lim_d);
+      kill(pid, SIGKILL);
+      waitpid(pid, 0, 0);
+      continue;
+    }
+    _t_proc_mem mem_u;
+    _t_proc_read(pid, &mem_u);
+    c3_d use_d = _t_cg_usage(&cg_u);
+    c3_i err_i;
+    if ( 2 == cg_u.ver_w ) {
+      c3_c val_c[32];
+      snprintf(val_c, sizeof(val_c), "%llu", (unsigned long long)gon_d);
+      err_i = _t_cg_set(&cg_u, "memory.reclaim", val_c);
+    }
+    else {
+      err_i = ( use_d > gon_d ) ? _t_cg_limit(&cg_u, use_d - gon_d) : EINVAL;
+    }
+    c3_d aft_d = _t_cg_usage(&cg_u);
+    _t_proc_mem pos_u;
+    _t_proc_read(pid, &pos_u);
+    T_EQ(_t_cg_limit(&cg_u, lim_d), 0);
+    kill(pid, SIGCONT);
+    c3_i ret_i = _t_reap(pid, 240);
+
+    if ( fre_t ) {
+      T_OK(mem_u.lazy_kb * 1024 * 3 >= gon_d * 4, "(b) reclaim: free mode leaves "
+           "LazyFree %llu KiB after event 2 (>= 4/3 of %llu KiB asked back)",
+           (unsigned long long)mem_u.lazy_kb, (unsigned long long)(gon_d >> 10));
+      T_OK(0 == err_i, "(b) reclaim: the cgroup takes back %llu KiB of MADV_FREE'd "
+           "pages: %s", (unsigned long long)(gon_d >> 10), strerror(err_i));
+      T_OK(aft_d + gon_d <= use_d + (1 << 20), "(b) reclaim: usage fell from %llu to "
+           "%llu KiB", (unsigned long long)(use_d >> 10), (unsigned long long)(aft_d >> 10));
+    }
+    else {
+      T_OK(0 != err_i, "(b) reclaim: without release the cgroup cannot take back "
+           "%llu KiB (usage %llu KiB, rss %llu KiB)", (unsigned long long)(gon_d >> 10),
+           (unsigned long long)(use_d >> 10), (unsigned long long)mem_u.rss_kb);
+    }
+    T_EQ(ret_i, 0);
+    T_EQ(_t_json("mug"), ref_d);
+    printf("(b) churn %u MiB in a 160 MiB cgroup, %s, stopped after event 2: rss %llu "
+           "KiB, lazyfree %llu KiB, cgroup usage %llu KiB; asked back %llu KiB: %s; "
+           "after: usage %llu KiB, rss %llu KiB; run status %d, mug %s\n",
+           siz_w, fre_t ? "--loom-free-every-event (free)" : "default",
+           (unsigned long long)mem_u.rss_kb, (unsigned long long)mem_u.lazy_kb,
+           (unsigned long long)(use_d >> 10), (unsigned long long)(gon_d >> 10),
+           err_i ? strerror(err_i) : "taken", (unsigned long long)(aft_d >> 10),
+           (unsigned long long)pos_u.rss_kb, ret_i,
+           ( _t_json("mug") == ref_d ) ? "equal" : "DIFFERENT");
+  }
+  T_EQ(_t_cg_ooms(&cg_u), 0);
+  _t_rm(pir_c);
+  unlink(tra_c);
+  _t_cg_free(&cg_u);
+}
+
+/* _t_swap_blocks(): (c) the scratch file's blocks after every event fall
+**   back with release, and stay at the event's size without it.
+*/
+static void
+_t_swap_blocks(void)
+{
+  const c3_w siz_w = 64 / _t_scale_w;
+  const c3_w num_w = 6;
+  const c3_d kep_d = 64 * 16;
+  c3_c       pir_c[2200], tra_c[2200], swp_c[2200];
+  _t_args    arg_u;
+
+  c3_d ref_d = _t_mug_fresh("swb-ref", "31", "churn", siz_w, num_w);
+  _t_path(pir_c, sizeof(pir_c), "swb");
+  _t_path(tra_c, sizeof(tra_c), "swb.csv");
+  _t_path(swp_c, sizeof(swp_c), "swb.swap");
+
+  for ( c3_w m_w = 0; m_w < 2; m_w++ ) {
+    c3_t fre_t = ( 1 == m_w );
+    _t_rm(pir_c);
+    unlink(tra_c);
+    _t_base(&arg_u, "churn", siz_w, num_w);
+    _t_add(&arg_u, "--loom", "31", "--swap-file", swp_c, "--trace", tra_c, (c3_c*)0);
+    if ( fre_t ) {
+      _t_add(&arg_u, "--loom-free-every-event", "--loom-free-keep", "64", (c3_c*)0);
+    }
+    _t_add(&arg_u, pir_c, (c3_c*)0);
+    T_EQ(_t_run(&arg_u, 0), 0);
+    T_EQ(_t_json("mug"), ref_d);
+    T_OK(!_t_exists(swp_c), "(c) the swap file is unlinked while in use");
+    c3_d jsw_d = _t_json("swap_kb");
+    T_OK(~0ULL != jsw_d, "(c) --json reports swap_kb");
+    T_OK(_t_trace_read(tra_c), "(c) trace");
+    T_EQ(_t_tra_u.row_w, num_w);
+    c3_d mns_d = ~0ULL, mxs_d = 0, mxa_d = 0, mxf_d = 0;
+    for ( c3_w i_w = 0; i_w < _t_tra_u.row_w; i_w++ ) {
+      c3_d swp_d = _t_tv(i_w, "swap_kb");
+      c3_d hep_d = _t_tv(i_w, "heap_kb");
+      c3_d ano_d = _t_tv(i_w, "anon_kb");
+      if ( fre_t ) {
+        //  what stays allocated in the file is at most the home heap, the
+        //  pages kept next to the two frontiers, and 1 MiB
+        c3_d bnd_d = hep_d + 2 * kep_d + 1024;
+        T_OK(swp_d <= bnd_d, "(c) released: event %u swap_kb %llu > heap %llu + "
+             "2 x keep %llu + 1024", i_w + 1, (unsigned long long)swp_d,
+             (unsigned long long)hep_d, (unsigned long long)kep_d);
+        T_OK(bnd_d * 4 < (c3_d)siz_w * 1024, "(c) the bound is far below an event");
+      }
+      else {
+        T_OK(swp_d >= (c3_d)siz_w * 1024 * 9 / 10, "(c) kept: event %u swap_kb %llu "
+             "< 90%% of the %u MiB built", i_w + 1, (unsigned long long)swp_d, siz_w);
+      }
+      //  the loom's pages live in the file, not in anonymous memory
+      T_OK(ano_d * 4 < (c3_d)siz_w * 1024, "(c) event %u: anon_kb %llu: loom pages "
+           "are not anonymous", i_w + 1, (unsigned long long)ano_d);
+      mns_d = c3_min(mns_d, swp_d);
+      mxs_d = c3_max(mxs_d, swp_d);
+      mxa_d = c3_max(mxa_d, ano_d);
+      mxf_d = c3_max(mxf_d, _t_tv(i_w, "file_kb"));
+    }
+    if ( fre_t ) {
+      T_OK(jsw_d * 4 < (c3_d)siz_w * 1024, "(c) swap_kb at exit %llu",
+           (unsigned long long)jsw_d);
+    }
+    printf("(c) churn %u MiB x %u, --swap-file%s: swap_kb after each event %llu..%llu, "
+           "at exit %llu; anon_kb <= %llu, file_kb <= %llu\n", siz_w, num_w,
+           fre_t ? " --loom-free-every-event" : "", (unsigned long long)mns_d,
+           (unsigned long long)mxs_d, (unsigned long long)jsw_d,
+           (unsigned long long)mxa_d, (unsigned long long)mxf_d);
+  }
+  _t_rm(pir_c);
+  unlink(tra_c);
+}
+
+/* _t_copy_mug(): copy a pier, drop the copy's snapshot, rebuild it from
+**   the log alone; the mug (and the replayed count in *rep_d).
+*/
+static c3_d
+_t_copy_mug(const c3_c* pir_c, c3_d* rep_d)
+{
+  c3_c    cop_c[2200], cmd_c[4600];
+  _t_args arg_u;
+  _t_path(cop_c, sizeof(cop_c), "copy");
+  _t_rm(cop_c);
+  snprintf(cmd_c, sizeof(cmd_c), "cp -a '%s' '%s' && rm -rf '%s/.urb/chk'",
+           pir_c, cop_c, cop_c);
+  T_EQ(system(cmd_c), 0);
+  _t_new(&arg_u);
+  _t_add(&arg_u, "-q", "--json", "-n", "0", cop_c, (c3_c*)0);
+  T_EQ(_t_run(&arg_u, 0), 0);
+  *rep_d = _t_json("replayed");
+  _t_rm(cop_c);
+  return _t_json("mug");
+}
+
+/* _t_sound(): `urbit check PIER` says sound. */
+static void
+_t_sound(const c3_c* pir_c, const c3_c* wha_c)
+{
+  _t_args arg_u;
+  _t_new(&arg_u);
+  _t_add(&arg_u, "check", pir_c, (c3_c*)0);
+  c3_i ret_i = _t_run(&arg_u, 0);
+  T_OK(0 == ret_i && strstr(_t_r.out_c, "sound") && !strstr(_t_r.out_c, "PROBLEMS"),
+       "%s: check is sound (%d): %s", wha_c, ret_i, _t_r.out_c);
+}
+
+/* _t_full_disk(): (d) RLIMIT_FSIZE below the loom offsets events write:
+**   events bail with the swap message, nothing is lost; without the limit
+**   the next events succeed.
+*/
+static void
+_t_full_disk(void)
+{
+  c3_c    pir_c[2200], swp_c[2200];
+  _t_args arg_u;
+  const c3_d fsz_d = 8ULL << 20;   //  the image and log fit; the loom's top does not
+
+  _t_path(pir_c, sizeof(pir_c), "full");
+  _t_path(swp_c, sizeof(swp_c), "full.swap");
+  _t_rm(pir_c);
+
+  //  some state first, without a limit
+  _t_base(&arg_u, "kv", 2, 10);
+  _t_add(&arg_u, "--loom", "28", "--swap-file", swp_c, pir_c, (c3_c*)0);
+  T_EQ(_t_run(&arg_u, 0), 0);
+  c3_d mug_d = _t_json("mug");
+
+  //  under the limit: every event needs scratch blocks near the loom's top
+  _t_how how_u = { .fsz_d = fsz_d, .tim_w = 120 };
+  _t_new(&arg_u);
+  _t_add(&arg_u, "--json", "-w", "kv", "--size", "2", "-n", "5", "--swap-file", swp_c,
+         pir_c, (c3_c*)0);
+  c3_i ret_i = _t_run(&arg_u, &how_u);
+  T_EQ(ret_i, 0);
+  c3_d bal_d = _t_json("bailed");
+  T_OK(bal_d > 0 && bal_d != ~0ULL, "(d) events bailed under RLIMIT_FSIZE: %llu: %s",
+       (unsigned long long)bal_d, _t_r.err_c);
+  T_EQ(_t_json("event"), 15);
+  T_OK(0 != strstr(_t_r.err_c, "swap file: no space"), "(d) the swap message: %s",
+       _t_r.err_c);
+  T_OK(0 == strstr(_t_r.err_c, "SIGBUS") && 0 == strstr(_t_r.err_c, "Bus error"),
+       "(d) no SIGBUS");
+  if ( bal_d == 5 ) {
+    //  every event bailed: the state is the one before them
+    T_EQ(_t_json("mug"), mug_d);
+  }
+  c3_d muf_d = _t_json("mug");
+  printf("(d) kv under RLIMIT_FSIZE %llu MiB with --swap-file: status %d, bailed "
+         "%llu of 5, mug %s the state before\n", (unsigned long long)(fsz_d >> 20),
+         ret_i, (unsigned long long)bal_d,
+         ( muf_d == mug_d ) ? "equals" : "differs from");
+  _t_sound(pir_c, "(d) after the full disk");
+  c3_d rep_d = 0;
+  T_EQ(_t_copy_mug(pir_c, &rep_d), muf_d);
+  T_EQ(rep_d, 15);
+
+  //  space returns
+  _t_base(&arg_u, "kv", 2, 5);
+  _t_add(&arg_u, "--swap-file", swp_c, pir_c, (c3_c*)0);
+  T_EQ(_t_run(&arg_u, 0), 0);
+  T_EQ(_t_json("bailed"), 0);
+  T_EQ(_t_json("event"), 20);
+  c3_d mua_d = _t_json("mug");
+  T_OK(mua_d != muf_d, "(d) the events after space returned changed the state");
+  _t_sound(pir_c, "(d) after space returned");
+  T_EQ(_t_copy_mug(pir_c, &rep_d), mua_d);
+  T_EQ(rep_d, 20);
+  printf("(d) space returned: 5 more events, bailed %llu, check sound, log replay "
+         "gives the same mug\n", (unsigned long long)_t_json("bailed"));
+  _t_rm(pir_c);
+}
+
+/* _t_refusals(): (e) bad swap paths are refused before any event runs. */
+static void
+_t_refusals(void)
+{
+  c3_c    pir_c[2200], swp_c[2400], fil_c[2200], den_c[2200];
+  _t_args arg_u;
+
+  _t_path(pir_c, sizeof(pir_c), "refuse");
+  _t_rm(pir_c);
+  _t_base(&arg_u, "kv", 1, 5);
+  _t_add(&arg_u, "--loom", "28", pir_c, (c3_c*)0);
+  T_EQ(_t_run(&arg_u, 0), 0);
+
+  //  each refused run: exit 1, the path in the message, no new events
+  struct {
+    const c3_c* wha_c;
+    c3_c        pat_c[2400];
+    c3_t        dac_t;
+    const c3_c* mus_c;    //  a word the message must hold, or 0
+  } cas_u[4];
+  c3_w num_w = 0;
+
+  struct statfs sfs_u;
+  if ( 0 == statfs("/dev/shm", &sfs_u) && TMPFS_MAGIC == (c3_w)sfs_u.f_type ) {
+    cas_u[num_w].wha_c = "tmpfs";
+    snprintf(cas_u[num_w].pat_c, sizeof(cas_u[num_w].pat_c), "/dev/shm/loomtest-%d.swap",
+             (c3_i)getpid());
+    cas_u[num_w].dac_t = 0;
+    cas_u[num_w].mus_c = "tmpfs";
+    num_w++;
+  }
+  else {
+    printf("SKIP (e) tmpfs: /dev/shm is not tmpfs here\n");
+  }
+
+  cas_u[num_w].wha_c = "missing directory";
+  _t_path(cas_u[num_w].pat_c, sizeof(cas_u[num_w].pat_c), "no/such/dir/loom.swap");
+  cas_u[num_w].dac_t = 0;
+  cas_u[num_w].mus_c = 0;
+  num_w++;
+
+  //  a parent that is a regular file: ENOTDIR, even for root
+  _t_path(fil_c, sizeof(fil_c), "plain-file");
+  c3_i fid_i = open(fil_c, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  T_OK(fid_i >= 0, "create %s", fil_c);
+  if ( fid_i >= 0 ) close(fid_i);
+  cas_u[num_w].wha_c = "parent is a file";
+  snprintf(cas_u[num_w].pat_c, sizeof(cas_u[num_w].pat_c), "%s/loom.swap", fil_c);
+  cas_u[num_w].dac_t = 0;
+  cas_u[num_w].mus_c = 0;
+  num_w++;
+
+  //  no permission: a 0500 directory; root obeys it once the child's
+  //  bounding set lacks CAP_DAC_OVERRIDE
+  _t_path(den_c, sizeof(den_c), "denied");
+  _t_rm(den_c);
+  T_EQ(mkdir(den_c, 0500), 0);
+  chmod(den_c, 0500);
+  cas_u[num_w].wha_c = "no permission";
+  snprintf(cas_u[num_w].pat_c, sizeof(cas_u[num_w].pat_c), "%s/loom.swap", den_c);
+  cas_u[num_w].dac_t = ( 0 == geteuid() );
+  cas_u[num_w].mus_c = "ermission";
+  num_w++;
+
+  for ( c3_w i_w = 0; i_w < num_w; i_w++ ) {
+    _t_how how_u = { .dac_t = cas_u[i_w].dac_t, .tim_w = 60 };
+    snprintf(swp_c, sizeof(swp_c), "%s", cas_u[i_w].pat_c);
+    _t_new(&arg_u);
+    _t_add(&arg_u, "--json", "-w", "kv", "--size", "1", "-n", "5", "--swap-file", swp_c,
+           pir_c, (c3_c*)0);
+    c3_i ret_i = _t_run(&arg_u, &how_u);
+    //  the message names the path (or, for a missing directory, the
+    //  directory that is missing)
+    c3_c dir_c[2400];
+    snprintf(dir_c, sizeof(dir_c), "%s", swp_c);
+    c3_c* sla_c = strrchr(dir_c, '/');
+    if ( sla_c ) *sla_c = 0;
+    c3_t nam_t = ( 0 != strstr(_t_r.err_c, swp_c) )
+              || ( 0 != strstr(_t_r.err_c, dir_c) );
+    T_EQ(ret_i, 1);
+    T_OK(nam_t, "(e) %s: the message names %s: %s", cas_u[i_w].wha_c, swp_c, _t_r.err_c);
+    if ( cas_u[i_w].mus_c ) {
+      T_OK(0 != strstr(_t_r.err_c, cas_u[i_w].mus_c), "(e) %s: the message says %s: %s",
+           cas_u[i_w].wha_c, cas_u[i_w].mus_c, _t_r.err_c);
+    }
+    if ( !strcmp("tmpfs", cas_u[i_w].wha_c) ) {
+      T_OK(strstr(_t_r.err_c, "disk") || strstr(_t_r.err_c, "emptyDir"),
+           "(e) tmpfs: the message says what to use instead: %s", _t_r.err_c);
+      T_OK(!_t_exists(swp_c), "(e) tmpfs: nothing left at %s", swp_c);
+      unlink(swp_c);
+    }
+    T_OK(!_t_exists(swp_c), "(e) %s: no file at %s", cas_u[i_w].wha_c, swp_c);
+    c3_c fir_c[300];
+    snprintf(fir_c, sizeof(fir_c), "%.*s", (c3_i)strcspn(_t_r.err_c, "\n"), _t_r.err_c);
+
+    //  no event ran: the pier is still at event 5
+    _t_new(&arg_u);
+    _t_add(&arg_u, "-q", "--json", "-n", "0", pir_c, (c3_c*)0);
+    T_EQ(_t_run(&arg_u, 0), 0);
+    T_EQ(_t_json("event"), 5);
+    printf("(e) %s: status %d: %s\n", cas_u[i_w].wha_c, ret_i, fir_c);
+  }
+  chmod(den_c, 0700);
+  _t_rm(den_c);
+  unlink(fil_c);
+  _t_rm(pir_c);
+}
+
+/* _t_lazy(): (f) --loom-lazy on a 16 GiB loom: commit charge after boot
+**   is the runtime's own plus a few MiB, and grows with pages written.
+*/
+static void
+_t_lazy(void)
+{
+  c3_c    pir_c[2200], tra_c[2200];
+  _t_args arg_u;
+  const c3_d lom_d = 16ULL << 20;    //  the loom, KiB
+
+  //  the default policy commits the whole loom; what is beyond it is the
+  //  runtime's own commit charge at this loom size
+  _t_path(pir_c, sizeof(pir_c), "lazy-def");
+  _t_rm(pir_c);
+  _t_new(&arg_u);
+  _t_add(&arg_u, "-q", "--json", "--loom", "34", "-n", "0", pir_c, (c3_c*)0);
+  T_EQ(_t_run(&arg_u, 0), 0);
+  c3_d def_d = _t_json("commit_kb");
+  c3_d own_d = ( def_d > lom_d && ~0ULL != def_d ) ? def_d - lom_d : 0;
+  T_OK(def_d >= lom_d && ~0ULL != def_d, "(f) default: commit %llu KiB >= 16 GiB",
+       (unsigned long long)def_d);
+  T_OK(own_d < 65536, "(f) the runtime's own commit %llu KiB is small",
+       (unsigned long long)own_d);
+  _t_rm(pir_c);
+
+  //  lazy: after boot, within the runtime's own plus 4 MiB
+  _t_path(pir_c, sizeof(pir_c), "lazy");
+  _t_rm(pir_c);
+  _t_new(&arg_u);
+  _t_add(&arg_u, "-q", "--json", "--loom", "34", "--loom-lazy", "-n", "0", pir_c, (c3_c*)0);
+  T_EQ(_t_run(&arg_u, 0), 0);
+  c3_d bot_d = _t_json("commit_kb");
+  T_OK(bot_d <= own_d + 4096, "(f) lazy: commit after boot %llu KiB <= own %llu + "
+       "4096 KiB", (unsigned long long)bot_d, (unsigned long long)own_d);
+  printf("(f) 16 GiB loom, -n 0: commit %llu KiB default (runtime's own %llu KiB), "
+         "%llu KiB with --loom-lazy; maps %llu\n", (unsigned long long)def_d,
+         (unsigned long long)own_d, (unsigned long long)bot_d,
+         (unsigned long long)_t_json("maps"));
+
+  //  -n 20 -w kv on it: the run ends small too
+  _t_new(&arg_u);
+  _t_add(&arg_u, "-q", "--json", "--loom-lazy", "-w", "kv", "--size", "4", "-n", "20",
+         pir_c, (c3_c*)0);
+  T_EQ(_t_run(&arg_u, 0), 0);
+  T_EQ(_t_json("event"), 20);
+  c3_d kve_d = _t_json("commit_kb");
+  T_OK(kve_d <= own_d + 4096 + 16384, "(f) lazy: commit after 20 kv events %llu KiB",
+       (unsigned long long)kve_d);
+
+  //  while running: the charge follows the pages written.  Each run is
+  //  stopped right after event 1 and its smaps summed; churn writes about
+  //  its size in the free gap, kv much less.
+  static const struct { const c3_c* wok_c; c3_w siz_w; } run_u[3] = {
+    { "kv", 4 }, { "churn", 16 }, { "churn", 64 } };
+  c3_d com_d[3] = { 0, 0, 0 };
+  _t_path(tra_c, sizeof(tra_c), "lazy.csv");
+  for ( c3_w i_w = 0; i_w < 3; i_w++ ) {
+    c3_w siz_w = run_u[i_w].siz_w / ( i_w ? _t_scale_w : 1 );
+    unlink(tra_c);
+    _t_base(&arg_u, run_u[i_w].wok_c, siz_w, 3);
+    _t_add(&arg_u, "--loom-lazy", "--trace", tra_c, pir_c, (c3_c*)0);
+    _t_how how_u = { .tim_w = 120 };
+    pid_t  pid = _t_spawn(&arg_u, &how_u);
+    _t_free(&arg_u);
+    if ( _t_stop_after(pid, tra_c, 1, 60) ) {
+      _t_proc_mem mem_u;
+      _t_proc_read(pid, &mem_u);
+      com_d[i_w] = mem_u.commit_kb;
+      kill(pid, SIGCONT);
+    }
+    else {
+      T_OK(0, "(f) %s run stopped after event 1", run_u[i_w].wok_c);
+    }
+    T_EQ(_t_reap(pid, 120), 0);
+    printf("(f) lazy, stopped after 1 event of %s %u MiB: commit %llu KiB\n",
+           run_u[i_w].wok_c, siz_w, (unsigned long long)com_d[i_w]);
+  }
+  T_OK(com_d[0] > bot_d, "(f) kv wrote pages: commit %llu > after boot %llu",
+       (unsigned long long)com_d[0], (unsigned long long)bot_d);
+  c3_d d16_d = (c3_d)(16 / _t_scale_w) * 1024, d64_d = (c3_d)(64 / _t_scale_w) * 1024;
+  T_OK(com_d[1] >= com_d[0] + d16_d / 2, "(f) churn %llu KiB wrote more than kv: commit "
+       "%llu vs %llu KiB", (unsigned long long)d16_d, (unsigned long long)com_d[1],
+       (unsigned long long)com_d[0]);
+  T_OK(com_d[2] >= com_d[1] + (d64_d - d16_d) / 2, "(f) commit grows with churn size: "
+       "%llu vs %llu KiB", (unsigned long long)com_d[2], (unsigned long long)com_d[1]);
+  T_OK(com_d[2] <= bot_d + 4 * d64_d, "(f) commit %llu KiB tracks what was written, not "
+       "the loom", (unsigned long long)com_d[2]);
+  printf("(f) 20 kv events: commit at exit %llu KiB\n", (unsigned long long)kve_d);
+  _t_rm(pir_c);
+  unlink(tra_c);
+}
+
+/* _t_crash(): (g) SIGKILL in swap-file runs, then restart with the rest:
+**   the state of an uninterrupted run.
+*/
+static void
+_t_crash(void)
+{
+  const c3_w num_w = 60;
+  c3_c       pir_c[2200], swp_c[2200], env_c[64], n_c[16];
+  _t_args    arg_u;
+
+  c3_d ref_d = _t_mug_fresh("crash-ref", "28", "mixed", 4, num_w);
+  _t_path(pir_c, sizeof(pir_c), "crash");
+  _t_path(swp_c, sizeof(swp_c), "crash.swap");
+
+  //  the runtime's hook: durable up to event k, then SIGKILL
+  static const c3_w kil_w[] = { 1, 17, 40, 59 };
+  for ( c3_w i_w = 0; i_w < sizeof(kil_w) / sizeof(kil_w[0]); i_w++ ) {
+    _t_rm(pir_c);
+    snprintf(env_c, sizeof(env_c), "URBIT_TEST_KILL_EVENT=%u", kil_w[i_w]);
+    _t_how how_u = { .env_c = env_c, .tim_w = 120 };
+    _t_base(&arg_u, "mixed", 4, num_w);
+    _t_add(&arg_u, "--loom", "28", "--snap-every", "10", "--swap-file", swp_c, pir_c,
+           (c3_c*)0);
+    T_EQ(_t_run(&arg_u, &how_u), 128 + SIGKILL);
+    T_OK(!_t_exists(swp_c), "(g) nothing of the swap file survives SIGKILL");
+    snprintf(n_c, sizeof(n_c), "%u", num_w - kil_w[i_w]);
+    _t_new(&arg_u);
+    _t_add(&arg_u, "-q", "--json", "-w", "mixed", "--size", "4", "-n", n_c,
+           "--swap-file", swp_c, pir_c, (c3_c*)0);
+    T_EQ(_t_run(&arg_u, 0), 0);
+    T_EQ(_t_json("event"), num_w);
+    T_EQ(_t_json("mug"), ref_d);
+  }
+
+  //  an arbitrary moment: killed by us in the middle of a churn-heavy run,
+  //  wherever it is; restart, finish, compare
+  c3_w big_w = 32 / _t_scale_w;
+  c3_d reb_d = _t_mug_fresh("crash-ref2", "31", "churn", big_w, 6);
+  c3_c tra_c[2200];
+  _t_path(tra_c, sizeof(tra_c), "crash.csv");
+  _t_rm(pir_c);
+  unlink(tra_c);
+  _t_base(&arg_u, "churn", big_w, 6);
+  _t_add(&arg_u, "--loom", "31", "--swap-file", swp_c, "--loom-free-every-event",
+         "--trace", tra_c, pir_c, (c3_c*)0);
+  _t_how how_u = { .tim_w = 120 };
+  pid_t pid = _t_spawn(&arg_u, &how_u);
+  _t_free(&arg_u);
+  c3_t  stp_t = _t_stop_after(pid, tra_c, 3, 60);
+  T_OK(stp_t, "(g) the run reached event 3");
+  if ( stp_t ) {
+    kill(pid, SIGCONT);
+    usleep(100000);     //  into event 4, probably
+    kill(pid, SIGKILL);
+    T_EQ(_t_reap(pid, 60), 128 + SIGKILL);
+  }
+  T_OK(!_t_exists(swp_c), "(g) nothing of the swap file survives SIGKILL");
+  _t_new(&arg_u);
+  _t_add(&arg_u, "-q", "--json", "-n", "0", "--swap-file", swp_c, pir_c, (c3_c*)0);
+  T_EQ(_t_run(&arg_u, 0), 0);
+  c3_d eve_d = _t_json("event");
+  T_OK(eve_d >= 3 && eve_d <= 6, "(g) restarted at event %llu", (unsigned long long)eve_d);
+  if ( eve_d <= 6 ) {
+    snprintf(n_c, sizeof(n_c), "%llu", 6 - (unsigned long long)eve_d);
+    _t_new(&arg_u);
+    _t_add(&arg_u, "-q", "--json", "-w", "churn", "-n", n_c, (c3_c*)0);
+    _t_addf(&arg_u, "--size");
+    _t_addf(&arg_u, "%u", big_w);
+    _t_add(&arg_u, "--swap-file", swp_c, pir_c, (c3_c*)0);
+    T_EQ(_t_run(&arg_u, 0), 0);
+    T_EQ(_t_json("event"), 6);
+    T_EQ(_t_json("mug"), reb_d);
+  }
+  printf("(g) SIGKILL after events 1, 17, 40, 59 of 60 (hook) and in the middle of "
+         "churn event 4 (restarted at event %llu) with --swap-file: restarts reach "
+         "the uninterrupted mug\n", (unsigned long long)eve_d);
+  _t_rm(pir_c);
+  unlink(tra_c);
+}
+
+/* _t_combined(): every flag at once gives the default policy's state. */
+static void
+_t_combined(void)
+{
+  const c3_w siz_w = 8 / _t_scale_w;
+  const c3_w num_w = 80;
+  c3_c       pir_c[2200], swp_c[2200];
+  _t_args    arg_u;
+
+  c3_d ref_d = _t_mug_fresh("all-ref", "30", "mixed", siz_w, num_w);
+  _t_path(pir_c, sizeof(pir_c), "all");
+  _t_path(swp_c, sizeof(swp_c), "all.swap");
+
+  for ( c3_w v_w = 0; v_w < 3; v_w++ ) {
+    _t_rm(pir_c);
+    _t_base(&arg_u, "mixed", siz_w, num_w);
+    _t_add(&arg_u, "--loom", "30", "--snap-every", "25", "--loom-lazy", (c3_c*)0);
+    if ( 0 == v_w ) {
+      _t_add(&arg_u, "--swap-file", swp_c, "--loom-free-every-event", (c3_c*)0);
+    }
+    else if ( 1 == v_w ) {
+      //  vere's spellings, dontneed, nothing kept
+      _t_add(&arg_u, "--swap", "--toss", "1", "--loom-free-mode", "dontneed",
+             "--loom-free-keep", "0", (c3_c*)0);
+    }
+    else {
+      _t_add(&arg_u, "--swap-to", swp_c, "--toss", "3", (c3_c*)0);
+    }
+    _t_add(&arg_u, pir_c, (c3_c*)0);
+    c3_i ret_i = _t_run(&arg_u, 0);
+    T_OK(0 == ret_i, "combined %u exits 0 (%d): %s", v_w, ret_i, _t_r.err_c);
+    T_EQ(_t_json("event"), num_w);
+    T_EQ(_t_json("mug"), ref_d);
+    printf("(all) mixed %u MiB x %u, variant %u (%s): mug %s, rss %llu KiB, "
+           "rss_net %llu KiB, swap_kb %llu, commit %llu KiB, released_pages %llu, maps %llu\n",
+           siz_w, num_w, v_w,
+           ( 0 == v_w ) ? "--swap-file --loom-free-every-event --loom-lazy"
+           : ( 1 == v_w ) ? "--swap --toss 1 dontneed keep 0 --loom-lazy"
+           : "--swap-to --toss 3 --loom-lazy",
+           ( _t_json("mug") == ref_d ) ? "equal" : "DIFFERENT",
+           (unsigned long long)_t_json("rss_kb"), (unsigned long long)_t_json("rss_net_kb"),
+           (unsigned long long)_t_json("swap_kb"), (unsigned long long)_t_json("commit_kb"),
+           (unsigned long long)_t_json("released_pages"),
+           (unsigned long long)_t_json("maps"));
+    _t_sound(pir_c, "combined");
+    if ( 1 == v_w ) {
+      c3_c lim_c[2300];
+      snprintf(lim_c, sizeof(lim_c), "%s/.urb/chk/limbo.bin", pir_c);
+      T_OK(!_t_exists(lim_c), "--swap: limbo.bin does not outlive the run");
+    }
+  }
+  _t_rm(pir_c);
+}
+
+/* _t_maps_bound(): a long kv run with --loom-lazy and release keeps the
+**   mapping count far from vm.max_map_count (sampled while it runs).
+*/
+static void
+_t_maps_bound(void)
+{
+  const c3_w num_w = 3000 / _t_scale_w;
+  c3_c       pir_c[2200];
+  _t_args    arg_u;
+
+  _t_path(pir_c, sizeof(pir_c), "maps");
+  _t_rm(pir_c);
+  _t_base(&arg_u, "kv", 8, num_w);
+  _t_add(&arg_u, "--loom", "31", "--loom-lazy", "--loom-free-every-event",
+         "--snap-every", "500", pir_c, (c3_c*)0);
+  _t_how how_u = { .tim_w = 200 };
+  pid_t  pid = _t_spawn(&arg_u, &how_u);
+  _t_free(&arg_u);
+  c3_w   mxm_w = 0, sam_w = 0;
+  double dea_f = _t_now() + 200;
+  while ( _t_now() < dea_f ) {
+    c3_i sat_i;
+    if ( pid == waitpid(pid, &sat_i, WNOHANG) ) {
+      //  put it back for _t_reap to collect: it is gone, so reap reads files
+      memset(&_t_r, 0, sizeof(_t_r));
+      c3_c pat_c[2200];
+      snprintf(pat_c, sizeof(pat_c), "%s/run.out", _t_tmp_c);
+      _t_slurp(pat_c, _t_r.out_c, sizeof(_t_r.out_c));
+      _t_r.ret_i = WIFEXITED(sat_i) ? WEXITSTATUS(sat_i) : 128 + WTERMSIG(sat_i);
+      pid = 0;
+      break;
+    }
+    c3_w map_w = _t_maps(pid);
+    mxm_w = c3_max(mxm_w, map_w);
+    sam_w++;
+    usleep(20000);
+  }
+  if ( pid ) {
+    kill(pid, SIGKILL);
+    waitpid(pid, 0, 0);
+    T_OK(0, "(maps) the kv run finished within 200 s");
+    return;
+  }
+  T_EQ(_t_r.ret_i, 0);
+  T_EQ(_t_json("event"), num_w);
+  c3_d jsm_d = _t_json("maps");
+  T_OK(mxm_w < 10000, "(maps) at most %u mappings seen while running", mxm_w);
+  T_OK(jsm_d < 10000, "(maps) %llu mappings at exit", (unsigned long long)jsm_d);
+  printf("(maps) kv 8 MiB x %u, --loom-lazy --loom-free-every-event: up to %u "
+         "mappings over %u samples, %llu at exit, released_pages %llu\n", num_w, mxm_w,
+         sam_w, (unsigned long long)jsm_d, (unsigned long long)_t_json("released_pages"));
+  _t_rm(pir_c);
+}
+
+int
+main(int argc, c3_c* argv[])
+{
+  _t_urbit_c = getenv("URBIT");
+  if ( !_t_urbit_c || access(_t_urbit_c, X_OK) ) {
+    return t_skip("URBIT does not name the urbit binary (make test sets it)");
+  }
+  if ( strstr(_t_urbit_c, "/asan") ) {
+    //  sanitized builds run the same scenarios at a quarter of the sizes
+    _t_scale_w = 4;
+    printf("asan build: workloads scaled down by %u\n", _t_scale_w);
+  }
+  const c3_c* tmp_c = getenv("TEST_TMPDIR");
+  snprintf(_t_tmp_c, sizeof(_t_tmp_c), "%s/loom_swap_tests.XXXXXX", tmp_c ? tmp_c : "/tmp");
+  if ( !mkdtemp(_t_tmp_c) ) {
+    return t_skip("cannot make a scratch directory");
+  }
+
+  //  the harness rule: this process's loom is leak-checked too
+  u3m_init(24);
+  u3m_pave();
+
+  //  a scenario may be named on the command line to run it alone
+  const c3_c* one_c = ( argc > 1 ) ? argv[1] : 0;
+#define _T_RUN(nam, fun) \
+  if ( !one_c || !strcmp(one_c, nam) ) { fun(); }
+
+  _T_RUN("e", _t_refusals);
+  _T_RUN("f", _t_lazy);
+  _T_RUN("c", _t_swap_blocks);
+  _T_RUN("b", _t_rss_bound);
+  _T_RUN("b2", _t_reclaim);
+  _T_RUN("d", _t_full_disk);
+  _T_RUN("g", _t_crash);
+  _T_RUN("all", _t_combined);
+  _T_RUN("maps", _t_maps_bound);
+  _T_RUN("a", _t_kubernetes);
+#undef _T_RUN
+
+  _t_rm(_t_tmp_c);
+  t_clean();
+  u3m_fini();
+
+  if ( !_t_cga_t && (!one_c || !strcmp(one_c, "a")) ) {
+    c3_c why_c[5000];
+    snprintf(why_c, sizeof(why_c), "(a) needs a memory cgroup: %s", _t_cga_why_c);
+    if ( t_fail_w ) {
+      return t_done();
+    }
+    return t_skip(why_c);
+  }
+  return t_done();
+}
