@@ -43,9 +43,9 @@
   ***   word 0 nonzero.  Linear probing; the load stays below 3/4.
   **/
     typedef struct {
-      c3_d    key_d;    //  a bit position
-      u3_noun som;      //  the noun (no reference held)
-      c3_w    has_w;    //  hash (cue: of key_d; jam: of som)
+      c3_d    key_d;    //  canonical position of som
+      u3_noun som;      //  an atom, or a shared cell (no reference held)
+      c3_w    has_w;    //  hash of som (see _cs_jam_hash)
     } _cs_slot;
 
     typedef struct {
@@ -341,7 +341,8 @@ _cs_jam_room(_cs_jam* jam_u, c3_d len_d)
     c3_d* old_d = jam_u->buf_d;
     c3_d  len_d = jam_u->cap_d;
 
-    _cs_jam_buf(jam_u, c3_max(nee_d, len_d << 1));
+    //  double, but never past the limit when less would do
+    _cs_jam_buf(jam_u, c3_max(nee_d, c3_min(len_d << 1, _cs_jam_max)));
     memcpy(jam_u->buf_d, old_d, len_d << 3);
     u3a_wfree(old_w);
   }
