@@ -118,6 +118,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
@@ -235,6 +236,41 @@ c3_i      u3e_Crash_i;
 static u3e_pool u3P = { .uff_i = -1, .pam_i = -1,
                         .dir_i = -1, .nor_i = -1, .sum_i = -1 };
 static c3_c     _ce_want_c = 'd';    //  backend asked for: d(efault), m, u
+
+  /** Memory policies' state (see "Memory policies" below).
+  **/
+static c3_i _ce_swp_i = -1;                   //  the scratch file, or -1
+static c3_d _ce_lzy_d[_ce_max_pages / 64];    //  lazy: unbacked, read-only
+static c3_t _ce_lzy_t;                        //  lazy pages in use
+
+/* _ce_lzy(): 1 if page pag_w is lazy (never written since backed off). */
+static inline c3_t
+_ce_lzy(c3_w pag_w)
+{
+  return (_ce_lzy_d[pag_w >> 6] >> (pag_w & 63)) & 1;
+}
+
+/* _ce_lzy_bits(): set (val_t 1) or clear the lazy bits of [lo_w, hi_w). */
+static void
+_ce_lzy_bits(c3_w lo_w, c3_w hi_w, c3_t val_t)
+{
+  for ( ; lo_w < hi_w && (lo_w & 63); lo_w++ ) {
+    if ( val_t ) _ce_lzy_d[lo_w >> 6] |= 1ULL << (lo_w & 63);
+    else         _ce_lzy_d[lo_w >> 6] &= ~(1ULL << (lo_w & 63));
+  }
+  for ( ; lo_w + 64 <= hi_w; lo_w += 64 ) {
+    _ce_lzy_d[lo_w >> 6] = val_t ? ~0ULL : 0;
+  }
+  for ( ; lo_w < hi_w; lo_w++ ) {
+    if ( val_t ) _ce_lzy_d[lo_w >> 6] |= 1ULL << (lo_w & 63);
+    else         _ce_lzy_d[lo_w >> 6] &= ~(1ULL << (lo_w & 63));
+  }
+}
+
+static c3_i _ce_lazy_map(c3_w lo_w, c3_w hi_w);
+static c3_i _ce_lazy_back(c3_w pag_w);
+static c3_i _ce_swap_flaw(c3_w pag_w);
+static void _ce_swap_punch(c3_w lo_w, c3_w hi_w);
 
   /** The dirty bitmap.
   **/
@@ -1182,7 +1218,17 @@ _ce_loom_unfile(c3_w lo_w, c3_w hi_w)
     c3_z len_z = (c3_z)(end_w - pag_w) << u3a_page_bits;
     c3_y* ptr_y = _ce_ptr(pag_w);
 
-    if ( dit_t ) {
+    if ( dit_t && _ce_swp_i >= 0 ) {
+      //  dirty pages live in the scratch file already, not in north.bin
+    }
+    else if ( !dit_t && _ce_lzy_t ) {
+      if ( _ce_lazy_map(pag_w, end_w) ) {
+        fprintf(stderr, "image: mmap loom pages %u-%u: %s\r\n",
+                pag_w, end_w - 1, strerror(errno));
+        return -1;
+      }
+    }
+    else if ( dit_t ) {
       void* tmp_v = mmap(0, len_z, PROT_READ | PROT_WRITE,
                          MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
       if ( MAP_FAILED == tmp_v ) {
@@ -1417,7 +1463,14 @@ _ce_loom_mapf_north(c3_w nor_w, const c3_c* npa_c)
   c3_d len_d = (c3_d)nor_w << u3a_page_bits;
   c3_d all_d = (c3_d)u3P.pag_w << u3a_page_bits;
 
-  if ( all_d > len_d
+  if ( _ce_lzy_t ) {
+    _ce_lzy_bits(0, nor_w, 0);
+    if ( all_d > len_d && _ce_lazy_map(nor_w, u3P.pag_w) ) {
+      fprintf(stderr, "image: mmap loom above the image: %s\r\n", strerror(errno));
+      return -1;
+    }
+  }
+  else if ( all_d > len_d
        && MAP_FAILED == mmap(u3a_loom_base + len_d, all_d - len_d,
                              PROT_READ | PROT_WRITE,
                              MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) )
@@ -1508,6 +1561,10 @@ _ce_loom_clean(const u3e_line* lin_u, c3_w pgs_w)
     }
     else {
       _ce_bits(pag_w, pag_w + num_w, 0);
+      if ( _(u3C.demand_o) ) {
+        _ce_lzy_bits(pag_w, pag_w + num_w, 0);
+        _ce_swap_punch(pag_w, pag_w + num_w);
+      }
     }
     i_w = j_w;
   }
@@ -1553,7 +1610,7 @@ _ce_ward_lift(void)
 {
   if ( u3P.gar_w ) {
     if ( mprotect(_ce_ptr(u3P.gar_w), u3a_page_bytes,
-                  PROT_READ | PROT_WRITE) )
+                  _ce_lzy(u3P.gar_w) ? PROT_READ : (PROT_READ | PROT_WRITE)) )
     {
       _ce_say("image: mprotect: cannot lift the guard page\r\n");
     }
@@ -1639,11 +1696,13 @@ _ce_open_range(c3_w bot_w, c3_w top_w)
 **   private copy when the write is retried.
 **
 **   When the process has no mappings left (vm.max_map_count), making one
-**   page writable would split a mapping and fails with ENOMEM: then ever
-**   wider aligned blocks are opened and marked dirty, merging mappings,
-**   up to the whole loom, which only merges and so cannot fail this way.
-**   Extra dirty pages cost only their writing at the next save, which
-**   makes them clean (and the mappings few) again.
+**   page writable would split a mapping and fails with ENOMEM: then an
+**   aligned block of 64 MiB around it is opened and marked dirty, merging
+**   its mappings (thousands, in the worst case) so that the process has
+**   room again, or failing that, wider blocks up to the whole loom, which
+**   only merges and so cannot fail this way.  Extra dirty pages cost only
+**   their writing at the next save, which makes them clean (and the
+**   mappings few) again.
 */
 static c3_i
 _ce_flaw_protect(c3_w pag_w)
@@ -1653,7 +1712,7 @@ _ce_flaw_protect(c3_w pag_w)
     return -1;
   }
   if ( _ce_open_range(pag_w, pag_w + 1) ) {
-    c3_w wid_w = 64;
+    c3_w wid_w = 4096;
 
     if ( ENOMEM != errno ) {
       _ce_say("image: mprotect: cannot make a loom page writable\r\n");
@@ -1697,9 +1756,15 @@ u3e_fault(void* adr_v)
   if ( u3P.gar_w && pag_w == u3P.gar_w ) {
     return _ce_ward_fault(pag_w);
   }
+  if ( _ce_lzy(pag_w) ) {
+    return _ce_lazy_back(pag_w);
+  }
   if ( u3P.uff_t ) {
     //  clean pages are writable: no fault is a tracking fault
     return -1;
+  }
+  if ( _ce_swp_i >= 0 && !_ce_bit(pag_w) ) {
+    return _ce_swap_flaw(pag_w);
   }
   return _ce_flaw_protect(pag_w);
 }
@@ -1832,6 +1897,22 @@ u3e_init(void)
   u3P.gar_w = 0;
   u3P.yol_t = 0;
   _ce_bits(0, u3P.pag_w, 1);
+  _ce_lzy_t = _(u3C.lazy_o) || (_ce_swp_i >= 0);
+  if ( _ce_swp_i >= 0 ) {
+    //  a fresh loom: nothing left in the scratch file from an earlier one
+    struct stat sat_u;
+    if ( 0 == fstat(_ce_swp_i, &sat_u) && sat_u.st_size ) {
+      fallocate(_ce_swp_i, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                0, sat_u.st_size);
+    }
+  }
+  memset(_ce_lzy_d, 0, sizeof(_ce_lzy_d));
+  if ( _ce_lzy_t ) {
+    //  u3m_init mapped the loom read-only and unreserved: all lazy.
+    //  Backing pages on first write needs protection faults.
+    _ce_lzy_bits(0, u3P.pag_w, 1);
+    _ce_want_c = 'm';
+  }
   u3P.ini_t = 1;
   _ce_track_open();
   return 0;
@@ -2484,4 +2565,324 @@ u3e_stop(void)
   _ce_uffd_close();
   u3P.ini_t = 0;
   u3P.gar_w = 0;
+}
+
+  /** Memory policies.
+  ***
+  ***   Lazy pages (--loom-lazy, and every page outside the image with a
+  ***   swap file) are a fourth page state: dirty in the bitmap, but
+  ***   unbacked: mapped read-only, anonymous and MAP_NORESERVE, so they
+  ***   read as zeros and cost no RAM and no commit charge.  The first
+  ***   write faults; _ce_lazy_back backs an aligned block of lazy pages
+  ***   around it (fewer faults, fewer mappings): with a swap file, blocks
+  ***   are reserved in the file (fallocate) and mapped MAP_SHARED at their
+  ***   own offsets, so that a full disk is an error for that write, never
+  ***   a SIGBUS later; without, fresh anonymous memory (commit charged).
+  ***
+  ***   With a swap file, a write to a clean image page copies the page
+  ***   into the file at its offset and maps it there (_ce_swap_flaw): every
+  ***   dirty page is file-backed, so the kernel can write it out and drop
+  ***   it under a memory limit.  The file is unlinked once open and never
+  ***   synced.  After a save, the pages now in the image are mapped from
+  ***   north.bin again and their blocks punched out of the file.
+  ***
+  ***   Release (u3e_release, after events and saves) gives back pages that
+  ***   hold nothing: the free gap an event touched beyond a kept margin,
+  ***   and the home heap's free pages.  Swap pages are punched (MADV_REMOVE:
+  ***   never written back, blocks returned) and become lazy again; with
+  ***   --loom-lazy, anonymous pages become lazy again (uncommitted);
+  ***   otherwise MADV_FREE or MADV_DONTNEED as chosen.  Clean image pages
+  ***   are dropped (MADV_DONTNEED: they are in the file).
+  **/
+#define _ce_back_pages 16          //  pages backed per lazy fault, at most
+
+/* _ce_lazy_map(): make pages [lo_w, hi_w) lazy (not async-signal-safe
+**   only in that it may be called outside the handler; it is in fact).
+*/
+static c3_i
+_ce_lazy_map(c3_w lo_w, c3_w hi_w)
+{
+  if ( MAP_FAILED == mmap(_ce_ptr(lo_w), (c3_z)(hi_w - lo_w) << u3a_page_bits,
+                          PROT_READ,
+                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED,
+                          -1, 0) )
+  {
+    return -1;
+  }
+  _ce_lzy_bits(lo_w, hi_w, 1);
+  _ce_bits(lo_w, hi_w, 1);
+  if ( u3P.gar_w >= lo_w && u3P.gar_w < hi_w ) {
+    mprotect(_ce_ptr(u3P.gar_w), u3a_page_bytes, PROT_NONE);
+  }
+  return 0;
+}
+
+/* _ce_lazy_back(): a write to lazy page pag_w: back it and the lazy pages
+**   next to it in its aligned block (async-signal-safe).  0 when done, 1
+**   when memory is exhausted (bail meme), 2 when the swap file has no
+**   room (bail full; errno in u3e_Stat.swap_err_i), -1 on error.
+*/
+static c3_i
+_ce_lazy_back(c3_w pag_w)
+{
+  c3_w bot_w = pag_w & ~(c3_w)(_ce_back_pages - 1);
+  c3_w top_w = c3_min(bot_w + _ce_back_pages, u3P.pag_w);
+  c3_w lo_w  = pag_w;
+  c3_w hi_w  = pag_w + 1;
+
+  while ( lo_w > bot_w && _ce_lzy(lo_w - 1) && (lo_w - 1) != u3P.gar_w ) {
+    lo_w--;
+  }
+  while ( hi_w < top_w && _ce_lzy(hi_w) && hi_w != u3P.gar_w ) {
+    hi_w++;
+  }
+
+  if ( _ce_swp_i >= 0 ) {
+    c3_d off_d = (c3_d)lo_w << u3a_page_bits;
+    c3_d len_d = (c3_d)(hi_w - lo_w) << u3a_page_bits;
+
+    if ( fallocate(_ce_swp_i, 0, (off_t)off_d, (off_t)len_d) ) {
+      //  the block may not fit where the page would: try the page alone
+      lo_w = pag_w;
+      hi_w = pag_w + 1;
+      off_d = (c3_d)pag_w << u3a_page_bits;
+      len_d = u3a_page_bytes;
+      while ( fallocate(_ce_swp_i, 0, (off_t)off_d, (off_t)len_d) ) {
+        if ( EINTR == errno ) continue;
+        u3e_Stat.swap_err_i = errno;
+        u3e_Stat.swap_full_d++;
+        return 2;
+      }
+    }
+    if ( MAP_FAILED == mmap(_ce_ptr(lo_w), (c3_z)len_d, PROT_READ | PROT_WRITE,
+                            MAP_SHARED | MAP_FIXED, _ce_swp_i, (off_t)off_d) )
+    {
+      _ce_say("image: mmap swap file: cannot map a loom page\r\n");
+      return ( ENOMEM == errno ) ? 1 : -1;
+    }
+  }
+  else if ( MAP_FAILED == mmap(_ce_ptr(lo_w), (c3_z)(hi_w - lo_w) << u3a_page_bits,
+                               PROT_READ | PROT_WRITE,
+                               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) )
+  {
+    //  no commit charge left, or no mappings left
+    return ( ENOMEM == errno ) ? 1 : -1;
+  }
+  _ce_lzy_bits(lo_w, hi_w, 0);
+  _ce_bits(lo_w, hi_w, 1);
+  u3e_Stat.faults_d++;
+  u3e_Stat.backed_d += hi_w - lo_w;
+  return 0;
+}
+
+/* _ce_swap_flaw(): a write to clean image page pag_w with a swap file:
+**   move the page into the file, contents and all (async-signal-safe).
+*/
+static c3_i
+_ce_swap_flaw(c3_w pag_w)
+{
+  c3_d  off_d = (c3_d)pag_w << u3a_page_bits;
+  c3_y* ptr_y = _ce_ptr(pag_w);
+  c3_z  don_z = 0;
+
+  while ( don_z < u3a_page_bytes ) {
+    ssize_t ret_i = pwrite(_ce_swp_i, ptr_y + don_z, u3a_page_bytes - don_z,
+                           (off_t)(off_d + don_z));
+    if ( ret_i < 0 ) {
+      if ( EINTR == errno ) continue;
+      u3e_Stat.swap_err_i = errno;
+      u3e_Stat.swap_full_d++;
+      return 2;
+    }
+    don_z += (c3_z)ret_i;
+  }
+  if ( MAP_FAILED == mmap(ptr_y, u3a_page_bytes, PROT_READ | PROT_WRITE,
+                          MAP_SHARED | MAP_FIXED, _ce_swp_i, (off_t)off_d) )
+  {
+    _ce_say("image: mmap swap file: cannot move a loom page into it\r\n");
+    return ( ENOMEM == errno ) ? 1 : -1;
+  }
+  _ce_bit_set(pag_w);
+  u3e_Stat.faults_d++;
+  return 0;
+}
+
+/* _ce_swap_punch(): free the swap file's blocks for pages [lo_w, hi_w). */
+static void
+_ce_swap_punch(c3_w lo_w, c3_w hi_w)
+{
+  if ( _ce_swp_i >= 0 && hi_w > lo_w
+       && fallocate(_ce_swp_i, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                    (off_t)((c3_d)lo_w << u3a_page_bits),
+                    (off_t)((c3_d)(hi_w - lo_w) << u3a_page_bits)) )
+  {
+    if ( !u3e_Stat.punch_err_d++ ) {
+      fprintf(stderr, "swap file: punch pages %u-%u: %s\r\n",
+              lo_w, hi_w - 1, strerror(errno));
+    }
+  }
+}
+
+c3_i
+u3e_swap_open(const c3_c* pat_c)
+{
+  c3_c dir_c[PATH_MAX];
+  struct statfs sfs_u;
+  c3_c* sla_c;
+  c3_i  fid_i;
+
+  if ( strlen(pat_c) >= sizeof(dir_c) ) {
+    fprintf(stderr, "swap file: path too long\r\n");
+    return -1;
+  }
+  strcpy(dir_c, pat_c);
+  sla_c = strrchr(dir_c, '/');
+  if ( !sla_c ) {
+    strcpy(dir_c, ".");
+  }
+  else if ( sla_c == dir_c ) {
+    dir_c[1] = 0;
+  }
+  else {
+    *sla_c = 0;
+  }
+
+  if ( statfs(dir_c, &sfs_u) ) {
+    fprintf(stderr, "swap file: %s: directory %s: %s\r\n",
+            pat_c, dir_c, strerror(errno));
+    return -1;
+  }
+  if ( 0x01021994 == (c3_d)sfs_u.f_type || 0x858458f6 == (c3_d)sfs_u.f_type ) {
+    fprintf(stderr, "swap file: %s is on %s: its pages would be swap-backed "
+                    "shared memory, which a memory limit without swap cannot "
+                    "page out, so the ship would be killed all the same.  Put "
+                    "the swap file on a disk-backed volume (on Kubernetes, an "
+                    "emptyDir without medium: Memory, or a persistent "
+                    "volume)\r\n",
+            pat_c, ( 0x01021994 == (c3_d)sfs_u.f_type ) ? "tmpfs" : "ramfs");
+    return -1;
+  }
+  fid_i = open(pat_c, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if ( 0 > fid_i ) {
+    fprintf(stderr, "swap file: create %s: %s%s\r\n", pat_c, strerror(errno),
+            ( EEXIST == errno ) ? " (the swap file is made fresh: remove it "
+                                  "or choose another path)" : "");
+    return -1;
+  }
+  if ( unlink(pat_c) ) {
+    fprintf(stderr, "swap file: unlink %s: %s\r\n", pat_c, strerror(errno));
+    close(fid_i);
+    return -1;
+  }
+  if ( _ce_swp_i >= 0 ) {
+    close(_ce_swp_i);
+  }
+  _ce_swp_i = fid_i;
+  return 0;
+}
+
+c3_d
+u3e_swap_kb(void)
+{
+  struct stat sat_u;
+  if ( _ce_swp_i < 0 || fstat(_ce_swp_i, &sat_u) ) {
+    return 0;
+  }
+  return (c3_d)sat_u.st_blocks / 2;
+}
+
+/* _ce_release(): give back pages [lo_w, hi_w), which hold nothing. */
+static c3_w
+_ce_release(c3_w lo_w, c3_w hi_w)
+{
+  c3_w rel_w = 0;
+  c3_w pag_w = lo_w;
+
+  hi_w = c3_min(hi_w, u3P.pag_w);
+  while ( pag_w < hi_w ) {
+    if ( pag_w == u3P.gar_w ) {
+      pag_w++;
+      continue;
+    }
+    c3_t lzy_t = _ce_lzy(pag_w);
+    c3_t dit_t = _ce_bit(pag_w);
+    c3_t img_t = (pag_w < u3P.nor_w);
+    c3_w end_w = pag_w + 1;
+
+    while ( end_w < hi_w && end_w != u3P.gar_w
+            && _ce_lzy(end_w) == lzy_t && _ce_bit(end_w) == dit_t
+            && (end_w < u3P.nor_w) == img_t )
+    {
+      end_w++;
+    }
+    c3_y* ptr_y = _ce_ptr(pag_w);
+    c3_z  len_z = (c3_z)(end_w - pag_w) << u3a_page_bits;
+    c3_i  ret_i = 0;
+
+    if ( lzy_t ) {
+      //  nothing to give back
+    }
+    else if ( !dit_t ) {
+      //  a clean page equals north.bin: drop the mapped copy
+      if ( _(u3C.demand_o) ) {
+        ret_i = madvise(ptr_y, len_z, MADV_DONTNEED);
+        rel_w += end_w - pag_w;
+      }
+    }
+    else if ( _ce_swp_i >= 0 ) {
+      ret_i = madvise(ptr_y, len_z, MADV_REMOVE);
+      if ( 0 == ret_i ) {
+        ret_i = mprotect(ptr_y, len_z, PROT_READ);
+        _ce_lzy_bits(pag_w, end_w, 1);
+        rel_w += end_w - pag_w;
+      }
+    }
+    else if ( _(u3C.lazy_o) ) {
+      ret_i = _ce_lazy_map(pag_w, end_w);
+      rel_w += end_w - pag_w;
+    }
+    else {
+      //  MADV_FREE takes only private anonymous memory: an image page's
+      //  private copy sits in a file mapping
+      c3_i adv_i = ( u3o_free_dontneed == u3C.fmod_w || (img_t && _(u3C.demand_o)) )
+                   ? MADV_DONTNEED : MADV_FREE;
+      ret_i = madvise(ptr_y, len_z, adv_i);
+      rel_w += end_w - pag_w;
+    }
+    if ( ret_i && !u3e_Stat.release_err_d++ ) {
+      fprintf(stderr, "loom: release pages %u-%u: %s\r\n",
+              pag_w, end_w - 1, strerror(errno));
+    }
+    pag_w = end_w;
+  }
+  return rel_w;
+}
+
+c3_w
+u3e_release(void)
+{
+  if ( !u3P.ini_t || !u3H ) {
+    return 0;
+  }
+  u3a_road* hom_u = &u3H->rod_u;
+  c3_w      kep_w = u3C.keep_w;
+  c3_w      rel_w = 0;
+  c3_w      bot_w, top_w, pag_w, len_w;
+
+  //  the gap's low side: [hat + margin, highest frontier that grew up)
+  _ce_gap((c3_y*)hom_u->hat_w, (c3_y*)u3a_Touch.up_w, &bot_w, &top_w);
+  if ( top_w > bot_w + kep_w ) {
+    rel_w += _ce_release(bot_w + kep_w, top_w);
+  }
+  //  the gap's high side: [lowest frontier that grew down, cap - margin)
+  _ce_gap((c3_y*)u3a_Touch.dn_w, (c3_y*)hom_u->cap_w, &bot_w, &top_w);
+  if ( top_w > bot_w + kep_w ) {
+    rel_w += _ce_release(bot_w, top_w - kep_w);
+  }
+  //  whole free pages inside the home heap
+  while ( u3a_freed_next(&pag_w, &len_w) ) {
+    rel_w += _ce_release(pag_w, pag_w + len_w);
+  }
+  u3e_Stat.released_d += rel_w;
+  return rel_w;
 }

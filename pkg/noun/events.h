@@ -15,6 +15,12 @@
       c3_d saved_pages_d;  //  pages written by saves
       c3_w image_w;     //  pages in the image
       c3_d guards_d;    //  guard-page hits (the guard re-centred or meme)
+      c3_d released_d;  //  pages given back by u3e_release
+      c3_d backed_d;    //  lazy pages backed on first write
+      c3_d swap_full_d; //  writes refused for want of swap file space
+      c3_i swap_err_i;  //  errno of the last such refusal
+      c3_d punch_err_d; //  failed hole punches
+      c3_d release_err_d;  //  failed releases
       c3_d widens_d;    //  faults that opened a wider block (no mappings left)
     } u3e_stats;
 
@@ -109,6 +115,25 @@
     /* u3e_tracking(): the dirty tracking in use: "uffd" or "mprotect". */
     const c3_c*
     u3e_tracking(void);
+
+    /* u3e_swap_open(): create the swap file at pat_c fresh and unlink it
+    **   (before u3e_init).  Refuses tmpfs and ramfs.  0, or -1 with a
+    **   message.
+    */
+    c3_i
+    u3e_swap_open(const c3_c* pat_c);
+
+    /* u3e_swap_kb(): KiB of disk blocks the swap file holds. */
+    c3_d
+    u3e_swap_kb(void);
+
+    /* u3e_release(): give back the pages the events since the last
+    **   u3a_touch_reset() used and no longer need, as the memory policy
+    **   says (u3C); returns the pages released.  The caller then resets
+    **   the window.
+    */
+    c3_w
+    u3e_release(void);
 
     /* u3e_stop(): close the image's files and release tracking state. */
     void

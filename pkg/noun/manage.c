@@ -55,9 +55,14 @@ u3m_init(c3_w bits_w)
     return -1;
   }
 
+  //  lazy pages (--loom-lazy, or a swap file) start read-only and
+  //  unreserved: no RAM, no commit charge until written
+  c3_t  lzy_t = _(u3C.lazy_o) || u3C.swap_c;
   c3_d  len_d = 1ULL << bits_w;
-  void* ptr_v = mmap(u3a_loom_base, len_d, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+  void* ptr_v = mmap(u3a_loom_base, len_d,
+                     lzy_t ? PROT_READ : (PROT_READ | PROT_WRITE),
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE
+                     | (lzy_t ? MAP_NORESERVE : 0), -1, 0);
   if ( MAP_FAILED == ptr_v ) {
     if ( EEXIST == errno ) {
       fprintf(stderr, "loom: the loom's address %p (%llu bytes) is already "
@@ -455,14 +460,15 @@ _cm_signal_segv(c3_i sig_i, siginfo_t* inf_u, void* ctx_v)
       errno = err_i;
       return;
     }
-    if ( 1 == ret_i ) {
-      //  out of loom: abandon the event.  Unblock the signal first, since
-      //  we leave the handler by longjmp, not by returning.
+    if ( 1 == ret_i || 2 == ret_i ) {
+      //  out of loom (1) or out of swap file space (2): abandon the
+      //  event.  Unblock the signal first, since we leave the handler by
+      //  longjmp, not by returning.
       sigset_t set_u;
       sigemptyset(&set_u);
       sigaddset(&set_u, SIGSEGV);
       sigprocmask(SIG_UNBLOCK, &set_u, 0);
-      u3m_bail(c3__meme);
+      u3m_bail(( 1 == ret_i ) ? c3__meme : c3__full);
     }
   }
 

@@ -12,7 +12,19 @@
       c3_w   pages_w;    //  loom pages (derived)
       c3_o   demand_o;   //  map the image on demand (c3y) or copy it in
       const c3_c* dir_c; //  pier directory, 0 if none
+
+      //  memory policies
+      const c3_c* swap_c;  //  swap file path, 0 for none (anonymous memory)
+      c3_o   free_o;     //  release pages after events
+      c3_w   toss_w;     //  ... every this many events (1: every event)
+      c3_w   fmod_w;     //  u3o_free_free (MADV_FREE) or u3o_free_dontneed
+      c3_w   keep_w;     //  pages kept resident next to each gap frontier
+      c3_o   lazy_o;     //  never-written pages cost no RAM and no commit
     } u3o_options;
+
+#   define u3o_free_free      0
+#   define u3o_free_dontneed  1
+#   define u3o_keep_default   64
 
     extern u3o_options u3C;
 

@@ -28,8 +28,34 @@ static const c3_c* _cv_usage_c =
 "      --no-demand       copy the snapshot into memory at start instead of\n"
 "                        mapping it on demand\n"
 "\n"
+"Memory policies (they combine freely):\n"
+"      --swap-file PATH  keep every page that is not a clean snapshot page in\n"
+"                        an unsynced MAP_SHARED scratch file at PATH (on a\n"
+"                        disk-backed volume, not tmpfs), so a memory limit\n"
+"                        pages it out instead of killing the ship; costs a\n"
+"                        file write-back under pressure and a slower first\n"
+"                        write to snapshot pages\n"
+"      --swap-to PATH    the same as --swap-file PATH\n"
+"      --swap            the same with PATH = PIER/.urb/chk/limbo.bin\n"
+"      --loom-free-every-event\n"
+"                        after every event, give back the pages it used and no\n"
+"                        longer needs; bounds RSS to the live state plus a\n"
+"                        margin, at the cost of refaulting those pages\n"
+"      --loom-free-mode M  free (default): MADV_FREE, cheap to reuse, but the\n"
+"                        pages still count in RSS until the kernel takes them\n"
+"                        (see rss_net_kb, lazyfree_kb); dontneed: MADV_DONTNEED,\n"
+"                        RSS drops at once, reuse refaults zeroed pages\n"
+"      --loom-free-keep PAGES  16 KiB pages kept resident next to each free-gap\n"
+"                        frontier (default 64)\n"
+"      --toss N          release every N events (vere's spelling; 1 is the same\n"
+"                        as --loom-free-every-event)\n"
+"      --loom-lazy       never-written pages cost no RAM and no commit charge\n"
+"                        until written; costs one fault per first write\n"
+"\n"
 "Output:\n"
 "      --json            print one JSON object with the run's figures on stdout\n"
+"      --trace FILE      append a CSV line of memory figures to FILE after every\n"
+"                        event\n"
 "  -q, --quiet           no progress lines\n"
 "  -h, --help            this text\n"
 "\n"
@@ -64,6 +90,14 @@ enum {
   _cv_opt_loom,
   _cv_opt_nodemand,
   _cv_opt_json,
+  _cv_opt_swapfile,
+  _cv_opt_swap,
+  _cv_opt_free,
+  _cv_opt_fmode,
+  _cv_opt_fkeep,
+  _cv_opt_toss,
+  _cv_opt_lazy,
+  _cv_opt_trace,
 };
 
 int
@@ -80,6 +114,8 @@ main(int argc, char** argv)
     .json_o   = c3n,
     .quiet_o  = c3n,
     .demand_o = c3y,
+    .swap_pier_o = c3n,
+    .trace_c  = 0,
   };
   static const struct option lon_u[] = {
     { "events",     required_argument, 0, 'n' },
@@ -90,6 +126,15 @@ main(int argc, char** argv)
     { "loom",       required_argument, 0, _cv_opt_loom },
     { "no-demand",  no_argument,       0, _cv_opt_nodemand },
     { "json",       no_argument,       0, _cv_opt_json },
+    { "swap-file",  required_argument, 0, _cv_opt_swapfile },
+    { "swap-to",    required_argument, 0, _cv_opt_swapfile },
+    { "swap",       no_argument,       0, _cv_opt_swap },
+    { "loom-free-every-event", no_argument, 0, _cv_opt_free },
+    { "loom-free-mode", required_argument, 0, _cv_opt_fmode },
+    { "loom-free-keep", required_argument, 0, _cv_opt_fkeep },
+    { "toss",       required_argument, 0, _cv_opt_toss },
+    { "loom-lazy",  no_argument,       0, _cv_opt_lazy },
+    { "trace",      required_argument, 0, _cv_opt_trace },
     { "quiet",      no_argument,       0, 'q' },
     { "help",       no_argument,       0, 'h' },
     { 0, 0, 0, 0 },
@@ -133,6 +178,39 @@ main(int argc, char** argv)
         opt_u.bits_w = (c3_w)val_d;
       } break;
       case _cv_opt_nodemand: opt_u.demand_o = c3n; break;
+      case _cv_opt_swapfile: {
+        if ( !*optarg ) {
+          fprintf(stderr, "urbit: --swap-file: empty path\n");
+          return 1;
+        }
+        u3C.swap_c = optarg;
+        opt_u.swap_pier_o = c3n;
+      } break;
+      case _cv_opt_swap:  opt_u.swap_pier_o = c3y; break;
+      case _cv_opt_free:  u3C.free_o = c3y; u3C.toss_w = 1; break;
+      case _cv_opt_fmode: {
+        if ( !strcmp(optarg, "free") ) {
+          u3C.fmod_w = u3o_free_free;
+        }
+        else if ( !strcmp(optarg, "dontneed") ) {
+          u3C.fmod_w = u3o_free_dontneed;
+        }
+        else {
+          fprintf(stderr, "urbit: --loom-free-mode: '%s' is not free or dontneed\n", optarg);
+          return 1;
+        }
+      } break;
+      case _cv_opt_fkeep: {
+        if ( _cv_number("--loom-free-keep", optarg, 0, 1U << 20, &val_d) ) return 1;
+        u3C.keep_w = (c3_w)val_d;
+      } break;
+      case _cv_opt_toss: {
+        if ( _cv_number("--toss", optarg, 1, 1U << 30, &val_d) ) return 1;
+        u3C.free_o = c3y;
+        u3C.toss_w = (c3_w)val_d;
+      } break;
+      case _cv_opt_lazy:  u3C.lazy_o = c3y; break;
+      case _cv_opt_trace: opt_u.trace_c = optarg; break;
       case _cv_opt_json:     opt_u.json_o = c3y; break;
       case 'q':              opt_u.quiet_o = c3y; break;
       case 'h': {

@@ -216,11 +216,17 @@ _cp_report(const u3_pier_opts* opt_u, _cp_tally* tal_u)
                   "%llu loom faults\r\n",
           mug_w, (unsigned long long)img_d, (unsigned long long)u3e_Stat.saves_d,
           (unsigned long long)sav_d, (unsigned long long)u3e_Stat.faults_d);
-  fprintf(stderr, "urbit: memory: rss %llu KiB (peak %llu): anon %llu, file %llu, "
-                  "shmem %llu; %llu mappings\r\n",
+  fprintf(stderr, "urbit: memory: rss %llu KiB (peak %llu; %llu lazily freed): anon %llu, "
+                  "file %llu, shmem %llu; commit %llu KiB; %llu mappings\r\n",
           (unsigned long long)mem_u.rss_kb, (unsigned long long)mem_u.rss_peak_kb,
+          (unsigned long long)mem_u.lazyfree_kb,
           (unsigned long long)mem_u.anon_kb, (unsigned long long)mem_u.file_kb,
-          (unsigned long long)mem_u.shmem_kb, (unsigned long long)mem_u.maps_w);
+          (unsigned long long)mem_u.shmem_kb, (unsigned long long)mem_u.commit_kb,
+          (unsigned long long)mem_u.maps_w);
+  if ( u3C.swap_c || _(u3C.free_o) ) {
+    fprintf(stderr, "urbit: released %llu pages; swap file holds %llu KiB\r\n",
+            (unsigned long long)u3e_Stat.released_d, (unsigned long long)u3e_swap_kb());
+  }
 
   if ( _(opt_u->json_o) ) {
     printf("{\"event\":%llu,\"mug\":%u,\"new_events\":%llu,\"bailed\":%llu,"
@@ -228,7 +234,8 @@ _cp_report(const u3_pier_opts* opt_u, _cp_tally* tal_u)
            "\"rss_peak_kb\":%llu,\"rss_kb\":%llu,\"anon_kb\":%llu,"
            "\"file_kb\":%llu,\"shmem_kb\":%llu,\"faults\":%llu,\"saves\":%llu,"
            "\"save_ms\":%llu,\"image_kb\":%llu,\"maps\":%llu,\"commit_kb\":%llu,"
-           "\"lazyfree_kb\":%llu}\n",
+           "\"lazyfree_kb\":%llu,\"rss_net_kb\":%llu,\"released_pages\":%llu,"
+           "\"swap_kb\":%llu}\n",
            (unsigned long long)u3H->eve_d, mug_w,
            (unsigned long long)tal_u->new_d, (unsigned long long)tal_u->bal_d,
            (unsigned long long)tal_u->rep_d, eps_d, wal_d,
@@ -237,9 +244,46 @@ _cp_report(const u3_pier_opts* opt_u, _cp_tally* tal_u)
            (unsigned long long)mem_u.shmem_kb, (unsigned long long)u3e_Stat.faults_d,
            (unsigned long long)u3e_Stat.saves_d, (unsigned long long)sav_d,
            (unsigned long long)img_d, (unsigned long long)mem_u.maps_w,
-           (unsigned long long)mem_u.commit_kb, (unsigned long long)mem_u.lazyfree_kb);
+           (unsigned long long)mem_u.commit_kb, (unsigned long long)mem_u.lazyfree_kb,
+           (unsigned long long)(mem_u.rss_kb - c3_min(mem_u.rss_kb, mem_u.lazyfree_kb)),
+           (unsigned long long)u3e_Stat.released_d, (unsigned long long)u3e_swap_kb());
     fflush(stdout);
   }
+}
+
+  /** Memory after events.
+  **/
+/* _cp_release(): give back what the last events no longer need, if the
+**   policy asks (force_t: always, as after a save), and open a new window.
+*/
+static void
+_cp_release(c3_t for_t, c3_d eve_d)
+{
+  if ( for_t || (_(u3C.free_o) && 0 == (eve_d % u3C.toss_w)) ) {
+    u3e_release();
+    u3a_touch_reset();
+  }
+}
+
+/* _cp_trace(): one CSV line of memory figures after an event. */
+static void
+_cp_trace(FILE* fil_u)
+{
+  u3_mem    mem_u;
+  u3a_stats sat_u;
+
+  if ( !fil_u ) {
+    return;
+  }
+  u3_mem_read(&mem_u, c3n);
+  u3a_stat(&u3H->rod_u, &sat_u);
+  fprintf(fil_u, "%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu\n",
+          (unsigned long long)u3H->eve_d, (unsigned long long)mem_u.rss_kb,
+          (unsigned long long)mem_u.lazyfree_kb, (unsigned long long)mem_u.anon_kb,
+          (unsigned long long)mem_u.file_kb, (unsigned long long)mem_u.shmem_kb,
+          (unsigned long long)(sat_u.heap_d >> 10), (unsigned long long)(sat_u.live_d >> 10),
+          (unsigned long long)u3e_swap_kb(), (unsigned long long)u3e_Stat.released_d);
+  fflush(fil_u);
 }
 
   /** The log.
@@ -275,6 +319,7 @@ _cp_save(u3_log* log_u)
             (unsigned long long)u3H->eve_d);
     return 1;
   }
+  _cp_release(1, u3H->eve_d);
   return 0;
 }
 
@@ -360,9 +405,14 @@ _cp_replay(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u)
     u3H->eve_d = eve_d;
     tal_u->rep_d++;
 
-    if ( 0 == (eve_d % opt_u->snap_d) && _cp_save(log_u) < 0 ) {
-      ret_i = -1;
-      break;
+    if ( 0 == (eve_d % opt_u->snap_d) ) {
+      if ( _cp_save(log_u) < 0 ) {
+        ret_i = -1;
+        break;
+      }
+    }
+    else {
+      _cp_release(0, eve_d);
     }
     _cp_progress(opt_u, tal_u, log_u, 1);
   }
@@ -373,7 +423,7 @@ _cp_replay(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u)
 
 /* _cp_run(): run new events.  0, or -1 when the log failed. */
 static c3_i
-_cp_run(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u)
+_cp_run(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u, FILE* tra_u)
 {
   c3_d las_d = _cp_now();
   c3_d exi_d = _cp_env_d("URBIT_TEST_EXIT_EVENT");
@@ -391,7 +441,12 @@ _cp_run(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u)
 
     if ( out_w ) {
       tal_u->bal_d++;
-      if ( c3n == opt_u->quiet_o ) {
+      if ( c3__full == out_w ) {
+        fprintf(stderr, "urbit: event %llu bailed: swap file: no space (%s); "
+                        "state unchanged\r\n",
+                (unsigned long long)eve_d, strerror(u3e_Stat.swap_err_i));
+      }
+      else if ( c3n == opt_u->quiet_o ) {
         c3_c mot_c[5];
         fprintf(stderr, "urbit: event %llu bailed: %%%s; state unchanged\r\n",
                 (unsigned long long)eve_d, _cp_mote(out_w, mot_c));
@@ -418,9 +473,15 @@ _cp_run(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u)
       }
       las_d = now_d;
     }
-    if ( 0 == (eve_d % opt_u->snap_d) && _cp_save(log_u) < 0 ) {
-      return -1;
+    if ( 0 == (eve_d % opt_u->snap_d) ) {
+      if ( _cp_save(log_u) < 0 ) {
+        return -1;
+      }
     }
+    else {
+      _cp_release(0, eve_d);
+    }
+    _cp_trace(tra_u);
     _cp_progress(opt_u, tal_u, log_u, 0);
   }
   tal_u->end_d = _cp_now();
@@ -449,6 +510,27 @@ u3_pier_run(const u3_pier_opts* opt_u)
   }
 
   u3C.demand_o = opt_u->demand_o;
+  static c3_c swp_c[4096];
+  if ( _(opt_u->swap_pier_o) ) {
+    snprintf(swp_c, sizeof(swp_c), "%s/.urb/chk/limbo.bin", opt_u->dir_c);
+    u3C.swap_c = swp_c;
+  }
+  if ( u3C.swap_c && u3e_swap_open(u3C.swap_c) ) {
+    u3_log_close(log_u);
+    return 1;
+  }
+
+  FILE* tra_u = 0;
+  if ( opt_u->trace_c ) {
+    if ( !(tra_u = fopen(opt_u->trace_c, "w")) ) {
+      fprintf(stderr, "urbit: --trace %s: %s\r\n", opt_u->trace_c, strerror(errno));
+      u3_log_close(log_u);
+      return 1;
+    }
+    fprintf(tra_u, "event,rss_kb,lazyfree_kb,anon_kb,file_kb,shmem_kb,heap_kb,"
+                   "live_kb,swap_kb,released_pages\n");
+  }
+
   c3_i bot_i = u3m_boot(opt_u->dir_c, bit_w);
   if ( u3m_boot_damaged == bot_i ) {
     if ( 1 != u3_log_first(log_u) ) {
@@ -492,10 +574,16 @@ u3_pier_run(const u3_pier_opts* opt_u)
 
   signal(SIGINT, _cp_on_stop);
   signal(SIGTERM, _cp_on_stop);
+  signal(SIGXFSZ, SIG_IGN);    //  a file size limit is an error, not a death
 
+  u3a_Touch.lis_o = c3y;
+  u3a_touch_reset();
   c3_i ret_i = _cp_replay(opt_u, log_u, &tal_u);
   if ( 0 == ret_i ) {
-    ret_i = _cp_run(opt_u, log_u, &tal_u);
+    ret_i = _cp_run(opt_u, log_u, &tal_u, tra_u);
+  }
+  if ( tra_u ) {
+    fclose(tra_u);
   }
   if ( !tal_u.end_d ) {
     tal_u.end_d = _cp_now();
@@ -525,7 +613,8 @@ u3_pier_check(const c3_c* dir_c)
   if ( u3e_check(dir_c, stdout) ) {
     bad_i = 1;
   }
-  if ( u3_log_check(dir_c, stdout) ) {
+  if ( u3_log_check(dir_c, stdout) < 0 ) {
+    //  1 is a torn final record only: the next start cuts it
     bad_i = 1;
   }
   if ( bad_i || !bit_w ) {
