@@ -2127,6 +2127,18 @@ u3e_live(const c3_c* dir_c, c3_w* nor_w)
                       "north.bin\r\n", spa_c, num_w, pag_w);
       goto fail;
     }
+    //  never trust a damaged page: one sequential read of the image, which
+    //  also warms the page cache the demand-paged image is read from
+    c3_ds bad_ds = _ce_image_verify(u3P.nor_i, npa_c, u3P.sum_w, pag_w,
+                                    0, 0, 0, "image: ");
+    if ( bad_ds ) {
+      if ( bad_ds > 0 ) {
+        fprintf(stderr, "image: %lld damaged page%s in %s: the image cannot "
+                        "be used\r\n", (long long)bad_ds, ( 1 == bad_ds ) ? "" : "s",
+                npa_c);
+      }
+      goto fail;
+    }
   }
 
   if ( _ce_loom_mapf_north(pag_w, npa_c) ) {
