@@ -204,6 +204,26 @@ _t_sing(void)
   }
   T_OK(_(u3r_sing(l1, l3)), "long lists equal");
 
+  //  separately built DAGs with 2^60 paths: compared in linear time
+  u3_noun g = u3nc(1, 2), h = u3nc(1, 2), k = u3nc(1, 2);
+  for ( c3_w i_w = 0; i_w < 60; i_w++ ) {
+    g = u3nc(u3k(g), g);
+    h = u3nc(u3k(h), h);
+    k = u3nc(u3k(k), k);
+  }
+  T_OK(_(u3r_sing(g, h)), "equal DAGs");
+  //  differing only at the bottom, on one side
+  u3_noun m = u3nc(1, 3);
+  for ( c3_w i_w = 0; i_w < 60; i_w++ ) {
+    m = u3nc(u3k(h), m);
+  }
+  u3_noun n = u3nc(1, 2);
+  for ( c3_w i_w = 0; i_w < 60; i_w++ ) {
+    n = u3nc(u3k(h), n);
+  }
+  T_OK(c3n == u3r_sing(m, n), "DAGs differing at the last leaf");
+  u3z(g); u3z(h); u3z(k); u3z(m); u3z(n);
+
   u3z(a); u3z(b); u3z(c); u3z(d); u3z(e);
   u3z(l1); u3z(l2); u3z(l3);
   t_clean();

@@ -341,14 +341,47 @@ _cr_sing_pug(u3_atom a, u3_atom b)
   return 0 == memcmp(a_u->buf_w, b_u->buf_w, (c3_z)a_u->len_w << 2);
 }
 
+/* A memo of cell pairs proven equal during one u3r_sing, so that shared
+** structure (a DAG with exponentially many paths) is compared once.  The
+** generation number forgets every entry at the next call: between calls,
+** freed objects may be reused for other nouns.  Entries may be lost to
+** collisions, which costs time, never a wrong answer.
+*/
+#define _cr_memo_bits 12
+typedef struct {
+  u3_noun a, b;
+  c3_w    gen_w;
+} _cr_memo;
+static _cr_memo _cr_memo_u[1 << _cr_memo_bits];
+static c3_w     _cr_memo_gen_w;
+
+static inline c3_w
+_cr_memo_slot(u3_noun a, u3_noun b)
+{
+  return ((a * 0x9e3779b1U) ^ (b * 0x85ebca77U)) >> (32 - _cr_memo_bits);
+}
+
+typedef struct {
+  u3_noun a, b;     //  two cells being compared
+  c3_w    tel_w;    //  0: comparing heads; 1: comparing tails
+} _cr_sing_frame;
+
 c3_o
 u3r_sing(u3_noun a, u3_noun b)
 {
   c3_w* bas_w = u3R->cap_w;
+  c3_w  fam_w = c3_wiseof(_cr_sing_frame);
+
+  if ( 0 == ++_cr_memo_gen_w ) {
+    memset(_cr_memo_u, 0, sizeof(_cr_memo_u));
+    _cr_memo_gen_w = 1;
+  }
 
   while ( 1 ) {
     c3_t eq_t;
 
+    //  compare a with b, descending into cells
+    //
     if ( a == b ) {
       eq_t = 1;
     }
@@ -362,14 +395,19 @@ u3r_sing(u3_noun a, u3_noun b)
     else {
       u3a_cell* a_u = (u3a_cell*)(void*)u3a_to_ptr(a);
       u3a_cell* b_u = (u3a_cell*)(void*)u3a_to_ptr(b);
+      _cr_memo* mem_u = &_cr_memo_u[_cr_memo_slot(a, b)];
 
       if ( a_u->mug_w && b_u->mug_w && (a_u->mug_w != b_u->mug_w) ) {
         eq_t = 0;
       }
+      else if ( mem_u->gen_w == _cr_memo_gen_w && mem_u->a == a && mem_u->b == b ) {
+        eq_t = 1;
+      }
       else {
-        u3_noun* fam_u = u3a_push(2);
-        fam_u[0] = a_u->tel;
-        fam_u[1] = b_u->tel;
+        _cr_sing_frame* fam_u = u3a_push(fam_w);
+        fam_u->a = a;
+        fam_u->b = b;
+        fam_u->tel_w = 0;
         a = a_u->hed;
         b = b_u->hed;
         continue;
@@ -380,13 +418,27 @@ u3r_sing(u3_noun a, u3_noun b)
       u3R->cap_w = bas_w;
       return c3n;
     }
-    if ( u3R->cap_w == bas_w ) {
-      return c3y;
+
+    //  equal: finish the cells whose halves are done, then go on with the
+    //  next tail
+    //
+    while ( 1 ) {
+      if ( u3R->cap_w == bas_w ) {
+        return c3y;
+      }
+      _cr_sing_frame* fam_u = u3a_peek(fam_w);
+      if ( 0 == fam_u->tel_w ) {
+        fam_u->tel_w = 1;
+        a = ((u3a_cell*)(void*)u3a_to_ptr(fam_u->a))->tel;
+        b = ((u3a_cell*)(void*)u3a_to_ptr(fam_u->b))->tel;
+        break;
+      }
+      _cr_memo* mem_u = &_cr_memo_u[_cr_memo_slot(fam_u->a, fam_u->b)];
+      mem_u->a = fam_u->a;
+      mem_u->b = fam_u->b;
+      mem_u->gen_w = _cr_memo_gen_w;
+      u3a_pop(fam_w);
     }
-    u3_noun* fam_u = u3a_peek(2);
-    a = fam_u[0];
-    b = fam_u[1];
-    u3a_pop(2);
   }
 }
 
