@@ -2606,7 +2606,7 @@ u3e_stop(void)
   ***   otherwise MADV_FREE or MADV_DONTNEED as chosen.  Clean image pages
   ***   are dropped (MADV_DONTNEED: they are in the file).
   **/
-#define _ce_back_pages 16          //  pages backed per lazy fault, at most
+#define _ce_back_pages 16          //  pages backed per lazy fault (x4 in swap)
 
 /* _ce_lazy_map(): make pages [lo_w, hi_w) lazy (not async-signal-safe
 **   only in that it may be called outside the handler; it is in fact).
@@ -2637,8 +2637,10 @@ _ce_lazy_map(c3_w lo_w, c3_w hi_w)
 static c3_i
 _ce_lazy_back(c3_w pag_w)
 {
-  c3_w bot_w = pag_w & ~(c3_w)(_ce_back_pages - 1);
-  c3_w top_w = c3_min(bot_w + _ce_back_pages, u3P.pag_w);
+  //  swap blocks are reserved a MiB at a time: fewer faults and extents
+  c3_w blk_w = ( _ce_swp_i >= 0 ) ? 4 * _ce_back_pages : _ce_back_pages;
+  c3_w bot_w = pag_w & ~(blk_w - 1);
+  c3_w top_w = c3_min(bot_w + blk_w, u3P.pag_w);
   c3_w lo_w  = pag_w;
   c3_w hi_w  = pag_w + 1;
 
@@ -2870,6 +2872,52 @@ _ce_release(c3_w lo_w, c3_w hi_w)
   return rel_w;
 }
 
+/* _ce_swap_cut(): give back every page from bot_w to the loom's top, which
+**   hold nothing, by truncating the swap file there and extending it
+**   again: the pages become lazy.  A hole punch would first write the
+**   dirty pages out (ext4 does); truncation discards them unwritten.
+*/
+static c3_w
+_ce_swap_cut(c3_w bot_w)
+{
+  struct stat sat_u;
+  c3_w rel_w = 0;
+  c3_d off_d = (c3_d)bot_w << u3a_page_bits;
+
+  for ( c3_w pag_w = bot_w; pag_w < u3P.pag_w; pag_w++ ) {
+    rel_w += !_ce_lzy(pag_w);
+  }
+  if ( !rel_w ) {
+    return 0;
+  }
+  //  read-only first, so no write can race into the cut
+  if ( (u3P.gar_w >= bot_w && u3P.gar_w < u3P.pag_w)
+       ? ((u3P.gar_w > bot_w
+           && mprotect(_ce_ptr(bot_w), (c3_z)(u3P.gar_w - bot_w) << u3a_page_bits, PROT_READ))
+          || (u3P.gar_w + 1 < u3P.pag_w
+              && mprotect(_ce_ptr(u3P.gar_w + 1),
+                          (c3_z)(u3P.pag_w - u3P.gar_w - 1) << u3a_page_bits, PROT_READ)))
+       : mprotect(_ce_ptr(bot_w), (c3_z)(u3P.pag_w - bot_w) << u3a_page_bits, PROT_READ) )
+  {
+    fprintf(stderr, "swap file: mprotect loom pages from %u: %s\r\n",
+            bot_w, strerror(errno));
+    return 0;
+  }
+  _ce_lzy_bits(bot_w, u3P.pag_w, 1);
+  if ( fstat(_ce_swp_i, &sat_u) ) {
+    fprintf(stderr, "swap file: fstat: %s\r\n", strerror(errno));
+    return 0;
+  }
+  if ( (c3_d)sat_u.st_size > off_d ) {
+    if ( ftruncate(_ce_swp_i, (off_t)off_d)
+         || ftruncate(_ce_swp_i, sat_u.st_size) )
+    {
+      fprintf(stderr, "swap file: truncate: %s\r\n", strerror(errno));
+    }
+  }
+  return rel_w;
+}
+
 c3_w
 u3e_release(void)
 {
@@ -2888,7 +2936,12 @@ u3e_release(void)
   }
   //  the gap's high side: [lowest frontier that grew down, cap - margin)
   _ce_gap((c3_y*)u3a_Touch.dn_w, (c3_y*)hom_u->cap_w, &bot_w, &top_w);
-  if ( top_w > bot_w + kep_w ) {
+  if ( _ce_swp_i >= 0 && top_w == u3P.pag_w && top_w > bot_w + kep_w + 256 ) {
+    //  a lot at the end of the swap file: cut it all off, margin too,
+    //  since a punch would first write it out
+    rel_w += _ce_swap_cut(bot_w);
+  }
+  else if ( top_w > bot_w + kep_w ) {
     rel_w += _ce_release(bot_w, top_w - kep_w);
   }
   //  whole free pages inside the home heap
