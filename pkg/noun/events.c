@@ -239,6 +239,7 @@ static c3_c     _ce_want_c = 'd';    //  backend asked for: d(efault), m, u
 
   /** Memory policies' state (see "Memory policies" below).
   **/
+#define _ce_back_pages 16          //  pages backed per lazy fault (x4 in swap)
 static c3_i _ce_swp_i = -1;                   //  the scratch file, or -1
 static c3_d _ce_lzy_d[_ce_max_pages / 64];    //  lazy: unbacked, read-only
 static c3_t _ce_lzy_t;                        //  lazy pages in use
@@ -1905,6 +1906,17 @@ u3e_init(void)
       fallocate(_ce_swp_i, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
                 0, sat_u.st_size);
     }
+    //  the home road's stack works at the loom's top outside any event,
+    //  where no bail can be caught: its pages are reserved now, and the
+    //  file sized to the whole loom (so a file size limit shows here)
+    c3_d top_d = (c3_d)u3C.pages_w << u3a_page_bits;
+    c3_d res_d = c3_min(top_d, (c3_d)_ce_back_pages << (u3a_page_bits + 2));
+    if ( fallocate(_ce_swp_i, 0, (off_t)(top_d - res_d), (off_t)res_d) ) {
+      fprintf(stderr, "swap file: reserve the loom's top %llu KiB at offset "
+                      "%llu: %s\r\n", (unsigned long long)(res_d >> 10),
+              (unsigned long long)(top_d - res_d), strerror(errno));
+      return -1;
+    }
   }
   memset(_ce_lzy_d, 0, sizeof(_ce_lzy_d));
   if ( _ce_lzy_t ) {
@@ -2606,7 +2618,6 @@ u3e_stop(void)
   ***   otherwise MADV_FREE or MADV_DONTNEED as chosen.  Clean image pages
   ***   are dropped (MADV_DONTNEED: they are in the file).
   **/
-#define _ce_back_pages 16          //  pages backed per lazy fault (x4 in swap)
 
 /* _ce_lazy_map(): make pages [lo_w, hi_w) lazy (not async-signal-safe
 **   only in that it may be called outside the handler; it is in fact).
@@ -2785,6 +2796,15 @@ u3e_swap_open(const c3_c* pat_c)
   }
   if ( unlink(pat_c) ) {
     fprintf(stderr, "swap file: unlink %s: %s\r\n", pat_c, strerror(errno));
+    close(fid_i);
+    return -1;
+  }
+  //  blocks are reserved before pages are written: the file system must
+  //  be able to, or a full disk would be a SIGBUS
+  if ( fallocate(fid_i, FALLOC_FL_KEEP_SIZE, 0, u3a_page_bytes) ) {
+    fprintf(stderr, "swap file: %s: the file system cannot reserve blocks "
+                    "(fallocate: %s); use ext4, xfs or btrfs\r\n",
+            pat_c, strerror(errno));
     close(fid_i);
     return -1;
   }

@@ -261,6 +261,19 @@ u3m_bail_with(c3_w how_w, u3_noun tax)
   if ( !rod_u ) {
     c3_c mot_c[5];
     _cm_mote(how_w, mot_c);
+    if ( c3__full == how_w ) {
+      //  the environment, not a bug: stop; the event log keeps every event
+      fprintf(stderr, "loom: swap file: no space (%s) for the home road, "
+                      "outside any event: stopping without a snapshot\r\n",
+              strerror(u3e_Stat.swap_err_i));
+      _exit(1);
+    }
+    if ( c3__meme == how_w ) {
+      fprintf(stderr, "loom: out of memory on the home road, outside any "
+                      "event: stopping without a snapshot (a bigger --loom "
+                      "would help)\r\n");
+      _exit(1);
+    }
     fprintf(stderr, "loom: bail %%%s on the home road: no computation to "
                     "abandon\r\n", mot_c);
     abort();

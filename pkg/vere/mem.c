@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "noun/allocate.h"
 #include "vere/mem.h"
 
 /* _cv_field(): value of "Name:   123 kB" if line starts with nam_c. */
@@ -44,12 +45,25 @@ _cv_smaps(u3_mem* mem_u)
   FILE* fil_u = fopen("/proc/self/smaps", "r");
   c3_c  lin_c[512];
   c3_d  siz_d = 0;
+  c3_t  lom_t = 0;
+  c3_d  bas_d = (c3_d)(uintptr_t)u3a_loom_base;
+  c3_d  end_d = bas_d + (1ULL << u3a_bits_max);
 
   if ( !fil_u ) {
     return;
   }
   while ( fgets(lin_c, sizeof(lin_c), fil_u) ) {
     c3_d val_d;
+    c3_c* das_c;
+    //  an area's first line is "start-end perms offset dev inode path";
+    //  its fields' lines start with a capitalized name
+    if ( lin_c[0] && strchr("0123456789abcdef", lin_c[0])
+         && (das_c = strchr(lin_c, '-')) && das_c < strchr(lin_c, ' ') )
+    {
+      //  an area's first line: "start-end perms offset dev inode path"
+      c3_d sat_d = strtoull(lin_c, 0, 16);
+      lom_t = (sat_d >= bas_d && sat_d < end_d);
+    }
     if ( _cv_field(lin_c, "Size", &val_d) ) {
       siz_d = val_d;
       mem_u->maps_w++;
@@ -60,6 +74,9 @@ _cv_smaps(u3_mem* mem_u)
         while ( ' ' == *flg_c ) flg_c++;
         if ( 'a' == flg_c[0] && 'c' == flg_c[1] && (' ' == flg_c[2] || '\n' == flg_c[2] || !flg_c[2]) ) {
           mem_u->commit_kb += siz_d;
+          if ( lom_t ) {
+            mem_u->loom_commit_kb += siz_d;
+          }
           break;
         }
         while ( *flg_c && ' ' != *flg_c ) flg_c++;

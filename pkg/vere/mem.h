@@ -17,6 +17,7 @@
       c3_d swap_kb;      //  VmSwap
       c3_d maps_w;       //  lines in /proc/self/maps
       c3_d commit_kb;    //  sum of Size over smaps areas flagged "ac"
+      c3_d loom_commit_kb;  //  the same, inside the loom
       c3_d minflt_d;     //  minor faults (getrusage)
       c3_d majflt_d;     //  major faults
     } u3_mem;

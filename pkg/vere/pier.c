@@ -235,7 +235,7 @@ _cp_report(const u3_pier_opts* opt_u, _cp_tally* tal_u)
            "\"file_kb\":%llu,\"shmem_kb\":%llu,\"faults\":%llu,\"saves\":%llu,"
            "\"save_ms\":%llu,\"image_kb\":%llu,\"maps\":%llu,\"commit_kb\":%llu,"
            "\"lazyfree_kb\":%llu,\"rss_net_kb\":%llu,\"released_pages\":%llu,"
-           "\"swap_kb\":%llu}\n",
+           "\"swap_kb\":%llu,\"loom_commit_kb\":%llu}\n",
            (unsigned long long)u3H->eve_d, mug_w,
            (unsigned long long)tal_u->new_d, (unsigned long long)tal_u->bal_d,
            (unsigned long long)tal_u->rep_d, eps_d, wal_d,
@@ -246,7 +246,8 @@ _cp_report(const u3_pier_opts* opt_u, _cp_tally* tal_u)
            (unsigned long long)img_d, (unsigned long long)mem_u.maps_w,
            (unsigned long long)mem_u.commit_kb, (unsigned long long)mem_u.lazyfree_kb,
            (unsigned long long)(mem_u.rss_kb - c3_min(mem_u.rss_kb, mem_u.lazyfree_kb)),
-           (unsigned long long)u3e_Stat.released_d, (unsigned long long)u3e_swap_kb());
+           (unsigned long long)u3e_Stat.released_d, (unsigned long long)u3e_swap_kb(),
+           (unsigned long long)mem_u.loom_commit_kb);
     fflush(stdout);
   }
 }
@@ -495,6 +496,7 @@ u3_pier_run(const u3_pier_opts* opt_u)
   memset(&tal_u, 0, sizeof(tal_u));
   tal_u.sat_d = _cp_now();
 
+  signal(SIGXFSZ, SIG_IGN);    //  a file size limit is an error, not a death
   if ( _cp_mkdir(opt_u->dir_c) ) {
     return 1;
   }
@@ -512,6 +514,16 @@ u3_pier_run(const u3_pier_opts* opt_u)
   u3C.demand_o = opt_u->demand_o;
   static c3_c swp_c[4096];
   if ( _(opt_u->swap_pier_o) ) {
+    snprintf(swp_c, sizeof(swp_c), "%s/.urb", opt_u->dir_c);
+    if ( _cp_mkdir(swp_c) ) {
+      u3_log_close(log_u);
+      return 1;
+    }
+    snprintf(swp_c, sizeof(swp_c), "%s/.urb/chk", opt_u->dir_c);
+    if ( _cp_mkdir(swp_c) ) {
+      u3_log_close(log_u);
+      return 1;
+    }
     snprintf(swp_c, sizeof(swp_c), "%s/.urb/chk/limbo.bin", opt_u->dir_c);
     u3C.swap_c = swp_c;
   }
@@ -550,6 +562,10 @@ u3_pier_run(const u3_pier_opts* opt_u)
     bot_i = u3m_boot(opt_u->dir_c, bit_w);
   }
   if ( bot_i < 0 ) {
+    if ( u3m_boot_failed == bot_i && u3C.swap_c ) {
+      fprintf(stderr, "urbit: cannot run with the swap file %s (see above)\r\n",
+              u3C.swap_c);
+    }
     if ( u3m_boot_refused == bot_i ) {
       fprintf(stderr, "urbit: %s: refusing to boot (see above); run with the "
                       "pier's own --loom %u\r\n", opt_u->dir_c, pir_w ? pir_w : bit_w);
@@ -574,7 +590,6 @@ u3_pier_run(const u3_pier_opts* opt_u)
 
   signal(SIGINT, _cp_on_stop);
   signal(SIGTERM, _cp_on_stop);
-  signal(SIGXFSZ, SIG_IGN);    //  a file size limit is an error, not a death
 
   u3a_Touch.lis_o = c3y;
   u3a_touch_reset();
