@@ -1,0 +1,1540 @@
+/// @file policies.c
+/// Benchmark: the memory policies side by side, in one run.  The `urbit`
+/// binary runs the same seeded workload (same events, so the same final
+/// state) on a fresh pier under each policy:
+///
+///   default     no flag
+///   free        --loom-free-every-event --loom-free-mode free
+///   dontneed    --loom-free-every-event --loom-free-mode dontneed
+///   swap        --swap-file F
+///   swap+free   --swap-file F --loom-free-every-event
+///   lazy        --loom-lazy
+///
+/// Rounds are interleaved (each round runs every policy once, starting
+/// one policy later than the round before), so machine noise falls on all
+/// policies alike; the table shows medians over rounds and ratios to the
+/// default policy.  Per-event figures come from `urbit --trace`: steady RSS
+/// is the median of the per-event RSS over the last half of the events.
+///
+/// With --cgroup, one more `--swap-file` run goes into a memory cgroup
+/// (created under this process's own cgroup, v1 or v2, removed afterwards)
+/// limited to 1/16 of the unconstrained swap-file run's peak RSS, and its
+/// wall time is compared with the unconstrained one.
+///
+/// Every run must reach the same state mug: a difference is a correctness
+/// bug, reported with exit status 1.  Nothing else passes or fails.
+/// A policy the binary does not know (exit 1, "unknown option") is shown
+/// as not available and skipped.
+///
+/// Outputs: all per-event samples as CSV (policy,round,event,rss_kb,...),
+/// and, where gnuplot is installed, a PNG of RSS over events per policy.
+///
+///   build/gcc/bench/policies [-w W] [--size MB] [-n N] [--seed S]
+///                            [--rounds R] [--cgroup] [--policies LIST]
+///                            [--csv PATH] [--png PATH] [--urbit PATH]
+///                            [--arg ARG]...
+///
+/// The binary is --urbit, else $URBIT, else build/gcc/urbit under the
+/// current directory, else ../urbit next to this program.  Piers live in a
+/// scratch directory under $TEST_TMPDIR or /tmp, removed afterwards.
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "c3/c3.h"
+
+  /** The policies.
+  **/
+#define _B_SWAP "@swap"   //  replaced by the run's swap file path
+#define _B_ARGS 6
+
+typedef struct {
+  const c3_c* nam_c;            //  short name, as in the table
+  const c3_c* arg_c[_B_ARGS];   //  urbit flags, null-terminated
+} _b_pol;
+
+static const _b_pol _b_pols[] = {
+  { "default",   { 0 } },
+  { "free",      { "--loom-free-every-event", "--loom-free-mode", "free", 0 } },
+  { "dontneed",  { "--loom-free-every-event", "--loom-free-mode", "dontneed",
+                   0 } },
+  { "swap",      { "--swap-file", _B_SWAP, 0 } },
+  { "swap+free", { "--swap-file", _B_SWAP, "--loom-free-every-event", 0 } },
+  { "lazy",      { "--loom-lazy", 0 } },
+};
+#define _B_POLS ((c3_w)(sizeof(_b_pols) / sizeof(_b_pols[0])))
+#define _B_SWAP_POL 3   //  index of "swap": the cgroup run's reference
+
+  /** The per-event trace columns, as `urbit --trace` names them.
+  **/
+enum { _B_EVE, _B_RSS, _B_LZF, _B_ANO, _B_FIL, _B_SHM, _B_HEP, _B_LIV,
+       _B_SWP, _B_REL, _B_COLS };
+
+static const c3_c* _b_col_c[_B_COLS] = {
+  "event", "rss_kb", "lazyfree_kb", "anon_kb", "file_kb", "shmem_kb",
+  "heap_kb", "live_kb", "swap_kb", "released_pages"
+};
+
+  /** One run's figures; NAN where the binary did not report one.
+  **/
+typedef struct {
+  c3_o   ran_o;   //  finished with a JSON summary
+  c3_w   mug_w;   //  final state mug
+  double eps_d;   //  events/s (urbit's own: new events over their time)
+  double wal_d;   //  wall seconds, fork to exit, as measured here
+  double pek_d;   //  peak RSS, KiB
+  double ano_d;   //  anonymous, file, shmem RSS at exit, KiB
+  double fil_d;
+  double shm_d;
+  double com_d;   //  commit charge (smaps "ac" areas), KiB
+  double swp_d;   //  swap file blocks at exit, KiB
+  double flt_d;   //  loom faults
+  double rel_d;   //  released pages
+  double mif_d;   //  minor page faults (rusage)
+  double cpu_d;   //  user + system CPU seconds (rusage)
+  double ste_d;   //  steady RSS: median over the last half of events, KiB
+  double stn_d;   //  the same net of LazyFree
+  double liv_d;   //  steady (rss - lazyfree) / live heap
+  c3_w   sam_w;   //  trace samples read
+  c3_c   sta_c[128];   //  how an unfinished run ended
+} _b_run;
+
+  /** Options.
+  **/
+static struct {
+  const c3_c* urb_c;   //  the urbit binary
+  const c3_c* wok_c;   //  workload
+  c3_c        siz_c[16];
+  c3_c        num_c[16];
+  c3_c        sed_c[24];
+  c3_w        rou_w;   //  rounds
+  c3_o        cgr_o;   //  include the cgroup run
+  c3_o        tra_o;   //  the binary knows --trace
+  c3_c*       csv_c;   //  CSV path
+  c3_c*       png_c;   //  PNG path
+  c3_o        use_o[_B_POLS];   //  policies selected
+  c3_c*       ext_c[8];         //  extra urbit arguments, for every run
+  c3_w        ext_w;
+} _b_O;
+
+static volatile sig_atomic_t _b_stop_i;   //  SIGINT/TERM/HUP/PIPE seen
+static volatile pid_t        _b_kid_i;    //  the running child, if any
+static c3_c                  _b_tmp_c[4096];   //  scratch root
+static c3_d                  _b_sam_d;         //  samples written to the CSV
+
+/* _b_now(): monotonic seconds. */
+static double
+_b_now(void)
+{
+  struct timespec tim_u;
+  clock_gettime(CLOCK_MONOTONIC, &tim_u);
+  return (double)tim_u.tv_sec + (double)tim_u.tv_nsec / 1e9;
+}
+
+/* _b_fmt(): snprintf that says whether it all fit (paths that do not fit
+** are refused, messages are just cut).
+*/
+static c3_o __attribute__((format(printf, 3, 4)))
+_b_fmt(c3_c* buf_c, c3_z len_z, const c3_c* fmt_c, ...)
+{
+  va_list ap_u;
+  c3_i    ret_i;
+
+  va_start(ap_u, fmt_c);
+  ret_i = vsnprintf(buf_c, len_z, fmt_c, ap_u);
+  va_end(ap_u);
+  return __(ret_i >= 0 && (c3_z)ret_i < len_z);
+}
+
+static int
+_b_cmp(const void* a, const void* b)
+{
+  double x = *(const double*)a, y = *(const double*)b;
+  return (x > y) - (x < y);
+}
+
+/* _b_median(): median of the non-NaN values in val_d (reordered); NAN if
+** there are none.
+*/
+static double
+_b_median(double* val_d, c3_w num_w)
+{
+  c3_w len_w = 0;
+
+  for ( c3_w i_w = 0; i_w < num_w; i_w++ ) {
+    if ( !isnan(val_d[i_w]) ) {
+      val_d[len_w++] = val_d[i_w];
+    }
+  }
+  if ( !len_w ) {
+    return NAN;
+  }
+  qsort(val_d, len_w, sizeof(double), _b_cmp);
+  return ( len_w & 1 ) ? val_d[len_w / 2]
+                       : (val_d[len_w / 2 - 1] + val_d[len_w / 2]) / 2;
+}
+
+static int
+_b_rm_one(const char* pat_c, const struct stat* sat_u, int typ_i,
+          struct FTW* ftw_u)
+{
+  (void)sat_u; (void)typ_i; (void)ftw_u;
+  return remove(pat_c);
+}
+
+/* _b_rm(): remove a directory tree, quietly if it is already gone. */
+static void
+_b_rm(const c3_c* pat_c)
+{
+  if ( 0 != nftw(pat_c, _b_rm_one, 16, FTW_DEPTH | FTW_PHYS)
+       && ENOENT != errno )
+  {
+    fprintf(stderr, "policies: remove %s: %s\n", pat_c, strerror(errno));
+  }
+}
+
+static void
+_b_on_signal(int sig_i)
+{
+  _b_stop_i = sig_i;
+  if ( _b_kid_i > 0 ) {
+    kill(_b_kid_i, SIGKILL);
+  }
+}
+
+/* _b_json(): the number after "key": in a flat JSON object, or NAN. */
+static double
+_b_json(const c3_c* jon_c, const c3_c* key_c)
+{
+  c3_c pat_c[64];
+  const c3_c* hit_c;
+
+  snprintf(pat_c, sizeof(pat_c), "\"%s\":", key_c);
+  if ( !(hit_c = strstr(jon_c, pat_c)) ) {
+    return NAN;
+  }
+  hit_c += strlen(pat_c);
+  c3_c*  end_c;
+  double val_d = strtod(hit_c, &end_c);
+  return ( end_c == hit_c ) ? NAN : val_d;
+}
+
+/* _b_first_line(): the first non-empty line of txt_c, without \r or \n,
+** into buf_c.
+*/
+static void
+_b_first_line(const c3_c* txt_c, c3_c* buf_c, c3_z len_z)
+{
+  while ( '\n' == *txt_c || '\r' == *txt_c ) {
+    txt_c++;
+  }
+  c3_z end_z = strcspn(txt_c, "\r\n");
+  if ( end_z >= len_z ) {
+    end_z = len_z - 1;
+  }
+  memcpy(buf_c, txt_c, end_z);
+  buf_c[end_z] = 0;
+}
+
+/* _b_last_lines(): the last few lines of txt_c, for a failure report. */
+static const c3_c*
+_b_last_lines(const c3_c* txt_c)
+{
+  c3_z len_z = strlen(txt_c);
+  c3_w lin_w = 0;
+
+  while ( len_z > 0 && ('\n' == txt_c[len_z - 1] || '\r' == txt_c[len_z - 1]) ) {
+    len_z--;
+  }
+  while ( len_z > 0 ) {
+    if ( '\n' == txt_c[len_z - 1] && ++lin_w == 4 ) {
+      break;
+    }
+    len_z--;
+  }
+  return txt_c + len_z;
+}
+
+  /** Running the binary.
+  **/
+typedef struct {
+  c3_c   out_c[65536];   //  stdout (the JSON line)
+  c3_c   err_c[65536];   //  stderr (kept whole up to the buffer size)
+  c3_i   sat_i;          //  wait status
+  double wal_d;          //  wall seconds
+  c3_o   tim_o;          //  stopped at the deadline
+  struct rusage use_u;
+} _b_exec;
+
+/* _b_slurp(): read what fid_i has into buf_c (keeping it terminated);
+** return 0 at end of file.
+*/
+static c3_i
+_b_slurp(c3_i fid_i, c3_c* buf_c, c3_z max_z)
+{
+  c3_c    tmp_c[4096];
+  ssize_t red_i = read(fid_i, tmp_c, sizeof(tmp_c));
+
+  if ( red_i < 0 ) {
+    return ( EINTR == errno || EAGAIN == errno ) ? 1 : 0;
+  }
+  if ( 0 == red_i ) {
+    return 0;
+  }
+  c3_z len_z = strlen(buf_c);
+  c3_z add_z = c3_min((c3_z)red_i, max_z - 1 - len_z);
+  memcpy(buf_c + len_z, tmp_c, add_z);
+  buf_c[len_z + add_z] = 0;
+  return 1;
+}
+
+/* _b_spawn(): run argv_c to completion, capturing its output; if cgp_c is
+** set, the child first joins that cgroup (writing its pid to cgp_c, the
+** cgroup's procs file).  A run past dal_d seconds (0: none) is killed.
+** Returns -1 if the child could not be started.
+*/
+static c3_i
+_b_spawn(c3_c** argv_c, const c3_c* cgp_c, double dal_d, _b_exec* exe_u)
+{
+  c3_i out_i[2], err_i[2];
+
+  exe_u->out_c[0] = exe_u->err_c[0] = 0;
+  exe_u->tim_o = c3n;
+  if ( pipe2(out_i, O_CLOEXEC) || pipe2(err_i, O_CLOEXEC) ) {
+    fprintf(stderr, "policies: pipe: %s\n", strerror(errno));
+    return -1;
+  }
+
+  double bot_d = _b_now();
+  pid_t  pid_i = fork();
+
+  if ( pid_i < 0 ) {
+    fprintf(stderr, "policies: fork: %s\n", strerror(errno));
+    return -1;
+  }
+  if ( 0 == pid_i ) {
+    dup2(out_i[1], 1);
+    dup2(err_i[1], 2);
+    if ( cgp_c ) {
+      c3_c pid_c[24];
+      c3_i fid_i = open(cgp_c, O_WRONLY);
+      c3_i len_i = snprintf(pid_c, sizeof(pid_c), "%d\n", (c3_i)getpid());
+      if ( fid_i < 0 || write(fid_i, pid_c, (c3_z)len_i) != len_i ) {
+        dprintf(2, "policies: join cgroup %s: %s\n", cgp_c, strerror(errno));
+        _exit(127);
+      }
+      close(fid_i);
+    }
+    execv(argv_c[0], argv_c);
+    dprintf(2, "policies: exec %s: %s\n", argv_c[0], strerror(errno));
+    _exit(127);
+  }
+
+  _b_kid_i = pid_i;
+  close(out_i[1]);
+  close(err_i[1]);
+
+  struct pollfd pol_u[2] = { { out_i[0], POLLIN, 0 }, { err_i[0], POLLIN, 0 } };
+  c3_w opn_w = 2;
+
+  while ( opn_w ) {
+    c3_i wai_i = -1;
+    if ( dal_d > 0 && c3n == exe_u->tim_o ) {
+      double lef_d = dal_d - (_b_now() - bot_d);
+      if ( lef_d <= 0 ) {
+        kill(pid_i, SIGKILL);
+        exe_u->tim_o = c3y;
+      }
+      else {
+        wai_i = (c3_i)(lef_d * 1000) + 1;
+      }
+    }
+    if ( poll(pol_u, 2, wai_i) < 0 ) {
+      if ( EINTR == errno ) {
+        continue;
+      }
+      fprintf(stderr, "policies: poll: %s\n", strerror(errno));
+      kill(pid_i, SIGKILL);
+      break;
+    }
+    for ( c3_w i_w = 0; i_w < 2; i_w++ ) {
+      if ( pol_u[i_w].fd < 0 || !pol_u[i_w].revents ) {
+        continue;
+      }
+      c3_c* buf_c = i_w ? exe_u->err_c : exe_u->out_c;
+      if ( !_b_slurp(pol_u[i_w].fd, buf_c, sizeof(exe_u->out_c)) ) {
+        close(pol_u[i_w].fd);
+        pol_u[i_w].fd = -1;
+        opn_w--;
+      }
+    }
+  }
+  for ( c3_w i_w = 0; i_w < 2; i_w++ ) {
+    if ( pol_u[i_w].fd >= 0 ) {
+      close(pol_u[i_w].fd);
+    }
+  }
+
+  while ( wait4(pid_i, &exe_u->sat_i, 0, &exe_u->use_u) < 0 ) {
+    if ( EINTR != errno ) {
+      fprintf(stderr, "policies: wait4: %s\n", strerror(errno));
+      exe_u->sat_i = 127 << 8;
+      memset(&exe_u->use_u, 0, sizeof(exe_u->use_u));
+      break;
+    }
+  }
+  _b_kid_i = 0;
+  exe_u->wal_d = _b_now() - bot_d;
+  return 0;
+}
+
+/* _b_status(): a wait status in words. */
+static void
+_b_status(c3_i sat_i, c3_o tim_o, c3_c* buf_c, c3_z len_z)
+{
+  if ( _(tim_o) ) {
+    snprintf(buf_c, len_z, "stopped at the time limit");
+  }
+  else if ( WIFSIGNALED(sat_i) ) {
+    snprintf(buf_c, len_z, "killed by signal %d (%s)%s", WTERMSIG(sat_i),
+             strsignal(WTERMSIG(sat_i)),
+             ( SIGKILL == WTERMSIG(sat_i) ) ? ", the OOM killer if in a cgroup"
+                                            : "");
+  }
+  else {
+    snprintf(buf_c, len_z, "exit status %d", WEXITSTATUS(sat_i));
+  }
+}
+
+  /** The trace: per-event samples into the CSV and the steady figures.
+  **/
+
+/* _b_trace(): read tra_c (urbit's --trace CSV), append its rows to csv_u
+** as policy,round,..., and fill run_u's steady figures.
+*/
+static void
+_b_trace(const c3_c* tra_c, const c3_c* pol_c, c3_w rou_w, FILE* csv_u,
+         _b_run* run_u)
+{
+  FILE* fil_u = fopen(tra_c, "r");
+  c3_c  lin_c[1024];
+  c3_i  map_i[_B_COLS];   //  our column -> trace column, -1 if absent
+  c3_w  max_w = 0, num_w = 0;
+  double (*row_d)[_B_COLS] = 0;
+
+  if ( !fil_u ) {
+    fprintf(stderr, "policies: open trace %s: %s\n", tra_c, strerror(errno));
+    return;
+  }
+  if ( !fgets(lin_c, sizeof(lin_c), fil_u) ) {
+    fprintf(stderr, "policies: trace %s: empty\n", tra_c);
+    fclose(fil_u);
+    return;
+  }
+
+  //  map the header's columns onto ours, whatever their order
+  //
+  for ( c3_w i_w = 0; i_w < _B_COLS; i_w++ ) {
+    map_i[i_w] = -1;
+  }
+  {
+    c3_c* sav_c = 0;
+    c3_i  idx_i = 0;
+    for ( c3_c* tok_c = strtok_r(lin_c, ",\r\n", &sav_c); tok_c;
+          tok_c = strtok_r(0, ",\r\n", &sav_c), idx_i++ )
+    {
+      for ( c3_w i_w = 0; i_w < _B_COLS; i_w++ ) {
+        if ( !strcmp(tok_c, _b_col_c[i_w]) ) {
+          map_i[i_w] = idx_i;
+        }
+      }
+    }
+  }
+  if ( map_i[_B_EVE] < 0 || map_i[_B_RSS] < 0 ) {
+    fprintf(stderr, "policies: trace %s: no event or rss_kb column\n", tra_c);
+    fclose(fil_u);
+    return;
+  }
+
+  while ( fgets(lin_c, sizeof(lin_c), fil_u) ) {
+    double fld_d[32];
+    c3_w   fie_w = 0;
+    c3_c*  cur_c = lin_c;
+
+    while ( fie_w < 32 ) {
+      c3_c* end_c;
+      fld_d[fie_w++] = strtod(cur_c, &end_c);
+      if ( ',' != *end_c ) {
+        break;
+      }
+      cur_c = end_c + 1;
+    }
+    if ( num_w == max_w ) {
+      max_w = max_w ? 2 * max_w : 256;
+      row_d = realloc(row_d, max_w * sizeof(*row_d));
+      if ( !row_d ) {
+        fprintf(stderr, "policies: out of memory\n");
+        exit(1);
+      }
+    }
+    for ( c3_w i_w = 0; i_w < _B_COLS; i_w++ ) {
+      row_d[num_w][i_w] = ( map_i[i_w] >= 0 && (c3_w)map_i[i_w] < fie_w )
+                          ? fld_d[map_i[i_w]] : NAN;
+    }
+    if ( csv_u ) {
+      fprintf(csv_u, "%s,%u", pol_c, rou_w);
+      for ( c3_w i_w = 0; i_w < _B_COLS; i_w++ ) {
+        if ( isnan(row_d[num_w][i_w]) ) {
+          fputs(",", csv_u);
+        }
+        else {
+          fprintf(csv_u, ",%.0f", row_d[num_w][i_w]);
+        }
+      }
+      fputc('\n', csv_u);
+      _b_sam_d++;
+    }
+    num_w++;
+  }
+  fclose(fil_u);
+
+  //  steady figures: medians over the last half of the events
+  //
+  run_u->sam_w = num_w;
+  if ( num_w ) {
+    c3_w    bas_w = num_w / 2, len_w = num_w - bas_w;
+    double* rss_d = calloc(len_w, sizeof(double));
+    double* net_d = calloc(len_w, sizeof(double));
+    double* rat_d = calloc(len_w, sizeof(double));
+
+    if ( !rss_d || !net_d || !rat_d ) {
+      fprintf(stderr, "policies: out of memory\n");
+      exit(1);
+    }
+    for ( c3_w i_w = 0; i_w < len_w; i_w++ ) {
+      double* r_d  = row_d[bas_w + i_w];
+      double  lzf_d = isnan(r_d[_B_LZF]) ? 0 : r_d[_B_LZF];
+      rss_d[i_w] = r_d[_B_RSS];
+      net_d[i_w] = r_d[_B_RSS] - lzf_d;
+      rat_d[i_w] = ( r_d[_B_LIV] > 0 ) ? net_d[i_w] / r_d[_B_LIV] : NAN;
+    }
+    run_u->ste_d = _b_median(rss_d, len_w);
+    run_u->stn_d = _b_median(net_d, len_w);
+    run_u->liv_d = _b_median(rat_d, len_w);
+    free(rss_d);
+    free(net_d);
+    free(rat_d);
+  }
+  free(row_d);
+}
+
+  /** One run of one policy.
+  **/
+
+/* _b_run_one(): run policy pol_w (round rou_w) on a fresh pier in the
+** scratch directory; cgp_c, if set, is a cgroup procs file to run in.
+** Returns 1 if the binary refused a flag of the policy (with its words in
+** why_c), 0 otherwise.
+*/
+static c3_i
+_b_run_one(c3_w pol_w, c3_w rou_w, const c3_c* lab_c, const c3_c* cgp_c,
+           double dal_d, FILE* csv_u, _b_run* run_u, c3_c* why_c, c3_z why_z)
+{
+  static _b_exec exe_u;
+  const _b_pol*  pol_u = &_b_pols[pol_w];
+  c3_c dir_c[4200], pie_c[4300], tra_c[4300], swp_c[4300];
+  c3_c* argv_c[40];
+  c3_w  arg_w = 0;
+
+  memset(run_u, 0, sizeof(*run_u));
+  run_u->ran_o = c3n;
+  run_u->eps_d = run_u->wal_d = run_u->pek_d = run_u->ano_d = NAN;
+  run_u->fil_d = run_u->shm_d = run_u->com_d = run_u->swp_d = NAN;
+  run_u->flt_d = run_u->rel_d = run_u->mif_d = run_u->cpu_d = NAN;
+  run_u->ste_d = run_u->stn_d = run_u->liv_d = NAN;
+
+  snprintf(dir_c, sizeof(dir_c), "%s/%s-%u", _b_tmp_c, lab_c, rou_w);
+  for ( c3_c* c_c = dir_c + strlen(_b_tmp_c); *c_c; c_c++ ) {
+    if ( '+' == *c_c ) {
+      *c_c = '-';
+    }
+  }
+  if ( mkdir(dir_c, 0700) && EEXIST != errno ) {
+    fprintf(stderr, "policies: mkdir %s: %s\n", dir_c, strerror(errno));
+    return 0;
+  }
+  snprintf(pie_c, sizeof(pie_c), "%s/pier", dir_c);
+  snprintf(tra_c, sizeof(tra_c), "%s/trace.csv", dir_c);
+  snprintf(swp_c, sizeof(swp_c), "%s/swap.bin", dir_c);
+
+  argv_c[arg_w++] = (c3_c*)_b_O.urb_c;
+  argv_c[arg_w++] = "-w";      argv_c[arg_w++] = (c3_c*)_b_O.wok_c;
+  argv_c[arg_w++] = "--size";  argv_c[arg_w++] = _b_O.siz_c;
+  argv_c[arg_w++] = "-n";      argv_c[arg_w++] = _b_O.num_c;
+  argv_c[arg_w++] = "--seed";  argv_c[arg_w++] = _b_O.sed_c;
+  argv_c[arg_w++] = "--json";
+  argv_c[arg_w++] = "-q";
+  if ( _(_b_O.tra_o) ) {
+    argv_c[arg_w++] = "--trace";
+    argv_c[arg_w++] = tra_c;
+  }
+  for ( c3_w i_w = 0; i_w < _b_O.ext_w; i_w++ ) {
+    argv_c[arg_w++] = _b_O.ext_c[i_w];
+  }
+  for ( c3_w i_w = 0; i_w < _B_ARGS && pol_u->arg_c[i_w]; i_w++ ) {
+    argv_c[arg_w++] = strcmp(pol_u->arg_c[i_w], _B_SWAP)
+                      ? (c3_c*)pol_u->arg_c[i_w] : swp_c;
+  }
+  argv_c[arg_w++] = pie_c;
+  argv_c[arg_w] = 0;
+
+  if ( _b_spawn(argv_c, cgp_c, dal_d, &exe_u) ) {
+    _b_rm(dir_c);
+    return 0;
+  }
+
+  c3_i sat_i = exe_u.sat_i;
+  if ( WIFEXITED(sat_i) && 1 == WEXITSTATUS(sat_i)
+       && strstr(exe_u.err_c, "unknown option") )
+  {
+    const c3_c* hit_c = strstr(exe_u.err_c, "unknown option");
+    while ( hit_c > exe_u.err_c && '\n' != hit_c[-1] ) {
+      hit_c--;
+    }
+    _b_first_line(hit_c, why_c, why_z);
+    _b_rm(dir_c);
+    return 1;
+  }
+
+  run_u->wal_d = exe_u.wal_d;
+  run_u->mif_d = (double)exe_u.use_u.ru_minflt;
+  run_u->cpu_d = (double)exe_u.use_u.ru_utime.tv_sec
+                 + (double)exe_u.use_u.ru_utime.tv_usec / 1e6
+                 + (double)exe_u.use_u.ru_stime.tv_sec
+                 + (double)exe_u.use_u.ru_stime.tv_usec / 1e6;
+
+  if ( !WIFEXITED(sat_i) || 0 != WEXITSTATUS(sat_i) || !strchr(exe_u.out_c, '{') ) {
+    _b_status(sat_i, exe_u.tim_o, run_u->sta_c, sizeof(run_u->sta_c));
+    fprintf(stderr, "policies: %s round %u: %s after %.1f s; urbit said:\n%s\n",
+            lab_c, rou_w, run_u->sta_c, exe_u.wal_d,
+            exe_u.err_c[0] ? _b_last_lines(exe_u.err_c) : "(nothing)");
+    run_u->pek_d = (double)exe_u.use_u.ru_maxrss;
+  }
+  else {
+    const c3_c* jon_c = strchr(exe_u.out_c, '{');
+    double      mug_d = _b_json(jon_c, "mug");
+
+    run_u->ran_o = c3y;
+    run_u->mug_w = isnan(mug_d) ? 0 : (c3_w)mug_d;
+    run_u->eps_d = _b_json(jon_c, "events_per_s");
+    run_u->pek_d = _b_json(jon_c, "rss_peak_kb");
+    run_u->ano_d = _b_json(jon_c, "anon_kb");
+    run_u->fil_d = _b_json(jon_c, "file_kb");
+    run_u->shm_d = _b_json(jon_c, "shmem_kb");
+    run_u->com_d = _b_json(jon_c, "commit_kb");
+    run_u->swp_d = _b_json(jon_c, "swap_kb");
+    run_u->flt_d = _b_json(jon_c, "faults");
+    run_u->rel_d = _b_json(jon_c, "released_pages");
+    if ( isnan(run_u->pek_d) ) {
+      run_u->pek_d = (double)exe_u.use_u.ru_maxrss;
+    }
+    if ( !isnan(_b_json(jon_c, "bailed")) && _b_json(jon_c, "bailed") > 0 ) {
+      fprintf(stderr, "policies: %s round %u: %.0f events bailed\n",
+              lab_c, rou_w, _b_json(jon_c, "bailed"));
+    }
+  }
+  if ( _(_b_O.tra_o) ) {
+    struct stat sat_u;
+    if ( 0 == stat(tra_c, &sat_u) ) {
+      _b_trace(tra_c, lab_c, rou_w, csv_u, run_u);
+    }
+  }
+  _b_rm(dir_c);
+  return 0;
+}
+
+  /** Memory cgroups.
+  **/
+typedef struct {
+  c3_c dir_c[4096];   //  the cgroup's directory
+  c3_c prc_c[4200];   //  its procs file
+  c3_o two_o;         //  cgroup v2
+} _b_cgroup;
+
+/* _b_put(): write a string to a cgroup file; 0 or errno. */
+static c3_i
+_b_put(const c3_c* dir_c, const c3_c* fil_c, const c3_c* val_c)
+{
+  c3_c pat_c[4300];
+  _b_fmt(pat_c, sizeof(pat_c), "%s/%s", dir_c, fil_c);
+
+  c3_i fid_i = open(pat_c, O_WRONLY);
+  if ( fid_i < 0 ) {
+    return errno;
+  }
+  c3_i ret_i = ( write(fid_i, val_c, strlen(val_c)) < 0 ) ? errno : 0;
+  close(fid_i);
+  return ret_i;
+}
+
+/* _b_get(): a number from a cgroup file (the value after key_c if set,
+** else the first); NAN if absent.
+*/
+static double
+_b_get(const c3_c* dir_c, const c3_c* fil_c, const c3_c* key_c)
+{
+  c3_c  pat_c[4300], lin_c[256];
+  FILE* fil_u;
+  double val_d = NAN;
+
+  _b_fmt(pat_c, sizeof(pat_c), "%s/%s", dir_c, fil_c);
+  if ( !(fil_u = fopen(pat_c, "r")) ) {
+    return NAN;
+  }
+  while ( fgets(lin_c, sizeof(lin_c), fil_u) ) {
+    c3_z len_z = key_c ? strlen(key_c) : 0;
+    if ( !key_c ) {
+      val_d = strtod(lin_c, 0);
+      break;
+    }
+    if ( !strncmp(lin_c, key_c, len_z) && ' ' == lin_c[len_z] ) {
+      val_d = strtod(lin_c + len_z + 1, 0);
+      break;
+    }
+  }
+  fclose(fil_u);
+  return val_d;
+}
+
+/* _b_cgroup_make(): create a memory cgroup limited to lim_d bytes under
+** this process's own cgroup (v1 memory controller, else v2); 0 on
+** success, else -1 with the reason in why_c.
+*/
+static c3_i
+_b_cgroup_make(double lim_d, _b_cgroup* cgr_u, c3_c* why_c, c3_z why_z)
+{
+  FILE* fil_u = fopen("/proc/self/cgroup", "r");
+  c3_c  lin_c[4096], one_c[4096] = "", two_c[4096] = "", lim_c[32];
+  c3_o  one_o = c3n, two_o = c3n;
+
+  if ( !fil_u ) {
+    _b_fmt(why_c, why_z, "open /proc/self/cgroup: %s", strerror(errno));
+    return -1;
+  }
+  while ( fgets(lin_c, sizeof(lin_c), fil_u) ) {
+    lin_c[strcspn(lin_c, "\n")] = 0;
+    c3_c* fir_c = strchr(lin_c, ':');
+    c3_c* sec_c = fir_c ? strchr(fir_c + 1, ':') : 0;
+    if ( !sec_c ) {
+      continue;
+    }
+    *sec_c = 0;
+    if ( !strcmp(fir_c + 1, "") && !strncmp(lin_c, "0", 1) ) {
+      _b_fmt(two_c, sizeof(two_c), "%s", sec_c + 1);
+      two_o = c3y;
+    }
+    else {
+      for ( c3_c* tok_c = fir_c + 1; tok_c; ) {
+        c3_c* com_c = strchr(tok_c, ',');
+        c3_z  len_z = com_c ? (c3_z)(com_c - tok_c) : strlen(tok_c);
+        if ( 6 == len_z && !strncmp(tok_c, "memory", 6) ) {
+          _b_fmt(one_c, sizeof(one_c), "%s", sec_c + 1);
+          one_o = c3y;
+        }
+        tok_c = com_c ? com_c + 1 : 0;
+      }
+    }
+  }
+  fclose(fil_u);
+
+  _b_fmt(lim_c, sizeof(lim_c), "%.0f\n", lim_d);
+
+  if ( _(one_o) ) {
+    cgr_u->two_o = c3n;
+    if ( c3n == _b_fmt(cgr_u->dir_c, sizeof(cgr_u->dir_c),
+                       "/sys/fs/cgroup/memory%s%sbench-%d", one_c,
+                       ( '/' == one_c[strlen(one_c) - 1] ) ? "" : "/",
+                       (c3_i)getpid()) )
+    {
+      _b_fmt(why_c, why_z, "cgroup path too long: %s", one_c);
+      return -1;
+    }
+    if ( mkdir(cgr_u->dir_c, 0755) ) {
+      _b_fmt(why_c, why_z, "mkdir %s: %s", cgr_u->dir_c, strerror(errno));
+      return -1;
+    }
+    c3_i err_i = _b_put(cgr_u->dir_c, "memory.limit_in_bytes", lim_c);
+    if ( err_i ) {
+      _b_fmt(why_c, why_z, "write %s/memory.limit_in_bytes: %s",
+               cgr_u->dir_c, strerror(err_i));
+      rmdir(cgr_u->dir_c);
+      return -1;
+    }
+    _b_fmt(cgr_u->prc_c, sizeof(cgr_u->prc_c), "%s/cgroup.procs", cgr_u->dir_c);
+    return 0;
+  }
+  if ( _(two_o) ) {
+    const c3_c* mnt_c[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified" };
+    for ( c3_w i_w = 0; i_w < 2; i_w++ ) {
+      c3_c par_c[4096], ctl_c[4200];
+      struct stat sat_u;
+
+      _b_fmt(par_c, sizeof(par_c), "%s%s", mnt_c[i_w], two_c);
+      _b_fmt(ctl_c, sizeof(ctl_c), "%s/cgroup.controllers", par_c);
+      if ( stat(ctl_c, &sat_u) ) {
+        continue;
+      }
+      _b_put(par_c, "cgroup.subtree_control", "+memory");
+      cgr_u->two_o = c3y;
+      if ( c3n == _b_fmt(cgr_u->dir_c, sizeof(cgr_u->dir_c), "%s%sbench-%d",
+                         par_c, ( '/' == par_c[strlen(par_c) - 1] ) ? "" : "/",
+                         (c3_i)getpid()) )
+      {
+        _b_fmt(why_c, why_z, "cgroup path too long: %s", par_c);
+        return -1;
+      }
+      if ( mkdir(cgr_u->dir_c, 0755) ) {
+        _b_fmt(why_c, why_z, "mkdir %s: %s", cgr_u->dir_c, strerror(errno));
+        return -1;
+      }
+      c3_i err_i = _b_put(cgr_u->dir_c, "memory.max", lim_c);
+      if ( err_i ) {
+        _b_fmt(why_c, why_z, "write %s/memory.max: %s (is the memory "
+                 "controller enabled in %s/cgroup.subtree_control?)",
+                 cgr_u->dir_c, strerror(err_i), par_c);
+        rmdir(cgr_u->dir_c);
+        return -1;
+      }
+      _b_put(cgr_u->dir_c, "memory.swap.max", "0\n");
+      _b_fmt(cgr_u->prc_c, sizeof(cgr_u->prc_c), "%s/cgroup.procs", cgr_u->dir_c);
+      return 0;
+    }
+    _b_fmt(why_c, why_z, "no cgroup v2 hierarchy found for %s", two_c);
+    return -1;
+  }
+  _b_fmt(why_c, why_z, "no memory controller in /proc/self/cgroup");
+  return -1;
+}
+
+/* _b_cgroup_drop(): remove the cgroup (its processes have exited). */
+static void
+_b_cgroup_drop(_b_cgroup* cgr_u)
+{
+  for ( c3_w try_w = 0; try_w < 50; try_w++ ) {
+    if ( 0 == rmdir(cgr_u->dir_c) || ENOENT == errno ) {
+      return;
+    }
+    if ( EBUSY != errno ) {
+      break;
+    }
+    usleep(100000);
+  }
+  fprintf(stderr, "policies: rmdir %s: %s\n", cgr_u->dir_c, strerror(errno));
+}
+
+  /** The report.
+  **/
+
+/* _b_med(): median over runs run_u[0..num_w) of the field at off_z. */
+static double
+_b_med(const _b_run* run_u, c3_w num_w, c3_z off_z)
+{
+  double val_d[64];
+  c3_w   len_w = 0;
+
+  for ( c3_w i_w = 0; i_w < num_w && len_w < 64; i_w++ ) {
+    if ( _(run_u[i_w].ran_o) ) {
+      val_d[len_w++] = *(const double*)((const c3_y*)&run_u[i_w] + off_z);
+    }
+  }
+  return _b_median(val_d, len_w);
+}
+#define _B_MED(run_u, num_w, fld) _b_med(run_u, num_w, offsetof(_b_run, fld))
+
+/* _b_mib(): KiB as MiB in a column of wid_i, or "-". */
+static void
+_b_mib(double kib_d, c3_i wid_i)
+{
+  if ( isnan(kib_d) ) {
+    printf(" %*s", wid_i, "-");
+  }
+  else {
+    printf(" %*.0f", wid_i, kib_d / 1024);
+  }
+}
+
+static void
+_b_num(double val_d, c3_i wid_i, c3_i pre_i)
+{
+  if ( isnan(val_d) ) {
+    printf(" %*s", wid_i, "-");
+  }
+  else {
+    printf(" %*.*f", wid_i, pre_i, val_d);
+  }
+}
+
+/* _b_row(): one table row: medians over the runs of a policy. */
+static void
+_b_row(const c3_c* nam_c, const _b_run* run_u, c3_w num_w, double def_d)
+{
+  double eps_d = _B_MED(run_u, num_w, eps_d);
+
+  printf("%-12s", nam_c);
+  _b_num(eps_d, 6, 1);
+  _b_num(( def_d > 0 ) ? eps_d / def_d : NAN, 6, 3);
+  _b_num(_B_MED(run_u, num_w, wal_d), 6, 1);
+  _b_num(_B_MED(run_u, num_w, cpu_d), 5, 1);
+  _b_mib(_B_MED(run_u, num_w, pek_d), 5);
+  _b_mib(_B_MED(run_u, num_w, ste_d), 6);
+  _b_mib(_B_MED(run_u, num_w, stn_d), 5);
+  _b_num(_B_MED(run_u, num_w, liv_d), 8, 2);
+  _b_mib(_B_MED(run_u, num_w, ano_d), 5);
+  _b_mib(_B_MED(run_u, num_w, fil_d), 5);
+  _b_mib(_B_MED(run_u, num_w, shm_d), 5);
+  _b_mib(_B_MED(run_u, num_w, com_d), 6);
+  _b_mib(_B_MED(run_u, num_w, swp_d), 5);
+  _b_num(_B_MED(run_u, num_w, flt_d), 7, 0);
+  _b_num(_B_MED(run_u, num_w, mif_d) / 1000, 6, 0);
+  _b_num(_B_MED(run_u, num_w, rel_d), 8, 0);
+  printf("\n");
+}
+
+/* _b_progress(): one line per finished run, as the rounds go. */
+static void
+_b_progress(c3_w rou_w, const c3_c* nam_c, const _b_run* run_u)
+{
+  printf("  round %u %-11s %6.1f ev/s %6.1f s  peak %4.0f MiB", rou_w, nam_c,
+         run_u->eps_d, run_u->wal_d, run_u->pek_d / 1024);
+  if ( !isnan(run_u->ste_d) ) {
+    printf("  steady %4.0f MiB", run_u->ste_d / 1024);
+  }
+  else if ( _(_b_O.tra_o) ) {
+    printf("  (no trace samples)");
+  }
+  printf("  mug 0x%08x\n", run_u->mug_w);
+  fflush(stdout);
+}
+
+/* _b_plot(): a PNG of RSS (and RSS net of LazyFree) over events, first
+** round of each policy, drawn by gnuplot from the CSV.
+*/
+static c3_i
+_b_plot(const c3_c* csv_c, const c3_c* png_c, const c3_c* nam_c)
+{
+  FILE* plo_u;
+
+  if ( strchr(csv_c, '\'') || strchr(png_c, '\'') ) {
+    fprintf(stderr, "policies: plot: quote in a path, skipped\n");
+    return -1;
+  }
+  if ( !(plo_u = popen("gnuplot", "w")) ) {
+    fprintf(stderr, "policies: popen gnuplot: %s\n", strerror(errno));
+    return -1;
+  }
+  fprintf(plo_u,
+    "set terminal pngcairo noenhanced size 1200,900 font ',10'\n"
+    "set output '%s'\n"
+    "set datafile separator ','\n"
+    "set key outside right top\n"
+    "set grid\n"
+    "set xlabel 'event'\n"
+    "pols = '%s'\n"
+    "sel(p) = (strcol(1) eq p && column(2) == 1)\n"
+    "n = words(pols)\n"
+    "wid(i) = 1 + 0.9 * (n - i)\n"
+    "set multiplot layout 2,1 title 'urbit -w %s --size %s -n %s --seed %s (round 1)'\n"
+    "set ylabel 'RSS (MiB)'\n"
+    "plot for [i=1:n] '%s' every ::1 "
+    "using 3:(sel(word(pols,i)) ? column(4)/1024 : NaN) "
+    "with lines lw wid(i) title word(pols,i), "
+    "'%s' every ::1 using 3:(sel('default') ? column(10)/1024 : NaN) "
+    "with lines dt 2 lw 2 lc 'black' title 'live heap'\n"
+    "set ylabel 'RSS - LazyFree (MiB)'\n"
+    "plot for [i=1:n] '%s' every ::1 "
+    "using 3:(sel(word(pols,i)) ? (column(4)-column(5))/1024 : NaN) "
+    "with lines lw wid(i) title word(pols,i), "
+    "'%s' every ::1 using 3:(sel('default') ? column(10)/1024 : NaN) "
+    "with lines dt 2 lw 2 lc 'black' title 'live heap'\n"
+    "unset multiplot\n",
+    png_c, nam_c, _b_O.wok_c, _b_O.siz_c, _b_O.num_c, _b_O.sed_c,
+    csv_c, csv_c, csv_c, csv_c);
+
+  c3_i sat_i = pclose(plo_u);
+  if ( !WIFEXITED(sat_i) || 0 != WEXITSTATUS(sat_i) ) {
+    fprintf(stderr, "policies: gnuplot failed\n");
+    return -1;
+  }
+  return 0;
+}
+
+/* _b_which(): yes if nam_c is an executable on PATH. */
+static c3_o
+_b_which(const c3_c* nam_c)
+{
+  const c3_c* pat_c = getenv("PATH");
+  c3_c        buf_c[4096];
+
+  while ( pat_c && *pat_c ) {
+    c3_z len_z = strcspn(pat_c, ":");
+    snprintf(buf_c, sizeof(buf_c), "%.*s/%s", (c3_i)len_z, pat_c, nam_c);
+    if ( len_z && 0 == access(buf_c, X_OK) ) {
+      return c3y;
+    }
+    pat_c += len_z + ( ':' == pat_c[len_z] );
+  }
+  return c3n;
+}
+
+/* _b_find_urbit(): the binary: --urbit, $URBIT, build/gcc/urbit, or
+** ../urbit beside this program.
+*/
+static const c3_c*
+_b_find_urbit(const c3_c* arg_c)
+{
+  static c3_c exe_c[4096];
+
+  if ( arg_c ) {
+    return arg_c;
+  }
+  if ( getenv("URBIT") && *getenv("URBIT") ) {
+    return getenv("URBIT");
+  }
+  if ( 0 == access("build/gcc/urbit", X_OK) ) {
+    return "build/gcc/urbit";
+  }
+  ssize_t len_i = readlink("/proc/self/exe", exe_c, sizeof(exe_c) - 16);
+  if ( len_i > 0 ) {
+    exe_c[len_i] = 0;
+    c3_c* dir_c = dirname(exe_c);
+    memmove(exe_c, dir_c, strlen(dir_c) + 1);
+    strcat(exe_c, "/../urbit");
+    return exe_c;
+  }
+  return "build/gcc/urbit";
+}
+
+/* _b_out_path(): where an output file goes by default: $BENCH_DIR, else
+** build/ under the current directory, else the current directory.
+*/
+static c3_c*
+_b_out_path(const c3_c* nam_c)
+{
+  c3_c        buf_c[4096];
+  const c3_c* dir_c = getenv("BENCH_DIR");
+  struct stat sat_u;
+
+  if ( !dir_c || !*dir_c ) {
+    dir_c = ( 0 == stat("build", &sat_u) && S_ISDIR(sat_u.st_mode) ) ? "build" : ".";
+  }
+  snprintf(buf_c, sizeof(buf_c), "%s/%s", dir_c, nam_c);
+  return strdup(buf_c);
+}
+
+static void
+_b_usage(FILE* fil_u)
+{
+  fprintf(fil_u,
+    "usage: policies [options]   run one workload under each memory policy\n"
+    "  -w, --workload W   kv, churn, blob or mixed (default mixed)\n"
+    "      --size MB      workload size (default 64)\n"
+    "  -n, --events N     events per run (default 200)\n"
+    "      --seed S       event seed (default 0)\n"
+    "      --rounds R     interleaved rounds, medians over them (default 3)\n"
+    "      --policies L   comma-separated subset of: default,free,dontneed,\n"
+    "                     swap,swap+free,lazy (default all; default is\n"
+    "                     always run, as the reference)\n"
+    "      --cgroup       also run --swap-file in a memory cgroup limited to\n"
+    "                     1/16 of the swap-file run's peak RSS\n"
+    "      --csv PATH     per-event samples (default $BENCH_DIR or build/,\n"
+    "                     policies.csv)\n"
+    "      --png PATH     RSS plot, if gnuplot is installed (default beside\n"
+    "                     the CSV, policies.png)\n"
+    "      --arg ARG      pass ARG to every urbit run (repeatable, up to 8),\n"
+    "                     e.g. --arg=--loom-free-keep --arg=16\n"
+    "      --urbit PATH   the binary (default $URBIT, build/gcc/urbit, or\n"
+    "                     ../urbit beside this program)\n"
+    "exit status: 1 if the runs reached different state mugs or on a usage\n"
+    "error, else 0\n");
+}
+
+/* _b_pick(): select policies from a comma-separated list. */
+static c3_i
+_b_pick(const c3_c* lis_c)
+{
+  c3_c* dup_c = strdup(lis_c);
+  c3_c* sav_c = 0;
+
+  for ( c3_w i_w = 0; i_w < _B_POLS; i_w++ ) {
+    _b_O.use_o[i_w] = ( 0 == i_w ) ? c3y : c3n;
+  }
+  for ( c3_c* tok_c = strtok_r(dup_c, ",", &sav_c); tok_c;
+        tok_c = strtok_r(0, ",", &sav_c) )
+  {
+    c3_w i_w;
+    for ( i_w = 0; i_w < _B_POLS; i_w++ ) {
+      if ( !strcmp(tok_c, _b_pols[i_w].nam_c) ) {
+        _b_O.use_o[i_w] = c3y;
+        break;
+      }
+    }
+    if ( _B_POLS == i_w ) {
+      fprintf(stderr, "policies: unknown policy '%s'\n", tok_c);
+      free(dup_c);
+      return -1;
+    }
+  }
+  free(dup_c);
+  return 0;
+}
+
+/* _b_knows(): yes if `urbit --help` mentions fla_c. */
+static c3_o
+_b_knows(const c3_c* fla_c)
+{
+  static _b_exec exe_u;
+  c3_c* argv_c[3] = { (c3_c*)_b_O.urb_c, "--help", 0 };
+
+  if ( _b_spawn(argv_c, 0, 30, &exe_u) ) {
+    return c3n;
+  }
+  return __(strstr(exe_u.out_c, fla_c) || strstr(exe_u.err_c, fla_c));
+}
+
+int
+main(int argc, char** argv)
+{
+  static const struct option opt_u[] = {
+    { "workload", required_argument, 0, 'w' },
+    { "size",     required_argument, 0, 's' },
+    { "events",   required_argument, 0, 'n' },
+    { "seed",     required_argument, 0, 'e' },
+    { "rounds",   required_argument, 0, 'r' },
+    { "policies", required_argument, 0, 'p' },
+    { "cgroup",   no_argument,       0, 'g' },
+    { "csv",      required_argument, 0, 'c' },
+    { "png",      required_argument, 0, 'i' },
+    { "urbit",    required_argument, 0, 'u' },
+    { "arg",      required_argument, 0, 'a' },
+    { "help",     no_argument,       0, 'h' },
+    { 0, 0, 0, 0 }
+  };
+  const c3_c* urb_c = 0;
+  c3_i        opt_i;
+
+  _b_O.wok_c = "mixed";
+  snprintf(_b_O.siz_c, sizeof(_b_O.siz_c), "64");
+  snprintf(_b_O.num_c, sizeof(_b_O.num_c), "200");
+  snprintf(_b_O.sed_c, sizeof(_b_O.sed_c), "0");
+  _b_O.rou_w = 3;
+  _b_O.cgr_o = c3n;
+  for ( c3_w i_w = 0; i_w < _B_POLS; i_w++ ) {
+    _b_O.use_o[i_w] = c3y;
+  }
+
+  while ( -1 != (opt_i = getopt_long(argc, argv, "w:n:h", opt_u, 0)) ) {
+    c3_c* end_c;
+    switch ( opt_i ) {
+      case 'w': _b_O.wok_c = optarg; break;
+      case 's':
+        if ( strtoul(optarg, &end_c, 10) < 1 || *end_c ) {
+          fprintf(stderr, "policies: --size: not a positive number: %s\n", optarg);
+          return 1;
+        }
+        snprintf(_b_O.siz_c, sizeof(_b_O.siz_c), "%s", optarg);
+        break;
+      case 'n':
+        if ( strtoul(optarg, &end_c, 10) < 1 || *end_c ) {
+          fprintf(stderr, "policies: -n: not a positive number: %s\n", optarg);
+          return 1;
+        }
+        snprintf(_b_O.num_c, sizeof(_b_O.num_c), "%s", optarg);
+        break;
+      case 'e':
+        strtoull(optarg, &end_c, 10);
+        if ( !*optarg || *end_c ) {
+          fprintf(stderr, "policies: --seed: not a number: %s\n", optarg);
+          return 1;
+        }
+        snprintf(_b_O.sed_c, sizeof(_b_O.sed_c), "%s", optarg);
+        break;
+      case 'r': {
+        c3_w rou_w = (c3_w)strtoul(optarg, &end_c, 10);
+        if ( rou_w < 1 || rou_w > 64 || *end_c ) {
+          fprintf(stderr, "policies: --rounds: 1 to 64: %s\n", optarg);
+          return 1;
+        }
+        _b_O.rou_w = rou_w;
+        break;
+      }
+      case 'p':
+        if ( _b_pick(optarg) ) {
+          return 1;
+        }
+        break;
+      case 'g': _b_O.cgr_o = c3y; break;
+      case 'c': _b_O.csv_c = optarg; break;
+      case 'i': _b_O.png_c = optarg; break;
+      case 'u': urb_c = optarg; break;
+      case 'a':
+        if ( _b_O.ext_w == sizeof(_b_O.ext_c) / sizeof(_b_O.ext_c[0]) ) {
+          fprintf(stderr, "policies: --arg: at most 8\n");
+          return 1;
+        }
+        _b_O.ext_c[_b_O.ext_w++] = optarg;
+        break;
+      case 'h': _b_usage(stdout); return 0;
+      default:  _b_usage(stderr); return 1;
+    }
+  }
+  if ( optind < argc ) {
+    fprintf(stderr, "policies: unexpected argument '%s'\n", argv[optind]);
+    _b_usage(stderr);
+    return 1;
+  }
+
+  _b_O.urb_c = _b_find_urbit(urb_c);
+  if ( access(_b_O.urb_c, X_OK) ) {
+    fprintf(stderr, "policies: urbit binary %s: %s (build it with make, or "
+                    "set URBIT)\n", _b_O.urb_c, strerror(errno));
+    return 1;
+  }
+  if ( !_b_O.csv_c ) {
+    _b_O.csv_c = _b_out_path("policies.csv");
+  }
+  if ( !_b_O.png_c ) {
+    c3_c buf_c[4096];
+    c3_c* dup_c = strdup(_b_O.csv_c);
+    snprintf(buf_c, sizeof(buf_c), "%s/policies.png", dirname(dup_c));
+    free(dup_c);
+    _b_O.png_c = strdup(buf_c);
+  }
+
+  //  scratch directory
+  //
+  {
+    const c3_c* tmp_c = getenv("TEST_TMPDIR");
+    if ( !tmp_c || !*tmp_c ) {
+      tmp_c = "/tmp";
+    }
+    snprintf(_b_tmp_c, sizeof(_b_tmp_c), "%s/policies-XXXXXX", tmp_c);
+    if ( !mkdtemp(_b_tmp_c) ) {
+      fprintf(stderr, "policies: mkdtemp %s: %s\n", _b_tmp_c, strerror(errno));
+      return 1;
+    }
+  }
+  {
+    struct sigaction sig_u;
+    memset(&sig_u, 0, sizeof(sig_u));
+    sig_u.sa_handler = _b_on_signal;
+    sigaction(SIGINT, &sig_u, 0);
+    sigaction(SIGTERM, &sig_u, 0);
+    sigaction(SIGHUP, &sig_u, 0);
+    sigaction(SIGPIPE, &sig_u, 0);
+  }
+
+  FILE* csv_u = fopen(_b_O.csv_c, "w");
+  if ( !csv_u ) {
+    fprintf(stderr, "policies: open %s: %s\n", _b_O.csv_c, strerror(errno));
+    _b_rm(_b_tmp_c);
+    return 1;
+  }
+  fprintf(csv_u, "policy,round");
+  for ( c3_w i_w = 0; i_w < _B_COLS; i_w++ ) {
+    fprintf(csv_u, ",%s", _b_col_c[i_w]);
+  }
+  fputc('\n', csv_u);
+
+  _b_O.tra_o = _b_knows("--trace");
+  printf("policies: %s -w %s --size %s -n %s --seed %s, %u interleaved rounds\n",
+         _b_O.urb_c, _b_O.wok_c, _b_O.siz_c, _b_O.num_c, _b_O.sed_c, _b_O.rou_w);
+  if ( _b_O.ext_w ) {
+    printf("  every run also gets:");
+    for ( c3_w i_w = 0; i_w < _b_O.ext_w; i_w++ ) {
+      printf(" %s", _b_O.ext_c[i_w]);
+    }
+    printf("\n");
+  }
+  for ( c3_w i_w = 0; i_w < _B_POLS; i_w++ ) {
+    if ( _(_b_O.use_o[i_w]) ) {
+      printf("  %-10s", _b_pols[i_w].nam_c);
+      if ( !_b_pols[i_w].arg_c[0] ) {
+        printf(" (no flag)");
+      }
+      for ( c3_w j_w = 0; j_w < _B_ARGS && _b_pols[i_w].arg_c[j_w]; j_w++ ) {
+        printf(" %s", strcmp(_b_pols[i_w].arg_c[j_w], _B_SWAP)
+                      ? _b_pols[i_w].arg_c[j_w] : "F");
+      }
+      printf("\n");
+    }
+  }
+  printf("  scratch: %s (removed afterwards)\n", _b_tmp_c);
+  if ( c3n == _b_O.tra_o ) {
+    printf("  urbit has no --trace: no per-event samples, steady RSS or plot\n");
+  }
+  fflush(stdout);
+
+  //  the rounds, interleaved, each starting one policy later
+  //
+  static _b_run run_u[_B_POLS][64];
+  c3_o gon_o[_B_POLS] = { 0 };   //  c3y: not available
+  c3_c why_c[_B_POLS][512];
+
+  for ( c3_w i_w = 0; i_w < _B_POLS; i_w++ ) {
+    gon_o[i_w] = c3n;
+  }
+  for ( c3_w rou_w = 0; rou_w < _b_O.rou_w && !_b_stop_i; rou_w++ ) {
+    for ( c3_w j_w = 0; j_w < _B_POLS && !_b_stop_i; j_w++ ) {
+      c3_w pol_w = (rou_w + j_w) % _B_POLS;
+      _b_run* one_u = &run_u[pol_w][rou_w];
+
+      memset(one_u, 0, sizeof(*one_u));
+      one_u->ran_o = c3n;
+      if ( c3n == _b_O.use_o[pol_w] || _(gon_o[pol_w]) ) {
+        continue;
+      }
+      if ( _b_run_one(pol_w, rou_w + 1, _b_pols[pol_w].nam_c, 0, 0, csv_u,
+                      one_u, why_c[pol_w], sizeof(why_c[pol_w])) )
+      {
+        gon_o[pol_w] = c3y;
+        printf("policy %s: not available (urbit says: %s)\n",
+               _b_pols[pol_w].nam_c, why_c[pol_w]);
+        fflush(stdout);
+        continue;
+      }
+      if ( _(one_u->ran_o) ) {
+        _b_progress(rou_w + 1, _b_pols[pol_w].nam_c, one_u);
+      }
+    }
+  }
+
+  //  the cgroup run: --swap-file at 1/16 of its unconstrained peak
+  //
+  _b_run cgr_u;
+  c3_o   cgd_o = c3n;   //  the cgroup run happened
+  c3_c   cgw_c[1024] = "";
+  double cgl_d = NAN, cgp_d = NAN, cgm_d = NAN, cgo_d = NAN;
+
+  memset(&cgr_u, 0, sizeof(cgr_u));
+  cgr_u.ran_o = c3n;
+  if ( _(_b_O.cgr_o) && !_b_stop_i ) {
+    double pek_d = _B_MED(run_u[_B_SWAP_POL], _b_O.rou_w, pek_d);
+    double wal_d = _B_MED(run_u[_B_SWAP_POL], _b_O.rou_w, wal_d);
+
+    if ( c3n == _b_O.use_o[_B_SWAP_POL] ) {
+      snprintf(cgw_c, sizeof(cgw_c), "the swap policy was not selected");
+    }
+    else if ( _(gon_o[_B_SWAP_POL]) || isnan(pek_d) ) {
+      snprintf(cgw_c, sizeof(cgw_c), "no unconstrained --swap-file run to "
+               "compare with");
+    }
+    else {
+      _b_cgroup grp_u;
+      cgl_d = ceil(pek_d * 1024 / 16 / 4096) * 4096;
+      if ( _b_cgroup_make(cgl_d, &grp_u, cgw_c, sizeof(cgw_c)) ) {
+        //  reason in cgw_c
+      }
+      else {
+        double dal_d = c3_max(60.0, 10 * wal_d);
+
+        printf("cgroup: %s, limit %.1f MiB (1/16 of the swap-file run's "
+               "peak RSS %.0f MiB); stopped after %.0f s if not done\n",
+               grp_u.dir_c, cgl_d / 1048576, pek_d / 1024, dal_d);
+        fflush(stdout);
+        _b_run_one(_B_SWAP_POL, 1, "swap@cgroup", grp_u.prc_c, dal_d, csv_u,
+                   &cgr_u, cgw_c, sizeof(cgw_c));
+        cgd_o = c3y;
+        if ( _(cgr_u.ran_o) ) {
+          _b_progress(1, "swap@cgroup", &cgr_u);
+        }
+        if ( _(grp_u.two_o) ) {
+          cgm_d = _b_get(grp_u.dir_c, "memory.peak", 0);
+          cgo_d = _b_get(grp_u.dir_c, "memory.events", "oom_kill");
+        }
+        else {
+          cgm_d = _b_get(grp_u.dir_c, "memory.max_usage_in_bytes", 0);
+          cgo_d = _b_get(grp_u.dir_c, "memory.oom_control", "oom_kill");
+        }
+        cgp_d = wal_d;
+        _b_cgroup_drop(&grp_u);
+      }
+    }
+  }
+  fclose(csv_u);
+  _b_rm(_b_tmp_c);
+
+  if ( _b_stop_i ) {
+    fprintf(stderr, "policies: stopped by signal %d\n", (c3_i)_b_stop_i);
+    return 130;
+  }
+
+  //  the table
+  //
+  double def_d = _B_MED(run_u[0], _b_O.rou_w, eps_d);
+  printf("\nmedians of %u rounds; memory in MiB; steady = median over the "
+         "last half of events; net = minus LazyFree; live = live heap\n",
+         _b_O.rou_w);
+  printf("%-12s %6s %6s %6s %5s %5s %6s %5s %8s %5s %5s %5s %6s %5s %7s %6s %8s\n",
+         "policy", "ev/s", "ratio", "wall s", "cpu s", "peak", "steady", "net",
+         "net/live", "anon", "file", "shmem", "commit", "swap", "faults",
+         "minflt", "released");
+  printf("%-12s %6s %6s %6s %5s %5s %6s %5s %8s %5s %5s %5s %6s %5s %7s %6s %8s\n",
+         "", "", "", "", "", "", "", "", "", "(at", "exit)", "", "", "",
+         "(loom)", "(k)", "(pages)");
+  for ( c3_w i_w = 0; i_w < _B_POLS; i_w++ ) {
+    if ( c3n == _b_O.use_o[i_w] ) {
+      continue;
+    }
+    if ( _(gon_o[i_w]) ) {
+      printf("%-12s not available\n", _b_pols[i_w].nam_c);
+      continue;
+    }
+    _b_row(_b_pols[i_w].nam_c, run_u[i_w], _b_O.rou_w, def_d);
+  }
+  if ( _(cgd_o) ) {
+    _b_row("swap@cgroup", &cgr_u, 1, def_d);
+  }
+
+  //  the goals
+  //
+  printf("\n");
+  {
+    double fre_d = _B_MED(run_u[1], _b_O.rou_w, eps_d);
+    double don_d = _B_MED(run_u[2], _b_O.rou_w, eps_d);
+    if ( c3n == _b_O.use_o[1] || _(gon_o[1]) || isnan(fre_d) || isnan(def_d) ) {
+      printf("free-every-event costs ? of events/s (goal <= 3%%): no free run\n");
+    }
+    else {
+      double cos_d = 100 * (1 - fre_d / def_d);
+      double cpf_d = _B_MED(run_u[1], _b_O.rou_w, cpu_d);
+      double cpd_d = _B_MED(run_u[0], _b_O.rou_w, cpu_d);
+      printf("free-every-event costs %.1f%% of events/s (goal <= 3%%): %s",
+             cos_d, ( cos_d <= 3 ) ? "met" : "not met");
+      if ( cpd_d > 0 && !isnan(cpf_d) ) {
+        printf("; its CPU time is %+.1f%% of default's", 100 * (cpf_d / cpd_d - 1));
+      }
+      if ( !isnan(don_d) ) {
+        printf("; dontneed mode costs %.1f%%", 100 * (1 - don_d / def_d));
+      }
+      printf("\n");
+    }
+  }
+  {
+    double rat_d = _B_MED(run_u[1], _b_O.rou_w, liv_d);
+    if ( isnan(rat_d) ) {
+      printf("steady RSS / live heap = ? (goal <= 1.10): no free run with "
+             "a trace\n");
+    }
+    else {
+      printf("steady RSS / live heap = %.2f (goal <= 1.10): %s "
+             "(free policy, RSS net of LazyFree; default policy: %.2f)\n",
+             rat_d, ( rat_d <= 1.10 ) ? "met" : "not met",
+             _B_MED(run_u[0], _b_O.rou_w, liv_d));
+    }
+  }
+  if ( c3n == _b_O.cgr_o ) {
+    printf("cgroup run at 1/16 of the working set: not run (pass --cgroup)\n");
+  }
+  else if ( c3n == cgd_o ) {
+    printf("cgroup run at 1/16 of the working set: skipped: %s\n", cgw_c);
+  }
+  else if ( c3n == cgr_u.ran_o ) {
+    c3_w num_w = (c3_w)strtoul(_b_O.num_c, 0, 10);
+    printf("cgroup run at 1/16 of the working set: did not finish: %s after "
+           "%.1f s (unconstrained: %.1f s), %u of %u events traced",
+           cgr_u.sta_c, cgr_u.wal_d, cgp_d, cgr_u.sam_w, num_w);
+    if ( cgr_u.sam_w && cgp_d > 0 ) {
+      printf(", on pace for ~%.0f x unconstrained time",
+             cgr_u.wal_d * num_w / cgr_u.sam_w / cgp_d);
+    }
+    printf(" (goal <= 3): not met; limit %.1f MiB, cgroup peak %.1f MiB, "
+           "oom kills %.0f\n", cgl_d / 1048576, cgm_d / 1048576, cgo_d);
+  }
+  else {
+    double rat_d = cgr_u.wal_d / cgp_d;
+    printf("cgroup run at 1/16 of the working set: %.2f x unconstrained time "
+           "(goal <= 3): %s (%.1f s against %.1f s; limit %.1f MiB, cgroup "
+           "peak %.1f MiB)\n",
+           rat_d, ( rat_d <= 3 ) ? "met" : "not met", cgr_u.wal_d, cgp_d,
+           cgl_d / 1048576, cgm_d / 1048576);
+  }
+
+  //  the mug check: every finished run reached the same state
+  //
+  c3_o mug_o = c3y;
+  c3_w mug_w = 0, fin_w = 0;
+  for ( c3_w i_w = 0; i_w <= _B_POLS; i_w++ ) {
+    c3_w num_w = ( i_w < _B_POLS ) ? _b_O.rou_w : 1;
+    for ( c3_w r_w = 0; r_w < num_w; r_w++ ) {
+      _b_run* one_u = ( i_w < _B_POLS ) ? &run_u[i_w][r_w] : &cgr_u;
+      if ( c3n == one_u->ran_o ) {
+        continue;
+      }
+      if ( fin_w++ == 0 ) {
+        mug_w = one_u->mug_w;
+      }
+      else if ( one_u->mug_w != mug_w ) {
+        mug_o = c3n;
+      }
+    }
+  }
+  if ( _(mug_o) ) {
+    printf("mug: all %u finished runs reached 0x%08x\n", fin_w, mug_w);
+  }
+  else {
+    printf("mug: MISMATCH: the runs reached different states:\n");
+    for ( c3_w i_w = 0; i_w <= _B_POLS; i_w++ ) {
+      c3_w num_w = ( i_w < _B_POLS ) ? _b_O.rou_w : 1;
+      for ( c3_w r_w = 0; r_w < num_w; r_w++ ) {
+        _b_run* one_u = ( i_w < _B_POLS ) ? &run_u[i_w][r_w] : &cgr_u;
+        if ( _(one_u->ran_o) ) {
+          printf("  %-12s round %u: 0x%08x\n",
+                 ( i_w < _B_POLS ) ? _b_pols[i_w].nam_c : "swap@cgroup",
+                 r_w + 1, one_u->mug_w);
+        }
+      }
+    }
+  }
+
+  //  the outputs
+  //
+  printf("per-event samples: %s (%llu rows)\n", _b_O.csv_c,
+         (unsigned long long)_b_sam_d);
+  if ( c3n == _b_O.tra_o || 0 == _b_sam_d ) {
+    printf("plot: none (no per-event samples%s)\n",
+           _(_b_O.tra_o) ? "" : ": urbit has no --trace");
+  }
+  else if ( c3n == _b_which("gnuplot") ) {
+    printf("plot: none (gnuplot is not installed)\n");
+  }
+  else {
+    c3_c nam_c[256] = "";
+    for ( c3_w i_w = 0; i_w < _B_POLS; i_w++ ) {
+      if ( _(_b_O.use_o[i_w]) && c3n == gon_o[i_w] ) {
+        strcat(nam_c, _b_pols[i_w].nam_c);
+        strcat(nam_c, " ");
+      }
+    }
+    if ( _(cgd_o) ) {
+      strcat(nam_c, "swap@cgroup");
+    }
+    if ( 0 == _b_plot(_b_O.csv_c, _b_O.png_c, nam_c) ) {
+      printf("plot: %s\n", _b_O.png_c);
+    }
+  }
+
+  return _(mug_o) ? 0 : 1;
+}
