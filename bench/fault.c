@@ -1,14 +1,20 @@
 /// @file fault.c
 /// Benchmark: the cost of dirty tracking per 16 KiB loom page, in one run.
 ///
-///   clean (demand)   first write to a clean page mapped MAP_PRIVATE from
-///                    north.bin: SIGSEGV, mprotect, then copy-on-write of
-///                    its four 4 KiB pages from the page cache
-///   clean (copied)   the same with the image copied into anonymous memory
-///                    (--no-demand): SIGSEGV and mprotect only
+///   clean, mapped    first write to a clean page mapped MAP_PRIVATE from
+///                    north.bin: with mprotect tracking, SIGSEGV and
+///                    mprotect, then copy-on-write of its four 4 KiB pages
+///                    from the page cache; with userfaultfd tracking, the
+///                    copy-on-write alone (the kernel lifts the protection)
+///   clean, copied    the same with the image copied into anonymous memory
+///                    (no demand paging): SIGSEGV and mprotect, or the
+///                    userfaultfd's protection bit alone
 ///   anonymous        first touch of fresh anonymous memory: four 4 KiB
 ///                    zero-fill faults, the floor any new page pays
 ///   resident         rewrite of a page already written: no fault
+///
+/// With userfaultfd, the scan that finds the written pages is paid at the
+/// save instead; it is timed too (PAGEMAP_SCAN, per page scanned).
 ///
 /// Each write stores one word into each 4 KiB of the page (its value
 /// unchanged).  Medians of several rounds, microseconds per page, and the
@@ -123,8 +129,9 @@ main(int argc, char** argv)
   const c3_c* out_c = getenv("BENCH_DIR");
   c3_c   dir_c[512];
   c3_w   img_w;
-  double dem_d[32], cop_d[32], ano_d[32], res_d[32];
+  double dem_d[2][32], cop_d[2][32], ano_d[32], res_d[32], scn_d[32];
   c3_d   fau_d;
+  c3_t   uff_t = 0;
 
   if ( rnd_w < 1 ) rnd_w = 1;
   if ( rnd_w > 32 ) rnd_w = 32;
@@ -137,34 +144,60 @@ main(int argc, char** argv)
   //  the pages written: image pages above the home header
   c3_y* pag_y = (c3_y*)u3a_page_ptr(1);
 
-  //  clean pages mapped from north.bin
-  u3C.demand_o = c3y;
-  if ( _b_boot(dir_c, num_w, &img_w) ) return 1;
-  if ( img_w < num_w + 1 ) num_w = img_w - 1;
-  fau_d = u3e_Stat.faults_d;
-  for ( c3_w r_w = 0; r_w < rnd_w; r_w++ ) {
-    _b_read(pag_y, num_w);
-    dem_d[r_w] = _b_write(pag_y, num_w);
-    res_d[r_w] = _b_write(pag_y, num_w);
-    if ( u3e_save(img_w) ) return 1;
-  }
-  if ( u3e_Stat.faults_d - fau_d < (c3_d)num_w * rnd_w ) {
-    fprintf(stderr, "bench: expected a fault per page\n");
-    return 1;
-  }
-  u3e_stop();
-  u3m_fini();
+  for ( c3_w b_w = 0; b_w < 2; b_w++ ) {
+    u3e_tracker(b_w ? "uffd" : "mprotect");
 
-  //  clean pages copied into anonymous memory
-  u3C.demand_o = c3n;
-  if ( _b_boot(dir_c, num_w, &img_w) ) return 1;
-  for ( c3_w r_w = 0; r_w < rnd_w; r_w++ ) {
-    _b_read(pag_y, num_w);
-    cop_d[r_w] = _b_write(pag_y, num_w);
-    if ( u3e_save(img_w) ) return 1;
+    //  clean pages mapped from north.bin
+    u3C.demand_o = c3y;
+    if ( _b_boot(dir_c, num_w, &img_w) ) return 1;
+    if ( b_w && strcmp("uffd", u3e_tracking()) ) {
+      u3e_stop();
+      u3m_fini();
+      break;
+    }
+    uff_t = b_w;
+    if ( img_w < num_w + 1 ) num_w = img_w - 1;
+    fau_d = u3e_Stat.faults_d;
+    for ( c3_w r_w = 0; r_w < rnd_w; r_w++ ) {
+      _b_read(pag_y, num_w);
+      dem_d[b_w][r_w] = _b_write(pag_y, num_w);
+      if ( !b_w ) {
+        res_d[r_w] = _b_write(pag_y, num_w);
+      }
+      else {
+        //  the scan a save begins with
+        double t0 = _b_now();
+        u3e_dirty(num_w);
+        c3_w cnt_w = 0;
+        for ( c3_w i_w = 1; i_w <= num_w; i_w++ ) cnt_w += _(u3e_dirty(i_w));
+        scn_d[r_w] = _b_now() - t0;
+        if ( cnt_w != num_w ) {
+          fprintf(stderr, "bench: %u of %u pages found written\n", cnt_w, num_w);
+          return 1;
+        }
+      }
+      if ( u3e_save(img_w) ) return 1;
+    }
+    if ( u3e_Stat.faults_d - fau_d < (c3_d)num_w * rnd_w ) {
+      fprintf(stderr, "bench: expected every page to be found written\n");
+      return 1;
+    }
+    u3e_stop();
+    u3m_fini();
+
+    //  clean pages copied into anonymous memory
+    u3C.demand_o = c3n;
+    if ( _b_boot(dir_c, num_w, &img_w) ) return 1;
+    for ( c3_w r_w = 0; r_w < rnd_w; r_w++ ) {
+      _b_read(pag_y, num_w);
+      cop_d[b_w][r_w] = _b_write(pag_y, num_w);
+      if ( u3e_save(img_w) ) return 1;
+    }
+    u3e_stop();
+    u3m_fini();
+    u3C.demand_o = c3y;
   }
-  u3e_stop();
-  u3m_fini();
+  u3e_tracker(0);
 
   //  fresh anonymous memory
   for ( c3_w r_w = 0; r_w < rnd_w; r_w++ ) {
@@ -176,16 +209,29 @@ main(int argc, char** argv)
     munmap(ano_y, len_z);
   }
 
-  double dem = _b_median(dem_d, rnd_w) * 1e6 / num_w;
-  double cop = _b_median(cop_d, rnd_w) * 1e6 / num_w;
   double ano = _b_median(ano_d, rnd_w) * 1e6 / num_w;
   double res = _b_median(res_d, rnd_w) * 1e6 / num_w;
   printf("fault: %u pages of 16 KiB, median of %u rounds\n", num_w, rnd_w);
-  printf("%-34s %10s %8s\n", "first write to a page", "us/page", "ratio");
-  printf("%-34s %10.2f %8.2f\n", "clean, mapped from north.bin", dem, dem / ano);
-  printf("%-34s %10.2f %8.2f\n", "clean, copied in (no demand)", cop, cop / ano);
-  printf("%-34s %10.2f %8.2f\n", "anonymous first touch", ano, 1.0);
-  printf("%-34s %10.2f %8.2f\n", "resident, already dirty", res, res / ano);
+  printf("%-44s %10s %8s\n", "first write to a page", "us/page", "ratio");
+  for ( c3_w b_w = 0; b_w < (uff_t ? 2U : 1U); b_w++ ) {
+    const c3_c* nam_c = b_w ? "uffd" : "mprotect";
+    double dem = _b_median(dem_d[b_w], rnd_w) * 1e6 / num_w;
+    double cop = _b_median(cop_d[b_w], rnd_w) * 1e6 / num_w;
+    printf("clean, mapped from north.bin (%-8s)     %10.2f %8.2f\n",
+           nam_c, dem, dem / ano);
+    printf("clean, copied in, no demand (%-8s)      %10.2f %8.2f\n",
+           nam_c, cop, cop / ano);
+  }
+  printf("%-44s %10.2f %8.2f\n", "anonymous first touch", ano, 1.0);
+  printf("%-44s %10.2f %8.2f\n", "resident, already dirty", res, res / ano);
+  if ( uff_t ) {
+    double scn = _b_median(scn_d, rnd_w) * 1e6 / num_w;
+    printf("%-44s %10.2f %8.2f\n", "uffd: u3e_dirty of each page (a scan)",
+           scn, scn / ano);
+  }
+  else {
+    printf("fault: userfaultfd write-protection unavailable here\n");
+  }
   printf("fault: ratio = time / anonymous first touch\n");
 
   nftw(dir_c, _b_rm_one, 16, FTW_DEPTH | FTW_PHYS);

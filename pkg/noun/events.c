@@ -1816,7 +1816,9 @@ u3e_dirty(c3_w pag_w)
   }
   _ce_track_mine();
   if ( !_ce_bit(pag_w) ) {
-    _ce_track_scan(pag_w, pag_w + 1);
+    //  the aligned block around it: callers often ask page after page
+    c3_w bot_w = pag_w & ~63U;
+    _ce_track_scan(bot_w, c3_min(bot_w + 64, u3P.pag_w));
   }
   return _ce_bit(pag_w) ? c3y : c3n;
 }
