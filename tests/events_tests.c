@@ -828,6 +828,7 @@ _t_damage(const c3_c* arg_c)
   T_OK(0 != _t_check_says(dir_c, "page 17 of north.bin is damaged", &hit_t),
        "check fails on a flipped byte");
   T_OK(hit_t, "check names page 17");
+  T_OK(_t_boot_fails(dir_c), "start refuses a damaged page");
 
   //  sums.bin: one entry flipped: check names the page
   _t_copy_chk(org_c, dir_c);

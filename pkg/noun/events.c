@@ -90,11 +90,12 @@
 /// Start (u3e_live).  A leftover patch is checked whole (control.bin's
 /// checksum and shape, memory.bin's size and every page's checksum) before
 /// anything is written.  A valid one is applied again.  An invalid one is
-/// discarded with a message; since it might have been committed and half
-/// applied before it was damaged, every page of north.bin is then checked
-/// against sums.bin, and a mismatch refuses the image (the caller replays
-/// the log from scratch after u3e_wipe).  Bad files always get a message
-/// and -1, never an assertion.
+/// discarded with a message (it might have been committed and half applied
+/// before it was damaged: the check below finds the mix).  Then every page
+/// of north.bin is checked against sums.bin, in one sequential read that
+/// also warms the page cache the image is demand-paged from; a mismatch
+/// refuses the image (the caller replays the log from scratch after
+/// u3e_wipe).  Bad files always get a message and -1, never an assertion.
 ///
 /// Shrinking.  Truncating north.bin also discards the private copies of
 /// the pages beyond its new end, so before cutting it, a save moves the
@@ -560,13 +561,15 @@ _ce_uffd_open(c3_c* why_c, c3_z why_z)
 }
 #endif
 
-/* _ce_track_open(): choose and start the backend (u3e_init). */
+/* _ce_track_open(): start the backend (u3e_init); mpr_t: protection faults
+**   are required (lazy pages are backed on their first write's fault).
+*/
 static void
-_ce_track_open(void)
+_ce_track_open(c3_t mpr_t)
 {
   _ce_uffd_close();
 #if _ce_have_uffd
-  if ( 'm' != _ce_want_c ) {
+  if ( 'm' != _ce_want_c && !mpr_t ) {
     c3_c why_c[256];
     if ( _ce_uffd_open(why_c, sizeof(why_c)) && 'u' == _ce_want_c ) {
       fprintf(stderr, "image: dirty tracking by protection faults: %s\r\n",
@@ -574,7 +577,7 @@ _ce_track_open(void)
     }
   }
 #else
-  if ( 'u' == _ce_want_c ) {
+  if ( 'u' == _ce_want_c && !mpr_t ) {
     fprintf(stderr, "image: dirty tracking by protection faults: "
                     "userfaultfd is Linux-only\r\n");
   }
@@ -1925,10 +1928,9 @@ u3e_init(void)
     //  u3m_init mapped the loom read-only and unreserved: all lazy.
     //  Backing pages on first write needs protection faults.
     _ce_lzy_bits(0, u3P.pag_w, 1);
-    _ce_want_c = 'm';
   }
   u3P.ini_t = 1;
-  _ce_track_open();
+  _ce_track_open(_ce_lzy_t);
   return 0;
 }
 
@@ -2143,8 +2145,9 @@ u3e_live(const c3_c* dir_c, c3_w* nor_w)
     }
     //  never trust a damaged page: one sequential read of the image, which
     //  also warms the page cache the demand-paged image is read from
-    c3_ds bad_ds = _ce_image_verify(u3P.nor_i, npa_c, u3P.sum_w, pag_w,
-                                    0, 0, 0, "image: ");
+    //  (done already if a patch was discarded)
+    c3_ds bad_ds = dis_t ? 0 : _ce_image_verify(u3P.nor_i, npa_c, u3P.sum_w,
+                                                pag_w, 0, 0, 0, "image: ");
     if ( bad_ds ) {
       if ( bad_ds > 0 ) {
         fprintf(stderr, "image: %lld damaged page%s in %s: the image cannot "
