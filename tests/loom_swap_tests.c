@@ -507,7 +507,7 @@ _t_stop_after(pid_t pid, const c3_c* tra_c, c3_w eve_w, c3_w tim_w)
               _t_r.ret_i, eve_w, _t_r.err_c);
       return 0;
     }
-    usleep(1000);
+    usleep(200);
   }
   kill(pid, SIGKILL);
   waitpid(pid, 0, 0);
@@ -1277,23 +1277,129 @@ _t_sound(const c3_c* pir_c, const c3_c* wha_c)
        "%s: check is sound (%d): %s", wha_c, ret_i, _t_r.out_c);
 }
 
-/* _t_bailed_list(): the event numbers stderr says bailed, as " 5 6 7". */
+/* _t_enospc(): (d2) one run with its swap file on the small filesystem at
+**   mnt_c: after event fil_w the test fills the filesystem (the child
+**   stopped), after event fre_w it empties it again.  Events that run
+**   wholly while it is full bail with `swap file: no space` (all of them
+**   if all_t); events that start once space is back succeed; the run
+**   exits 0, and the state is sound and the one the log alone rebuilds.
+**
+**   Bailing events are quick, so the child may run a few past fre_w
+**   before it is stopped: the windows are taken from the trace at the
+**   moments of the stops (lof_w events done at the fill, lor_w at the
+**   release; the event after each may straddle it).
+*/
 static void
-_t_bailed_list(c3_c* lis_c, c3_z len_z, c3_t bal_t[64])
+_t_enospc(const c3_c* mnt_c, const c3_c* wok_c, c3_w siz_w, c3_w num_w,
+          c3_w fil_w, c3_w fre_w, c3_t all_t)
 {
+  c3_c    pir_c[2200], swp_c[1200], fil_c[1200], tra_c[2200], lis_c[2048];
+  c3_t    bal_t[512];
+  _t_args arg_u;
+  c3_d    rep_d = 0, fid_d = 0;
+  c3_w    lof_w = 0, lor_w = 0;
+
+  snprintf(swp_c, sizeof(swp_c), "%s/loom.swap", mnt_c);
+  snprintf(fil_c, sizeof(fil_c), "%s/filler", mnt_c);
+  _t_path(pir_c, sizeof(pir_c), "enospc");
+  _t_path(tra_c, sizeof(tra_c), "enospc.csv");
+  _t_rm(pir_c);
+  unlink(tra_c);
+  _t_new(&arg_u);
+  _t_add(&arg_u, "--json", "-w", wok_c, "--loom", "28", (c3_c*)0);
+  _t_addf(&arg_u, "--size");
+  _t_addf(&arg_u, "%u", siz_w);
+  _t_addf(&arg_u, "-n");
+  _t_addf(&arg_u, "%u", num_w);
+  _t_add(&arg_u, "--swap-file", swp_c, "--loom-free-every-event", "--trace", tra_c, pir_c,
+         (c3_c*)0);
+  _t_how how_u = { .tim_w = 120 };
+  pid_t pid = _t_spawn(&arg_u, &how_u);
+  _t_free(&arg_u);
+
+  c3_t ok_t = _t_stop_after(pid, tra_c, fil_w, 60);
+  if ( ok_t ) {
+    //  take every free block, down to the last one
+    lof_w = _t_lines(tra_c) - 1;
+    c3_i fid_i = open(fil_c, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    for ( c3_d chu_d = 64ULL << 20; fid_i >= 0 && chu_d >= 1024; ) {
+      if ( 0 == fallocate(fid_i, 0, (off_t)fid_d, (off_t)chu_d) ) {
+        fid_d += chu_d;
+      }
+      else {
+        chu_d >>= 1;
+      }
+    }
+    if ( fid_i >= 0 ) close(fid_i);
+    kill(pid, SIGCONT);
+    ok_t = _t_stop_after(pid, tra_c, fre_w, 60);
+    unlink(fil_c);
+    if ( ok_t ) {
+      lor_w = _t_lines(tra_c) - 1;
+      kill(pid, SIGCONT);
+    }
+  }
+  unlink(fil_c);
+  T_OK(ok_t, "(d2) %s: the run reached events %u and %u", wok_c, fil_w, fre_w);
+  c3_i ret_i = ok_t ? _t_reap(pid, 120) : _t_r.ret_i;
+
+  //  which events bailed, from stderr
   const c3_c* cur_c = _t_r.err_c;
+  c3_w        nub_w = 0;
+  memset(bal_t, 0, sizeof(bal_t));
   lis_c[0] = 0;
-  memset(bal_t, 0, 64 * sizeof(c3_t));
   while ( (cur_c = strstr(cur_c, "urbit: event ")) ) {
     c3_c* end_c;
     c3_d  eve_d = strtoull(cur_c + 13, &end_c, 10);
-    if ( end_c != cur_c + 13 && !strncmp(end_c, " bailed", 7) ) {
+    if ( end_c != cur_c + 13 && !strncmp(end_c, " bailed", 7) && eve_d < 512 ) {
       c3_z at_z = strlen(lis_c);
-      snprintf(lis_c + at_z, len_z - at_z, " %llu", (unsigned long long)eve_d);
-      if ( eve_d < 64 ) bal_t[eve_d] = 1;
+      bal_t[eve_d] = 1;
+      nub_w++;
+      snprintf(lis_c + at_z, sizeof(lis_c) - at_z, " %llu", (unsigned long long)eve_d);
     }
     cur_c = end_c;
   }
+
+  T_OK(0 == ret_i, "(d2) %s: the run goes on through a full disk (status %d): %.600s",
+       wok_c, ret_i, _t_r.err_c);
+  T_EQ(_t_json("event"), num_w);
+  T_EQ(_t_json("bailed"), nub_w);
+  T_OK(nub_w > 0, "(d2) %s: some events bailed", wok_c);
+  T_OK(0 != strstr(_t_r.err_c, "swap file: no space"), "(d2) %s: the swap message: %.600s",
+       wok_c, _t_r.err_c);
+  c3_t bef_t = 1, dur_t = 1, aft_t = 1;
+  for ( c3_w e_w = 1; e_w <= num_w && e_w < 512; e_w++ ) {
+    if ( e_w <= lof_w )                          bef_t &= !bal_t[e_w];
+    if ( e_w >= lof_w + 2 && e_w <= lor_w )      dur_t &= bal_t[e_w];
+    if ( e_w >= lor_w + 2 )                      aft_t &= !bal_t[e_w];
+  }
+  T_OK(bef_t, "(d2) %s: no event bailed before the disk filled (after %u; bailed:%s)",
+       wok_c, lof_w, lis_c);
+  if ( all_t ) {
+    T_OK(dur_t && lor_w >= lof_w + 2, "(d2) %s: every event in %u..%u bailed (bailed:%s)",
+         wok_c, lof_w + 2, lor_w, lis_c);
+  }
+  T_OK(aft_t && lor_w + 2 <= num_w, "(d2) %s: every event from %u on ran (bailed:%s)",
+       wok_c, lor_w + 2, lis_c);
+  c3_d muf_d = _t_json("mug");
+  printf("(d2) %s %u MiB x %u, swap file on a 64 MiB ext4 filled after event %u (%llu KiB) "
+         "and emptied after event %u: status %d, %u bailed (events%.200s%s)\n", wok_c, siz_w,
+         num_w, lof_w, (unsigned long long)(fid_d >> 10), lor_w, ret_i, nub_w, lis_c,
+         strlen(lis_c) > 200 ? " ..." : "");
+  if ( 0 == ret_i ) {
+    _t_sound(pir_c, "(d2) after the full disk");
+    T_EQ(_t_copy_mug(pir_c, &rep_d), muf_d);
+    T_EQ(rep_d, num_w);
+
+    //  and the next run, with the space back, is ordinary
+    _t_base(&arg_u, wok_c, siz_w, 3);
+    _t_add(&arg_u, pir_c, (c3_c*)0);
+    T_EQ(_t_run(&arg_u, 0), 0);
+    T_EQ(_t_json("bailed"), 0);
+    T_EQ(_t_json("event"), num_w + 3);
+  }
+  _t_rm(pir_c);
+  unlink(tra_c);
 }
 
 /* _t_full_disk(): (d) the scratch file cannot get disk blocks.
@@ -1306,18 +1412,13 @@ _t_bailed_list(c3_c* lis_c, c3_z len_z, c3_t bal_t[64])
 **   (exit 1); never a signal, and the pier stays sound.
 **
 **   d2: a real full disk, a small ext4 filesystem on a loop device (root
-**   only).  A churn run with release after every event (so every event
-**   needs fresh blocks) has its swap file there; after event 3 a filler
-**   file takes all the free space, after event 7 it is deleted.  Events
-**   5 to 7 certainly bail with `swap file: no space`, events 9 to 12
-**   certainly succeed, the run exits 0, and the state is what the log
-**   alone rebuilds, and sound.
+**   only), filled and emptied again in the middle of a run, for churn
+**   and for kv (see _t_enospc).
 */
 static void
 _t_full_disk(void)
 {
-  c3_c    pir_c[2200], swp_c[2200], lis_c[512];
-  c3_t    bal_t[64];
+  c3_c    pir_c[2200], swp_c[2200];
   _t_args arg_u;
   c3_d    rep_d = 0;
 
@@ -1358,16 +1459,13 @@ _t_full_disk(void)
   _t_rm(pir_c);
 
   //  d2: a full filesystem, then space returns, in one run
-  c3_c img_c[1100], mnt_c[1100], fil_c[1200], tra_c[2200], cmd_c[4800];
+  c3_c img_c[1100], mnt_c[1100], cmd_c[4800];
   if ( geteuid() ) {
     _t_skipped("(d2) a full filesystem", "root, to mount a small loop filesystem");
     return;
   }
   _t_path(img_c, sizeof(img_c), "small.img");
   _t_path(mnt_c, sizeof(mnt_c), "small");
-  _t_path(tra_c, sizeof(tra_c), "small.csv");
-  snprintf(swp_c, sizeof(swp_c), "%s/loom.swap", mnt_c);
-  snprintf(fil_c, sizeof(fil_c), "%s/filler", mnt_c);
   mkdir(mnt_c, 0755);
   snprintf(cmd_c, sizeof(cmd_c),
            "truncate -s 64M '%s' && mkfs.ext4 -q -F -m 0 -O ^has_journal '%s' >/dev/null 2>&1 && "
@@ -1378,76 +1476,19 @@ _t_full_disk(void)
     rmdir(mnt_c);
     return;
   }
+  //  churn: every event needs fresh blocks, so every event that runs
+  //  wholly while the disk is full bails.  kv: the home heap grows, so
+  //  the state an event makes needs fresh blocks now and then, also when
+  //  it is copied out of the event's road
+  _t_enospc(mnt_c, "churn", 16 / _t_scale_w, 16, 3, 7, 1);
+  _t_enospc(mnt_c, "kv", 8, 300, 20, 150, 0);
 
-  const c3_w siz_w = 16 / ( 1 == _t_scale_w ? 1 : 2 );
-  _t_path(pir_c, sizeof(pir_c), "enospc");
-  _t_rm(pir_c);
-  unlink(tra_c);
-  _t_new(&arg_u);
-  _t_add(&arg_u, "--json", "-w", "churn", "-n", "12", "--loom", "28", "--size", (c3_c*)0);
-  _t_addf(&arg_u, "%u", siz_w);
-  _t_add(&arg_u, "--swap-file", swp_c, "--loom-free-every-event", "--trace", tra_c, pir_c,
-         (c3_c*)0);
-  _t_how how_u = { .tim_w = 120 };
-  pid_t pid = _t_spawn(&arg_u, &how_u);
-  _t_free(&arg_u);
-
-  c3_t ok_t = _t_stop_after(pid, tra_c, 3, 60);
-  c3_d fil_d = 0;
-  if ( ok_t ) {
-    //  take every free block, down to the last one
-    c3_i fid_i = open(fil_c, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    for ( c3_d chu_d = 64ULL << 20; fid_i >= 0 && chu_d >= 1024; ) {
-      if ( 0 == fallocate(fid_i, 0, (off_t)fil_d, (off_t)chu_d) ) {
-        fil_d += chu_d;
-      }
-      else {
-        chu_d >>= 1;
-      }
-    }
-    if ( fid_i >= 0 ) close(fid_i);
-    kill(pid, SIGCONT);
-    ok_t = _t_stop_after(pid, tra_c, 7, 60);
-    unlink(fil_c);
-    if ( ok_t ) kill(pid, SIGCONT);
-  }
-  T_OK(ok_t, "(d2) the run reached events 3 and 7");
-  c3_i ret_i = ok_t ? _t_reap(pid, 120) : _t_r.ret_i;
   snprintf(cmd_c, sizeof(cmd_c), "umount '%s' || umount -l '%s'", mnt_c, mnt_c);
   if ( system(cmd_c) ) {
     fprintf(stderr, "test: umount %s failed\n", mnt_c);
   }
   unlink(img_c);
   rmdir(mnt_c);
-
-  _t_bailed_list(lis_c, sizeof(lis_c), bal_t);
-  c3_d bal_d = _t_json("bailed");
-  T_EQ(ret_i, 0);
-  T_EQ(_t_json("event"), 12);
-  T_OK(bal_t[5] && bal_t[6] && bal_t[7], "(d2) events 5, 6, 7 bailed on the full "
-       "disk (bailed:%s)", lis_c);
-  T_OK(!bal_t[9] && !bal_t[10] && !bal_t[11] && !bal_t[12] && !bal_t[1] && !bal_t[2]
-       && !bal_t[3], "(d2) events 1-3 and 9-12 ran (bailed:%s)", lis_c);
-  T_OK(bal_d >= 3 && bal_d <= 5, "(d2) bailed %lld", (long long)bal_d);
-  T_OK(0 != strstr(_t_r.err_c, "swap file: no space"), "(d2) the swap message: %s",
-       _t_r.err_c);
-  c3_d muf_d = _t_json("mug");
-  printf("(d2) churn %u MiB x 12, swap file on a 64 MiB ext4 filled after event 3 "
-         "(%llu KiB) and emptied after event 7: status %d, bailed %lld (events%s)\n",
-         siz_w, (unsigned long long)(fil_d >> 10), ret_i, (long long)bal_d, lis_c);
-  _t_sound(pir_c, "(d2) after the full disk");
-  T_EQ(_t_copy_mug(pir_c, &rep_d), muf_d);
-  T_EQ(rep_d, 12);
-
-  //  and the next run, with the space back, is ordinary
-  _t_base(&arg_u, "churn", siz_w, 3);
-  _t_add(&arg_u, pir_c, (c3_c*)0);
-  T_EQ(_t_run(&arg_u, 0), 0);
-  T_EQ(_t_json("bailed"), 0);
-  T_EQ(_t_json("event"), 15);
-  _t_sound(pir_c, "(d2) after space returned");
-  _t_rm(pir_c);
-  unlink(tra_c);
 }
 
 /* _t_refusals(): (e) bad swap paths are refused before any event runs. */
