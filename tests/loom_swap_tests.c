@@ -34,12 +34,14 @@
 /// most workloads are halved (see _t_scale_w) to keep the program within a
 /// few minutes; the properties checked are the same.  (a) keeps its 512
 /// MiB per event everywhere.
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/magic.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -53,6 +55,33 @@
 static const c3_c* _t_urbit_c;        //  the binary under test
 static c3_c        _t_tmp_c[1000];    //  this program's scratch directory
 static c3_w        _t_scale_w = 1;    //  workload divisor (asan: 2)
+
+//  what to undo if this program is killed (the harness's timeout sends
+//  SIGTERM): the running child, a mounted filesystem, a cgroup
+static volatile pid_t _t_kid_i;
+static c3_c           _t_mnt_c[1100];
+static c3_c           _t_cgd_c[2048];
+
+/* _t_on_term(): on SIGTERM or SIGINT, undo what is outside the scratch
+**   dir, then die of the signal (async-signal-safe calls only).
+*/
+static void
+_t_on_term(c3_i sig_i)
+{
+  pid_t kid_i = _t_kid_i;
+  if ( kid_i > 0 && 0 == waitpid(kid_i, 0, WNOHANG) ) {
+    kill(kid_i, SIGKILL);
+    waitpid(kid_i, 0, 0);
+  }
+  if ( _t_mnt_c[0] ) {
+    umount2(_t_mnt_c, MNT_DETACH);
+  }
+  if ( _t_cgd_c[0] ) {
+    rmdir(_t_cgd_c);
+  }
+  signal(sig_i, SIG_DFL);
+  raise(sig_i);
+}
 
 static c3_c _t_skp_c[4800];   //  parts that could not run here, and why
 
@@ -241,6 +270,7 @@ _t_spawn(_t_args* arg_u, const _t_how* how_u)
     execv(_t_urbit_c, arg_u->arg_c);
     _exit(126);
   }
+  _t_kid_i = pid;
   return pid;
 }
 
@@ -725,17 +755,30 @@ _t_cg_limit(const _t_cg* cg_u, c3_d lim_d)
   return msw_t ? _t_put(pat_c, val_c) : 0;
 }
 
-/* _t_cg_sweep(): remove empty cgroups left by earlier, killed runs. */
+/* _t_cg_sweep(): remove cgroups left by earlier runs that were killed
+**   (named loomtest-PID-N, with PID no longer alive); others' are theirs.
+*/
 static void
 _t_cg_sweep(const c3_c* own_c)
 {
-  c3_c cmd_c[2400];
-  snprintf(cmd_c, sizeof(cmd_c),
-           "for d in '%s'/loomtest-*; do [ -d \"$d\" ] && rmdir \"$d\" 2>/dev/null; done; true",
-           own_c);
-  if ( system(cmd_c) ) {
-    fprintf(stderr, "test: sweeping stale cgroups failed\n");
+  DIR*           dir_u = opendir(own_c);
+  struct dirent* ent_u;
+  while ( dir_u && (ent_u = readdir(dir_u)) ) {
+    c3_c* end_c;
+    if ( strncmp(ent_u->d_name, "loomtest-", 9) ) {
+      continue;
+    }
+    long pid_l = strtol(ent_u->d_name + 9, &end_c, 10);
+    if ( pid_l <= 0 || '-' != *end_c || 0 == kill((pid_t)pid_l, 0) || ESRCH != errno ) {
+      continue;
+    }
+    c3_c pat_c[2400];
+    snprintf(pat_c, sizeof(pat_c), "%s/%s", own_c, ent_u->d_name);
+    if ( 0 == rmdir(pat_c) ) {
+      printf("removed a stale cgroup %s\n", pat_c);
+    }
   }
+  if ( dir_u ) closedir(dir_u);
 }
 
 /* _t_cg_make(): make a memory cgroup under this process's own, limited to
@@ -773,10 +816,12 @@ _t_cg_make(_t_cg* cg_u, c3_d lim_d)
     return 0;
   }
   cg_u->ver_w = ver_w;
+  snprintf(_t_cgd_c, sizeof(_t_cgd_c), "%s", cg_u->dir_c);
   if ( (err_i = _t_cg_limit(cg_u, lim_d)) ) {
     snprintf(_t_cg_why_c, sizeof(_t_cg_why_c), "cannot set the limit of %s: %s",
              cg_u->dir_c, strerror(err_i));
     rmdir(cg_u->dir_c);
+    _t_cgd_c[0] = 0;
     cg_u->ver_w = 0;
     return 0;
   }
@@ -826,6 +871,7 @@ _t_cg_free(_t_cg* cg_u)
       usleep(10000);
     }
     T_OK(!_t_exists(cg_u->dir_c), "cgroup %s removed: %s", cg_u->dir_c, strerror(errno));
+    _t_cgd_c[0] = 0;
     cg_u->ver_w = 0;
   }
 }
@@ -1476,17 +1522,19 @@ _t_full_disk(void)
     rmdir(mnt_c);
     return;
   }
+  snprintf(_t_mnt_c, sizeof(_t_mnt_c), "%s", mnt_c);
   //  churn: every event needs fresh blocks, so every event that runs
   //  wholly while the disk is full bails.  kv: the home heap grows, so
   //  the state an event makes needs fresh blocks now and then, also when
   //  it is copied out of the event's road
   _t_enospc(mnt_c, "churn", 16 / _t_scale_w, 16, 3, 7, 1);
-  _t_enospc(mnt_c, "kv", 8, 300, 20, 150, 0);
+  _t_enospc(mnt_c, "kv", 8, 350, 20, 250, 0);
 
   snprintf(cmd_c, sizeof(cmd_c), "umount '%s' || umount -l '%s'", mnt_c, mnt_c);
   if ( system(cmd_c) ) {
     fprintf(stderr, "test: umount %s failed\n", mnt_c);
   }
+  _t_mnt_c[0] = 0;
   unlink(img_c);
   rmdir(mnt_c);
 }
@@ -1899,6 +1947,9 @@ main(int argc, c3_c* argv[])
   if ( !mkdtemp(_t_tmp_c) ) {
     return t_skip("cannot make a scratch directory");
   }
+
+  signal(SIGTERM, _t_on_term);
+  signal(SIGINT, _t_on_term);
 
   //  the harness rule: this process's loom is leak-checked too
   u3m_init(24);
