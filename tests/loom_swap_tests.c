@@ -13,8 +13,10 @@
 ///       it RSS stays at the high-water mark; MADV_FREE'd pages are taken
 ///       back by a cgroup's reclaim, where unreleased pages are not;
 ///   (c) released swap-file pages give their disk blocks back;
-///   (d) a full scratch file (RLIMIT_FSIZE) makes events bail, loses
-///       nothing, and the ship recovers once space returns;
+///   (d) no room for the scratch file: RLIMIT_FSIZE from the start ends
+///       the run cleanly; a real filesystem filled in the middle of a run
+///       (a loop-mounted ext4) makes the events bail, loses nothing, and
+///       the following events succeed once space returns;
 ///   (e) a tmpfs swap path, a missing directory and a denied one are refused
 ///       with clear messages before any event runs;
 ///   (f) `--loom-lazy` on a 16 GiB loom costs almost no commit charge, and
@@ -23,9 +25,12 @@
 ///   and every flag at once gives the default policy's state, with the map
 ///   count bounded over a long run.
 ///
-/// Scenario (a) needs a memory cgroup it can create (root, a memory
-/// controller, a writable cgroupfs).  Where it cannot, the rest still runs
-/// and the program ends with t_skip() naming why: never a silent pass.
+/// Scenario (a) and part of (b) need a memory cgroup they can create
+/// (root, a memory controller, a writable cgroupfs), part of (d) a loop
+/// mount (root).  Where a part cannot run, the rest still runs and the
+/// program ends with t_skip() naming what was missing: never a silent
+/// pass.  `loom_swap_tests NAME` runs one scenario (a, b, b2, c, d, e, f,
+/// g, all, maps).
 ///
 /// Memory figures are invariants of the policies, not timings: every bound
 /// is derived from sizes (MiB built per event, kept pages, the home heap)
