@@ -555,6 +555,7 @@ typedef struct {
   c3_d rss_kb;       //  Rss (smaps_rollup)
   c3_d lazy_kb;      //  LazyFree (smaps_rollup)
   c3_d commit_kb;    //  sum of Size over areas flagged "ac" (smaps)
+  c3_d loom_kb;      //  the same over areas inside the loom
   c3_w maps_w;       //  mappings
 } _t_proc_mem;
 
@@ -577,6 +578,8 @@ _t_proc_read(pid_t pid, _t_proc_mem* mem_u)
   c3_c  pat_c[64], lin_c[1024];
   FILE* fil_u;
   c3_d  siz_d = 0, val_d;
+  c3_d  beg_d = 0;
+  c3_d  bas_d = (c3_d)(uintptr_t)u3a_loom_base;
 
   memset(mem_u, 0, sizeof(*mem_u));
   snprintf(pat_c, sizeof(pat_c), "/proc/%d/smaps_rollup", (c3_i)pid);
@@ -590,7 +593,12 @@ _t_proc_read(pid_t pid, _t_proc_mem* mem_u)
   snprintf(pat_c, sizeof(pat_c), "/proc/%d/smaps", (c3_i)pid);
   if ( (fil_u = fopen(pat_c, "r")) ) {
     while ( fgets(lin_c, sizeof(lin_c), fil_u) ) {
-      if ( _t_field(lin_c, "Size", &val_d) ) {
+      c3_c* end_c;
+      c3_d  adr_d = strtoull(lin_c, &end_c, 16);
+      if ( end_c != lin_c && '-' == *end_c ) {
+        beg_d = adr_d;    //  an area's first line: "start-end perms ..."
+      }
+      else if ( _t_field(lin_c, "Size", &val_d) ) {
         siz_d = val_d;
         mem_u->maps_w++;
       }
@@ -599,6 +607,9 @@ _t_proc_read(pid_t pid, _t_proc_mem* mem_u)
         while ( tok_c ) {
           if ( !strcmp(tok_c, "ac") ) {
             mem_u->commit_kb += siz_d;
+            if ( beg_d >= bas_d && beg_d < bas_d + (1ULL << 34) ) {
+              mem_u->loom_kb += siz_d;
+            }
             break;
           }
           tok_c = strtok(0, " \n");
@@ -1670,6 +1681,8 @@ _t_lazy(void)
   _t_add(&arg_u, "-q", "--json", "--loom", "34", "-n", "0", pir_c, (c3_c*)0);
   T_EQ(_t_run(&arg_u, 0), 0);
   c3_d def_d = _t_json("commit_kb");
+  c3_d dlm_d = _t_json("loom_commit_kb");
+  T_EQ(dlm_d, lom_d);
   c3_d own_d = ( def_d > lom_d && ~0ULL != def_d ) ? def_d - lom_d : 0;
   T_OK(def_d >= lom_d && ~0ULL != def_d, "(f) default: commit %llu KiB >= 16 GiB",
        (unsigned long long)def_d);
@@ -1684,12 +1697,15 @@ _t_lazy(void)
   _t_add(&arg_u, "-q", "--json", "--loom", "34", "--loom-lazy", "-n", "0", pir_c, (c3_c*)0);
   T_EQ(_t_run(&arg_u, 0), 0);
   c3_d bot_d = _t_json("commit_kb");
+  c3_d blm_d = _t_json("loom_commit_kb");
   T_OK(bot_d <= own_d + 4096, "(f) lazy: commit after boot %llu KiB <= own %llu + "
        "4096 KiB", (unsigned long long)bot_d, (unsigned long long)own_d);
-  printf("(f) 16 GiB loom, -n 0: commit %llu KiB default (runtime's own %llu KiB), "
-         "%llu KiB with --loom-lazy; maps %llu\n", (unsigned long long)def_d,
-         (unsigned long long)own_d, (unsigned long long)bot_d,
-         (unsigned long long)_t_json("maps"));
+  T_OK(blm_d <= 4096, "(f) lazy: the loom's commit after boot %lld KiB <= 4 MiB",
+       (long long)blm_d);
+  printf("(f) 16 GiB loom, -n 0: commit %llu KiB default (loom %llu, runtime's own "
+         "%llu KiB), %llu KiB with --loom-lazy (loom %lld KiB); maps %llu\n",
+         (unsigned long long)def_d, (unsigned long long)dlm_d, (unsigned long long)own_d,
+         (unsigned long long)bot_d, (long long)blm_d, (unsigned long long)_t_json("maps"));
 
   //  -n 20 -w kv on it: the run ends small too
   _t_new(&arg_u);
@@ -1706,7 +1722,7 @@ _t_lazy(void)
   //  its size in the free gap, kv much less.
   static const struct { const c3_c* wok_c; c3_w siz_w; } run_u[3] = {
     { "kv", 4 }, { "churn", 16 }, { "churn", 64 } };
-  c3_d com_d[3] = { 0, 0, 0 };
+  c3_d com_d[3] = { 0, 0, 0 }, lom_kb[3] = { 0, 0, 0 };
   _t_path(tra_c, sizeof(tra_c), "lazy.csv");
   for ( c3_w i_w = 0; i_w < 3; i_w++ ) {
     c3_w siz_w = run_u[i_w].siz_w / ( i_w ? _t_scale_w : 1 );
@@ -1719,15 +1735,17 @@ _t_lazy(void)
     if ( _t_stop_after(pid, tra_c, 1, 60) ) {
       _t_proc_mem mem_u;
       _t_proc_read(pid, &mem_u);
-      com_d[i_w] = mem_u.commit_kb;
+      com_d[i_w]  = mem_u.commit_kb;
+      lom_kb[i_w] = mem_u.loom_kb;
       kill(pid, SIGCONT);
     }
     else {
       T_OK(0, "(f) %s run stopped after event 1", run_u[i_w].wok_c);
     }
     T_EQ(_t_reap(pid, 120), 0);
-    printf("(f) lazy, stopped after 1 event of %s %u MiB: commit %llu KiB\n",
-           run_u[i_w].wok_c, siz_w, (unsigned long long)com_d[i_w]);
+    printf("(f) lazy, stopped after 1 event of %s %u MiB: commit %llu KiB, of which "
+           "the loom %llu KiB\n", run_u[i_w].wok_c, siz_w, (unsigned long long)com_d[i_w],
+           (unsigned long long)lom_kb[i_w]);
   }
   T_OK(com_d[0] > 0 && com_d[0] <= bot_d + 4096, "(f) kv, 1 event: commit %llu KiB "
        "stays small (after boot %llu)", (unsigned long long)com_d[0],
@@ -1740,6 +1758,13 @@ _t_lazy(void)
        "%llu vs %llu KiB", (unsigned long long)com_d[2], (unsigned long long)com_d[1]);
   T_OK(com_d[2] <= bot_d + 4 * d64_d, "(f) commit %llu KiB tracks what was written, not "
        "the loom", (unsigned long long)com_d[2]);
+  //  the loom's own share, from the child's smaps: a few MiB for kv, at
+  //  least half of what churn built, and at most four times it
+  T_OK(lom_kb[0] <= 4096, "(f) kv: the loom's commit %llu KiB", (unsigned long long)lom_kb[0]);
+  T_OK(lom_kb[1] >= d16_d / 2 && lom_kb[1] <= 4 * d16_d, "(f) churn %llu KiB: the loom's "
+       "commit %llu KiB", (unsigned long long)d16_d, (unsigned long long)lom_kb[1]);
+  T_OK(lom_kb[2] >= d64_d / 2 && lom_kb[2] <= 4 * d64_d, "(f) churn %llu KiB: the loom's "
+       "commit %llu KiB", (unsigned long long)d64_d, (unsigned long long)lom_kb[2]);
   printf("(f) 20 kv events: commit at exit %llu KiB\n", (unsigned long long)kve_d);
   _t_rm(pir_c);
   unlink(tra_c);
