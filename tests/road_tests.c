@@ -5,6 +5,7 @@
 /// a ten-million-cell list freed without C recursion, and bad loom sizes.
 #include <sys/mman.h>
 
+#include "noun/events.h"
 #include "test.h"
 
 static u3_noun _t_senior;    //  a home-road noun the inner roads read
@@ -402,9 +403,79 @@ _t_touch(void)
   t_clean();
 }
 
+/* _t_deep_then_big(): on an inner road, grow the heap down across most of
+**   the gap, free it all (the heap frontier goes back up), then return a
+**   product bigger than what is left below the lowest point reached.
+*/
+static u3_noun
+_t_deep_then_big(u3_noun arg)
+{
+  u3_noun lis = 0;
+  c3_d    gap_d = (c3_d)((c3_y*)u3R->mat_w - (c3_y*)u3R->cap_w);
+  c3_w    num_w = (c3_w)((gap_d * 9 / 10) / 16);   //  cells: 90% of the gap
+
+  for ( c3_w i_w = 0; i_w < num_w; i_w++ ) {
+    lis = u3nc(i_w, lis);
+  }
+  u3z(lis);
+  u3_noun pro = 0;
+  for ( c3_w i_w = 0; i_w < (c3_w)u3h(arg); i_w++ ) {
+    pro = u3nc(u3i_chub(0x100000000ULL + i_w), pro);
+  }
+  return pro;
+}
+
+/* _t_release_clip(): releasing after an event never touches the home
+**   heap, even where the product was copied above the lowest point the
+**   event's heap reached.
+*/
+static void
+_t_release_clip(void)
+{
+  T_EQ(u3m_init(26), 0);
+  u3m_pave();
+  T_EQ(u3e_init(), 0);
+  u3C.fmod_w = u3o_free_dontneed;
+  u3C.keep_w = 0;
+  u3a_Touch.lis_o = c3y;
+  u3a_touch_reset();
+
+  u3_noun arg = u3nc(200000, 0);
+  u3_noun pro = u3m_soft(_t_deep_then_big, arg);
+  T_EQ(u3h(pro), 0);
+  T_OK(u3a_Touch.dn_w < u3R->hat_w, "the product grew the heap past the "
+       "event's lowest point (the case under test)");
+
+  c3_w mug_w = u3r_mug(u3t(pro));
+  u3e_release();
+  u3a_touch_reset();
+
+  //  every cell and atom of the product is still there
+  c3_t ok_t = 1;
+  c3_w i_w  = 200000;
+  for ( u3_noun cur = u3t(pro); cur; cur = u3t(cur) ) {
+    i_w--;
+    ok_t &= (u3r_chub(0, u3h(cur)) == 0x100000000ULL + i_w);
+  }
+  T_OK(ok_t && 0 == i_w, "product intact after release");
+  T_OK(u3e_Stat.released_d > 0, "something was released");
+  ((u3a_cell*)(void*)u3a_to_ptr(u3t(pro)))->mug_w = 0;
+  T_EQ(u3r_mug(u3t(pro)), mug_w);
+
+  u3a_Touch.lis_o = c3n;
+  u3C.fmod_w = u3o_free_free;
+  u3C.keep_w = u3o_keep_default;
+  u3z(pro);
+  u3z(arg);
+  t_clean();
+  u3e_stop();
+  u3m_fini();
+}
+
 int
 main(void)
 {
+  _t_release_clip();
   _t_bad_sizes();
 
   if ( u3m_init(31) ) {

@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "noun/allocate.h"
+#include "noun/events.h"
 #include "noun/manage.h"
 #include "noun/options.h"
 
@@ -39,6 +40,7 @@ u3a_page*  u3a_Page;
 c3_d*      u3a_Free;
 u3a_road*  u3R;
 u3a_touch  u3a_Touch;
+c3_t       u3a_Taking;
 
   /** Size classes, in 16-byte units.
   **/
@@ -222,7 +224,13 @@ _ca_pages_get(c3_w len_w)
 
   if ( u3R->fre_w >= len_w ) {
     pag_w = _ca_pages_find(len_w);
-    if ( pag_w ) {
+    //  while taking up, a free page that cannot be backed now (a full
+    //  disk under a swap file) is passed over for the frontier, which
+    //  was backed before the take began
+    if ( pag_w
+         && !(u3a_Taking
+              && u3e_reserve(u3a_page_ptr(pag_w), u3a_page_ptr(pag_w + len_w))) )
+    {
       _ca_bits_clear(pag_w, len_w);
       u3R->fre_w -= len_w;
       return pag_w;
@@ -586,6 +594,23 @@ u3a_touch_reset(void)
   u3a_Touch.ovf_t = 0;
 }
 
+c3_w
+u3a_free_low(c3_w* pag_w, c3_w max_w)
+{
+  c3_w lo_w, hi_w, num_w = 0;
+
+  _ca_heap_pages(u3R, &lo_w, &hi_w);
+  while ( num_w < max_w && lo_w < hi_w ) {
+    c3_w nex_w = _ca_find_set(lo_w, hi_w);
+    if ( nex_w >= hi_w ) {
+      break;
+    }
+    pag_w[num_w++] = nex_w;
+    lo_w = nex_w + 1;
+  }
+  return num_w;
+}
+
 c3_t
 u3a_freed_next(c3_w* pag_w, c3_w* len_w)
 {
@@ -752,6 +777,43 @@ _ca_take_leaf(u3_noun som)
     return pro;
   }
   return u3_none;
+}
+
+void
+u3a_take_need(u3_noun som, c3_d* byt_d, c3_d* pag_d, c3_d* cel_d)
+{
+  c3_w* bas_w = u3R->cap_w;
+
+  *byt_d = *pag_d = *cel_d = 0;
+  while ( 1 ) {
+    if ( u3a_is_dog(som) ) {
+      u3a_box* box_u = (u3a_box*)(void*)u3a_to_ptr(som);
+
+      if ( _(u3a_on_road(box_u)) && 0xffffffff != box_u->use_w ) {
+        c3_w wor_w = u3a_size((c3_w*)(void*)box_u);
+
+        box_u->use_w = 0xffffffff;
+        if ( wor_w > (u3a_class_bytes(u3a_classes - 1) >> 2) ) {
+          *pag_d += c3_rop((c3_d)wor_w << 2, (c3_d)u3a_page_bytes);
+        }
+        else {
+          *byt_d += (c3_d)wor_w << 2;
+        }
+        if ( u3a_is_pom(som) ) {
+          u3a_cell* cel_u = (u3a_cell*)(void*)box_u;
+          (*cel_d)++;
+          *(u3_noun*)u3a_push(1) = cel_u->tel;
+          som = cel_u->hed;
+          continue;
+        }
+      }
+    }
+    if ( u3R->cap_w == bas_w ) {
+      return;
+    }
+    som = *(u3_noun*)u3a_peek(1);
+    u3a_pop(1);
+  }
 }
 
 typedef struct {

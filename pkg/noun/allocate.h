@@ -239,6 +239,20 @@
 
   /** Taking a product up to the parent road.
   **/
+    /* u3a_take_need(): what taking som (on the current road, retained)
+    **   up to the parent will allocate: *byt_d bytes of slots, *pag_d pages
+    **   of runs, *cel_d cells (the copy's stack depth is below that).  Marks
+    **   the objects it counts (their refcounts are lost: the road is about
+    **   to be left).
+    */
+    void
+    u3a_take_need(u3_noun som, c3_d* byt_d, c3_d* pag_d, c3_d* cel_d);
+
+    /* u3a_Taking: 1 while u3a_take copies up; free pages inside the heap
+    **   are used then only if they can be backed at once.
+    */
+    extern c3_t u3a_Taking;
+
     /* u3a_take(): copy som (transferred, junior) to the current road,
     **   sharing what is senior to the junior road and copying each
     **   distinct junior object once.  Used by u3m_love.
@@ -308,6 +322,12 @@
     /* u3a_touch_reset(): start a new window at the home road's frontiers. */
     void
     u3a_touch_reset(void);
+
+    /* u3a_free_low(): up to max_w of the lowest free pages inside the
+    **   current road's heap, into pag_w; returns how many.
+    */
+    c3_w
+    u3a_free_low(c3_w* pag_w, c3_w max_w);
 
     /* u3a_freed_next(): the next run of home-heap pages freed since the
     **   last reset that are still free and inside the heap; returns 0 when

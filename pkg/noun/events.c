@@ -270,6 +270,7 @@ _ce_lzy_bits(c3_w lo_w, c3_w hi_w, c3_t val_t)
 }
 
 static c3_i _ce_lazy_map(c3_w lo_w, c3_w hi_w);
+static c3_i _ce_swap_home(c3_w pag_w, c3_t lzy_t);
 static c3_i _ce_lazy_back(c3_w pag_w);
 static c3_i _ce_swap_flaw(c3_w pag_w);
 static void _ce_swap_punch(c3_w lo_w, c3_w hi_w);
@@ -1761,14 +1762,16 @@ u3e_fault(void* adr_v)
     return _ce_ward_fault(pag_w);
   }
   if ( _ce_lzy(pag_w) ) {
-    return _ce_lazy_back(pag_w);
+    c3_i ret_i = _ce_lazy_back(pag_w);
+    return ( 2 == ret_i ) ? _ce_swap_home(pag_w, 1) : ret_i;
   }
   if ( u3P.uff_t ) {
     //  clean pages are writable: no fault is a tracking fault
     return -1;
   }
   if ( _ce_swp_i >= 0 && !_ce_bit(pag_w) ) {
-    return _ce_swap_flaw(pag_w);
+    c3_i ret_i = _ce_swap_flaw(pag_w);
+    return ( 2 == ret_i ) ? _ce_swap_home(pag_w, 0) : ret_i;
   }
   return _ce_flaw_protect(pag_w);
 }
@@ -2681,6 +2684,8 @@ _ce_lazy_back(c3_w pag_w)
         if ( EINTR == errno ) continue;
         u3e_Stat.swap_err_i = errno;
         u3e_Stat.swap_full_d++;
+      u3e_Stat.swap_pag_w = pag_w;
+        u3e_Stat.swap_pag_w = pag_w;
         return 2;
       }
     }
@@ -2722,6 +2727,7 @@ _ce_swap_flaw(c3_w pag_w)
       if ( EINTR == errno ) continue;
       u3e_Stat.swap_err_i = errno;
       u3e_Stat.swap_full_d++;
+      u3e_Stat.swap_pag_w = pag_w;
       return 2;
     }
     don_z += (c3_z)ret_i;
@@ -2735,6 +2741,34 @@ _ce_swap_flaw(c3_w pag_w)
   _ce_bit_set(pag_w);
   u3e_Stat.faults_d++;
   return 0;
+}
+
+/* _ce_swap_home(): the swap file has no room for page pag_w (lazy, or
+**   clean).  Inside an event (an inner road) that bails the event (2).  The
+**   home road's own work between events has nothing to abandon: its page
+**   goes to anonymous memory instead, outside the swap file (async-signal-
+**   safe).
+*/
+static c3_i
+_ce_swap_home(c3_w pag_w, c3_t lzy_t)
+{
+  if ( u3R && u3R->par_u ) {
+    return 2;
+  }
+  if ( lzy_t ) {
+    if ( MAP_FAILED == mmap(_ce_ptr(pag_w), u3a_page_bytes, PROT_READ | PROT_WRITE,
+                            MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) )
+    {
+      return ( ENOMEM == errno ) ? 1 : -1;
+    }
+    _ce_lzy_bits(pag_w, pag_w + 1, 0);
+    _ce_bit_set(pag_w);
+    u3e_Stat.faults_d++;
+    u3e_Stat.swap_anon_d++;
+    return 0;
+  }
+  u3e_Stat.swap_anon_d++;
+  return _ce_flaw_protect(pag_w);
 }
 
 /* _ce_swap_punch(): free the swap file's blocks for pages [lo_w, hi_w). */
@@ -2873,8 +2907,13 @@ _ce_release(c3_w lo_w, c3_w hi_w)
       if ( 0 == ret_i ) {
         ret_i = mprotect(ptr_y, len_z, PROT_READ);
         _ce_lzy_bits(pag_w, end_w, 1);
-        rel_w += end_w - pag_w;
       }
+      else {
+        //  pages that went to anonymous memory when the disk was full,
+        //  or private copies: discard them whole
+        ret_i = _ce_lazy_map(pag_w, end_w);
+      }
+      rel_w += end_w - pag_w;
     }
     else if ( _(u3C.lazy_o) ) {
       ret_i = _ce_lazy_map(pag_w, end_w);
@@ -2954,13 +2993,19 @@ u3e_release(void)
   c3_w      rel_w = 0;
   c3_w      bot_w, top_w, pag_w, len_w;
 
+  //  Only the home road's gap as it is now holds nothing: taking the last
+  //  product up may have grown the heap past where an inner road's heap
+  //  once reached, so the window is clipped to [hat, cap).
+  c3_w* up_w = c3_min(u3a_Touch.up_w, hom_u->cap_w);
+  c3_w* dn_w = c3_max(u3a_Touch.dn_w, hom_u->hat_w);
+
   //  the gap's low side: [hat + margin, highest frontier that grew up)
-  _ce_gap((c3_y*)hom_u->hat_w, (c3_y*)u3a_Touch.up_w, &bot_w, &top_w);
+  _ce_gap((c3_y*)hom_u->hat_w, (c3_y*)up_w, &bot_w, &top_w);
   if ( top_w > bot_w + kep_w ) {
     rel_w += _ce_release(bot_w + kep_w, top_w);
   }
   //  the gap's high side: [lowest frontier that grew down, cap - margin)
-  _ce_gap((c3_y*)u3a_Touch.dn_w, (c3_y*)hom_u->cap_w, &bot_w, &top_w);
+  _ce_gap((c3_y*)dn_w, (c3_y*)hom_u->cap_w, &bot_w, &top_w);
   if ( _ce_swp_i >= 0 && top_w == u3P.pag_w && top_w > bot_w + kep_w + 256 ) {
     //  a lot at the end of the swap file: cut it all off, margin too,
     //  since a punch would first write it out
@@ -2974,5 +3019,66 @@ u3e_release(void)
     rel_w += _ce_release(pag_w, pag_w + len_w);
   }
   u3e_Stat.released_d += rel_w;
+
+  if ( _ce_swp_i >= 0 ) {
+    //  the home road works between events, where no bail can be caught:
+    //  keep backed what it uses there (its stack at the loom's top, the
+    //  pages its next small allocations take), so a full disk meets an
+    //  event instead.  Release just gave blocks back, so this fits.
+    c3_w low_w[8];
+    c3_w num_w = u3a_free_low(low_w, 8);
+    c3_y* top_y = u3a_loom_base + ((c3_d)u3P.pag_w << u3a_page_bits);
+    c3_d  res_d = c3_min((c3_d)u3P.pag_w << u3a_page_bits,
+                         (c3_d)_ce_back_pages << (u3a_page_bits + 2));
+
+    u3e_reserve((c3_w*)(void*)(top_y - res_d), (c3_w*)(void*)top_y);
+    u3e_reserve(hom_u->hat_w, (c3_w*)((c3_y*)hom_u->hat_w + 8 * u3a_page_bytes));
+    for ( c3_w i_w = 0; i_w < num_w; i_w++ ) {
+      u3e_reserve(u3a_page_ptr(low_w[i_w]), u3a_page_ptr(low_w[i_w] + 1));
+    }
+  }
   return rel_w;
+}
+
+c3_o
+u3e_lazy(void)
+{
+  return __(u3P.ini_t && _ce_lzy_t);
+}
+
+c3_i
+u3e_reserve(c3_w* lo_w, c3_w* hi_w)
+{
+  c3_w bot_w, top_w;
+
+  if ( !u3P.ini_t || !_ce_lzy_t || hi_w <= lo_w ) {
+    return 0;
+  }
+  bot_w = u3a_page_of(lo_w);
+  top_w = c3_min(u3a_page_of((c3_y*)hi_w + u3a_page_bytes - 1), u3P.pag_w);
+  for ( c3_w pag_w = bot_w; pag_w < top_w; pag_w++ ) {
+    if ( _ce_swp_i >= 0 && !_ce_bit(pag_w) && pag_w != u3P.gar_w ) {
+      //  a clean page moves into the swap file on its first write
+      c3_i ret_i = _ce_swap_flaw(pag_w);
+      if ( ret_i ) {
+        return ret_i;
+      }
+    }
+    else if ( _ce_lzy(pag_w) ) {
+      //  the guard page too: when it moves on, it is written
+      c3_w gar_w = u3P.gar_w;
+      c3_i ret_i;
+
+      u3P.gar_w = 0;
+      ret_i = _ce_lazy_back(pag_w);
+      u3P.gar_w = gar_w;
+      if ( gar_w && mprotect(_ce_ptr(gar_w), u3a_page_bytes, PROT_NONE) ) {
+        _ce_say("image: mprotect: cannot restore the guard page\r\n");
+      }
+      if ( ret_i ) {
+        return ret_i;
+      }
+    }
+  }
+  return 0;
 }

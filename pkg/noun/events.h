@@ -18,6 +18,8 @@
       c3_d released_d;  //  pages given back by u3e_release
       c3_d backed_d;    //  lazy pages backed on first write
       c3_d swap_full_d; //  writes refused for want of swap file space
+      c3_w swap_pag_w;  //  the page of the last such refusal
+      c3_d swap_anon_d; //  home-road pages put in anonymous memory instead
       c3_i swap_err_i;  //  errno of the last such refusal
       c3_d punch_err_d; //  failed hole punches
       c3_d release_err_d;  //  failed releases
@@ -134,6 +136,16 @@
     */
     c3_w
     u3e_release(void);
+
+    /* u3e_lazy(): c3y if pages may be lazy (unbacked until written). */
+    c3_o
+    u3e_lazy(void);
+
+    /* u3e_reserve(): back every lazy page of [lo_w, hi_w) now, outside the
+    **   fault handler.  0, 1 (out of memory) or 2 (out of swap file space).
+    */
+    c3_i
+    u3e_reserve(c3_w* lo_w, c3_w* hi_w);
 
     /* u3e_stop(): close the image's files and release tracking state. */
     void

@@ -185,6 +185,51 @@ u3m_fall(void)
   u3R = u3R->par_u;
 }
 
+/* _cm_love_reserve(): with lazy pages, back what taking pro up will need
+**   (the parent's frontier and the copy's stack) before leaving the road,
+**   so that a full disk bails the computation, not the parent halfway
+**   through the copy.
+*/
+static void
+_cm_love_reserve(u3a_road* kid_u, u3a_road* par_u, u3_noun pro)
+{
+  c3_d byt_d, pag_d, cel_d;
+  c3_w *lo_w, *hi_w;
+  c3_i ret_i;
+
+  u3a_take_need(pro, &byt_d, &pag_d, &cel_d);
+
+  //  slot pages are never quite full (at worst 15360 of 16384 bytes), and
+  //  each class may start a page
+  c3_d num_d = (byt_d / 15360) + u3a_classes + 1 + pag_d;
+  c3_d stk_d = (cel_d * 8) + u3a_page_bytes;
+  c3_d gap_d = _(par_u->nor_o)
+               ? (c3_d)((c3_y*)kid_u->hat_w - (c3_y*)par_u->hat_w)
+               : (c3_d)((c3_y*)par_u->hat_w - (c3_y*)kid_u->hat_w);
+  c3_d hep_d = c3_min(num_d << u3a_page_bits, gap_d);
+  stk_d = c3_min(stk_d, gap_d);
+
+  if ( _(par_u->nor_o) ) {
+    lo_w = par_u->hat_w;
+    hi_w = (c3_w*)((c3_y*)par_u->hat_w + hep_d);
+    ret_i = u3e_reserve(lo_w, hi_w);
+    if ( !ret_i ) {
+      ret_i = u3e_reserve((c3_w*)((c3_y*)kid_u->hat_w - stk_d), kid_u->hat_w);
+    }
+  }
+  else {
+    lo_w = (c3_w*)((c3_y*)par_u->hat_w - hep_d);
+    hi_w = par_u->hat_w;
+    ret_i = u3e_reserve(lo_w, hi_w);
+    if ( !ret_i ) {
+      ret_i = u3e_reserve(kid_u->hat_w, (c3_w*)((c3_y*)kid_u->hat_w + stk_d));
+    }
+  }
+  if ( ret_i ) {
+    u3m_bail(( 2 == ret_i ) ? c3__full : c3__meme);
+  }
+}
+
 u3_noun
 u3m_love(u3_noun pro)
 {
@@ -193,6 +238,10 @@ u3m_love(u3_noun pro)
   c3_w*     cap_w = par_u->cap_w;
 
   c3_assert( par_u );
+  if ( _(u3e_lazy()) ) {
+    _cm_love_reserve(kid_u, par_u, pro);
+  }
+  kid_u->arm_w = 0;
   if ( _(kid_u->nor_o) ) {
     par_u->jlo_w = kid_u->mat_w;
     par_u->jhi_w = kid_u->hat_w;
@@ -204,7 +253,9 @@ u3m_love(u3_noun pro)
   par_u->cap_w = kid_u->hat_w;
   u3R = par_u;
 
+  u3a_Taking = 1;
   pro = u3a_take(pro);
+  u3a_Taking = 0;
 
   par_u->cap_w = cap_w;
   par_u->jlo_w = par_u->jhi_w = 0;
@@ -234,7 +285,7 @@ u3m_soft(u3_noun (*fun_f)(u3_noun), u3_noun arg)
   }
 
   u3_noun pro = fun_f(arg);
-  u3R->arm_w = 0;
+  //  still armed: making room for the product may bail (u3m_love disarms)
   pro = u3m_love(pro);
   return u3nc(0, pro);
 }
@@ -263,9 +314,9 @@ u3m_bail_with(c3_w how_w, u3_noun tax)
     _cm_mote(how_w, mot_c);
     if ( c3__full == how_w ) {
       //  the environment, not a bug: stop; the event log keeps every event
-      fprintf(stderr, "loom: swap file: no space (%s) for the home road, "
-                      "outside any event: stopping without a snapshot\r\n",
-              strerror(u3e_Stat.swap_err_i));
+      fprintf(stderr, "loom: swap file: no space (%s) for page %u of the home "
+                      "road, outside any event: stopping without a snapshot\r\n",
+              strerror(u3e_Stat.swap_err_i), u3e_Stat.swap_pag_w);
       _exit(1);
     }
     if ( c3__meme == how_w ) {
