@@ -18,8 +18,9 @@
 ///
 /// With --cgroup, one more `--swap-file` run goes into a memory cgroup
 /// (created under this process's own cgroup, v1 or v2, removed afterwards)
-/// limited to 1/16 of the unconstrained swap-file run's peak RSS, and its
-/// wall time is compared with the unconstrained one.
+/// limited to 1/16 of the unconstrained swap-file run's peak RSS (or 1/DIV
+/// with --cgroup=DIV), and its wall time is compared with the
+/// unconstrained one.
 ///
 /// Every run must reach the same state mug: a difference is a correctness
 /// bug, reported with exit status 1.  Nothing else passes or fails.
@@ -30,7 +31,7 @@
 /// and, where gnuplot is installed, a PNG of RSS over events per policy.
 ///
 ///   build/gcc/bench/policies [-w W] [--size MB] [-n N] [--seed S]
-///                            [--rounds R] [--cgroup] [--policies LIST]
+///                            [--rounds R] [--cgroup[=DIV]] [--policies L]
 ///                            [--csv PATH] [--png PATH] [--urbit PATH]
 ///                            [--arg ARG]...
 ///
@@ -122,6 +123,7 @@ static struct {
   c3_c        sed_c[24];
   c3_w        rou_w;   //  rounds
   c3_o        cgr_o;   //  include the cgroup run
+  c3_w        div_w;   //  its limit: peak RSS / div_w
   c3_o        tra_o;   //  the binary knows --trace
   c3_c*       csv_c;   //  CSV path
   c3_c*       png_c;   //  PNG path
@@ -913,6 +915,23 @@ _b_row(const c3_c* nam_c, const _b_run* run_u, c3_w num_w, double def_d)
   printf("\n");
 }
 
+/* _b_unfinished(): how far an unfinished run got, against the
+** unconstrained wall time unc_d.
+*/
+static void
+_b_unfinished(const _b_run* run_u, double unc_d)
+{
+  c3_w num_w = (c3_w)strtoul(_b_O.num_c, 0, 10);
+
+  printf("did not finish: %s after %.1f s (unconstrained: %.1f s), %u of %u "
+         "events traced", run_u->sta_c, run_u->wal_d, unc_d, run_u->sam_w,
+         num_w);
+  if ( run_u->sam_w && unc_d > 0 ) {
+    printf(", on pace for ~%.0f x unconstrained time",
+           run_u->wal_d * num_w / run_u->sam_w / unc_d);
+  }
+}
+
 /* _b_progress(): one line per finished run, as the rounds go. */
 static void
 _b_progress(c3_w rou_w, const c3_c* nam_c, const _b_run* run_u)
@@ -1057,8 +1076,8 @@ _b_usage(FILE* fil_u)
     "      --policies L   comma-separated subset of: default,free,dontneed,\n"
     "                     swap,swap+free,lazy (default all; default is\n"
     "                     always run, as the reference)\n"
-    "      --cgroup       also run --swap-file in a memory cgroup limited to\n"
-    "                     1/16 of the swap-file run's peak RSS\n"
+    "      --cgroup[=DIV] also run --swap-file in a memory cgroup limited to\n"
+    "                     1/DIV (default 1/16) of the swap-file run's peak RSS\n"
     "      --csv PATH     per-event samples (default $BENCH_DIR or build/,\n"
     "                     policies.csv)\n"
     "      --png PATH     RSS plot, if gnuplot is installed (default beside\n"
@@ -1124,7 +1143,7 @@ main(int argc, char** argv)
     { "seed",     required_argument, 0, 'e' },
     { "rounds",   required_argument, 0, 'r' },
     { "policies", required_argument, 0, 'p' },
-    { "cgroup",   no_argument,       0, 'g' },
+    { "cgroup",   optional_argument, 0, 'g' },
     { "csv",      required_argument, 0, 'c' },
     { "png",      required_argument, 0, 'i' },
     { "urbit",    required_argument, 0, 'u' },
@@ -1141,6 +1160,7 @@ main(int argc, char** argv)
   snprintf(_b_O.sed_c, sizeof(_b_O.sed_c), "0");
   _b_O.rou_w = 3;
   _b_O.cgr_o = c3n;
+  _b_O.div_w = 16;
   for ( c3_w i_w = 0; i_w < _B_POLS; i_w++ ) {
     _b_O.use_o[i_w] = c3y;
   }
@@ -1185,7 +1205,17 @@ main(int argc, char** argv)
           return 1;
         }
         break;
-      case 'g': _b_O.cgr_o = c3y; break;
+      case 'g':
+        _b_O.cgr_o = c3y;
+        if ( optarg ) {
+          c3_w div_w = (c3_w)strtoul(optarg, &end_c, 10);
+          if ( div_w < 1 || div_w > 1024 || *end_c ) {
+            fprintf(stderr, "policies: --cgroup=DIV: 1 to 1024: %s\n", optarg);
+            return 1;
+          }
+          _b_O.div_w = div_w;
+        }
+        break;
       case 'c': _b_O.csv_c = optarg; break;
       case 'i': _b_O.png_c = optarg; break;
       case 'u': urb_c = optarg; break;
@@ -1321,7 +1351,7 @@ main(int argc, char** argv)
     }
   }
 
-  //  the cgroup run: --swap-file at 1/16 of its unconstrained peak
+  //  the cgroup run: --swap-file at 1/DIV of its unconstrained peak
   //
   _b_run cgr_u;
   c3_o   cgd_o = c3n;   //  the cgroup run happened
@@ -1343,16 +1373,16 @@ main(int argc, char** argv)
     }
     else {
       _b_cgroup grp_u;
-      cgl_d = ceil(pek_d * 1024 / 16 / 4096) * 4096;
+      cgl_d = ceil(pek_d * 1024 / _b_O.div_w / 4096) * 4096;
       if ( _b_cgroup_make(cgl_d, &grp_u, cgw_c, sizeof(cgw_c)) ) {
         //  reason in cgw_c
       }
       else {
         double dal_d = c3_max(60.0, 10 * wal_d);
 
-        printf("cgroup: %s, limit %.1f MiB (1/16 of the swap-file run's "
+        printf("cgroup: %s, limit %.1f MiB (1/%u of the swap-file run's "
                "peak RSS %.0f MiB); stopped after %.0f s if not done\n",
-               grp_u.dir_c, cgl_d / 1048576, pek_d / 1024, dal_d);
+               grp_u.dir_c, cgl_d / 1048576, _b_O.div_w, pek_d / 1024, dal_d);
         fflush(stdout);
         _b_run_one(_B_SWAP_POL, 1, "swap@cgroup", grp_u.prc_c, dal_d, csv_u,
                    &cgr_u, cgw_c, sizeof(cgw_c));
@@ -1448,18 +1478,27 @@ main(int argc, char** argv)
   if ( c3n == _b_O.cgr_o ) {
     printf("cgroup run at 1/16 of the working set: not run (pass --cgroup)\n");
   }
+  else if ( 16 != _b_O.div_w ) {
+    printf("cgroup run at 1/%u of the working set: ", _b_O.div_w);
+    if ( c3n == cgd_o ) {
+      printf("skipped: %s\n", cgw_c);
+    }
+    else if ( c3n == cgr_u.ran_o ) {
+      _b_unfinished(&cgr_u, cgp_d);
+      printf("\n");
+    }
+    else {
+      printf("%.2f x unconstrained time (%.1f s against %.1f s; limit %.1f "
+             "MiB); the goal is stated at 1/16\n", cgr_u.wal_d / cgp_d,
+             cgr_u.wal_d, cgp_d, cgl_d / 1048576);
+    }
+  }
   else if ( c3n == cgd_o ) {
     printf("cgroup run at 1/16 of the working set: skipped: %s\n", cgw_c);
   }
   else if ( c3n == cgr_u.ran_o ) {
-    c3_w num_w = (c3_w)strtoul(_b_O.num_c, 0, 10);
-    printf("cgroup run at 1/16 of the working set: did not finish: %s after "
-           "%.1f s (unconstrained: %.1f s), %u of %u events traced",
-           cgr_u.sta_c, cgr_u.wal_d, cgp_d, cgr_u.sam_w, num_w);
-    if ( cgr_u.sam_w && cgp_d > 0 ) {
-      printf(", on pace for ~%.0f x unconstrained time",
-             cgr_u.wal_d * num_w / cgr_u.sam_w / cgp_d);
-    }
+    printf("cgroup run at 1/16 of the working set: ");
+    _b_unfinished(&cgr_u, cgp_d);
     printf(" (goal <= 3): not met; limit %.1f MiB, cgroup peak %.1f MiB, "
            "oom kills %.0f\n", cgl_d / 1048576, cgm_d / 1048576, cgo_d);
   }
