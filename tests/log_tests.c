@@ -15,6 +15,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <linux/capability.h>
+#include <sys/syscall.h>
+
 #include "test.h"
 #include "c3/crc.h"
 #include "vere/log.h"
@@ -890,7 +893,17 @@ _t_unwritable(void)
   if ( 0 == (pid_i = fork()) ) {
     c3_w fal_w = t_fail_w;
     if ( 0 == geteuid() && (setgid(65534) || setuid(65534)) ) {
-      _exit(2);
+      //  no such user here (a sandbox's user namespace): drop the
+      //  capabilities that let root ignore permissions instead
+      struct __user_cap_header_struct hed_u = { _LINUX_CAPABILITY_VERSION_3, 0 };
+      struct __user_cap_data_struct   dat_u[2];
+      if ( syscall(SYS_capget, &hed_u, dat_u) ) {
+        _exit(3);
+      }
+      dat_u[0].effective &= ~((1U << CAP_DAC_OVERRIDE) | (1U << CAP_DAC_READ_SEARCH));
+      if ( syscall(SYS_capset, &hed_u, dat_u) ) {
+        _exit(3);
+      }
     }
     _t_open_bad(pax_c, "Permission denied");
     _t_open_bad(two_c, "Permission denied");
@@ -899,8 +912,14 @@ _t_unwritable(void)
   T_OK(pid_i > 0, "fork: %s", strerror(errno));
   if ( pid_i > 0 ) {
     T_OK(pid_i == waitpid(pid_i, &sat_i, 0), "waitpid");
-    T_OK(WIFEXITED(sat_i) && 0 == WEXITSTATUS(sat_i),
-         "unwritable pier refused in the child (status %d)", sat_i);
+    if ( WIFEXITED(sat_i) && 3 == WEXITSTATUS(sat_i) ) {
+      printf("note: cannot drop root's permission override here: the "
+             "unwritable-pier check did not run\n");
+    }
+    else {
+      T_OK(WIFEXITED(sat_i) && 0 == WEXITSTATUS(sat_i),
+           "unwritable pier refused in the child (status %d)", sat_i);
+    }
   }
   chmod(dir_c, 0755);
   chmod(pax_c, 0755);
