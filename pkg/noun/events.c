@@ -338,21 +338,6 @@ _ce_ptr(c3_w pag_w)
 
   /** Messages and test hooks.
   **/
-/* _ce_say(): write a string to stderr, async-signal-safely. */
-static void
-_ce_say(const c3_c* str_c)
-{
-  c3_z len_z = strlen(str_c);
-  while ( len_z ) {
-    ssize_t ret_i = write(2, str_c, len_z);
-    if ( ret_i <= 0 ) {
-      if ( ret_i < 0 && EINTR == errno ) continue;
-      return;
-    }
-    str_c += ret_i;
-    len_z -= (c3_z)ret_i;
-  }
-}
 
 /* _ce_hook(): crash (exit) or fail at save step pot_i if u3e_Crash_i says
 **   so; 0 otherwise.
@@ -1617,7 +1602,7 @@ _ce_ward_lift(void)
     if ( mprotect(_ce_ptr(u3P.gar_w), u3a_page_bytes,
                   _ce_lzy(u3P.gar_w) ? PROT_READ : (PROT_READ | PROT_WRITE)) )
     {
-      _ce_say("image: mprotect: cannot lift the guard page\r\n");
+      u3m_say("image: mprotect: cannot lift the guard page\r\n");
     }
     _ce_bit_set(u3P.gar_w);
     u3P.gar_w = 0;
@@ -1720,7 +1705,7 @@ _ce_flaw_protect(c3_w pag_w)
     c3_w wid_w = 4096;
 
     if ( ENOMEM != errno ) {
-      _ce_say("image: mprotect: cannot make a loom page writable\r\n");
+      u3m_say("image: mprotect: cannot make a loom page writable\r\n");
       return -1;
     }
     while ( 1 ) {
@@ -1733,7 +1718,7 @@ _ce_flaw_protect(c3_w pag_w)
         break;
       }
       if ( ENOMEM != errno || wid_w >= u3P.pag_w ) {
-        _ce_say("image: mprotect: out of memory mappings, cannot make "
+        u3m_say("image: mprotect: out of memory mappings, cannot make "
                 "the loom writable\r\n");
         return -1;
       }
@@ -2692,7 +2677,7 @@ _ce_lazy_back(c3_w pag_w)
     if ( MAP_FAILED == mmap(_ce_ptr(lo_w), (c3_z)len_d, PROT_READ | PROT_WRITE,
                             MAP_SHARED | MAP_FIXED, _ce_swp_i, (off_t)off_d) )
     {
-      _ce_say("image: mmap swap file: cannot map a loom page\r\n");
+      u3m_say("image: mmap swap file: cannot map a loom page\r\n");
       return ( ENOMEM == errno ) ? 1 : -1;
     }
   }
@@ -2735,7 +2720,7 @@ _ce_swap_flaw(c3_w pag_w)
   if ( MAP_FAILED == mmap(ptr_y, u3a_page_bytes, PROT_READ | PROT_WRITE,
                           MAP_SHARED | MAP_FIXED, _ce_swp_i, (off_t)off_d) )
   {
-    _ce_say("image: mmap swap file: cannot move a loom page into it\r\n");
+    u3m_say("image: mmap swap file: cannot move a loom page into it\r\n");
     return ( ENOMEM == errno ) ? 1 : -1;
   }
   _ce_bit_set(pag_w);
@@ -3073,7 +3058,7 @@ u3e_reserve(c3_w* lo_w, c3_w* hi_w)
       ret_i = _ce_lazy_back(pag_w);
       u3P.gar_w = gar_w;
       if ( gar_w && mprotect(_ce_ptr(gar_w), u3a_page_bytes, PROT_NONE) ) {
-        _ce_say("image: mprotect: cannot restore the guard page\r\n");
+        u3m_say("image: mprotect: cannot restore the guard page\r\n");
       }
       if ( ret_i ) {
         return ret_i;

@@ -477,9 +477,8 @@ u3m_stop(void)
 static c3_y _cm_altstack_y[64 * 1024];
 static c3_t _cm_signals_t;
 
-/* _cm_say(): write a string to stderr, async-signal-safely. */
-static void
-_cm_say(const c3_c* str_c)
+void
+u3m_say(const c3_c* str_c)
 {
   c3_z len_z = strlen(str_c);
   while ( len_z ) {
@@ -538,10 +537,10 @@ _cm_signal_segv(c3_i sig_i, siginfo_t* inf_u, void* ctx_v)
 
   c3_c hex_c[19];
   _cm_hex((c3_d)(uintptr_t)adr_y, hex_c);
-  _cm_say(SIGSEGV == sig_i ? "\r\nurbit: segmentation fault at "
+  u3m_say(SIGSEGV == sig_i ? "\r\nurbit: segmentation fault at "
                            : "\r\nurbit: bus error at ");
-  _cm_say(hex_c);
-  _cm_say(( adr_y >= u3a_loom_base && adr_y < u3a_loom_base + (1ULL << 34) )
+  u3m_say(hex_c);
+  u3m_say(( adr_y >= u3a_loom_base && adr_y < u3a_loom_base + (1ULL << 34) )
           ? " (in the loom, not a tracked page)\r\n"
           : " (outside the loom)\r\n");
   signal(sig_i, SIG_DFL);
