@@ -118,13 +118,15 @@ _ca_bits_clear(c3_w pag_w, c3_w len_w)
   }
 }
 
-/* _ca_find_set(): first set bit in [lo_w, hi_w), or hi_w. */
+/* _ca_find(): first bit equal to val_t in [lo_w, hi_w), or hi_w. */
 static c3_w
-_ca_find_set(c3_w lo_w, c3_w hi_w)
+_ca_find(c3_w lo_w, c3_w hi_w, c3_t val_t)
 {
+  c3_d inv_d = val_t ? 0 : ~0ULL;
   c3_w pag_w = lo_w;
+
   while ( pag_w < hi_w ) {
-    c3_d wor_d = u3a_Free[pag_w >> 6] >> (pag_w & 63);
+    c3_d wor_d = (u3a_Free[pag_w >> 6] ^ inv_d) >> (pag_w & 63);
     if ( wor_d ) {
       pag_w += (c3_w)__builtin_ctzll(wor_d);
       return c3_min(pag_w, hi_w);
@@ -134,21 +136,8 @@ _ca_find_set(c3_w lo_w, c3_w hi_w)
   return hi_w;
 }
 
-/* _ca_find_clear(): first clear bit in [lo_w, hi_w), or hi_w. */
-static c3_w
-_ca_find_clear(c3_w lo_w, c3_w hi_w)
-{
-  c3_w pag_w = lo_w;
-  while ( pag_w < hi_w ) {
-    c3_d wor_d = ~u3a_Free[pag_w >> 6] >> (pag_w & 63);
-    if ( wor_d ) {
-      pag_w += (c3_w)__builtin_ctzll(wor_d);
-      return c3_min(pag_w, hi_w);
-    }
-    pag_w = (pag_w | 63) + 1;
-  }
-  return hi_w;
-}
+#define _ca_find_set(lo_w, hi_w)    _ca_find(lo_w, hi_w, 1)
+#define _ca_find_clear(lo_w, hi_w)  _ca_find(lo_w, hi_w, 0)
 
 /* _ca_find_last_set(): last set bit in [lo_w, hi_w), or hi_w if none. */
 static c3_w

@@ -290,15 +290,15 @@ u3m_soft(u3_noun (*fun_f)(u3_noun), u3_noun arg)
   return u3nc(0, pro);
 }
 
-/* _cm_mote(): print a mote as text into buf_c (5 bytes). */
-static void
-_cm_mote(c3_w how_w, c3_c* buf_c)
+const c3_c*
+u3m_mote(c3_w how_w, c3_c* buf_c)
 {
   for ( c3_w i_w = 0; i_w < 4; i_w++ ) {
     c3_y byt_y = (c3_y)(how_w >> (8 * i_w));
     buf_c[i_w] = (byt_y >= 0x20 && byt_y < 0x7f) ? (c3_c)byt_y : 0;
   }
   buf_c[4] = 0;
+  return buf_c;
 }
 
 void
@@ -311,7 +311,7 @@ u3m_bail_with(c3_w how_w, u3_noun tax)
   }
   if ( !rod_u ) {
     c3_c mot_c[5];
-    _cm_mote(how_w, mot_c);
+    u3m_mote(how_w, mot_c);
     if ( c3__full == how_w ) {
       //  the environment, not a bug: stop; the event log keeps every event
       fprintf(stderr, "loom: swap file: no space (%s) for page %u of the home "

@@ -115,6 +115,10 @@
     c3_o
     u3m_header_check(const u3m_home* hom_u, c3_w bits_w, c3_w nor_w, c3_o* ref_o);
 
+    /* u3m_mote(): a mote as text in buf_c (5 bytes); returns buf_c. */
+    const c3_c*
+    u3m_mote(c3_w how_w, c3_c* buf_c);
+
     /* u3m_say(): write a string to stderr, async-signal-safely. */
     void
     u3m_say(const c3_c* str_c);

@@ -58,18 +58,6 @@ _cp_on_stop(c3_i sig_i)
   _cp_stop_i = 1;
 }
 
-/* _cp_mote(): a mote as text. */
-static const c3_c*
-_cp_mote(c3_w mot_w, c3_c* buf_c)
-{
-  for ( c3_w i_w = 0; i_w < 4; i_w++ ) {
-    c3_y byt_y = (c3_y)(mot_w >> (8 * i_w));
-    buf_c[i_w] = (byt_y >= 0x20 && byt_y < 0x7f) ? (c3_c)byt_y : 0;
-  }
-  buf_c[4] = 0;
-  return buf_c;
-}
-
 /* _cp_env_d(): a numeric test hook from the environment, 0 if unset. */
 static c3_d
 _cp_env_d(const c3_c* nam_c)
@@ -396,7 +384,7 @@ _cp_replay(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u)
         c3_c mot_c[5];
         fprintf(stderr, "urbit: replay: event %llu bailed (%%%s) but was applied "
                         "when first run; stopping without a snapshot\r\n",
-                (unsigned long long)eve_d, _cp_mote(bal_w, mot_c));
+                (unsigned long long)eve_d, u3m_mote(bal_w, mot_c));
         u3z(rec);
         ret_i = -1;
         break;
@@ -450,7 +438,7 @@ _cp_run(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u, FILE* tra_u)
       else if ( c3n == opt_u->quiet_o ) {
         c3_c mot_c[5];
         fprintf(stderr, "urbit: event %llu bailed: %%%s; state unchanged\r\n",
-                (unsigned long long)eve_d, _cp_mote(out_w, mot_c));
+                (unsigned long long)eve_d, u3m_mote(out_w, mot_c));
       }
     }
     if ( _cp_record(log_u, eve_d, ovo, out_w) ) {
