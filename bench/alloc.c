@@ -10,28 +10,7 @@
 #include <time.h>
 
 #include "noun/noun.h"
-
-static double
-_b_now(void)
-{
-  struct timespec tim_u;
-  clock_gettime(CLOCK_MONOTONIC, &tim_u);
-  return (double)tim_u.tv_sec + (double)tim_u.tv_nsec / 1e9;
-}
-
-static int
-_b_cmp(const void* a, const void* b)
-{
-  double x = *(const double*)a, y = *(const double*)b;
-  return (x > y) - (x < y);
-}
-
-static double
-_b_median(double* val_d, c3_w num_w)
-{
-  qsort(val_d, num_w, sizeof(double), _b_cmp);
-  return val_d[num_w / 2];
-}
+#include "bench.h"
 
 typedef struct node { struct node* nex_u; c3_w val_w; } node;
 

@@ -16,29 +16,8 @@
 #include <unistd.h>
 
 #include "noun/noun.h"
+#include "bench.h"
 #include "noun/events.h"
-
-static double
-_b_now(void)
-{
-  struct timespec tim_u;
-  clock_gettime(CLOCK_MONOTONIC, &tim_u);
-  return (double)tim_u.tv_sec + (double)tim_u.tv_nsec / 1e9;
-}
-
-static int
-_b_cmp(const void* a, const void* b)
-{
-  double x = *(const double*)a, y = *(const double*)b;
-  return (x > y) - (x < y);
-}
-
-static double
-_b_median(double* val_d, c3_w num_w)
-{
-  qsort(val_d, num_w, sizeof(double), _b_cmp);
-  return val_d[num_w / 2];
-}
 
 static int
 _b_rm_one(const char* pat_c, const struct stat* sat_u, int typ_i,
