@@ -1,11 +1,14 @@
 /// @file retrieve.c
 /// u3r: readers, mug and equality.  All noun arguments are retained.
 ///
-/// A mug is MurmurHash3 (x86, 32-bit) of an atom's bytes, or of the two
-/// children's mugs for a cell, folded to 31 bits; a fold that gives 0 is
-/// retried with the next seed, so a mug is never 0 and 0 can mark "not
-/// yet computed" in an object's mug slot.  Mugs of cells are computed
-/// with an explicit stack on the road.
+/// A mug is vere's (and Hoon's ++mug): MurmurHash3 (x86, 32-bit) of an
+/// atom's significant bytes, little-endian (none for 0), seed 0xcafebabe;
+/// for a cell, of the atom (head's mug) + (tail's mug << 32), that is of
+/// its 5 to 8 significant bytes, seed 0xdeadbeef.  The hash is folded to
+/// 31 bits, (h >> 31) ^ (h & 0x7fffffff); a fold that gives 0 is retried
+/// with the next seed, up to 8 seeds, then 0x7fff (atom) or 0xfffe (cell).
+/// So a mug is never 0, and 0 marks "not yet computed" in an object's mug
+/// slot.  Mugs of cells are computed with an explicit stack on the road.
 #include <string.h>
 
 #include "noun/retrieve.h"
@@ -200,9 +203,11 @@ _cr_murmur3(const c3_y* buf_y, c3_w len_w, c3_w syd_w)
   return has_w;
 }
 
-/* _cr_mug_fold(): hash with seed syd_w, folded to 31 nonzero bits. */
+/* _cr_mug_fold(): hash with seed syd_w, folded to 31 nonzero bits; after
+**   eight seeds that all fold to 0, fal_w.
+*/
 static c3_w
-_cr_mug_fold(const c3_y* buf_y, c3_w len_w, c3_w syd_w)
+_cr_mug_fold(const c3_y* buf_y, c3_w len_w, c3_w syd_w, c3_w fal_w)
 {
   for ( c3_w i_w = 0; i_w < 8; i_w++ ) {
     c3_w has_w = _cr_murmur3(buf_y, len_w, syd_w + i_w);
@@ -211,24 +216,29 @@ _cr_mug_fold(const c3_y* buf_y, c3_w len_w, c3_w syd_w)
       return ham_w;
     }
   }
-  return 0x7fff;
+  return fal_w;
 }
 
 c3_w
 u3r_mug_bytes(const c3_y* buf_y, c3_w len_w)
 {
-  return _cr_mug_fold(buf_y, len_w, 0xcafebabe);
+  return _cr_mug_fold(buf_y, len_w, 0xcafebabe, 0x7fff);
 }
 
+/* u3r_mug_both(): the cell's mug hashes the atom lef_w + (rit_w << 32),
+**   as Hoon's mug does: its significant bytes only, so 4 bytes of lef_w
+**   and 1 to 4 of rit_w (a mug is never 0).
+*/
 c3_w
 u3r_mug_both(c3_w lef_w, c3_w rit_w)
 {
   c3_y buf_y[8];
+  c3_w len_w = 4 + ((c3_bits_word(rit_w) + 7) >> 3);
   for ( c3_w i_w = 0; i_w < 4; i_w++ ) {
     buf_y[i_w]     = (c3_y)(lef_w >> (8 * i_w));
     buf_y[4 + i_w] = (c3_y)(rit_w >> (8 * i_w));
   }
-  return _cr_mug_fold(buf_y, 8, 0xdeadbeef);
+  return _cr_mug_fold(buf_y, len_w, 0xdeadbeef, 0xfffe);
 }
 
 /* _cr_mug_atom(): mug of an atom, cached for indirect ones. */
