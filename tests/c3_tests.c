@@ -137,8 +137,8 @@ _test_loom(void)
   u3_noun mem = u3i_string("meme");
   u3_noun cel = u3nc(u3k(dog), u3nt(cat, mem, 0));
 
-  T_OK(u3a_is_cat(cat), "42 is direct");
-  T_OK(u3a_is_pug(dog), "a 57-bit atom is indirect");
+  T_OK(_(u3a_is_cat(cat)), "42 is direct");
+  T_OK(_(u3a_is_pug(dog)), "a 57-bit atom is indirect");
   T_EQ(mem, c3__meme);
   T_OK(_(u3du(cel)), "cell");
   T_OK(!_(u3ud(cel)), "a cell is not an atom");

@@ -9,10 +9,10 @@ _t_atoms(void)
 {
   T_EQ(u3i_word(0), 0);
   T_EQ(u3i_word(0x7fffffff), 0x7fffffff);
-  T_OK(u3a_is_cat(u3i_word(0x7fffffff)), "2^31-1 is direct");
+  T_OK(_(u3a_is_cat(u3i_word(0x7fffffff))), "2^31-1 is direct");
 
   u3_atom big = u3i_word(0x80000000);
-  T_OK(u3a_is_pug(big), "2^31 is indirect");
+  T_OK(_(u3a_is_pug(big)), "2^31 is indirect");
   T_EQ(u3r_word(0, big), 0x80000000);
   T_EQ(u3r_met(0, big), 32);
   T_EQ(u3r_met(3, big), 4);
@@ -25,7 +25,7 @@ _t_atoms(void)
   T_EQ(u3i_words(4, wor_w), 42);
   wor_w[2] = 7;
   u3_atom a = u3i_words(4, wor_w);
-  T_OK(u3a_is_pug(a), "3-word atom indirect");
+  T_OK(_(u3a_is_pug(a)), "3-word atom indirect");
   T_EQ(((u3a_atom*)(void*)u3a_to_ptr(a))->len_w, 3);
   T_EQ(u3r_word(2, a), 7);
   T_EQ(u3r_word(9, a), 0);
@@ -71,6 +71,39 @@ _t_atoms(void)
   u3z(a);
   u3z(d);
   u3z(s);
+  t_clean();
+}
+
+/* _t_loobeans(): the noun predicates are loobeans, as in vere. */
+static void
+_t_loobeans(void)
+{
+  u3_atom big = u3i_word(0x80000000);
+  u3_noun cel = u3nc(1, 2);
+
+  T_EQ(u3a_is_cat(0), c3y);
+  T_EQ(u3a_is_cat(0x7fffffff), c3y);
+  T_EQ(u3a_is_cat(big), c3n);
+  T_EQ(u3a_is_cat(cel), c3n);
+  T_EQ(u3a_is_dog(42), c3n);
+  T_EQ(u3a_is_dog(big), c3y);
+  T_EQ(u3a_is_dog(cel), c3y);
+  T_EQ(u3a_is_pug(42), c3n);
+  T_EQ(u3a_is_pug(big), c3y);
+  T_EQ(u3a_is_pug(cel), c3n);
+  T_EQ(u3a_is_pom(42), c3n);
+  T_EQ(u3a_is_pom(big), c3n);
+  T_EQ(u3a_is_pom(cel), c3y);
+  T_EQ(u3a_is_atom(42), c3y);
+  T_EQ(u3a_is_atom(big), c3y);
+  T_EQ(u3a_is_atom(cel), c3n);
+  T_EQ(u3a_is_cell(big), c3n);
+  T_EQ(u3a_is_cell(cel), c3y);
+  T_EQ(u3ud(cel), c3n);
+  T_EQ(u3du(cel), c3y);
+
+  u3z(big);
+  u3z(cel);
   t_clean();
 }
 
@@ -263,6 +296,7 @@ main(void)
   }
   u3m_pave();
   _t_atoms();
+  _t_loobeans();
   _t_cells();
   _t_mug();
   _t_sing();

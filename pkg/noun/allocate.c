@@ -691,19 +691,19 @@ u3a_lose(u3_noun som)
   c3_w* bas_w = u3R->cap_w;
 
   while ( 1 ) {
-    if ( u3a_is_dog(som) ) {
+    if ( _(u3a_is_dog(som)) ) {
       u3a_box* box_u = (u3a_box*)(void*)u3a_to_ptr(som);
 
       if ( _(u3a_on_road(box_u)) ) {
         c3_assert( box_u->use_w );
         if ( 0 == --box_u->use_w ) {
-          if ( u3a_is_pom(som) ) {
+          if ( _(u3a_is_pom(som)) ) {
             u3a_cell* cel_u = (u3a_cell*)(void*)box_u;
             u3_noun   hed   = cel_u->hed;
             u3_noun   tel   = cel_u->tel;
 
             u3a_wfree((c3_w*)(void*)box_u);
-            if ( u3a_is_dog(hed) ) {
+            if ( _(u3a_is_dog(hed)) ) {
               *(u3_noun*)u3a_push(1) = hed;
             }
             som = tel;
@@ -724,7 +724,7 @@ u3a_lose(u3_noun som)
 c3_w
 u3a_use(u3_noun som)
 {
-  return u3a_is_dog(som) ? ((u3a_box*)(void*)u3a_to_ptr(som))->use_w : 0;
+  return _(u3a_is_dog(som)) ? ((u3a_box*)(void*)u3a_to_ptr(som))->use_w : 0;
 }
 
   /** Taking a product up.
@@ -734,7 +734,7 @@ static inline c3_t
 _ca_junior(u3_noun som)
 {
   c3_w* ptr_w = u3a_to_ptr(som);
-  return u3a_is_dog(som) && (ptr_w >= u3R->jlo_w) && (ptr_w < u3R->jhi_w);
+  return _(u3a_is_dog(som)) && (ptr_w >= u3R->jlo_w) && (ptr_w < u3R->jhi_w);
 }
 
 /* _ca_take_leaf(): take som if it needs no descent; u3_none if it does. */
@@ -750,7 +750,7 @@ _ca_take_leaf(u3_noun som)
     //  already copied: the copy is forwarded in the mug slot
     return u3k(box_u->mug_w);
   }
-  if ( u3a_is_pug(som) ) {
+  if ( _(u3a_is_pug(som)) ) {
     u3a_atom* old_u = (u3a_atom*)(void*)box_u;
     c3_w*     new_w = u3a_walloc(3 + old_u->len_w);
     u3a_atom* new_u = (u3a_atom*)(void*)new_w;
@@ -775,7 +775,7 @@ u3a_take_need(u3_noun som, c3_d* byt_d, c3_d* pag_d, c3_d* cel_d)
 
   *byt_d = *pag_d = *cel_d = 0;
   while ( 1 ) {
-    if ( u3a_is_dog(som) ) {
+    if ( _(u3a_is_dog(som)) ) {
       u3a_box* box_u = (u3a_box*)(void*)u3a_to_ptr(som);
 
       if ( _(u3a_on_road(box_u)) && 0xffffffff != box_u->use_w ) {
@@ -788,7 +788,7 @@ u3a_take_need(u3_noun som, c3_d* byt_d, c3_d* pag_d, c3_d* cel_d)
         else {
           *byt_d += (c3_d)wor_w << 2;
         }
-        if ( u3a_is_pom(som) ) {
+        if ( _(u3a_is_pom(som)) ) {
           u3a_cell* cel_u = (u3a_cell*)(void*)box_u;
           (*cel_d)++;
           *(u3_noun*)u3a_push(1) = cel_u->tel;
@@ -872,7 +872,7 @@ u3a_mark_noun(u3_noun som)
   c3_d  siz_d = 0;
 
   while ( 1 ) {
-    if ( u3a_is_dog(som) ) {
+    if ( _(u3a_is_dog(som)) ) {
       u3a_box* box_u = (u3a_box*)(void*)u3a_to_ptr(som);
 
       if ( _(u3a_on_road(box_u)) ) {
@@ -882,7 +882,7 @@ u3a_mark_noun(u3_noun som)
         else {
           box_u->mug_w = _ca_mark_bit | 1;
           siz_d += (c3_d)u3a_size((c3_w*)(void*)box_u) << 2;
-          if ( u3a_is_pom(som) ) {
+          if ( _(u3a_is_pom(som)) ) {
             u3a_cell* cel_u = (u3a_cell*)(void*)box_u;
             *(u3_noun*)u3a_push(1) = cel_u->tel;
             som = cel_u->hed;

@@ -38,13 +38,14 @@
 #   define u3_yes    ((u3_noun)0)
 #   define u3_no     ((u3_noun)1)
 
+    //  the predicates are loobeans, as in vere: test with _() or c3y ==
 #   define u3a_direct_max 0x7fffffffU
-#   define u3a_is_cat(som)   (((som) >> 31) == 0)
-#   define u3a_is_dog(som)   (((som) >> 31) == 1)
-#   define u3a_is_pug(som)   (((som) >> 30) == 2)   //  indirect atom
-#   define u3a_is_pom(som)   (((som) >> 30) == 3)   //  cell
-#   define u3a_is_atom(som)  ((u3a_is_cat(som) || u3a_is_pug(som)) ? c3y : c3n)
-#   define u3a_is_cell(som)  (u3a_is_pom(som) ? c3y : c3n)
+#   define u3a_is_cat(som)   __(((som) >> 31) == 0)   //  direct atom
+#   define u3a_is_dog(som)   __(((som) >> 31) == 1)   //  indirect atom or cell
+#   define u3a_is_pug(som)   __(((som) >> 30) == 2)   //  indirect atom
+#   define u3a_is_pom(som)   __(((som) >> 30) == 3)   //  cell
+#   define u3a_is_atom(som)  __(((som) >> 30) != 3)
+#   define u3a_is_cell(som)  u3a_is_pom(som)
 #   define u3ud(som)         u3a_is_atom(som)
 #   define u3du(som)         u3a_is_cell(som)
 
@@ -202,7 +203,7 @@
     static inline u3_noun
     u3a_gain(u3_noun som)
     {
-      if ( u3a_is_dog(som) ) {
+      if ( _(u3a_is_dog(som)) ) {
         u3a_box* box_u = (u3a_box*)u3a_to_ptr(som);
         if ( _(u3a_on_road(box_u)) ) {
           box_u->use_w++;

@@ -17,7 +17,7 @@
 u3_noun
 u3h(u3_noun som)
 {
-  if ( !u3a_is_pom(som) ) {
+  if ( c3n == u3a_is_pom(som) ) {
     u3m_bail(c3__exit);
   }
   return ((u3a_cell*)(void*)u3a_to_ptr(som))->hed;
@@ -26,7 +26,7 @@ u3h(u3_noun som)
 u3_noun
 u3t(u3_noun som)
 {
-  if ( !u3a_is_pom(som) ) {
+  if ( c3n == u3a_is_pom(som) ) {
     u3m_bail(c3__exit);
   }
   return ((u3a_cell*)(void*)u3a_to_ptr(som))->tel;
@@ -35,7 +35,7 @@ u3t(u3_noun som)
 c3_o
 u3r_cell(u3_noun som, u3_noun* hed, u3_noun* tel)
 {
-  if ( !u3a_is_pom(som) ) {
+  if ( c3n == u3a_is_pom(som) ) {
     return c3n;
   }
   u3a_cell* cel_u = (u3a_cell*)(void*)u3a_to_ptr(som);
@@ -68,12 +68,12 @@ u3r_qual(u3_noun som, u3_noun* a, u3_noun* b, u3_noun* c, u3_noun* d)
 static inline const c3_w*
 _cr_words(u3_atom a, c3_w* len_w, c3_w* tmp_w)
 {
-  if ( u3a_is_cat(a) ) {
+  if ( _(u3a_is_cat(a)) ) {
     *tmp_w = a;
     *len_w = a ? 1 : 0;
     return tmp_w;
   }
-  if ( !u3a_is_pug(a) ) {
+  if ( c3n == u3a_is_pug(a) ) {
     u3m_bail(c3__exit);
   }
   u3a_atom* pug_u = (u3a_atom*)(void*)u3a_to_ptr(a);
@@ -245,7 +245,7 @@ u3r_mug_both(c3_w lef_w, c3_w rit_w)
 static c3_w
 _cr_mug_atom(u3_atom a)
 {
-  if ( u3a_is_cat(a) ) {
+  if ( _(u3a_is_cat(a)) ) {
     c3_y buf_y[4];
     c3_w len_w = (c3_bits_word(a) + 7) >> 3;
     for ( c3_w i_w = 0; i_w < 4; i_w++ ) {
@@ -265,7 +265,7 @@ _cr_mug_atom(u3_atom a)
 static inline c3_w
 _cr_mug_quick(u3_noun som)
 {
-  if ( !u3a_is_pom(som) ) {
+  if ( c3n == u3a_is_pom(som) ) {
     return _cr_mug_atom(som);
   }
   return ((u3a_cell*)(void*)u3a_to_ptr(som))->mug_w;
@@ -395,11 +395,11 @@ u3r_sing(u3_noun a, u3_noun b)
     if ( a == b ) {
       eq_t = 1;
     }
-    else if ( !u3a_is_dog(a) || !u3a_is_dog(b) || ((a ^ b) >> 30) ) {
+    else if ( c3n == u3a_is_dog(a) || c3n == u3a_is_dog(b) || ((a ^ b) >> 30) ) {
       //  a direct atom, or an atom against a cell
       eq_t = 0;
     }
-    else if ( u3a_is_pug(a) ) {
+    else if ( _(u3a_is_pug(a)) ) {
       eq_t = _cr_sing_pug(a, b);
     }
     else {
@@ -456,7 +456,7 @@ c3_w
 u3r_lent(u3_noun som)
 {
   c3_w len_w = 0;
-  while ( u3a_is_pom(som) ) {
+  while ( _(u3a_is_pom(som)) ) {
     len_w++;
     som = ((u3a_cell*)(void*)u3a_to_ptr(som))->tel;
   }

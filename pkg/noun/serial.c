@@ -305,7 +305,7 @@ _cs_mask(c3_w len_w)
 static inline c3_d
 _cs_met(u3_atom a)
 {
-  if ( u3a_is_cat(a) ) {
+  if ( _(u3a_is_cat(a)) ) {
     return c3_bits_word(a);
   }
   else {
@@ -422,7 +422,7 @@ _cs_jam_atom(_cs_jam* jam_u, u3_atom a)
 
   _cs_jam_bits(jam_u, 1, 0);
   _cs_jam_len(jam_u, met_d);
-  if ( u3a_is_cat(a) ) {
+  if ( _(u3a_is_cat(a)) ) {
     _cs_jam_bits(jam_u, (c3_w)met_d, a);
   }
   else {
@@ -468,7 +468,7 @@ _cs_jam_trim(_cs_jam* jam_u, c3_d pos_d)
 static inline c3_w
 _cs_jam_hash(u3_noun som)
 {
-  return ( u3a_is_pug(som) ) ? u3r_mug(som) : (c3_w)_cs_mix(som);
+  return ( _(u3a_is_pug(som)) ) ? u3r_mug(som) : (c3_w)_cs_mix(som);
 }
 
 /* _cs_sing_pug(): c3y if indirect atoms a and b are equal.
@@ -502,7 +502,7 @@ _cs_jam_find(_cs_table* tab_u, u3_noun som, c3_w has_w)
     if (  (u3_none == sot_u->som)
        || (  (has_w == sot_u->has_w)
           && (  (som == sot_u->som)
-             || (  u3a_is_pug(som) && u3a_is_pug(sot_u->som)
+             || (  _(u3a_is_pug(som)) && _(u3a_is_pug(sot_u->som))
                 && _(_cs_sing_pug(som, sot_u->som)) ) ) ) )
     {
       return sot_u;
@@ -546,10 +546,10 @@ _cs_jam_ahead(_cs_jam* jam_u, u3_noun som)
 {
   u3_noun nex = ((u3a_cell*)(void*)u3a_to_ptr(som))->tel;
 
-  if ( u3a_is_pom(nex) ) {
+  if ( _(u3a_is_pom(nex)) ) {
     nex = ((u3a_cell*)(void*)u3a_to_ptr(nex))->hed;
   }
-  if ( u3a_is_cat(nex) && (nex > 3) ) {
+  if ( _(u3a_is_cat(nex)) && (nex > 3) ) {
     c3_d i_d = _cs_spot(_cs_mix(_cs_jam_hash(nex)), jam_u->tab_u.cap_d);
     __builtin_prefetch(&jam_u->tab_u.sot_u[i_d]);
   }
@@ -574,7 +574,7 @@ _cs_jam_visit(_cs_jam* jam_u, u3_noun som, c3_d* can_d)
     return c3y;
   }
 
-  if ( !u3a_is_pom(som) || _(_cs_jam_shared(som)) ) {
+  if ( c3n == u3a_is_pom(som) || _(_cs_jam_shared(som)) ) {
     c3_w      has_w = _cs_jam_hash(som);
     _cs_slot* sot_u = _cs_jam_find(&jam_u->tab_u, som, has_w);
 
@@ -583,7 +583,7 @@ _cs_jam_visit(_cs_jam* jam_u, u3_noun som, c3_d* can_d)
       //
       c3_d old_d = sot_u->key_d;
 
-      if ( !u3a_is_pom(som) && (_cs_met(som) <= c3_bits_chub(old_d)) ) {
+      if ( c3n == u3a_is_pom(som) && (_cs_met(som) <= c3_bits_chub(old_d)) ) {
         _cs_jam_atom(jam_u, som);
       }
       else {
@@ -592,7 +592,7 @@ _cs_jam_visit(_cs_jam* jam_u, u3_noun som, c3_d* can_d)
       *can_d = old_d;
       return c3y;
     }
-    else if ( !u3a_is_pom(som) ) {
+    else if ( c3n == u3a_is_pom(som) ) {
       _cs_jam_keep(&jam_u->tab_u, som, has_w, pos_d);
       _cs_jam_atom(jam_u, som);
       *can_d = pos_d;
@@ -1094,10 +1094,10 @@ u3s_cue_bytes(c3_z len_z, const c3_y* byt_y)
 u3_weak
 u3s_cue_atom(u3_atom a)
 {
-  if ( u3a_is_pom(a) ) {
+  if ( _(u3a_is_pom(a)) ) {
     return u3_none;
   }
-  else if ( u3a_is_cat(a) ) {
+  else if ( _(u3a_is_cat(a)) ) {
     c3_y buf_y[4];
 
     memcpy(buf_y, &a, 4);

@@ -168,7 +168,7 @@ _ck_chub(u3_noun som, c3_d* out_d)
 static inline const c3_w*
 _ck_words(u3_atom a, c3_w* len_w, c3_w* tmp_w)
 {
-  if ( u3a_is_cat(a) ) {
+  if ( _(u3a_is_cat(a)) ) {
     *tmp_w = a;
     *len_w = a ? 1 : 0;
     return tmp_w;
@@ -187,7 +187,7 @@ _ck_cmp(u3_atom a, u3_atom b)
   if ( a == b ) {
     return 0;
   }
-  if ( u3a_is_cat(a) && u3a_is_cat(b) ) {
+  if ( _(u3a_is_cat(a)) && _(u3a_is_cat(b)) ) {
     return ( a < b ) ? -1 : 1;
   }
 
@@ -760,7 +760,7 @@ u3_kern_fold(c3_d dig_d, u3_noun som)
 
   //  pre-order: a cell mixes in a marker, then its head, then its tail
   while ( 1 ) {
-    if ( u3a_is_pom(som) ) {
+    if ( _(u3a_is_pom(som)) ) {
       u3a_cell* cel_u = (u3a_cell*)(void*)u3a_to_ptr(som);
       dig_d = (dig_d ^ 0x63656c6cULL) * 0x100000001b3ULL;
       *(u3_noun*)u3a_push(1) = cel_u->tel;
@@ -768,7 +768,7 @@ u3_kern_fold(c3_d dig_d, u3_noun som)
       continue;
     }
 
-    if ( u3a_is_cat(som) ) {
+    if ( _(u3a_is_cat(som)) ) {
       dig_d = (dig_d ^ som) * 0x9e3779b97f4a7c15ULL;
     }
     else {
