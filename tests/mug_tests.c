@@ -3,7 +3,7 @@
 /// (vere's values, and values computed independently and cross-checked),
 /// cells whose tail mug has 1, 2 or 3 significant bytes, and agreement
 /// with a reference mug written here from the definition, over many
-/// random nouns.
+/// random nouns; and an image from before (format version 1) is refused.
 ///
 /// The definition: an atom's mug is MurmurHash3_x86_32 of its significant
 /// bytes, little-endian, seed 0xcafebabe; a cell's, of the atom
@@ -322,6 +322,27 @@ _t_random(void)
   t_clean();
 }
 
+/* _t_image_version(): an image whose cached cell mugs were made before
+**   mugs equalled vere's (format version 1) is refused as another format.
+*/
+static void
+_t_image_version(void)
+{
+  u3m_home hom_u = *u3H;
+  c3_w     nor_w = u3a_page_of(u3H->rod_u.hat_w);
+  c3_o     ref_o;
+
+  T_OK(u3m_home_version >= 2, "format version %u", u3m_home_version);
+  hom_u.sum_w = u3m_header_sum(&hom_u);
+  T_OK(_(u3m_header_check(&hom_u, 26, nor_w, &ref_o)), "current header");
+
+  hom_u.ver_w = 1;
+  hom_u.sum_w = u3m_header_sum(&hom_u);
+  fprintf(stderr, "mug_tests: expect a format version message:\n");
+  T_OK(c3n == u3m_header_check(&hom_u, 26, nor_w, &ref_o), "version 1");
+  T_EQ(ref_o, c3y);
+}
+
 int
 main(void)
 {
@@ -333,6 +354,7 @@ main(void)
   _t_atoms();
   _t_cells();
   _t_random();
+  _t_image_version();
   t_clean();
   u3m_fini();
   return t_done();

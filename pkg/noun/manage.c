@@ -384,8 +384,11 @@ u3m_header_check(const u3m_home* hom_u, c3_w bits_w, c3_w nor_w, c3_o* ref_o)
     return c3n;
   }
   if ( u3m_home_version != hom_u->ver_w ) {
-    fprintf(stderr, "loom: image format version %u, this runtime reads "
-                    "version %u\r\n", hom_u->ver_w, u3m_home_version);
+    fprintf(stderr, "loom: image format version %u, this runtime reads only "
+                    "version %u: the image cannot be used; the state can be "
+                    "rebuilt from an event log that starts at event 1 by "
+                    "moving the pier's .urb/chk aside\r\n",
+            hom_u->ver_w, u3m_home_version);
     *ref_o = c3y;
     return c3n;
   }

@@ -8,7 +8,8 @@
     /* u3m_home: the home header, on loom page 0.
     */
 #   define u3m_home_magic   0x6d6f6f6c  //  "loom"
-#   define u3m_home_version 1
+    //  2: cell mugs as vere's (version 1 images cache other cell mugs)
+#   define u3m_home_version 2
     typedef struct {
       c3_w     mag_w;       //  u3m_home_magic
       c3_w     ver_w;       //  u3m_home_version

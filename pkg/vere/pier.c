@@ -555,8 +555,8 @@ u3_pier_run(const u3_pier_opts* opt_u)
               u3C.swap_c);
     }
     if ( u3m_boot_refused == bot_i ) {
-      fprintf(stderr, "urbit: %s: refusing to boot (see above); run with the "
-                      "pier's own --loom %u\r\n", opt_u->dir_c, pir_w ? pir_w : bit_w);
+      fprintf(stderr, "urbit: %s: refusing to boot (see above); if the loom "
+                      "differs, run with the pier's own --loom %u\r\n", opt_u->dir_c, pir_w ? pir_w : bit_w);
     }
     u3_log_close(log_u);
     return 1;
