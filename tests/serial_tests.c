@@ -428,6 +428,44 @@ _t_vectors(void)
     _t_vec("alpha", u3nq(u3k(a), 2, 3, a), sizeof(res_y), res_y);
   }
 
+  //  Hoon's documented jams, and big atoms and atom references computed
+  //  independently from Hoon's ++jam
+  {
+    u3_noun a = u3nc(1, 1);
+    T_EQ(u3s_jam(a), 817);
+    u3z(a);
+    a = u3nc(0, 19);
+    T_EQ(u3s_jam(a), 39689);
+    u3z(a);
+  }
+  {
+    c3_y res_y[] = { 0x80, 0x0, 0x0, 0x0, 0x0, 0x10 };
+    _t_vec("2^31", u3i_word(0x80000000), sizeof(res_y), res_y);
+  }
+  {
+    c3_d big_d[2] = { 0, 1 };
+    c3_y res_y[] = { 0x0, 0x3, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x80 };
+    _t_vec("2^64", u3i_chubs(2, big_d), sizeof(res_y), res_y);
+  }
+  {
+    c3_y res_y[] = { 0x80, 0xcf, 0xec, 0xed, 0x4d, 0x2c, 0x4c, 0xe };
+    _t_vec("'foobar'", u3i_string("foobar"), sizeof(res_y), res_y);
+  }
+  {
+    //  two separate copies of an atom: the second is a reference
+    c3_y res_y[] = { 0x1, 0x3e, 0xb3, 0xb7, 0x37, 0xb1, 0x30, 0xf9, 0x24 };
+    _t_vec("['foobar' 'foobar']",
+           u3nc(u3i_string("foobar"), u3i_string("foobar")),
+           sizeof(res_y), res_y);
+  }
+  {
+    c3_d big_d[2] = { 0, 1 };
+    c3_y res_y[] = { 0x1, 0xc, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0,
+                     0x4e, 0x2 };
+    u3_atom a = u3i_chubs(2, big_d);
+    _t_vec("[2^64 2^64]", u3nc(u3k(a), a), sizeof(res_y), res_y);
+  }
+
   t_clean();
 }
 
