@@ -1,6 +1,7 @@
 /// @file noun_tests.c
-/// Nouns: constructors and readers round-trip; mug is stable, nonzero
-/// and cached; equality on shared and unshared structures.
+/// Nouns: constructors and readers round-trip; the predicates are
+/// loobeans; mug is stable, nonzero and cached; equality on shared and
+/// unshared structures.
 #include "test.h"
 
 /* _t_atoms(): constructors and readers round-trip. */
