@@ -678,6 +678,241 @@ _t_flip(void)
   free(all_y);
 }
 
+/* _t_durable(): with every event durable (the mark at 6), a log cut short
+**   or damaged at its end is damage, decided with the snapshot: refused
+**   and unchanged without one that holds the events, else started with a
+**   gap recorded after the damaged bytes; appends, later starts and
+**   replays from the snapshot carry on, a replay across the gap refuses.
+**   Bytes past the mark are a torn tail, cut.
+*/
+static void
+_t_durable(void)
+{
+  c3_d        off_d[8];
+  c3_z        len_z, now_z;
+  c3_y*       all_y = _t_six("dura", off_d, &len_z);
+  static c3_c pier_c[4352], pax_c[4352];
+  static c3_c out_c[8192];
+  c3_y*       now_y;
+  u3_log*     log_u;
+  c3_d        las_d;
+  c3_d        cut_d[] = { off_d[6], off_d[6] + 5, off_d[3] + 30, off_d[1] };
+
+  snprintf(pier_c, sizeof(pier_c), "%s", _t_path("%s", "dura"));
+  snprintf(pax_c, sizeof(pax_c), "%s", _t_logf("dura"));
+
+  for ( c3_w i_w = 0; i_w < sizeof(cut_d) / sizeof(cut_d[0]); i_w++ ) {
+    c3_d siz_d = cut_d[i_w];
+    c3_d eve_d = ( siz_d < off_d[2] ) ? 1 : ( siz_d < off_d[4] ) ? 3 : 6;
+
+    _t_spit(pax_c, all_y, siz_d);
+    _t_mark_at("dura", 6);
+
+    //  nothing holds event eve_d: refused, by both, unchanged
+    //
+    T_EQ(_t_check_sna(pier_c, eve_d - 1, out_c, sizeof(out_c)), -1);
+    T_OK(_t_has(out_c, "would refuse"), "cut at %llu: check refuses: %s",
+         (unsigned long long)siz_d, out_c);
+    _t_cap_on();
+    log_u = u3_log_open(pier_c);
+    _t_cap_off();
+    if ( T_OK(0 != log_u, "cut at %llu: opening only scans: %s",
+              (unsigned long long)siz_d, _t_cap_c) ) {
+      _t_cap_on();
+      T_EQ(_t_append(log_u, eve_d, 10), -1);
+      T_OK(_t_has(_t_cap_off(), "not been settled"),
+           "no append before the start decides: %s", _t_cap_c);
+      _t_cap_on();
+      T_EQ(u3_log_start(log_u, eve_d - 1), -1);
+      T_OK(_t_has(_t_cap_off(), "offset"), "cut at %llu: start names the "
+           "offset: %s", (unsigned long long)siz_d, _t_cap_c);
+      u3_log_close(log_u);
+    }
+    T_EQ(_t_size(pax_c), siz_d);
+
+    //  a snapshot at 6 holds them: go on, a gap recorded, nothing cut
+    //
+    T_EQ(_t_check_sna(pier_c, 6, out_c, sizeof(out_c)), 0);
+    T_EQ(_t_size(pax_c), siz_d);
+    log_u = _t_start(pier_c, 6);
+    if ( !T_OK(0 != log_u, "cut at %llu: snapshot 6 starts: %s",
+               (unsigned long long)siz_d, _t_cap_c) ) {
+      continue;
+    }
+    T_OK(_t_has(_t_cap_c, "WARNING"), "warns: %s", _t_cap_c);
+    T_EQ(u3_log_last(log_u), 6);
+    T_EQ(u3_log_pending(log_u), 6);
+    T_EQ(_t_append(log_u, 7, _t_len_six(7)), 0);
+    T_EQ(u3_log_sync(log_u), 0);
+    T_EQ(u3_log_last(log_u), 7);
+    u3_log_close(log_u);
+    now_y = _t_slurp(pax_c, &now_z);
+    T_OK(now_z > siz_d && 0 == memcmp(now_y, all_y, siz_d),
+         "cut at %llu: the damaged bytes are kept", (unsigned long long)siz_d);
+    free(now_y);
+
+    T_EQ(_t_check_sna(pier_c, 7, out_c, sizeof(out_c)), 0);
+    T_OK(_t_has(out_c, "recorded as a gap"), "check sees the gap: %s", out_c);
+    log_u = _t_start(pier_c, 7);
+    if ( T_OK(0 != log_u, "cut at %llu: restart: %s",
+              (unsigned long long)siz_d, _t_cap_c) ) {
+      T_EQ(u3_log_last(log_u), 7);
+      T_EQ(_t_replay(log_u, 7, _t_len_six, &las_d), 1);
+      _t_cap_on();
+      T_EQ(_t_replay(log_u, eve_d - 1, _t_len_six, &las_d), ~0ULL);
+      T_OK(_t_has(_t_cap_off(), "lost"), "replay across the gap: %s",
+           _t_cap_c);
+      T_EQ(_t_append(log_u, 8, _t_len_six(8)), 0);
+      T_EQ(u3_log_sync(log_u), 0);
+      u3_log_close(log_u);
+    }
+    //  the gap needs the snapshot: without it, refused
+    T_EQ(_t_check_sna(pier_c, 5, out_c, sizeof(out_c)), -1);
+    log_u = _t_start(pier_c, 5);
+    T_OK(0 == log_u, "cut at %llu: a snapshot older than the gap refuses",
+         (unsigned long long)siz_d);
+    u3_log_close(log_u);
+    log_u = _t_start(pier_c, 8);
+    if ( T_OK(0 != log_u, "cut at %llu: restart at 8: %s",
+              (unsigned long long)siz_d, _t_cap_c) ) {
+      T_EQ(u3_log_last(log_u), 8);
+      T_EQ(_t_replay(log_u, 7, _t_len_six, &las_d), 2);
+      T_EQ(las_d, 8);
+      u3_log_close(log_u);
+    }
+  }
+
+  //  past the durable mark: a torn tail, cut, by the start only
+  //
+  {
+    c3_y* tal_y = calloc(1, len_z + 11);
+    memcpy(tal_y, all_y, len_z);
+    memset(tal_y + len_z, 0x5a, 11);
+    _t_spit(pax_c, tal_y, len_z + 11);
+    _t_mark_at("dura", 6);
+    T_EQ(_t_check_sna(pier_c, 0, out_c, sizeof(out_c)), 0);
+    T_OK(_t_has(out_c, "torn tail past the durable mark"), "check: %s",
+         out_c);
+    T_EQ(_t_size(pax_c), len_z + 11);
+    log_u = _t_start(pier_c, 0);
+    if ( T_OK(0 != log_u, "torn tail: starts: %s", _t_cap_c) ) {
+      T_EQ(_t_size(pax_c), len_z);
+      T_EQ(u3_log_last(log_u), 6);
+      T_EQ(_t_append(log_u, 7, _t_len_six(7)), 0);
+      T_EQ(u3_log_sync(log_u), 0);
+      u3_log_close(log_u);
+    }
+    free(tal_y);
+  }
+
+  //  the mark's slots alternate: a torn write of the newer one leaves the
+  //  older in force (the mark at 5), so the record for 6 may be torn
+  //
+  {
+    c3_y mrk_y[1024];
+    c3_z mrk_z = _t_mrk_z[6];
+    memcpy(mrk_y, _t_mrk_y[6], mrk_z);
+    mrk_y[(6 & 1) * 512 + 30] ^= 1;   //  event 6 went to slot 0
+    _t_spit(_t_markf("dura"), mrk_y, mrk_z);
+    _t_spit(pax_c, all_y, off_d[6] + 30);
+    T_EQ(_t_check_sna(pier_c, 0, out_c, sizeof(out_c)), 0);
+    T_OK(_t_has(out_c, "durable to event 5"), "older slot: %s", out_c);
+    log_u = _t_start(pier_c, 0);
+    if ( T_OK(0 != log_u, "torn newer slot: starts: %s", _t_cap_c) ) {
+      T_EQ(u3_log_last(log_u), 5);
+      T_EQ(_t_size(pax_c), off_d[6]);
+      u3_log_close(log_u);
+    }
+  }
+
+  //  a snapshot ahead of a whole log that has no mark: the snapshot holds
+  //  the missing events, recorded as a gap; the next event follows it
+  //
+  _t_spit(pax_c, all_y, len_z);
+  _t_spit(_t_markf("dura"), (const c3_y*)"", 0);
+  log_u = _t_start(pier_c, 9);
+  if ( T_OK(0 != log_u, "snapshot ahead: starts: %s", _t_cap_c) ) {
+    T_EQ(u3_log_last(log_u), 9);
+    T_EQ(_t_append(log_u, 10, 3), 0);
+    T_EQ(u3_log_sync(log_u), 0);
+    u3_log_close(log_u);
+  }
+  log_u = _t_start(pier_c, 10);
+  if ( T_OK(0 != log_u, "snapshot ahead: restarts: %s", _t_cap_c) ) {
+    T_EQ(u3_log_last(log_u), 10);
+    u3_log_close(log_u);
+  }
+  free(all_y);
+}
+
+/* _t_race(): two processes opening a new pier's log at once: one wins,
+**   the other is told the log is in use (or opens it after the winner
+**   closed it), never a misleading error.
+*/
+static void
+_t_race(void)
+{
+  c3_w bad_w = 0, los_w = 0;
+
+  for ( c3_w i_w = 0; i_w < 20; i_w++ ) {
+    c3_c  nam_c[32];
+    c3_i  gat_i[2];
+    pid_t pid_i[2];
+
+    snprintf(nam_c, sizeof(nam_c), "race%u", i_w);
+    const c3_c* pier_c = _t_pier(nam_c);
+    if ( pipe(gat_i) ) {
+      exit(1);
+    }
+    for ( c3_w j_w = 0; j_w < 2; j_w++ ) {
+      if ( 0 == (pid_i[j_w] = fork()) ) {
+        c3_c     buf_c;
+        c3_c     err_c[4608];
+        u3_log*  log_u;
+        c3_i     err_i;
+
+        snprintf(err_c, sizeof(err_c), "%s/race%u.%u.txt", _t_dir_c, i_w, j_w);
+        err_i = open(err_c, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(err_i, 2);
+        close(gat_i[1]);
+        (void)!read(gat_i[0], &buf_c, 1);   //  both go at once
+        log_u = u3_log_open(pier_c);
+        if ( log_u ) {
+          usleep(20000);
+          u3_log_close(log_u);
+          _exit(0);
+        }
+        _exit(2);
+      }
+    }
+    close(gat_i[0]);
+    close(gat_i[1]);
+    for ( c3_w j_w = 0; j_w < 2; j_w++ ) {
+      c3_i sat_i;
+      c3_c err_c[4608];
+      waitpid(pid_i[j_w], &sat_i, 0);
+      if ( WIFEXITED(sat_i) && 2 == WEXITSTATUS(sat_i) ) {
+        c3_z  len_z;
+        c3_y* msg_y;
+        snprintf(err_c, sizeof(err_c), "%s/race%u.%u.txt", _t_dir_c, i_w, j_w);
+        msg_y = _t_slurp(err_c, &len_z);
+        msg_y[len_z] = 0;
+        if ( !_t_has((c3_c*)msg_y, "in use") ) {
+          fprintf(stderr, "race: loser said: %s\n", (c3_c*)msg_y);
+          bad_w++;
+        }
+        los_w++;
+        free(msg_y);
+      }
+      else if ( !WIFEXITED(sat_i) || 0 != WEXITSTATUS(sat_i) ) {
+        bad_w++;
+      }
+    }
+  }
+  T_EQ(bad_w, 0);
+  fprintf(stderr, "race: %u of 20 races had a loser\n", los_w);
+}
+
 /* _t_rot(): a record damaged after the log was opened fails replay with
 **   a message, while records before it replay.
 */
@@ -1133,6 +1368,8 @@ main(void)
   _t_big();
   _t_torn();
   _t_flip();
+  _t_durable();
+  _t_race();
   _t_rot();
   _t_head();
   _t_order();
