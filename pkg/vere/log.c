@@ -18,29 +18,69 @@
 ///                    the payload (the header check extended over it)
 ///           24  L bytes of payload: the jammed event, opaque here
 ///
-/// Invariants.  Records carry consecutive event numbers from the header's
-/// first event.  Bytes up to the durable end (end_d) are whole, checked
-/// records that have been fsynced; nothing is written past them except by
-/// u3_log_sync(), which writes the buffered records at end_d and fsyncs,
-/// and on any failure truncates the file back to end_d, keeping the records
-/// buffered for the next attempt.  A new log is written under a temporary
-/// name and renamed into place, so the log file always has a whole header.
-/// One process at a time opens a log for writing (flock); u3_log_check()
-/// only reads.
+///   gap      a record whose length field is 2^63 + 16, its event number
+///            the first event lost, its 16-byte payload the last event
+///            lost (u64) and the offset where the damage starts (u64);
+///            both checks as for a record.  Written only by a start that
+///            found those events damaged or missing and a snapshot holding
+///            them; the next record carries the last lost event plus one.
 ///
-/// Recovery.  Opening checks every record, streaming through the file in
-/// bounded memory.  A bad record at offset X (header check failing, length
-/// running past the end of the file, record check failing) is a torn tail,
-/// left by a crash during a write, when no intact record follows it: the
-/// file is truncated back to X with a warning.  When an intact record
-/// header for a later event follows it, the log is damaged in the middle:
-/// opening refuses, naming the event and the offset, and changes nothing.
-/// (An intact header is one whose header check holds; after a bad record
-/// check the search starts where the record ends, after a bad header check
-/// one byte past its start.)  A valid header naming the wrong event is
-/// damage wherever it sits.  Repair is the operator's call: u3_log_repair()
-/// cuts a damaged log at its first bad record, u3_log_truncate() cuts an
-/// open log after a chosen event.
+/// The durable mark, PIER/.urb/log/mark.bin: two 48-byte slots, at offsets
+/// 0 and 512 (never in one sector), each
+///
+///            0  u32  magic, "ulmk" (0x6b6d6c75)
+///            4  u32  version, 1
+///            8  u64  sequence number, odd in slot 1, even in slot 0
+///           16  u64  the log's first event (a mark names its log)
+///           24  u64  every event up to this one is durable,
+///           32  u64  and every byte of the log below this offset
+///           40  u32  CRC-32C of bytes 0..39
+///
+/// The slot whose check holds with the highest sequence number is the mark.
+///
+/// Invariants.  Records carry consecutive event numbers from the header's
+/// first event, across gap records.  Bytes up to the written end (end_d)
+/// are whole, checked records that have been fsynced; nothing is written
+/// past them except by u3_log_sync(), which writes the buffered records at
+/// end_d and fsyncs, and on any failure truncates the file back to end_d,
+/// keeping the records buffered for the next attempt.  Only after that
+/// fsync does it write the older mark slot and fsync the mark, and only
+/// then do the events count as durable (u3_log_last()).  So the mark never
+/// runs ahead of fsynced records, and a torn slot write leaves the other
+/// slot, the previous mark, in force.  The cost is a second fsync per
+/// batch, and the runtime syncs a batch at most about once a second and
+/// before each snapshot.  A new log is written under a name of its own
+/// process and linked into place, which fails instead of replacing a log
+/// a racing process made (the loser then finds it "in use"), so the log
+/// file always has a whole header.  One process at a time opens a log for
+/// writing (flock); u3_log_check() opens read-only, takes no lock, writes
+/// nothing.
+///
+/// Recovery.  A crash can only tear what was written after the last fsync:
+/// past the mark.  Anything wrong at or before the durable point, the
+/// later of the mark and the snapshot's event, is damage, never a torn
+/// tail, and is never cut.  Opening only scans, streaming through the file
+/// in bounded memory: for a bad record at offset X (header check failing,
+/// the wrong event, length running past the end, record check failing) it
+/// looks for the next record that can follow (a checked header for a later
+/// event, or a gap record from the bad event on; after a bad header from
+/// X + 1, else from just past the header, since the length may be what is
+/// wrong) and goes on from there, noting the stretch of lost events.  A
+/// bad record nothing follows is the tail.  Then the start, knowing the
+/// snapshot's event S, asks _cl_decide(), which u3_log_check() asks too:
+///
+///   - events lost in the middle, or at the tail at or before the durable
+///     point: if the snapshot holds them all (none past S), go on from the
+///     snapshot with a loud warning; at the tail, append a gap record
+///     after the damaged bytes (which stay, for the operator), so appends
+///     and later scans go on.  A replay that would need a lost event
+///     refuses, naming them: the state cannot be rebuilt from event 1.
+///   - else refuse, naming event and offset, and change nothing.
+///   - a bad tail past the durable point is torn: cut it, only now.
+///
+/// Repair is the operator's call: u3_log_repair() cuts a damaged log at its
+/// first bad record, u3_log_truncate() cuts an open log after a chosen
+/// event; both lower the mark before they cut.
 ///
 /// Memory.  Scans read through a 64 KiB window; a replay cursor holds one
 /// record; appends hold the records buffered since the last sync, which
