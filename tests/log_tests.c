@@ -825,6 +825,21 @@ _t_durable(void)
     }
   }
 
+  //  a whole record cut out of the middle: exactly that event is lost
+  //
+  {
+    c3_y* hol_y = malloc(len_z);
+    c3_z  hol_z = len_z - (off_d[4] - off_d[3]);
+    memcpy(hol_y, all_y, off_d[3]);
+    memcpy(hol_y + off_d[3], all_y + off_d[4], len_z - off_d[4]);
+    _t_spit(pax_c, hol_y, hol_z);
+    _t_mark_at("dura", 0);
+    T_EQ(_t_check_sna(pier_c, 2, out_c, sizeof(out_c)), -1);
+    T_EQ(_t_check_sna(pier_c, 3, out_c, sizeof(out_c)), 0);
+    T_OK(_t_has(out_c, "events 3 to 3, from offset"), "a hole: %s", out_c);
+    free(hol_y);
+  }
+
   //  a snapshot ahead of a whole log that has no mark: the snapshot holds
   //  the missing events, recorded as a gap; the next event follows it
   //

@@ -701,9 +701,10 @@ _cl_scan_file(c3_i        fid_i,
       }
     }
     else if ( eve_d != nex_d ) {
+      //  a whole record for a later event: the events before it are lost
       snprintf(wut_c, sizeof(wut_c), "header names event %llu",
                (unsigned long long)eve_d);
-      syn_d = off_d + 1;
+      syn_d = ( eve_d > nex_d ) ? off_d : off_d + 1;
     }
     else if ( len_d > rem_d - _cl_rec_z ) {
       snprintf(wut_c, sizeof(wut_c),
