@@ -216,15 +216,41 @@ _t_spit(const c3_c* pax_c, const c3_y* buf_y, c3_z len_z)
   close(fid_i);
 }
 
-/* _t_check_out(): run u3_log_check on a pier, capturing its report.
+/* _t_check_out(): run u3_log_check on a pier whose snapshot is at sna_d,
+**   capturing its report.
 */
+static c3_i
+_t_check_sna(const c3_c* pier_c, c3_d sna_d, c3_c* out_c, c3_z max_z)
+{
+  FILE* fil_u = fmemopen(out_c, max_z, "w");
+  c3_i  ret_i = u3_log_check(pier_c, sna_d, fil_u);
+  fclose(fil_u);
+  return ret_i;
+}
+
 static c3_i
 _t_check_out(const c3_c* pier_c, c3_c* out_c, c3_z max_z)
 {
-  FILE* fil_u = fmemopen(out_c, max_z, "w");
-  c3_i  ret_i = u3_log_check(pier_c, fil_u);
-  fclose(fil_u);
-  return ret_i;
+  return _t_check_sna(pier_c, 0, out_c, max_z);
+}
+
+/* _t_start(): open pier_c's log and start it from a snapshot at sna_d,
+**   capturing stderr in _t_cap_c.  The open log, or 0 (closed) when the
+**   start refuses.
+*/
+static u3_log*
+_t_start(const c3_c* pier_c, c3_d sna_d)
+{
+  u3_log* log_u;
+
+  _t_cap_on();
+  log_u = u3_log_open(pier_c);
+  if ( log_u && u3_log_start(log_u, sna_d) ) {
+    u3_log_close(log_u);
+    log_u = 0;
+  }
+  _t_cap_off();
+  return log_u;
 }
 
 /* _t_round(): append, sync, reopen and replay, from empty to several MB.
@@ -338,8 +364,45 @@ _t_len_six(c3_d eve_d)
   return len_z[eve_d % 9];
 }
 
-/* _t_six(): a six-record log in pier nam_c; off_d[i] gets the offset of
-**   event i, off_d[7] the size.  Returns the file's contents.
+static c3_y _t_mrk_y[7][1024];  //  the durable mark after each event
+static c3_z _t_mrk_z[7];
+
+/* _t_markf(): the durable mark file of pier nam_c.
+*/
+static const c3_c*
+_t_markf(const c3_c* nam_c)
+{
+  return _t_path("%s/.urb/log/mark.bin", nam_c);
+}
+
+/* _t_mark_at(): put back the durable mark pier nam_c's six-record log
+**   had when event eve_d was the last durable one.
+*/
+static void
+_t_mark_at(const c3_c* nam_c, c3_d eve_d)
+{
+  _t_spit(_t_markf(nam_c), _t_mrk_y[eve_d], _t_mrk_z[eve_d]);
+}
+
+/* _t_mark_keep(): remember pier nam_c's mark file as that of event eve_d.
+*/
+static void
+_t_mark_keep(const c3_c* nam_c, c3_d eve_d)
+{
+  c3_z  len_z;
+  c3_y* buf_y = _t_slurp(_t_markf(nam_c), &len_z);
+
+  if ( len_z > sizeof(_t_mrk_y[0]) ) {
+    exit(1);
+  }
+  memcpy(_t_mrk_y[eve_d], buf_y, len_z);
+  _t_mrk_z[eve_d] = len_z;
+  free(buf_y);
+}
+
+/* _t_six(): a six-record log in pier nam_c, each event synced; off_d[i]
+**   gets the offset of event i, off_d[7] the size; _t_mrk_y the marks.
+**   Returns the file's contents.
 */
 static c3_y*
 _t_six(const c3_c* nam_c, c3_d off_d[8], c3_z* len_z)
@@ -350,6 +413,7 @@ _t_six(const c3_c* nam_c, c3_d off_d[8], c3_z* len_z)
     fprintf(stderr, "cannot make log %s\n", nam_c);
     exit(1);
   }
+  _t_mark_keep(nam_c, 0);
   off_d[0] = 0;
   off_d[1] = u3_log_bytes(log_u);
   for ( c3_d eve_d = 1; eve_d <= 6; eve_d++ ) {
@@ -357,13 +421,15 @@ _t_six(const c3_c* nam_c, c3_d off_d[8], c3_z* len_z)
       exit(1);
     }
     off_d[eve_d + 1] = u3_log_bytes(log_u);
+    _t_mark_keep(nam_c, eve_d);
   }
   u3_log_close(log_u);
   return _t_slurp(_t_logf(nam_c), len_z);
 }
 
 /* _t_torn_at(): cut the six-record log at siz_d, which lies inside the
-**   record for event eve_d at off_d (or at its start), and reopen.
+**   record for event eve_d at off_d (or at its start), as a crash while
+**   writing it leaves it: the durable mark at event eve_d - 1.  Reopen.
 */
 static void
 _t_torn_at(const c3_c* nam_c, const c3_y* all_y, c3_d siz_d,
@@ -377,9 +443,21 @@ _t_torn_at(const c3_c* nam_c, const c3_y* all_y, c3_d siz_d,
   c3_d        las_d;
 
   _t_spit(pax_c, all_y, siz_d);
+  _t_mark_at(nam_c, c3_min(eve_d - 1, 6));
   _t_cap_on();
   log_u = u3_log_open(pier_c);
-  cap_c = _t_cap_off();
+  T_OK(0 == _t_cap_off()[0], "opening only scans, quietly: %s", _t_cap_c);
+  T_OK(!log_u || siz_d == off_d || _t_size(pax_c) == siz_d,
+       "opening cuts nothing");
+  if ( log_u ) {
+    _t_cap_on();
+    if ( u3_log_start(log_u, 0) ) {
+      u3_log_close(log_u);
+      log_u = 0;
+    }
+    _t_cap_off();
+  }
+  cap_c = _t_cap_c;
 
   if ( !T_OK(0 != log_u, "open cut at %llu: %s",
              (unsigned long long)siz_d, cap_c) ) {
@@ -406,9 +484,9 @@ _t_torn_at(const c3_c* nam_c, const c3_y* all_y, c3_d siz_d,
   T_EQ(u3_log_sync(log_u), 0);
   u3_log_close(log_u);
 
-  log_u = u3_log_open(pier_c);
-  if ( T_OK(0 != log_u, "reopen after cut at %llu",
-            (unsigned long long)siz_d) ) {
+  log_u = _t_start(pier_c, 0);
+  if ( T_OK(0 != log_u, "reopen after cut at %llu: %s",
+            (unsigned long long)siz_d, _t_cap_c) ) {
     T_EQ(u3_log_last(log_u), 7);
     T_EQ(_t_replay(log_u, 0, _t_len_six, &las_d), 7);
     u3_log_close(log_u);
@@ -451,9 +529,24 @@ _t_torn(void)
   free(all_y);
 }
 
-/* _t_flip_at(): flip a byte at pos_d in the six-record log; check what
-**   u3_log_check and u3_log_open make of it.  A flip in the last record
-**   is a torn tail, a flip before it is damage.
+/* _t_same(): is file pax_c exactly len_z bytes at was_y?
+*/
+static c3_t
+_t_same(const c3_c* pax_c, const c3_y* was_y, c3_z len_z)
+{
+  c3_z  now_z;
+  c3_y* now_y = _t_slurp(pax_c, &now_z);
+  c3_t  ok_t  = ( now_z == len_z ) && ( 0 == memcmp(now_y, was_y, len_z) );
+
+  free(now_y);
+  return ok_t;
+}
+
+/* _t_flip_at(): flip a byte at pos_d in the six-record log, every event
+**   of it durable (the mark at 6): damage, never a torn tail, wherever it
+**   lies.  Without a snapshot holding the event, check and start refuse,
+**   naming it, and change nothing; with one, both go on with a warning,
+**   and appends and later starts carry on.
 */
 static void
 _t_flip_at(const c3_y* all_y, c3_z len_z, c3_d pos_d,
@@ -462,64 +555,102 @@ _t_flip_at(const c3_y* all_y, c3_z len_z, c3_d pos_d,
   const c3_c* pier_c = _t_path("%s", "flip");
   const c3_c* pax_c  = _t_logf("flip");
   c3_y*       bad_y  = malloc(len_z);
-  static c3_c out_c[4096];
-  c3_c        ned_c[128];
+  static c3_c out_c[8192];
+  c3_c        ned_c[128], at_c[64];
   const c3_c* cap_c;
   u3_log*     log_u;
-  c3_i        chk_i;
+  c3_d        las_d;
 
   memcpy(bad_y, all_y, len_z);
   bad_y[pos_d] ^= 0x20;
   _t_spit(pax_c, bad_y, len_z);
+  _t_mark_at("flip", 6);
+  snprintf(ned_c, sizeof(ned_c), "event%s %llu", ( 6 == eve_d ) ? "" : "s",
+           (unsigned long long)eve_d);
+  snprintf(at_c, sizeof(at_c), "offset %llu", (unsigned long long)off_d);
+
+  //  no snapshot: refused, by check and start alike, and nothing changes
+  //
+  T_EQ(_t_check_sna(pier_c, 0, out_c, sizeof(out_c)), -1);
+  T_OK(_t_has(out_c, ned_c) && _t_has(out_c, at_c)
+       && _t_has(out_c, "would refuse"),
+       "flip at %llu: check names \"%s\", \"%s\": %s",
+       (unsigned long long)pos_d, ned_c, at_c, out_c);
+  log_u = _t_start(pier_c, 0);
+  cap_c = _t_cap_c;
+  T_OK(0 == log_u, "flip at %llu: the start refuses",
+       (unsigned long long)pos_d);
+  T_OK(_t_has(cap_c, ned_c) && _t_has(cap_c, at_c) && _t_has(cap_c, pax_c),
+       "flip at %llu: start names \"%s\", \"%s\": %s",
+       (unsigned long long)pos_d, ned_c, at_c, cap_c);
+  u3_log_close(log_u);
+  T_OK(_t_same(pax_c, bad_y, len_z), "flip at %llu: file unchanged",
+       (unsigned long long)pos_d);
+  T_OK(_t_same(_t_markf("flip"), _t_mrk_y[6], _t_mrk_z[6]),
+       "flip at %llu: mark unchanged", (unsigned long long)pos_d);
+
+  //  a snapshot at event 6 holds it: check and start go on, warning
+  //
+  T_EQ(_t_check_sna(pier_c, 6, out_c, sizeof(out_c)), 0);
+  T_OK(_t_has(out_c, ned_c) && _t_has(out_c, "damaged"),
+       "flip at %llu: check warns: %s", (unsigned long long)pos_d, out_c);
+  T_OK(_t_same(pax_c, bad_y, len_z), "flip at %llu: check changes nothing",
+       (unsigned long long)pos_d);
+  log_u = _t_start(pier_c, 6);
+  cap_c = _t_cap_c;
+  if ( T_OK(0 != log_u, "flip at %llu: snapshot 6 starts: %s",
+            (unsigned long long)pos_d, cap_c) ) {
+    T_OK(_t_has(cap_c, ned_c) && _t_has(cap_c, "WARNING"),
+         "flip at %llu: start warns: %s", (unsigned long long)pos_d, cap_c);
+    T_EQ(u3_log_last(log_u), 6);
+    T_EQ(_t_append(log_u, 7, _t_len_six(7)), 0);
+    T_EQ(u3_log_sync(log_u), 0);
+    u3_log_close(log_u);
+  }
+  {
+    c3_z  now_z;
+    c3_y* now_y = _t_slurp(pax_c, &now_z);
+    T_OK(now_z > len_z && 0 == memcmp(now_y, bad_y, len_z),
+         "flip at %llu: the damaged bytes are kept",
+         (unsigned long long)pos_d);
+    free(now_y);
+  }
+  T_EQ(_t_check_sna(pier_c, 7, out_c, sizeof(out_c)), 0);
+  log_u = _t_start(pier_c, 7);
+  if ( T_OK(0 != log_u, "flip at %llu: a later start goes on: %s",
+            (unsigned long long)pos_d, _t_cap_c) ) {
+    T_EQ(u3_log_last(log_u), 7);
+    T_EQ(_t_replay(log_u, 7, _t_len_six, &las_d), 1);
+    T_EQ(las_d, 7);
+    _t_cap_on();
+    T_OK(~0ULL == _t_replay(log_u, 1, _t_len_six, &las_d),
+         "flip at %llu: no replay across the lost events",
+         (unsigned long long)pos_d);
+    cap_c = _t_cap_off();
+    snprintf(ned_c, sizeof(ned_c), "events %llu to",
+             (unsigned long long)eve_d);
+    T_OK(_t_has(cap_c, "lost") && _t_has(cap_c, ned_c),
+         "flip at %llu: replay from 1 says why: %s",
+         (unsigned long long)pos_d, cap_c);
+    u3_log_close(log_u);
+  }
+
+  //  the operator may cut the log at the damage
+  //
+  _t_spit(pax_c, bad_y, len_z);
+  _t_mark_at("flip", 6);
+  _t_cap_on();
+  T_EQ(u3_log_repair(pier_c), 0);
+  cap_c = _t_cap_off();
   snprintf(ned_c, sizeof(ned_c), "record for event %llu at offset %llu",
            (unsigned long long)eve_d, (unsigned long long)off_d);
-
-  chk_i = _t_check_out(pier_c, out_c, sizeof(out_c));
-  T_OK(_t_has(out_c, ned_c), "check names \"%s\": %s", ned_c, out_c);
-  T_EQ(_t_size(pax_c), len_z);
-
-  _t_cap_on();
-  log_u = u3_log_open(pier_c);
-  cap_c = _t_cap_off();
-  T_OK(_t_has(cap_c, ned_c), "open names \"%s\": %s", ned_c, cap_c);
-
-  if ( 6 == eve_d ) {
-    T_EQ(chk_i, 1);
-    T_OK(_t_has(out_c, "torn"), "check says torn: %s", out_c);
-    if ( T_OK(0 != log_u, "flip at %llu in the last record opens",
-              (unsigned long long)pos_d) ) {
-      T_EQ(u3_log_last(log_u), 5);
-      T_EQ(_t_size(pax_c), off_d);
-      u3_log_close(log_u);
-    }
-  }
-  else {
-    c3_z  now_z;
-    c3_y* now_y;
-
-    T_EQ(chk_i, -1);
-    T_OK(_t_has(out_c, "damaged"), "check says damaged: %s", out_c);
-    T_OK(0 == log_u, "flip at %llu refuses to open", (unsigned long long)pos_d);
-    T_OK(_t_has(cap_c, pax_c), "open names the file: %s", cap_c);
+  T_OK(_t_has(cap_c, ned_c), "repair names \"%s\": %s", ned_c, cap_c);
+  T_EQ(_t_size(pax_c), off_d);
+  T_EQ(_t_check_out(pier_c, out_c, sizeof(out_c)), 0);
+  log_u = _t_start(pier_c, 0);
+  if ( T_OK(0 != log_u, "open after repair: %s", _t_cap_c) ) {
+    T_EQ(u3_log_last(log_u), eve_d - 1);
     u3_log_close(log_u);
-    now_y = _t_slurp(pax_c, &now_z);
-    T_OK(now_z == len_z && 0 == memcmp(now_y, bad_y, len_z),
-         "flip at %llu: file unchanged", (unsigned long long)pos_d);
-    free(now_y);
-
-    //  the operator may cut the log at the damage
-    //
-    _t_cap_on();
-    T_EQ(u3_log_repair(pier_c), 0);
-    cap_c = _t_cap_off();
-    T_OK(_t_has(cap_c, ned_c), "repair names \"%s\": %s", ned_c, cap_c);
-    T_EQ(_t_size(pax_c), off_d);
-    T_EQ(_t_check_out(pier_c, out_c, sizeof(out_c)), 0);
-    log_u = u3_log_open(pier_c);
-    if ( T_OK(0 != log_u, "open after repair") ) {
-      T_EQ(u3_log_last(log_u), eve_d - 1);
-      u3_log_close(log_u);
-    }
   }
   free(bad_y);
 }
@@ -545,6 +676,256 @@ _t_flip(void)
   _t_flip_at(all_y, len_z, off_d[7] - 1, 6, off_d[6]);
   _t_flip_at(all_y, len_z, off_d[5] - 1, 4, off_d[4]);
   free(all_y);
+}
+
+/* _t_durable(): with every event durable (the mark at 6), a log cut short
+**   or damaged at its end is damage, decided with the snapshot: refused
+**   and unchanged without one that holds the events, else started with a
+**   gap recorded after the damaged bytes; appends, later starts and
+**   replays from the snapshot carry on, a replay across the gap refuses.
+**   Bytes past the mark are a torn tail, cut.
+*/
+static void
+_t_durable(void)
+{
+  c3_d        off_d[8];
+  c3_z        len_z, now_z;
+  c3_y*       all_y = _t_six("dura", off_d, &len_z);
+  static c3_c pier_c[4352], pax_c[4352];
+  static c3_c out_c[8192];
+  c3_y*       now_y;
+  u3_log*     log_u;
+  c3_d        las_d;
+  c3_d        cut_d[] = { off_d[6], off_d[6] + 5, off_d[3] + 30, off_d[1] };
+
+  snprintf(pier_c, sizeof(pier_c), "%s", _t_path("%s", "dura"));
+  snprintf(pax_c, sizeof(pax_c), "%s", _t_logf("dura"));
+
+  for ( c3_w i_w = 0; i_w < sizeof(cut_d) / sizeof(cut_d[0]); i_w++ ) {
+    c3_d siz_d = cut_d[i_w];
+    c3_d eve_d = ( siz_d < off_d[2] ) ? 1 : ( siz_d < off_d[4] ) ? 3 : 6;
+
+    _t_spit(pax_c, all_y, siz_d);
+    _t_mark_at("dura", 6);
+
+    //  nothing holds event eve_d: refused, by both, unchanged
+    //
+    T_EQ(_t_check_sna(pier_c, eve_d - 1, out_c, sizeof(out_c)), -1);
+    T_OK(_t_has(out_c, "would refuse"), "cut at %llu: check refuses: %s",
+         (unsigned long long)siz_d, out_c);
+    _t_cap_on();
+    log_u = u3_log_open(pier_c);
+    _t_cap_off();
+    if ( T_OK(0 != log_u, "cut at %llu: opening only scans: %s",
+              (unsigned long long)siz_d, _t_cap_c) ) {
+      _t_cap_on();
+      T_EQ(_t_append(log_u, eve_d, 10), -1);
+      T_OK(_t_has(_t_cap_off(), "not been settled"),
+           "no append before the start decides: %s", _t_cap_c);
+      _t_cap_on();
+      T_EQ(u3_log_start(log_u, eve_d - 1), -1);
+      T_OK(_t_has(_t_cap_off(), "offset"), "cut at %llu: start names the "
+           "offset: %s", (unsigned long long)siz_d, _t_cap_c);
+      u3_log_close(log_u);
+    }
+    T_EQ(_t_size(pax_c), siz_d);
+
+    //  a snapshot at 6 holds them: go on, a gap recorded, nothing cut
+    //
+    T_EQ(_t_check_sna(pier_c, 6, out_c, sizeof(out_c)), 0);
+    T_EQ(_t_size(pax_c), siz_d);
+    log_u = _t_start(pier_c, 6);
+    if ( !T_OK(0 != log_u, "cut at %llu: snapshot 6 starts: %s",
+               (unsigned long long)siz_d, _t_cap_c) ) {
+      continue;
+    }
+    T_OK(_t_has(_t_cap_c, "WARNING"), "warns: %s", _t_cap_c);
+    T_EQ(u3_log_last(log_u), 6);
+    T_EQ(u3_log_pending(log_u), 6);
+    T_EQ(_t_append(log_u, 7, _t_len_six(7)), 0);
+    T_EQ(u3_log_sync(log_u), 0);
+    T_EQ(u3_log_last(log_u), 7);
+    u3_log_close(log_u);
+    now_y = _t_slurp(pax_c, &now_z);
+    T_OK(now_z > siz_d && 0 == memcmp(now_y, all_y, siz_d),
+         "cut at %llu: the damaged bytes are kept", (unsigned long long)siz_d);
+    free(now_y);
+
+    T_EQ(_t_check_sna(pier_c, 7, out_c, sizeof(out_c)), 0);
+    T_OK(_t_has(out_c, "recorded as a gap"), "check sees the gap: %s", out_c);
+    log_u = _t_start(pier_c, 7);
+    if ( T_OK(0 != log_u, "cut at %llu: restart: %s",
+              (unsigned long long)siz_d, _t_cap_c) ) {
+      T_EQ(u3_log_last(log_u), 7);
+      T_EQ(_t_replay(log_u, 7, _t_len_six, &las_d), 1);
+      _t_cap_on();
+      T_EQ(_t_replay(log_u, eve_d - 1, _t_len_six, &las_d), ~0ULL);
+      T_OK(_t_has(_t_cap_off(), "lost"), "replay across the gap: %s",
+           _t_cap_c);
+      T_EQ(_t_append(log_u, 8, _t_len_six(8)), 0);
+      T_EQ(u3_log_sync(log_u), 0);
+      u3_log_close(log_u);
+    }
+    //  the gap needs the snapshot: without it, refused
+    T_EQ(_t_check_sna(pier_c, 5, out_c, sizeof(out_c)), -1);
+    log_u = _t_start(pier_c, 5);
+    T_OK(0 == log_u, "cut at %llu: a snapshot older than the gap refuses",
+         (unsigned long long)siz_d);
+    u3_log_close(log_u);
+    log_u = _t_start(pier_c, 8);
+    if ( T_OK(0 != log_u, "cut at %llu: restart at 8: %s",
+              (unsigned long long)siz_d, _t_cap_c) ) {
+      T_EQ(u3_log_last(log_u), 8);
+      T_EQ(_t_replay(log_u, 7, _t_len_six, &las_d), 2);
+      T_EQ(las_d, 8);
+      u3_log_close(log_u);
+    }
+  }
+
+  //  past the durable mark: a torn tail, cut, by the start only
+  //
+  {
+    c3_y* tal_y = calloc(1, len_z + 11);
+    memcpy(tal_y, all_y, len_z);
+    memset(tal_y + len_z, 0x5a, 11);
+    _t_spit(pax_c, tal_y, len_z + 11);
+    _t_mark_at("dura", 6);
+    T_EQ(_t_check_sna(pier_c, 0, out_c, sizeof(out_c)), 0);
+    T_OK(_t_has(out_c, "torn tail past the durable mark"), "check: %s",
+         out_c);
+    T_EQ(_t_size(pax_c), len_z + 11);
+    log_u = _t_start(pier_c, 0);
+    if ( T_OK(0 != log_u, "torn tail: starts: %s", _t_cap_c) ) {
+      T_EQ(_t_size(pax_c), len_z);
+      T_EQ(u3_log_last(log_u), 6);
+      T_EQ(_t_append(log_u, 7, _t_len_six(7)), 0);
+      T_EQ(u3_log_sync(log_u), 0);
+      u3_log_close(log_u);
+    }
+    free(tal_y);
+  }
+
+  //  the mark's slots alternate: a torn write of the newer one leaves the
+  //  older in force (the mark at 5), so the record for 6 may be torn
+  //
+  {
+    c3_y mrk_y[1024];
+    c3_z mrk_z = _t_mrk_z[6];
+    memcpy(mrk_y, _t_mrk_y[6], mrk_z);
+    mrk_y[(6 & 1) * 512 + 30] ^= 1;   //  event 6 went to slot 0
+    _t_spit(_t_markf("dura"), mrk_y, mrk_z);
+    _t_spit(pax_c, all_y, off_d[6] + 30);
+    T_EQ(_t_check_sna(pier_c, 0, out_c, sizeof(out_c)), 0);
+    T_OK(_t_has(out_c, "durable to event 5"), "older slot: %s", out_c);
+    log_u = _t_start(pier_c, 0);
+    if ( T_OK(0 != log_u, "torn newer slot: starts: %s", _t_cap_c) ) {
+      T_EQ(u3_log_last(log_u), 5);
+      T_EQ(_t_size(pax_c), off_d[6]);
+      u3_log_close(log_u);
+    }
+  }
+
+  //  a whole record cut out of the middle: exactly that event is lost
+  //
+  {
+    c3_y* hol_y = malloc(len_z);
+    c3_z  hol_z = len_z - (off_d[4] - off_d[3]);
+    memcpy(hol_y, all_y, off_d[3]);
+    memcpy(hol_y + off_d[3], all_y + off_d[4], len_z - off_d[4]);
+    _t_spit(pax_c, hol_y, hol_z);
+    _t_mark_at("dura", 0);
+    T_EQ(_t_check_sna(pier_c, 2, out_c, sizeof(out_c)), -1);
+    T_EQ(_t_check_sna(pier_c, 3, out_c, sizeof(out_c)), 0);
+    T_OK(_t_has(out_c, "events 3 to 3, from offset"), "a hole: %s", out_c);
+    free(hol_y);
+  }
+
+  //  a snapshot ahead of a whole log that has no mark: the snapshot holds
+  //  the missing events, recorded as a gap; the next event follows it
+  //
+  _t_spit(pax_c, all_y, len_z);
+  _t_spit(_t_markf("dura"), (const c3_y*)"", 0);
+  log_u = _t_start(pier_c, 9);
+  if ( T_OK(0 != log_u, "snapshot ahead: starts: %s", _t_cap_c) ) {
+    T_EQ(u3_log_last(log_u), 9);
+    T_EQ(_t_append(log_u, 10, 3), 0);
+    T_EQ(u3_log_sync(log_u), 0);
+    u3_log_close(log_u);
+  }
+  log_u = _t_start(pier_c, 10);
+  if ( T_OK(0 != log_u, "snapshot ahead: restarts: %s", _t_cap_c) ) {
+    T_EQ(u3_log_last(log_u), 10);
+    u3_log_close(log_u);
+  }
+  free(all_y);
+}
+
+/* _t_race(): two processes opening a new pier's log at once: one wins,
+**   the other is told the log is in use (or opens it after the winner
+**   closed it), never a misleading error.
+*/
+static void
+_t_race(void)
+{
+  c3_w bad_w = 0, los_w = 0;
+
+  for ( c3_w i_w = 0; i_w < 20; i_w++ ) {
+    c3_c  nam_c[32];
+    c3_i  gat_i[2];
+    pid_t pid_i[2];
+
+    snprintf(nam_c, sizeof(nam_c), "race%u", i_w);
+    const c3_c* pier_c = _t_pier(nam_c);
+    if ( pipe(gat_i) ) {
+      exit(1);
+    }
+    for ( c3_w j_w = 0; j_w < 2; j_w++ ) {
+      if ( 0 == (pid_i[j_w] = fork()) ) {
+        c3_c     buf_c;
+        c3_c     err_c[4608];
+        u3_log*  log_u;
+        c3_i     err_i;
+
+        snprintf(err_c, sizeof(err_c), "%s/race%u.%u.txt", _t_dir_c, i_w, j_w);
+        err_i = open(err_c, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(err_i, 2);
+        close(gat_i[1]);
+        (void)!read(gat_i[0], &buf_c, 1);   //  both go at once
+        log_u = u3_log_open(pier_c);
+        if ( log_u ) {
+          usleep(20000);
+          u3_log_close(log_u);
+          _exit(0);
+        }
+        _exit(2);
+      }
+    }
+    close(gat_i[0]);
+    close(gat_i[1]);
+    for ( c3_w j_w = 0; j_w < 2; j_w++ ) {
+      c3_i sat_i;
+      c3_c err_c[4608];
+      waitpid(pid_i[j_w], &sat_i, 0);
+      if ( WIFEXITED(sat_i) && 2 == WEXITSTATUS(sat_i) ) {
+        c3_z  len_z;
+        c3_y* msg_y;
+        snprintf(err_c, sizeof(err_c), "%s/race%u.%u.txt", _t_dir_c, i_w, j_w);
+        msg_y = _t_slurp(err_c, &len_z);
+        msg_y[len_z] = 0;
+        if ( !_t_has((c3_c*)msg_y, "in use") ) {
+          fprintf(stderr, "race: loser said: %s\n", (c3_c*)msg_y);
+          bad_w++;
+        }
+        los_w++;
+        free(msg_y);
+      }
+      else if ( !WIFEXITED(sat_i) || 0 != WEXITSTATUS(sat_i) ) {
+        bad_w++;
+      }
+    }
+  }
+  T_EQ(bad_w, 0);
+  fprintf(stderr, "race: %u of 20 races had a loser\n", los_w);
 }
 
 /* _t_rot(): a record damaged after the log was opened fails replay with
@@ -1002,6 +1383,8 @@ main(void)
   _t_big();
   _t_torn();
   _t_flip();
+  _t_durable();
+  _t_race();
   _t_rot();
   _t_head();
   _t_order();

@@ -18,13 +18,24 @@
     typedef struct _u3_log_iter u3_log_iter;
 
     /* u3_log_open(): open PIER's event log, creating PIER/.urb/log/ and an
-    **   empty log (first event 1) if missing.  Validates every record; a
-    **   torn final record is truncated away with a warning; damage before
-    **   the end refuses.  Takes an exclusive lock on the log file.  Returns
-    **   0 after printing why on failure.
+    **   empty log (first event 1) if missing.  Checks every record and
+    **   reads the durable mark, changing nothing: when anything is wrong,
+    **   appends wait for u3_log_start() to decide.  Takes an exclusive
+    **   lock on the log file.  Returns 0 after printing why on failure.
     */
     u3_log*
     u3_log_open(const c3_c* pier_c);
+
+    /* u3_log_start(): decide whether a start whose snapshot holds every
+    **   event to sna_d (0: none) can go on with this log, by the rule
+    **   u3_log_check() applies too, and print why on stderr.  Only then
+    **   does it change the file: cut a torn tail past the durable point,
+    **   or record lost events the snapshot holds as a gap.  Returns 0 to
+    **   go on (appends then continue from max(last, sna_d) + 1), -1 to
+    **   refuse (the file unchanged).
+    */
+    c3_i
+    u3_log_start(u3_log* log_u, c3_d sna_d);
 
     /* u3_log_close(): sync any records still buffered (best effort), unlock
     **   and free log_u.  Accepts 0.
@@ -42,8 +53,9 @@
     c3_d
     u3_log_first(u3_log* log_u);
 
-    /* u3_log_last(): the number of the last durable event; first - 1 when
-    **   the log holds none (so 0 for a new log).
+    /* u3_log_last(): the number of the last durable event (its record and
+    **   the durable mark past it fsynced); first - 1 when the log holds
+    **   none (so 0 for a new log).
     */
     c3_d
     u3_log_last(u3_log* log_u);
@@ -67,11 +79,13 @@
     c3_i
     u3_log_append(u3_log* log_u, c3_d eve_d, const c3_y* byt_y, c3_z len_z);
 
-    /* u3_log_sync(): write the buffered records and fsync the log.  Returns
-    **   0 when every appended event is durable.  On failure (full disk, I/O
-    **   error) returns -1 with a message, truncates the file back to its
-    **   last durable record and keeps the records buffered, so a later
-    **   u3_log_sync() retries them.
+    /* u3_log_sync(): write the buffered records and fsync the log, then
+    **   move the durable mark past them and fsync it.  Returns 0 when every
+    **   appended event is durable.  On failure (full disk, I/O error)
+    **   returns -1 with a message, truncates the file back to its last
+    **   fsynced record and keeps the records buffered (or, when only the
+    **   mark failed, keeps the records in the file), so a later
+    **   u3_log_sync() retries.
     */
     c3_i
     u3_log_sync(u3_log* log_u);
@@ -104,17 +118,20 @@
     void
     u3_log_iter_close(u3_log_iter* itr_u);
 
-    /* u3_log_check(): verify PIER's log read-only, changing nothing, and
-    **   print a summary and any problem to out_f.  Returns 0 when sound, 1
-    **   when only a torn final record (which opening will truncate) is
-    **   wrong, -1 when the log is damaged or cannot be read.
+    /* u3_log_check(): verify PIER's log strictly read-only (no lock, no
+    **   write) and print to out_f a summary and what a start whose
+    **   snapshot is at event sna_d would do, decided by the same rule as
+    **   u3_log_start().  Returns 0 when such a start goes on (perhaps
+    **   cutting a torn tail or warning of damaged history), -1 when it
+    **   would refuse or the log cannot be read.
     */
     c3_i
-    u3_log_check(const c3_c* pier_c, FILE* out_f);
+    u3_log_check(const c3_c* pier_c, c3_d sna_d, FILE* out_f);
 
     /* u3_log_repair(): cut PIER's log (not open) at its first bad record,
-    **   torn or damaged, dropping that record and everything after it, and
-    **   say what was cut.  For recovery tooling, at the operator's word.
+    **   torn or damaged (not a recorded gap), dropping that record and
+    **   everything after it, lowering the durable mark, and say what was
+    **   cut.  For recovery tooling, at the operator's word.
     **   Returns 0 when the log is then sound, -1 on failure.
     */
     c3_i

@@ -105,6 +105,30 @@ _cp_geometry(const c3_c* dir_c)
   return bit_w;
 }
 
+/* _cp_snapshot(): the event of the pier's image from its home header, 0
+**   if none.
+*/
+static c3_d
+_cp_snapshot(const c3_c* dir_c)
+{
+  c3_c pat_c[4096];
+  u3m_home hom_u;
+  c3_i fid_i;
+  c3_d eve_d = 0;
+
+  snprintf(pat_c, sizeof(pat_c), "%s/.urb/chk/north.bin", dir_c);
+  if ( 0 > (fid_i = open(pat_c, O_RDONLY)) ) {
+    return 0;
+  }
+  if ( sizeof(hom_u) == pread(fid_i, &hom_u, sizeof(hom_u), 0)
+       && u3m_home_magic == hom_u.mag_w )
+  {
+    eve_d = hom_u.eve_d;
+  }
+  close(fid_i);
+  return eve_d;
+}
+
   /** Running one event.
   **/
 static c3_d _cp_intr_d;     //  test hook: event that bails %intr, first run
@@ -567,10 +591,11 @@ u3_pier_run(const u3_pier_opts* opt_u)
   }
   tal_u.fir_d = u3H->eve_d;
 
-  if ( u3H->eve_d > u3_log_last(log_u) ) {
-    fprintf(stderr, "urbit: the snapshot is at event %llu but the log ends at "
-                    "%llu: the log has lost events; refusing to go on\r\n",
-            (unsigned long long)u3H->eve_d, (unsigned long long)u3_log_last(log_u));
+  //  only now, knowing the snapshot, may the log cut a torn tail
+  if ( u3_log_start(log_u, u3H->eve_d) ) {
+    fprintf(stderr, "urbit: the snapshot is at event %llu and the log cannot "
+                    "go on from it (see above); refusing to go on\r\n",
+            (unsigned long long)u3H->eve_d);
     u3m_stop();
     u3_log_close(log_u);
     return 1;
@@ -616,8 +641,8 @@ u3_pier_check(const c3_c* dir_c)
   if ( u3e_check(dir_c, stdout) ) {
     bad_i = 1;
   }
-  if ( u3_log_check(dir_c, stdout) < 0 ) {
-    //  1 is a torn final record only: the next start cuts it
+  if ( u3_log_check(dir_c, _cp_snapshot(dir_c), stdout) ) {
+    //  non-zero exactly when a start would refuse
     bad_i = 1;
   }
   if ( bad_i || !bit_w ) {
