@@ -335,7 +335,7 @@ u3r_mug(u3_noun som)
 
   /** Equality.
   **/
-/* _cr_sing_atom(): c3y if indirect atoms a and b are equal. */
+/* _cr_sing_pug(): 1 if indirect atoms a and b are equal. */
 static c3_t
 _cr_sing_pug(u3_atom a, u3_atom b)
 {
