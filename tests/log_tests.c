@@ -1,7 +1,9 @@
 /// @file log_tests.c
 /// Tests of the event log (pkg/vere/log.c): round trips, torn tails at
-/// every byte, corruption in the middle, bad headers, ordering, a full
-/// disk (RLIMIT_FSIZE), truncation, locking and bad pier directories.
+/// every byte past the durable mark, damage at or before it (refused, or
+/// started with a gap when the snapshot holds it) with check agreeing,
+/// bad headers, ordering, a full disk (RLIMIT_FSIZE), truncation, locking,
+/// racing creation and bad pier directories.
 ///
 /// Everything happens under $TEST_TMPDIR (or /tmp) in a fresh directory,
 /// removed at the end.  The log does not use the loom; the loom is set up
