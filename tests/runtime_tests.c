@@ -6,6 +6,7 @@
 ///
 /// Runs $URBIT (set by make test) as a child process with tiny piers.
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -249,6 +250,50 @@ _t_refused_json(void)
   T_OK(_t_has_error(out_c), "bad pier path: %s", out_c);
 }
 
+/* _t_interrupted(): SIGTERM stops a run at an event boundary; it saves,
+**   exits 0, and its JSON object says it was interrupted.
+*/
+static void
+_t_interrupted(void)
+{
+  c3_c pir_c[4200], con_c[4300], out_p[4200], out_c[4096];
+
+  _t_pier(pir_c, sizeof(pir_c), "interrupted");
+  snprintf(con_c, sizeof(con_c), "%s/.urb/conf", pir_c);
+  snprintf(out_p, sizeof(out_p), "%s/int.txt", _t_tmp_c);
+
+  pid_t pid = fork();
+  if ( 0 == pid ) {
+    c3_i out_i = open(out_p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    c3_i nul_i = open("/dev/null", O_WRONLY);
+    dup2(out_i, 1);
+    dup2(nul_i, 2);
+    execl(_t_urbit_c, _t_urbit_c, "-q", "--json", "--loom", "24", "-w", "kv",
+          "--size", "1", "-n", "100000000", pir_c, (c3_c*)0);
+    _exit(126);
+  }
+  //  the conf is written after the signal handlers are set, before the
+  //  first event
+  for ( c3_w i_w = 0; i_w < 6000 && !_t_exists(con_c); i_w++ ) {
+    usleep(10000);
+  }
+  T_OK(_t_exists(con_c), "the run started");
+  kill(pid, SIGTERM);
+  c3_i sat_i;
+  waitpid(pid, &sat_i, 0);
+  T_OK(WIFEXITED(sat_i) && 0 == WEXITSTATUS(sat_i), "interrupted run exits 0 (%x)", sat_i);
+  FILE* fil_u = fopen(out_p, "r");
+  c3_z  len_z = fil_u ? fread(out_c, 1, sizeof(out_c) - 1, fil_u) : 0;
+  out_c[len_z] = 0;
+  if ( fil_u ) fclose(fil_u);
+  T_OK(_t_one_object(out_c) && strstr(out_c, "\"interrupted\":true")
+       && !strstr(out_c, "\"error\""), "interrupted in JSON: %s", out_c);
+  c3_d eve_d = _t_json(out_c, "event");
+  T_OK(eve_d < 100000000, "stopped early");
+  T_EQ(_t_run(out_c, sizeof(out_c), 0, 0, "-q", "--json", "-n", "0", pir_c, (c3_c*)0), 0);
+  T_EQ(_t_json(out_c, "event"), eve_d);
+}
+
 /* _t_workload(): a pier keeps -w, --seed and --size: a resume without
 **   them continues the same events, a differing one is refused.
 */
@@ -363,6 +408,7 @@ main(void)
   _t_save_fails();
   _t_write_errors();
   _t_workload();
+  _t_interrupted();
 
   c3_c cmd_c[4200];
   snprintf(cmd_c, sizeof(cmd_c), "rm -rf '%s'", _t_tmp_c);

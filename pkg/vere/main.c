@@ -2,6 +2,7 @@
 /// The `urbit` command line: parse flags, then run a pier or check one.
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -215,6 +216,10 @@ main(int argc, char** argv)
   c3_d val_d;
   c3_i opt_i;
   c3_t wok_t = 0, sed_t = 0, siz_t = 0;   //  given on the command line
+
+  //  a closed pipe on stdout or stderr is a write error, reported at
+  //  exit, not a death in the middle of an event
+  signal(SIGPIPE, SIG_IGN);
 
   if ( argc >= 2 && !strcmp(argv[1], "check") ) {
     if ( argc != 3 ) {
