@@ -322,6 +322,7 @@ main(int argc, char** argv)
       case 'q':              opt_u.quiet_o = c3y; break;
       case 'h': {
         fputs(_cv_usage_c, stdout);
+        _cv_json_o = c3n;    //  help is not a run
         return _cv_exit(0);
       }
       case ':': {
@@ -329,6 +330,9 @@ main(int argc, char** argv)
                                  argv[optind - 1]));
       }
       default: {
+        if ( optopt ) {
+          return _cv_exit(_cv_fail("unknown option '-%c' (see urbit --help)", optopt));
+        }
         return _cv_exit(_cv_fail("unknown option '%s' (see urbit --help)",
                                  argv[optind - 1]));
       }
@@ -349,7 +353,7 @@ main(int argc, char** argv)
   u3_pier_conf con_u;
   c3_i con_i = u3_pier_conf_read(opt_u.dir_c, &con_u);
   if ( con_i < 0 ) {
-    u3_pier_fail("the pier's stored workload (.urb/conf) is damaged");
+    u3_pier_fail("the pier's stored workload (.urb/conf) is damaged or unreadable");
     return _cv_exit(1);
   }
   if ( 0 == con_i ) {
