@@ -130,10 +130,7 @@ _cp_geometry(const c3_c* dir_c)
   return bit_w;
 }
 
-  /** The stored workload.
-  **/
-#define _cp_conf_max 512    //  a conf file is never longer
-
+/* u3_pier_fail(): record the run's failure; the first one is kept. */
 void
 u3_pier_fail(const c3_c* err_c)
 {
@@ -146,6 +143,10 @@ u3_pier_fail(const c3_c* err_c)
     _cp_err_c[len_z] = 0;
   }
 }
+
+  /** The stored workload.
+  **/
+#define _cp_conf_max 512    //  a conf file is never longer
 
 /* _cp_conf_text(): con_u as conf text in buf_c; its length. */
 static c3_z
@@ -201,6 +202,7 @@ _cp_conf_parse(const c3_c* buf_c, c3_z len_z, u3_pier_conf* con_u, const c3_c** 
   return 0;
 }
 
+/* u3_pier_conf_read(): the pier's stored workload: 0, 1 if none, -1. */
 c3_i
 u3_pier_conf_read(const c3_c* dir_c, u3_pier_conf* con_u)
 {
@@ -411,7 +413,7 @@ _cp_progress(const u3_pier_opts* opt_u, _cp_tally* tal_u, u3_log* log_u, c3_t re
   tal_u->pro_d = now_d;
 }
 
-/* _cp_figures: the last report's figures, for the JSON object.
+/* _cp_fig_u: the last report's figures, for the JSON object.
 */
 static struct {
   c3_t   set_t;      //  a report was made
@@ -496,6 +498,7 @@ _cp_json_str(FILE* fil_u, const c3_c* str_c)
   fputc('"', fil_u);
 }
 
+/* u3_pier_json(): the run's JSON object on stdout. */
 void
 u3_pier_json(c3_i ret_i)
 {
