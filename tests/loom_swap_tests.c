@@ -1694,7 +1694,9 @@ _t_lazy(void)
   _t_path(pir_c, sizeof(pir_c), "lazy");
   _t_rm(pir_c);
   _t_new(&arg_u);
-  _t_add(&arg_u, "-q", "--json", "--loom", "34", "--loom-lazy", "-n", "0", pir_c, (c3_c*)0);
+  //  made for the kv run below: a pier keeps the workload it was made with
+  _t_add(&arg_u, "-q", "--json", "--loom", "34", "--loom-lazy", "-w", "kv", "--size", "4",
+         "-n", "0", pir_c, (c3_c*)0);
   T_EQ(_t_run(&arg_u, 0), 0);
   c3_d bot_d = _t_json("commit_kb");
   c3_d blm_d = _t_json("loom_commit_kb");
@@ -1727,8 +1729,9 @@ _t_lazy(void)
   for ( c3_w i_w = 0; i_w < 3; i_w++ ) {
     c3_w siz_w = run_u[i_w].siz_w / ( i_w ? _t_scale_w : 1 );
     unlink(tra_c);
+    _t_rm(pir_c);     //  each workload on a pier of its own
     _t_base(&arg_u, run_u[i_w].wok_c, siz_w, 3);
-    _t_add(&arg_u, "--loom-lazy", "--trace", tra_c, pir_c, (c3_c*)0);
+    _t_add(&arg_u, "--loom", "34", "--loom-lazy", "--trace", tra_c, pir_c, (c3_c*)0);
     _t_how how_u = { .tim_w = 120 };
     pid_t  pid = _t_spawn(&arg_u, &how_u);
     _t_free(&arg_u);

@@ -2,6 +2,8 @@
 /// The `urbit` command line: parse flags, then run a pier or check one.
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "noun/noun.h"
@@ -12,15 +14,21 @@ static const c3_c* _cv_usage_c =
 "usage: urbit [options] PIER      boot or resume PIER, replay, run events\n"
 "       urbit check PIER          verify PIER's image, log and refcounts\n"
 "\n"
+"Numbers are plain decimal digits: no sign, space or suffix.\n"
+"\n"
 "Events:\n"
-"  -n, --events N        new events to run after replay (default 1000)\n"
-"  -w, --workload W      kv, churn, blob or mixed (default mixed)\n"
-"      --seed S          seed of the event generator (default 0)\n"
-"      --size MB         workload size in MiB: kv grows its state toward it,\n"
-"                        churn builds that much per event, blob stores atoms\n"
-"                        up to it (default 16)\n"
-"      --snap-every N    snapshot every N events, and always at exit\n"
+"  -n, --events N        new events to run after replay, 0 to 2^48\n"
 "                        (default 1000)\n"
+"  -w, --workload W      kv, churn, blob or mixed (default mixed)\n"
+"      --seed S          seed of the event generator, 0 to 2^64-1 (default 0)\n"
+"      --size MB         workload size in MiB, 1 to 8192: kv grows its state\n"
+"                        toward it, churn builds that much per event, blob\n"
+"                        stores atoms up to it (default 16)\n"
+"                        A new pier stores -w, --seed and --size (in\n"
+"                        PIER/.urb/conf); a resume uses the stored values and\n"
+"                        refuses a flag that differs from them.\n"
+"      --snap-every N    snapshot every N events (at least 1), and always at\n"
+"                        exit (default 1000)\n"
 "\n"
 "Loom:\n"
 "      --loom BITS       loom of 2^BITS bytes, 24 to 34 (default: the pier's,\n"
@@ -46,41 +54,107 @@ static const c3_c* _cv_usage_c =
 "                        (see rss_net_kb, lazyfree_kb); dontneed: MADV_DONTNEED,\n"
 "                        RSS drops at once, reuse refaults zeroed pages\n"
 "      --loom-free-keep PAGES  16 KiB pages kept resident next to each free-gap\n"
-"                        frontier (default 64)\n"
-"      --toss N          release every N events (vere's spelling; 1 is the same\n"
-"                        as --loom-free-every-event)\n"
+"                        frontier, 0 to 2^20 (default 64)\n"
+"      --toss N          release every N events, 1 to 2^30 (vere's spelling; 1\n"
+"                        is the same as --loom-free-every-event)\n"
 "      --loom-lazy       never-written pages cost no RAM and no commit charge\n"
 "                        until written; costs one fault per first write\n"
 "\n"
 "Output:\n"
-"      --json            print one JSON object with the run's figures on stdout\n"
-"      --trace FILE      append a CSV line of memory figures to FILE after every\n"
-"                        event\n"
+"      --json            print one JSON object on stdout at every exit: the\n"
+"                        run's figures, and \"error\" (a short message) when\n"
+"                        the run failed\n"
+"      --trace FILE      write FILE: a CSV header, then a line of memory\n"
+"                        figures after every new event\n"
 "  -q, --quiet           no progress lines\n"
 "  -h, --help            this text\n"
 "\n"
-"Exit status: 0 on success, 1 on any error (with a message on stderr).\n";
+"Exit status: 0 on success; 1 on any failure, with a message on stderr: a\n"
+"bad flag, a refused start, a failed log or snapshot, a failed write to\n"
+"stdout, stderr or the trace.\n";
 
-/* _cv_number(): parse a whole decimal number within [min_d, max_d]. */
+static c3_o _cv_json_o = c3n;   //  --json: a JSON object at every exit
+
+/* _cv_fail(): report a failure before the run: the message on stderr,
+**   kept for the JSON object; the exit status 1.
+*/
+static c3_i
+_cv_fail(const c3_c* fmt_c, ...)
+{
+  c3_c    msg_c[512];
+  va_list ap;
+
+  va_start(ap, fmt_c);
+  vsnprintf(msg_c, sizeof(msg_c), fmt_c, ap);
+  va_end(ap);
+  fprintf(stderr, "urbit: %s\n", msg_c);
+  u3_pier_fail(msg_c);
+  return 1;
+}
+
+/* _cv_exit(): the exit status of a run that returned ret_i: prints the
+**   JSON object if asked, and fails the run when stdout or stderr could
+**   not be written.
+*/
+static c3_i
+_cv_exit(c3_i ret_i)
+{
+  if ( ferror(stderr) ) {
+    u3_pier_fail("cannot write to stderr");
+    ret_i = 1;
+  }
+  if ( _(_cv_json_o) ) {
+    u3_pier_json(ret_i);
+  }
+  errno = 0;
+  c3_t bad_t = ( fflush(stdout) || ferror(stdout) ) ? 1 : 0;
+  c3_i err_i = errno;
+  if ( fclose(stdout) && !bad_t ) {
+    bad_t = 1;
+    err_i = errno;
+  }
+  if ( bad_t ) {
+    fprintf(stderr, "urbit: write stdout: %s\n", err_i ? strerror(err_i) : "write error");
+    ret_i = 1;
+  }
+  return ret_i;
+}
+
+/* _cv_number(): parse a whole decimal number (plain digits only) within
+**   [min_d, max_d]; 0, or -1 with a message.
+*/
 static c3_i
 _cv_number(const c3_c* flg_c, const c3_c* val_c, c3_d min_d, c3_d max_d, c3_d* out_d)
 {
-  c3_c* end_c;
-  errno = 0;
-  if ( !val_c || !*val_c || '-' == *val_c ) {
-    goto bad;
-  }
-  unsigned long long val_ll = strtoull(val_c, &end_c, 10);
-  if ( errno || *end_c || val_ll < min_d || val_ll > max_d ) {
-    goto bad;
-  }
-  *out_d = (c3_d)val_ll;
-  return 0;
+  c3_d val_d = 0;
+  const c3_c* cur_c;
 
-bad:
-  fprintf(stderr, "urbit: %s: '%s' is not a number from %llu to %llu\n",
-          flg_c, val_c ? val_c : "", (unsigned long long)min_d, (unsigned long long)max_d);
-  return -1;
+  if ( !*val_c ) {
+    _cv_fail("%s: empty value; give a number from %llu to %llu", flg_c,
+             (unsigned long long)min_d, (unsigned long long)max_d);
+    return -1;
+  }
+  for ( cur_c = val_c; *cur_c; cur_c++ ) {
+    if ( *cur_c < '0' || *cur_c > '9' ) {
+      _cv_fail("%s '%s': not a number (plain decimal digits only, from %llu "
+               "to %llu)", flg_c, val_c,
+               (unsigned long long)min_d, (unsigned long long)max_d);
+      return -1;
+    }
+    c3_d dig_d = (c3_d)(*cur_c - '0');
+    if ( val_d > (~0ULL - dig_d) / 10 ) {
+      val_d = ~0ULL;     //  saturate: out of any range but the widest
+      break;
+    }
+    val_d = val_d * 10 + dig_d;
+  }
+  if ( *cur_c || val_d < min_d || val_d > max_d ) {
+    _cv_fail("%s '%s': out of range (from %llu to %llu)", flg_c, val_c,
+             (unsigned long long)min_d, (unsigned long long)max_d);
+    return -1;
+  }
+  *out_d = val_d;
+  return 0;
 }
 
 enum {
@@ -141,47 +215,71 @@ main(int argc, char** argv)
   };
   c3_d val_d;
   c3_i opt_i;
+  c3_t wok_t = 0, sed_t = 0, siz_t = 0;   //  given on the command line
+
+  //  a closed pipe on stdout or stderr is a write error, reported at
+  //  exit, not a death in the middle of an event
+  signal(SIGPIPE, SIG_IGN);
 
   if ( argc >= 2 && !strcmp(argv[1], "check") ) {
     if ( argc != 3 ) {
       fprintf(stderr, "usage: urbit check PIER\n");
       return 1;
     }
-    return u3_pier_check(argv[2]);
+    c3_i ret_i = u3_pier_check(argv[2]);
+    return _cv_exit(ret_i);
+  }
+
+  //  --json anywhere: even a bad flag before it gets its JSON object
+  for ( c3_i i_i = 1; i_i < argc && strcmp(argv[i_i], "--"); i_i++ ) {
+    if ( !strcmp(argv[i_i], "--json") ) {
+      _cv_json_o = c3y;
+    }
   }
 
   opterr = 0;
   while ( -1 != (opt_i = getopt_long(argc, argv, ":n:w:qh", lon_u, 0)) ) {
     switch ( opt_i ) {
       case 'n': {
-        if ( _cv_number("--events", optarg, 0, 1ULL << 48, &opt_u.events_d) ) return 1;
+        if ( _cv_number("--events", optarg, 0, 1ULL << 48, &opt_u.events_d) ) {
+          return _cv_exit(1);
+        }
       } break;
       case 'w': {
         if ( 0 > (opt_u.wok_i = u3_kern_workload(optarg)) ) {
-          fprintf(stderr, "urbit: --workload: '%s' is not one of kv, churn, "
-                          "blob, mixed\n", optarg);
-          return 1;
+          return _cv_exit(_cv_fail("--workload '%s': not one of kv, churn, blob, "
+                                   "mixed", optarg));
         }
+        wok_t = 1;
       } break;
       case _cv_opt_seed: {
-        if ( _cv_number("--seed", optarg, 0, ~0ULL, &opt_u.seed_d) ) return 1;
+        if ( _cv_number("--seed", optarg, 0, ~0ULL, &opt_u.seed_d) ) {
+          return _cv_exit(1);
+        }
+        sed_t = 1;
       } break;
       case _cv_opt_size: {
-        if ( _cv_number("--size", optarg, 1, 8192, &val_d) ) return 1;
+        if ( _cv_number("--size", optarg, 1, 8192, &val_d) ) {
+          return _cv_exit(1);
+        }
         opt_u.size_w = (c3_w)val_d;
+        siz_t = 1;
       } break;
       case _cv_opt_snap: {
-        if ( _cv_number("--snap-every", optarg, 1, ~0ULL, &opt_u.snap_d) ) return 1;
+        if ( _cv_number("--snap-every", optarg, 1, ~0ULL, &opt_u.snap_d) ) {
+          return _cv_exit(1);
+        }
       } break;
       case _cv_opt_loom: {
-        if ( _cv_number("--loom", optarg, u3a_bits_min, u3a_bits_max, &val_d) ) return 1;
+        if ( _cv_number("--loom", optarg, u3a_bits_min, u3a_bits_max, &val_d) ) {
+          return _cv_exit(1);
+        }
         opt_u.bits_w = (c3_w)val_d;
       } break;
       case _cv_opt_nodemand: opt_u.demand_o = c3n; break;
       case _cv_opt_swapfile: {
         if ( !*optarg ) {
-          fprintf(stderr, "urbit: --swap-file: empty path\n");
-          return 1;
+          return _cv_exit(_cv_fail("%s: empty path", argv[optind - 2]));
         }
         u3C.swap_c = optarg;
         opt_u.swap_pier_o = c3n;
@@ -196,44 +294,88 @@ main(int argc, char** argv)
           u3C.fmod_w = u3o_free_dontneed;
         }
         else {
-          fprintf(stderr, "urbit: --loom-free-mode: '%s' is not free or dontneed\n", optarg);
-          return 1;
+          return _cv_exit(_cv_fail("--loom-free-mode '%s': not free or dontneed",
+                                   optarg));
         }
       } break;
       case _cv_opt_fkeep: {
-        if ( _cv_number("--loom-free-keep", optarg, 0, 1U << 20, &val_d) ) return 1;
+        if ( _cv_number("--loom-free-keep", optarg, 0, 1U << 20, &val_d) ) {
+          return _cv_exit(1);
+        }
         u3C.keep_w = (c3_w)val_d;
       } break;
       case _cv_opt_toss: {
-        if ( _cv_number("--toss", optarg, 1, 1U << 30, &val_d) ) return 1;
+        if ( _cv_number("--toss", optarg, 1, 1U << 30, &val_d) ) {
+          return _cv_exit(1);
+        }
         u3C.free_o = c3y;
         u3C.toss_w = (c3_w)val_d;
       } break;
       case _cv_opt_lazy:  u3C.lazy_o = c3y; break;
-      case _cv_opt_trace: opt_u.trace_c = optarg; break;
+      case _cv_opt_trace: {
+        if ( !*optarg ) {
+          return _cv_exit(_cv_fail("--trace: empty path"));
+        }
+        opt_u.trace_c = optarg;
+      } break;
       case _cv_opt_json:     opt_u.json_o = c3y; break;
       case 'q':              opt_u.quiet_o = c3y; break;
       case 'h': {
         fputs(_cv_usage_c, stdout);
-        return 0;
+        _cv_json_o = c3n;    //  help is not a run
+        return _cv_exit(0);
       }
       case ':': {
-        fprintf(stderr, "urbit: %s needs a value (see urbit --help)\n", argv[optind - 1]);
-        return 1;
+        return _cv_exit(_cv_fail("%s needs a value (see urbit --help)",
+                                 argv[optind - 1]));
       }
       default: {
-        fprintf(stderr, "urbit: unknown option '%s' (see urbit --help)\n", argv[optind - 1]);
-        return 1;
+        if ( optopt ) {
+          return _cv_exit(_cv_fail("unknown option '-%c' (see urbit --help)", optopt));
+        }
+        return _cv_exit(_cv_fail("unknown option '%s' (see urbit --help)",
+                                 argv[optind - 1]));
       }
     }
   }
 
   if ( optind != argc - 1 ) {
-    fprintf(stderr, ( optind >= argc ) ? "urbit: no pier given\n"
-                                       : "urbit: one pier at a time\n");
+    _cv_fail(( optind >= argc ) ? "no pier given" : "one pier at a time");
     fputs(_cv_usage_c, stderr);
-    return 1;
+    return _cv_exit(1);
   }
   opt_u.dir_c = argv[optind];
-  return u3_pier_run(&opt_u);
+  if ( !*opt_u.dir_c ) {
+    return _cv_exit(_cv_fail("the pier path is empty"));
+  }
+
+  //  the pier's stored workload fills in the flags left out
+  u3_pier_conf con_u;
+  c3_i con_i = u3_pier_conf_read(opt_u.dir_c, &con_u);
+  if ( con_i < 0 ) {
+    u3_pier_fail("the pier's stored workload (.urb/conf) is damaged or unreadable");
+    return _cv_exit(1);
+  }
+  if ( 0 == con_i ) {
+    if ( wok_t && con_u.wok_i != opt_u.wok_i ) {
+      return _cv_exit(_cv_fail("%s was made with -w %s; refusing -w %s (leave the "
+                               "flag out to resume with the pier's)", opt_u.dir_c,
+                               u3_kern_name(con_u.wok_i), u3_kern_name(opt_u.wok_i)));
+    }
+    if ( sed_t && con_u.seed_d != opt_u.seed_d ) {
+      return _cv_exit(_cv_fail("%s was made with --seed %llu; refusing --seed %llu "
+                               "(leave the flag out to resume with the pier's)",
+                               opt_u.dir_c, (unsigned long long)con_u.seed_d,
+                               (unsigned long long)opt_u.seed_d));
+    }
+    if ( siz_t && con_u.size_w != opt_u.size_w ) {
+      return _cv_exit(_cv_fail("%s was made with --size %u; refusing --size %u "
+                               "(leave the flag out to resume with the pier's)",
+                               opt_u.dir_c, con_u.size_w, opt_u.size_w));
+    }
+    opt_u.wok_i  = con_u.wok_i;
+    opt_u.seed_d = con_u.seed_d;
+    opt_u.size_w = con_u.size_w;
+  }
+  return _cv_exit(u3_pier_run(&opt_u));
 }

@@ -20,6 +20,29 @@
 /// image never holds an event the log lacks.  If the log cannot be made
 /// durable (a full disk), the run stops without saving: the events that
 /// were not durable were never reported and are simply not there.
+///
+/// The workload: PIER/.urb/conf keeps the workload, seed and size the
+/// pier was made with, so that a resume continues the same event stream.
+/// It is five lines of ASCII, each ended by '\n':
+///
+///     urbit-pier-conf 1
+///     workload NAME          (kv, churn, blob or mixed)
+///     seed DECIMAL
+///     size DECIMAL           (MiB, 1 to 8192)
+///     crc32c XXXXXXXX        (8 lower-case hex digits)
+///
+/// where the CRC-32C covers every byte of the four lines before it.  It
+/// is written before the first event is logged (conf.new, fsync, rename,
+/// fsync of .urb), and never rewritten.  A resume takes the stored values
+/// for -w, --seed and --size left out, and refuses a given one that
+/// differs.  A damaged file is refused with a message, never replaced.
+/// A pier made before the file existed (a log but no conf) gets one on
+/// its first resume, from that run's flags or defaults, with a note.
+///
+/// Failures: every failed run exits 1, and leaves a short message for the
+/// --json object ("error"); write errors on --trace stop the run at an
+/// event boundary (after a save: every event run stays durable), and a
+/// failed final snapshot fails the run although the log keeps its events.
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -28,6 +51,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "c3/crc.h"
 #include "noun/noun.h"
 #include "noun/events.h"
 #include "noun/serial.h"
@@ -40,6 +64,7 @@
 #define _cp_batch_ns 1000000000ULL  //  or after this long (and before a report)
 
 static volatile sig_atomic_t _cp_stop_i;   //  SIGINT/SIGTERM seen
+static c3_c _cp_err_c[512];                //  the run's failure, or ""
 
 /* _cp_now(): monotonic nanoseconds. */
 static c3_d
@@ -129,6 +154,213 @@ _cp_snapshot(const c3_c* dir_c)
   return eve_d;
 }
 
+/* u3_pier_fail(): record the run's failure; the first one is kept. */
+void
+u3_pier_fail(const c3_c* err_c)
+{
+  if ( !_cp_err_c[0] ) {
+    c3_z len_z = 0;
+    while ( err_c[len_z] && len_z < sizeof(_cp_err_c) - 1 ) {
+      _cp_err_c[len_z] = err_c[len_z];
+      len_z++;
+    }
+    _cp_err_c[len_z] = 0;
+  }
+}
+
+  /** The stored workload.
+  **/
+#define _cp_conf_max 512    //  a conf file is never longer
+
+/* _cp_conf_text(): con_u as conf text in buf_c; its length. */
+static c3_z
+_cp_conf_text(const u3_pier_conf* con_u, c3_c* buf_c, c3_z siz_z)
+{
+  c3_i len_i = snprintf(buf_c, siz_z, "urbit-pier-conf 1\nworkload %s\nseed %llu\n"
+                                      "size %u\n",
+                        u3_kern_name(con_u->wok_i), (unsigned long long)con_u->seed_d,
+                        con_u->size_w);
+  c3_w crc_w = c3_crc32c(0, buf_c, (c3_z)len_i);
+  len_i += snprintf(buf_c + len_i, siz_z - (c3_z)len_i, "crc32c %08x\n", crc_w);
+  return (c3_z)len_i;
+}
+
+/* _cp_conf_parse(): the values of conf text buf_c (NUL-terminated, len_z
+**   bytes); 0, or -1 with why_c saying what is wrong.  Only the exact text
+**   _cp_conf_text() writes is accepted.
+*/
+static c3_i
+_cp_conf_parse(const c3_c* buf_c, c3_z len_z, u3_pier_conf* con_u, const c3_c** why_c)
+{
+  const c3_c* crc_c = strstr(buf_c, "crc32c ");
+  c3_c wok_c[16], hex_c[16], can_c[_cp_conf_max];
+  unsigned long long sed_ll;
+  unsigned siz_u, crc_u;
+
+  *why_c = "not a pier conf file";
+  if (  !crc_c || (crc_c != buf_c && '\n' != crc_c[-1])
+     || 1 != sscanf(crc_c, "crc32c %15[0-9a-f]", hex_c)
+     || 1 != sscanf(hex_c, "%x", &crc_u) )
+  {
+    return -1;
+  }
+  if ( c3_crc32c(0, buf_c, (c3_z)(crc_c - buf_c)) != (c3_w)crc_u ) {
+    *why_c = "checksum mismatch";
+    return -1;
+  }
+  *why_c = "malformed";
+  if (  3 != sscanf(buf_c, "urbit-pier-conf 1 workload %15[a-z] seed %llu size %u",
+                    wok_c, &sed_ll, &siz_u)
+     || 0 > (con_u->wok_i = u3_kern_workload(wok_c))
+     || siz_u < 1 || siz_u > 8192 )
+  {
+    return -1;
+  }
+  con_u->seed_d = (c3_d)sed_ll;
+  con_u->size_w = (c3_w)siz_u;
+  if (  _cp_conf_text(con_u, can_c, sizeof(can_c)) != len_z
+     || memcmp(can_c, buf_c, len_z) )
+  {
+    return -1;
+  }
+  return 0;
+}
+
+/* u3_pier_conf_read(): the pier's stored workload: 0, 1 if none, -1. */
+c3_i
+u3_pier_conf_read(const c3_c* dir_c, u3_pier_conf* con_u)
+{
+  c3_c    pat_c[4096], buf_c[_cp_conf_max + 1];
+  c3_i    fid_i;
+  ssize_t len_i;
+  const c3_c* why_c;
+
+  snprintf(pat_c, sizeof(pat_c), "%s/.urb/conf", dir_c);
+  if ( 0 > (fid_i = open(pat_c, O_RDONLY)) ) {
+    if ( ENOENT == errno || ENOTDIR == errno ) {
+      return 1;
+    }
+    fprintf(stderr, "urbit: open %s: %s\r\n", pat_c, strerror(errno));
+    return -1;
+  }
+  len_i = read(fid_i, buf_c, _cp_conf_max + 1);
+  if ( len_i < 0 ) {
+    fprintf(stderr, "urbit: read %s: %s\r\n", pat_c, strerror(errno));
+    close(fid_i);
+    return -1;
+  }
+  close(fid_i);
+  buf_c[c3_min(len_i, _cp_conf_max)] = 0;
+  if ( len_i > _cp_conf_max || strlen(buf_c) != (c3_z)len_i ) {
+    why_c = "not a pier conf file";
+  }
+  else if ( 0 == _cp_conf_parse(buf_c, (c3_z)len_i, con_u, &why_c) ) {
+    return 0;
+  }
+  fprintf(stderr, "urbit: %s is damaged (%s): it records the pier's workload "
+                  "(-w, --seed, --size); restore it, or remove it and give all "
+                  "three flags with the values the pier was made with\r\n",
+          pat_c, why_c);
+  return -1;
+}
+
+/* _cp_conf_write(): store con_u as dir_c's conf durably; 0 or -1. */
+static c3_i
+_cp_conf_write(const c3_c* dir_c, const u3_pier_conf* con_u)
+{
+  c3_c pat_c[4096], new_c[4096], urb_c[4096], buf_c[_cp_conf_max];
+  c3_z len_z = _cp_conf_text(con_u, buf_c, sizeof(buf_c));
+  c3_i fid_i;
+  const c3_c* cal_c;
+  const c3_c* obj_c = new_c;
+
+  snprintf(urb_c, sizeof(urb_c), "%s/.urb", dir_c);
+  snprintf(pat_c, sizeof(pat_c), "%s/.urb/conf", dir_c);
+  snprintf(new_c, sizeof(new_c), "%s/.urb/conf.new", dir_c);
+  if ( 0 > (fid_i = open(new_c, O_WRONLY | O_CREAT | O_TRUNC, 0644)) ) {
+    cal_c = "open";
+    goto fail;
+  }
+  errno = ENOSPC;  //  a short write sets no errno
+  if ( (ssize_t)len_z != write(fid_i, buf_c, len_z) ) {
+    cal_c = "write";
+    close(fid_i);
+    goto fail;
+  }
+  if ( fsync(fid_i) ) {
+    cal_c = "fsync";
+    close(fid_i);
+    goto fail;
+  }
+  if ( close(fid_i) ) {
+    cal_c = "close";
+    goto fail;
+  }
+  if ( rename(new_c, pat_c) ) {
+    cal_c = "rename";
+    goto fail;
+  }
+  obj_c = urb_c;
+  if ( 0 > (fid_i = open(urb_c, O_RDONLY | O_DIRECTORY)) ) {
+    cal_c = "open";
+    goto fail;
+  }
+  if ( fsync(fid_i) ) {
+    cal_c = "fsync";
+    close(fid_i);
+    goto fail;
+  }
+  close(fid_i);
+  return 0;
+
+fail:
+  fprintf(stderr, "urbit: %s %s: %s\r\n", cal_c, obj_c, strerror(errno));
+  unlink(new_c);
+  return -1;
+}
+
+/* _cp_conf_keep(): before the first new event: the pier's stored
+**   workload must be this run's, or is stored now.  0 or -1.
+*/
+static c3_i
+_cp_conf_keep(const u3_pier_opts* opt_u, u3_log* log_u)
+{
+  u3_pier_conf con_u;
+  c3_i ret_i = u3_pier_conf_read(opt_u->dir_c, &con_u);
+
+  if ( ret_i < 0 ) {
+    u3_pier_fail("the pier's stored workload (.urb/conf) is damaged");
+    return -1;
+  }
+  if ( 0 == ret_i ) {
+    if ( con_u.wok_i != opt_u->wok_i || con_u.seed_d != opt_u->seed_d
+         || con_u.size_w != opt_u->size_w )
+    {
+      fprintf(stderr, "urbit: %s: the pier's stored workload (-w %s --seed %llu "
+                      "--size %u) is not this run's; refusing to go on\r\n",
+              opt_u->dir_c, u3_kern_name(con_u.wok_i),
+              (unsigned long long)con_u.seed_d, con_u.size_w);
+      u3_pier_fail("the pier's stored workload is not this run's");
+      return -1;
+    }
+    return 0;
+  }
+  con_u.wok_i  = opt_u->wok_i;
+  con_u.seed_d = opt_u->seed_d;
+  con_u.size_w = opt_u->size_w;
+  if ( u3_log_last(log_u) > 0 ) {
+    fprintf(stderr, "urbit: note: %s has no stored workload (made by an older "
+                    "urbit); storing this run's: -w %s --seed %llu --size %u\r\n",
+            opt_u->dir_c, u3_kern_name(con_u.wok_i),
+            (unsigned long long)con_u.seed_d, con_u.size_w);
+  }
+  if ( _cp_conf_write(opt_u->dir_c, &con_u) ) {
+    u3_pier_fail("cannot store the pier's workload (.urb/conf)");
+    return -1;
+  }
+  return 0;
+}
+
   /** Running one event.
   **/
 static c3_d _cp_intr_d;     //  test hook: event that bails %intr, first run
@@ -205,7 +437,20 @@ _cp_progress(const u3_pier_opts* opt_u, _cp_tally* tal_u, u3_log* log_u, c3_t re
   tal_u->pro_d = now_d;
 }
 
-/* _cp_report(): the summary on stderr, and JSON on stdout if asked. */
+/* _cp_fig_u: the last report's figures, for the JSON object.
+*/
+static struct {
+  c3_t   set_t;      //  a report was made
+  c3_t   int_t;      //  the run was interrupted
+  c3_d   eve_d;      //  event number
+  c3_w   mug_w;      //  state mug
+  c3_d   new_d, bal_d, rep_d;
+  double eps_d, wal_d;
+  c3_d   sav_d, img_d, faults_d, saves_d, released_d, swap_d;
+  u3_mem mem_u;
+} _cp_fig_u;
+
+/* _cp_report(): the summary on stderr; keeps the figures for the JSON. */
 static void
 _cp_report(const u3_pier_opts* opt_u, _cp_tally* tal_u)
 {
@@ -240,28 +485,87 @@ _cp_report(const u3_pier_opts* opt_u, _cp_tally* tal_u)
             (unsigned long long)u3e_Stat.released_d, (unsigned long long)u3e_swap_kb());
   }
 
-  if ( _(opt_u->json_o) ) {
-    printf("{\"event\":%llu,\"mug\":%u,\"new_events\":%llu,\"bailed\":%llu,"
+  _cp_fig_u.set_t      = 1;
+  _cp_fig_u.eve_d      = u3H->eve_d;
+  _cp_fig_u.mug_w      = mug_w;
+  _cp_fig_u.new_d      = tal_u->new_d;
+  _cp_fig_u.bal_d      = tal_u->bal_d;
+  _cp_fig_u.rep_d      = tal_u->rep_d;
+  _cp_fig_u.eps_d      = eps_d;
+  _cp_fig_u.wal_d      = wal_d;
+  _cp_fig_u.sav_d      = sav_d;
+  _cp_fig_u.img_d      = img_d;
+  _cp_fig_u.faults_d   = u3e_Stat.faults_d;
+  _cp_fig_u.saves_d    = u3e_Stat.saves_d;
+  _cp_fig_u.released_d = u3e_Stat.released_d;
+  _cp_fig_u.swap_d     = u3e_swap_kb();
+  _cp_fig_u.mem_u      = mem_u;
+}
+
+/* _cp_json_str(): str_c as a JSON string on fil_u. */
+static void
+_cp_json_str(FILE* fil_u, const c3_c* str_c)
+{
+  fputc('"', fil_u);
+  for ( ; *str_c; str_c++ ) {
+    c3_y byt_y = (c3_y)*str_c;
+    if ( '"' == byt_y || '\\' == byt_y ) {
+      fprintf(fil_u, "\\%c", byt_y);
+    }
+    else if ( byt_y < 0x20 || 0x7f == byt_y ) {
+      fprintf(fil_u, "\\u%04x", byt_y);
+    }
+    else {
+      fputc(byt_y, fil_u);
+    }
+  }
+  fputc('"', fil_u);
+}
+
+/* u3_pier_json(): the run's JSON object on stdout. */
+void
+u3_pier_json(c3_i ret_i)
+{
+  const c3_c* err_c = _cp_err_c[0] ? _cp_err_c
+                      : "cannot start the pier (see the messages on stderr)";
+  c3_c sep_c = '{';
+
+  if ( ret_i ) {
+    fputs("{\"error\":", stdout);
+    _cp_json_str(stdout, err_c);
+    sep_c = ',';
+  }
+  if ( _cp_fig_u.int_t ) {
+    printf("%c\"interrupted\":true", sep_c);
+    sep_c = ',';
+  }
+  if ( _cp_fig_u.set_t ) {
+    const u3_mem* mem_u = &_cp_fig_u.mem_u;
+    printf("%c\"event\":%llu,\"mug\":%u,\"new_events\":%llu,\"bailed\":%llu,"
            "\"replayed\":%llu,\"events_per_s\":%.1f,\"wall_s\":%.3f,"
            "\"rss_peak_kb\":%llu,\"rss_kb\":%llu,\"anon_kb\":%llu,"
            "\"file_kb\":%llu,\"shmem_kb\":%llu,\"faults\":%llu,\"saves\":%llu,"
            "\"save_ms\":%llu,\"image_kb\":%llu,\"maps\":%llu,\"commit_kb\":%llu,"
            "\"lazyfree_kb\":%llu,\"rss_net_kb\":%llu,\"released_pages\":%llu,"
-           "\"swap_kb\":%llu,\"loom_commit_kb\":%llu}\n",
-           (unsigned long long)u3H->eve_d, mug_w,
-           (unsigned long long)tal_u->new_d, (unsigned long long)tal_u->bal_d,
-           (unsigned long long)tal_u->rep_d, eps_d, wal_d,
-           (unsigned long long)mem_u.rss_peak_kb, (unsigned long long)mem_u.rss_kb,
-           (unsigned long long)mem_u.anon_kb, (unsigned long long)mem_u.file_kb,
-           (unsigned long long)mem_u.shmem_kb, (unsigned long long)u3e_Stat.faults_d,
-           (unsigned long long)u3e_Stat.saves_d, (unsigned long long)sav_d,
-           (unsigned long long)img_d, (unsigned long long)mem_u.maps_w,
-           (unsigned long long)mem_u.commit_kb, (unsigned long long)mem_u.lazyfree_kb,
-           (unsigned long long)(mem_u.rss_kb - c3_min(mem_u.rss_kb, mem_u.lazyfree_kb)),
-           (unsigned long long)u3e_Stat.released_d, (unsigned long long)u3e_swap_kb(),
-           (unsigned long long)mem_u.loom_commit_kb);
-    fflush(stdout);
+           "\"swap_kb\":%llu,\"loom_commit_kb\":%llu",
+           sep_c, (unsigned long long)_cp_fig_u.eve_d, _cp_fig_u.mug_w,
+           (unsigned long long)_cp_fig_u.new_d, (unsigned long long)_cp_fig_u.bal_d,
+           (unsigned long long)_cp_fig_u.rep_d, _cp_fig_u.eps_d, _cp_fig_u.wal_d,
+           (unsigned long long)mem_u->rss_peak_kb, (unsigned long long)mem_u->rss_kb,
+           (unsigned long long)mem_u->anon_kb, (unsigned long long)mem_u->file_kb,
+           (unsigned long long)mem_u->shmem_kb, (unsigned long long)_cp_fig_u.faults_d,
+           (unsigned long long)_cp_fig_u.saves_d, (unsigned long long)_cp_fig_u.sav_d,
+           (unsigned long long)_cp_fig_u.img_d, (unsigned long long)mem_u->maps_w,
+           (unsigned long long)mem_u->commit_kb, (unsigned long long)mem_u->lazyfree_kb,
+           (unsigned long long)(mem_u->rss_kb - c3_min(mem_u->rss_kb, mem_u->lazyfree_kb)),
+           (unsigned long long)_cp_fig_u.released_d, (unsigned long long)_cp_fig_u.swap_d,
+           (unsigned long long)mem_u->loom_commit_kb);
+    sep_c = ',';
   }
+  if ( '{' == sep_c ) {
+    fputc('{', stdout);
+  }
+  fputs("}\n", stdout);
 }
 
   /** Memory after events.
@@ -278,15 +582,30 @@ _cp_release(c3_t for_t, c3_d eve_d)
   }
 }
 
-/* _cp_trace(): one CSV line of memory figures after an event. */
-static void
-_cp_trace(FILE* fil_u)
+/* _cp_trace_fail(): report a failed write to the trace; -1. */
+static c3_i
+_cp_trace_fail(const u3_pier_opts* opt_u, const c3_c* cal_c, c3_i err_i)
+{
+  c3_c err_c[600];
+  snprintf(err_c, sizeof(err_c), "--trace %s: %s: %s",
+           opt_u->trace_c, cal_c, err_i ? strerror(err_i) : "write error");
+  fprintf(stderr, "urbit: %s; stopping at event %llu\r\n",
+          err_c, (unsigned long long)u3H->eve_d);
+  u3_pier_fail(err_c);
+  return -1;
+}
+
+/* _cp_trace(): one CSV line of memory figures after an event; 0, or -1
+**   when the trace cannot be written.
+*/
+static c3_i
+_cp_trace(const u3_pier_opts* opt_u, FILE* fil_u)
 {
   u3_mem    mem_u;
   u3a_stats sat_u;
 
   if ( !fil_u ) {
-    return;
+    return 0;
   }
   u3_mem_read(&mem_u, c3n);
   u3a_stat(&u3H->rod_u, &sat_u);
@@ -296,7 +615,26 @@ _cp_trace(FILE* fil_u)
           (unsigned long long)mem_u.file_kb, (unsigned long long)mem_u.shmem_kb,
           (unsigned long long)(sat_u.heap_d >> 10), (unsigned long long)(sat_u.live_d >> 10),
           (unsigned long long)u3e_swap_kb(), (unsigned long long)u3e_Stat.released_d);
-  fflush(fil_u);
+  errno = 0;
+  if ( fflush(fil_u) || ferror(fil_u) ) {
+    return _cp_trace_fail(opt_u, "write", errno);
+  }
+  return 0;
+}
+
+/* _cp_trace_close(): close the trace; 0, or -1 if any write failed
+**   (reported only if rep_t: a failure stopped the run already).
+*/
+static c3_i
+_cp_trace_close(const u3_pier_opts* opt_u, FILE* fil_u, c3_t rep_t)
+{
+  c3_t bad_t = ferror(fil_u) ? 1 : 0;
+
+  errno = 0;
+  if ( fclose(fil_u) || bad_t ) {
+    return rep_t ? _cp_trace_fail(opt_u, bad_t ? "write" : "close", errno) : -1;
+  }
+  return 0;
 }
 
   /** The log.
@@ -316,6 +654,7 @@ _cp_sync(u3_log* log_u)
   fprintf(stderr, "urbit: cannot make events durable; stopping without a "
                   "snapshot: events after %llu were not kept\r\n",
           (unsigned long long)u3_log_last(log_u));
+  u3_pier_fail("cannot make events durable (see stderr)");
   return -1;
 }
 
@@ -434,7 +773,10 @@ _cp_replay(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u)
   return ret_i;
 }
 
-/* _cp_run(): run new events.  0, or -1 when the log failed. */
+/* _cp_run(): run new events.  0; 1 when it stopped on a failure with
+**   every event durable (the trace, the stored workload); -1 when the log
+**   failed.
+*/
 static c3_i
 _cp_run(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u, FILE* tra_u)
 {
@@ -444,6 +786,10 @@ _cp_run(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u, FILE* tra_u)
 
   _cp_intr_d = _cp_env_d("URBIT_TEST_INTR_EVENT");
   tal_u->run_d = _cp_now();
+  if ( _cp_conf_keep(opt_u, log_u) ) {
+    tal_u->end_d = _cp_now();
+    return 1;
+  }
 
   for ( c3_d i_d = 0; i_d < opt_u->events_d && !_cp_stop_i; i_d++ ) {
     c3_d    eve_d = u3H->eve_d + 1;
@@ -494,7 +840,10 @@ _cp_run(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u, FILE* tra_u)
     else {
       _cp_release(0, eve_d);
     }
-    _cp_trace(tra_u);
+    if ( _cp_trace(opt_u, tra_u) ) {
+      tal_u->end_d = _cp_now();
+      return _cp_sync(log_u) ? -1 : 1;
+    }
     _cp_progress(opt_u, tal_u, log_u, 0);
   }
   tal_u->end_d = _cp_now();
@@ -606,24 +955,46 @@ u3_pier_run(const u3_pier_opts* opt_u)
 
   u3a_Touch.lis_o = c3y;
   u3a_touch_reset();
+  //  ret_i: 0 on success; 1 after a failure with every event durable
+  //  (save, report the figures, exit 1); -1 when not (no figures)
   c3_i ret_i = _cp_replay(opt_u, log_u, &tal_u);
+  if ( ret_i < 0 ) {
+    c3_c err_c[96];
+    snprintf(err_c, sizeof(err_c), "replay stopped after event %llu (see stderr)",
+             (unsigned long long)u3H->eve_d);
+    u3_pier_fail(err_c);
+  }
   if ( 0 == ret_i ) {
     ret_i = _cp_run(opt_u, log_u, &tal_u, tra_u);
   }
-  if ( tra_u ) {
-    fclose(tra_u);
+  if ( tra_u && _cp_trace_close(opt_u, tra_u, 0 == ret_i) && 0 == ret_i ) {
+    ret_i = 1;
   }
   if ( !tal_u.end_d ) {
     tal_u.end_d = _cp_now();
   }
-  if ( 0 == ret_i ) {
-    ret_i = ( _cp_save(log_u) < 0 ) ? -1 : 0;
+  if ( ret_i >= 0 ) {
+    c3_i sav_i = _cp_save(log_u);
+    if ( sav_i < 0 ) {
+      ret_i = -1;
+    }
+    else if ( sav_i > 0 ) {
+      c3_c err_c[96];
+      snprintf(err_c, sizeof(err_c), "snapshot at event %llu failed (see stderr); "
+                                     "the log keeps every event",
+               (unsigned long long)u3H->eve_d);
+      u3_pier_fail(err_c);
+      ret_i = 1;
+    }
   }
-  if ( _cp_stop_i && c3n == opt_u->quiet_o ) {
-    fprintf(stderr, "urbit: interrupted; stopped at event %llu\r\n",
-            (unsigned long long)u3H->eve_d);
+  if ( _cp_stop_i ) {
+    _cp_fig_u.int_t = 1;
+    if ( c3n == opt_u->quiet_o ) {
+      fprintf(stderr, "urbit: interrupted; stopped at event %llu\r\n",
+              (unsigned long long)u3H->eve_d);
+    }
   }
-  if ( 0 == ret_i ) {
+  if ( ret_i >= 0 ) {
     _cp_report(opt_u, &tal_u);
   }
   u3m_stop();

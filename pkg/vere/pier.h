@@ -22,9 +22,39 @@
       const c3_c* trace_c;   //  per-event CSV of memory figures, or 0
     } u3_pier_opts;
 
-    /* u3_pier_run(): boot or resume, replay, run; the process exit status. */
+    /* u3_pier_conf: the workload a pier was made with, kept in
+    **   PIER/.urb/conf (format in pier.c).
+    */
+    typedef struct {
+      c3_i  wok_i;           //  workload (u3_kern_*)
+      c3_d  seed_d;          //  event generator seed
+      c3_w  size_w;          //  workload size, MB
+    } u3_pier_conf;
+
+    /* u3_pier_run(): boot or resume, replay, run; the process exit status.
+    **   A failure leaves a short message for u3_pier_json().
+    */
     c3_i
     u3_pier_run(const u3_pier_opts* opt_u);
+
+    /* u3_pier_conf_read(): the workload stored in dir_c's pier: 0, 1 when
+    **   the pier has none, -1 (with a message) when it is damaged or
+    **   cannot be read.
+    */
+    c3_i
+    u3_pier_conf_read(const c3_c* dir_c, u3_pier_conf* con_u);
+
+    /* u3_pier_fail(): record err_c as the run's failure, unless one is
+    **   recorded already (the first failure is the cause).
+    */
+    void
+    u3_pier_fail(const c3_c* err_c);
+
+    /* u3_pier_json(): print the run's JSON object on stdout: the figures
+    **   of the last report (if any), and "error" when ret_i is not 0.
+    */
+    void
+    u3_pier_json(c3_i ret_i);
 
     /* u3_pier_check(): verify a pier's image, log and refcounts; the exit
     **   status (0 only when all is sound).
