@@ -1791,8 +1791,8 @@ _t_crash(void)
     snprintf(env_c, sizeof(env_c), "URBIT_TEST_KILL_EVENT=%u", kil_w[i_w]);
     _t_how how_u = { .env_c = env_c, .tim_w = 120 };
     _t_base(&arg_u, "mixed", 4, num_w);
-    _t_add(&arg_u, "--loom", "28", "--snap-every", "10", "--swap-file", swp_c, pir_c,
-           (c3_c*)0);
+    _t_add(&arg_u, "--test-hooks", "--loom", "28", "--snap-every", "10", "--swap-file", swp_c,
+           pir_c, (c3_c*)0);
     T_EQ(_t_run(&arg_u, &how_u), 128 + SIGKILL);
     T_OK(!_t_exists(swp_c), "(g) nothing of the swap file survives SIGKILL");
     snprintf(n_c, sizeof(n_c), "%u", num_w - kil_w[i_w]);
