@@ -2857,6 +2857,9 @@ _ce_release(c3_w lo_w, c3_w hi_w)
   c3_w pag_w = lo_w;
 
   hi_w = c3_min(hi_w, u3P.pag_w);
+  //  with userfaultfd, pages written since the last scan still have their
+  //  bits clear: a stale bit would pass a written page off as clean
+  _ce_track_scan(lo_w, c3_min(hi_w, u3P.nor_w));
   while ( pag_w < hi_w ) {
     if ( pag_w == u3P.gar_w ) {
       pag_w++;
