@@ -5,8 +5,8 @@
 ///   - the guard page is PROT_NONE (per /proc/self/maps), inside the home
 ///     road's gap, after a fresh boot, after every save and after a resume;
 ///   - a patch holds exactly the pages written since the last save, with
-///     mprotect and with userfaultfd tracking alike (counted in the patch
-///     the save writes, and in the pages it saves);
+///     mprotect and with userfaultfd tracking alike, in a fork's child too
+///     (counted in the pages the save writes);
 ///   - release (u3e_release) with and without demand paging, in free and
 ///     dontneed modes: afterwards every clean page still equals its copy in
 ///     north.bin, and a full walk of the state (no cached mug) is unchanged.
@@ -300,6 +300,65 @@ _t_patch(const c3_c* arg_c)
   u3C.demand_o = c3y;
 }
 
+/* _t_fork_patch(): a fork's child saves exactly the pages written: those
+**   the parent wrote before the fork and its own, even the ones it wrote
+**   before any call into the library.  With userfaultfd the child cannot
+**   use the parent's tracking; it used to count every page dirty and
+**   write the whole image.  arg: "1" demand paging, "0" the image copied in.
+*/
+static c3_t _t_clean_matches(const c3_c* dir_c, c3_w* num_w);
+
+static void
+_t_fork_patch(const c3_c* arg_c)
+{
+  c3_c dir_c[512];
+
+  u3C.demand_o = ( '1' == arg_c[0] ) ? c3y : c3n;
+  _t_pier(dir_c, "fork-patch");
+  if ( _t_boot(dir_c, 27) ) return;
+  u3H->roo = _t_list(7, 60, 3000);
+  c3_w img_w = u3a_page_of(u3R->hat_w);
+  T_EQ(_t_saved(), img_w);
+  _t_touch(5);
+  _t_touch(9);
+  _t_touch(30);
+
+  fflush(stdout);
+  fflush(stderr);
+  pid_t pid_i = fork();
+  if ( 0 == pid_i ) {
+    c3_w num_w;
+    t_pass_w = t_fail_w = 0;
+    _t_touch(12);                  //  before any call into the library
+    _t_touch(40);
+    c3_w sav_w = _t_saved();
+    T_OK(5 + 1 == sav_w, "child (%s): a patch of %u pages, not 6 (5 written and "
+         "the header), image %u pages", _t_track_c, sav_w, img_w);
+    printf("fork (%s, %s paging): 3 pages written before the fork and 2 after: "
+           "the child's patch has %u pages (with the header), image %u pages\n",
+           _t_track_c, _(u3C.demand_o) ? "demand" : "no demand", sav_w, img_w);
+    T_OK(_t_clean_matches(dir_c, &num_w), "child: clean pages equal north.bin");
+    T_EQ(num_w, img_w);
+    _t_touch(50);
+    T_EQ(_t_saved(), 2);
+    _t_shared_w[0] += t_pass_w;
+    _t_shared_w[1] += t_fail_w;
+    fflush(stdout);
+    fflush(stderr);
+    _exit(0);
+  }
+  c3_i sat_i;
+  waitpid(pid_i, &sat_i, 0);
+  T_OK(WIFEXITED(sat_i) && 0 == WEXITSTATUS(sat_i), "fork child (%#x)", sat_i);
+  //  the parent's own tracking is untouched: the three pages, and no other
+  T_EQ(_t_saved(), 4);
+  T_EQ(_t_saved(), 1);
+  t_leak(u3H->roo);
+  u3m_stop();
+  _t_rm(dir_c);
+  u3C.demand_o = c3y;
+}
+
   /** Release.
   **/
 /* _t_clean_matches(): 1 if every clean page below the image top equals
@@ -467,6 +526,8 @@ main(void)
     _t_run("guard page after boots and saves", _t_guard, 0);
     _t_run("patch pages, demand paging", _t_patch, "1");
     _t_run("patch pages, image copied in", _t_patch, "0");
+    _t_run("patch pages in a fork's child", _t_fork_patch, "1");
+    _t_run("patch pages in a fork's child, image copied in", _t_fork_patch, "0");
     _t_run("release, demand paging, free", _t_release, "1 free");
     _t_run("release, demand paging, dontneed", _t_release, "1 dontneed");
     _t_run("release, no demand paging, free", _t_release, "0 free");
