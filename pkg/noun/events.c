@@ -480,9 +480,7 @@ _ce_fork_child(void)
     pag_w = _ce_next(end_w, u3P.nor_w, 0);
   }
 }
-#endif
 
-#if _ce_have_uffd
 /* _ce_uffd_range(): register (how_i 0), write-protect (1) or unprotect (2)
 **   loom pages [bot_w, top_w).  0, or -1 with errno.
 */
