@@ -166,8 +166,8 @@ _t_crashes(void)
     _t_pier(pir_c, sizeof(pir_c), "crash2");
     _t_rm(pir_c);
     snprintf(env_c, sizeof(env_c), "URBIT_TEST_KILL_EVENT=%u", kil_w[i_w]);
-    c3_i ret_i = _t_run(0, 0, 0, 0, env_c, "-q", "--loom", "28", "-w", "kv", "--size", "2",
-                        "-n", "120", "--snap-every", "20", pir_c, (c3_c*)0);
+    c3_i ret_i = _t_run(0, 0, 0, 0, env_c, "-q", "--test-hooks", "--loom", "28", "-w", "kv",
+                        "--size", "2", "-n", "120", "--snap-every", "20", pir_c, (c3_c*)0);
     T_EQ(ret_i, 128 + SIGKILL);
     //  every event up to the kill was durable: a restart replays them all
     ret_i = _t_run(out_c, sizeof(out_c), 0, 0, 0, "-q", "--json", "-n", "0", pir_c, (c3_c*)0);
@@ -196,7 +196,7 @@ _t_bails(void)
     _t_pier(pir_c, sizeof(pir_c), "bail");
     _t_rm(pir_c);
     c3_i ret_i = _t_run(out_c, sizeof(out_c), err_c, sizeof(err_c), env_c[i_w],
-                        "--json", "--loom", "28", "-w", "kv", "--size", "2",
+                        "--json", "--test-hooks", "--loom", "28", "-w", "kv", "--size", "2",
                         "-n", "60", "--snap-every", "1000", pir_c, (c3_c*)0);
     T_EQ(ret_i, 0);
     T_EQ(_t_json(out_c, "bailed"), 1);
@@ -212,6 +212,64 @@ _t_bails(void)
     T_EQ(_t_json(out_c, "replayed"), 60);
     T_EQ(_t_json(out_c, "mug"), mug_d);
   }
+  _t_rm(pir_c);
+}
+
+/* _t_hooks(): the test-only variables change nothing without
+**   --test-hooks (a warning names them); with it each one is announced,
+**   even under -q, and takes effect.
+*/
+static void
+_t_hooks(void)
+{
+  c3_c pir_c[4200], out_c[4096], err_c[8192];
+  c3_d ref_d = _t_mug_of("href", "40", "kv", 0);
+  static const c3_c* env_c[3] = { "URBIT_TEST_EXIT_EVENT=20", "URBIT_TEST_INTR_EVENT=20",
+                                  "URBIT_TEST_KILL_EVENT=20" };
+
+  _t_pier(pir_c, sizeof(pir_c), "hooks");
+  for ( c3_w i_w = 0; i_w < 3; i_w++ ) {
+    c3_c nam_c[64];
+    snprintf(nam_c, sizeof(nam_c), "%.*s", (c3_i)strcspn(env_c[i_w], "="), env_c[i_w]);
+
+    //  without the flag: ignored, with a warning even under -q
+    _t_rm(pir_c);
+    c3_i ret_i = _t_run(out_c, sizeof(out_c), err_c, sizeof(err_c), env_c[i_w],
+                        "-q", "--json", "--loom", "28", "-w", "kv", "--size", "2",
+                        "-n", "40", pir_c, (c3_c*)0);
+    T_EQ(ret_i, 0);
+    T_EQ(_t_json(out_c, "bailed"), 0);
+    T_EQ(_t_json(out_c, "event"), 40);
+    T_EQ(_t_json(out_c, "mug"), ref_d);
+    T_OK(0 != strstr(err_c, "ignoring") && 0 != strstr(err_c, nam_c),
+         "%s without --test-hooks is ignored with a warning: %s", nam_c, err_c);
+    T_OK(0 == strstr(err_c, "hook active"), "%s not announced as active: %s", nam_c, err_c);
+
+    //  with the flag: announced under -q, and in effect
+    _t_rm(pir_c);
+    ret_i = _t_run(out_c, sizeof(out_c), err_c, sizeof(err_c), env_c[i_w],
+                   "-q", "--json", "--test-hooks", "--loom", "28", "-w", "kv", "--size", "2",
+                   "-n", "40", pir_c, (c3_c*)0);
+    T_OK(0 != strstr(err_c, "test hook active") && 0 != strstr(err_c, env_c[i_w]),
+         "--test-hooks announces %s: %s", env_c[i_w], err_c);
+    if ( 2 == i_w ) {
+      T_EQ(ret_i, 128 + SIGKILL);
+    }
+    else {
+      T_EQ(ret_i, 0);
+      T_EQ(_t_json(out_c, "bailed"), 1);
+      T_OK(_t_json(out_c, "mug") != ref_d, "%s changed the state", nam_c);
+    }
+  }
+
+  //  a value that is not an event number is refused, not read as 0 or 2
+  _t_rm(pir_c);
+  c3_i ret_i = _t_run(out_c, sizeof(out_c), err_c, sizeof(err_c), "URBIT_TEST_EXIT_EVENT=2x",
+                      "-q", "--json", "--test-hooks", "--loom", "28", "-w", "kv",
+                      "--size", "2", "-n", "40", pir_c, (c3_c*)0);
+  T_EQ(ret_i, 0);
+  T_EQ(_t_json(out_c, "bailed"), 0);
+  T_OK(0 != strstr(err_c, "not an event number"), "a bad value is named: %s", err_c);
   _t_rm(pir_c);
 }
 
@@ -364,6 +422,7 @@ main(void)
   _t_flags();
   _t_determinism();
   _t_bails();
+  _t_hooks();
   _t_crashes();
   _t_corruption();
 

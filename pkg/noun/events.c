@@ -219,6 +219,7 @@ c3_i      u3e_Crash_i;
       c3_i  uff_i;                 //  the userfaultfd
       c3_i  pam_i;                 //  /proc/self/pagemap
       pid_t pid_i;                 //  the process they belong to
+      c3_t  frk_t;                 //  bits scanned for a fork in progress
       c3_t  ini_t;                 //  u3e_init ran: the bitmap is live
       c3_t  liv_t;                 //  an image is open (u3e_live)
       c3_t  yol_t;                 //  tracking suspended (u3e_yolo)
@@ -373,9 +374,14 @@ _ce_hook(c3_i pot_i)
   ***   The whole loom stays registered with the userfaultfd (every fresh
   ***   mapping is registered again), since the scan refuses a range with
   ***   an unregistered part.  A fork's child inherits the descriptor but
-  ***   not the registration, and an ioctl through it would act on the
-  ***   parent: a child drops to mprotect, every page dirty.  Any failure
-  ***   of the userfaultfd degrades the same way, with a message.
+  ***   not the registration (nor the protection bits), and an ioctl
+  ***   through it would act on the parent.  So a fork (through fork(3))
+  ***   first scans, in the parent, so that the bitmap the child inherits
+  ***   is exact, and the child, before it returns from fork, moves to
+  ***   mprotect: its clean pages read-only.  Its saves then write what
+  ***   was written, as the parent's do.  A child made some other way
+  ***   finds out at its next u3e_ call and counts every page dirty.  Any
+  ***   failure of the userfaultfd degrades the same way, with a message.
   **/
 /* _ce_uffd_close(): drop this process's userfaultfd descriptors (after a
 **   fork the parent's tracking is untouched).
@@ -414,6 +420,67 @@ _ce_track_mine(void)
 }
 
 #if _ce_have_uffd
+static c3_i _ce_uffd_scan(c3_w bot_w, c3_w top_w);
+
+/* _ce_fork_prep(): before fork(3), in the parent: fold every write so far
+**   into the bitmap the child is about to inherit.
+*/
+static void
+_ce_fork_prep(void)
+{
+  u3P.frk_t = 0;
+  if ( u3P.uff_t && !u3P.yol_t && getpid() == u3P.pid_i ) {
+    u3P.frk_t = ( 0 == _ce_uffd_scan(0, u3P.nor_w) ) && u3P.uff_t;
+  }
+}
+
+/* _ce_fork_parent(): after fork(3), in the parent. */
+static void
+_ce_fork_parent(void)
+{
+  u3P.frk_t = 0;
+}
+
+/* _ce_fork_child(): after fork(3), in the child, before anything else
+**   runs: its pages lost the userfaultfd's protection, so track by
+**   protection faults from here on, every clean page read-only (its bit
+**   came exact from the scan before the fork).  Async-signal-safe.
+*/
+static void
+_ce_fork_child(void)
+{
+  c3_w pag_w;
+
+  if ( !u3P.uff_t ) {
+    return;
+  }
+  if ( !u3P.frk_t ) {
+    _ce_track_mine();
+    return;
+  }
+  u3P.frk_t = 0;
+  //  the descriptors are the parent's: close ours, never use them
+  close(u3P.uff_i);
+  close(u3P.pam_i);
+  u3P.uff_i = u3P.pam_i = -1;
+  u3P.uff_t = 0;
+  if ( u3P.yol_t ) {
+    //  untracked anyway: the next save writes every page
+    return;
+  }
+  pag_w = _ce_next(0, u3P.nor_w, 0);
+  while ( pag_w < u3P.nor_w ) {
+    c3_w end_w = _ce_next(pag_w, u3P.nor_w, 1);
+    if ( mprotect(_ce_ptr(pag_w), (c3_z)(end_w - pag_w) << u3a_page_bits,
+                  PROT_READ) )
+    {
+      //  out of mappings: these pages stay writable, and so dirty
+      _ce_bits(pag_w, end_w, 1);
+    }
+    pag_w = _ce_next(end_w, u3P.nor_w, 0);
+  }
+}
+
 /* _ce_uffd_range(): register (how_i 0), write-protect (1) or unprotect (2)
 **   loom pages [bot_w, top_w).  0, or -1 with errno.
 */
@@ -533,6 +600,18 @@ _ce_uffd_open(c3_c* why_c, c3_z why_z)
   }
   u3P.pid_i = getpid();
   u3P.uff_t = 1;
+  {
+    static c3_t fok_t;
+    if ( !fok_t ) {
+      fok_t = ( 0 == pthread_atfork(_ce_fork_prep, _ce_fork_parent,
+                                    _ce_fork_child) );
+    }
+    if ( !fok_t ) {
+      snprintf(why_c, why_z, "pthread_atfork: cannot follow forks");
+      _ce_uffd_close();
+      return -1;
+    }
+  }
   if ( _ce_uffd_range(0, u3P.pag_w, 0) ) {
     snprintf(why_c, why_z, "userfaultfd: register the loom: %s",
              strerror(errno));
@@ -2857,6 +2936,9 @@ _ce_release(c3_w lo_w, c3_w hi_w)
   c3_w pag_w = lo_w;
 
   hi_w = c3_min(hi_w, u3P.pag_w);
+  //  with userfaultfd, pages written since the last scan still have their
+  //  bits clear: a stale bit would pass a written page off as clean
+  _ce_track_scan(lo_w, c3_min(hi_w, u3P.nor_w));
   while ( pag_w < hi_w ) {
     if ( pag_w == u3P.gar_w ) {
       pag_w++;

@@ -172,6 +172,7 @@ enum {
   _cv_opt_toss,
   _cv_opt_lazy,
   _cv_opt_trace,
+  _cv_opt_hooks,
 };
 
 int
@@ -209,6 +210,7 @@ main(int argc, char** argv)
     { "toss",       required_argument, 0, _cv_opt_toss },
     { "loom-lazy",  no_argument,       0, _cv_opt_lazy },
     { "trace",      required_argument, 0, _cv_opt_trace },
+    { "test-hooks", no_argument,       0, _cv_opt_hooks },
     { "quiet",      no_argument,       0, 'q' },
     { "help",       no_argument,       0, 'h' },
     { 0, 0, 0, 0 },
@@ -318,6 +320,7 @@ main(int argc, char** argv)
         }
         opt_u.trace_c = optarg;
       } break;
+      case _cv_opt_hooks: opt_u.hooks_t = 1; break;
       case _cv_opt_json:     opt_u.json_o = c3y; break;
       case 'q':              opt_u.quiet_o = c3y; break;
       case 'h': {

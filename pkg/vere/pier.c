@@ -83,12 +83,37 @@ _cp_on_stop(c3_i sig_i)
   _cp_stop_i = 1;
 }
 
-/* _cp_env_d(): a numeric test hook from the environment, 0 if unset. */
+/* _cp_env_d(): the event number of test hook nam_c (an URBIT_TEST_*
+**   variable), 0 if off.  Only --test-hooks turns hooks on, and each one
+**   on is announced on stderr, even under -q; without the flag a set
+**   variable is ignored with a warning, so that a stray one can never
+**   change an operator's ship.
+*/
 static c3_d
-_cp_env_d(const c3_c* nam_c)
+_cp_env_d(const u3_pier_opts* opt_u, const c3_c* nam_c)
 {
   const c3_c* val_c = getenv(nam_c);
-  return val_c ? strtoull(val_c, 0, 10) : 0;
+  c3_c*       end_c;
+  c3_d        val_d;
+
+  if ( !val_c ) {
+    return 0;
+  }
+  if ( !opt_u->hooks_t ) {
+    fprintf(stderr, "urbit: warning: ignoring %s, a test-only variable "
+                    "(honoured only with --test-hooks)\r\n", nam_c);
+    return 0;
+  }
+  errno = 0;
+  val_d = strtoull(val_c, &end_c, 10);
+  if ( errno || end_c == val_c || *end_c || '-' == *val_c ) {
+    fprintf(stderr, "urbit: warning: ignoring %s=%s: not an event number"
+                    "\r\n", nam_c, val_c);
+    return 0;
+  }
+  fprintf(stderr, "urbit: test hook active: %s=%llu\r\n", nam_c,
+          (unsigned long long)val_d);
+  return val_d;
 }
 
 /* _cp_mkdir(): create dir_c if missing. */
@@ -781,10 +806,10 @@ static c3_i
 _cp_run(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u, FILE* tra_u)
 {
   c3_d las_d = _cp_now();
-  c3_d exi_d = _cp_env_d("URBIT_TEST_EXIT_EVENT");
-  c3_d kil_d = _cp_env_d("URBIT_TEST_KILL_EVENT");
+  c3_d exi_d = _cp_env_d(opt_u, "URBIT_TEST_EXIT_EVENT");
+  c3_d kil_d = _cp_env_d(opt_u, "URBIT_TEST_KILL_EVENT");
 
-  _cp_intr_d = _cp_env_d("URBIT_TEST_INTR_EVENT");
+  _cp_intr_d = _cp_env_d(opt_u, "URBIT_TEST_INTR_EVENT");
   tal_u->run_d = _cp_now();
   if ( _cp_conf_keep(opt_u, log_u) ) {
     tal_u->end_d = _cp_now();
