@@ -849,17 +849,25 @@ _t_damage(const c3_c* arg_c)
   T_OK(_t_boot_fails(dir_c), "sums.bin too short is refused");
   T_OK(0 != _t_check_says(dir_c, 0, &hit_t), "check: sums.bin too short");
 
-  //  sums.bin: missing: rebuilt from north.bin
-  _t_copy_chk(org_c, dir_c);
-  {
+  //  sums.bin missing or empty: north.bin cannot be verified, so it is
+  //  never trusted (not even with every page intact), and check agrees
+  for ( c3_w i_w = 0; i_w < 2; i_w++ ) {
     c3_c pat_c[600];
-    _t_file(pat_c, dir_c, "control.bin");
-    unlink(pat_c);
+    _t_copy_chk(org_c, dir_c);
+    _t_unpatch(dir_c);
     _t_file(pat_c, dir_c, "sums.bin");
-    unlink(pat_c);
+    if ( 0 == i_w ) {
+      unlink(pat_c);
+    }
+    else {
+      _t_cut(dir_c, "sums.bin", 0);
+    }
+    T_EQ(_t_reboot_state(dir_c), 'e');
+    T_OK(0 != _t_check_says(dir_c, "cannot be verified", &hit_t),
+         "check: no checksums, not trusted");
+    T_OK(hit_t, "check says the image cannot be verified");
+    T_OK(!_t_exists(dir_c, "north.bin.bad"), "judging moves nothing");
   }
-  T_EQ(_t_reboot_state(dir_c), 'a');
-  T_EQ(_t_check_says(dir_c, 0, &hit_t), 0);
 
   //  patches damaged before they were applied: discarded, image A
   {
