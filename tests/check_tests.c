@@ -19,6 +19,7 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -697,6 +698,31 @@ _t_full(const c3_c* org_c)
     if ( fid_i >= 0 ) close(fid_i);
   }
   _t_full_start(pir_c, 0, fil_c, "full tmpfs");
+
+  //  an untrusted image with too little room to keep it aside while the
+  //  state is rebuilt (free: 1.5 times the image, the rebuild needs 2):
+  //  it is removed, with a message, and the rebuild fits
+  {
+    c3_c out_c[16384], err_c[16384];
+    c3_d img_d = (c3_d)_t_size(pir_c, ".urb/chk/north.bin")
+               + (c3_d)_t_size(pir_c, ".urb/chk/sums.bin");
+    struct statvfs sat_u;
+    T_OK(_t_flip(pir_c, ".urb/chk/north.bin", 2 * 16384 + 3), "flip page 2");
+    T_OK(0 == statvfs(_t_mnt_c, &sat_u), "statvfs");
+    c3_d fre_d = (c3_d)sat_u.f_bavail * (c3_d)sat_u.f_frsize;
+    c3_d kep_d = img_d + img_d / 2;
+    T_OK(fre_d > kep_d, "room on the tmpfs (%llu)", (unsigned long long)fre_d);
+    c3_i fid_i = open(fil_c, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    T_OK(fid_i >= 0 && 0 == posix_fallocate(fid_i, 0, (off_t)(fre_d - kep_d)),
+         "fill the tmpfs to %llu bytes free", (unsigned long long)kep_d);
+    if ( fid_i >= 0 ) close(fid_i);
+    T_EQ(_t_run(out_c, err_c, 0, "--json", "-n", "0", pir_c, (c3_c*)0), 0);
+    T_OK(0 != strstr(err_c, "no room to keep"), "says it has no room: %s", err_c);
+    T_EQ(_t_bads(pir_c), 0);
+    T_EQ(_t_json(out_c, "replayed"), 60);
+    T_EQ(_t_json(out_c, "mug"), _t_mug60_d);
+    unlink(fil_c);
+  }
   umount2(_t_mnt_c, MNT_DETACH);
   _t_mnt_c[0] = 0;
   return 0;
