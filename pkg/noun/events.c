@@ -87,15 +87,24 @@
 /// Dirty bits are cleared only when a save has completed, so a failed
 /// save loses nothing: the next one writes the same pages and more.
 ///
-/// Start (u3e_live).  A leftover patch is checked whole (control.bin's
-/// checksum and shape, memory.bin's size and every page's checksum) before
-/// anything is written.  A valid one is applied again.  An invalid one is
-/// discarded with a message (it might have been committed and half applied
-/// before it was damaged: the check below finds the mix).  Then every page
-/// of north.bin is checked against sums.bin, in one sequential read that
-/// also warms the page cache the image is demand-paged from; a mismatch
-/// refuses the image (the caller replays the log from scratch after
-/// u3e_wipe).  Bad files always get a message and -1, never an assertion.
+/// Start (u3e_live).  The image is judged first, changing nothing
+/// (_ce_judge, the one validator u3e_judge and `urbit check` share): a
+/// leftover patch is checked whole (control.bin's checksum and shape,
+/// memory.bin's size and every page's checksum); the home header's
+/// geometry and format (other ones are refused, never rebuilt); then every
+/// page the image keeps from north.bin against sums.bin, in one sequential
+/// read that also warms the page cache the image is demand-paged from.  A
+/// damaged page, or a north.bin with no checksums to verify it (sums.bin
+/// missing or empty), means the image is not trusted: the caller rebuilds
+/// from the log after u3e_wipe, or refuses.  Only a usable image is acted
+/// on: a valid patch is applied again, a damaged one discarded (the image
+/// without it was verified whole: a patch damaged while half applied
+/// leaves a mix, which is not trusted).  A failure while applying (a full
+/// disk, an I/O error) is not damage: everything is kept and the start
+/// stops; the next start applies the same patch.  Bad files always get a
+/// message, never an assertion.  u3e_live_read is the same judged start,
+/// read-only: a valid patch is laid over a private view of north.bin in
+/// memory only.
 ///
 /// Shrinking.  Truncating north.bin also discards the private copies of
 /// the pages beyond its new end, so before cutting it, a save moves the
@@ -111,7 +120,8 @@
 /// and leaves few mappings.  A system call that writes into a clean page
 /// (read(2) into the loom, say) fails with EFAULT instead of faulting:
 /// write into the loom from user space, or u3e_foul first.  One process
-/// opens a pier at a time (the event log's lock enforces it).
+/// opens a pier at a time (the runtime's pier lock, PIER/.urb/lock, and the
+/// event log's lock enforce it).
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>

@@ -91,7 +91,9 @@
     **   a damaged one with a message.  Image pages become clean
     **   (read-only), the rest writable.  *nor_w gets the image's pages (0
     **   for a new pier).  Returns 0, or u3e_live_failed, u3e_live_damaged
-    **   or u3e_live_refused with a message; only 0 changes files.
+    **   or u3e_live_refused with a message.  Damage and refusal change no
+    **   file; a failure keeps every file (a patch being applied stays
+    **   pending).
     */
     c3_i
     u3e_live(const c3_c* dir_c, c3_w* nor_w);
