@@ -710,19 +710,20 @@ u3_pier_run(const u3_pier_opts* opt_u)
 }
 
 /* _cp_check_refs(): boot the image read-only (a private view, nothing
-**   saved) and prove its refcounts.  0 when sound.
+**   saved: the start's validation again, with the home header) and prove
+**   its refcounts.  Returns the boot's result; *bad_t set when the
+**   refcounts are wrong.
 */
 static c3_i
-_cp_check_refs(const c3_c* dir_c, c3_w bit_w)
+_cp_check_refs(const c3_c* dir_c, c3_w bit_w, c3_t* bad_t)
 {
   c3_i bot_i = u3m_boot_read(dir_c, bit_w);
 
   if ( u3m_boot_resumed != bot_i ) {
-    printf("check: the image does not boot (see above)\n");
     if ( bot_i >= 0 ) {
       u3m_stop();
     }
-    return -1;
+    return bot_i;
   }
   u3a_sweep_report rep_u;
   c3_d byt_d = u3a_mark_noun(u3H->roo);
@@ -738,8 +739,9 @@ _cp_check_refs(const c3_c* dir_c, c3_w bit_w)
            (unsigned long long)rep_u.leak_d, (unsigned long long)rep_u.leak_bytes_d,
            (unsigned long long)rep_u.over_d, (unsigned long long)rep_u.under_d);
   }
+  *bad_t = _(oke_o) ? 0 : 1;
   u3m_stop();
-  return _(oke_o) ? 0 : -1;
+  return bot_i;
 }
 
 c3_i
@@ -763,11 +765,23 @@ u3_pier_check(const c3_c* dir_c)
     return 2;
   }
 
-  //  the image: the start's own validator, read-only
+  //  the image: the start's own validator, read-only; then the log
   u3e_judge(dir_c, 0, stdout, &ver_u);
   fflush(stdout);
   log_i = u3_log_check(dir_c, stdout);
   fflush(stdout);
+
+  //  a sound image is booted as a start would, read-only, for refcounts:
+  //  the home header is checked there, as at a start
+  if ( u3e_img_sound == ver_u.img_e && log_i >= 0 ) {
+    switch ( _cp_check_refs(dir_c, ver_u.bits_w, &bad_t) ) {
+      case u3m_boot_resumed: break;
+      case u3m_boot_damaged: ver_u.img_e = u3e_img_damaged; break;
+      case u3m_boot_refused: ver_u.img_e = u3e_img_refused; break;
+      default:               ver_u.img_e = u3e_img_failed; break;
+    }
+    fflush(stdout);
+  }
 
   switch ( ver_u.img_e ) {
     case u3e_img_new: {
@@ -776,9 +790,6 @@ u3_pier_check(const c3_c* dir_c)
     case u3e_img_sound: {
       printf("check: a start resumes at event %llu\n",
              (unsigned long long)ver_u.eve_d);
-      if ( log_i >= 0 ) {
-        bad_t = ( 0 != _cp_check_refs(dir_c, ver_u.bits_w) );
-      }
     } break;
     case u3e_img_damaged:
     case u3e_img_unsummed: {
