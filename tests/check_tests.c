@@ -156,7 +156,7 @@ static c3_t
 _t_flip(const c3_c* dir_c, const c3_c* nam_c, c3_d off_d)
 {
   c3_c pat_c[4400];
-  c3_y byt_y;
+  c3_y byt_y = 0;
   _t_path(pat_c, dir_c, nam_c);
   c3_i fid_i = open(pat_c, O_RDWR);
   c3_t ok_t = fid_i >= 0 && 1 == pread(fid_i, &byt_y, 1, (off_t)off_d);
