@@ -798,6 +798,40 @@ _t_damage(const c3_c* arg_c)
   T_EQ(_t_check_says(dir_c, "valid patch is pending", &hit_t), 0);
   T_OK(hit_t, "check sees the pending patch");
 
+  //  a read-only view of it: state B in memory, saves refused, and no
+  //  file created, changed or removed
+  {
+    static const c3_c* nam_c[] = { "north.bin", "sums.bin", "control.bin",
+                                   "memory.bin", "." };
+    struct stat bef_u[5], aft_u[5];
+    for ( c3_w i_w = 0; i_w < 5; i_w++ ) {
+      c3_c pat_c[600];
+      _t_file(pat_c, dir_c, nam_c[i_w]);
+      T_OK(0 == stat(pat_c, &bef_u[i_w]), "stat %s", pat_c);
+    }
+    if ( T_OK(0 == u3m_init(27) && 0 == u3e_init(), "loom")
+         && T_OK(0 == u3e_live_read(dir_c, &nor_w), "read-only view") )
+    {
+      u3H = (u3m_home*)(void*)u3a_loom_base;
+      u3R = &u3H->rod_u;
+      u3a_attach(u3R, u3C.pages_w);
+      T_OK(_t_is_b(), "the view holds the patched state B");
+      T_EQ(u3e_save(u3a_page_of(u3R->hat_w)), -1);
+      t_leak(u3H->roo);
+    }
+    _t_down();
+    for ( c3_w i_w = 0; i_w < 5; i_w++ ) {
+      c3_c pat_c[600];
+      _t_file(pat_c, dir_c, nam_c[i_w]);
+      T_OK(0 == stat(pat_c, &aft_u[i_w])
+           && aft_u[i_w].st_size == bef_u[i_w].st_size
+           && aft_u[i_w].st_mtim.tv_nsec == bef_u[i_w].st_mtim.tv_nsec
+           && aft_u[i_w].st_mtim.tv_sec == bef_u[i_w].st_mtim.tv_sec,
+           "the read-only view left %s as it was", nam_c[i_w]);
+    }
+    T_EQ(_t_reboot_state(dir_c), 'b');
+  }
+
   //  north.bin: torn to a partial page
   _t_copy_chk(org_c, dir_c);
   _t_unpatch(dir_c);
