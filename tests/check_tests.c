@@ -778,6 +778,17 @@ main(void)
   u3m_init(24);
   u3m_pave();
 
+  //  an empty directory: a start makes a new pier; check says so and
+  //  leaves it empty
+  _t_pier(org_c, "empty");
+  mkdir(org_c, 0755);
+  {
+    c3_c out_c[16384];
+    T_EQ(_t_run(out_c, 0, 0, "check", org_c, (c3_c*)0), 0);
+    T_OK(0 != strstr(out_c, "a start makes a new one"), "empty: %s", out_c);
+    T_OK(!_t_has(org_c, ".urb"), "check made nothing in an empty directory");
+  }
+
   _t_pier(org_c, "org");
   if ( _t_make_org(org_c) ) {
     _t_patches(org_c);

@@ -764,6 +764,11 @@ u3_pier_check(const c3_c* dir_c)
     printf("check: not checked: the pier is in use by a running ship\n");
     return 2;
   }
+  snprintf(lok_c, sizeof(lok_c), "%s/.urb", dir_c);
+  if ( stat(lok_c, &sat_u) && ENOENT == errno ) {
+    printf("check: no pier in %s yet: a start makes a new one\n", dir_c);
+    return 0;
+  }
 
   //  the image: the start's own validator, read-only; then the log
   u3e_judge(dir_c, 0, stdout, &ver_u);
