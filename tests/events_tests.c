@@ -798,6 +798,40 @@ _t_damage(const c3_c* arg_c)
   T_EQ(_t_check_says(dir_c, "valid patch is pending", &hit_t), 0);
   T_OK(hit_t, "check sees the pending patch");
 
+  //  a read-only view of it: state B in memory, saves refused, and no
+  //  file created, changed or removed
+  {
+    static const c3_c* nam_c[] = { "north.bin", "sums.bin", "control.bin",
+                                   "memory.bin", "." };
+    struct stat bef_u[5], aft_u[5];
+    for ( c3_w i_w = 0; i_w < 5; i_w++ ) {
+      c3_c pat_c[600];
+      _t_file(pat_c, dir_c, nam_c[i_w]);
+      T_OK(0 == stat(pat_c, &bef_u[i_w]), "stat %s", pat_c);
+    }
+    if ( T_OK(0 == u3m_init(27) && 0 == u3e_init(), "loom")
+         && T_OK(0 == u3e_live_read(dir_c, &nor_w), "read-only view") )
+    {
+      u3H = (u3m_home*)(void*)u3a_loom_base;
+      u3R = &u3H->rod_u;
+      u3a_attach(u3R, u3C.pages_w);
+      T_OK(_t_is_b(), "the view holds the patched state B");
+      T_EQ(u3e_save(u3a_page_of(u3R->hat_w)), -1);
+      t_leak(u3H->roo);
+    }
+    _t_down();
+    for ( c3_w i_w = 0; i_w < 5; i_w++ ) {
+      c3_c pat_c[600];
+      _t_file(pat_c, dir_c, nam_c[i_w]);
+      T_OK(0 == stat(pat_c, &aft_u[i_w])
+           && aft_u[i_w].st_size == bef_u[i_w].st_size
+           && aft_u[i_w].st_mtim.tv_nsec == bef_u[i_w].st_mtim.tv_nsec
+           && aft_u[i_w].st_mtim.tv_sec == bef_u[i_w].st_mtim.tv_sec,
+           "the read-only view left %s as it was", nam_c[i_w]);
+    }
+    T_EQ(_t_reboot_state(dir_c), 'b');
+  }
+
   //  north.bin: torn to a partial page
   _t_copy_chk(org_c, dir_c);
   _t_unpatch(dir_c);
@@ -849,17 +883,25 @@ _t_damage(const c3_c* arg_c)
   T_OK(_t_boot_fails(dir_c), "sums.bin too short is refused");
   T_OK(0 != _t_check_says(dir_c, 0, &hit_t), "check: sums.bin too short");
 
-  //  sums.bin: missing: rebuilt from north.bin
-  _t_copy_chk(org_c, dir_c);
-  {
+  //  sums.bin missing or empty: north.bin cannot be verified, so it is
+  //  never trusted (not even with every page intact), and check agrees
+  for ( c3_w i_w = 0; i_w < 2; i_w++ ) {
     c3_c pat_c[600];
-    _t_file(pat_c, dir_c, "control.bin");
-    unlink(pat_c);
+    _t_copy_chk(org_c, dir_c);
+    _t_unpatch(dir_c);
     _t_file(pat_c, dir_c, "sums.bin");
-    unlink(pat_c);
+    if ( 0 == i_w ) {
+      unlink(pat_c);
+    }
+    else {
+      _t_cut(dir_c, "sums.bin", 0);
+    }
+    T_EQ(_t_reboot_state(dir_c), 'e');
+    T_OK(0 != _t_check_says(dir_c, "cannot be verified", &hit_t),
+         "check: no checksums, not trusted");
+    T_OK(hit_t, "check says the image cannot be verified");
+    T_OK(!_t_exists(dir_c, "north.bin.bad"), "judging moves nothing");
   }
-  T_EQ(_t_reboot_state(dir_c), 'a');
-  T_EQ(_t_check_says(dir_c, 0, &hit_t), 0);
 
   //  patches damaged before they were applied: discarded, image A
   {

@@ -87,15 +87,24 @@
 /// Dirty bits are cleared only when a save has completed, so a failed
 /// save loses nothing: the next one writes the same pages and more.
 ///
-/// Start (u3e_live).  A leftover patch is checked whole (control.bin's
-/// checksum and shape, memory.bin's size and every page's checksum) before
-/// anything is written.  A valid one is applied again.  An invalid one is
-/// discarded with a message (it might have been committed and half applied
-/// before it was damaged: the check below finds the mix).  Then every page
-/// of north.bin is checked against sums.bin, in one sequential read that
-/// also warms the page cache the image is demand-paged from; a mismatch
-/// refuses the image (the caller replays the log from scratch after
-/// u3e_wipe).  Bad files always get a message and -1, never an assertion.
+/// Start (u3e_live).  The image is judged first, changing nothing
+/// (_ce_judge, the one validator u3e_judge and `urbit check` share): a
+/// leftover patch is checked whole (control.bin's checksum and shape,
+/// memory.bin's size and every page's checksum); the home header's
+/// geometry and format (other ones are refused, never rebuilt); then every
+/// page the image keeps from north.bin against sums.bin, in one sequential
+/// read that also warms the page cache the image is demand-paged from.  A
+/// damaged page, or a north.bin with no checksums to verify it (sums.bin
+/// missing or empty), means the image is not trusted: the caller rebuilds
+/// from the log after u3e_wipe, or refuses.  Only a usable image is acted
+/// on: a valid patch is applied again, a damaged one discarded (the image
+/// without it was verified whole: a patch damaged while half applied
+/// leaves a mix, which is not trusted).  A failure while applying (a full
+/// disk, an I/O error) is not damage: everything is kept and the start
+/// stops; the next start applies the same patch.  Bad files always get a
+/// message, never an assertion.  u3e_live_read is the same judged start,
+/// read-only: a valid patch is laid over a private view of north.bin in
+/// memory only.
 ///
 /// Shrinking.  Truncating north.bin also discards the private copies of
 /// the pages beyond its new end, so before cutting it, a save moves the
@@ -111,15 +120,18 @@
 /// and leaves few mappings.  A system call that writes into a clean page
 /// (read(2) into the loom, say) fails with EFAULT instead of faulting:
 /// write into the loom from user space, or u3e_foul first.  One process
-/// opens a pier at a time (the event log's lock enforces it).
+/// opens a pier at a time (the runtime's pier lock, PIER/.urb/lock, and the
+/// event log's lock enforce it).
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
@@ -2015,127 +2027,395 @@ _ce_open(const c3_c* nam_c, c3_c* pat_c)
   return fid_i;
 }
 
-/* _ce_sums_rebuild(): write sums.bin afresh from north.bin's nor_w pages. */
-static c3_i
-_ce_sums_rebuild(c3_w nor_w, const c3_c* npa_c, const c3_c* spa_c)
-{
-  c3_y* buf_y = malloc((c3_z)_ce_run_pages << u3a_page_bits);
-  c3_w  hed_w[4];
+  /** Judging an image: the one validator.
+  ***
+  ***   _ce_judge looks at a chk directory without changing anything and
+  ***   says what a start does with it: what becomes of a leftover patch,
+  ***   and whether the image (after a valid patch) is new, sound, damaged,
+  ***   unverifiable, refused or unreadable.  u3e_live acts on its verdict;
+  ***   u3e_judge (and so `urbit check`) reports it.  An image that cannot
+  ***   be verified (north.bin with pages, sums.bin missing or empty) is
+  ***   never trusted: it is judged like a damaged one.
+  **/
+/* _ce_judgment: a verdict, and the valid patch it found (for applying). */
+typedef struct {
+  u3e_verdict ver_u;
+  u3e_control ctl_u;       //  the valid patch's header
+  u3e_line*   lin_u;       //  its entries (malloc'd), or 0
+  c3_i        mem_i;       //  its memory.bin (open), or -1
+  c3_w        pag_w;       //  pages in north.bin
+  c3_w        num_w;       //  checksums in sums.bin
+} _ce_judgment;
 
-  if ( !buf_y ) {
-    fprintf(stderr, "image: out of memory rebuilding %s\r\n", spa_c);
+/* _ce_tell(): one line of a judgment: to fil_u ("check: ", \n) or, at a
+**   start, to stderr ("image: ", \r\n).
+*/
+static void
+_ce_tell(FILE* fil_u, const c3_c* fmt_c, ...)
+{
+  FILE*   out_u = fil_u ? fil_u : stderr;
+  va_list ap;
+
+  fputs(fil_u ? "check: " : "image: ", out_u);
+  va_start(ap, fmt_c);
+  vfprintf(out_u, fmt_c, ap);
+  va_end(ap);
+  fputs(fil_u ? "\n" : "\r\n", out_u);
+}
+
+/* _ce_judgment_free(): release a judgment's patch. */
+static void
+_ce_judgment_free(_ce_judgment* jud_u)
+{
+  free(jud_u->lin_u);
+  jud_u->lin_u = 0;
+  if ( jud_u->mem_i >= 0 ) {
+    close(jud_u->mem_i);
+  }
+  jud_u->mem_i = -1;
+}
+
+/* _ce_judge_head(): judge the geometry and format in the home header of
+**   the image a start would have (page 0 from the patch or from
+**   north.bin): a sound header made for other geometry or format than
+**   bits_w asks (0: any) is refused, never rebuilt.  The header's own
+**   checksum and the home road are u3m_header_check's, after mapping.
+*/
+static void
+_ce_judge_head(const c3_c* chk_c, c3_i nor_i, c3_w bits_w, c3_w max_w,
+               FILE* fil_u, _ce_judgment* jud_u)
+{
+  u3e_verdict* ver_u = &jud_u->ver_u;
+  c3_c         pat_c[PATH_MAX];
+  u3m_home     hom_u;
+  c3_i         fid_i = nor_i;
+
+  if ( jud_u->lin_u && jud_u->ctl_u.pgs_w && 0 == jud_u->lin_u[0].pag_w ) {
+    fid_i = jud_u->mem_i;
+  }
+  else if ( 0 == jud_u->pag_w || nor_i < 0 ) {
+    ver_u->img_e = u3e_img_damaged;
+    _ce_tell(fil_u, "the patched image needs page 0 of north.bin, which is "
+                    "empty");
+    return;
+  }
+  if ( _ce_path(pat_c, chk_c, ( fid_i == nor_i ) ? "north.bin" : "memory.bin")
+       || _ce_pread_all(fid_i, &hom_u, sizeof(hom_u), 0, pat_c) )
+  {
+    ver_u->img_e = u3e_img_failed;
+    return;
+  }
+  if ( u3m_home_magic != hom_u.mag_w ) {
+    ver_u->img_e = u3e_img_damaged;
+    _ce_tell(fil_u, "page 0 is not a home header (magic %08x)", hom_u.mag_w);
+    return;
+  }
+  if ( u3m_home_version != hom_u.ver_w
+       || u3a_page_bits != hom_u.pag_bits_w
+       || hom_u.bits_w < u3a_bits_min || hom_u.bits_w > u3a_bits_max
+       || (bits_w && bits_w != hom_u.bits_w) )
+  {
+    if ( hom_u.sum_w != u3m_header_sum(&hom_u) ) {
+      ver_u->img_e = u3e_img_damaged;
+      _ce_tell(fil_u, "page 0: a damaged home header (format %u, loom bits "
+                      "%u, page bits %u)", hom_u.ver_w, hom_u.bits_w,
+               hom_u.pag_bits_w);
+    }
+    else {
+      ver_u->img_e = u3e_img_refused;
+      _ce_tell(fil_u, "the image is format %u with a loom of 2^%u bytes and "
+                      "2^%u-byte pages; %s format %u, 2^%u-byte pages%s",
+               hom_u.ver_w, hom_u.bits_w, hom_u.pag_bits_w,
+               fil_u ? "this runtime reads" : "this run asked for",
+               u3m_home_version, u3a_page_bits,
+               bits_w ? " and the loom it was given" : "");
+    }
+    return;
+  }
+  ver_u->bits_w = hom_u.bits_w;
+  ver_u->eve_d  = hom_u.eve_d;
+  max_w = c3_min(max_w, 1U << (hom_u.bits_w - u3a_page_bits));
+  if ( ver_u->nor_w > max_w ) {
+    ver_u->img_e = u3e_img_damaged;
+    _ce_tell(fil_u, "the image has %u pages, more than its loom's %u",
+             ver_u->nor_w, max_w);
+  }
+}
+
+/* _ce_judge(): judge the image in chk_c (north.bin open as nor_i, sums.bin
+**   as sum_i; either may be -1 when missing) read-only.  bits_w: the
+**   geometry asked for (0: the image's own); max_w: the pages sum_w has
+**   room for.  Messages go to fil_u (0: stderr).  jud_u->ver_u gets the
+**   verdict; a valid patch stays loaded for the caller to apply (release
+**   it with _ce_judgment_free).
+*/
+static void
+_ce_judge(const c3_c* chk_c, c3_i nor_i, c3_i sum_i, c3_w bits_w,
+          c3_w* sum_w, c3_w max_w, FILE* fil_u, _ce_judgment* jud_u)
+{
+  u3e_verdict* ver_u = &jud_u->ver_u;
+  c3_c         npa_c[PATH_MAX], spa_c[PATH_MAX], why_c[256];
+  c3_d         len_d = 0;
+  c3_w         kep_w;
+  c3_i         pat_i;
+
+  memset(jud_u, 0, sizeof(*jud_u));
+  jud_u->mem_i = -1;
+  ver_u->img_e = u3e_img_failed;
+  if ( _ce_path(npa_c, chk_c, "north.bin")
+       || _ce_path(spa_c, chk_c, "sums.bin") )
+  {
+    return;
+  }
+
+  //  a leftover patch, read whole and checked before anything else
+  pat_i = _ce_patch_load(chk_c, _ce_max_pages, &jud_u->ctl_u, &jud_u->lin_u,
+                         &jud_u->mem_i, why_c, sizeof(why_c));
+  switch ( pat_i ) {
+    case 0:  ver_u->pat_e = u3e_pat_apply;   break;
+    case 1:  ver_u->pat_e = u3e_pat_none;    break;
+    case 2:  ver_u->pat_e = u3e_pat_stray;   break;
+    case -1: {
+      ver_u->pat_e = u3e_pat_discard;
+      _ce_tell(fil_u, "the patch left in %s is damaged: %s", chk_c, why_c);
+    } break;
+    default: {
+      _ce_tell(fil_u, "the patch left in %s could not be read", chk_c);
+      return;
+    }
+  }
+
+  //  north.bin's size
+  if ( nor_i >= 0 && _ce_size(nor_i, &len_d, npa_c) ) {
+    return;
+  }
+  if ( fil_u ) {
+    _ce_tell(fil_u, "%s: %llu bytes, %u-byte pages", npa_c,
+             (unsigned long long)len_d, u3a_page_bytes);
+  }
+  if ( len_d & (u3a_page_bytes - 1) ) {
+    ver_u->img_e = u3e_img_damaged;
+    _ce_tell(fil_u, "%s has %llu bytes: not a whole number of pages (of %u "
+                    "bytes)", npa_c, (unsigned long long)len_d, u3a_page_bytes);
+    return;
+  }
+  if ( (len_d >> u3a_page_bits) > _ce_max_pages ) {
+    ver_u->img_e = u3e_img_damaged;
+    _ce_tell(fil_u, "%s is larger than any loom", npa_c);
+    return;
+  }
+  jud_u->pag_w = (c3_w)(len_d >> u3a_page_bits);
+  ver_u->nor_w = ( u3e_pat_apply == ver_u->pat_e ) ? jud_u->ctl_u.nor_w
+                                                   : jud_u->pag_w;
+  if ( 0 == ver_u->nor_w ) {
+    ver_u->img_e = u3e_img_new;
+    return;
+  }
+
+  //  the home header: geometry and format first (a refusal, never a
+  //  rebuild), then its checksum and the home road
+  ver_u->img_e = u3e_img_sound;
+  _ce_judge_head(chk_c, nor_i, bits_w, max_w, fil_u, jud_u);
+  if ( u3e_img_sound != ver_u->img_e ) {
+    return;
+  }
+
+  //  the checksums
+  if ( sum_i >= 0 && _ce_sums_load(sum_i, spa_c, sum_w, max_w, &jud_u->num_w) ) {
+    ver_u->img_e = u3e_img_damaged;
+    _ce_tell(fil_u, "%s is unreadable or damaged (see above)", spa_c);
+    return;
+  }
+
+  //  the pages the image keeps from north.bin: all of them, or those
+  //  below the patched top that the patch does not replace
+  kep_w = jud_u->pag_w;
+  if ( u3e_pat_apply == ver_u->pat_e ) {
+    const u3e_line* lin_u = jud_u->lin_u;
+    c3_w            pgs_w = jud_u->ctl_u.pgs_w;
+    kep_w = 0;
+    for ( c3_w i_w = 0, l_w = 0; i_w < ver_u->nor_w; i_w++ ) {
+      while ( l_w < pgs_w && lin_u[l_w].pag_w < i_w ) l_w++;
+      if ( !(l_w < pgs_w && lin_u[l_w].pag_w == i_w) ) {
+        kep_w = i_w + 1;
+      }
+    }
+    if ( kep_w > jud_u->pag_w ) {
+      ver_u->img_e = u3e_img_damaged;
+      _ce_tell(fil_u, "the patched image needs %u pages of %s, which has %u",
+               kep_w, npa_c, jud_u->pag_w);
+      return;
+    }
+  }
+  if ( kep_w && 0 == jud_u->num_w ) {
+    ver_u->img_e = u3e_img_unsummed;
+    _ce_tell(fil_u, "%s is missing or empty: the %u pages of %s cannot be "
+                    "verified", spa_c, kep_w, npa_c);
+    return;
+  }
+  if ( ( u3e_pat_apply == ver_u->pat_e ) ? (kep_w > jud_u->num_w)
+                                         : (jud_u->num_w != jud_u->pag_w) )
+  {
+    ver_u->img_e = u3e_img_damaged;
+    _ce_tell(fil_u, "%s has %u checksums for the %u pages of %s", spa_c,
+             jud_u->num_w, jud_u->pag_w, npa_c);
+    return;
+  }
+
+  //  every kept page against its checksum: one sequential read, which
+  //  also warms the page cache a demand-paged image is read from
+  {
+    c3_ds bad_ds = _ce_image_verify(nor_i, npa_c, sum_w, kep_w, jud_u->lin_u,
+                                    jud_u->lin_u ? jud_u->ctl_u.pgs_w : 0,
+                                    fil_u, fil_u ? "check: " : "image: ");
+    if ( bad_ds < 0 ) {
+      ver_u->img_e = u3e_img_failed;
+      return;
+    }
+    if ( bad_ds > 0 ) {
+      ver_u->img_e = u3e_img_damaged;
+      _ce_tell(fil_u, "%lld damaged page%s in %s", (long long)bad_ds,
+               ( 1 == bad_ds ) ? "" : "s", npa_c);
+      if ( u3e_pat_discard == ver_u->pat_e ) {
+        _ce_tell(fil_u, "with the damaged patch discarded, %s does not match "
+                        "its checksums: a save was applying that patch when "
+                        "it was interrupted", npa_c);
+      }
+    }
+  }
+}
+
+/* _ce_live_act(): carry out a sound verdict's patch action on disk (a
+**   start): remove a stray memory.bin, discard a damaged patch, apply a
+**   valid one.  A failure here is never damage: the files stay as they
+**   are and the next start finds the same patch.  0 or -1.
+*/
+static c3_i
+_ce_live_act(_ce_judgment* jud_u)
+{
+  switch ( jud_u->ver_u.pat_e ) {
+    case u3e_pat_none: return 0;
+
+    case u3e_pat_stray: {
+      fprintf(stderr, "image: removing memory.bin left by a save that did "
+                      "not commit\r\n");
+      return _ce_patch_drop();
+    }
+    case u3e_pat_discard: {
+      fprintf(stderr, "image: discarding the damaged patch left in %s (the "
+                      "image without it is whole)\r\n", u3P.dir_c);
+      return _ce_patch_drop();
+    }
+    case u3e_pat_apply: {
+      fprintf(stderr, "image: applying the patch left by an interrupted "
+                      "save (%u pages, image of %u pages)\r\n",
+              jud_u->ctl_u.pgs_w, jud_u->ctl_u.nor_w);
+      if ( _ce_patch_apply(jud_u->lin_u, jud_u->ctl_u.pgs_w,
+                           jud_u->ctl_u.nor_w, jud_u->mem_i, 0)
+           || _ce_patch_drop() )
+      {
+        fprintf(stderr, "image: the pending patch could not be applied (see "
+                        "above; a full disk?).  north.bin, sums.bin and the "
+                        "patch are kept as they are: the next start applies "
+                        "it again once there is room\r\n");
+        return -1;
+      }
+      return 0;
+    }
+  }
+  return -1;
+}
+
+/* _ce_live_read_patch(): a valid pending patch, applied to the loom only
+**   (a private view; the files are not touched).  0 or -1.
+*/
+static c3_i
+_ce_live_read_patch(_ce_judgment* jud_u)
+{
+  c3_c mpa_c[PATH_MAX];
+
+  if ( _ce_path(mpa_c, u3P.dir_c, "memory.bin") ) {
     return -1;
   }
-  for ( c3_w i_w = 0; i_w < nor_w; i_w += _ce_run_pages ) {
-    c3_w num_w = c3_min(_ce_run_pages, nor_w - i_w);
-    if ( _ce_pread_all(u3P.nor_i, buf_y, (c3_z)num_w << u3a_page_bits,
-                       (c3_d)i_w << u3a_page_bits, npa_c) )
+  for ( c3_w i_w = 0; i_w < jud_u->ctl_u.pgs_w; i_w++ ) {
+    if ( _ce_pread_all(jud_u->mem_i, _ce_ptr(jud_u->lin_u[i_w].pag_w),
+                       u3a_page_bytes, (c3_d)i_w << u3a_page_bits, mpa_c) )
     {
-      free(buf_y);
       return -1;
     }
-    for ( c3_w j_w = 0; j_w < num_w; j_w++ ) {
-      u3P.sum_w[i_w + j_w] = _ce_sum_page(buf_y + ((c3_z)j_w << u3a_page_bits));
-    }
   }
-  free(buf_y);
-  _ce_sums_head(hed_w);
-  if ( _ce_pwrite_all(u3P.sum_i, hed_w, sizeof(hed_w), 0, spa_c)
-       || _ce_pwrite_all(u3P.sum_i, u3P.sum_w, (c3_z)nor_w * 4, _ce_sum_head,
-                         spa_c)
-       || _ce_truncate(u3P.sum_i, _ce_sum_head + (c3_d)nor_w * 4, spa_c)
-       || _ce_fdatasync(u3P.sum_i, spa_c) )
+  return 0;
+}
+
+/* _ce_live_open(): open north.bin and sums.bin: created read-write at a
+**   start, read-only (missing is -1, and fine) for a read-only view.
+*/
+static c3_i
+_ce_live_open(c3_t red_t, c3_c* npa_c, c3_c* spa_c)
+{
+  if ( !red_t ) {
+    if ( 0 > (u3P.nor_i = _ce_open("north.bin", npa_c))
+         || 0 > (u3P.sum_i = _ce_open("sums.bin", spa_c)) )
+    {
+      return -1;
+    }
+    return 0;
+  }
+  if ( _ce_path(npa_c, u3P.dir_c, "north.bin")
+       || _ce_path(spa_c, u3P.dir_c, "sums.bin") )
   {
+    return -1;
+  }
+  u3P.nor_i = open(npa_c, O_RDONLY | O_CLOEXEC);
+  if ( u3P.nor_i < 0 && ENOENT != errno ) {
+    fprintf(stderr, "image: open %s: %s\r\n", npa_c, strerror(errno));
+    return -1;
+  }
+  u3P.sum_i = open(spa_c, O_RDONLY | O_CLOEXEC);
+  if ( u3P.sum_i < 0 && ENOENT != errno ) {
+    fprintf(stderr, "image: open %s: %s\r\n", spa_c, strerror(errno));
     return -1;
   }
   return 0;
 }
 
-/* _ce_live_patch(): deal with a patch left in the chk directory: apply a
-**   valid one, discard an invalid one (*dis_t set).  0, or -1.
-*/
+/* _ce_live(): u3e_live, or with red_t its read-only view. */
 static c3_i
-_ce_live_patch(c3_t* dis_t)
+_ce_live(const c3_c* dir_c, c3_w* nor_w, c3_t red_t)
 {
-  u3e_control ctl_u;
-  u3e_line*   lin_u;
-  c3_i        mem_i, ret_i;
-  c3_c        why_c[256];
-
-  *dis_t = 0;
-  ret_i = _ce_patch_load(u3P.dir_c, u3P.pag_w, &ctl_u, &lin_u, &mem_i,
-                         why_c, sizeof(why_c));
-  switch ( ret_i ) {
-    case 1: {
-      return 0;
-    }
-    case 2: {
-      fprintf(stderr, "image: removing memory.bin left by a save that did "
-                      "not commit\r\n");
-      return _ce_patch_drop();
-    }
-    case -1: {
-      fprintf(stderr, "image: discarding the patch left in %s: %s\r\n",
-              u3P.dir_c, why_c);
-      *dis_t = 1;
-      return _ce_patch_drop();
-    }
-    case 0: {
-      c3_c spa_c[PATH_MAX];
-      c3_w num_w;
-      fprintf(stderr, "image: applying the patch left by an interrupted "
-                      "save (%u pages, image of %u pages)\r\n",
-              ctl_u.pgs_w, ctl_u.nor_w);
-      ret_i = -1;
-      if ( !_ce_path(spa_c, u3P.dir_c, "sums.bin")
-           && !_ce_sums_load(u3P.sum_i, spa_c, u3P.sum_w, u3P.pag_w, &num_w)
-           && !_ce_patch_apply(lin_u, ctl_u.pgs_w, ctl_u.nor_w, mem_i, 0)
-           && !_ce_patch_drop() )
-      {
-        ret_i = 0;
-      }
-      close(mem_i);
-      free(lin_u);
-      return ret_i;
-    }
-    default: {
-      return -1;
-    }
-  }
-}
-
-c3_i
-u3e_live(const c3_c* dir_c, c3_w* nor_w)
-{
-  c3_c urb_c[PATH_MAX], npa_c[PATH_MAX], spa_c[PATH_MAX];
-  c3_d len_d;
-  c3_w num_w, pag_w;
-  c3_t dis_t;
+  c3_c         urb_c[PATH_MAX], npa_c[PATH_MAX], spa_c[PATH_MAX];
+  _ce_judgment jud_u;
+  c3_w         pag_w;
+  c3_i         ret_i = u3e_live_failed;
 
   *nor_w = 0;
+  jud_u.lin_u = 0;
+  jud_u.mem_i = -1;
   if ( !u3P.ini_t ) {
     fprintf(stderr, "image: live: u3e_init has not run\r\n");
-    return -1;
+    return u3e_live_failed;
   }
   _ce_track_mine();
   _ce_close();
 
-  //  PIER/.urb/chk, created as needed
-  if ( _ce_mkdir(dir_c)
-       || _ce_path(urb_c, dir_c, ".urb")
-       || _ce_mkdir(urb_c)
-       || _ce_path(u3P.dir_c, urb_c, "chk")
-       || _ce_mkdir(u3P.dir_c) )
+  //  PIER/.urb/chk, created as needed (never for a read-only view)
+  if ( _ce_path(urb_c, dir_c, ".urb")
+       || _ce_path(u3P.dir_c, urb_c, "chk") )
   {
-    return -1;
+    return u3e_live_failed;
   }
-  if ( 0 > (u3P.dir_i = open(u3P.dir_c, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ) {
+  if ( !red_t
+       && (_ce_mkdir(dir_c) || _ce_mkdir(urb_c) || _ce_mkdir(u3P.dir_c)) )
+  {
+    return u3e_live_failed;
+  }
+  if ( 0 > (u3P.dir_i = open(u3P.dir_c, O_RDONLY | O_DIRECTORY | O_CLOEXEC))
+       && !(red_t && ENOENT == errno) )
+  {
     fprintf(stderr, "image: open %s: %s\r\n", u3P.dir_c, strerror(errno));
     goto fail;
   }
-  if ( 0 > (u3P.nor_i = _ce_open("north.bin", npa_c))
-       || 0 > (u3P.sum_i = _ce_open("sums.bin", spa_c)) )
-  {
+  if ( _ce_live_open(red_t, npa_c, spa_c) ) {
     goto fail;
   }
   if ( !(u3P.sum_w = calloc(u3P.pag_w, sizeof(c3_w))) ) {
@@ -2143,101 +2423,80 @@ u3e_live(const c3_c* dir_c, c3_w* nor_w)
     goto fail;
   }
 
-  if ( _ce_live_patch(&dis_t) ) {
-    goto fail;
+  //  judge first, changing nothing; act only on a usable image
+  _ce_judge(u3P.dir_c, u3P.nor_i, u3P.sum_i, u3C.bits_w, u3P.sum_w,
+            u3P.pag_w, 0, &jud_u);
+  switch ( jud_u.ver_u.img_e ) {
+    case u3e_img_new:
+    case u3e_img_sound: break;
+    case u3e_img_refused: ret_i = u3e_live_refused; goto fail;
+    case u3e_img_failed: goto fail;
+    case u3e_img_damaged:
+    case u3e_img_unsummed: {
+      fprintf(stderr, "image: %s cannot be trusted\r\n", npa_c);
+      ret_i = u3e_live_damaged;
+      goto fail;
+    }
   }
-
-  //  geometry
-  if ( _ce_size(u3P.nor_i, &len_d, npa_c) ) goto fail;
-  if ( len_d & (u3a_page_bytes - 1) ) {
-    fprintf(stderr, "image: %s has %llu bytes, not a whole number of "
-                    "%u-byte pages\r\n",
-            npa_c, (unsigned long long)len_d, u3a_page_bytes);
-    goto fail;
-  }
-  if ( (len_d >> u3a_page_bits) > u3P.pag_w ) {
-    fprintf(stderr, "image: %s has %llu pages, more than the loom's %u "
-                    "(a bigger loom made it)\r\n",
-            npa_c, (unsigned long long)(len_d >> u3a_page_bits), u3P.pag_w);
-    goto fail;
-  }
-  pag_w = (c3_w)(len_d >> u3a_page_bits);
-
-  //  checksums
-  if ( _ce_size(u3P.sum_i, &len_d, spa_c) ) goto fail;
-  if ( dis_t ) {
-    //  a discarded patch may have been half applied: the image must match
-    //  its checksums exactly, or it is a mix of two states
-    c3_ds bad_ds = -1;
-    if ( 0 == _ce_sums_load(u3P.sum_i, spa_c, u3P.sum_w, u3P.pag_w, &num_w) ) {
-      bad_ds = _ce_image_verify(u3P.nor_i, npa_c, u3P.sum_w,
-                                c3_min(pag_w, num_w), 0, 0, 0, "image: ");
-      if ( bad_ds >= 0 && num_w != pag_w ) {
-        fprintf(stderr, "image: %s has %u pages and %u checksums\r\n",
-                npa_c, pag_w, num_w);
-        bad_ds++;
+  if ( !red_t ) {
+    if ( _ce_live_act(&jud_u) ) {
+      goto fail;
+    }
+    if ( u3e_img_new == jud_u.ver_u.img_e ) {
+      c3_w hed_w[4];
+      c3_d len_d;
+      _ce_sums_head(hed_w);
+      if ( _ce_size(u3P.sum_i, &len_d, spa_c)
+           || (len_d < _ce_sum_head
+               && (_ce_pwrite_all(u3P.sum_i, hed_w, sizeof(hed_w), 0, spa_c)
+                   || _ce_fdatasync(u3P.sum_i, spa_c)
+                   || _ce_fsync(u3P.dir_i, u3P.dir_c))) )
+      {
+        goto fail;
       }
     }
-    if ( bad_ds ) {
-      fprintf(stderr, "image: after the damaged patch was discarded, %s "
-                      "does not match its checksums: a save was applying "
-                      "that patch when it was interrupted.  The image "
-                      "cannot be used\r\n", npa_c);
-      goto fail;
-    }
-  }
-  if ( 0 == len_d && pag_w ) {
-    fprintf(stderr, "image: %s is missing: rebuilding the checksums from "
-                    "north.bin, which cannot be verified this once\r\n", spa_c);
-    if ( _ce_sums_rebuild(pag_w, npa_c, spa_c) ) goto fail;
-  }
-  else if ( 0 == len_d ) {
-    c3_w hed_w[4];
-    _ce_sums_head(hed_w);
-    if ( _ce_pwrite_all(u3P.sum_i, hed_w, sizeof(hed_w), 0, spa_c)
-         || _ce_fdatasync(u3P.sum_i, spa_c)
-         || _ce_fsync(u3P.dir_i, u3P.dir_c) )
-    {
-      goto fail;
-    }
-  }
-  else {
-    if ( _ce_sums_load(u3P.sum_i, spa_c, u3P.sum_w, u3P.pag_w, &num_w) ) {
-      goto fail;
-    }
-    if ( num_w != pag_w ) {
-      fprintf(stderr, "image: %s has %u checksums for the %u pages of "
-                      "north.bin\r\n", spa_c, num_w, pag_w);
-      goto fail;
-    }
-    //  never trust a damaged page: one sequential read of the image, which
-    //  also warms the page cache the demand-paged image is read from
-    //  (done already if a patch was discarded)
-    c3_ds bad_ds = dis_t ? 0 : _ce_image_verify(u3P.nor_i, npa_c, u3P.sum_w,
-                                                pag_w, 0, 0, 0, "image: ");
-    if ( bad_ds ) {
-      if ( bad_ds > 0 ) {
-        fprintf(stderr, "image: %lld damaged page%s in %s: the image cannot "
-                        "be used\r\n", (long long)bad_ds, ( 1 == bad_ds ) ? "" : "s",
-                npa_c);
-      }
-      goto fail;
-    }
   }
 
-  if ( _ce_loom_mapf_north(pag_w, npa_c) ) {
+  //  map: at a start north.bin now holds the whole image; a read-only
+  //  view maps what north.bin has of it and lays the patch over that
+  pag_w = jud_u.ver_u.nor_w;
+  if ( red_t ) {
+    c3_w fil_w = c3_min(pag_w, jud_u.pag_w);
+    if ( _ce_loom_mapf_north(fil_w, npa_c) ) {
+      goto fail;
+    }
+    u3e_yolo();
+    if ( u3e_pat_apply == jud_u.ver_u.pat_e && _ce_live_read_patch(&jud_u) ) {
+      goto fail;
+    }
+  }
+  else if ( _ce_loom_mapf_north(pag_w, npa_c) ) {
     goto fail;
   }
-  u3P.nor_w = pag_w;
-  u3P.liv_t = 1;
-  u3P.yol_t = 0;
+  _ce_judgment_free(&jud_u);
+  u3P.nor_w = red_t ? c3_min(pag_w, jud_u.pag_w) : pag_w;
+  u3P.liv_t = red_t ? 0 : 1;     //  a read-only view never saves
+  u3P.yol_t = red_t ? 1 : 0;
   u3e_Stat.image_w = pag_w;
   *nor_w = pag_w;
   return 0;
 
 fail:
+  _ce_judgment_free(&jud_u);
   _ce_close();
-  return -1;
+  return ret_i;
+}
+
+c3_i
+u3e_live(const c3_c* dir_c, c3_w* nor_w)
+{
+  return _ce_live(dir_c, nor_w, 0);
+}
+
+c3_i
+u3e_live_read(const c3_c* dir_c, c3_w* nor_w)
+{
+  return _ce_live(dir_c, nor_w, 1);
 }
 
 /* _ce_nanos(): monotonic time in nanoseconds. */
@@ -2461,155 +2720,111 @@ _ce_check_dir(const c3_c* dir_c, c3_c* chk_c)
 }
 
 c3_i
-u3e_check(const c3_c* dir_c, FILE* fil_u)
+u3e_judge(const c3_c* dir_c, c3_w bits_w, FILE* fil_u, u3e_verdict* ver_u)
 {
-  c3_c  chk_c[PATH_MAX], npa_c[PATH_MAX], spa_c[PATH_MAX], why_c[256];
-  c3_i  nor_i = -1, sum_i = -1, mem_i = -1, pat_i;
-  c3_w* sum_w = 0;
-  c3_w  num_w = 0, pag_w, max_w = _ce_max_pages, nor_w;
-  c3_d  len_d;
-  c3_ds bad_ds = 0, dam_ds;
-  u3e_control ctl_u;
-  u3e_line*   lin_u = 0;
+  c3_c         chk_c[PATH_MAX], npa_c[PATH_MAX], spa_c[PATH_MAX];
+  c3_i         nor_i = -1, sum_i = -1;
+  c3_w*        sum_w = 0;
+  _ce_judgment jud_u;
 
+  memset(ver_u, 0, sizeof(*ver_u));
+  ver_u->img_e = u3e_img_failed;
   if ( _ce_check_dir(dir_c, chk_c) ) {
-    fprintf(fil_u, "check: no image in %s (neither .urb/chk nor "
-                   "north.bin)\n", dir_c);
-    return -1;
+    _ce_tell(fil_u, "no image in %s (neither .urb/chk nor north.bin): a "
+                    "start makes a new one", dir_c);
+    ver_u->img_e = u3e_img_new;
+    return 0;
   }
-  if ( _ce_path(npa_c, chk_c, "north.bin") || _ce_path(spa_c, chk_c, "sums.bin") ) {
-    return -1;
-  }
-  if ( 0 > (nor_i = open(npa_c, O_RDONLY | O_CLOEXEC)) ) {
-    fprintf(fil_u, "check: open %s: %s\n", npa_c, strerror(errno));
-    return -1;
-  }
-  if ( _ce_size(nor_i, &len_d, npa_c) ) {
-    bad_ds++;
-    goto done;
-  }
-  pag_w = (c3_w)c3_min(len_d >> u3a_page_bits, (c3_d)UINT32_MAX);
-  fprintf(fil_u, "check: %s: %llu bytes, %u pages of %u bytes\n", npa_c,
-          (unsigned long long)len_d, pag_w, u3a_page_bytes);
-  if ( len_d & (u3a_page_bytes - 1) ) {
-    fprintf(fil_u, "check: %s: size is not a whole number of pages\n", npa_c);
-    bad_ds++;
-  }
-
-  //  geometry, from the home header on page 0
-  if ( pag_w ) {
-    u3m_home hom_u;
-    if ( _ce_pread_all(nor_i, &hom_u, sizeof(hom_u), 0, npa_c) ) {
-      bad_ds++;
-      goto done;
-    }
-    if ( u3m_home_magic != hom_u.mag_w
-         || hom_u.bits_w < u3a_bits_min || hom_u.bits_w > u3a_bits_max
-         || u3a_page_bits != hom_u.pag_bits_w )
-    {
-      fprintf(fil_u, "check: page 0 is not a home header (magic %08x, loom "
-                     "bits %u, page bits %u)\n",
-              hom_u.mag_w, hom_u.bits_w, hom_u.pag_bits_w);
-      bad_ds++;
-    }
-    else {
-      max_w = 1U << (hom_u.bits_w - u3a_page_bits);
-      fprintf(fil_u, "check: home header: format %u, loom of 2^%u bytes "
-                     "(%u pages), event %llu\n", hom_u.ver_w, hom_u.bits_w,
-              max_w, (unsigned long long)hom_u.eve_d);
-      if ( pag_w > max_w ) {
-        fprintf(fil_u, "check: the image has more pages than its loom\n");
-        bad_ds++;
-      }
-    }
-  }
-  if ( pag_w > _ce_max_pages ) {
-    fprintf(fil_u, "check: the image is larger than any loom\n");
-    bad_ds++;
-    goto done;
-  }
-
-  //  the checksum table
-  if ( !(sum_w = calloc(_ce_max_pages, sizeof(c3_w))) ) {
-    fprintf(fil_u, "check: out of memory\n");
-    bad_ds++;
-    goto done;
-  }
-  if ( 0 > (sum_i = open(spa_c, O_RDONLY | O_CLOEXEC)) ) {
-    fprintf(fil_u, "check: open %s: %s\n", spa_c, strerror(errno));
-    bad_ds++;
-    goto done;
-  }
-  if ( _ce_sums_load(sum_i, spa_c, sum_w, _ce_max_pages, &num_w) ) {
-    fprintf(fil_u, "check: %s is unreadable or damaged (see above)\n", spa_c);
-    bad_ds++;
-    goto done;
-  }
-
-  //  a leftover patch
-  pat_i = _ce_patch_load(chk_c, max_w, &ctl_u, &lin_u, &mem_i,
-                         why_c, sizeof(why_c));
-  nor_w = pag_w;
-  if ( 0 == pat_i ) {
-    fprintf(fil_u, "check: a valid patch is pending (%u pages, image of %u "
-                   "pages): the next start applies it\n",
-            ctl_u.pgs_w, ctl_u.nor_w);
-    nor_w = ctl_u.nor_w;
-  }
-  else if ( 2 == pat_i ) {
-    fprintf(fil_u, "check: memory.bin without control.bin: an uncommitted "
-                   "save, removed at the next start\n");
-  }
-  else if ( -1 == pat_i ) {
-    fprintf(fil_u, "check: the leftover patch is invalid and will be "
-                   "discarded: %s\n", why_c);
-  }
-  else if ( -2 == pat_i ) {
-    fprintf(fil_u, "check: the leftover patch could not be read\n");
-    bad_ds++;
-  }
-
-  //  every page the image keeps from north.bin against its checksum
+  if ( _ce_path(npa_c, chk_c, "north.bin")
+       || _ce_path(spa_c, chk_c, "sums.bin") )
   {
-    c3_w kep_w = 0;
-    for ( c3_w i_w = 0, l_w = 0; i_w < nor_w; i_w++ ) {
-      while ( lin_u && l_w < ctl_u.pgs_w && lin_u[l_w].pag_w < i_w ) l_w++;
-      if ( !(lin_u && l_w < ctl_u.pgs_w && lin_u[l_w].pag_w == i_w) ) {
-        kep_w = i_w + 1;
-      }
-    }
-    if ( kep_w > pag_w || kep_w > num_w ) {
-      fprintf(fil_u, "check: the image needs %u pages from north.bin, which "
-                     "has %u, with %u checksums\n", kep_w, pag_w, num_w);
-      bad_ds++;
-      kep_w = c3_min(kep_w, c3_min(pag_w, num_w));
-    }
-    else if ( 0 != pat_i && num_w != pag_w ) {
-      fprintf(fil_u, "check: %s has %u checksums for %u pages\n",
-              spa_c, num_w, pag_w);
-      bad_ds++;
-    }
-    dam_ds = _ce_image_verify(nor_i, npa_c, sum_w, kep_w, lin_u,
-                              lin_u ? ctl_u.pgs_w : 0, fil_u, "check: ");
-    if ( dam_ds < 0 ) {
-      bad_ds++;
-    }
-    else if ( dam_ds > 0 ) {
-      fprintf(fil_u, "check: %lld damaged pages\n", (long long)dam_ds);
-      bad_ds += dam_ds;
-    }
+    return -1;
+  }
+  if ( (0 > (nor_i = open(npa_c, O_RDONLY | O_CLOEXEC)) && ENOENT != errno)
+       || (0 > (sum_i = open(spa_c, O_RDONLY | O_CLOEXEC)) && ENOENT != errno) )
+  {
+    _ce_tell(fil_u, "open %s: %s", ( nor_i < 0 ) ? npa_c : spa_c,
+             strerror(errno));
+    goto done;
+  }
+  if ( !(sum_w = calloc(_ce_max_pages, sizeof(c3_w))) ) {
+    _ce_tell(fil_u, "out of memory");
+    goto done;
+  }
+  _ce_judge(chk_c, nor_i, sum_i, bits_w, sum_w, _ce_max_pages, fil_u, &jud_u);
+  _ce_judgment_free(&jud_u);
+  *ver_u = jud_u.ver_u;
+
+  //  what a start does
+  switch ( ver_u->pat_e ) {
+    case u3e_pat_none: break;
+    case u3e_pat_apply: {
+      _ce_tell(fil_u, "a valid patch is pending (%u pages, image of %u "
+                      "pages): a start applies it", jud_u.ctl_u.pgs_w,
+               jud_u.ctl_u.nor_w);
+    } break;
+    case u3e_pat_stray: {
+      _ce_tell(fil_u, "memory.bin without control.bin: a save that never "
+                      "committed; a start removes it");
+    } break;
+    case u3e_pat_discard: {
+      _ce_tell(fil_u, "a start discards the damaged patch%s",
+               ( u3e_img_sound == ver_u->img_e || u3e_img_new == ver_u->img_e )
+               ? " (the image without it is whole)" : "");
+    } break;
+  }
+  switch ( ver_u->img_e ) {
+    case u3e_img_new: {
+      _ce_tell(fil_u, "no image yet: a start makes a new one");
+    } break;
+    case u3e_img_sound: {
+      _ce_tell(fil_u, "image sound: loom of 2^%u bytes, %u pages, event %llu: "
+                      "a start resumes at event %llu", ver_u->bits_w,
+               ver_u->nor_w, (unsigned long long)ver_u->eve_d,
+               (unsigned long long)ver_u->eve_d);
+    } break;
+    case u3e_img_damaged:
+    case u3e_img_unsummed: {
+      _ce_tell(fil_u, "the image cannot be trusted: a start sets it aside "
+                      "and rebuilds the state from the log, if the log "
+                      "reaches back to event 1");
+    } break;
+    case u3e_img_refused: {
+      _ce_tell(fil_u, "a start refuses the image (other geometry or format)");
+    } break;
+    case u3e_img_failed: {
+      _ce_tell(fil_u, "the image could not be read: a start stops");
+    } break;
   }
 
 done:
-  if ( !bad_ds ) {
-    fprintf(fil_u, "check: image sound\n");
-  }
   free(sum_w);
-  free(lin_u);
   if ( nor_i >= 0 ) close(nor_i);
   if ( sum_i >= 0 ) close(sum_i);
-  if ( mem_i >= 0 ) close(mem_i);
-  return bad_ds ? -1 : 0;
+  return ( u3e_img_new == ver_u->img_e || u3e_img_sound == ver_u->img_e )
+         ? 0 : -1;
+}
+
+c3_i
+u3e_check(const c3_c* dir_c, FILE* fil_u)
+{
+  u3e_verdict ver_u;
+  return u3e_judge(dir_c, 0, fil_u, &ver_u);
+}
+
+/* _ce_wipe_room(): may the *.bad files of chk_c stay?  They keep their
+**   space while the state is rebuilt, and the rebuilt image and its first
+**   patch need about twice the image: only when that much is free.
+*/
+static c3_t
+_ce_wipe_room(const c3_c* chk_c, c3_d img_d)
+{
+  struct statvfs sat_u;
+
+  if ( statvfs(chk_c, &sat_u) ) {
+    return 0;
+  }
+  return (c3_d)sat_u.f_bavail * (c3_d)sat_u.f_frsize >= 2 * img_d;
 }
 
 c3_i
@@ -2617,7 +2832,10 @@ u3e_wipe(const c3_c* dir_c)
 {
   static const c3_c* nam_c[] = { "north.bin", "sums.bin",
                                  "control.bin", "memory.bin" };
+  c3_w num_w = sizeof(nam_c) / sizeof(nam_c[0]);
   c3_c chk_c[PATH_MAX], old_c[PATH_MAX], bad_c[PATH_MAX];
+  c3_d img_d = 0;
+  c3_t kep_t;
   c3_i ret_i = 0;
 
   if ( u3P.liv_t ) {
@@ -2627,7 +2845,9 @@ u3e_wipe(const c3_c* dir_c)
   if ( _ce_path(chk_c, dir_c, ".urb/chk") ) {
     return -1;
   }
-  for ( c3_w i_w = 0; i_w < sizeof(nam_c) / sizeof(nam_c[0]); i_w++ ) {
+  //  one generation: an older set aside goes first, whole
+  for ( c3_w i_w = 0; i_w < num_w; i_w++ ) {
+    struct stat sat_u;
     if ( _ce_path(old_c, chk_c, nam_c[i_w]) ) {
       return -1;
     }
@@ -2635,14 +2855,35 @@ u3e_wipe(const c3_c* dir_c)
       fprintf(stderr, "image: path too long: %s.bad\r\n", old_c);
       return -1;
     }
-    if ( rename(old_c, bad_c) ) {
+    if ( unlink(bad_c) && ENOENT != errno ) {
+      fprintf(stderr, "image: unlink %s: %s\r\n", bad_c, strerror(errno));
+      ret_i = -1;
+    }
+    if ( 0 == stat(old_c, &sat_u) ) {
+      img_d += (c3_d)sat_u.st_size;
+    }
+  }
+  kep_t = _ce_wipe_room(chk_c, img_d);
+  if ( !kep_t && img_d ) {
+    fprintf(stderr, "image: no room to keep the untrusted image aside (%llu "
+                    "KiB; its rebuild needs twice that free): removing it\r\n",
+            (unsigned long long)(img_d >> 10));
+  }
+  for ( c3_w i_w = 0; i_w < num_w; i_w++ ) {
+    if ( _ce_path(old_c, chk_c, nam_c[i_w]) ) {
+      return -1;
+    }
+    if ( (c3_i)sizeof(bad_c) <= snprintf(bad_c, sizeof(bad_c), "%s.bad", old_c) ) {
+      return -1;
+    }
+    if ( kep_t ? rename(old_c, bad_c) : unlink(old_c) ) {
       if ( ENOENT != errno ) {
-        fprintf(stderr, "image: rename %s to %s: %s\r\n", old_c, bad_c,
-                strerror(errno));
+        fprintf(stderr, "image: %s %s: %s\r\n", kep_t ? "rename" : "unlink",
+                old_c, strerror(errno));
         ret_i = -1;
       }
     }
-    else {
+    else if ( kep_t ) {
       fprintf(stderr, "image: moved %s aside to %s\r\n", old_c, bad_c);
     }
   }

@@ -44,14 +44,68 @@
     c3_i
     u3e_init(void);
 
+    /* u3e_verdict: what a start does with a pier's image, as judged
+    **   read-only by the one validator that u3e_live and u3e_check share.
+    */
+    typedef enum {
+      u3e_pat_none,      //  no patch is left
+      u3e_pat_apply,     //  a committed, valid patch: a start applies it
+      u3e_pat_stray,     //  memory.bin of a save that never committed:
+                         //  a start removes it
+      u3e_pat_discard,   //  a damaged patch: a start discards it (the
+                         //  image without it was verified whole)
+    } u3e_pat_e;
+
+    typedef enum {
+      u3e_img_new,       //  no image: a start makes a new one
+      u3e_img_sound,     //  a start resumes it (after the patch, if any)
+      u3e_img_damaged,   //  it cannot be trusted: rebuild from the log
+      u3e_img_unsummed,  //  north.bin without checksums (sums.bin missing
+                         //  or empty): it cannot be verified, so it is
+                         //  not trusted either
+      u3e_img_refused,   //  sound, but made for other geometry or format
+      u3e_img_failed,    //  the files could not be read: a start stops
+    } u3e_img_e;
+
+    typedef struct {
+      u3e_pat_e pat_e;   //  what happens to a leftover patch
+      u3e_img_e img_e;   //  what happens to the image
+      c3_w      nor_w;   //  pages of the image a start resumes with
+      c3_w      bits_w;  //  its loom geometry (0 when unknown)
+      c3_d      eve_d;   //  the event it holds: a start resumes there
+    } u3e_verdict;
+
+    /* u3e_live() results besides 0.
+    */
+#   define u3e_live_failed   -1   //  the system refused (memory, I/O, a
+                                  //  full disk): nothing was discarded,
+                                  //  the start must stop
+#   define u3e_live_damaged  -2   //  the image cannot be trusted (or
+                                  //  verified): rebuild from the log
+#   define u3e_live_refused  -3   //  the image is sound but made for other
+                                  //  geometry or format
+
     /* u3e_live(): open or create PIER/.urb/chk/ and map its image into
-    **   the loom: apply a valid leftover patch, discard an invalid one
-    **   with a message; image pages become clean (read-only), the rest
-    **   writable.  *nor_w gets the image's pages (0 for a new pier).
-    **   Returns 0, or -1 with a message.
+    **   the loom.  Judges the image first, changing nothing (see
+    **   u3e_judge); only then applies a valid leftover patch, or discards
+    **   a damaged one with a message.  Image pages become clean
+    **   (read-only), the rest writable.  *nor_w gets the image's pages (0
+    **   for a new pier).  Returns 0, or u3e_live_failed, u3e_live_damaged
+    **   or u3e_live_refused with a message.  Damage and refusal change no
+    **   file; a failure keeps every file (a patch being applied stays
+    **   pending).
     */
     c3_i
     u3e_live(const c3_c* dir_c, c3_w* nor_w);
+
+    /* u3e_live_read(): like u3e_live, but strictly read-only: every file
+    **   is opened O_RDONLY, nothing is created, renamed, removed or
+    **   written; a valid pending patch is applied to the loom only (a
+    **   private view of north.bin), and saves are refused.  Pages are all
+    **   writable and untracked.  For `urbit check`.
+    */
+    c3_i
+    u3e_live_read(const c3_c* dir_c, c3_w* nor_w);
 
     /* u3e_save(): make the image pages [0, nor_w) of the loom durable,
     **   crash-consistently (only dirty pages are written).  Returns 0, or
@@ -93,16 +147,28 @@
     c3_i
     u3e_backup(const c3_c* dst_c);
 
-    /* u3e_check(): verify the image of PIER (geometry, every page against
-    **   its checksum, any leftover patch) without mapping it; print what
-    **   was found to fil_u.  Returns 0 when sound.
+    /* u3e_judge(): judge the image of PIER (or of a backup directory
+    **   holding north.bin) read-only, without a loom, with the validator
+    **   u3e_live uses: any leftover patch, geometry and the home header,
+    **   every page against its checksum.  bits_w: the geometry a start
+    **   would ask for (0: the image's own).  Prints what was found and
+    **   what a start would do to fil_u; fills *ver_u.  Returns 0 when a
+    **   start would use the image (new or sound), -1 otherwise.
     */
+    c3_i
+    u3e_judge(const c3_c* dir_c, c3_w bits_w, FILE* fil_u, u3e_verdict* ver_u);
+
+    /* u3e_check(): u3e_judge with the image's own geometry. */
     c3_i
     u3e_check(const c3_c* dir_c, FILE* fil_u);
 
     /* u3e_wipe(): move a pier's unusable image aside (north.bin.bad,
     **   sums.bin.bad, and any patch), so that u3e_live starts a new one
-    **   and the log is replayed from scratch.  The image must not be open.
+    **   and the log is replayed from scratch.  One generation is kept: an
+    **   older *.bad set is removed first; and only when there is room
+    **   (free space of twice the image, what its rebuild needs): else
+    **   the files are removed, with a message.  The image must not be
+    **   open.
     */
     c3_i
     u3e_wipe(const c3_c* dir_c);

@@ -421,17 +421,27 @@ u3m_header_check(const u3m_home* hom_u, c3_w bits_w, c3_w nor_w, c3_o* ref_o)
   return c3y;
 }
 
-c3_i
-u3m_boot(const c3_c* dir_c, c3_w bits_w)
+static c3_t _cm_read_t;     //  booted read-only: saves are refused
+
+/* _cm_boot(): u3m_boot, or with red_t u3m_boot_read. */
+static c3_i
+_cm_boot(const c3_c* dir_c, c3_w bits_w, c3_t red_t)
 {
   c3_w nor_w = 0;
+  c3_i liv_i;
 
+  _cm_read_t = red_t;
   if ( u3m_init(bits_w) || u3m_signals() || u3e_init() ) {
     return u3m_boot_failed;
   }
-  if ( u3e_live(dir_c, &nor_w) ) {
+  liv_i = red_t ? u3e_live_read(dir_c, &nor_w) : u3e_live(dir_c, &nor_w);
+  if ( liv_i ) {
     u3m_stop();
-    return u3m_boot_damaged;
+    switch ( liv_i ) {
+      case u3e_live_damaged: return u3m_boot_damaged;
+      case u3e_live_refused: return u3m_boot_refused;
+      default:               return u3m_boot_failed;
+    }
   }
   if ( 0 == nor_w ) {
     u3m_pave();
@@ -454,8 +464,24 @@ u3m_boot(const c3_c* dir_c, c3_w bits_w)
 }
 
 c3_i
+u3m_boot(const c3_c* dir_c, c3_w bits_w)
+{
+  return _cm_boot(dir_c, bits_w, 0);
+}
+
+c3_i
+u3m_boot_read(const c3_c* dir_c, c3_w bits_w)
+{
+  return _cm_boot(dir_c, bits_w, 1);
+}
+
+c3_i
 u3m_save(void)
 {
+  if ( _cm_read_t ) {
+    fprintf(stderr, "loom: save: the pier was booted read-only\r\n");
+    return -1;
+  }
   c3_assert( u3R == &u3H->rod_u );
   u3H->rod_u.cap_w = u3H->rod_u.ear_w;
   u3H->sum_w = u3m_header_sum(u3H);

@@ -86,8 +86,9 @@
     **   Returns u3m_boot_new, u3m_boot_resumed, or a failure with the
     **   reason printed: u3m_boot_refused (the pier is sound but does not
     **   fit: geometry or format version differ), u3m_boot_damaged (the
-    **   image cannot be trusted: replay the log from scratch), or
-    **   u3m_boot_failed (the system refused: memory, files).
+    **   image cannot be trusted, or verified: replay the log from
+    **   scratch), or u3m_boot_failed (the system refused: memory, files,
+    **   a full disk; nothing was discarded).
     */
 #   define u3m_boot_new       0
 #   define u3m_boot_resumed   1
@@ -96,6 +97,13 @@
 #   define u3m_boot_failed   -3
     c3_i
     u3m_boot(const c3_c* dir_c, c3_w bits_w);
+
+    /* u3m_boot_read(): u3m_boot, read-only: the same validation and
+    **   results, but nothing on disk is created or changed (u3e_live_read):
+    **   a pending patch is applied in memory only, saves are refused.
+    */
+    c3_i
+    u3m_boot_read(const c3_c* dir_c, c3_w bits_w);
 
     /* u3m_save(): snapshot the home road (between events): 0 or -1. */
     c3_i

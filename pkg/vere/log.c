@@ -878,6 +878,18 @@ _cl_decide(const c3_c*     pax_c,
 
   memset(ver_u, 0, sizeof(*ver_u));
 
+  //  a log that starts past the snapshot's next event cannot replay
+  //
+  if ( scn_u->fir_d > sna_d + 1 ) {
+    _cl_say(ver_u, "log: %s: the log starts at event %llu, and the snapshot "
+                   "holds events only to %llu: events %llu to %llu are in "
+                   "neither\n",
+            pax_c, (unsigned long long)scn_u->fir_d,
+            (unsigned long long)sna_d, (unsigned long long)(sna_d + 1),
+            (unsigned long long)(scn_u->fir_d - 1));
+    ver_u->ref_t = 1;
+  }
+
   //  stretches lost inside the log: damage, whatever the mark says,
   //  since whole records follow them
   //
@@ -1272,6 +1284,22 @@ u3_log_start(u3_log* log_u, c3_d sna_d)
   }
   log_u->set_t = 1;
   return 0;
+}
+
+/* u3_log_judge(): would u3_log_start(log_u, sna_d) go on?  The same
+**   rule, changing nothing; why on out_f (if not 0) when it would not.
+**   Returns 0 to go on, -1 to refuse.
+*/
+c3_i
+u3_log_judge(u3_log* log_u, c3_d sna_d, FILE* out_f)
+{
+  _cl_verdict ver_u;
+
+  _cl_decide(log_u->pax_c, &log_u->scn_u, sna_d, &ver_u);
+  if ( ver_u.ref_t && out_f ) {
+    fputs(ver_u.why_c, out_f);
+  }
+  return ver_u.ref_t ? -1 : 0;
 }
 
 /* u3_log_open(): open PIER's event log, creating it if missing.

@@ -37,6 +37,13 @@
     c3_i
     u3_log_start(u3_log* log_u, c3_d sna_d);
 
+    /* u3_log_judge(): whether u3_log_start(log_u, sna_d) would go on, by
+    **   the same rule, changing nothing; prints why to out_f (unless 0)
+    **   when it would refuse.  Returns 0 to go on, -1 to refuse.
+    */
+    c3_i
+    u3_log_judge(u3_log* log_u, c3_d sna_d, FILE* out_f);
+
     /* u3_log_close(): sync any records still buffered (best effort), unlock
     **   and free log_u.  Accepts 0.
     */

@@ -47,6 +47,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -155,28 +156,71 @@ _cp_geometry(const c3_c* dir_c)
   return bit_w;
 }
 
-/* _cp_snapshot(): the event of the pier's image from its home header, 0
-**   if none.
+  /** The pier's lock: PIER/.urb/lock, by flock(2).  A run holds it
+  *** exclusively from before it creates or changes anything in the pier
+  *** (only PIER and PIER/.urb are made first) until it exits; `urbit
+  *** check` takes it shared, opening the file read-only, so a check never
+  *** reads a live pier and a run never starts under a check.  The event
+  *** log keeps its own lock on events.log as well.
+  **/
+static c3_i _cp_lock_i = -1;    //  the lock, held until the process exits
+
+/* _cp_lock_path(): PIER/.urb/lock into pat_c (4096 bytes). */
+static c3_i
+_cp_lock_path(const c3_c* dir_c, c3_c* pat_c)
+{
+  c3_i len_i = snprintf(pat_c, 4096, "%s/.urb/lock", dir_c);
+  if ( len_i < 0 || len_i >= 4096 ) {
+    fprintf(stderr, "urbit: path too long: %s/.urb/lock\r\n", dir_c);
+    return -1;
+  }
+  return 0;
+}
+
+/* _cp_lock(): take the pier's lock, exclusively (a run: the file is
+**   created if missing) or shared (check: read-only; a missing file means
+**   no run holds it).  0, 1 when the lock file is missing (shared only),
+**   -1 with a message when the pier is in use or the lock fails.
 */
-static c3_d
-_cp_snapshot(const c3_c* dir_c)
+static c3_i
+_cp_lock(const c3_c* dir_c, c3_t exc_t)
 {
   c3_c pat_c[4096];
-  u3m_home hom_u;
-  c3_i fid_i;
-  c3_d eve_d = 0;
 
-  snprintf(pat_c, sizeof(pat_c), "%s/.urb/chk/north.bin", dir_c);
-  if ( 0 > (fid_i = open(pat_c, O_RDONLY)) ) {
-    return 0;
+  if ( _cp_lock_path(dir_c, pat_c) ) {
+    return -1;
   }
-  if ( sizeof(hom_u) == pread(fid_i, &hom_u, sizeof(hom_u), 0)
-       && u3m_home_magic == hom_u.mag_w )
-  {
-    eve_d = hom_u.eve_d;
+  if ( exc_t ) {
+    c3_c urb_c[4096];
+    snprintf(urb_c, sizeof(urb_c), "%s/.urb", dir_c);
+    if ( _cp_mkdir(urb_c) ) {
+      return -1;
+    }
   }
-  close(fid_i);
-  return eve_d;
+  _cp_lock_i = exc_t ? open(pat_c, O_RDWR | O_CREAT | O_CLOEXEC, 0644)
+                     : open(pat_c, O_RDONLY | O_CLOEXEC);
+  if ( _cp_lock_i < 0 ) {
+    if ( !exc_t && ENOENT == errno ) {
+      return 1;
+    }
+    fprintf(stderr, "urbit: open %s: %s\r\n", pat_c, strerror(errno));
+    return -1;
+  }
+  while ( flock(_cp_lock_i, (exc_t ? LOCK_EX : LOCK_SH) | LOCK_NB) ) {
+    if ( EINTR == errno ) continue;
+    if ( EWOULDBLOCK == errno ) {
+      fprintf(stderr, "urbit: %s is in use by a running ship (%s is "
+                      "locked)%s\r\n", dir_c, pat_c,
+              exc_t ? "" : "; check reads only a stopped pier");
+    }
+    else {
+      fprintf(stderr, "urbit: flock %s: %s\r\n", pat_c, strerror(errno));
+    }
+    close(_cp_lock_i);
+    _cp_lock_i = -1;
+    return -1;
+  }
+  return 0;
 }
 
 /* u3_pier_fail(): record the run's failure; the first one is kept. */
@@ -883,7 +927,7 @@ u3_pier_run(const u3_pier_opts* opt_u)
   tal_u.sat_d = _cp_now();
 
   signal(SIGXFSZ, SIG_IGN);    //  a file size limit is an error, not a death
-  if ( _cp_mkdir(opt_u->dir_c) ) {
+  if ( _cp_mkdir(opt_u->dir_c) || _cp_lock(opt_u->dir_c, 1) ) {
     return 1;
   }
   c3_w bit_w = opt_u->bits_w;
@@ -931,10 +975,13 @@ u3_pier_run(const u3_pier_opts* opt_u)
 
   c3_i bot_i = u3m_boot(opt_u->dir_c, bit_w);
   if ( u3m_boot_damaged == bot_i ) {
-    if ( 1 != u3_log_first(log_u) ) {
-      fprintf(stderr, "urbit: the image is damaged and the log starts at event "
-                      "%llu: cannot rebuild the state\r\n",
-              (unsigned long long)u3_log_first(log_u));
+    if ( 1 != u3_log_first(log_u) || u3_log_judge(log_u, 0, stderr) ) {
+      fprintf(stderr, "urbit: the image cannot be trusted and the log "
+                      "(starting at event %llu) cannot rebuild the state from "
+                      "event 1; nothing was changed.  The way out: restore "
+                      "%s/.urb/chk (north.bin with its sums.bin) from a "
+                      "backup, or a log that reaches back to event 1\r\n",
+              (unsigned long long)u3_log_first(log_u), opt_u->dir_c);
       u3_log_close(log_u);
       return 1;
     }
@@ -955,6 +1002,10 @@ u3_pier_run(const u3_pier_opts* opt_u)
     if ( u3m_boot_refused == bot_i ) {
       fprintf(stderr, "urbit: %s: refusing to boot (see above); if the loom "
                       "differs, run with the pier's own --loom %u\r\n", opt_u->dir_c, pir_w ? pir_w : bit_w);
+    }
+    else if ( u3m_boot_failed == bot_i ) {
+      fprintf(stderr, "urbit: %s: cannot start (see above); nothing was "
+                      "discarded\r\n", opt_u->dir_c);
     }
     u3_log_close(log_u);
     return 1;
@@ -1027,35 +1078,21 @@ u3_pier_run(const u3_pier_opts* opt_u)
   return ret_i ? 1 : 0;
 }
 
-c3_i
-u3_pier_check(const c3_c* dir_c)
+/* _cp_check_refs(): boot the image read-only (a private view, nothing
+**   saved: the start's validation again, with the home header) and prove
+**   its refcounts.  Returns the boot's result; *bad_t set when the
+**   refcounts are wrong.
+*/
+static c3_i
+_cp_check_refs(const c3_c* dir_c, c3_w bit_w, c3_t* bad_t)
 {
-  c3_i bad_i = 0;
-  c3_w bit_w = _cp_geometry(dir_c);
+  c3_i bot_i = u3m_boot_read(dir_c, bit_w);
 
-  printf("check: %s\n", dir_c);
-  if ( u3e_check(dir_c, stdout) ) {
-    bad_i = 1;
-  }
-  if ( u3_log_check(dir_c, _cp_snapshot(dir_c), stdout) ) {
-    //  non-zero exactly when a start would refuse
-    bad_i = 1;
-  }
-  if ( bad_i || !bit_w ) {
-    if ( !bit_w ) {
-      printf("check: no image to check refcounts in\n");
-    }
-    printf("check: %s\n", bad_i ? "PROBLEMS FOUND" : "sound");
-    return bad_i;
-  }
-
-  c3_i bot_i = u3m_boot(dir_c, bit_w);
   if ( u3m_boot_resumed != bot_i ) {
-    printf("check: the image does not boot\n");
     if ( bot_i >= 0 ) {
       u3m_stop();
     }
-    return 1;
+    return bot_i;
   }
   u3a_sweep_report rep_u;
   c3_d byt_d = u3a_mark_noun(u3H->roo);
@@ -1070,9 +1107,100 @@ u3_pier_check(const c3_c* dir_c)
            "%llu under-referenced\n",
            (unsigned long long)rep_u.leak_d, (unsigned long long)rep_u.leak_bytes_d,
            (unsigned long long)rep_u.over_d, (unsigned long long)rep_u.under_d);
-    bad_i = 1;
   }
+  *bad_t = _(oke_o) ? 0 : 1;
   u3m_stop();
-  printf("check: %s\n", bad_i ? "PROBLEMS FOUND" : "sound");
-  return bad_i;
+  return bot_i;
+}
+
+c3_i
+u3_pier_check(const c3_c* dir_c)
+{
+  struct stat sat_u;
+  u3e_verdict ver_u;
+  c3_c        lok_c[4096];
+  c3_i        lok_i, log_i;
+  c3_t        ref_t = 0;      //  a start would refuse
+  c3_t        bad_t = 0;      //  the state's refcounts are wrong
+
+  printf("check: %s\n", dir_c);
+  fflush(stdout);
+  if ( stat(dir_c, &sat_u) || !S_ISDIR(sat_u.st_mode) ) {
+    printf("check: %s is not a pier directory\n", dir_c);
+    return 1;
+  }
+  if ( 0 > (lok_i = _cp_lock(dir_c, 0)) ) {
+    printf("check: not checked: the pier is in use by a running ship\n");
+    return 2;
+  }
+  snprintf(lok_c, sizeof(lok_c), "%s/.urb", dir_c);
+  if ( stat(lok_c, &sat_u) && ENOENT == errno ) {
+    printf("check: no pier in %s yet: a start makes a new one\n", dir_c);
+    return 0;
+  }
+
+  //  the image: the start's own validator, read-only; then the log, for
+  //  the snapshot a start would have (none when it rebuilds from event 1)
+  u3e_judge(dir_c, 0, stdout, &ver_u);
+  fflush(stdout);
+  log_i = u3_log_check(dir_c, ( u3e_img_sound == ver_u.img_e ) ? ver_u.eve_d : 0,
+                       stdout);
+  fflush(stdout);
+
+  //  a sound image is booted as a start would, read-only, for refcounts:
+  //  the home header is checked there, as at a start
+  if ( u3e_img_sound == ver_u.img_e && log_i >= 0 ) {
+    switch ( _cp_check_refs(dir_c, ver_u.bits_w, &bad_t) ) {
+      case u3m_boot_resumed: break;
+      case u3m_boot_damaged: ver_u.img_e = u3e_img_damaged; break;
+      case u3m_boot_refused: ver_u.img_e = u3e_img_refused; break;
+      default:               ver_u.img_e = u3e_img_failed; break;
+    }
+    fflush(stdout);
+  }
+
+  switch ( ver_u.img_e ) {
+    case u3e_img_new: {
+      printf("check: a start makes a new image and replays the log\n");
+    } break;
+    case u3e_img_sound: {
+      printf("check: a start resumes at event %llu\n",
+             (unsigned long long)ver_u.eve_d);
+    } break;
+    case u3e_img_damaged:
+    case u3e_img_unsummed: {
+      if ( log_i < 0 ) {
+        printf("check: a start refuses: the image cannot be trusted and the "
+               "log cannot rebuild the state from event 1 (see above); the "
+               "way out: restore .urb/chk (north.bin with its sums.bin) from "
+               "a backup\n");
+        ref_t = 1;
+      }
+      else {
+        printf("check: a start sets the image aside and rebuilds the state "
+               "from the log, from event 1\n");
+      }
+    } break;
+    case u3e_img_refused:
+    case u3e_img_failed: {
+      printf("check: a start refuses the image (see above)\n");
+      ref_t = 1;
+    } break;
+  }
+  if ( log_i < 0 && !ref_t ) {
+    printf("check: a start refuses the damaged log (see above)\n");
+    ref_t = 1;
+  }
+
+  //  no lock file: no run held it; one that began meanwhile voids this
+  if ( 1 == lok_i && 0 == _cp_lock_path(dir_c, lok_c)
+       && 0 == access(lok_c, F_OK) )
+  {
+    printf("check: a ship started during the check: run it again\n");
+    return 2;
+  }
+  printf("check: %s\n", ref_t ? "PROBLEMS FOUND: a start would refuse"
+                      : bad_t ? "PROBLEMS FOUND: wrong refcounts"
+                      : "sound: a start goes on");
+  return ( ref_t || bad_t ) ? 1 : 0;
 }
