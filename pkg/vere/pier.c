@@ -976,11 +976,12 @@ u3_pier_run(const u3_pier_opts* opt_u)
   c3_i bot_i = u3m_boot(opt_u->dir_c, bit_w);
   if ( u3m_boot_damaged == bot_i ) {
     if ( 1 != u3_log_first(log_u) || u3_log_judge(log_u, 0, stderr) ) {
-      fprintf(stderr, "urbit: the image cannot be trusted and the log "
-                      "(starting at event %llu) cannot rebuild the state from "
-                      "event 1; nothing was changed.  The way out: restore "
-                      "%s/.urb/chk (north.bin with its sums.bin) from a "
-                      "backup, or a log that reaches back to event 1\r\n",
+      fprintf(stderr, "urbit: the image cannot be trusted and the state "
+                      "cannot be rebuilt: the log (starting at event %llu) "
+                      "does not reach back to event 1 whole; nothing was "
+                      "changed.  The way out: restore %s/.urb/chk (north.bin "
+                      "with its sums.bin) from a backup, or a log that "
+                      "reaches back to event 1\r\n",
               (unsigned long long)u3_log_first(log_u), opt_u->dir_c);
       u3_log_close(log_u);
       return 1;
@@ -1171,7 +1172,7 @@ u3_pier_check(const c3_c* dir_c)
     case u3e_img_unsummed: {
       if ( log_i < 0 ) {
         printf("check: a start refuses: the image cannot be trusted and the "
-               "log cannot rebuild the state from event 1 (see above); the "
+               "log does not reach back to event 1 whole (see above); the "
                "way out: restore .urb/chk (north.bin with its sums.bin) from "
                "a backup\n");
         ref_t = 1;
