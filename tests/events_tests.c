@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "test.h"
+#include "c3/crc.h"
 #include "c3/io.h"
 #include "noun/events.h"
 
@@ -1204,6 +1205,80 @@ _t_damage(const c3_c* arg_c)
     }
   }
   T_OK(pgs_ds > 5, "the patch has pages (%lld)", (long long)pgs_ds);
+
+  //  a page number changed in control.bin, order kept, its checksum left
+  //  stale: every page still matches its own checksum, so only control's
+  //  checksum stands between the patch and a page written to the wrong
+  //  place; it must be discarded.  The patch is made here, of three of
+  //  image A's own pages, two apart (valid, and a no-op when applied), so
+  //  that a page number can change in order whatever a save would write.
+  _t_pier(dir_c, "damage-page");
+  if ( !_t_make_a(dir_c) ) return;
+  t_leak(u3H->roo);
+  u3z(u3H->roo);
+  u3H->roo = 0;
+  t_clean();
+  _t_down();
+  {
+    c3_c pat_c[600];
+    c3_y pag_y[4][16384];
+    c3_w hed_w[6] = { c3_s4('p', 't', 'c', 'h'), 1, u3a_page_bits,
+                      (c3_w)(_t_fsize(dir_c, "north.bin") >> u3a_page_bits),
+                      3, 0 };
+    c3_w mid_w = hed_w[3] / 2;
+    c3_w lin_w[6];
+    c3_i fid_i;
+
+    _t_file(pat_c, dir_c, "north.bin");
+    fid_i = open(pat_c, O_RDONLY);
+    for ( c3_w i_w = 0; i_w < 4; i_w++ ) {
+      c3_w pag_w = ( 3 == i_w ) ? mid_w + 1 : mid_w - 2 + 2 * i_w;
+      T_OK(16384 == pread(fid_i, pag_y[i_w], 16384,
+                          (off_t)pag_w << u3a_page_bits),
+           "read page %u of A", pag_w);
+      if ( i_w < 3 ) {
+        lin_w[2 * i_w]     = pag_w;
+        lin_w[2 * i_w + 1] = c3_crc32c(0, pag_y[i_w], 16384);
+      }
+    }
+    close(fid_i);
+    T_OK(memcmp(pag_y[1], pag_y[3], 16384),
+         "pages %u and %u of A differ", mid_w, mid_w + 1);
+    hed_w[5] = c3_crc32c(c3_crc32c(0, hed_w, sizeof(hed_w)),
+                         lin_w, sizeof(lin_w));
+    _t_file(pat_c, dir_c, "memory.bin");
+    fid_i = open(pat_c, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    T_OK(sizeof(pag_y[0]) * 3 == write(fid_i, pag_y, sizeof(pag_y[0]) * 3),
+         "write memory.bin");
+    close(fid_i);
+    _t_file(pat_c, dir_c, "control.bin");
+    fid_i = open(pat_c, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    T_OK(sizeof(hed_w) == write(fid_i, hed_w, sizeof(hed_w))
+         && sizeof(lin_w) == write(fid_i, lin_w, sizeof(lin_w)),
+         "write control.bin");
+    close(fid_i);
+    T_OK(hed_w[3] > 8, "image A has %u pages", hed_w[3]);
+
+    //  as written, the patch is valid (checked on a copy: check may apply)
+    c3_c cpy_c[512];
+    _t_pier(cpy_c, "damage-page-copy");
+    _t_copy_chk(dir_c, cpy_c);
+    T_EQ(_t_check_says(cpy_c, "valid patch is pending", &hit_t), 0);
+    T_OK(hit_t, "check: the patch made here is valid");
+    _t_rm(cpy_c);
+
+    //  the middle page's number plus one: still in order, checksum stale
+    lin_w[2] = mid_w + 1;
+    fid_i = open(pat_c, O_WRONLY);
+    T_OK(4 == pwrite(fid_i, &lin_w[2], 4, 24 + 8), "write control.bin");
+    close(fid_i);
+  }
+  T_EQ(_t_check_says(dir_c, "control.bin fails its checksum", &hit_t), 0);
+  T_OK(hit_t, "check: a changed page number fails control.bin's checksum");
+  T_OK(_t_reboot_state(dir_c) == 'a',
+       "a changed page number: patch discarded, image A");
+  T_EQ(_t_check_says(dir_c, 0, &hit_t), 0);
+  _t_rm(dir_c);
 
   //  a committed patch half applied, then damaged: the image is a mix,
   //  which start must refuse (naming the pages) rather than use
