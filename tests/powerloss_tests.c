@@ -19,9 +19,10 @@
 /// independently (torn writes).  A create, rename or unlink is durable
 /// once its directory is fsynced; of the ones after that, a prefix
 /// survives (none, all, or a random prefix: a journal replays metadata
-/// in order).  Each cut is tried with none, all, and two random choices
-/// (fixed seeds); outcomes already judged (the same files, and the same
-/// expectations) are not started again.
+/// in order).  Each cut is tried with none, all, all the name changes
+/// with only the synced data (metadata journaled, data lost), and two
+/// random choices (fixed seeds); outcomes already judged (the same files,
+/// and the same expectations) are not started again.
 ///
 /// Verdicts.  A save of state B over state A: the restart finds A or B,
 /// whole (a walk of every atom, and the refcounts), and B from the first
@@ -645,7 +646,9 @@ _t_hash(c3_d has_d, const void* dat_v, c3_d len_d)
 
 /* _t_disk_lose(): write into directory out_c (a copy of the pier's tree)
 **   what a power loss now would leave: how_c 'n' only what is durable,
-**   'a' everything, 'r' a random part of the rest (seed sed_d).  Returns
+**   'a' everything, 'm' every name change but only durable contents (the
+**   metadata journaled, the data lost), 'r' a random part of the rest
+**   (seed sed_d).  Returns
 **   a hash of the files written (names and contents, in name order).
 */
 static c3_d
@@ -682,7 +685,7 @@ _t_disk_lose(const c3_c* out_c, c3_c how_c, c3_d sed_d)
         c3_assert(dir_w < _t_max_dir);
         snprintf(dir_c[dir_w], 512, "%s", nop_u->dir_c);
         kep_w[dir_w++] = ( 'n' == how_c ) ? 0
-                       : ( 'a' == how_c ) ? num_w
+                       : ( 'a' == how_c || 'm' == how_c ) ? num_w
                        : (c3_w)(_t_rand(&sed_d) % (num_w + 1));
       }
       if ( kep_w[d_w] ) {
@@ -700,7 +703,10 @@ _t_disk_lose(const c3_c* out_c, c3_c how_c, c3_d sed_d)
     c3_c  pat_c[1024];
 
     memcpy(dat_y, obj_u->dat_y, len_d);
-    for ( c3_w j_w = 0; j_w < obj_u->pen_w && 'n' != how_c; j_w++ ) {
+    for ( c3_w j_w = 0;
+          j_w < obj_u->pen_w && 'n' != how_c && 'm' != how_c;
+          j_w++ )
+    {
       const _t_pend* pen_u = &obj_u->pen_u[j_w];
       if ( 'a' == how_c ) {
         _t_apply(&dat_y, &len_d, pen_u, pen_u->off_d,
@@ -834,7 +840,8 @@ typedef c3_d (*_t_key_f)(c3_w cut_w, void* ctx_v);
 
 /* _t_cuts(): replay the trace against model dis_u (the files before the
 **   recorded run; freed here) and judge every cut point, each with the
-**   variants (only synced data, every write, two random choices);
+**   variants (only synced data, every write, every name change with only
+**   synced data, two random choices);
 **   returns the cuts that failed (listed in bad_c).
 */
 static c3_w
@@ -842,7 +849,7 @@ _t_cuts(_t_disk* dis_u, const _t_trace* tra_u, const c3_c* out_c,
         _t_judge_f jud_f, _t_key_f key_f, void* ctx_v, c3_c* bad_c,
         c3_z bad_z)
 {
-  static const c3_c how_c[4] = { 'n', 'a', 'r', 'r' };
+  static const c3_c how_c[5] = { 'n', 'a', 'm', 'r', 'r' };
   c3_w bad_w = 0, see_w = 0, jud_w = 0;
   c3_z pos_z = 0;
   c3_d see_d[1024];                  //  outcomes judged already
@@ -858,8 +865,8 @@ _t_cuts(_t_disk* dis_u, const _t_trace* tra_u, const c3_c* out_c,
       _t_disk_step(&rec_u, nam_c, dat_y);
     }
     c3_t bad_t = 0;
-    for ( c3_w v_w = 0; v_w < 4; v_w++ ) {
-      c3_d has_d = _t_disk_lose(out_c, how_c[v_w], cut_w * 4 + v_w)
+    for ( c3_w v_w = 0; v_w < 5; v_w++ ) {
+      c3_d has_d = _t_disk_lose(out_c, how_c[v_w], cut_w * 5 + v_w)
                    ^ (key_f(cut_w, ctx_v) * 0x9e3779b97f4a7c15ULL);
       c3_w i_w = 0;
       while ( i_w < see_w && see_d[i_w] != has_d ) i_w++;
@@ -877,6 +884,8 @@ _t_cuts(_t_disk* dis_u, const _t_trace* tra_u, const c3_c* out_c,
                         "unacceptable start (see above)\n", cut_w, say_c,
                 ( 'n' == how_c[v_w] ) ? "only synced data"
                 : ( 'a' == how_c[v_w] ) ? "every write kept"
+                : ( 'm' == how_c[v_w] ) ? "every name change kept, only "
+                                          "synced data"
                 : "random writes kept");
         bad_t = 1;
       }
@@ -1065,7 +1074,7 @@ _t_save_loss(void)
   T_OK(ctx_u.nor_w <= tra_u.num_w, "the save writes north.bin");
   c3_w bad_w = _t_cuts(dis_u, &tra_u, out_c, _t_sav_judge, _t_sav_key,
                        &ctx_u, bad_c, sizeof(bad_c));
-  printf("save of B over A: %u calls, %u cut points x 4 variants; "
+  printf("save of B over A: %u calls, %u cut points x 5 variants; "
          "north.bin first written at call %u\n",
          tra_u.num_w, tra_u.num_w + 1, ctx_u.nor_w);
   T_OK(0 == bad_w, "power loss during a save: %u cut points unacceptable: %s",
@@ -1314,7 +1323,7 @@ _t_loop_loss(void)
   c3_w bad_w = _t_cuts(dis_u, &tra_u, out_c, _t_pir_judge, _t_pir_key,
                        &ctx_u, bad_c, sizeof(bad_c));
   printf("loop, events %u to %u, a snapshot every %u: %u calls, %u cut "
-         "points x 4 variants\n", _t_pir_pre + 1, _t_pir_pre + _t_pir_new,
+         "points x 5 variants\n", _t_pir_pre + 1, _t_pir_pre + _t_pir_new,
          _t_pir_snap, tra_u.num_w, tra_u.num_w + 1);
   T_OK(0 == bad_w, "power loss during the loop: %u cut points unacceptable: "
        "%s", bad_w, bad_c);
