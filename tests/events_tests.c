@@ -1,8 +1,9 @@
 /// @file events_tests.c
 /// Persistence: save and restore round trips from a few pages to 256 MiB,
 /// with demand paging and without; incremental saves, a shrinking and
-/// growing image; crashes at every step of a save (the image is the old
-/// or the new one, never a mix); simulated and real I/O errors (the old
+/// growing image; crashes before each file call a save makes, so at every
+/// step of it (the image is the old or the new one, never a mix); each of
+/// those calls failing (EIO, ENOSPC) and a real write error (the old
 /// image stays valid, the next save succeeds); damaged files (a message
 /// and -1, or the patch discarded, never a crash; u3e_check names the
 /// damaged page); every page of a 256 MiB image dirtied in random order;
@@ -10,7 +11,9 @@
 ///
 /// Each scenario runs in a child process with its own loom, so a crash in
 /// one is reported as a failure and the others still run; children add
-/// their tallies to counters shared with the parent.
+/// their tallies to counters shared with the parent.  Crashes and I/O
+/// errors are injected through the I/O seam (c3/io.h), never by hooks in
+/// the library.
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -22,6 +25,8 @@
 #include <unistd.h>
 
 #include "test.h"
+#include "c3/crc.h"
+#include "c3/io.h"
 #include "noun/events.h"
 
 static c3_c  _t_base_c[256];     //  this run's scratch directory
@@ -242,6 +247,288 @@ static c3_i
 _t_save(void)
 {
   return u3e_save(u3a_page_of(u3R->hat_w));
+}
+
+  /** Failure injection through the I/O seam (c3/io.h).
+  ***
+  ***   _t_io wraps the OS's table.  It counts every call that changes a
+  ***   file or directory (open, write, sync, truncate, rename, unlink,
+  ***   mkdir), records each one's kind and file name in _t_ops_u (shared
+  ***   with the parent), and at a chosen call (by number, from 1, or the
+  ***   first of a kind on a file) ends the process with _t_crash_exit, as
+  ***   a crash would, or fails the call with err_i.
+  **/
+#define _t_crash_exit 86
+#define _t_ops_max    512
+
+/* _t_op: one recorded call: kind o(pen) w(rite) s(ync) d(atasync)
+**   t(runcate) r(ename) u(nlink) m(kdir), and the file's name.
+*/
+typedef struct {
+  c3_c kin_c;
+  c3_c nam_c[23];
+} _t_op;
+
+static _t_op* _t_ops_u;          //  the calls of the last armed run
+static c3_w*  _t_opn_w;          //  how many
+
+static struct {
+  c3_io  os_u;       //  the table wrapped
+  c3_w   cnt_w;      //  calls so far
+  c3_w   at_w;       //  act at this call; 0: see kin_c
+  c3_c   kin_c;      //  or at the first call of this kind on nam_c
+  c3_c   nam_c[23];
+  c3_w   hit_w;      //  acted (once only)
+  c3_c   act_c;      //  'k': exit (a crash), 'f': fail with err_i
+  c3_i   err_i;
+} _t_io_u;
+
+/* _t_io_step(): count a call of kind kin_c on pat_c (or descriptor fid_i);
+**   crash here, or 0 to go on, or -1 (errno set) to fail it.
+*/
+static c3_i
+_t_io_step(c3_c kin_c, const c3_c* pat_c, c3_i fid_i)
+{
+  c3_w  num_w = __atomic_add_fetch(&_t_io_u.cnt_w, 1, __ATOMIC_SEQ_CST);
+  _t_op op_u;
+  c3_c  lin_c[64], pax_c[600] = "?";
+
+  op_u.kin_c = kin_c;
+  if ( !pat_c ) {
+    snprintf(lin_c, sizeof(lin_c), "/proc/self/fd/%d", fid_i);
+    ssize_t len_i = readlink(lin_c, pax_c, sizeof(pax_c) - 1);
+    pax_c[( len_i > 0 ) ? len_i : 1] = 0;
+    pat_c = pax_c;
+  }
+  {
+    const c3_c* nam_c = strrchr(pat_c, '/');
+    c3_z        len_z;
+    nam_c = nam_c ? nam_c + 1 : pat_c;
+    len_z = c3_min(strlen(nam_c), sizeof(op_u.nam_c) - 1);
+    memcpy(op_u.nam_c, nam_c, len_z);
+    op_u.nam_c[len_z] = 0;
+  }
+  if ( num_w <= _t_ops_max ) {
+    _t_ops_u[num_w - 1] = op_u;
+    c3_w old_w = __atomic_load_n(_t_opn_w, __ATOMIC_SEQ_CST);
+    while ( old_w < num_w
+            && !__atomic_compare_exchange_n(_t_opn_w, &old_w, num_w, 0,
+                                            __ATOMIC_SEQ_CST,
+                                            __ATOMIC_SEQ_CST) )
+    {
+    }
+  }
+  if ( !_t_io_u.act_c
+       || (_t_io_u.at_w && num_w != _t_io_u.at_w)
+       || (!_t_io_u.at_w && (kin_c != _t_io_u.kin_c
+                             || strcmp(op_u.nam_c, _t_io_u.nam_c)))
+       || __atomic_fetch_add(&_t_io_u.hit_w, 1, __ATOMIC_SEQ_CST) )
+  {
+    return 0;
+  }
+  if ( 'k' == _t_io_u.act_c ) {
+    _exit(_t_crash_exit);
+  }
+  errno = _t_io_u.err_i;
+  return -1;
+}
+
+/* _t_io_open(): open(2), counted when it may create or truncate. */
+static c3_i
+_t_io_open(const c3_c* pat_c, c3_i flg_i, c3_i mod_i)
+{
+  if ( (flg_i & (O_CREAT | O_TRUNC)) && _t_io_step('o', pat_c, -1) ) {
+    return -1;
+  }
+  return _t_io_u.os_u.open_f(pat_c, flg_i, mod_i);
+}
+
+/* _t_io_pwrite(): pwrite(2), counted. */
+static ssize_t
+_t_io_pwrite(c3_i fid_i, const void* buf_v, c3_z len_z, c3_d off_d)
+{
+  return _t_io_step('w', 0, fid_i)
+         ? -1 : _t_io_u.os_u.pwrite_f(fid_i, buf_v, len_z, off_d);
+}
+
+/* _t_io_pwritev(): pwritev(2), counted. */
+static ssize_t
+_t_io_pwritev(c3_i fid_i, const struct iovec* iov_u, c3_i cnt_i, c3_d off_d)
+{
+  return _t_io_step('w', 0, fid_i)
+         ? -1 : _t_io_u.os_u.pwritev_f(fid_i, iov_u, cnt_i, off_d);
+}
+
+/* _t_io_fsync(): fsync(2), counted. */
+static c3_i
+_t_io_fsync(c3_i fid_i)
+{
+  return _t_io_step('s', 0, fid_i) ? -1 : _t_io_u.os_u.fsync_f(fid_i);
+}
+
+/* _t_io_fdatasync(): fdatasync(2), counted. */
+static c3_i
+_t_io_fdatasync(c3_i fid_i)
+{
+  return _t_io_step('d', 0, fid_i) ? -1 : _t_io_u.os_u.fdatasync_f(fid_i);
+}
+
+/* _t_io_ftruncate(): ftruncate(2), counted. */
+static c3_i
+_t_io_ftruncate(c3_i fid_i, c3_d len_d)
+{
+  return _t_io_step('t', 0, fid_i)
+         ? -1 : _t_io_u.os_u.ftruncate_f(fid_i, len_d);
+}
+
+/* _t_io_rename(): rename(2), counted. */
+static c3_i
+_t_io_rename(const c3_c* old_c, const c3_c* new_c)
+{
+  return _t_io_step('r', new_c, -1) ? -1 : _t_io_u.os_u.rename_f(old_c, new_c);
+}
+
+/* _t_io_unlink(): unlink(2), counted. */
+static c3_i
+_t_io_unlink(const c3_c* pat_c)
+{
+  return _t_io_step('u', pat_c, -1) ? -1 : _t_io_u.os_u.unlink_f(pat_c);
+}
+
+/* _t_io_mkdir(): mkdir(2), counted. */
+static c3_i
+_t_io_mkdir(const c3_c* pat_c, c3_i mod_i)
+{
+  return _t_io_step('m', pat_c, -1) ? -1 : _t_io_u.os_u.mkdir_f(pat_c, mod_i);
+}
+
+/* _t_io_arm(): wrap the seam, recording from call 1: act_c ('k' crash,
+**   'f' fail with err_i, 0 only record) at call at_w, or (at_w 0) at the
+**   first call of kind kin_c on file nam_c.
+*/
+static void
+_t_io_arm(c3_c act_c, c3_w at_w, c3_i err_i, c3_c kin_c, const c3_c* nam_c)
+{
+  c3_io io_u;
+
+  c3_io_set(0);
+  io_u = _t_io_u.os_u = c3_io_get();
+  *_t_opn_w     = 0;
+  _t_io_u.cnt_w = 0;
+  _t_io_u.hit_w = 0;
+  _t_io_u.at_w  = at_w;
+  _t_io_u.kin_c = kin_c;
+  snprintf(_t_io_u.nam_c, sizeof(_t_io_u.nam_c), "%s", nam_c ? nam_c : "");
+  _t_io_u.act_c = act_c;
+  _t_io_u.err_i = err_i;
+  io_u.open_f      = _t_io_open;
+  io_u.pwrite_f    = _t_io_pwrite;
+  io_u.pwritev_f   = _t_io_pwritev;
+  io_u.fsync_f     = _t_io_fsync;
+  io_u.fdatasync_f = _t_io_fdatasync;
+  io_u.ftruncate_f = _t_io_ftruncate;
+  io_u.rename_f    = _t_io_rename;
+  io_u.unlink_f    = _t_io_unlink;
+  io_u.mkdir_f     = _t_io_mkdir;
+  c3_io_set(&io_u);
+}
+
+/* _t_io_disarm(): the OS's table again. */
+static void
+_t_io_disarm(void)
+{
+  c3_io_set(0);
+}
+
+/* _t_save_crash(): in a child, save with a crash at call at_w (or at the
+**   first call kin_c on nam_c); the child's wait status.
+*/
+static c3_i
+_t_save_crash(c3_w at_w, c3_c kin_c, const c3_c* nam_c)
+{
+  fflush(stdout);
+  fflush(stderr);
+  pid_t pid_i = fork();
+  if ( 0 == pid_i ) {
+    _t_io_arm('k', at_w, 0, kin_c, nam_c);
+    _exit(_t_save() ? 1 : 0);
+  }
+  c3_i sat_i;
+  waitpid(pid_i, &sat_i, 0);
+  return sat_i;
+}
+
+/* _t_ops_find(): the number (from 1) of the first recorded call of kind
+**   kin_c on file nam_c among calls [fro_w, num_w]; 0 if none.
+*/
+static c3_w
+_t_ops_find(c3_w fro_w, c3_w num_w, c3_c kin_c, const c3_c* nam_c)
+{
+  for ( c3_w i_w = c3_max(fro_w, 1); i_w <= num_w; i_w++ ) {
+    if ( kin_c == _t_ops_u[i_w - 1].kin_c
+         && !strcmp(nam_c, _t_ops_u[i_w - 1].nam_c) )
+    {
+      return i_w;
+    }
+  }
+  return 0;
+}
+
+/* _t_ops_last(): the number of the last call kin_c on nam_c up to num_w. */
+static c3_w
+_t_ops_last(c3_w num_w, c3_c kin_c, const c3_c* nam_c)
+{
+  c3_w las_w = 0;
+  for ( c3_w i_w = 1; i_w <= num_w; i_w++ ) {
+    if ( kin_c == _t_ops_u[i_w - 1].kin_c
+         && !strcmp(nam_c, _t_ops_u[i_w - 1].nam_c) )
+    {
+      las_w = i_w;
+    }
+  }
+  return las_w;
+}
+
+/* _t_ops_protocol(): the recorded calls of a whole save, num_w of them,
+**   follow the save protocol step by step.
+*/
+static c3_t
+_t_ops_protocol(c3_w num_w)
+{
+  c3_w cwr_w = _t_ops_last(num_w, 'w', "control.bin");
+  c3_w com_w = _t_ops_find(cwr_w, num_w, 's', "chk");
+  c3_w nor_w = _t_ops_find(1, num_w, 'w', "north.bin");
+  c3_w sum_w = _t_ops_find(1, num_w, 'w', "sums.bin");
+  c3_w syn_w = _t_ops_find(sum_w, num_w, 'd', "north.bin");
+  c3_w ucl_w = _t_ops_find(1, num_w, 'u', "control.bin");
+
+  if ( getenv("T_VERBOSE") ) {
+    for ( c3_w i_w = 1; i_w <= num_w; i_w++ ) {
+      printf("  save call %u: %c %s\n", i_w, _t_ops_u[i_w - 1].kin_c,
+             _t_ops_u[i_w - 1].nam_c);
+    }
+  }
+  return T_OK(1 == _t_ops_find(1, num_w, 'o', "memory.bin")
+              && 2 == _t_ops_find(1, num_w, 'w', "memory.bin")
+              && _t_ops_last(num_w, 'w', "memory.bin")
+                 < _t_ops_find(1, num_w, 'o', "control.bin")
+              && _t_ops_find(1, num_w, 'o', "control.bin") < cwr_w
+              && cwr_w < _t_ops_find(cwr_w, num_w, 'd', "memory.bin")
+              && cwr_w < _t_ops_find(cwr_w, num_w, 'd', "control.bin")
+              && _t_ops_last(num_w, 'd', "memory.bin") < com_w
+              && _t_ops_last(num_w, 'd', "control.bin") < com_w
+              && com_w + 1 == nor_w
+              && nor_w < sum_w
+              && sum_w < syn_w
+              && sum_w < _t_ops_find(sum_w, num_w, 'd', "sums.bin")
+              && syn_w < ucl_w
+              && _t_ops_last(num_w, 'd', "sums.bin") < ucl_w
+              && ucl_w + 1 == _t_ops_find(1, num_w, 'u', "memory.bin")
+              && ucl_w + 1 == num_w,
+              "the save's %u calls follow the protocol: memory.bin, "
+              "control.bin, their syncs, the directory's (the commit), "
+              "north.bin, sums.bin, their syncs, control.bin removed, "
+              "memory.bin removed", num_w);
 }
 
 /* _t_word(): word j_w of generated atom i_w of seed sed_w. */
@@ -570,7 +857,7 @@ _t_reboot_state(const c3_c* dir_c)
   if ( 0 == pid_i ) {
     c3_w nor_w;
     t_pass_w = t_fail_w = 0;
-    u3e_Crash_i = 0;
+    _t_io_disarm();
     u3e_stop();
     u3m_fini();
     if ( 0 == _t_boot(dir_c, _t_bits_w, &nor_w) ) {
@@ -596,42 +883,54 @@ _t_reboot_state(const c3_c* dir_c)
   return ret_c;
 }
 
-/* _t_crash(): a save killed at each step: the image is A before the
-**   commit, B after it, never a mix.  arg: "mode": k (exit), f (SIGKILL
-**   in the middle of writing memory.bin).
+/* _t_crash(): a save killed before each of its calls in turn (every
+**   write, sync, truncate and unlink it makes, so every step of the
+**   protocol) until one runs to the end: the image is A until control.bin
+**   is whole, B after, never a mix.  Then SIGKILLs at arbitrary moments.
 */
 static void
 _t_crash(const c3_c* arg_c)
 {
   c3_c dir_c[512];
+  c3_w at_w;
   (void)arg_c;
 
-  for ( c3_i pot_i = 1; pot_i <= 6; pot_i++ ) {
-    snprintf(dir_c, sizeof(dir_c), "%s/crash-%d", _t_base_c, pot_i);
+  for ( at_w = 1; at_w <= _t_ops_max; at_w++ ) {
+    snprintf(dir_c, sizeof(dir_c), "%s/crash-%u", _t_base_c, at_w);
     if ( !_t_make_a(dir_c) ) return;
     _t_make_b();
 
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid_i = fork();
-    if ( 0 == pid_i ) {
-      u3e_Crash_i = pot_i;
-      _t_save();
-      _exit(0);                     //  not reached
+    c3_i sat_i = _t_save_crash(at_w, 0, 0);
+    c3_t end_t = WIFEXITED(sat_i) && 0 == WEXITSTATUS(sat_i);
+    c3_w pre_w = at_w - 1;          //  calls completed before the crash
+
+    if ( end_t ) {
+      //  the save made fewer calls: it ran whole
+      T_OK(_t_ops_protocol(*_t_opn_w), "the whole save's calls");
+      T_EQ(_t_reboot_state(dir_c), 'b');
     }
-    c3_i sat_i;
-    waitpid(pid_i, &sat_i, 0);
-    T_OK(WIFEXITED(sat_i) && u3e_crash_exit == WEXITSTATUS(sat_i),
-         "crash at step %d", pot_i);
+    else {
+      const _t_op* op_u = &_t_ops_u[at_w - 1];
+      //  (the other of two syncs in flight together may be counted too)
+      T_OK(WIFEXITED(sat_i) && _t_crash_exit == WEXITSTATUS(sat_i)
+           && *_t_opn_w >= at_w, "crash at call %u", at_w);
 
-    //  the patch on disk is what the step says
-    T_EQ(_t_exists(dir_c, "memory.bin"), pot_i >= 2);
-    T_EQ(_t_exists(dir_c, "control.bin"), pot_i >= 3 && pot_i <= 5);
+      //  the patch on disk is what the calls made so far say
+      T_EQ(_t_exists(dir_c, "memory.bin"),
+           _t_ops_find(1, pre_w, 'o', "memory.bin")
+           && !_t_ops_find(1, pre_w, 'u', "memory.bin"));
+      T_EQ(_t_exists(dir_c, "control.bin"),
+           _t_ops_find(1, pre_w, 'o', "control.bin")
+           && !_t_ops_find(1, pre_w, 'u', "control.bin"));
 
-    c3_c sat_c = _t_reboot_state(dir_c);
-    T_OK(sat_c == (pot_i <= 2 ? 'a' : 'b'),
-         "crash at step %d: restart finds state %c", pot_i, sat_c);
-
+      c3_t who_t = _t_ops_find(1, pre_w, 'w', "control.bin")
+                   && !('w' == op_u->kin_c
+                        && !strcmp("control.bin", op_u->nam_c));
+      c3_c sat_c = _t_reboot_state(dir_c);
+      T_OK(sat_c == (who_t ? 'b' : 'a'),
+           "crash at call %u (%c %s): restart finds state %c", at_w,
+           op_u->kin_c, op_u->nam_c, sat_c);
+    }
     {
       c3_t hit_t;
       T_EQ(_t_check_says(dir_c, 0, &hit_t), 0);
@@ -642,7 +941,10 @@ _t_crash(const c3_c* arg_c)
     t_clean();
     _t_down();
     _t_rm(dir_c);
+    if ( end_t ) break;
   }
+  T_OK(at_w > 12 && at_w <= _t_ops_max, "crashes at each of a save's %u "
+       "calls", at_w - 1);
 
   //  SIGKILL at an arbitrary moment of a big save: old or new, never a mix
   for ( c3_w rnd_w = 0; rnd_w < 6; rnd_w++ ) {
@@ -673,40 +975,55 @@ _t_crash(const c3_c* arg_c)
   }
 }
 
-/* _t_fail(): a save failing at each step returns -1 and leaves a usable
-**   image; the next save succeeds and writes B.
+/* _t_fail(): a save whose calls fail in turn (EIO or ENOSPC), until one
+**   runs to the end: it returns -1 and leaves a usable image, A before the
+**   commit, B after it; the next save succeeds and writes B.
 */
 static void
 _t_fail(const c3_c* arg_c)
 {
   c3_c dir_c[512];
+  c3_w at_w;
   (void)arg_c;
 
-  for ( c3_i pot_i = 1; pot_i <= 6; pot_i++ ) {
-    snprintf(dir_c, sizeof(dir_c), "%s/fail-%d", _t_base_c, pot_i);
+  for ( at_w = 1; at_w <= _t_ops_max; at_w++ ) {
+    snprintf(dir_c, sizeof(dir_c), "%s/fail-%u", _t_base_c, at_w);
     if ( !_t_make_a(dir_c) ) return;
     _t_make_b();
 
     c3_d sav_d = u3e_Stat.saves_d;
-    u3e_Crash_i = -pot_i;
-    T_EQ(_t_save(), -1);
-    u3e_Crash_i = 0;
-    T_EQ(u3e_Stat.saves_d, sav_d);
-    T_OK(_(u3e_dirty(u3a_page_of(u3R->hat_w) - 1)),
-         "step %d: pages stay dirty after a failed save", pot_i);
-    T_EQ(_t_exists(dir_c, "control.bin"), pot_i >= 3 && pot_i <= 5);
+    _t_io_arm('f', at_w, (at_w & 1) ? EIO : ENOSPC, 0, 0);
+    c3_i ret_i = _t_save();
+    _t_io_disarm();
+    if ( 0 == ret_i ) {
+      //  the save made fewer calls: it ran whole
+      T_OK(*_t_opn_w < at_w, "call %u: the save succeeded", at_w);
+      T_EQ(_t_reboot_state(dir_c), 'b');
+    }
+    else {
+      c3_w pre_w = at_w - 1;        //  calls that succeeded
+      c3_t com_t = 0 != _t_ops_find(1, pre_w, 's', "chk");
+      const _t_op* op_u = &_t_ops_u[at_w - 1];
 
-    //  the image on disk is whole: A before the commit, B after
-    c3_c sat_c = _t_reboot_state(dir_c);
-    T_OK(sat_c == (pot_i <= 2 ? 'a' : 'b'),
-         "failure at step %d: the image is %c", pot_i, sat_c);
+      T_EQ(u3e_Stat.saves_d, sav_d);
+      T_OK(_(u3e_dirty(u3a_page_of(u3R->hat_w) - 1)),
+           "call %u: pages stay dirty after a failed save", at_w);
+      T_EQ(_t_exists(dir_c, "control.bin"),
+           com_t && !_t_ops_find(1, pre_w, 'u', "control.bin"));
 
-    //  the loom is unharmed and the next save completes
-    T_OK(_t_is_b(), "step %d: the loom still holds B", pot_i);
-    T_OK(0 == _t_save(), "step %d: the next save succeeds", pot_i);
-    T_OK(!_t_exists(dir_c, "control.bin") && !_t_exists(dir_c, "memory.bin"),
-         "step %d: no patch left", pot_i);
-    T_EQ(_t_reboot_state(dir_c), 'b');
+      //  the image on disk is whole: A before the commit, B after
+      c3_c sat_c = _t_reboot_state(dir_c);
+      T_OK(sat_c == (com_t ? 'b' : 'a'),
+           "failure at call %u (%c %s): the image is %c", at_w,
+           op_u->kin_c, op_u->nam_c, sat_c);
+
+      //  the loom is unharmed and the next save completes
+      T_OK(_t_is_b(), "call %u: the loom still holds B", at_w);
+      T_OK(0 == _t_save(), "call %u: the next save succeeds", at_w);
+      T_OK(!_t_exists(dir_c, "control.bin")
+           && !_t_exists(dir_c, "memory.bin"), "call %u: no patch left", at_w);
+      T_EQ(_t_reboot_state(dir_c), 'b');
+    }
     T_EQ(_t_dirty_below(u3a_page_of(u3R->hat_w)), 0);
 
     t_leak(u3H->roo);
@@ -715,7 +1032,10 @@ _t_fail(const c3_c* arg_c)
     t_clean();
     _t_down();
     _t_rm(dir_c);
+    if ( 0 == ret_i ) break;
   }
+  T_OK(at_w > 12 && at_w <= _t_ops_max, "failures at each of a save's %u "
+       "calls", at_w - 1);
 
   //  a real write error: a file-size limit below the patch's size
   snprintf(dir_c, sizeof(dir_c), "%s/fail-fsize", _t_base_c);
@@ -775,15 +1095,7 @@ _t_damage(const c3_c* arg_c)
   if ( !_t_make_a(org_c) ) return;
   img_d = (c3_d)_t_fsize(org_c, "north.bin");
   _t_make_b();
-  fflush(stdout);
-  fflush(stderr);
-  pid_t pid_i = fork();
-  if ( 0 == pid_i ) {
-    u3e_Crash_i = 3;
-    _t_save();
-    _exit(0);
-  }
-  waitpid(pid_i, 0, 0);
+  _t_save_crash(0, 'w', "north.bin");
   t_leak(u3H->roo);
   u3z(u3H->roo);
   u3H->roo = 0;
@@ -936,20 +1248,86 @@ _t_damage(const c3_c* arg_c)
   }
   T_OK(pgs_ds > 5, "the patch has pages (%lld)", (long long)pgs_ds);
 
+  //  a page number changed in control.bin, order kept, its checksum left
+  //  stale: every page still matches its own checksum, so only control's
+  //  checksum stands between the patch and a page written to the wrong
+  //  place; it must be discarded.  The patch is made here, of three of
+  //  image A's own pages, two apart (valid, and a no-op when applied), so
+  //  that a page number can change in order whatever a save would write.
+  _t_pier(dir_c, "damage-page");
+  if ( !_t_make_a(dir_c) ) return;
+  t_leak(u3H->roo);
+  u3z(u3H->roo);
+  u3H->roo = 0;
+  t_clean();
+  _t_down();
+  {
+    c3_c pat_c[600];
+    c3_y pag_y[4][16384];
+    c3_w hed_w[6] = { c3_s4('p', 't', 'c', 'h'), 1, u3a_page_bits,
+                      (c3_w)(_t_fsize(dir_c, "north.bin") >> u3a_page_bits),
+                      3, 0 };
+    c3_w mid_w = hed_w[3] / 2;
+    c3_w lin_w[6];
+    c3_i fid_i;
+
+    _t_file(pat_c, dir_c, "north.bin");
+    fid_i = open(pat_c, O_RDONLY);
+    for ( c3_w i_w = 0; i_w < 4; i_w++ ) {
+      c3_w pag_w = ( 3 == i_w ) ? mid_w + 1 : mid_w - 2 + 2 * i_w;
+      T_OK(16384 == pread(fid_i, pag_y[i_w], 16384,
+                          (off_t)pag_w << u3a_page_bits),
+           "read page %u of A", pag_w);
+      if ( i_w < 3 ) {
+        lin_w[2 * i_w]     = pag_w;
+        lin_w[2 * i_w + 1] = c3_crc32c(0, pag_y[i_w], 16384);
+      }
+    }
+    close(fid_i);
+    T_OK(memcmp(pag_y[1], pag_y[3], 16384),
+         "pages %u and %u of A differ", mid_w, mid_w + 1);
+    hed_w[5] = c3_crc32c(c3_crc32c(0, hed_w, sizeof(hed_w)),
+                         lin_w, sizeof(lin_w));
+    _t_file(pat_c, dir_c, "memory.bin");
+    fid_i = open(pat_c, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    T_OK(sizeof(pag_y[0]) * 3 == write(fid_i, pag_y, sizeof(pag_y[0]) * 3),
+         "write memory.bin");
+    close(fid_i);
+    _t_file(pat_c, dir_c, "control.bin");
+    fid_i = open(pat_c, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    T_OK(sizeof(hed_w) == write(fid_i, hed_w, sizeof(hed_w))
+         && sizeof(lin_w) == write(fid_i, lin_w, sizeof(lin_w)),
+         "write control.bin");
+    close(fid_i);
+    T_OK(hed_w[3] > 8, "image A has %u pages", hed_w[3]);
+
+    //  as written, the patch is valid (checked on a copy: check may apply)
+    c3_c cpy_c[512];
+    _t_pier(cpy_c, "damage-page-copy");
+    _t_copy_chk(dir_c, cpy_c);
+    T_EQ(_t_check_says(cpy_c, "valid patch is pending", &hit_t), 0);
+    T_OK(hit_t, "check: the patch made here is valid");
+    _t_rm(cpy_c);
+
+    //  the middle page's number plus one: still in order, checksum stale
+    lin_w[2] = mid_w + 1;
+    fid_i = open(pat_c, O_WRONLY);
+    T_OK(4 == pwrite(fid_i, &lin_w[2], 4, 24 + 8), "write control.bin");
+    close(fid_i);
+  }
+  T_EQ(_t_check_says(dir_c, "control.bin fails its checksum", &hit_t), 0);
+  T_OK(hit_t, "check: a changed page number fails control.bin's checksum");
+  T_OK(_t_reboot_state(dir_c) == 'a',
+       "a changed page number: patch discarded, image A");
+  T_EQ(_t_check_says(dir_c, 0, &hit_t), 0);
+  _t_rm(dir_c);
+
   //  a committed patch half applied, then damaged: the image is a mix,
   //  which start must refuse (naming the pages) rather than use
   _t_pier(dir_c, "damage-mix");
   if ( !_t_make_a(dir_c) ) return;
   _t_make_b();
-  fflush(stdout);
-  fflush(stderr);
-  pid_i = fork();
-  if ( 0 == pid_i ) {
-    u3e_Crash_i = 4;
-    _t_save();
-    _exit(0);
-  }
-  waitpid(pid_i, 0, 0);
+  _t_save_crash(0, 'w', "sums.bin");
   t_leak(u3H->roo);
   u3z(u3H->roo);
   u3H->roo = 0;
@@ -1425,7 +1803,10 @@ main(void)
   }
   _t_shared_w = mmap(0, 4096, PROT_READ | PROT_WRITE,
                      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  if ( MAP_FAILED == _t_shared_w || u3m_signals() ) {
+  _t_ops_u = mmap(0, sizeof(_t_op) * _t_ops_max + 64, PROT_READ | PROT_WRITE,
+                  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  _t_opn_w = (c3_w*)(void*)(_t_ops_u + _t_ops_max);
+  if ( MAP_FAILED == _t_shared_w || MAP_FAILED == _t_ops_u || u3m_signals() ) {
     return t_skip("cannot set up shared counters or signals");
   }
 

@@ -143,6 +143,7 @@
 #endif
 
 #include "c3/crc.h"
+#include "c3/io.h"
 #include "noun/events.h"
 #include "noun/manage.h"
 #include "noun/options.h"
@@ -152,7 +153,6 @@
 #endif
 
 u3e_stats u3e_Stat;
-c3_i      u3e_Crash_i;
 
 #define _ce_max_pages  (1U << (u3a_bits_max - u3a_page_bits))
 #define _ce_ctl_magic  c3_s4('p', 't', 'c', 'h')
@@ -347,30 +347,6 @@ static inline c3_y*
 _ce_ptr(c3_w pag_w)
 {
   return u3a_loom_base + ((c3_d)pag_w << u3a_page_bits);
-}
-
-  /** Messages and test hooks.
-  **/
-
-/* _ce_hook(): crash (exit) or fail at save step pot_i if u3e_Crash_i says
-**   so; 0 otherwise.
-*/
-static c3_i
-_ce_hook(c3_i pot_i)
-{
-  if ( c3_likely(0 == u3e_Crash_i) ) {
-    return 0;
-  }
-  if ( u3e_Crash_i == pot_i ) {
-    _exit(u3e_crash_exit);
-  }
-  if ( u3e_Crash_i == -pot_i ) {
-    fprintf(stderr, "image: save step %d: Input/output error "
-                    "(simulated failure)\r\n", pot_i);
-    errno = EIO;
-    return -1;
-  }
-  return 0;
 }
 
   /** Dirty tracking: the two backends behind one seam.
@@ -757,7 +733,7 @@ _ce_path(c3_c* pat_c, const c3_c* dir_c, const c3_c* nam_c)
   return 0;
 }
 
-  /** File I/O: whole transfers, retried on EINTR and short counts.
+  /** File I/O: whole transfers through the c3_io seam (c3/io.h).
   ***
   ***   Each returns 0, or -1 after printing "image: CALL PATH: reason".
   **/
@@ -766,24 +742,16 @@ static c3_i
 _ce_pread_all(c3_i fid_i, void* buf_v, c3_z len_z, c3_d off_d,
               const c3_c* pat_c)
 {
-  c3_y* buf_y = buf_v;
-
-  while ( len_z ) {
-    ssize_t ret_i = pread(fid_i, buf_y, len_z, (off_t)off_d);
-    if ( ret_i < 0 ) {
-      if ( EINTR == errno ) continue;
+  if ( c3_io_pread_all(fid_i, buf_v, len_z, off_d) ) {
+    if ( ENODATA == errno ) {
+      fprintf(stderr, "image: read %s: file ends before the %zu bytes at "
+                      "%llu it should hold\r\n",
+              pat_c, len_z, (unsigned long long)off_d);
+    }
+    else {
       fprintf(stderr, "image: read %s: %s\r\n", pat_c, strerror(errno));
-      return -1;
     }
-    if ( 0 == ret_i ) {
-      fprintf(stderr, "image: read %s: file ends at %llu bytes, before the "
-                      "data it should hold\r\n",
-              pat_c, (unsigned long long)off_d);
-      return -1;
-    }
-    buf_y += ret_i;
-    len_z -= (c3_z)ret_i;
-    off_d += (c3_d)ret_i;
+    return -1;
   }
   return 0;
 }
@@ -793,19 +761,9 @@ static c3_i
 _ce_pwrite_all(c3_i fid_i, const void* buf_v, c3_z len_z, c3_d off_d,
                const c3_c* pat_c)
 {
-  const c3_y* buf_y = buf_v;
-
-  while ( len_z ) {
-    ssize_t ret_i = pwrite(fid_i, buf_y, len_z, (off_t)off_d);
-    if ( ret_i <= 0 ) {
-      if ( ret_i < 0 && EINTR == errno ) continue;
-      fprintf(stderr, "image: write %s: %s\r\n", pat_c,
-              ret_i ? strerror(errno) : "no progress");
-      return -1;
-    }
-    buf_y += ret_i;
-    len_z -= (c3_z)ret_i;
-    off_d += (c3_d)ret_i;
+  if ( c3_io_pwrite_all(fid_i, buf_v, len_z, off_d) ) {
+    fprintf(stderr, "image: write %s: %s\r\n", pat_c, strerror(errno));
+    return -1;
   }
   return 0;
 }
@@ -815,24 +773,9 @@ static c3_i
 _ce_pwritev_all(c3_i fid_i, struct iovec* iov_u, c3_i cnt_i, c3_d off_d,
                 const c3_c* pat_c)
 {
-  while ( cnt_i ) {
-    ssize_t ret_i = pwritev(fid_i, iov_u, c3_min(cnt_i, IOV_MAX), (off_t)off_d);
-    if ( ret_i <= 0 ) {
-      if ( ret_i < 0 && EINTR == errno ) continue;
-      fprintf(stderr, "image: write %s: %s\r\n", pat_c,
-              ret_i ? strerror(errno) : "no progress");
-      return -1;
-    }
-    off_d += (c3_d)ret_i;
-    while ( cnt_i && (c3_z)ret_i >= iov_u->iov_len ) {
-      ret_i -= (ssize_t)iov_u->iov_len;
-      iov_u++;
-      cnt_i--;
-    }
-    if ( cnt_i ) {
-      iov_u->iov_base = (c3_y*)iov_u->iov_base + ret_i;
-      iov_u->iov_len -= (c3_z)ret_i;
-    }
+  if ( c3_io_pwritev_all(fid_i, iov_u, cnt_i, off_d) ) {
+    fprintf(stderr, "image: write %s: %s\r\n", pat_c, strerror(errno));
+    return -1;
   }
   return 0;
 }
@@ -841,8 +784,7 @@ _ce_pwritev_all(c3_i fid_i, struct iovec* iov_u, c3_i cnt_i, c3_d off_d,
 static c3_i
 _ce_fsync(c3_i fid_i, const c3_c* pat_c)
 {
-  while ( fsync(fid_i) ) {
-    if ( EINTR == errno ) continue;
+  if ( c3_io_fsync(fid_i) ) {
     fprintf(stderr, "image: fsync %s: %s\r\n", pat_c, strerror(errno));
     return -1;
   }
@@ -853,8 +795,7 @@ _ce_fsync(c3_i fid_i, const c3_c* pat_c)
 static c3_i
 _ce_fdatasync(c3_i fid_i, const c3_c* pat_c)
 {
-  while ( fdatasync(fid_i) ) {
-    if ( EINTR == errno ) continue;
+  if ( c3_io_fdatasync(fid_i) ) {
     fprintf(stderr, "image: fdatasync %s: %s\r\n", pat_c, strerror(errno));
     return -1;
   }
@@ -865,8 +806,7 @@ _ce_fdatasync(c3_i fid_i, const c3_c* pat_c)
 static c3_i
 _ce_truncate(c3_i fid_i, c3_d len_d, const c3_c* pat_c)
 {
-  while ( ftruncate(fid_i, (off_t)len_d) ) {
-    if ( EINTR == errno ) continue;
+  if ( c3_io_truncate(fid_i, len_d) ) {
     fprintf(stderr, "image: truncate %s to %llu bytes: %s\r\n",
             pat_c, (unsigned long long)len_d, strerror(errno));
     return -1;
@@ -882,7 +822,7 @@ _ce_unlink(const c3_c* dir_c, const c3_c* nam_c)
   if ( _ce_path(pat_c, dir_c, nam_c) ) {
     return -1;
   }
-  if ( unlink(pat_c) && ENOENT != errno ) {
+  if ( c3_io_unlink(pat_c) && ENOENT != errno ) {
     fprintf(stderr, "image: unlink %s: %s\r\n", pat_c, strerror(errno));
     return -1;
   }
@@ -902,17 +842,17 @@ _ce_size(c3_i fid_i, c3_d* len_d, const c3_c* pat_c)
   return 0;
 }
 
-/* _ce_mkdir(): create directory pat_c unless it exists. */
+/* _ce_mkdir(): create directory pat_c unless it exists, durably. */
 static c3_i
 _ce_mkdir(const c3_c* pat_c)
 {
-  struct stat buf_u;
-  if ( mkdir(pat_c, 0755) && EEXIST != errno ) {
-    fprintf(stderr, "image: mkdir %s: %s\r\n", pat_c, strerror(errno));
-    return -1;
-  }
-  if ( stat(pat_c, &buf_u) || !S_ISDIR(buf_u.st_mode) ) {
-    fprintf(stderr, "image: %s: not a directory\r\n", pat_c);
+  if ( c3_io_mkdir(pat_c, 0755) ) {
+    if ( ENOTDIR == errno ) {
+      fprintf(stderr, "image: %s: not a directory\r\n", pat_c);
+    }
+    else {
+      fprintf(stderr, "image: mkdir %s: %s\r\n", pat_c, strerror(errno));
+    }
     return -1;
   }
   return 0;
@@ -1181,9 +1121,7 @@ done:
 static c3_i
 _ce_patch_drop(void)
 {
-  if ( _ce_hook(5)
-       || _ce_unlink(u3P.dir_c, "control.bin")
-       || _ce_hook(6)
+  if ( _ce_unlink(u3P.dir_c, "control.bin")
        || _ce_unlink(u3P.dir_c, "memory.bin") )
   {
     return -1;
@@ -1210,10 +1148,9 @@ _ce_patch_write(const u3e_line* lin_u, c3_w pgs_w, c3_w nor_w)
   {
     return -1;
   }
-  if ( _ce_hook(1) ) goto fail;
 
   //  memory.bin: runs of contiguous pages, up to IOV_MAX runs per write
-  mem_i = open(mpa_c, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  mem_i = c3_io_open(mpa_c, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if ( 0 > mem_i ) {
     fprintf(stderr, "image: open %s: %s\r\n", mpa_c, strerror(errno));
     goto fail;
@@ -1242,7 +1179,6 @@ _ce_patch_write(const u3e_line* lin_u, c3_w pgs_w, c3_w nor_w)
   //  Should control.bin reach the disk before memory.bin, a crash leaves
   //  a patch whose pages fail their checksums: discarded, north.bin being
   //  untouched until the commit is whole.
-  if ( _ce_hook(2) ) goto fail;
   {
     c3_z len_z = sizeof(u3e_control) + (c3_z)pgs_w * sizeof(u3e_line);
     u3e_control ctl_u = {
@@ -1257,7 +1193,7 @@ _ce_patch_write(const u3e_line* lin_u, c3_w pgs_w, c3_w nor_w)
     memcpy(buf_y, &ctl_u, sizeof(ctl_u));
     memcpy(buf_y + sizeof(ctl_u), lin_u, len_z - sizeof(ctl_u));
 
-    ctl_i = open(cpa_c, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    ctl_i = c3_io_open(cpa_c, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if ( 0 > ctl_i ) {
       fprintf(stderr, "image: open %s: %s\r\n", cpa_c, strerror(errno));
       goto fail;
@@ -1268,19 +1204,19 @@ _ce_patch_write(const u3e_line* lin_u, c3_w pgs_w, c3_w nor_w)
     {
       goto fail;
     }
-    close(ctl_i);
-    close(mem_i);
+    c3_io_close(ctl_i);
+    c3_io_close(mem_i);
     free(buf_y);
   }
   return 0;
 
 fail:
   free(buf_y);
-  if ( mem_i >= 0 ) close(mem_i);
-  if ( ctl_i >= 0 ) close(ctl_i);
+  if ( mem_i >= 0 ) c3_io_close(mem_i);
+  if ( ctl_i >= 0 ) c3_io_close(ctl_i);
   _ce_unlink(u3P.dir_c, "control.bin");
   _ce_unlink(u3P.dir_c, "memory.bin");
-  fsync(u3P.dir_i);
+  c3_io_fsync(u3P.dir_i);
   return -1;
 }
 
@@ -1353,7 +1289,6 @@ _ce_patch_apply(const u3e_line* lin_u, c3_w pgs_w, c3_w nor_w, c3_i mem_i,
 {
   c3_c  npa_c[PATH_MAX], spa_c[PATH_MAX], mpa_c[PATH_MAX];
   c3_y* buf_y = 0;
-  c3_w  hal_w = pgs_w / 2;
   c3_i  ret_i = -1;
 
   if ( _ce_path(npa_c, u3P.dir_c, "north.bin")
@@ -1367,7 +1302,6 @@ _ce_patch_apply(const u3e_line* lin_u, c3_w pgs_w, c3_w nor_w, c3_i mem_i,
     return -1;
   }
 
-  if ( _ce_hook(3) ) goto done;
   for ( c3_w i_w = 0; i_w < pgs_w; ) {
     c3_w j_w = i_w + 1;
     c3_w lim_w = ( mem_i >= 0 ) ? _ce_run_pages : UINT32_MAX;
@@ -1391,7 +1325,6 @@ _ce_patch_apply(const u3e_line* lin_u, c3_w pgs_w, c3_w nor_w, c3_i mem_i,
     {
       goto done;
     }
-    if ( i_w <= hal_w && hal_w < j_w && _ce_hook(4) ) goto done;
     i_w = j_w;
   }
 

@@ -28,16 +28,6 @@
 
     extern u3e_stats u3e_Stat;
 
-    /* u3e_Crash_i: crash and I/O-error injection for tests of u3e_save.
-    **   n > 0: the process exits with status u3e_crash_exit at save step
-    **   n; n < 0: step -n fails as if with EIO.  0 (default): nothing.
-    **   Steps: 1 before memory.bin, 2 before control.bin, 3 before the
-    **   patch is applied, 4 halfway through applying, 5 before control.bin
-    **   is removed, 6 before memory.bin is removed.
-    */
-    extern c3_i u3e_Crash_i;
-#   define u3e_crash_exit 86
-
     /* u3e_init(): set up dirty tracking for the mapped loom (all pages
     **   dirty, writable, no image).  Returns 0 or -1 with a message.
     */

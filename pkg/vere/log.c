@@ -95,6 +95,7 @@
 #include <unistd.h>
 
 #include "c3/crc.h"
+#include "c3/io.h"
 #include "vere/log.h"
 
 #define _cl_mag_w  0x676f6c75U     //  "ulog"
@@ -256,20 +257,8 @@ _cl_join(const c3_c* a_c, const c3_c* b_c)
 static c3_i
 _cl_pread_all(c3_i fid_i, void* buf_v, c3_z len_z, c3_d off_d)
 {
-  c3_y* buf_y = buf_v;
-
-  while ( len_z ) {
-    ssize_t ret_i = pread(fid_i, buf_y, len_z, (off_t)off_d);
-    if ( ret_i < 0 ) {
-      if ( EINTR == errno ) continue;
-      return errno;
-    }
-    if ( 0 == ret_i ) {
-      return -1;
-    }
-    buf_y += ret_i;
-    len_z -= (c3_z)ret_i;
-    off_d += (c3_d)ret_i;
+  if ( c3_io_pread_all(fid_i, buf_v, len_z, off_d) ) {
+    return ( ENODATA == errno ) ? -1 : errno;
   }
   return 0;
 }
@@ -280,22 +269,7 @@ _cl_pread_all(c3_i fid_i, void* buf_v, c3_z len_z, c3_d off_d)
 static c3_i
 _cl_pwrite_all(c3_i fid_i, const void* buf_v, c3_z len_z, c3_d off_d)
 {
-  const c3_y* buf_y = buf_v;
-
-  while ( len_z ) {
-    ssize_t ret_i = pwrite(fid_i, buf_y, len_z, (off_t)off_d);
-    if ( ret_i < 0 ) {
-      if ( EINTR == errno ) continue;
-      return errno;
-    }
-    if ( 0 == ret_i ) {
-      return ENOSPC;
-    }
-    buf_y += ret_i;
-    len_z -= (c3_z)ret_i;
-    off_d += (c3_d)ret_i;
-  }
-  return 0;
+  return c3_io_pwrite_all(fid_i, buf_v, len_z, off_d) ? errno : 0;
 }
 
 /* _cl_sync_fd(): flush a file's data to stable storage.  0 or an errno.
@@ -303,15 +277,7 @@ _cl_pwrite_all(c3_i fid_i, const void* buf_v, c3_z len_z, c3_d off_d)
 static c3_i
 _cl_sync_fd(c3_i fid_i)
 {
-  c3_i ret_i;
-  do {
-#ifdef __linux__
-    ret_i = fdatasync(fid_i);
-#else
-    ret_i = fsync(fid_i);
-#endif
-  } while ( ret_i < 0 && EINTR == errno );
-  return ( ret_i < 0 ) ? errno : 0;
+  return c3_io_fdatasync(fid_i) ? errno : 0;
 }
 
 /* _cl_truncate_fd(): set a file's size.  0 or an errno.
@@ -319,11 +285,7 @@ _cl_sync_fd(c3_i fid_i)
 static c3_i
 _cl_truncate_fd(c3_i fid_i, c3_d siz_d)
 {
-  c3_i ret_i;
-  do {
-    ret_i = ftruncate(fid_i, (off_t)siz_d);
-  } while ( ret_i < 0 && EINTR == errno );
-  return ( ret_i < 0 ) ? errno : 0;
+  return c3_io_truncate(fid_i, siz_d) ? errno : 0;
 }
 
 /* _cl_read_new(): a reader over the first siz_d bytes of fid_i.
@@ -1017,44 +979,26 @@ _cl_paths(const c3_c* pier_c, c3_c** urb_c, c3_c** dir_c, c3_c** pax_c)
 static c3_i
 _cl_sync_dir(const c3_c* dir_c)
 {
-  c3_i fid_i = open(dir_c, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  c3_i err_i;
-
-  if ( fid_i < 0 ) {
-    fprintf(stderr, "log: open %s: %s\n", dir_c, strerror(errno));
+  if ( c3_io_sync_dir(dir_c) ) {
+    fprintf(stderr, "log: fsync %s: %s\n", dir_c, strerror(errno));
     return -1;
   }
-  do {
-    err_i = fsync(fid_i);
-  } while ( err_i < 0 && EINTR == errno );
-  if ( err_i < 0 ) {
-    fprintf(stderr, "log: fsync %s: %s\n", dir_c, strerror(errno));
-  }
-  close(fid_i);
-  return ( err_i < 0 ) ? -1 : 0;
+  return 0;
 }
 
-/* _cl_mkdir(): make directory dir_c in par_c unless it exists, making
-**   the new entry durable.  0 or -1 (reported).
+/* _cl_mkdir(): make directory dir_c unless it exists, making the new
+**   entry durable (c3_io_mkdir syncs the parent).  0 or -1 (reported).
 */
 static c3_i
-_cl_mkdir(const c3_c* par_c, const c3_c* dir_c)
+_cl_mkdir(const c3_c* dir_c)
 {
-  struct stat buf_u;
-
-  if ( 0 == mkdir(dir_c, 0755) ) {
-    return _cl_sync_dir(par_c);
-  }
-  if ( EEXIST != errno ) {
-    fprintf(stderr, "log: mkdir %s: %s\n", dir_c, strerror(errno));
-    return -1;
-  }
-  if ( stat(dir_c, &buf_u) ) {
-    fprintf(stderr, "log: stat %s: %s\n", dir_c, strerror(errno));
-    return -1;
-  }
-  if ( !S_ISDIR(buf_u.st_mode) ) {
-    fprintf(stderr, "log: %s: not a directory\n", dir_c);
+  if ( c3_io_mkdir(dir_c, 0755) ) {
+    if ( ENOTDIR == errno ) {
+      fprintf(stderr, "log: %s: not a directory\n", dir_c);
+    }
+    else {
+      fprintf(stderr, "log: mkdir %s: %s\n", dir_c, strerror(errno));
+    }
     return -1;
   }
   return 0;
@@ -1079,7 +1023,7 @@ _cl_create(const c3_c* dir_c, const c3_c* pax_c, c3_t* los_t)
     fprintf(stderr, "log: %s: out of memory\n", pax_c);
     return -1;
   }
-  fid_i = open(tmp_c, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  fid_i = c3_io_open(tmp_c, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if ( fid_i < 0 ) {
     fprintf(stderr, "log: open %s: %s\n", tmp_c, strerror(errno));
     free(tmp_c);
@@ -1092,7 +1036,7 @@ _cl_create(const c3_c* dir_c, const c3_c* pax_c, c3_t* los_t)
   else if ( (err_i = _cl_sync_fd(fid_i)) ) {
     fprintf(stderr, "log: fsync %s: %s\n", tmp_c, strerror(err_i));
   }
-  close(fid_i);
+  c3_io_close(fid_i);
   if ( !err_i && link(tmp_c, pax_c) ) {
     err_i = errno;
     if ( EEXIST == err_i ) {
@@ -1103,7 +1047,7 @@ _cl_create(const c3_c* dir_c, const c3_c* pax_c, c3_t* los_t)
               tmp_c, pax_c, strerror(err_i));
     }
   }
-  unlink(tmp_c);
+  c3_io_unlink(tmp_c);
   free(tmp_c);
   if ( err_i ) {
     return ( *los_t ) ? 0 : -1;
@@ -1117,14 +1061,14 @@ _cl_create(const c3_c* dir_c, const c3_c* pax_c, c3_t* los_t)
 static c3_i
 _cl_open_file(const c3_c* dir_c, const c3_c* pax_c)
 {
-  c3_i fid_i = open(pax_c, O_RDWR | O_CLOEXEC);
+  c3_i fid_i = c3_io_open(pax_c, O_RDWR | O_CLOEXEC, 0);
   c3_t los_t = 0;
 
   if ( fid_i < 0 && ENOENT == errno ) {
     if ( _cl_create(dir_c, pax_c, &los_t) ) {
       return -1;
     }
-    fid_i = open(pax_c, O_RDWR | O_CLOEXEC);
+    fid_i = c3_io_open(pax_c, O_RDWR | O_CLOEXEC, 0);
   }
   if ( fid_i < 0 ) {
     fprintf(stderr, "log: open %s: %s\n", pax_c, strerror(errno));
@@ -1332,8 +1276,8 @@ u3_log_open(const c3_c* pier_c)
   log_u->mfd_i = -1;
 
   if (  !(log_u->mpa_c = _cl_join(dir_c, "/mark.bin"))
-     || _cl_mkdir(pier_c, urb_c)
-     || _cl_mkdir(urb_c, dir_c)
+     || _cl_mkdir(urb_c)
+     || _cl_mkdir(dir_c)
      || (log_u->fid_i = _cl_open_file(dir_c, pax_c)) < 0
      || (log_u->mfd_i = _cl_open_mark(dir_c, log_u->mpa_c)) < 0
      || _cl_load(log_u) )
