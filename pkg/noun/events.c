@@ -2126,7 +2126,9 @@ _ce_judge(const c3_c* chk_c, c3_i nor_i, c3_i sum_i, c3_w bits_w,
     _ce_tell(fil_u, "%s: %llu bytes, %u-byte pages", npa_c,
              (unsigned long long)len_d, u3a_page_bytes);
   }
-  if ( len_d & (u3a_page_bytes - 1) ) {
+  //  an apply the crash interrupted may leave a partial last page: the
+  //  patch rewrites the image's size, so only the whole pages count
+  if ( (len_d & (u3a_page_bytes - 1)) && u3e_pat_apply != ver_u->pat_e ) {
     ver_u->img_e = u3e_img_damaged;
     _ce_tell(fil_u, "%s has %llu bytes: not a whole number of pages (of %u "
                     "bytes)", npa_c, (unsigned long long)len_d, u3a_page_bytes);

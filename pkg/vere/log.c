@@ -1082,7 +1082,7 @@ _cl_open_file(const c3_c* dir_c, const c3_c* pax_c)
     else {
       fprintf(stderr, "log: flock %s: %s\n", pax_c, strerror(errno));
     }
-    close(fid_i);
+    c3_io_close(fid_i);
     return -1;
   }
   return fid_i;
@@ -1094,16 +1094,16 @@ _cl_open_file(const c3_c* dir_c, const c3_c* pax_c)
 static c3_i
 _cl_open_mark(const c3_c* dir_c, const c3_c* mpa_c)
 {
-  c3_i fid_i = open(mpa_c, O_RDWR | O_CLOEXEC);
+  c3_i fid_i = c3_io_open(mpa_c, O_RDWR | O_CLOEXEC, 0);
 
   if ( fid_i < 0 && ENOENT == errno ) {
-    fid_i = open(mpa_c, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    fid_i = c3_io_open(mpa_c, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if ( fid_i >= 0 && _cl_sync_dir(dir_c) ) {
-      close(fid_i);
+      c3_io_close(fid_i);
       return -1;
     }
     if ( fid_i < 0 && EEXIST == errno ) {
-      fid_i = open(mpa_c, O_RDWR | O_CLOEXEC);
+      fid_i = c3_io_open(mpa_c, O_RDWR | O_CLOEXEC, 0);
     }
   }
   if ( fid_i < 0 ) {
@@ -1286,10 +1286,10 @@ u3_log_open(const c3_c* pier_c)
       fprintf(stderr, "log: %s: out of memory\n", pax_c);
     }
     if ( log_u->fid_i >= 0 ) {
-      close(log_u->fid_i);
+      c3_io_close(log_u->fid_i);
     }
     if ( log_u->mfd_i >= 0 ) {
-      close(log_u->mfd_i);
+      c3_io_close(log_u->mfd_i);
     }
     free(log_u->mpa_c);
     free(log_u);
@@ -1312,8 +1312,8 @@ u3_log_close(u3_log* log_u)
   if ( log_u->buf_z ) {
     (void)u3_log_sync(log_u);
   }
-  close(log_u->fid_i);
-  close(log_u->mfd_i);
+  c3_io_close(log_u->fid_i);
+  c3_io_close(log_u->mfd_i);
   free(log_u->buf_y);
   free(log_u->mpa_c);
   free(log_u->pax_c);
@@ -1763,7 +1763,7 @@ u3_log_repair(const c3_c* pier_c)
   log_u.mpa_c = _cl_join(dir_c, "/mark.bin");
 
   ret_i = -1;
-  if ( (log_u.fid_i = open(log_u.pax_c, O_RDWR | O_CLOEXEC)) < 0 ) {
+  if ( (log_u.fid_i = c3_io_open(log_u.pax_c, O_RDWR | O_CLOEXEC, 0)) < 0 ) {
     fprintf(stderr, "log: open %s: %s\n", log_u.pax_c, strerror(errno));
     goto done;
   }
@@ -1834,10 +1834,10 @@ u3_log_repair(const c3_c* pier_c)
 
 done:
   if ( log_u.fid_i >= 0 ) {
-    close(log_u.fid_i);
+    c3_io_close(log_u.fid_i);
   }
   if ( log_u.mfd_i >= 0 ) {
-    close(log_u.mfd_i);
+    c3_io_close(log_u.mfd_i);
   }
   free(dir_c);
   free(log_u.mpa_c);
@@ -1870,11 +1870,11 @@ u3_log_check(const c3_c* pier_c, c3_d sna_d, FILE* out_f)
     return -1;
   }
 
-  if ( (fid_i = open(pax_c, O_RDONLY | O_CLOEXEC)) < 0 ) {
+  if ( (fid_i = c3_io_open(pax_c, O_RDONLY | O_CLOEXEC, 0)) < 0 ) {
     fprintf(out_f, "log: open %s: %s\n", pax_c, strerror(errno));
     goto done;
   }
-  if ( (mfd_i = open(mpa_c, O_RDONLY | O_CLOEXEC)) < 0 && ENOENT != errno ) {
+  if ( (mfd_i = c3_io_open(mpa_c, O_RDONLY | O_CLOEXEC, 0)) < 0 && ENOENT != errno ) {
     fprintf(out_f, "log: open %s: %s\n", mpa_c, strerror(errno));
     goto done;
   }
@@ -1929,10 +1929,10 @@ u3_log_check(const c3_c* pier_c, c3_d sna_d, FILE* out_f)
 
 done:
   if ( fid_i >= 0 ) {
-    close(fid_i);
+    c3_io_close(fid_i);
   }
   if ( mfd_i >= 0 ) {
-    close(mfd_i);
+    c3_io_close(mfd_i);
   }
   free(mpa_c);
   free(pax_c);
