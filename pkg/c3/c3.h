@@ -53,7 +53,7 @@
 #   define c3_assert(x)                                                    \
       do {                                                                 \
         if ( !(x) ) {                                                      \
-          fprintf(stderr, "\r\nassertion failed: %s at %s:%d\r\n",         \
+          fprintf(stderr, "assertion failed: %s at %s:%d\n",         \
                   #x, __FILE__, __LINE__);                                 \
           abort();                                                         \
         }                                                                  \

@@ -914,7 +914,7 @@ _ca_sweep_box(u3a_box* box_u, c3_d siz_d, u3a_sweep_report* rep_u, c3_o pri_o)
         rep_u->under_d++;
       }
       if ( _(pri_o) && (rep_u->over_d + rep_u->under_d) <= 8 ) {
-        fprintf(stderr, "loom: refcount of post 0x%llx is %u, found %u references\r\n",
+        fprintf(stderr, "loom: refcount of post 0x%llx is %u, found %u references\n",
                 (unsigned long long)u3a_outa(box_u), box_u->use_w, ref_w);
       }
     }
@@ -925,7 +925,7 @@ _ca_sweep_box(u3a_box* box_u, c3_d siz_d, u3a_sweep_report* rep_u, c3_o pri_o)
     rep_u->leak_bytes_d += siz_d;
     if ( _(pri_o) && rep_u->leak_d <= 8 ) {
       c3_w* ptr_w = (c3_w*)(void*)box_u;
-      fprintf(stderr, "loom: leak at post 0x%llx, %llu bytes, use %u: %08x %08x\r\n",
+      fprintf(stderr, "loom: leak at post 0x%llx, %llu bytes, use %u: %08x %08x\n",
               (unsigned long long)u3a_outa(box_u), (unsigned long long)siz_d,
               box_u->use_w, ptr_w[2], ptr_w[3]);
     }
@@ -961,7 +961,7 @@ u3a_sweep(u3a_sweep_report* rep_u, c3_o pri_o)
           }
         }
         if ( liv_w != pag_u->liv_s ) {
-          fprintf(stderr, "loom: page %u holds %u objects, table says %u\r\n",
+          fprintf(stderr, "loom: page %u holds %u objects, table says %u\n",
                   pag_w, liv_w, pag_u->liv_s);
           rep_u->under_d++;
         }
@@ -976,7 +976,7 @@ u3a_sweep(u3a_sweep_report* rep_u, c3_o pri_o)
 
       case u3a_pg_free: {
         if ( !_ca_bit(pag_w) ) {
-          fprintf(stderr, "loom: free page %u not in the bitmap\r\n", pag_w);
+          fprintf(stderr, "loom: free page %u not in the bitmap\n", pag_w);
           rep_u->under_d++;
         }
         fre_w++;
@@ -988,7 +988,7 @@ u3a_sweep(u3a_sweep_report* rep_u, c3_o pri_o)
 
   if ( byt_d != u3R->liv_d || rep_u->live_d != u3R->obj_d || fre_w != u3R->fre_w ) {
     fprintf(stderr, "loom: counters disagree: live bytes %llu/%llu, "
-                    "objects %llu/%llu, free pages %u/%u\r\n",
+                    "objects %llu/%llu, free pages %u/%u\n",
             (unsigned long long)byt_d, (unsigned long long)u3R->liv_d,
             (unsigned long long)rep_u->live_d, (unsigned long long)u3R->obj_d,
             fre_w, u3R->fre_w);

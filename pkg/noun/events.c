@@ -392,7 +392,7 @@ _ce_track_degrade(const c3_c* why_c)
 {
   if ( why_c ) {
     fprintf(stderr, "image: dirty tracking falls back to protection "
-                    "faults: %s\r\n", why_c);
+                    "faults: %s\n", why_c);
   }
   _ce_uffd_close();
   _ce_bits(0, u3P.pag_w, 1);
@@ -625,14 +625,14 @@ _ce_track_open(c3_t mpr_t)
   if ( 'm' != _ce_want_c && !mpr_t ) {
     c3_c why_c[256];
     if ( _ce_uffd_open(why_c, sizeof(why_c)) && 'u' == _ce_want_c ) {
-      fprintf(stderr, "image: dirty tracking by protection faults: %s\r\n",
+      fprintf(stderr, "image: dirty tracking by protection faults: %s\n",
               why_c);
     }
   }
 #else
   if ( 'u' == _ce_want_c && !mpr_t ) {
     fprintf(stderr, "image: dirty tracking by protection faults: "
-                    "userfaultfd is Linux-only\r\n");
+                    "userfaultfd is Linux-only\n");
   }
 #endif
 }
@@ -682,7 +682,7 @@ _ce_track_clean(c3_w bot_w, c3_w top_w, c3_t cop_t)
        && mprotect(_ce_ptr(bot_w), (c3_z)(top_w - bot_w) << u3a_page_bits,
                    PROT_READ) )
   {
-    fprintf(stderr, "image: mprotect loom pages %u-%u: %s\r\n",
+    fprintf(stderr, "image: mprotect loom pages %u-%u: %s\n",
             bot_w, top_w - 1, strerror(errno));
     return -1;
   }
@@ -727,7 +727,7 @@ _ce_path(c3_c* pat_c, const c3_c* dir_c, const c3_c* nam_c)
 {
   c3_i len_i = snprintf(pat_c, PATH_MAX, "%s/%s", dir_c, nam_c);
   if ( len_i < 0 || len_i >= PATH_MAX ) {
-    fprintf(stderr, "image: path too long: %s/%s\r\n", dir_c, nam_c);
+    fprintf(stderr, "image: path too long: %s/%s\n", dir_c, nam_c);
     return -1;
   }
   return 0;
@@ -745,11 +745,11 @@ _ce_pread_all(c3_i fid_i, void* buf_v, c3_z len_z, c3_d off_d,
   if ( c3_io_pread_all(fid_i, buf_v, len_z, off_d) ) {
     if ( ENODATA == errno ) {
       fprintf(stderr, "image: read %s: file ends before the %zu bytes at "
-                      "%llu it should hold\r\n",
+                      "%llu it should hold\n",
               pat_c, len_z, (unsigned long long)off_d);
     }
     else {
-      fprintf(stderr, "image: read %s: %s\r\n", pat_c, strerror(errno));
+      fprintf(stderr, "image: read %s: %s\n", pat_c, strerror(errno));
     }
     return -1;
   }
@@ -762,7 +762,7 @@ _ce_pwrite_all(c3_i fid_i, const void* buf_v, c3_z len_z, c3_d off_d,
                const c3_c* pat_c)
 {
   if ( c3_io_pwrite_all(fid_i, buf_v, len_z, off_d) ) {
-    fprintf(stderr, "image: write %s: %s\r\n", pat_c, strerror(errno));
+    fprintf(stderr, "image: write %s: %s\n", pat_c, strerror(errno));
     return -1;
   }
   return 0;
@@ -774,7 +774,7 @@ _ce_pwritev_all(c3_i fid_i, struct iovec* iov_u, c3_i cnt_i, c3_d off_d,
                 const c3_c* pat_c)
 {
   if ( c3_io_pwritev_all(fid_i, iov_u, cnt_i, off_d) ) {
-    fprintf(stderr, "image: write %s: %s\r\n", pat_c, strerror(errno));
+    fprintf(stderr, "image: write %s: %s\n", pat_c, strerror(errno));
     return -1;
   }
   return 0;
@@ -785,7 +785,7 @@ static c3_i
 _ce_fsync(c3_i fid_i, const c3_c* pat_c)
 {
   if ( c3_io_fsync(fid_i) ) {
-    fprintf(stderr, "image: fsync %s: %s\r\n", pat_c, strerror(errno));
+    fprintf(stderr, "image: fsync %s: %s\n", pat_c, strerror(errno));
     return -1;
   }
   return 0;
@@ -796,7 +796,7 @@ static c3_i
 _ce_fdatasync(c3_i fid_i, const c3_c* pat_c)
 {
   if ( c3_io_fdatasync(fid_i) ) {
-    fprintf(stderr, "image: fdatasync %s: %s\r\n", pat_c, strerror(errno));
+    fprintf(stderr, "image: fdatasync %s: %s\n", pat_c, strerror(errno));
     return -1;
   }
   return 0;
@@ -807,7 +807,7 @@ static c3_i
 _ce_truncate(c3_i fid_i, c3_d len_d, const c3_c* pat_c)
 {
   if ( c3_io_truncate(fid_i, len_d) ) {
-    fprintf(stderr, "image: truncate %s to %llu bytes: %s\r\n",
+    fprintf(stderr, "image: truncate %s to %llu bytes: %s\n",
             pat_c, (unsigned long long)len_d, strerror(errno));
     return -1;
   }
@@ -823,7 +823,7 @@ _ce_unlink(const c3_c* dir_c, const c3_c* nam_c)
     return -1;
   }
   if ( c3_io_unlink(pat_c) && ENOENT != errno ) {
-    fprintf(stderr, "image: unlink %s: %s\r\n", pat_c, strerror(errno));
+    fprintf(stderr, "image: unlink %s: %s\n", pat_c, strerror(errno));
     return -1;
   }
   return 0;
@@ -835,7 +835,7 @@ _ce_size(c3_i fid_i, c3_d* len_d, const c3_c* pat_c)
 {
   struct stat buf_u;
   if ( fstat(fid_i, &buf_u) ) {
-    fprintf(stderr, "image: stat %s: %s\r\n", pat_c, strerror(errno));
+    fprintf(stderr, "image: stat %s: %s\n", pat_c, strerror(errno));
     return -1;
   }
   *len_d = (c3_d)buf_u.st_size;
@@ -848,10 +848,10 @@ _ce_mkdir(const c3_c* pat_c)
 {
   if ( c3_io_mkdir(pat_c, 0755) ) {
     if ( ENOTDIR == errno ) {
-      fprintf(stderr, "image: %s: not a directory\r\n", pat_c);
+      fprintf(stderr, "image: %s: not a directory\n", pat_c);
     }
     else {
-      fprintf(stderr, "image: mkdir %s: %s\r\n", pat_c, strerror(errno));
+      fprintf(stderr, "image: mkdir %s: %s\n", pat_c, strerror(errno));
     }
     return -1;
   }
@@ -939,7 +939,7 @@ _ce_sums_load(c3_i fid_i, const c3_c* pat_c, c3_w* sum_w, c3_w max_w,
     return 0;
   }
   if ( len_d < _ce_sum_head || (len_d - _ce_sum_head) % 4 ) {
-    fprintf(stderr, "image: %s: size %llu is not a checksum table\r\n",
+    fprintf(stderr, "image: %s: size %llu is not a checksum table\n",
             pat_c, (unsigned long long)len_d);
     return -1;
   }
@@ -949,13 +949,13 @@ _ce_sums_load(c3_i fid_i, const c3_c* pat_c, c3_w* sum_w, c3_w max_w,
   _ce_sums_head(exp_w);
   if ( memcmp(hed_w, exp_w, sizeof(hed_w)) ) {
     fprintf(stderr, "image: %s: bad header (magic %08x, version %u, page "
-                    "bits %u)\r\n", pat_c, hed_w[0], hed_w[1], hed_w[2]);
+                    "bits %u)\n", pat_c, hed_w[0], hed_w[1], hed_w[2]);
     return -1;
   }
   c3_d ent_d = (len_d - _ce_sum_head) / 4;
   if ( ent_d > max_w ) {
     fprintf(stderr, "image: %s: %llu checksums, more than the %u pages the "
-                    "loom holds\r\n", pat_c, (unsigned long long)ent_d, max_w);
+                    "loom holds\n", pat_c, (unsigned long long)ent_d, max_w);
     return -1;
   }
   if ( _ce_pread_all(fid_i, sum_w, (c3_z)ent_d * 4, _ce_sum_head, pat_c) ) {
@@ -993,7 +993,7 @@ _ce_patch_load(const c3_c* chk_c, c3_w max_w, u3e_control* ctl_u,
 
   if ( 0 > (ctl_i = open(cpa_c, O_RDONLY | O_CLOEXEC)) ) {
     if ( ENOENT != errno ) {
-      fprintf(stderr, "image: open %s: %s\r\n", cpa_c, strerror(errno));
+      fprintf(stderr, "image: open %s: %s\n", cpa_c, strerror(errno));
       return -2;
     }
     return ( 0 == access(mpa_c, F_OK) ) ? 2 : 1;
@@ -1027,7 +1027,7 @@ _ce_patch_load(const c3_c* chk_c, c3_w max_w, u3e_control* ctl_u,
   }
   lin_v = malloc((c3_z)ctl_u->pgs_w * sizeof(u3e_line) + 1);
   if ( !lin_v ) {
-    fprintf(stderr, "image: out of memory reading %s\r\n", cpa_c);
+    fprintf(stderr, "image: out of memory reading %s\n", cpa_c);
     goto done;
   }
   if ( _ce_pread_all(ctl_i, lin_v, (c3_z)ctl_u->pgs_w * sizeof(u3e_line),
@@ -1061,7 +1061,7 @@ _ce_patch_load(const c3_c* chk_c, c3_w max_w, u3e_control* ctl_u,
 
   if ( 0 > (fid_i = open(mpa_c, O_RDONLY | O_CLOEXEC)) ) {
     if ( ENOENT != errno ) {
-      fprintf(stderr, "image: open %s: %s\r\n", mpa_c, strerror(errno));
+      fprintf(stderr, "image: open %s: %s\n", mpa_c, strerror(errno));
       goto done;
     }
     snprintf(why_c, why_z, "memory.bin is missing");
@@ -1076,7 +1076,7 @@ _ce_patch_load(const c3_c* chk_c, c3_w max_w, u3e_control* ctl_u,
     goto done;
   }
   if ( !(buf_y = malloc((c3_z)_ce_run_pages << u3a_page_bits)) ) {
-    fprintf(stderr, "image: out of memory reading %s\r\n", mpa_c);
+    fprintf(stderr, "image: out of memory reading %s\n", mpa_c);
     goto done;
   }
   for ( c3_w i_w = 0; i_w < ctl_u->pgs_w; i_w += _ce_run_pages ) {
@@ -1152,7 +1152,7 @@ _ce_patch_write(const u3e_line* lin_u, c3_w pgs_w, c3_w nor_w)
   //  memory.bin: runs of contiguous pages, up to IOV_MAX runs per write
   mem_i = c3_io_open(mpa_c, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if ( 0 > mem_i ) {
-    fprintf(stderr, "image: open %s: %s\r\n", mpa_c, strerror(errno));
+    fprintf(stderr, "image: open %s: %s\n", mpa_c, strerror(errno));
     goto fail;
   }
   for ( c3_w i_w = 0; i_w < pgs_w; ) {
@@ -1187,7 +1187,7 @@ _ce_patch_write(const u3e_line* lin_u, c3_w pgs_w, c3_w nor_w)
     };
     ctl_u.sum_w = _ce_sum_control(&ctl_u, lin_u);
     if ( !(buf_y = malloc(len_z)) ) {
-      fprintf(stderr, "image: out of memory writing %s\r\n", cpa_c);
+      fprintf(stderr, "image: out of memory writing %s\n", cpa_c);
       goto fail;
     }
     memcpy(buf_y, &ctl_u, sizeof(ctl_u));
@@ -1195,7 +1195,7 @@ _ce_patch_write(const u3e_line* lin_u, c3_w pgs_w, c3_w nor_w)
 
     ctl_i = c3_io_open(cpa_c, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if ( 0 > ctl_i ) {
-      fprintf(stderr, "image: open %s: %s\r\n", cpa_c, strerror(errno));
+      fprintf(stderr, "image: open %s: %s\n", cpa_c, strerror(errno));
       goto fail;
     }
     if ( _ce_pwrite_all(ctl_i, buf_y, len_z, 0, cpa_c)
@@ -1240,7 +1240,7 @@ _ce_loom_unfile(c3_w lo_w, c3_w hi_w)
     }
     else if ( !dit_t && _ce_lzy_t ) {
       if ( _ce_lazy_map(pag_w, end_w) ) {
-        fprintf(stderr, "image: mmap loom pages %u-%u: %s\r\n",
+        fprintf(stderr, "image: mmap loom pages %u-%u: %s\n",
                 pag_w, end_w - 1, strerror(errno));
         return -1;
       }
@@ -1249,14 +1249,14 @@ _ce_loom_unfile(c3_w lo_w, c3_w hi_w)
       void* tmp_v = mmap(0, len_z, PROT_READ | PROT_WRITE,
                          MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
       if ( MAP_FAILED == tmp_v ) {
-        fprintf(stderr, "image: mmap %zu bytes: %s\r\n", len_z, strerror(errno));
+        fprintf(stderr, "image: mmap %zu bytes: %s\n", len_z, strerror(errno));
         return -1;
       }
       memcpy(tmp_v, ptr_y, len_z);
       if ( MAP_FAILED == mremap(tmp_v, len_z, len_z,
                                 MREMAP_MAYMOVE | MREMAP_FIXED, ptr_y) )
       {
-        fprintf(stderr, "image: mremap loom pages %u-%u: %s\r\n",
+        fprintf(stderr, "image: mremap loom pages %u-%u: %s\n",
                 pag_w, end_w - 1, strerror(errno));
         munmap(tmp_v, len_z);
         return -1;
@@ -1267,7 +1267,7 @@ _ce_loom_unfile(c3_w lo_w, c3_w hi_w)
       if ( MAP_FAILED == mmap(ptr_y, len_z, PROT_READ | PROT_WRITE,
                               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) )
       {
-        fprintf(stderr, "image: mmap loom pages %u-%u: %s\r\n",
+        fprintf(stderr, "image: mmap loom pages %u-%u: %s\n",
                 pag_w, end_w - 1, strerror(errno));
         return -1;
       }
@@ -1298,7 +1298,7 @@ _ce_patch_apply(const u3e_line* lin_u, c3_w pgs_w, c3_w nor_w, c3_i mem_i,
     return -1;
   }
   if ( mem_i >= 0 && !(buf_y = malloc((c3_z)_ce_run_pages << u3a_page_bits)) ) {
-    fprintf(stderr, "image: out of memory applying the patch\r\n");
+    fprintf(stderr, "image: out of memory applying the patch\n");
     return -1;
   }
 
@@ -1395,7 +1395,7 @@ _ce_patch_redo(void)
     return _ce_patch_drop();
   }
   if ( -1 == ret_i ) {
-    fprintf(stderr, "image: the pending patch is damaged: %s\r\n", why_c);
+    fprintf(stderr, "image: the pending patch is damaged: %s\n", why_c);
     return -1;
   }
   if ( ret_i ) {
@@ -1429,7 +1429,7 @@ _ce_image_verify(c3_i fid_i, const c3_c* pat_c, const c3_w* sum_w,
   c3_w  lin_w = 0;
 
   if ( !buf_y ) {
-    fprintf(stderr, "image: out of memory verifying %s\r\n", pat_c);
+    fprintf(stderr, "image: out of memory verifying %s\n", pat_c);
     return -1;
   }
   for ( c3_w i_w = 0; i_w < nor_w; i_w += _ce_run_pages ) {
@@ -1454,7 +1454,7 @@ _ce_image_verify(c3_i fid_i, const c3_c* pat_c, const c3_w* sum_w,
           fprintf(fil_u ? fil_u : stderr,
                   "%spage %u of north.bin is damaged: checksum %08x, "
                   "sums.bin says %08x%s", pre_c, pag_w, has_w, sum_w[pag_w],
-                  fil_u ? "\n" : "\r\n");
+                  fil_u ? "\n" : "\n");
         }
         bad_ds++;
       }
@@ -1480,7 +1480,7 @@ _ce_loom_mapf_north(c3_w nor_w, const c3_c* npa_c)
   if ( _ce_lzy_t ) {
     _ce_lzy_bits(0, nor_w, 0);
     if ( all_d > len_d && _ce_lazy_map(nor_w, u3P.pag_w) ) {
-      fprintf(stderr, "image: mmap loom above the image: %s\r\n", strerror(errno));
+      fprintf(stderr, "image: mmap loom above the image: %s\n", strerror(errno));
       return -1;
     }
   }
@@ -1489,7 +1489,7 @@ _ce_loom_mapf_north(c3_w nor_w, const c3_c* npa_c)
                              PROT_READ | PROT_WRITE,
                              MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) )
   {
-    fprintf(stderr, "image: mmap loom above the image: %s\r\n", strerror(errno));
+    fprintf(stderr, "image: mmap loom above the image: %s\n", strerror(errno));
     return -1;
   }
   _ce_bits(0, nor_w, 0);
@@ -1501,7 +1501,7 @@ _ce_loom_mapf_north(c3_w nor_w, const c3_c* npa_c)
       if ( MAP_FAILED == mmap(u3a_loom_base, len_d, _ce_prot_clean(),
                               MAP_PRIVATE | MAP_FIXED, u3P.nor_i, 0) )
       {
-        fprintf(stderr, "image: mmap %s (%u pages): %s\r\n",
+        fprintf(stderr, "image: mmap %s (%u pages): %s\n",
                 npa_c, nor_w, strerror(errno));
         return -1;
       }
@@ -1510,7 +1510,7 @@ _ce_loom_mapf_north(c3_w nor_w, const c3_c* npa_c)
       if ( MAP_FAILED == mmap(u3a_loom_base, len_d, PROT_READ | PROT_WRITE,
                               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) )
       {
-        fprintf(stderr, "image: mmap loom: %s\r\n", strerror(errno));
+        fprintf(stderr, "image: mmap loom: %s\n", strerror(errno));
         return -1;
       }
       for ( c3_d off_d = 0; off_d < len_d; off_d += 1ULL << 30 ) {
@@ -1559,7 +1559,7 @@ _ce_loom_clean(const u3e_line* lin_u, c3_w pgs_w)
                                    (off_t)((c3_d)pag_w << u3a_page_bits)) );
       if ( bad_t ) {
         //  the pages stay dirty: saved again next time
-        fprintf(stderr, "image: remap loom pages %u-%u: %s\r\n",
+        fprintf(stderr, "image: remap loom pages %u-%u: %s\n",
                 pag_w, pag_w + num_w - 1, strerror(errno));
       }
     }
@@ -1626,7 +1626,7 @@ _ce_ward_lift(void)
     if ( mprotect(_ce_ptr(u3P.gar_w), u3a_page_bytes,
                   _ce_lzy(u3P.gar_w) ? PROT_READ : (PROT_READ | PROT_WRITE)) )
     {
-      u3m_say("image: mprotect: cannot lift the guard page\r\n");
+      u3m_say("image: mprotect: cannot lift the guard page\n");
     }
     _ce_bit_set(u3P.gar_w);
     u3P.gar_w = 0;
@@ -1729,7 +1729,7 @@ _ce_flaw_protect(c3_w pag_w)
     c3_w wid_w = 4096;
 
     if ( ENOMEM != errno ) {
-      u3m_say("image: mprotect: cannot make a loom page writable\r\n");
+      u3m_say("image: mprotect: cannot make a loom page writable\n");
       return -1;
     }
     while ( 1 ) {
@@ -1743,7 +1743,7 @@ _ce_flaw_protect(c3_w pag_w)
       }
       if ( ENOMEM != errno || wid_w >= u3P.pag_w ) {
         u3m_say("image: mprotect: out of memory mappings, cannot make "
-                "the loom writable\r\n");
+                "the loom writable\n");
         return -1;
       }
       wid_w <<= 6;
@@ -1790,7 +1790,7 @@ static void
 _ce_loom_open(void)
 {
   if ( _ce_open_range(0, u3P.pag_w) ) {
-    fprintf(stderr, "image: mprotect loom: %s\r\n", strerror(errno));
+    fprintf(stderr, "image: mprotect loom: %s\n", strerror(errno));
   }
 }
 
@@ -1851,7 +1851,7 @@ u3e_tracker(const c3_c* nam_c)
     _ce_want_c = 'u';
   }
   else {
-    fprintf(stderr, "image: unknown dirty tracking '%s' (mprotect, uffd)\r\n",
+    fprintf(stderr, "image: unknown dirty tracking '%s' (mprotect, uffd)\n",
             nam_c);
     return -1;
   }
@@ -1878,7 +1878,7 @@ u3e_ward(c3_w* lo_w, c3_w* hi_w)
     return -1;
   }
   if ( _ce_ward_put(bot_w + (top_w - bot_w) / 2) ) {
-    fprintf(stderr, "image: mprotect guard page: %s\r\n", strerror(errno));
+    fprintf(stderr, "image: mprotect guard page: %s\n", strerror(errno));
     return -1;
   }
   return 0;
@@ -1904,7 +1904,7 @@ c3_i
 u3e_init(void)
 {
   if ( !u3C.pages_w || u3C.pages_w > _ce_max_pages ) {
-    fprintf(stderr, "image: init: no loom mapped (%u pages)\r\n", u3C.pages_w);
+    fprintf(stderr, "image: init: no loom mapped (%u pages)\n", u3C.pages_w);
     return -1;
   }
   _ce_close();
@@ -1930,7 +1930,7 @@ u3e_init(void)
     c3_d res_d = c3_min(top_d, (c3_d)_ce_back_pages << (u3a_page_bits + 2));
     if ( fallocate(_ce_swp_i, 0, (off_t)(top_d - res_d), (off_t)res_d) ) {
       fprintf(stderr, "swap file: reserve the loom's top %llu KiB at offset "
-                      "%llu: %s\r\n", (unsigned long long)(res_d >> 10),
+                      "%llu: %s\n", (unsigned long long)(res_d >> 10),
               (unsigned long long)(top_d - res_d), strerror(errno));
       return -1;
     }
@@ -1955,7 +1955,7 @@ _ce_open(const c3_c* nam_c, c3_c* pat_c)
     return -1;
   }
   if ( 0 > (fid_i = open(pat_c, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) ) {
-    fprintf(stderr, "image: open %s: %s\r\n", pat_c, strerror(errno));
+    fprintf(stderr, "image: open %s: %s\n", pat_c, strerror(errno));
   }
   return fid_i;
 }
@@ -1981,7 +1981,7 @@ typedef struct {
 } _ce_judgment;
 
 /* _ce_tell(): one line of a judgment: to fil_u ("check: ", \n) or, at a
-**   start, to stderr ("image: ", \r\n).
+**   start, to stderr ("image: ", \n).
 */
 static void
 _ce_tell(FILE* fil_u, const c3_c* fmt_c, ...)
@@ -1993,7 +1993,7 @@ _ce_tell(FILE* fil_u, const c3_c* fmt_c, ...)
   va_start(ap, fmt_c);
   vfprintf(out_u, fmt_c, ap);
   va_end(ap);
-  fputs(fil_u ? "\n" : "\r\n", out_u);
+  fputs(fil_u ? "\n" : "\n", out_u);
 }
 
 /* _ce_judgment_free(): release a judgment's patch. */
@@ -2233,17 +2233,17 @@ _ce_live_act(_ce_judgment* jud_u)
 
     case u3e_pat_stray: {
       fprintf(stderr, "image: removing memory.bin left by a save that did "
-                      "not commit\r\n");
+                      "not commit\n");
       return _ce_patch_drop();
     }
     case u3e_pat_discard: {
       fprintf(stderr, "image: discarding the damaged patch left in %s (the "
-                      "image without it is whole)\r\n", u3P.dir_c);
+                      "image without it is whole)\n", u3P.dir_c);
       return _ce_patch_drop();
     }
     case u3e_pat_apply: {
       fprintf(stderr, "image: applying the patch left by an interrupted "
-                      "save (%u pages, image of %u pages)\r\n",
+                      "save (%u pages, image of %u pages)\n",
               jud_u->ctl_u.pgs_w, jud_u->ctl_u.nor_w);
       if ( _ce_patch_apply(jud_u->lin_u, jud_u->ctl_u.pgs_w,
                            jud_u->ctl_u.nor_w, jud_u->mem_i, 0)
@@ -2252,7 +2252,7 @@ _ce_live_act(_ce_judgment* jud_u)
         fprintf(stderr, "image: the pending patch could not be applied (see "
                         "above; a full disk?).  north.bin, sums.bin and the "
                         "patch are kept as they are: the next start applies "
-                        "it again once there is room\r\n");
+                        "it again once there is room\n");
         return -1;
       }
       return 0;
@@ -2303,12 +2303,12 @@ _ce_live_open(c3_t red_t, c3_c* npa_c, c3_c* spa_c)
   }
   u3P.nor_i = open(npa_c, O_RDONLY | O_CLOEXEC);
   if ( u3P.nor_i < 0 && ENOENT != errno ) {
-    fprintf(stderr, "image: open %s: %s\r\n", npa_c, strerror(errno));
+    fprintf(stderr, "image: open %s: %s\n", npa_c, strerror(errno));
     return -1;
   }
   u3P.sum_i = open(spa_c, O_RDONLY | O_CLOEXEC);
   if ( u3P.sum_i < 0 && ENOENT != errno ) {
-    fprintf(stderr, "image: open %s: %s\r\n", spa_c, strerror(errno));
+    fprintf(stderr, "image: open %s: %s\n", spa_c, strerror(errno));
     return -1;
   }
   return 0;
@@ -2327,7 +2327,7 @@ _ce_live(const c3_c* dir_c, c3_w* nor_w, c3_t red_t)
   jud_u.lin_u = 0;
   jud_u.mem_i = -1;
   if ( !u3P.ini_t ) {
-    fprintf(stderr, "image: live: u3e_init has not run\r\n");
+    fprintf(stderr, "image: live: u3e_init has not run\n");
     return u3e_live_failed;
   }
   _ce_track_mine();
@@ -2347,14 +2347,14 @@ _ce_live(const c3_c* dir_c, c3_w* nor_w, c3_t red_t)
   if ( 0 > (u3P.dir_i = open(u3P.dir_c, O_RDONLY | O_DIRECTORY | O_CLOEXEC))
        && !(red_t && ENOENT == errno) )
   {
-    fprintf(stderr, "image: open %s: %s\r\n", u3P.dir_c, strerror(errno));
+    fprintf(stderr, "image: open %s: %s\n", u3P.dir_c, strerror(errno));
     goto fail;
   }
   if ( _ce_live_open(red_t, npa_c, spa_c) ) {
     goto fail;
   }
   if ( !(u3P.sum_w = calloc(u3P.pag_w, sizeof(c3_w))) ) {
-    fprintf(stderr, "image: out of memory for %u page checksums\r\n", u3P.pag_w);
+    fprintf(stderr, "image: out of memory for %u page checksums\n", u3P.pag_w);
     goto fail;
   }
 
@@ -2368,7 +2368,7 @@ _ce_live(const c3_c* dir_c, c3_w* nor_w, c3_t red_t)
     case u3e_img_failed: goto fail;
     case u3e_img_damaged:
     case u3e_img_unsummed: {
-      fprintf(stderr, "image: %s cannot be trusted\r\n", npa_c);
+      fprintf(stderr, "image: %s cannot be trusted\n", npa_c);
       ret_i = u3e_live_damaged;
       goto fail;
     }
@@ -2466,11 +2466,11 @@ u3e_save(c3_w nor_w)
   c3_i      ret_i = -1;
 
   if ( !u3P.liv_t ) {
-    fprintf(stderr, "image: save: no image is open\r\n");
+    fprintf(stderr, "image: save: no image is open\n");
     return -1;
   }
   if ( nor_w > u3P.pag_w ) {
-    fprintf(stderr, "image: save: %u pages is more than the loom's %u\r\n",
+    fprintf(stderr, "image: save: %u pages is more than the loom's %u\n",
             nor_w, u3P.pag_w);
     return -1;
   }
@@ -2501,7 +2501,7 @@ u3e_save(c3_w nor_w)
     goto done;
   }
   if ( !(lin_u = malloc((c3_z)pgs_w * sizeof(u3e_line) + 1)) ) {
-    fprintf(stderr, "image: save: out of memory for %u pages\r\n", pgs_w);
+    fprintf(stderr, "image: save: out of memory for %u pages\n", pgs_w);
     goto done;
   }
   {
@@ -2527,7 +2527,7 @@ u3e_save(c3_w nor_w)
   //  durable: the saved pages become clean
   if ( _ce_loom_clean(lin_u, pgs_w) ) {
     fprintf(stderr, "image: save: the image is saved, but some pages stay "
-                    "dirty\r\n");
+                    "dirty\n");
   }
   u3P.nor_w = nor_w;
   u3e_Stat.image_w = nor_w;
@@ -2554,7 +2554,7 @@ _ce_copy(c3_i src_i, const c3_c* src_c, const c3_c* dst_c)
   c3_d  len_d, off_d = 0;
 
   if ( (c3_i)sizeof(tmp_c) <= snprintf(tmp_c, sizeof(tmp_c), "%s.tmp", dst_c) ) {
-    fprintf(stderr, "image: path too long: %s.tmp\r\n", dst_c);
+    fprintf(stderr, "image: path too long: %s.tmp\n", dst_c);
     return -1;
   }
   if ( _ce_size(src_i, &len_d, src_c) ) {
@@ -2563,11 +2563,11 @@ _ce_copy(c3_i src_i, const c3_c* src_c, const c3_c* dst_c)
   if ( 0 > (dst_i = open(tmp_c, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
                          0644)) )
   {
-    fprintf(stderr, "image: open %s: %s\r\n", tmp_c, strerror(errno));
+    fprintf(stderr, "image: open %s: %s\n", tmp_c, strerror(errno));
     return -1;
   }
   if ( !(buf_y = malloc(1 << 20)) ) {
-    fprintf(stderr, "image: out of memory copying %s\r\n", src_c);
+    fprintf(stderr, "image: out of memory copying %s\n", src_c);
     close(dst_i);
     return -1;
   }
@@ -2582,7 +2582,7 @@ _ce_copy(c3_i src_i, const c3_c* src_c, const c3_c* dst_c)
   }
   if ( _ce_fdatasync(dst_i, tmp_c) ) goto fail;
   if ( rename(tmp_c, dst_c) ) {
-    fprintf(stderr, "image: rename %s to %s: %s\r\n", tmp_c, dst_c,
+    fprintf(stderr, "image: rename %s to %s: %s\n", tmp_c, dst_c,
             strerror(errno));
     goto fail;
   }
@@ -2604,7 +2604,7 @@ u3e_backup(const c3_c* dst_c)
   c3_i dir_i;
 
   if ( !u3P.liv_t ) {
-    fprintf(stderr, "image: backup: no image is open\r\n");
+    fprintf(stderr, "image: backup: no image is open\n");
     return -1;
   }
   if ( u3P.pen_t && _ce_patch_redo() ) {
@@ -2621,7 +2621,7 @@ u3e_backup(const c3_c* dst_c)
     return -1;
   }
   if ( 0 > (dir_i = open(dst_c, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ) {
-    fprintf(stderr, "image: open %s: %s\r\n", dst_c, strerror(errno));
+    fprintf(stderr, "image: open %s: %s\n", dst_c, strerror(errno));
     return -1;
   }
   c3_i ret_i = _ce_fsync(dir_i, dst_c);
@@ -2774,7 +2774,7 @@ u3e_wipe(const c3_c* dir_c)
   c3_i ret_i = 0;
 
   if ( u3P.liv_t ) {
-    fprintf(stderr, "image: wipe: the image is open\r\n");
+    fprintf(stderr, "image: wipe: the image is open\n");
     return -1;
   }
   if ( _ce_path(chk_c, dir_c, ".urb/chk") ) {
@@ -2787,11 +2787,11 @@ u3e_wipe(const c3_c* dir_c)
       return -1;
     }
     if ( (c3_i)sizeof(bad_c) <= snprintf(bad_c, sizeof(bad_c), "%s.bad", old_c) ) {
-      fprintf(stderr, "image: path too long: %s.bad\r\n", old_c);
+      fprintf(stderr, "image: path too long: %s.bad\n", old_c);
       return -1;
     }
     if ( unlink(bad_c) && ENOENT != errno ) {
-      fprintf(stderr, "image: unlink %s: %s\r\n", bad_c, strerror(errno));
+      fprintf(stderr, "image: unlink %s: %s\n", bad_c, strerror(errno));
       ret_i = -1;
     }
     if ( 0 == stat(old_c, &sat_u) ) {
@@ -2801,7 +2801,7 @@ u3e_wipe(const c3_c* dir_c)
   kep_t = _ce_wipe_room(chk_c, img_d);
   if ( !kep_t && img_d ) {
     fprintf(stderr, "image: no room to keep the untrusted image aside (%llu "
-                    "KiB; its rebuild needs twice that free): removing it\r\n",
+                    "KiB; its rebuild needs twice that free): removing it\n",
             (unsigned long long)(img_d >> 10));
   }
   for ( c3_w i_w = 0; i_w < num_w; i_w++ ) {
@@ -2813,13 +2813,13 @@ u3e_wipe(const c3_c* dir_c)
     }
     if ( kep_t ? rename(old_c, bad_c) : unlink(old_c) ) {
       if ( ENOENT != errno ) {
-        fprintf(stderr, "image: %s %s: %s\r\n", kep_t ? "rename" : "unlink",
+        fprintf(stderr, "image: %s %s: %s\n", kep_t ? "rename" : "unlink",
                 old_c, strerror(errno));
         ret_i = -1;
       }
     }
     else if ( kep_t ) {
-      fprintf(stderr, "image: moved %s aside to %s\r\n", old_c, bad_c);
+      fprintf(stderr, "image: moved %s aside to %s\n", old_c, bad_c);
     }
   }
   c3_i dir_i = open(chk_c, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -2932,7 +2932,7 @@ _ce_lazy_back(c3_w pag_w)
     if ( MAP_FAILED == mmap(_ce_ptr(lo_w), (c3_z)len_d, PROT_READ | PROT_WRITE,
                             MAP_SHARED | MAP_FIXED, _ce_swp_i, (off_t)off_d) )
     {
-      u3m_say("image: mmap swap file: cannot map a loom page\r\n");
+      u3m_say("image: mmap swap file: cannot map a loom page\n");
       return ( ENOMEM == errno ) ? 1 : -1;
     }
   }
@@ -2975,7 +2975,7 @@ _ce_swap_flaw(c3_w pag_w)
   if ( MAP_FAILED == mmap(ptr_y, u3a_page_bytes, PROT_READ | PROT_WRITE,
                           MAP_SHARED | MAP_FIXED, _ce_swp_i, (off_t)off_d) )
   {
-    u3m_say("image: mmap swap file: cannot move a loom page into it\r\n");
+    u3m_say("image: mmap swap file: cannot move a loom page into it\n");
     return ( ENOMEM == errno ) ? 1 : -1;
   }
   _ce_bit_set(pag_w);
@@ -3021,7 +3021,7 @@ _ce_swap_punch(c3_w lo_w, c3_w hi_w)
                     (off_t)((c3_d)(hi_w - lo_w) << u3a_page_bits)) )
   {
     if ( !u3e_Stat.punch_err_d++ ) {
-      fprintf(stderr, "swap file: punch pages %u-%u: %s\r\n",
+      fprintf(stderr, "swap file: punch pages %u-%u: %s\n",
               lo_w, hi_w - 1, strerror(errno));
     }
   }
@@ -3036,7 +3036,7 @@ u3e_swap_open(const c3_c* pat_c)
   c3_i  fid_i;
 
   if ( strlen(pat_c) >= sizeof(dir_c) ) {
-    fprintf(stderr, "swap file: path too long\r\n");
+    fprintf(stderr, "swap file: path too long\n");
     return -1;
   }
   strcpy(dir_c, pat_c);
@@ -3052,7 +3052,7 @@ u3e_swap_open(const c3_c* pat_c)
   }
 
   if ( statfs(dir_c, &sfs_u) ) {
-    fprintf(stderr, "swap file: %s: directory %s: %s\r\n",
+    fprintf(stderr, "swap file: %s: directory %s: %s\n",
             pat_c, dir_c, strerror(errno));
     return -1;
   }
@@ -3062,19 +3062,19 @@ u3e_swap_open(const c3_c* pat_c)
                     "page out, so the ship would be killed all the same.  Put "
                     "the swap file on a disk-backed volume (on Kubernetes, an "
                     "emptyDir without medium: Memory, or a persistent "
-                    "volume)\r\n",
+                    "volume)\n",
             pat_c, ( 0x01021994 == (c3_d)sfs_u.f_type ) ? "tmpfs" : "ramfs");
     return -1;
   }
   fid_i = open(pat_c, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if ( 0 > fid_i ) {
-    fprintf(stderr, "swap file: create %s: %s%s\r\n", pat_c, strerror(errno),
+    fprintf(stderr, "swap file: create %s: %s%s\n", pat_c, strerror(errno),
             ( EEXIST == errno ) ? " (the swap file is made fresh: remove it "
                                   "or choose another path)" : "");
     return -1;
   }
   if ( unlink(pat_c) ) {
-    fprintf(stderr, "swap file: unlink %s: %s\r\n", pat_c, strerror(errno));
+    fprintf(stderr, "swap file: unlink %s: %s\n", pat_c, strerror(errno));
     close(fid_i);
     return -1;
   }
@@ -3082,7 +3082,7 @@ u3e_swap_open(const c3_c* pat_c)
   //  be able to, or a full disk would be a SIGBUS
   if ( fallocate(fid_i, FALLOC_FL_KEEP_SIZE, 0, u3a_page_bytes) ) {
     fprintf(stderr, "swap file: %s: the file system cannot reserve blocks "
-                    "(fallocate: %s); use ext4, xfs or btrfs\r\n",
+                    "(fallocate: %s); use ext4, xfs or btrfs\n",
             pat_c, strerror(errno));
     close(fid_i);
     return -1;
@@ -3171,7 +3171,7 @@ _ce_release(c3_w lo_w, c3_w hi_w)
       rel_w += end_w - pag_w;
     }
     if ( ret_i && !u3e_Stat.release_err_d++ ) {
-      fprintf(stderr, "loom: release pages %u-%u: %s\r\n",
+      fprintf(stderr, "loom: release pages %u-%u: %s\n",
               pag_w, end_w - 1, strerror(errno));
     }
     pag_w = end_w;
@@ -3206,20 +3206,20 @@ _ce_swap_cut(c3_w bot_w)
                           (c3_z)(u3P.pag_w - u3P.gar_w - 1) << u3a_page_bits, PROT_READ)))
        : mprotect(_ce_ptr(bot_w), (c3_z)(u3P.pag_w - bot_w) << u3a_page_bits, PROT_READ) )
   {
-    fprintf(stderr, "swap file: mprotect loom pages from %u: %s\r\n",
+    fprintf(stderr, "swap file: mprotect loom pages from %u: %s\n",
             bot_w, strerror(errno));
     return 0;
   }
   _ce_lzy_bits(bot_w, u3P.pag_w, 1);
   if ( fstat(_ce_swp_i, &sat_u) ) {
-    fprintf(stderr, "swap file: fstat: %s\r\n", strerror(errno));
+    fprintf(stderr, "swap file: fstat: %s\n", strerror(errno));
     return 0;
   }
   if ( (c3_d)sat_u.st_size > off_d ) {
     if ( ftruncate(_ce_swp_i, (off_t)off_d)
          || ftruncate(_ce_swp_i, sat_u.st_size) )
     {
-      fprintf(stderr, "swap file: truncate: %s\r\n", strerror(errno));
+      fprintf(stderr, "swap file: truncate: %s\n", strerror(errno));
     }
   }
   return rel_w;
@@ -3316,7 +3316,7 @@ u3e_reserve(c3_w* lo_w, c3_w* hi_w)
       ret_i = _ce_lazy_back(pag_w);
       u3P.gar_w = gar_w;
       if ( gar_w && mprotect(_ce_ptr(gar_w), u3a_page_bytes, PROT_NONE) ) {
-        u3m_say("image: mprotect: cannot restore the guard page\r\n");
+        u3m_say("image: mprotect: cannot restore the guard page\n");
       }
       if ( ret_i ) {
         return ret_i;

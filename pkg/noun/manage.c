@@ -43,7 +43,7 @@ u3m_init(c3_w bits_w)
 {
   if ( bits_w < u3a_bits_min || bits_w > u3a_bits_max ) {
     fprintf(stderr, "loom: size 2^%u bytes is out of range: "
-                    "the loom takes 2^%u (16 MiB) to 2^%u (16 GiB) bytes\r\n",
+                    "the loom takes 2^%u (16 MiB) to 2^%u (16 GiB) bytes\n",
             bits_w, u3a_bits_min, u3a_bits_max);
     return -1;
   }
@@ -51,7 +51,7 @@ u3m_init(c3_w bits_w)
   long pag_l = sysconf(_SC_PAGESIZE);
   if ( pag_l <= 0 || (u3a_page_bytes % (c3_d)pag_l) ) {
     fprintf(stderr, "loom: system page size %ld does not divide the loom's "
-                    "%u-byte pages\r\n", pag_l, u3a_page_bytes);
+                    "%u-byte pages\n", pag_l, u3a_page_bytes);
     return -1;
   }
 
@@ -66,11 +66,11 @@ u3m_init(c3_w bits_w)
   if ( MAP_FAILED == ptr_v ) {
     if ( EEXIST == errno ) {
       fprintf(stderr, "loom: the loom's address %p (%llu bytes) is already "
-                      "mapped in this process\r\n",
+                      "mapped in this process\n",
               (void*)u3a_loom_base, (unsigned long long)len_d);
     }
     else {
-      fprintf(stderr, "loom: mmap %llu bytes at %p: %s\r\n",
+      fprintf(stderr, "loom: mmap %llu bytes at %p: %s\n",
               (unsigned long long)len_d, (void*)u3a_loom_base, strerror(errno));
     }
     return -1;
@@ -78,7 +78,7 @@ u3m_init(c3_w bits_w)
   if ( ptr_v != (void*)u3a_loom_base ) {
     //  a kernel without MAP_FIXED_NOREPLACE treats the address as a hint
     munmap(ptr_v, len_d);
-    fprintf(stderr, "loom: the loom's address %p is not available\r\n",
+    fprintf(stderr, "loom: the loom's address %p is not available\n",
             (void*)u3a_loom_base);
     return -1;
   }
@@ -315,18 +315,18 @@ u3m_bail_with(c3_w how_w, u3_noun tax)
     if ( c3__full == how_w ) {
       //  the environment, not a bug: stop; the event log keeps every event
       fprintf(stderr, "loom: swap file: no space (%s) for page %u of the home "
-                      "road, outside any event: stopping without a snapshot\r\n",
+                      "road, outside any event: stopping without a snapshot\n",
               strerror(u3e_Stat.swap_err_i), u3e_Stat.swap_pag_w);
       _exit(1);
     }
     if ( c3__meme == how_w ) {
       fprintf(stderr, "loom: out of memory on the home road, outside any "
                       "event: stopping without a snapshot (a bigger --loom "
-                      "would help)\r\n");
+                      "would help)\n");
       _exit(1);
     }
     fprintf(stderr, "loom: bail %%%s on the home road: no computation to "
-                    "abandon\r\n", mot_c);
+                    "abandon\n", mot_c);
     abort();
   }
   rod_u->how_w = how_w;
@@ -376,25 +376,25 @@ u3m_header_check(const u3m_home* hom_u, c3_w bits_w, c3_w nor_w, c3_o* ref_o)
 {
   *ref_o = c3n;
   if ( u3m_home_magic != hom_u->mag_w ) {
-    fprintf(stderr, "loom: image header: bad magic 0x%08x\r\n", hom_u->mag_w);
+    fprintf(stderr, "loom: image header: bad magic 0x%08x\n", hom_u->mag_w);
     return c3n;
   }
   if ( hom_u->sum_w != u3m_header_sum(hom_u) ) {
-    fprintf(stderr, "loom: image header: checksum mismatch (damaged)\r\n");
+    fprintf(stderr, "loom: image header: checksum mismatch (damaged)\n");
     return c3n;
   }
   if ( u3m_home_version != hom_u->ver_w ) {
     fprintf(stderr, "loom: image format version %u, this runtime reads only "
                     "version %u: the image cannot be used; the state can be "
                     "rebuilt from an event log that starts at event 1 by "
-                    "moving the pier's .urb/chk aside\r\n",
+                    "moving the pier's .urb/chk aside\n",
             hom_u->ver_w, u3m_home_version);
     *ref_o = c3y;
     return c3n;
   }
   if ( bits_w != hom_u->bits_w || u3a_page_bits != hom_u->pag_bits_w ) {
     fprintf(stderr, "loom: the pier's loom is 2^%u bytes with 2^%u-byte pages; "
-                    "this run asked for 2^%u bytes with 2^%u-byte pages\r\n",
+                    "this run asked for 2^%u bytes with 2^%u-byte pages\n",
             hom_u->bits_w, hom_u->pag_bits_w, bits_w, u3a_page_bits);
     *ref_o = c3y;
     return c3n;
@@ -415,7 +415,7 @@ u3m_header_check(const u3m_home* hom_u, c3_w bits_w, c3_w nor_w, c3_o* ref_o)
        || rod_u->met_w != u3a_meta_pages((c3_w)((c3_d)(end_y - bas_y) >> u3a_page_bits)) )
   {
     fprintf(stderr, "loom: image header: home road out of bounds "
-                    "(heap %p..%p, image %u pages)\r\n", (void*)mat_y, (void*)hat_y, nor_w);
+                    "(heap %p..%p, image %u pages)\n", (void*)mat_y, (void*)hat_y, nor_w);
     return c3n;
   }
   return c3y;
@@ -479,7 +479,7 @@ c3_i
 u3m_save(void)
 {
   if ( _cm_read_t ) {
-    fprintf(stderr, "loom: save: the pier was booted read-only\r\n");
+    fprintf(stderr, "loom: save: the pier was booted read-only\n");
     return -1;
   }
   c3_assert( u3R == &u3H->rod_u );
@@ -566,12 +566,12 @@ _cm_signal_segv(c3_i sig_i, siginfo_t* inf_u, void* ctx_v)
 
   c3_c hex_c[19];
   _cm_hex((c3_d)(uintptr_t)adr_y, hex_c);
-  u3m_say(SIGSEGV == sig_i ? "\r\nurbit: segmentation fault at "
-                           : "\r\nurbit: bus error at ");
+  u3m_say(SIGSEGV == sig_i ? "\nurbit: segmentation fault at "
+                           : "\nurbit: bus error at ");
   u3m_say(hex_c);
   u3m_say(( adr_y >= u3a_loom_base && adr_y < u3a_loom_base + (1ULL << 34) )
-          ? " (in the loom, not a tracked page)\r\n"
-          : " (outside the loom)\r\n");
+          ? " (in the loom, not a tracked page)\n"
+          : " (outside the loom)\n");
   signal(sig_i, SIG_DFL);
   raise(sig_i);
 }
@@ -587,7 +587,7 @@ u3m_signals(void)
   stk_u.ss_size  = sizeof(_cm_altstack_y);
   stk_u.ss_flags = 0;
   if ( sigaltstack(&stk_u, 0) ) {
-    fprintf(stderr, "loom: sigaltstack: %s\r\n", strerror(errno));
+    fprintf(stderr, "loom: sigaltstack: %s\n", strerror(errno));
     return -1;
   }
 
@@ -597,7 +597,7 @@ u3m_signals(void)
   act_u.sa_flags     = SA_SIGINFO | SA_ONSTACK;
   sigemptyset(&act_u.sa_mask);
   if ( sigaction(SIGSEGV, &act_u, 0) || sigaction(SIGBUS, &act_u, 0) ) {
-    fprintf(stderr, "loom: sigaction: %s\r\n", strerror(errno));
+    fprintf(stderr, "loom: sigaction: %s\n", strerror(errno));
     return -1;
   }
   _cm_signals_t = 1;

@@ -4,6 +4,7 @@
 #define U3_NOUN_H
 
 #include "c3/c3.h"
+#include "noun/log.h"
 #include "noun/options.h"
 #include "noun/allocate.h"
 #include "noun/manage.h"

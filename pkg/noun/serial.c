@@ -728,7 +728,7 @@ u3s_jam_bytes(u3_noun a, c3_y** byt_y)
   out_y = malloc(len_z);
   if ( !out_y ) {
     u3a_wfree(jam_u.box_w);
-    fprintf(stderr, "serial: malloc %zu bytes for jam: out of memory\r\n",
+    fprintf(stderr, "serial: malloc %zu bytes for jam: out of memory\n",
             len_z);
     u3m_bail(c3__meme);
   }

@@ -102,17 +102,17 @@ _cp_env_d(const u3_pier_opts* opt_u, const c3_c* nam_c)
   }
   if ( !opt_u->hooks_t ) {
     fprintf(stderr, "urbit: warning: ignoring %s, a test-only variable "
-                    "(honoured only with --test-hooks)\r\n", nam_c);
+                    "(honoured only with --test-hooks)\n", nam_c);
     return 0;
   }
   errno = 0;
   val_d = strtoull(val_c, &end_c, 10);
   if ( errno || end_c == val_c || *end_c || '-' == *val_c ) {
     fprintf(stderr, "urbit: warning: ignoring %s=%s: not an event number"
-                    "\r\n", nam_c, val_c);
+                    "\n", nam_c, val_c);
     return 0;
   }
-  fprintf(stderr, "urbit: test hook active: %s=%llu\r\n", nam_c,
+  fprintf(stderr, "urbit: test hook active: %s=%llu\n", nam_c,
           (unsigned long long)val_d);
   return val_d;
 }
@@ -122,12 +122,12 @@ static c3_i
 _cp_mkdir(const c3_c* dir_c)
 {
   if ( mkdir(dir_c, 0755) && EEXIST != errno ) {
-    fprintf(stderr, "urbit: mkdir %s: %s\r\n", dir_c, strerror(errno));
+    fprintf(stderr, "urbit: mkdir %s: %s\n", dir_c, strerror(errno));
     return -1;
   }
   struct stat sat_u;
   if ( stat(dir_c, &sat_u) || !S_ISDIR(sat_u.st_mode) ) {
-    fprintf(stderr, "urbit: %s: not a directory\r\n", dir_c);
+    fprintf(stderr, "urbit: %s: not a directory\n", dir_c);
     return -1;
   }
   return 0;
@@ -171,7 +171,7 @@ _cp_lock_path(const c3_c* dir_c, c3_c* pat_c)
 {
   c3_i len_i = snprintf(pat_c, 4096, "%s/.urb/lock", dir_c);
   if ( len_i < 0 || len_i >= 4096 ) {
-    fprintf(stderr, "urbit: path too long: %s/.urb/lock\r\n", dir_c);
+    fprintf(stderr, "urbit: path too long: %s/.urb/lock\n", dir_c);
     return -1;
   }
   return 0;
@@ -203,18 +203,18 @@ _cp_lock(const c3_c* dir_c, c3_t exc_t)
     if ( !exc_t && ENOENT == errno ) {
       return 1;
     }
-    fprintf(stderr, "urbit: open %s: %s\r\n", pat_c, strerror(errno));
+    fprintf(stderr, "urbit: open %s: %s\n", pat_c, strerror(errno));
     return -1;
   }
   while ( flock(_cp_lock_i, (exc_t ? LOCK_EX : LOCK_SH) | LOCK_NB) ) {
     if ( EINTR == errno ) continue;
     if ( EWOULDBLOCK == errno ) {
       fprintf(stderr, "urbit: %s is in use by a running ship (%s is "
-                      "locked)%s\r\n", dir_c, pat_c,
+                      "locked)%s\n", dir_c, pat_c,
               exc_t ? "" : "; check reads only a stopped pier");
     }
     else {
-      fprintf(stderr, "urbit: flock %s: %s\r\n", pat_c, strerror(errno));
+      fprintf(stderr, "urbit: flock %s: %s\n", pat_c, strerror(errno));
     }
     close(_cp_lock_i);
     _cp_lock_i = -1;
@@ -309,12 +309,12 @@ u3_pier_conf_read(const c3_c* dir_c, u3_pier_conf* con_u)
     if ( ENOENT == errno || ENOTDIR == errno ) {
       return 1;
     }
-    fprintf(stderr, "urbit: open %s: %s\r\n", pat_c, strerror(errno));
+    fprintf(stderr, "urbit: open %s: %s\n", pat_c, strerror(errno));
     return -1;
   }
   len_i = read(fid_i, buf_c, _cp_conf_max + 1);
   if ( len_i < 0 ) {
-    fprintf(stderr, "urbit: read %s: %s\r\n", pat_c, strerror(errno));
+    fprintf(stderr, "urbit: read %s: %s\n", pat_c, strerror(errno));
     close(fid_i);
     return -1;
   }
@@ -328,7 +328,7 @@ u3_pier_conf_read(const c3_c* dir_c, u3_pier_conf* con_u)
   }
   fprintf(stderr, "urbit: %s is damaged (%s): it records the pier's workload "
                   "(-w, --seed, --size); restore it, or remove it and give all "
-                  "three flags with the values the pier was made with\r\n",
+                  "three flags with the values the pier was made with\n",
           pat_c, why_c);
   return -1;
 }
@@ -383,7 +383,7 @@ _cp_conf_write(const c3_c* dir_c, const u3_pier_conf* con_u)
   return 0;
 
 fail:
-  fprintf(stderr, "urbit: %s %s: %s\r\n", cal_c, obj_c, strerror(errno));
+  fprintf(stderr, "urbit: %s %s: %s\n", cal_c, obj_c, strerror(errno));
   unlink(new_c);
   return -1;
 }
@@ -406,7 +406,7 @@ _cp_conf_keep(const u3_pier_opts* opt_u, u3_log* log_u)
          || con_u.size_w != opt_u->size_w )
     {
       fprintf(stderr, "urbit: %s: the pier's stored workload (-w %s --seed %llu "
-                      "--size %u) is not this run's; refusing to go on\r\n",
+                      "--size %u) is not this run's; refusing to go on\n",
               opt_u->dir_c, u3_kern_name(con_u.wok_i),
               (unsigned long long)con_u.seed_d, con_u.size_w);
       u3_pier_fail("the pier's stored workload is not this run's");
@@ -419,7 +419,7 @@ _cp_conf_keep(const u3_pier_opts* opt_u, u3_log* log_u)
   con_u.size_w = opt_u->size_w;
   if ( u3_log_last(log_u) > 0 ) {
     fprintf(stderr, "urbit: note: %s has no stored workload (made by an older "
-                    "urbit); storing this run's: -w %s --seed %llu --size %u\r\n",
+                    "urbit); storing this run's: -w %s --seed %llu --size %u\n",
             opt_u->dir_c, u3_kern_name(con_u.wok_i),
             (unsigned long long)con_u.seed_d, con_u.size_w);
   }
@@ -498,7 +498,7 @@ _cp_progress(const u3_pier_opts* opt_u, _cp_tally* tal_u, u3_log* log_u, c3_t re
   c3_d don_d = rep_t ? tal_u->rep_d : tal_u->new_d;
   c3_d sin_d = rep_t ? tal_u->sat_d : tal_u->run_d;
   double sec = (double)(now_d - sin_d) / 1e9;
-  fprintf(stderr, "urbit: %s event %llu (durable %llu), %llu done, %.0f ev/s, rss %llu MiB\r\n",
+  fprintf(stderr, "urbit: %s event %llu (durable %llu), %llu done, %.0f ev/s, rss %llu MiB\n",
           rep_t ? "replay" : "run",
           (unsigned long long)u3H->eve_d, (unsigned long long)u3_log_last(log_u),
           (unsigned long long)don_d, sec > 0 ? (double)don_d / sec : 0.0,
@@ -534,23 +534,23 @@ _cp_report(const u3_pier_opts* opt_u, _cp_tally* tal_u)
 
   u3_mem_read(&mem_u, c3y);
   fprintf(stderr, "urbit: %s: event %llu (%llu new, %llu bailed, %llu replayed) "
-                  "in %.2f s, %.0f events/s\r\n",
+                  "in %.2f s, %.0f events/s\n",
           opt_u->dir_c, (unsigned long long)u3H->eve_d,
           (unsigned long long)tal_u->new_d, (unsigned long long)tal_u->bal_d,
           (unsigned long long)tal_u->rep_d, wal_d, eps_d);
   fprintf(stderr, "urbit: state mug 0x%08x; image %llu KiB; %llu saves in %llu ms; "
-                  "%llu loom faults\r\n",
+                  "%llu loom faults\n",
           mug_w, (unsigned long long)img_d, (unsigned long long)u3e_Stat.saves_d,
           (unsigned long long)sav_d, (unsigned long long)u3e_Stat.faults_d);
   fprintf(stderr, "urbit: memory: rss %llu KiB (peak %llu; %llu lazily freed): anon %llu, "
-                  "file %llu, shmem %llu; commit %llu KiB; %llu mappings\r\n",
+                  "file %llu, shmem %llu; commit %llu KiB; %llu mappings\n",
           (unsigned long long)mem_u.rss_kb, (unsigned long long)mem_u.rss_peak_kb,
           (unsigned long long)mem_u.lazyfree_kb,
           (unsigned long long)mem_u.anon_kb, (unsigned long long)mem_u.file_kb,
           (unsigned long long)mem_u.shmem_kb, (unsigned long long)mem_u.commit_kb,
           (unsigned long long)mem_u.maps_w);
   if ( u3C.swap_c || _(u3C.free_o) ) {
-    fprintf(stderr, "urbit: released %llu pages; swap file holds %llu KiB\r\n",
+    fprintf(stderr, "urbit: released %llu pages; swap file holds %llu KiB\n",
             (unsigned long long)u3e_Stat.released_d, (unsigned long long)u3e_swap_kb());
   }
 
@@ -658,7 +658,7 @@ _cp_trace_fail(const u3_pier_opts* opt_u, const c3_c* cal_c, c3_i err_i)
   c3_c err_c[600];
   snprintf(err_c, sizeof(err_c), "--trace %s: %s: %s",
            opt_u->trace_c, cal_c, err_i ? strerror(err_i) : "write error");
-  fprintf(stderr, "urbit: %s; stopping at event %llu\r\n",
+  fprintf(stderr, "urbit: %s; stopping at event %llu\n",
           err_c, (unsigned long long)u3H->eve_d);
   u3_pier_fail(err_c);
   return -1;
@@ -721,7 +721,7 @@ _cp_sync(u3_log* log_u)
     }
   }
   fprintf(stderr, "urbit: cannot make events durable; stopping without a "
-                  "snapshot: events after %llu were not kept\r\n",
+                  "snapshot: events after %llu were not kept\n",
           (unsigned long long)u3_log_last(log_u));
   u3_pier_fail("cannot make events durable (see stderr)");
   return -1;
@@ -736,7 +736,7 @@ _cp_save(u3_log* log_u)
   }
   if ( u3m_save() ) {
     fprintf(stderr, "urbit: snapshot at event %llu failed; the log keeps "
-                    "every event, the next start replays them\r\n",
+                    "every event, the next start replays them\n",
             (unsigned long long)u3H->eve_d);
     return 1;
   }
@@ -769,12 +769,12 @@ _cp_replay(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u)
   }
   if ( u3H->eve_d + 1 < u3_log_first(log_u) ) {
     fprintf(stderr, "urbit: the snapshot is at event %llu but the log starts "
-                    "at %llu: cannot replay\r\n",
+                    "at %llu: cannot replay\n",
             (unsigned long long)u3H->eve_d, (unsigned long long)u3_log_first(log_u));
     return -1;
   }
   if ( c3n == opt_u->quiet_o ) {
-    fprintf(stderr, "urbit: replaying events %llu to %llu\r\n",
+    fprintf(stderr, "urbit: replaying events %llu to %llu\n",
             (unsigned long long)u3H->eve_d + 1, (unsigned long long)las_d);
   }
 
@@ -795,7 +795,7 @@ _cp_replay(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u)
       break;
     }
     if ( eve_d != u3H->eve_d + 1 ) {
-      fprintf(stderr, "urbit: replay: expected event %llu, the log has %llu\r\n",
+      fprintf(stderr, "urbit: replay: expected event %llu, the log has %llu\n",
               (unsigned long long)u3H->eve_d + 1, (unsigned long long)eve_d);
       ret_i = -1;
       break;
@@ -804,7 +804,7 @@ _cp_replay(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u)
     u3_weak rec = u3s_cue_bytes(len_z, byt_y);
     u3_noun ovo, out;
     if ( u3_none == rec || c3n == u3r_cell(rec, &ovo, &out) || c3n == u3ud(out) ) {
-      fprintf(stderr, "urbit: replay: event %llu: malformed record\r\n",
+      fprintf(stderr, "urbit: replay: event %llu: malformed record\n",
               (unsigned long long)eve_d);
       if ( u3_none != rec ) u3z(rec);
       ret_i = -1;
@@ -815,7 +815,7 @@ _cp_replay(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u)
       if ( bal_w ) {
         c3_c mot_c[5];
         fprintf(stderr, "urbit: replay: event %llu bailed (%%%s) but was applied "
-                        "when first run; stopping without a snapshot\r\n",
+                        "when first run; stopping without a snapshot\n",
                 (unsigned long long)eve_d, u3m_mote(bal_w, mot_c));
         u3z(rec);
         ret_i = -1;
@@ -871,12 +871,12 @@ _cp_run(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u, FILE* tra_u)
       tal_u->bal_d++;
       if ( c3__full == out_w ) {
         fprintf(stderr, "urbit: event %llu bailed: swap file: no space (%s); "
-                        "state unchanged\r\n",
+                        "state unchanged\n",
                 (unsigned long long)eve_d, strerror(u3e_Stat.swap_err_i));
       }
       else if ( c3n == opt_u->quiet_o ) {
         c3_c mot_c[5];
-        fprintf(stderr, "urbit: event %llu bailed: %%%s; state unchanged\r\n",
+        fprintf(stderr, "urbit: event %llu bailed: %%%s; state unchanged\n",
                 (unsigned long long)eve_d, u3m_mote(out_w, mot_c));
       }
     }
@@ -965,7 +965,7 @@ u3_pier_run(const u3_pier_opts* opt_u)
   FILE* tra_u = 0;
   if ( opt_u->trace_c ) {
     if ( !(tra_u = fopen(opt_u->trace_c, "w")) ) {
-      fprintf(stderr, "urbit: --trace %s: %s\r\n", opt_u->trace_c, strerror(errno));
+      fprintf(stderr, "urbit: --trace %s: %s\n", opt_u->trace_c, strerror(errno));
       u3_log_close(log_u);
       return 1;
     }
@@ -981,13 +981,13 @@ u3_pier_run(const u3_pier_opts* opt_u)
                       "does not reach back to event 1 whole; nothing was "
                       "changed.  The way out: restore %s/.urb/chk (north.bin "
                       "with its sums.bin) from a backup, or a log that "
-                      "reaches back to event 1\r\n",
+                      "reaches back to event 1\n",
               (unsigned long long)u3_log_first(log_u), opt_u->dir_c);
       u3_log_close(log_u);
       return 1;
     }
     fprintf(stderr, "urbit: the image cannot be trusted; rebuilding the state "
-                    "from the log (%llu events)\r\n",
+                    "from the log (%llu events)\n",
             (unsigned long long)u3_log_last(log_u));
     if ( u3e_wipe(opt_u->dir_c) ) {
       u3_log_close(log_u);
@@ -997,16 +997,16 @@ u3_pier_run(const u3_pier_opts* opt_u)
   }
   if ( bot_i < 0 ) {
     if ( u3m_boot_failed == bot_i && u3C.swap_c ) {
-      fprintf(stderr, "urbit: cannot run with the swap file %s (see above)\r\n",
+      fprintf(stderr, "urbit: cannot run with the swap file %s (see above)\n",
               u3C.swap_c);
     }
     if ( u3m_boot_refused == bot_i ) {
       fprintf(stderr, "urbit: %s: refusing to boot (see above); if the loom "
-                      "differs, run with the pier's own --loom %u\r\n", opt_u->dir_c, pir_w ? pir_w : bit_w);
+                      "differs, run with the pier's own --loom %u\n", opt_u->dir_c, pir_w ? pir_w : bit_w);
     }
     else if ( u3m_boot_failed == bot_i ) {
       fprintf(stderr, "urbit: %s: cannot start (see above); nothing was "
-                      "discarded\r\n", opt_u->dir_c);
+                      "discarded\n", opt_u->dir_c);
     }
     u3_log_close(log_u);
     return 1;
@@ -1020,7 +1020,7 @@ u3_pier_run(const u3_pier_opts* opt_u)
   //  only now, knowing the snapshot, may the log cut a torn tail
   if ( u3_log_start(log_u, u3H->eve_d) ) {
     fprintf(stderr, "urbit: the snapshot is at event %llu and the log cannot "
-                    "go on from it (see above); refusing to go on\r\n",
+                    "go on from it (see above); refusing to go on\n",
             (unsigned long long)u3H->eve_d);
     u3m_stop();
     u3_log_close(log_u);
@@ -1067,7 +1067,7 @@ u3_pier_run(const u3_pier_opts* opt_u)
   if ( _cp_stop_i ) {
     _cp_fig_u.int_t = 1;
     if ( c3n == opt_u->quiet_o ) {
-      fprintf(stderr, "urbit: interrupted; stopped at event %llu\r\n",
+      fprintf(stderr, "urbit: interrupted; stopped at event %llu\n",
               (unsigned long long)u3H->eve_d);
     }
   }
