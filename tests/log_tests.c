@@ -544,6 +544,62 @@ _t_same(const c3_c* pax_c, const c3_y* was_y, c3_z len_z)
   return ok_t;
 }
 
+/* _t_torn_batch(): a batch written after the durable mark whose first
+**   record is damaged and whose later records are whole (a crash wrote its
+**   blocks out of order) is torn, not damage: check says a start cuts it,
+**   the start cuts from the damage and appends carry on.  With the mark
+**   past it, the same damage is refused.
+*/
+static void
+_t_torn_batch(void)
+{
+  c3_c        pier_c[4096], pax_c[4096];
+  c3_d        off_d[8], las_d;
+  c3_z        len_z;
+  c3_y*       all_y = _t_six("batch", off_d, &len_z);
+  c3_c        out_c[8192];
+  u3_log*     log_u;
+
+  snprintf(pier_c, sizeof(pier_c), "%s", _t_path("%s", "batch"));
+  snprintf(pax_c, sizeof(pax_c), "%s", _t_logf("batch"));
+  all_y[off_d[4] + 24 + 2] ^= 0x20;      //  event 4's payload
+  _t_spit(pax_c, all_y, len_z);
+
+  //  the mark at event 6: durable records, damaged: refused
+  _t_mark_at("batch", 6);
+  T_OK(0 != _t_check_sna(pier_c, 0, out_c, sizeof(out_c)),
+       "damage before the mark: check says a start refuses: %s", out_c);
+  log_u = _t_start(pier_c, 0);
+  T_OK(0 == log_u, "damage before the mark: the start refuses");
+  u3_log_close(log_u);
+  T_OK(_t_same(pax_c, all_y, len_z), "a refused start changes no byte");
+
+  //  the mark at event 3: events 4 to 6 were never durable
+  _t_mark_at("batch", 3);
+  T_EQ(_t_check_sna(pier_c, 0, out_c, sizeof(out_c)), 0);
+  T_OK(_t_has(out_c, "torn"), "check: a torn batch: %s", out_c);
+  T_OK(_t_same(pax_c, all_y, len_z), "check changes no byte");
+  log_u = _t_start(pier_c, 0);
+  if ( !T_OK(0 != log_u, "a torn batch: the start goes on: %s", _t_cap_c) ) {
+    free(all_y);
+    return;
+  }
+  T_EQ(u3_log_last(log_u), 3);
+  T_EQ(_t_size(pax_c), off_d[4]);
+  for ( c3_d eve_d = 4; eve_d <= 7; eve_d++ ) {
+    T_EQ(_t_append(log_u, eve_d, _t_len_six(eve_d)), 0);
+  }
+  T_EQ(u3_log_sync(log_u), 0);
+  u3_log_close(log_u);
+  log_u = _t_start(pier_c, 0);
+  if ( T_OK(0 != log_u, "reopen after the torn batch: %s", _t_cap_c) ) {
+    T_EQ(u3_log_last(log_u), 7);
+    T_EQ(_t_replay(log_u, 0, _t_len_six, &las_d), 7);
+    u3_log_close(log_u);
+  }
+  free(all_y);
+}
+
 /* _t_flip_at(): flip a byte at pos_d in the six-record log, every event
 **   of it durable (the mark at 6): damage, never a torn tail, wherever it
 **   lies.  Without a snapshot holding the event, check and start refuse,
@@ -1384,6 +1440,7 @@ main(void)
   _t_round();
   _t_big();
   _t_torn();
+  _t_torn_batch();
   _t_flip();
   _t_durable();
   _t_race();

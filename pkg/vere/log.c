@@ -76,7 +76,10 @@
 ///     and later scans go on.  A replay that would need a lost event
 ///     refuses, naming them: the state cannot be rebuilt from event 1.
 ///   - else refuse, naming event and offset, and change nothing.
-///   - a bad tail past the durable point is torn: cut it, only now.
+///   - a bad tail past the durable point is torn: cut it, only now.  So
+///     is a stretch lost wholly past the mark even when whole records
+///     follow it: the disk may write a batch's blocks in any order before
+///     its fsync returns, and nothing past the mark was reported durable.
 ///
 /// Repair is the operator's call: u3_log_repair() cuts a damaged log at its
 /// first bad record, u3_log_truncate() cuts an open log after a chosen
@@ -153,6 +156,10 @@ typedef struct {
   c3_t dam_t;        //  the history is damaged (warn)
   c3_d gfr_d;
   c3_d gto_d;
+  c3_t tex_t;        //  the cut is at a stretch past the mark, not end_d:
+  c3_w tex_w;        //    the stretch (index), which is dropped
+  c3_d cof_d;        //    and everything from its offset
+  c3_d cnx_d;        //    so the next event is its first
   c3_c why_c[2048];  //  the verdict, in words, one line each
 } _cl_verdict;
 
@@ -852,10 +859,30 @@ _cl_decide(const c3_c*     pax_c,
     ver_u->ref_t = 1;
   }
 
-  //  stretches lost inside the log: damage, whatever the mark says,
-  //  since whole records follow them
+  //  a stretch lost wholly past the durable mark, with whole records after
+  //  it, is a batch a crash tore: its blocks reached the disk in any order,
+  //  and none of it was ever reported durable.  It and all after it go.
   //
-  for ( c3_w i_w = 0; i_w < c3_min(scn_u->ext_w, _cl_ext_max); i_w++ ) {
+  c3_w lim_w = c3_min(scn_u->ext_w, _cl_ext_max);
+  if ( scn_u->mrk_t ) {
+    for ( c3_w i_w = 0; i_w < lim_w; i_w++ ) {
+      const _cl_ext* ext_u = &scn_u->ext_u[i_w];
+
+      if ( ext_u->off_d >= scn_u->mof_d && ext_u->bad_d > dur_d ) {
+        ver_u->tex_t = 1;
+        ver_u->tex_w = i_w;
+        ver_u->cof_d = ext_u->off_d;
+        ver_u->cnx_d = ext_u->bad_d;
+        lim_w = i_w;
+        break;
+      }
+    }
+  }
+
+  //  stretches lost inside the log, before the durable point: damage,
+  //  whatever the mark says, since whole records follow them
+  //
+  for ( c3_w i_w = 0; i_w < lim_w; i_w++ ) {
     const _cl_ext* ext_u = &scn_u->ext_u[i_w];
 
     if ( ext_u->res_d <= ext_u->bad_d ) {
@@ -882,7 +909,18 @@ _cl_decide(const c3_c*     pax_c,
       ver_u->dam_t = 1;
     }
   }
-  if ( scn_u->ext_w > _cl_ext_max ) {
+  if ( ver_u->tex_t ) {
+    _cl_say(ver_u, "log: %s: the records from offset %llu (event %llu on) "
+                   "lie past the durable mark (event %llu, offset %llu) and "
+                   "are damaged: a batch torn by a crash, never reported "
+                   "durable; a start cuts its %llu bytes\n",
+            pax_c, (unsigned long long)ver_u->cof_d,
+            (unsigned long long)ver_u->cnx_d,
+            (unsigned long long)scn_u->mrk_d, (unsigned long long)scn_u->mof_d,
+            (unsigned long long)(scn_u->siz_d - ver_u->cof_d));
+    ver_u->cut_t = 1;
+  }
+  else if ( scn_u->ext_w > _cl_ext_max ) {
     _cl_say(ver_u, "log: %s: %u stretches of lost events in all, the latest "
                    "lost event %llu\n",
             pax_c, scn_u->ext_w, (unsigned long long)scn_u->hil_d);
@@ -893,7 +931,7 @@ _cl_decide(const c3_c*     pax_c,
 
   //  the end: bytes past the last whole record, or whole records missing
   //
-  if ( scn_u->tal_t || las_d < dur_d ) {
+  if ( !ver_u->tex_t && (scn_u->tal_t || las_d < dur_d) ) {
     c3_d nex_d = scn_u->nex_d;
     c3_d end_d = scn_u->end_d;
 
@@ -1206,6 +1244,14 @@ u3_log_start(u3_log* log_u, c3_d sna_d)
   fputs(ver_u.why_c, stderr);
   if ( ver_u.ref_t ) {
     return -1;
+  }
+  if ( ver_u.tex_t ) {
+    //  the torn batch and everything after it: the log ends before it
+    log_u->scn_u.end_d = ver_u.cof_d;
+    log_u->scn_u.nex_d = ver_u.cnx_d;
+    log_u->scn_u.ext_w = ver_u.tex_w;
+    log_u->las_d = log_u->dat_d = log_u->pen_d = ver_u.cnx_d - 1;
+    log_u->end_d = ver_u.cof_d;
   }
   if ( ver_u.cut_t ) {
     if ( (err_i = _cl_truncate_fd(log_u->fid_i, log_u->scn_u.end_d)) ) {
