@@ -97,6 +97,7 @@
 #include "c3/crc.h"
 #include "c3/io.h"
 #include "vere/log.h"
+#include "vere/path.h"
 
 #define _cl_mag_w  0x676f6c75U     //  "ulog"
 #define _cl_ver_w  1U
@@ -576,6 +577,102 @@ _cl_scan_lose(_cl_scan* scn_u, c3_d bad_d, c3_d off_d, c3_d res_d,
   }
 }
 
+/* _cl_scan_gap(): judge the gap record whose header rec_y was read at
+**   off_d (rem_d bytes left), reading its payload from red_u: as
+**   _cl_scan_rec.
+*/
+static c3_i
+_cl_scan_gap(_cl_read* red_u, _cl_scan* scn_u, const c3_y* rec_y, c3_d off_d,
+             c3_d rem_d, c3_c* wut_c, c3_z wut_z, c3_d* syn_d)
+{
+  c3_d eve_d = _cl_get_d(rec_y + 8);
+  c3_w crc_w = _cl_get_w(rec_y + 16);
+  c3_y pay_y[_cl_gap_z];
+
+  if ( eve_d != scn_u->nex_d || rem_d < _cl_rec_z + _cl_gap_z ) {
+    snprintf(wut_c, wut_z, "gap record for event %llu out of "
+             "place", (unsigned long long)eve_d);
+    *syn_d = off_d + 1;
+    return 1;
+  }
+  if ( _cl_read_get(red_u, pay_y, _cl_gap_z) ) {
+    return -1;
+  }
+  if ( c3_crc32c(crc_w, pay_y, _cl_gap_z) != _cl_get_w(rec_y + 20)
+       || _cl_get_d(pay_y) + 1 < eve_d )
+  {
+    snprintf(wut_c, wut_z, "bad gap record");
+    *syn_d = off_d + 1;
+    return 1;
+  }
+
+  //  events eve_d to the payload's first word were lost, covered by
+  //  a snapshot when the gap was recorded
+  //
+  c3_d las_d = _cl_get_d(pay_y);
+  scn_u->end_d = off_d + _cl_rec_z + _cl_gap_z;
+  scn_u->nex_d = las_d + 1;
+  _cl_scan_lose(scn_u, eve_d, off_d, las_d + 1, 1, "recorded as lost");
+  scn_u->res_d = scn_u->nex_d;
+  scn_u->rof_d = scn_u->end_d;
+  return 0;
+}
+
+/* _cl_scan_rec(): judge the record whose header rec_y was read at off_d
+**   (rem_d bytes left in the file), reading its payload from red_u: 0
+**   when it is whole (scn_u goes past it), 1 when it is damaged (why in
+**   wut_c, where to look for what follows in *syn_d), -1 when it cannot
+**   be read (reported).
+*/
+static c3_i
+_cl_scan_rec(_cl_read* red_u, _cl_scan* scn_u, const c3_y* rec_y, c3_d off_d,
+             c3_d rem_d, c3_c* wut_c, c3_z wut_z, c3_d* syn_d)
+{
+  c3_d len_d = _cl_get_d(rec_y + 0);
+  c3_d eve_d = _cl_get_d(rec_y + 8);
+  c3_w crc_w = _cl_get_w(rec_y + 16);
+  c3_d nex_d = scn_u->nex_d;
+
+  if ( !_cl_rec_good(rec_y) ) {
+    snprintf(wut_c, wut_z, "bad header checksum");
+    *syn_d = off_d + 1;
+    return 1;
+  }
+  if ( _cl_rec_gap(rec_y) ) {
+    return _cl_scan_gap(red_u, scn_u, rec_y, off_d, rem_d, wut_c, wut_z, syn_d);
+  }
+  if ( eve_d != nex_d ) {
+    //  a whole record for a later event: the events before it are lost
+    snprintf(wut_c, wut_z, "header names event %llu",
+             (unsigned long long)eve_d);
+    *syn_d = ( eve_d > nex_d ) ? off_d : off_d + 1;
+    return 1;
+  }
+  if ( len_d > rem_d - _cl_rec_z ) {
+    snprintf(wut_c, wut_z,
+             "length %llu runs past the end of the file (%llu bytes left)",
+             (unsigned long long)len_d,
+             (unsigned long long)(rem_d - _cl_rec_z));
+    *syn_d = off_d + _cl_rec_z;
+    return 1;
+  }
+  if ( _cl_read_crc(red_u, len_d, &crc_w) ) {
+    return -1;
+  }
+  if ( crc_w == _cl_get_w(rec_y + 20) ) {
+    scn_u->big_d = c3_max(scn_u->big_d, len_d);
+    scn_u->nex_d = nex_d + 1;
+    scn_u->end_d = off_d + _cl_rec_z + len_d;
+    scn_u->num_d++;
+    return 0;
+  }
+  //  the length may be what is wrong: look right after the header
+  //
+  snprintf(wut_c, wut_z, "bad checksum");
+  *syn_d = off_d + _cl_rec_z;
+  return 1;
+}
+
 /* _cl_scan_file(): check every record of a log file whose header has been
 **   read (first event fir_d), streaming, and go on past damage to the
 **   next record that can follow it.  Fills scn_u (but not its mark);
@@ -623,74 +720,14 @@ _cl_scan_file(c3_i        fid_i,
       return -1;
     }
 
-    c3_d len_d = _cl_get_d(rec_y + 0);
-    c3_d eve_d = _cl_get_d(rec_y + 8);
-    c3_w crc_w = _cl_get_w(rec_y + 16);
-
-    if ( !_cl_rec_good(rec_y) ) {
-      snprintf(wut_c, sizeof(wut_c), "bad header checksum");
-      syn_d = off_d + 1;
+    c3_i rec_i = _cl_scan_rec(red_u, scn_u, rec_y, off_d, rem_d,
+                              wut_c, sizeof(wut_c), &syn_d);
+    if ( rec_i < 0 ) {
+      free(red_u);
+      return -1;
     }
-    else if ( _cl_rec_gap(rec_y) ) {
-      c3_y pay_y[_cl_gap_z];
-
-      if ( eve_d != nex_d || rem_d < _cl_rec_z + _cl_gap_z ) {
-        snprintf(wut_c, sizeof(wut_c), "gap record for event %llu out of "
-                 "place", (unsigned long long)eve_d);
-        syn_d = off_d + 1;
-      }
-      else if ( _cl_read_get(red_u, pay_y, _cl_gap_z) ) {
-        free(red_u);
-        return -1;
-      }
-      else if ( c3_crc32c(crc_w, pay_y, _cl_gap_z) != _cl_get_w(rec_y + 20)
-                || _cl_get_d(pay_y) + 1 < eve_d )
-      {
-        snprintf(wut_c, sizeof(wut_c), "bad gap record");
-        syn_d = off_d + 1;
-      }
-      else {
-        //  events eve_d to the payload's first word were lost, covered by
-        //  a snapshot when the gap was recorded
-        //
-        c3_d las_d = _cl_get_d(pay_y);
-        scn_u->end_d = off_d + _cl_rec_z + _cl_gap_z;
-        scn_u->nex_d = las_d + 1;
-        _cl_scan_lose(scn_u, eve_d, off_d, las_d + 1, 1, "recorded as lost");
-        scn_u->res_d = scn_u->nex_d;
-        scn_u->rof_d = scn_u->end_d;
-        continue;
-      }
-    }
-    else if ( eve_d != nex_d ) {
-      //  a whole record for a later event: the events before it are lost
-      snprintf(wut_c, sizeof(wut_c), "header names event %llu",
-               (unsigned long long)eve_d);
-      syn_d = ( eve_d > nex_d ) ? off_d : off_d + 1;
-    }
-    else if ( len_d > rem_d - _cl_rec_z ) {
-      snprintf(wut_c, sizeof(wut_c),
-               "length %llu runs past the end of the file (%llu bytes left)",
-               (unsigned long long)len_d,
-               (unsigned long long)(rem_d - _cl_rec_z));
-      syn_d = off_d + _cl_rec_z;
-    }
-    else {
-      if ( _cl_read_crc(red_u, len_d, &crc_w) ) {
-        free(red_u);
-        return -1;
-      }
-      if ( crc_w == _cl_get_w(rec_y + 20) ) {
-        scn_u->big_d = c3_max(scn_u->big_d, len_d);
-        scn_u->nex_d = nex_d + 1;
-        scn_u->end_d = off_d + _cl_rec_z + len_d;
-        scn_u->num_d++;
-        continue;
-      }
-      //  the length may be what is wrong: look right after the header
-      //
-      snprintf(wut_c, sizeof(wut_c), "bad checksum");
-      syn_d = off_d + _cl_rec_z;
+    if ( 0 == rec_i ) {
+      continue;
     }
 
     //  damage at off_d: is anything whole after it?
@@ -825,33 +862,15 @@ _cl_say(_cl_verdict* ver_u, const c3_c* fmt_c, ...)
   va_end(ap_u);
 }
 
-/* _cl_decide(): what a start does with the scanned log of pax_c, whose
-**   snapshot holds every event to sna_d (0: no snapshot).  The one rule
-**   shared by a start and by u3_log_check().
+/* _cl_decide_lost(): _cl_decide on the stretches of events lost inside
+**   the log.
 */
 static void
-_cl_decide(const c3_c*     pax_c,
-           const _cl_scan* scn_u,
-           c3_d            sna_d,
-           _cl_verdict*    ver_u)
+_cl_decide_lost(const c3_c*     pax_c,
+                const _cl_scan* scn_u,
+                c3_d            sna_d,
+                _cl_verdict*    ver_u)
 {
-  c3_d las_d = scn_u->nex_d - 1;
-  c3_d dur_d = c3_max(scn_u->mrk_d, sna_d);
-
-  memset(ver_u, 0, sizeof(*ver_u));
-
-  //  a log that starts past the snapshot's next event cannot replay
-  //
-  if ( scn_u->fir_d > sna_d + 1 ) {
-    _cl_say(ver_u, "log: %s: the log starts at event %llu, and the snapshot "
-                   "holds events only to %llu: events %llu to %llu are in "
-                   "neither\n",
-            pax_c, (unsigned long long)scn_u->fir_d,
-            (unsigned long long)sna_d, (unsigned long long)(sna_d + 1),
-            (unsigned long long)(scn_u->fir_d - 1));
-    ver_u->ref_t = 1;
-  }
-
   //  stretches lost inside the log: damage, whatever the mark says,
   //  since whole records follow them
   //
@@ -890,6 +909,19 @@ _cl_decide(const c3_c*     pax_c,
       ver_u->ref_t = 1;
     }
   }
+}
+
+/* _cl_decide_end(): _cl_decide on the log's end: bytes past the last
+**   whole record, or whole records missing before the durable point.
+*/
+static void
+_cl_decide_end(const c3_c*     pax_c,
+               const _cl_scan* scn_u,
+               c3_d            sna_d,
+               _cl_verdict*    ver_u)
+{
+  c3_d las_d = scn_u->nex_d - 1;
+  c3_d dur_d = c3_max(scn_u->mrk_d, sna_d);
 
   //  the end: bytes past the last whole record, or whole records missing
   //
@@ -940,6 +972,34 @@ _cl_decide(const c3_c*     pax_c,
       ver_u->gto_d = sna_d;
     }
   }
+}
+
+/* _cl_decide(): what a start does with the scanned log of pax_c, whose
+**   snapshot holds every event to sna_d (0: no snapshot).  The one rule
+**   shared by a start and by u3_log_check().
+*/
+static void
+_cl_decide(const c3_c*     pax_c,
+           const _cl_scan* scn_u,
+           c3_d            sna_d,
+           _cl_verdict*    ver_u)
+{
+  memset(ver_u, 0, sizeof(*ver_u));
+
+  //  a log that starts past the snapshot's next event cannot replay
+  //
+  if ( scn_u->fir_d > sna_d + 1 ) {
+    _cl_say(ver_u, "log: %s: the log starts at event %llu, and the snapshot "
+                   "holds events only to %llu: events %llu to %llu are in "
+                   "neither\n",
+            pax_c, (unsigned long long)scn_u->fir_d,
+            (unsigned long long)sna_d, (unsigned long long)(sna_d + 1),
+            (unsigned long long)(scn_u->fir_d - 1));
+    ver_u->ref_t = 1;
+  }
+
+  _cl_decide_lost(pax_c, scn_u, sna_d, ver_u);
+  _cl_decide_end(pax_c, scn_u, sna_d, ver_u);
 
   if ( ver_u->ref_t ) {
     _cl_say(ver_u, "log: %s: events the snapshot lacks are damaged or "
@@ -956,18 +1016,19 @@ _cl_decide(const c3_c*     pax_c,
   }
 }
 
-/* _cl_paths(): the log's directory and file under pier_c; 0 if out of
-**   memory (reported).
+/* _cl_paths(): the pier's .urb, the log's directory and file; -1 if out
+**   of memory (reported).
 */
 static c3_i
 _cl_paths(const c3_c* pier_c, c3_c** urb_c, c3_c** dir_c, c3_c** pax_c)
 {
-  *urb_c = _cl_join(pier_c, "/.urb");
-  *dir_c = *urb_c ? _cl_join(*urb_c, "/log") : 0;
-  *pax_c = *dir_c ? _cl_join(*dir_c, "/events.log") : 0;
-  if ( !*pax_c ) {
+  *urb_c = u3_path_new(pier_c, u3_path_urb);
+  *dir_c = u3_path_new(pier_c, u3_path_log);
+  *pax_c = u3_path_new(pier_c, u3_path_events);
+  if ( !*urb_c || !*dir_c || !*pax_c ) {
     free(*urb_c);
     free(*dir_c);
+    free(*pax_c);
     fprintf(stderr, "log: %s: out of memory\n", pier_c);
     return -1;
   }
@@ -981,24 +1042,6 @@ _cl_sync_dir(const c3_c* dir_c)
 {
   if ( c3_io_sync_dir(dir_c) ) {
     fprintf(stderr, "log: fsync %s: %s\n", dir_c, strerror(errno));
-    return -1;
-  }
-  return 0;
-}
-
-/* _cl_mkdir(): make directory dir_c unless it exists, making the new
-**   entry durable (c3_io_mkdir syncs the parent).  0 or -1 (reported).
-*/
-static c3_i
-_cl_mkdir(const c3_c* dir_c)
-{
-  if ( c3_io_mkdir(dir_c, 0755) ) {
-    if ( ENOTDIR == errno ) {
-      fprintf(stderr, "log: %s: not a directory\n", dir_c);
-    }
-    else {
-      fprintf(stderr, "log: mkdir %s: %s\n", dir_c, strerror(errno));
-    }
     return -1;
   }
   return 0;
@@ -1275,9 +1318,9 @@ u3_log_open(const c3_c* pier_c)
   log_u->fid_i = -1;
   log_u->mfd_i = -1;
 
-  if (  !(log_u->mpa_c = _cl_join(dir_c, "/mark.bin"))
-     || _cl_mkdir(urb_c)
-     || _cl_mkdir(dir_c)
+  if (  !(log_u->mpa_c = u3_path_new(pier_c, u3_path_mark))
+     || u3_path_mkdir(urb_c, "log")
+     || u3_path_mkdir(dir_c, "log")
      || (log_u->fid_i = _cl_open_file(dir_c, pax_c)) < 0
      || (log_u->mfd_i = _cl_open_mark(dir_c, log_u->mpa_c)) < 0
      || _cl_load(log_u) )
@@ -1760,7 +1803,7 @@ u3_log_repair(const c3_c* pier_c)
     return -1;
   }
   free(urb_c);
-  log_u.mpa_c = _cl_join(dir_c, "/mark.bin");
+  log_u.mpa_c = u3_path_new(pier_c, u3_path_mark);
 
   ret_i = -1;
   if ( (log_u.fid_i = c3_io_open(log_u.pax_c, O_RDWR | O_CLOEXEC, 0)) < 0 ) {
@@ -1861,7 +1904,7 @@ u3_log_check(const c3_c* pier_c, c3_d sna_d, FILE* out_f)
   if ( _cl_paths(pier_c, &urb_c, &dir_c, &pax_c) ) {
     return -1;
   }
-  mpa_c = _cl_join(dir_c, "/mark.bin");
+  mpa_c = u3_path_new(pier_c, u3_path_mark);
   free(urb_c);
   free(dir_c);
   if ( !mpa_c ) {
