@@ -1104,7 +1104,7 @@ typedef struct {
 static void
 _t_pir_opts(u3_pier_opts* opt_u, const c3_c* dir_c, c3_d eve_d)
 {
-  memset(opt_u, 0, sizeof(*opt_u));
+  u3_pier_opts_init(opt_u);
   opt_u->dir_c       = dir_c;
   opt_u->events_d    = eve_d;
   opt_u->wok_i       = u3_kern_kv;

@@ -346,6 +346,39 @@ _ck_merge(u3_noun a, u3_noun b)
   return _ck_rebuild(u3k(a ? a : b), dep_w);
 }
 
+/* _ck_descend(): walk map toward key (an atom, else bail %exit),
+**   recording each step on the road's stack (_ck_push), until the key's
+**   node (*hit_t set), an empty subtree, or, with abv_t, the first node
+**   the key outranks.  *dep_w gets the steps; returns the node reached
+**   (0: empty), its parts in n, k, l, r when it is not empty.
+*/
+static u3_noun
+_ck_descend(u3_noun map, u3_atom key, c3_t abv_t, c3_w* dep_w, c3_t* hit_t,
+            u3_noun* n, u3_noun* k, u3_noun* l, u3_noun* r)
+{
+  u3_noun nod = map;
+
+  if ( c3n == u3ud(key) ) {
+    u3m_bail(c3__exit);
+  }
+  while ( nod ) {
+    _ck_nod(nod, n, k, l, r);
+
+    c3_i cmp_i = _ck_cmp(key, *k);
+    if ( 0 == cmp_i ) {
+      *hit_t = 1;
+      break;
+    }
+    if ( abv_t && _ck_above(key, *k) ) {
+      break;
+    }
+    _ck_push(nod, cmp_i > 0);
+    (*dep_w)++;
+    nod = ( cmp_i < 0 ) ? *l : *r;
+  }
+  return nod;
+}
+
 /* u3_kern_map_put(): map with key set to val (retains map, transfers
 **   key and val).
 */
@@ -354,32 +387,13 @@ u3_kern_map_put(u3_noun map, u3_atom key, u3_noun val, u3_weak* old)
 {
   c3_w    dep_w = 0;
   c3_t    hit_t = 0;
-  u3_noun nod   = map;
   u3_noun n = 0, k = 0, l = 0, r = 0, sub;
+  u3_noun nod;
 
   if ( old ) {
     *old = u3_none;
   }
-  if ( c3n == u3ud(key) ) {
-    u3m_bail(c3__exit);
-  }
-
-  //  descend to the key, or to the first node the key outranks
-  while ( nod ) {
-    _ck_nod(nod, &n, &k, &l, &r);
-
-    c3_i cmp_i = _ck_cmp(key, k);
-    if ( 0 == cmp_i ) {
-      hit_t = 1;
-      break;
-    }
-    if ( _ck_above(key, k) ) {
-      break;
-    }
-    _ck_push(nod, cmp_i > 0);
-    dep_w++;
-    nod = ( cmp_i < 0 ) ? l : r;
-  }
+  nod = _ck_descend(map, key, 1, &dep_w, &hit_t, &n, &k, &l, &r);
 
   if ( hit_t ) {
     if ( old ) {
@@ -401,28 +415,15 @@ u3_noun
 u3_kern_map_del(u3_noun map, u3_atom key, u3_weak* old)
 {
   c3_w    dep_w = 0;
-  u3_noun nod   = map;
-  u3_noun n = 0, k, l = 0, r = 0;
+  c3_t    hit_t = 0;
+  u3_noun n = 0, k = 0, l = 0, r = 0;
 
   if ( old ) {
     *old = u3_none;
   }
-  if ( c3n == u3ud(key) ) {
-    u3m_bail(c3__exit);
-  }
-  while ( nod ) {
-    _ck_nod(nod, &n, &k, &l, &r);
+  _ck_descend(map, key, 0, &dep_w, &hit_t, &n, &k, &l, &r);
 
-    c3_i cmp_i = _ck_cmp(key, k);
-    if ( 0 == cmp_i ) {
-      break;
-    }
-    _ck_push(nod, cmp_i > 0);
-    dep_w++;
-    nod = ( cmp_i < 0 ) ? l : r;
-  }
-
-  if ( !nod ) {
+  if ( !hit_t ) {
     u3a_pop(dep_w * _ck_fram_w);
     return u3k(map);
   }

@@ -100,6 +100,7 @@
 #include "c3/crc.h"
 #include "c3/io.h"
 #include "vere/log.h"
+#include "vere/path.h"
 
 #define _cl_mag_w  0x676f6c75U     //  "ulog"
 #define _cl_ver_w  1U
@@ -583,6 +584,102 @@ _cl_scan_lose(_cl_scan* scn_u, c3_d bad_d, c3_d off_d, c3_d res_d,
   }
 }
 
+/* _cl_scan_gap(): judge the gap record whose header rec_y was read at
+**   off_d (rem_d bytes left), reading its payload from red_u: as
+**   _cl_scan_rec.
+*/
+static c3_i
+_cl_scan_gap(_cl_read* red_u, _cl_scan* scn_u, const c3_y* rec_y, c3_d off_d,
+             c3_d rem_d, c3_c* wut_c, c3_z wut_z, c3_d* syn_d)
+{
+  c3_d eve_d = _cl_get_d(rec_y + 8);
+  c3_w crc_w = _cl_get_w(rec_y + 16);
+  c3_y pay_y[_cl_gap_z];
+
+  if ( eve_d != scn_u->nex_d || rem_d < _cl_rec_z + _cl_gap_z ) {
+    snprintf(wut_c, wut_z, "gap record for event %llu out of "
+             "place", (unsigned long long)eve_d);
+    *syn_d = off_d + 1;
+    return 1;
+  }
+  if ( _cl_read_get(red_u, pay_y, _cl_gap_z) ) {
+    return -1;
+  }
+  if ( c3_crc32c(crc_w, pay_y, _cl_gap_z) != _cl_get_w(rec_y + 20)
+       || _cl_get_d(pay_y) + 1 < eve_d )
+  {
+    snprintf(wut_c, wut_z, "bad gap record");
+    *syn_d = off_d + 1;
+    return 1;
+  }
+
+  //  events eve_d to the payload's first word were lost, covered by
+  //  a snapshot when the gap was recorded
+  //
+  c3_d las_d = _cl_get_d(pay_y);
+  scn_u->end_d = off_d + _cl_rec_z + _cl_gap_z;
+  scn_u->nex_d = las_d + 1;
+  _cl_scan_lose(scn_u, eve_d, off_d, las_d + 1, 1, "recorded as lost");
+  scn_u->res_d = scn_u->nex_d;
+  scn_u->rof_d = scn_u->end_d;
+  return 0;
+}
+
+/* _cl_scan_rec(): judge the record whose header rec_y was read at off_d
+**   (rem_d bytes left in the file), reading its payload from red_u: 0
+**   when it is whole (scn_u goes past it), 1 when it is damaged (why in
+**   wut_c, where to look for what follows in *syn_d), -1 when it cannot
+**   be read (reported).
+*/
+static c3_i
+_cl_scan_rec(_cl_read* red_u, _cl_scan* scn_u, const c3_y* rec_y, c3_d off_d,
+             c3_d rem_d, c3_c* wut_c, c3_z wut_z, c3_d* syn_d)
+{
+  c3_d len_d = _cl_get_d(rec_y + 0);
+  c3_d eve_d = _cl_get_d(rec_y + 8);
+  c3_w crc_w = _cl_get_w(rec_y + 16);
+  c3_d nex_d = scn_u->nex_d;
+
+  if ( !_cl_rec_good(rec_y) ) {
+    snprintf(wut_c, wut_z, "bad header checksum");
+    *syn_d = off_d + 1;
+    return 1;
+  }
+  if ( _cl_rec_gap(rec_y) ) {
+    return _cl_scan_gap(red_u, scn_u, rec_y, off_d, rem_d, wut_c, wut_z, syn_d);
+  }
+  if ( eve_d != nex_d ) {
+    //  a whole record for a later event: the events before it are lost
+    snprintf(wut_c, wut_z, "header names event %llu",
+             (unsigned long long)eve_d);
+    *syn_d = ( eve_d > nex_d ) ? off_d : off_d + 1;
+    return 1;
+  }
+  if ( len_d > rem_d - _cl_rec_z ) {
+    snprintf(wut_c, wut_z,
+             "length %llu runs past the end of the file (%llu bytes left)",
+             (unsigned long long)len_d,
+             (unsigned long long)(rem_d - _cl_rec_z));
+    *syn_d = off_d + _cl_rec_z;
+    return 1;
+  }
+  if ( _cl_read_crc(red_u, len_d, &crc_w) ) {
+    return -1;
+  }
+  if ( crc_w == _cl_get_w(rec_y + 20) ) {
+    scn_u->big_d = c3_max(scn_u->big_d, len_d);
+    scn_u->nex_d = nex_d + 1;
+    scn_u->end_d = off_d + _cl_rec_z + len_d;
+    scn_u->num_d++;
+    return 0;
+  }
+  //  the length may be what is wrong: look right after the header
+  //
+  snprintf(wut_c, wut_z, "bad checksum");
+  *syn_d = off_d + _cl_rec_z;
+  return 1;
+}
+
 /* _cl_scan_file(): check every record of a log file whose header has been
 **   read (first event fir_d), streaming, and go on past damage to the
 **   next record that can follow it.  Fills scn_u (but not its mark);
@@ -630,74 +727,14 @@ _cl_scan_file(c3_i        fid_i,
       return -1;
     }
 
-    c3_d len_d = _cl_get_d(rec_y + 0);
-    c3_d eve_d = _cl_get_d(rec_y + 8);
-    c3_w crc_w = _cl_get_w(rec_y + 16);
-
-    if ( !_cl_rec_good(rec_y) ) {
-      snprintf(wut_c, sizeof(wut_c), "bad header checksum");
-      syn_d = off_d + 1;
+    c3_i rec_i = _cl_scan_rec(red_u, scn_u, rec_y, off_d, rem_d,
+                              wut_c, sizeof(wut_c), &syn_d);
+    if ( rec_i < 0 ) {
+      free(red_u);
+      return -1;
     }
-    else if ( _cl_rec_gap(rec_y) ) {
-      c3_y pay_y[_cl_gap_z];
-
-      if ( eve_d != nex_d || rem_d < _cl_rec_z + _cl_gap_z ) {
-        snprintf(wut_c, sizeof(wut_c), "gap record for event %llu out of "
-                 "place", (unsigned long long)eve_d);
-        syn_d = off_d + 1;
-      }
-      else if ( _cl_read_get(red_u, pay_y, _cl_gap_z) ) {
-        free(red_u);
-        return -1;
-      }
-      else if ( c3_crc32c(crc_w, pay_y, _cl_gap_z) != _cl_get_w(rec_y + 20)
-                || _cl_get_d(pay_y) + 1 < eve_d )
-      {
-        snprintf(wut_c, sizeof(wut_c), "bad gap record");
-        syn_d = off_d + 1;
-      }
-      else {
-        //  events eve_d to the payload's first word were lost, covered by
-        //  a snapshot when the gap was recorded
-        //
-        c3_d las_d = _cl_get_d(pay_y);
-        scn_u->end_d = off_d + _cl_rec_z + _cl_gap_z;
-        scn_u->nex_d = las_d + 1;
-        _cl_scan_lose(scn_u, eve_d, off_d, las_d + 1, 1, "recorded as lost");
-        scn_u->res_d = scn_u->nex_d;
-        scn_u->rof_d = scn_u->end_d;
-        continue;
-      }
-    }
-    else if ( eve_d != nex_d ) {
-      //  a whole record for a later event: the events before it are lost
-      snprintf(wut_c, sizeof(wut_c), "header names event %llu",
-               (unsigned long long)eve_d);
-      syn_d = ( eve_d > nex_d ) ? off_d : off_d + 1;
-    }
-    else if ( len_d > rem_d - _cl_rec_z ) {
-      snprintf(wut_c, sizeof(wut_c),
-               "length %llu runs past the end of the file (%llu bytes left)",
-               (unsigned long long)len_d,
-               (unsigned long long)(rem_d - _cl_rec_z));
-      syn_d = off_d + _cl_rec_z;
-    }
-    else {
-      if ( _cl_read_crc(red_u, len_d, &crc_w) ) {
-        free(red_u);
-        return -1;
-      }
-      if ( crc_w == _cl_get_w(rec_y + 20) ) {
-        scn_u->big_d = c3_max(scn_u->big_d, len_d);
-        scn_u->nex_d = nex_d + 1;
-        scn_u->end_d = off_d + _cl_rec_z + len_d;
-        scn_u->num_d++;
-        continue;
-      }
-      //  the length may be what is wrong: look right after the header
-      //
-      snprintf(wut_c, sizeof(wut_c), "bad checksum");
-      syn_d = off_d + _cl_rec_z;
+    if ( 0 == rec_i ) {
+      continue;
     }
 
     //  damage at off_d: is anything whole after it?
@@ -832,55 +869,61 @@ _cl_say(_cl_verdict* ver_u, const c3_c* fmt_c, ...)
   va_end(ap_u);
 }
 
-/* _cl_decide(): what a start does with the scanned log of pax_c, whose
-**   snapshot holds every event to sna_d (0: no snapshot).  The one rule
-**   shared by a start and by u3_log_check().
+/* _cl_decide_torn(): _cl_decide on a stretch lost wholly past the
+**   durable mark with whole records after it: a batch a crash tore (the
+**   disk may write its blocks in any order before the fsync returns, and
+**   nothing past the mark was reported durable), so it and everything
+**   after it are cut.  Returns how many stretches come before it (all of
+**   them when there is none).
 */
-static void
-_cl_decide(const c3_c*     pax_c,
-           const _cl_scan* scn_u,
-           c3_d            sna_d,
-           _cl_verdict*    ver_u)
+static c3_w
+_cl_decide_torn(const c3_c*     pax_c,
+                const _cl_scan* scn_u,
+                c3_d            sna_d,
+                _cl_verdict*    ver_u)
 {
-  c3_d las_d = scn_u->nex_d - 1;
   c3_d dur_d = c3_max(scn_u->mrk_d, sna_d);
-
-  memset(ver_u, 0, sizeof(*ver_u));
-
-  //  a log that starts past the snapshot's next event cannot replay
-  //
-  if ( scn_u->fir_d > sna_d + 1 ) {
-    _cl_say(ver_u, "log: %s: the log starts at event %llu, and the snapshot "
-                   "holds events only to %llu: events %llu to %llu are in "
-                   "neither\n",
-            pax_c, (unsigned long long)scn_u->fir_d,
-            (unsigned long long)sna_d, (unsigned long long)(sna_d + 1),
-            (unsigned long long)(scn_u->fir_d - 1));
-    ver_u->ref_t = 1;
-  }
-
-  //  a stretch lost wholly past the durable mark, with whole records after
-  //  it, is a batch a crash tore: its blocks reached the disk in any order,
-  //  and none of it was ever reported durable.  It and all after it go.
-  //
   c3_w lim_w = c3_min(scn_u->ext_w, _cl_ext_max);
-  if ( scn_u->mrk_t ) {
-    for ( c3_w i_w = 0; i_w < lim_w; i_w++ ) {
-      const _cl_ext* ext_u = &scn_u->ext_u[i_w];
 
-      if ( ext_u->off_d >= scn_u->mof_d && ext_u->bad_d > dur_d ) {
-        ver_u->tex_t = 1;
-        ver_u->tex_w = i_w;
-        ver_u->cof_d = ext_u->off_d;
-        ver_u->cnx_d = ext_u->bad_d;
-        lim_w = i_w;
-        break;
-      }
+  if ( !scn_u->mrk_t ) {
+    return lim_w;
+  }
+  for ( c3_w i_w = 0; i_w < lim_w; i_w++ ) {
+    const _cl_ext* ext_u = &scn_u->ext_u[i_w];
+
+    if ( ext_u->off_d >= scn_u->mof_d && ext_u->bad_d > dur_d ) {
+      ver_u->tex_t = 1;
+      ver_u->tex_w = i_w;
+      ver_u->cof_d = ext_u->off_d;
+      ver_u->cnx_d = ext_u->bad_d;
+      ver_u->cut_t = 1;
+      _cl_say(ver_u, "log: %s: the records from offset %llu (event %llu on) "
+                     "lie past the durable mark (event %llu, offset %llu) "
+                     "and are damaged: a batch torn by a crash, never "
+                     "reported durable; a start cuts its %llu bytes\n",
+              pax_c, (unsigned long long)ext_u->off_d,
+              (unsigned long long)ext_u->bad_d,
+              (unsigned long long)scn_u->mrk_d,
+              (unsigned long long)scn_u->mof_d,
+              (unsigned long long)(scn_u->siz_d - ext_u->off_d));
+      return i_w;
     }
   }
+  return lim_w;
+}
 
-  //  stretches lost inside the log, before the durable point: damage,
-  //  whatever the mark says, since whole records follow them
+/* _cl_decide_lost(): _cl_decide on the first lim_w stretches of events
+**   lost inside the log.
+*/
+static void
+_cl_decide_lost(const c3_c*     pax_c,
+                const _cl_scan* scn_u,
+                c3_d            sna_d,
+                c3_w            lim_w,
+                _cl_verdict*    ver_u)
+{
+  //  stretches lost inside the log before any torn batch (the first
+  //  lim_w): damage, whatever the mark says, since whole records follow
   //
   for ( c3_w i_w = 0; i_w < lim_w; i_w++ ) {
     const _cl_ext* ext_u = &scn_u->ext_u[i_w];
@@ -909,18 +952,7 @@ _cl_decide(const c3_c*     pax_c,
       ver_u->dam_t = 1;
     }
   }
-  if ( ver_u->tex_t ) {
-    _cl_say(ver_u, "log: %s: the records from offset %llu (event %llu on) "
-                   "lie past the durable mark (event %llu, offset %llu) and "
-                   "are damaged: a batch torn by a crash, never reported "
-                   "durable; a start cuts its %llu bytes\n",
-            pax_c, (unsigned long long)ver_u->cof_d,
-            (unsigned long long)ver_u->cnx_d,
-            (unsigned long long)scn_u->mrk_d, (unsigned long long)scn_u->mof_d,
-            (unsigned long long)(scn_u->siz_d - ver_u->cof_d));
-    ver_u->cut_t = 1;
-  }
-  else if ( scn_u->ext_w > _cl_ext_max ) {
+  if ( !ver_u->tex_t && scn_u->ext_w > _cl_ext_max ) {
     _cl_say(ver_u, "log: %s: %u stretches of lost events in all, the latest "
                    "lost event %llu\n",
             pax_c, scn_u->ext_w, (unsigned long long)scn_u->hil_d);
@@ -928,10 +960,23 @@ _cl_decide(const c3_c*     pax_c,
       ver_u->ref_t = 1;
     }
   }
+}
+
+/* _cl_decide_end(): _cl_decide on the log's end: bytes past the last
+**   whole record, or whole records missing before the durable point.
+*/
+static void
+_cl_decide_end(const c3_c*     pax_c,
+               const _cl_scan* scn_u,
+               c3_d            sna_d,
+               _cl_verdict*    ver_u)
+{
+  c3_d las_d = scn_u->nex_d - 1;
+  c3_d dur_d = c3_max(scn_u->mrk_d, sna_d);
 
   //  the end: bytes past the last whole record, or whole records missing
   //
-  if ( !ver_u->tex_t && (scn_u->tal_t || las_d < dur_d) ) {
+  if ( scn_u->tal_t || las_d < dur_d ) {
     c3_d nex_d = scn_u->nex_d;
     c3_d end_d = scn_u->end_d;
 
@@ -978,6 +1023,37 @@ _cl_decide(const c3_c*     pax_c,
       ver_u->gto_d = sna_d;
     }
   }
+}
+
+/* _cl_decide(): what a start does with the scanned log of pax_c, whose
+**   snapshot holds every event to sna_d (0: no snapshot).  The one rule
+**   shared by a start and by u3_log_check().
+*/
+static void
+_cl_decide(const c3_c*     pax_c,
+           const _cl_scan* scn_u,
+           c3_d            sna_d,
+           _cl_verdict*    ver_u)
+{
+  memset(ver_u, 0, sizeof(*ver_u));
+
+  //  a log that starts past the snapshot's next event cannot replay
+  //
+  if ( scn_u->fir_d > sna_d + 1 ) {
+    _cl_say(ver_u, "log: %s: the log starts at event %llu, and the snapshot "
+                   "holds events only to %llu: events %llu to %llu are in "
+                   "neither\n",
+            pax_c, (unsigned long long)scn_u->fir_d,
+            (unsigned long long)sna_d, (unsigned long long)(sna_d + 1),
+            (unsigned long long)(scn_u->fir_d - 1));
+    ver_u->ref_t = 1;
+  }
+
+  c3_w lim_w = _cl_decide_torn(pax_c, scn_u, sna_d, ver_u);
+  _cl_decide_lost(pax_c, scn_u, sna_d, lim_w, ver_u);
+  if ( !ver_u->tex_t ) {
+    _cl_decide_end(pax_c, scn_u, sna_d, ver_u);
+  }
 
   if ( ver_u->ref_t ) {
     _cl_say(ver_u, "log: %s: events the snapshot lacks are damaged or "
@@ -994,18 +1070,19 @@ _cl_decide(const c3_c*     pax_c,
   }
 }
 
-/* _cl_paths(): the log's directory and file under pier_c; 0 if out of
-**   memory (reported).
+/* _cl_paths(): the pier's .urb, the log's directory and file; -1 if out
+**   of memory (reported).
 */
 static c3_i
 _cl_paths(const c3_c* pier_c, c3_c** urb_c, c3_c** dir_c, c3_c** pax_c)
 {
-  *urb_c = _cl_join(pier_c, "/.urb");
-  *dir_c = *urb_c ? _cl_join(*urb_c, "/log") : 0;
-  *pax_c = *dir_c ? _cl_join(*dir_c, "/events.log") : 0;
-  if ( !*pax_c ) {
+  *urb_c = u3_path_new(pier_c, u3_path_urb);
+  *dir_c = u3_path_new(pier_c, u3_path_log);
+  *pax_c = u3_path_new(pier_c, u3_path_events);
+  if ( !*urb_c || !*dir_c || !*pax_c ) {
     free(*urb_c);
     free(*dir_c);
+    free(*pax_c);
     fprintf(stderr, "log: %s: out of memory\n", pier_c);
     return -1;
   }
@@ -1019,24 +1096,6 @@ _cl_sync_dir(const c3_c* dir_c)
 {
   if ( c3_io_sync_dir(dir_c) ) {
     fprintf(stderr, "log: fsync %s: %s\n", dir_c, strerror(errno));
-    return -1;
-  }
-  return 0;
-}
-
-/* _cl_mkdir(): make directory dir_c unless it exists, making the new
-**   entry durable (c3_io_mkdir syncs the parent).  0 or -1 (reported).
-*/
-static c3_i
-_cl_mkdir(const c3_c* dir_c)
-{
-  if ( c3_io_mkdir(dir_c, 0755) ) {
-    if ( ENOTDIR == errno ) {
-      fprintf(stderr, "log: %s: not a directory\n", dir_c);
-    }
-    else {
-      fprintf(stderr, "log: mkdir %s: %s\n", dir_c, strerror(errno));
-    }
     return -1;
   }
   return 0;
@@ -1321,9 +1380,9 @@ u3_log_open(const c3_c* pier_c)
   log_u->fid_i = -1;
   log_u->mfd_i = -1;
 
-  if (  !(log_u->mpa_c = _cl_join(dir_c, "/mark.bin"))
-     || _cl_mkdir(urb_c)
-     || _cl_mkdir(dir_c)
+  if (  !(log_u->mpa_c = u3_path_new(pier_c, u3_path_mark))
+     || u3_path_mkdir(urb_c, "log")
+     || u3_path_mkdir(dir_c, "log")
      || (log_u->fid_i = _cl_open_file(dir_c, pax_c)) < 0
      || (log_u->mfd_i = _cl_open_mark(dir_c, log_u->mpa_c)) < 0
      || _cl_load(log_u) )
@@ -1806,7 +1865,7 @@ u3_log_repair(const c3_c* pier_c)
     return -1;
   }
   free(urb_c);
-  log_u.mpa_c = _cl_join(dir_c, "/mark.bin");
+  log_u.mpa_c = u3_path_new(pier_c, u3_path_mark);
 
   ret_i = -1;
   if ( (log_u.fid_i = c3_io_open(log_u.pax_c, O_RDWR | O_CLOEXEC, 0)) < 0 ) {
@@ -1907,7 +1966,7 @@ u3_log_check(const c3_c* pier_c, c3_d sna_d, FILE* out_f)
   if ( _cl_paths(pier_c, &urb_c, &dir_c, &pax_c) ) {
     return -1;
   }
-  mpa_c = _cl_join(dir_c, "/mark.bin");
+  mpa_c = u3_path_new(pier_c, u3_path_mark);
   free(urb_c);
   free(dir_c);
   if ( !mpa_c ) {

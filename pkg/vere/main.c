@@ -175,49 +175,254 @@ enum {
   _cv_opt_hooks,
 };
 
+/* _cv_cmd: the command line, parsed: the run's options, and which of
+**   the stored workload's flags were given.
+*/
+typedef struct {
+  u3_pier_opts opt_u;        //  every option, applied by u3_pier_run
+  c3_t         wok_t;        //  -w given
+  c3_t         sed_t;        //  --seed given
+  c3_t         siz_t;        //  --size given
+} _cv_cmd;
+
+static const struct option _cv_long_u[] = {
+  { "events",     required_argument, 0, 'n' },
+  { "workload",   required_argument, 0, 'w' },
+  { "seed",       required_argument, 0, _cv_opt_seed },
+  { "size",       required_argument, 0, _cv_opt_size },
+  { "snap-every", required_argument, 0, _cv_opt_snap },
+  { "loom",       required_argument, 0, _cv_opt_loom },
+  { "no-demand",  no_argument,       0, _cv_opt_nodemand },
+  { "json",       no_argument,       0, _cv_opt_json },
+  { "swap-file",  required_argument, 0, _cv_opt_swapfile },
+  { "swap-to",    required_argument, 0, _cv_opt_swapfile },
+  { "swap",       no_argument,       0, _cv_opt_swap },
+  { "loom-free-every-event", no_argument, 0, _cv_opt_free },
+  { "loom-free-mode", required_argument, 0, _cv_opt_fmode },
+  { "loom-free-keep", required_argument, 0, _cv_opt_fkeep },
+  { "toss",       required_argument, 0, _cv_opt_toss },
+  { "loom-lazy",  no_argument,       0, _cv_opt_lazy },
+  { "trace",      required_argument, 0, _cv_opt_trace },
+  { "test-hooks", no_argument,       0, _cv_opt_hooks },
+  { "quiet",      no_argument,       0, 'q' },
+  { "help",       no_argument,       0, 'h' },
+  { 0, 0, 0, 0 },
+};
+
+/* _cv_policy(): parse memory-policy option opt_i (value val_c, flag as
+**   spelled flg_c); 0, 1 if opt_i is not one, or -1 (reported).
+*/
+static c3_i
+_cv_policy(c3_i opt_i, const c3_c* val_c, const c3_c* flg_c, u3_pier_opts* opt_u)
+{
+  c3_d val_d;
+
+  switch ( opt_i ) {
+    default: return 1;
+    case _cv_opt_swapfile: {
+      if ( !*val_c ) {
+        return -_cv_fail("%s: empty path", flg_c);
+      }
+      opt_u->swap_c      = val_c;
+      opt_u->swap_pier_o = c3n;
+    } break;
+    case _cv_opt_swap:  opt_u->swap_pier_o = c3y; break;
+    case _cv_opt_free:  opt_u->free_o = c3y; opt_u->toss_w = 1; break;
+    case _cv_opt_fmode: {
+      if ( !strcmp(val_c, "free") ) {
+        opt_u->fmod_w = u3o_free_free;
+      }
+      else if ( !strcmp(val_c, "dontneed") ) {
+        opt_u->fmod_w = u3o_free_dontneed;
+      }
+      else {
+        return -_cv_fail("--loom-free-mode '%s': not free or dontneed", val_c);
+      }
+    } break;
+    case _cv_opt_fkeep: {
+      if ( _cv_number("--loom-free-keep", val_c, 0, 1U << 20, &val_d) ) {
+        return -1;
+      }
+      opt_u->keep_w = (c3_w)val_d;
+    } break;
+    case _cv_opt_toss: {
+      if ( _cv_number("--toss", val_c, 1, 1U << 30, &val_d) ) {
+        return -1;
+      }
+      opt_u->free_o = c3y;
+      opt_u->toss_w = (c3_w)val_d;
+    } break;
+    case _cv_opt_lazy:  opt_u->lazy_o = c3y; break;
+  }
+  return 0;
+}
+
+/* _cv_option(): parse run option opt_i (value val_c); 0, or -1
+**   (reported).
+*/
+static c3_i
+_cv_option(c3_i opt_i, const c3_c* val_c, _cv_cmd* cmd_u)
+{
+  u3_pier_opts* opt_u = &cmd_u->opt_u;
+  c3_d          val_d;
+
+  switch ( opt_i ) {
+    case 'n': {
+      return _cv_number("--events", val_c, 0, 1ULL << 48, &opt_u->events_d);
+    }
+    case 'w': {
+      if ( 0 > (opt_u->wok_i = u3_kern_workload(val_c)) ) {
+        return -_cv_fail("--workload '%s': not one of kv, churn, blob, mixed",
+                         val_c);
+      }
+      cmd_u->wok_t = 1;
+    } break;
+    case _cv_opt_seed: {
+      if ( _cv_number("--seed", val_c, 0, ~0ULL, &opt_u->seed_d) ) {
+        return -1;
+      }
+      cmd_u->sed_t = 1;
+    } break;
+    case _cv_opt_size: {
+      if ( _cv_number("--size", val_c, 1, 8192, &val_d) ) {
+        return -1;
+      }
+      opt_u->size_w = (c3_w)val_d;
+      cmd_u->siz_t = 1;
+    } break;
+    case _cv_opt_snap: {
+      return _cv_number("--snap-every", val_c, 1, ~0ULL, &opt_u->snap_d);
+    }
+    case _cv_opt_loom: {
+      if ( _cv_number("--loom", val_c, u3a_bits_min, u3a_bits_max, &val_d) ) {
+        return -1;
+      }
+      opt_u->bits_w = (c3_w)val_d;
+    } break;
+    case _cv_opt_nodemand: opt_u->demand_o = c3n; break;
+    case _cv_opt_trace: {
+      if ( !*val_c ) {
+        return -_cv_fail("--trace: empty path");
+      }
+      opt_u->trace_c = val_c;
+    } break;
+    case _cv_opt_hooks: opt_u->hooks_t = 1; break;
+    case _cv_opt_json:  opt_u->json_o = c3y; break;
+    case 'q':           opt_u->quiet_o = c3y; break;
+  }
+  return 0;
+}
+
+/* _cv_parse(): parse the flags and the pier into cmd_u.  0 to run; else
+**   *ret_i is the exit status (help, or a bad command line, reported).
+*/
+static c3_i
+_cv_parse(c3_i argc, c3_c** argv, _cv_cmd* cmd_u, c3_i* ret_i)
+{
+  c3_i opt_i, pol_i;
+
+  memset(cmd_u, 0, sizeof(*cmd_u));
+  u3_pier_opts_init(&cmd_u->opt_u);
+  *ret_i = 1;
+  opterr = 0;
+  while ( -1 != (opt_i = getopt_long(argc, argv, ":n:w:qh", _cv_long_u, 0)) ) {
+    switch ( opt_i ) {
+      case 'h': {
+        fputs(_cv_usage_c, stdout);
+        _cv_json_o = c3n;    //  help is not a run
+        *ret_i = 0;
+        return -1;
+      }
+      case ':': {
+        _cv_fail("%s needs a value (see urbit --help)", argv[optind - 1]);
+        return -1;
+      }
+      case '?': {
+        if ( optopt ) {
+          _cv_fail("unknown option '-%c' (see urbit --help)", optopt);
+        }
+        else {
+          _cv_fail("unknown option '%s' (see urbit --help)", argv[optind - 1]);
+        }
+        return -1;
+      }
+    }
+    pol_i = _cv_policy(opt_i, optarg, argv[optind - 2], &cmd_u->opt_u);
+    if ( pol_i < 0 || (pol_i > 0 && _cv_option(opt_i, optarg, cmd_u)) ) {
+      return -1;
+    }
+  }
+
+  if ( optind != argc - 1 ) {
+    _cv_fail(( optind >= argc ) ? "no pier given" : "one pier at a time");
+    fputs(_cv_usage_c, stderr);
+    return -1;
+  }
+  cmd_u->opt_u.dir_c = argv[optind];
+  if ( !*cmd_u->opt_u.dir_c ) {
+    _cv_fail("the pier path is empty");
+    return -1;
+  }
+  return 0;
+}
+
+/* _cv_refuse(): refuse flag flg_c whose value val_c differs from the
+**   stored sto_c; 1.
+*/
+static c3_i
+_cv_refuse(const c3_c* dir_c, const c3_c* flg_c, const c3_c* sto_c,
+           const c3_c* val_c)
+{
+  return _cv_fail("%s was made with %s %s; refusing %s %s (leave the flag "
+                  "out to resume with the pier's)", dir_c, flg_c, sto_c,
+                  flg_c, val_c);
+}
+
+/* _cv_validate(): reconcile the command line with the pier's stored
+**   workload, which fills in the flags left out and refuses a given one
+**   that differs.  0, or 1 (reported).
+*/
+static c3_i
+_cv_validate(_cv_cmd* cmd_u)
+{
+  u3_pier_opts* opt_u = &cmd_u->opt_u;
+  u3_pier_conf  con_u;
+  c3_c          sto_c[32], val_c[32];
+  c3_i          con_i = u3_pier_conf_read(opt_u->dir_c, &con_u);
+
+  if ( con_i < 0 ) {
+    u3_pier_fail("the pier's stored workload (.urb/conf) is damaged or unreadable");
+    return 1;
+  }
+  if ( 1 == con_i ) {
+    return 0;
+  }
+  if ( cmd_u->wok_t && con_u.wok_i != opt_u->wok_i ) {
+    return _cv_refuse(opt_u->dir_c, "-w", u3_kern_name(con_u.wok_i),
+                      u3_kern_name(opt_u->wok_i));
+  }
+  if ( cmd_u->sed_t && con_u.seed_d != opt_u->seed_d ) {
+    snprintf(sto_c, sizeof(sto_c), "%llu", (unsigned long long)con_u.seed_d);
+    snprintf(val_c, sizeof(val_c), "%llu", (unsigned long long)opt_u->seed_d);
+    return _cv_refuse(opt_u->dir_c, "--seed", sto_c, val_c);
+  }
+  if ( cmd_u->siz_t && con_u.size_w != opt_u->size_w ) {
+    snprintf(sto_c, sizeof(sto_c), "%u", con_u.size_w);
+    snprintf(val_c, sizeof(val_c), "%u", opt_u->size_w);
+    return _cv_refuse(opt_u->dir_c, "--size", sto_c, val_c);
+  }
+  opt_u->wok_i  = con_u.wok_i;
+  opt_u->seed_d = con_u.seed_d;
+  opt_u->size_w = con_u.size_w;
+  return 0;
+}
+
+/* main(): `urbit check PIER`, or parse, validate and run. */
 int
 main(int argc, char** argv)
 {
-  u3_pier_opts opt_u = {
-    .dir_c    = 0,
-    .events_d = 1000,
-    .wok_i    = u3_kern_workload("mixed"),
-    .seed_d   = 0,
-    .size_w   = 16,
-    .snap_d   = 1000,
-    .bits_w   = 0,
-    .json_o   = c3n,
-    .quiet_o  = c3n,
-    .demand_o = c3y,
-    .swap_pier_o = c3n,
-    .trace_c  = 0,
-  };
-  static const struct option lon_u[] = {
-    { "events",     required_argument, 0, 'n' },
-    { "workload",   required_argument, 0, 'w' },
-    { "seed",       required_argument, 0, _cv_opt_seed },
-    { "size",       required_argument, 0, _cv_opt_size },
-    { "snap-every", required_argument, 0, _cv_opt_snap },
-    { "loom",       required_argument, 0, _cv_opt_loom },
-    { "no-demand",  no_argument,       0, _cv_opt_nodemand },
-    { "json",       no_argument,       0, _cv_opt_json },
-    { "swap-file",  required_argument, 0, _cv_opt_swapfile },
-    { "swap-to",    required_argument, 0, _cv_opt_swapfile },
-    { "swap",       no_argument,       0, _cv_opt_swap },
-    { "loom-free-every-event", no_argument, 0, _cv_opt_free },
-    { "loom-free-mode", required_argument, 0, _cv_opt_fmode },
-    { "loom-free-keep", required_argument, 0, _cv_opt_fkeep },
-    { "toss",       required_argument, 0, _cv_opt_toss },
-    { "loom-lazy",  no_argument,       0, _cv_opt_lazy },
-    { "trace",      required_argument, 0, _cv_opt_trace },
-    { "test-hooks", no_argument,       0, _cv_opt_hooks },
-    { "quiet",      no_argument,       0, 'q' },
-    { "help",       no_argument,       0, 'h' },
-    { 0, 0, 0, 0 },
-  };
-  c3_d val_d;
-  c3_i opt_i;
-  c3_t wok_t = 0, sed_t = 0, siz_t = 0;   //  given on the command line
+  _cv_cmd cmd_u;
+  c3_i    ret_i;
 
   //  a closed pipe on stdout or stderr is a write error, reported at
   //  exit, not a death in the middle of an event
@@ -228,8 +433,7 @@ main(int argc, char** argv)
       fprintf(stderr, "usage: urbit check PIER\n");
       return 1;
     }
-    c3_i ret_i = u3_pier_check(argv[2]);
-    return _cv_exit(ret_i);
+    return _cv_exit(u3_pier_check(argv[2]));
   }
 
   //  --json anywhere: even a bad flag before it gets its JSON object
@@ -239,146 +443,11 @@ main(int argc, char** argv)
     }
   }
 
-  opterr = 0;
-  while ( -1 != (opt_i = getopt_long(argc, argv, ":n:w:qh", lon_u, 0)) ) {
-    switch ( opt_i ) {
-      case 'n': {
-        if ( _cv_number("--events", optarg, 0, 1ULL << 48, &opt_u.events_d) ) {
-          return _cv_exit(1);
-        }
-      } break;
-      case 'w': {
-        if ( 0 > (opt_u.wok_i = u3_kern_workload(optarg)) ) {
-          return _cv_exit(_cv_fail("--workload '%s': not one of kv, churn, blob, "
-                                   "mixed", optarg));
-        }
-        wok_t = 1;
-      } break;
-      case _cv_opt_seed: {
-        if ( _cv_number("--seed", optarg, 0, ~0ULL, &opt_u.seed_d) ) {
-          return _cv_exit(1);
-        }
-        sed_t = 1;
-      } break;
-      case _cv_opt_size: {
-        if ( _cv_number("--size", optarg, 1, 8192, &val_d) ) {
-          return _cv_exit(1);
-        }
-        opt_u.size_w = (c3_w)val_d;
-        siz_t = 1;
-      } break;
-      case _cv_opt_snap: {
-        if ( _cv_number("--snap-every", optarg, 1, ~0ULL, &opt_u.snap_d) ) {
-          return _cv_exit(1);
-        }
-      } break;
-      case _cv_opt_loom: {
-        if ( _cv_number("--loom", optarg, u3a_bits_min, u3a_bits_max, &val_d) ) {
-          return _cv_exit(1);
-        }
-        opt_u.bits_w = (c3_w)val_d;
-      } break;
-      case _cv_opt_nodemand: opt_u.demand_o = c3n; break;
-      case _cv_opt_swapfile: {
-        if ( !*optarg ) {
-          return _cv_exit(_cv_fail("%s: empty path", argv[optind - 2]));
-        }
-        u3C.swap_c = optarg;
-        opt_u.swap_pier_o = c3n;
-      } break;
-      case _cv_opt_swap:  opt_u.swap_pier_o = c3y; break;
-      case _cv_opt_free:  u3C.free_o = c3y; u3C.toss_w = 1; break;
-      case _cv_opt_fmode: {
-        if ( !strcmp(optarg, "free") ) {
-          u3C.fmod_w = u3o_free_free;
-        }
-        else if ( !strcmp(optarg, "dontneed") ) {
-          u3C.fmod_w = u3o_free_dontneed;
-        }
-        else {
-          return _cv_exit(_cv_fail("--loom-free-mode '%s': not free or dontneed",
-                                   optarg));
-        }
-      } break;
-      case _cv_opt_fkeep: {
-        if ( _cv_number("--loom-free-keep", optarg, 0, 1U << 20, &val_d) ) {
-          return _cv_exit(1);
-        }
-        u3C.keep_w = (c3_w)val_d;
-      } break;
-      case _cv_opt_toss: {
-        if ( _cv_number("--toss", optarg, 1, 1U << 30, &val_d) ) {
-          return _cv_exit(1);
-        }
-        u3C.free_o = c3y;
-        u3C.toss_w = (c3_w)val_d;
-      } break;
-      case _cv_opt_lazy:  u3C.lazy_o = c3y; break;
-      case _cv_opt_trace: {
-        if ( !*optarg ) {
-          return _cv_exit(_cv_fail("--trace: empty path"));
-        }
-        opt_u.trace_c = optarg;
-      } break;
-      case _cv_opt_hooks: opt_u.hooks_t = 1; break;
-      case _cv_opt_json:     opt_u.json_o = c3y; break;
-      case 'q':              opt_u.quiet_o = c3y; break;
-      case 'h': {
-        fputs(_cv_usage_c, stdout);
-        _cv_json_o = c3n;    //  help is not a run
-        return _cv_exit(0);
-      }
-      case ':': {
-        return _cv_exit(_cv_fail("%s needs a value (see urbit --help)",
-                                 argv[optind - 1]));
-      }
-      default: {
-        if ( optopt ) {
-          return _cv_exit(_cv_fail("unknown option '-%c' (see urbit --help)", optopt));
-        }
-        return _cv_exit(_cv_fail("unknown option '%s' (see urbit --help)",
-                                 argv[optind - 1]));
-      }
-    }
+  if ( _cv_parse(argc, argv, &cmd_u, &ret_i) ) {
+    return _cv_exit(ret_i);
   }
-
-  if ( optind != argc - 1 ) {
-    _cv_fail(( optind >= argc ) ? "no pier given" : "one pier at a time");
-    fputs(_cv_usage_c, stderr);
+  if ( _cv_validate(&cmd_u) ) {
     return _cv_exit(1);
   }
-  opt_u.dir_c = argv[optind];
-  if ( !*opt_u.dir_c ) {
-    return _cv_exit(_cv_fail("the pier path is empty"));
-  }
-
-  //  the pier's stored workload fills in the flags left out
-  u3_pier_conf con_u;
-  c3_i con_i = u3_pier_conf_read(opt_u.dir_c, &con_u);
-  if ( con_i < 0 ) {
-    u3_pier_fail("the pier's stored workload (.urb/conf) is damaged or unreadable");
-    return _cv_exit(1);
-  }
-  if ( 0 == con_i ) {
-    if ( wok_t && con_u.wok_i != opt_u.wok_i ) {
-      return _cv_exit(_cv_fail("%s was made with -w %s; refusing -w %s (leave the "
-                               "flag out to resume with the pier's)", opt_u.dir_c,
-                               u3_kern_name(con_u.wok_i), u3_kern_name(opt_u.wok_i)));
-    }
-    if ( sed_t && con_u.seed_d != opt_u.seed_d ) {
-      return _cv_exit(_cv_fail("%s was made with --seed %llu; refusing --seed %llu "
-                               "(leave the flag out to resume with the pier's)",
-                               opt_u.dir_c, (unsigned long long)con_u.seed_d,
-                               (unsigned long long)opt_u.seed_d));
-    }
-    if ( siz_t && con_u.size_w != opt_u.size_w ) {
-      return _cv_exit(_cv_fail("%s was made with --size %u; refusing --size %u "
-                               "(leave the flag out to resume with the pier's)",
-                               opt_u.dir_c, con_u.size_w, opt_u.size_w));
-    }
-    opt_u.wok_i  = con_u.wok_i;
-    opt_u.seed_d = con_u.seed_d;
-    opt_u.size_w = con_u.size_w;
-  }
-  return _cv_exit(u3_pier_run(&opt_u));
+  return _cv_exit(u3_pier_run(&cmd_u.opt_u));
 }

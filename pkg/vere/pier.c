@@ -52,13 +52,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "c3/clock.h"
 #include "c3/crc.h"
 #include "noun/noun.h"
 #include "noun/events.h"
 #include "noun/serial.h"
+#include "vere/hooks.h"
 #include "vere/kernel.h"
 #include "vere/log.h"
 #include "vere/mem.h"
+#include "vere/path.h"
 #include "vere/pier.h"
 
 #define _cp_batch_events 1000      //  fsync the log at least this often
@@ -66,15 +69,6 @@
 
 static volatile sig_atomic_t _cp_stop_i;   //  SIGINT/SIGTERM seen
 static c3_c _cp_err_c[512];                //  the run's failure, or ""
-
-/* _cp_now(): monotonic nanoseconds. */
-static c3_d
-_cp_now(void)
-{
-  struct timespec tim_u;
-  clock_gettime(CLOCK_MONOTONIC, &tim_u);
-  return (c3_d)tim_u.tv_sec * 1000000000ULL + (c3_d)tim_u.tv_nsec;
-}
 
 /* _cp_on_stop(): ask the loop to stop at the next event boundary. */
 static void
@@ -84,76 +78,22 @@ _cp_on_stop(c3_i sig_i)
   _cp_stop_i = 1;
 }
 
-/* _cp_env_d(): the event number of test hook nam_c (an URBIT_TEST_*
-**   variable), 0 if off.  Only --test-hooks turns hooks on, and each one
-**   on is announced on stderr, even under -q; without the flag a set
-**   variable is ignored with a warning, so that a stray one can never
-**   change an operator's ship.
+/* _cp_geometry(): the loom bits of the pier's image, as the image's own
+**   validator reads them (0: no image, or none it could read).  What it
+**   finds is reported by the start itself, so nothing is printed here.
 */
-static c3_d
-_cp_env_d(const u3_pier_opts* opt_u, const c3_c* nam_c)
-{
-  const c3_c* val_c = getenv(nam_c);
-  c3_c*       end_c;
-  c3_d        val_d;
-
-  if ( !val_c ) {
-    return 0;
-  }
-  if ( !opt_u->hooks_t ) {
-    fprintf(stderr, "urbit: warning: ignoring %s, a test-only variable "
-                    "(honoured only with --test-hooks)\n", nam_c);
-    return 0;
-  }
-  errno = 0;
-  val_d = strtoull(val_c, &end_c, 10);
-  if ( errno || end_c == val_c || *end_c || '-' == *val_c ) {
-    fprintf(stderr, "urbit: warning: ignoring %s=%s: not an event number"
-                    "\n", nam_c, val_c);
-    return 0;
-  }
-  fprintf(stderr, "urbit: test hook active: %s=%llu\n", nam_c,
-          (unsigned long long)val_d);
-  return val_d;
-}
-
-/* _cp_mkdir(): create dir_c if missing. */
-static c3_i
-_cp_mkdir(const c3_c* dir_c)
-{
-  if ( mkdir(dir_c, 0755) && EEXIST != errno ) {
-    fprintf(stderr, "urbit: mkdir %s: %s\n", dir_c, strerror(errno));
-    return -1;
-  }
-  struct stat sat_u;
-  if ( stat(dir_c, &sat_u) || !S_ISDIR(sat_u.st_mode) ) {
-    fprintf(stderr, "urbit: %s: not a directory\n", dir_c);
-    return -1;
-  }
-  return 0;
-}
-
-/* _cp_geometry(): the loom bits recorded in the pier's image, 0 if none. */
 static c3_w
 _cp_geometry(const c3_c* dir_c)
 {
-  c3_c pat_c[4096];
-  u3m_home hom_u;
-  c3_i fid_i;
-  c3_w bit_w = 0;
+  u3e_verdict ver_u;
+  FILE*       nul_u = fopen("/dev/null", "w");
 
-  snprintf(pat_c, sizeof(pat_c), "%s/.urb/chk/north.bin", dir_c);
-  if ( 0 > (fid_i = open(pat_c, O_RDONLY)) ) {
+  if ( !nul_u ) {
     return 0;
   }
-  if ( sizeof(hom_u) == pread(fid_i, &hom_u, sizeof(hom_u), 0)
-       && u3m_home_magic == hom_u.mag_w
-       && hom_u.bits_w >= u3a_bits_min && hom_u.bits_w <= u3a_bits_max )
-  {
-    bit_w = hom_u.bits_w;
-  }
-  close(fid_i);
-  return bit_w;
+  u3e_judge(dir_c, 0, nul_u, &ver_u);
+  fclose(nul_u);
+  return ver_u.bits_w;
 }
 
   /** The pier's lock: PIER/.urb/lock, by flock(2).  A run holds it
@@ -165,18 +105,6 @@ _cp_geometry(const c3_c* dir_c)
   **/
 static c3_i _cp_lock_i = -1;    //  the lock, held until the process exits
 
-/* _cp_lock_path(): PIER/.urb/lock into pat_c (4096 bytes). */
-static c3_i
-_cp_lock_path(const c3_c* dir_c, c3_c* pat_c)
-{
-  c3_i len_i = snprintf(pat_c, 4096, "%s/.urb/lock", dir_c);
-  if ( len_i < 0 || len_i >= 4096 ) {
-    fprintf(stderr, "urbit: path too long: %s/.urb/lock\n", dir_c);
-    return -1;
-  }
-  return 0;
-}
-
 /* _cp_lock(): take the pier's lock, exclusively (a run: the file is
 **   created if missing) or shared (check: read-only; a missing file means
 **   no run holds it).  0, 1 when the lock file is missing (shared only),
@@ -185,15 +113,16 @@ _cp_lock_path(const c3_c* dir_c, c3_c* pat_c)
 static c3_i
 _cp_lock(const c3_c* dir_c, c3_t exc_t)
 {
-  c3_c pat_c[4096];
+  c3_c pat_c[u3_path_max];
 
-  if ( _cp_lock_path(dir_c, pat_c) ) {
+  if ( u3_path_put(pat_c, dir_c, u3_path_lock) ) {
     return -1;
   }
   if ( exc_t ) {
-    c3_c urb_c[4096];
-    snprintf(urb_c, sizeof(urb_c), "%s/.urb", dir_c);
-    if ( _cp_mkdir(urb_c) ) {
+    c3_c urb_c[u3_path_max];
+    if (  u3_path_put(urb_c, dir_c, u3_path_urb)
+       || u3_path_mkdir(urb_c, "urbit") )
+    {
       return -1;
     }
   }
@@ -219,6 +148,61 @@ _cp_lock(const c3_c* dir_c, c3_t exc_t)
     close(_cp_lock_i);
     _cp_lock_i = -1;
     return -1;
+  }
+  return 0;
+}
+
+/* u3_pier_opts_init(): every option's default. */
+void
+u3_pier_opts_init(u3_pier_opts* opt_u)
+{
+  memset(opt_u, 0, sizeof(*opt_u));
+  opt_u->events_d    = 1000;
+  opt_u->wok_i       = u3_kern_mixed;
+  opt_u->seed_d      = 0;
+  opt_u->size_w      = 16;
+  opt_u->snap_d      = 1000;
+  opt_u->bits_w      = 0;
+  opt_u->json_o      = c3n;
+  opt_u->quiet_o     = c3n;
+  opt_u->demand_o    = c3y;
+  opt_u->swap_pier_o = c3n;
+  opt_u->trace_c     = 0;
+  opt_u->hooks_t     = 0;
+  opt_u->swap_c      = 0;
+  opt_u->free_o      = c3n;
+  opt_u->toss_w      = 1;
+  opt_u->fmod_w      = u3o_free_free;
+  opt_u->keep_w      = u3o_keep_default;
+  opt_u->lazy_o      = c3n;
+}
+
+/* _cp_opts_apply(): the loom's options (u3C) from the run's: the one
+**   place they are set.  The swap file of --swap is PIER/.urb/chk's,
+**   whose directories are made here.  0, or -1 (reported).
+*/
+static c3_i
+_cp_opts_apply(const u3_pier_opts* opt_u)
+{
+  static c3_c swp_c[u3_path_max];
+
+  u3C.demand_o = opt_u->demand_o;
+  u3C.swap_c   = opt_u->swap_c;
+  u3C.free_o   = opt_u->free_o;
+  u3C.toss_w   = opt_u->toss_w;
+  u3C.fmod_w   = opt_u->fmod_w;
+  u3C.keep_w   = opt_u->keep_w;
+  u3C.lazy_o   = opt_u->lazy_o;
+  if ( _(opt_u->swap_pier_o) ) {
+    if (  u3_path_put(swp_c, opt_u->dir_c, u3_path_urb)
+       || u3_path_mkdir(swp_c, "urbit")
+       || u3_path_put(swp_c, opt_u->dir_c, u3_path_chk)
+       || u3_path_mkdir(swp_c, "urbit")
+       || u3_path_put(swp_c, opt_u->dir_c, u3_path_swap) )
+    {
+      return -1;
+    }
+    u3C.swap_c = swp_c;
   }
   return 0;
 }
@@ -299,12 +283,14 @@ _cp_conf_parse(const c3_c* buf_c, c3_z len_z, u3_pier_conf* con_u, const c3_c** 
 c3_i
 u3_pier_conf_read(const c3_c* dir_c, u3_pier_conf* con_u)
 {
-  c3_c    pat_c[4096], buf_c[_cp_conf_max + 1];
+  c3_c    pat_c[u3_path_max], buf_c[_cp_conf_max + 1];
   c3_i    fid_i;
   ssize_t len_i;
   const c3_c* why_c;
 
-  snprintf(pat_c, sizeof(pat_c), "%s/.urb/conf", dir_c);
+  if ( u3_path_put(pat_c, dir_c, u3_path_conf) ) {
+    return -1;
+  }
   if ( 0 > (fid_i = open(pat_c, O_RDONLY)) ) {
     if ( ENOENT == errno || ENOTDIR == errno ) {
       return 1;
@@ -337,15 +323,19 @@ u3_pier_conf_read(const c3_c* dir_c, u3_pier_conf* con_u)
 static c3_i
 _cp_conf_write(const c3_c* dir_c, const u3_pier_conf* con_u)
 {
-  c3_c pat_c[4096], new_c[4096], urb_c[4096], buf_c[_cp_conf_max];
+  c3_c pat_c[u3_path_max], new_c[u3_path_max], urb_c[u3_path_max];
+  c3_c buf_c[_cp_conf_max];
   c3_z len_z = _cp_conf_text(con_u, buf_c, sizeof(buf_c));
   c3_i fid_i;
   const c3_c* cal_c;
   const c3_c* obj_c = new_c;
 
-  snprintf(urb_c, sizeof(urb_c), "%s/.urb", dir_c);
-  snprintf(pat_c, sizeof(pat_c), "%s/.urb/conf", dir_c);
-  snprintf(new_c, sizeof(new_c), "%s/.urb/conf.new", dir_c);
+  if (  u3_path_put(urb_c, dir_c, u3_path_urb)
+     || u3_path_put(pat_c, dir_c, u3_path_conf)
+     || u3_path_put(new_c, dir_c, u3_path_conf_new) )
+  {
+    return -1;
+  }
   if ( 0 > (fid_i = open(new_c, O_WRONLY | O_CREAT | O_TRUNC, 0644)) ) {
     cal_c = "open";
     goto fail;
@@ -432,8 +422,8 @@ _cp_conf_keep(const u3_pier_opts* opt_u, u3_log* log_u)
 
   /** Running one event.
   **/
-static c3_d _cp_intr_d;     //  test hook: event that bails %intr, first run
-static c3_t _cp_replay_t;   //  replaying (hooks off)
+static u3_pier_hooks _cp_hok_u;   //  the test hooks (hooks.h); 0 is off
+static c3_t _cp_replay_t;          //  replaying (hooks off)
 
 /* _cp_poke(): on an inner road: [state ovum] to the new state. */
 static u3_noun
@@ -442,7 +432,7 @@ _cp_poke(u3_noun arg)
   u3_noun sat = u3h(arg);
   u3_noun ovo = u3t(arg);
 
-  if ( !_cp_replay_t && _cp_intr_d && (_cp_intr_d == u3H->eve_d + 1) ) {
+  if ( !_cp_replay_t && _cp_hok_u.intr_d && (_cp_hok_u.intr_d == u3H->eve_d + 1) ) {
     u3m_bail(c3__intr);
   }
   return u3_kern_poke(sat, ovo);
@@ -485,7 +475,7 @@ typedef struct {
 static void
 _cp_progress(const u3_pier_opts* opt_u, _cp_tally* tal_u, u3_log* log_u, c3_t rep_t)
 {
-  c3_d now_d = _cp_now();
+  c3_d now_d = c3_nanos();
 
   if ( _(opt_u->quiet_o) || (now_d - tal_u->sat_d) < 2000000000ULL
        || (now_d - tal_u->pro_d) < 1000000000ULL )
@@ -524,7 +514,7 @@ static void
 _cp_report(const u3_pier_opts* opt_u, _cp_tally* tal_u)
 {
   u3_mem mem_u;
-  c3_d   now_d = _cp_now();
+  c3_d   now_d = c3_nanos();
   double wal_d = (double)(now_d - tal_u->sat_d) / 1e9;
   double run_d = (double)(tal_u->end_d - tal_u->run_d) / 1e9;
   double eps_d = (run_d > 0) ? (double)tal_u->new_d / run_d : 0.0;
@@ -849,20 +839,18 @@ _cp_replay(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u)
 static c3_i
 _cp_run(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u, FILE* tra_u)
 {
-  c3_d las_d = _cp_now();
-  c3_d exi_d = _cp_env_d(opt_u, "URBIT_TEST_EXIT_EVENT");
-  c3_d kil_d = _cp_env_d(opt_u, "URBIT_TEST_KILL_EVENT");
+  c3_d las_d = c3_nanos();
 
-  _cp_intr_d = _cp_env_d(opt_u, "URBIT_TEST_INTR_EVENT");
-  tal_u->run_d = _cp_now();
+  u3_pier_hooks_read(opt_u->hooks_t, &_cp_hok_u);
+  tal_u->run_d = c3_nanos();
   if ( _cp_conf_keep(opt_u, log_u) ) {
-    tal_u->end_d = _cp_now();
+    tal_u->end_d = c3_nanos();
     return 1;
   }
 
   for ( c3_d i_d = 0; i_d < opt_u->events_d && !_cp_stop_i; i_d++ ) {
     c3_d    eve_d = u3H->eve_d + 1;
-    u3_noun ovo   = ( exi_d == eve_d )
+    u3_noun ovo   = ( _cp_hok_u.exit_d == eve_d )
                     ? u3nc(0, 0)    //  test hook: a malformed event
                     : u3_kern_ovum(opt_u->wok_i, opt_u->seed_d, eve_d, opt_u->size_w);
     c3_w    out_w = _cp_apply(ovo);
@@ -888,13 +876,13 @@ _cp_run(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u, FILE* tra_u)
     u3H->eve_d = eve_d;
     tal_u->new_d++;
 
-    if ( kil_d == eve_d ) {
+    if ( _cp_hok_u.kill_d == eve_d ) {
       //  test hook: die here, with whatever is durable
       _cp_sync(log_u);
       raise(SIGKILL);
     }
 
-    c3_d now_d = _cp_now();
+    c3_d now_d = c3_nanos();
     if ( (0 == (tal_u->new_d % _cp_batch_events)) || (now_d - las_d) > _cp_batch_ns ) {
       if ( _cp_sync(log_u) ) {
         return -1;
@@ -910,70 +898,44 @@ _cp_run(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u, FILE* tra_u)
       _cp_release(0, eve_d);
     }
     if ( _cp_trace(opt_u, tra_u) ) {
-      tal_u->end_d = _cp_now();
+      tal_u->end_d = c3_nanos();
       return _cp_sync(log_u) ? -1 : 1;
     }
     _cp_progress(opt_u, tal_u, log_u, 0);
   }
-  tal_u->end_d = _cp_now();
+  tal_u->end_d = c3_nanos();
   return _cp_sync(log_u);
 }
 
-c3_i
-u3_pier_run(const u3_pier_opts* opt_u)
+/* _cp_trace_open(): open --trace's file with its CSV header; 0 (*tra_u
+**   stays 0 without --trace), or -1 (reported).
+*/
+static c3_i
+_cp_trace_open(const u3_pier_opts* opt_u, FILE** tra_u)
 {
-  _cp_tally tal_u;
-  memset(&tal_u, 0, sizeof(tal_u));
-  tal_u.sat_d = _cp_now();
+  *tra_u = 0;
+  if ( !opt_u->trace_c ) {
+    return 0;
+  }
+  if ( !(*tra_u = fopen(opt_u->trace_c, "w")) ) {
+    fprintf(stderr, "urbit: --trace %s: %s\n", opt_u->trace_c, strerror(errno));
+    return -1;
+  }
+  fprintf(*tra_u, "event,rss_kb,lazyfree_kb,anon_kb,file_kb,shmem_kb,heap_kb,"
+                  "live_kb,swap_kb,released_pages\n");
+  return 0;
+}
 
-  signal(SIGXFSZ, SIG_IGN);    //  a file size limit is an error, not a death
-  if ( _cp_mkdir(opt_u->dir_c) || _cp_lock(opt_u->dir_c, 1) ) {
-    return 1;
-  }
-  c3_w bit_w = opt_u->bits_w;
-  c3_w pir_w = _cp_geometry(opt_u->dir_c);
-  if ( !bit_w ) {
-    bit_w = pir_w ? pir_w : u3a_bits_default;
-  }
-
-  u3_log* log_u = u3_log_open(opt_u->dir_c);
-  if ( !log_u ) {
-    return 1;
-  }
-
-  u3C.demand_o = opt_u->demand_o;
-  static c3_c swp_c[4096];
-  if ( _(opt_u->swap_pier_o) ) {
-    snprintf(swp_c, sizeof(swp_c), "%s/.urb", opt_u->dir_c);
-    if ( _cp_mkdir(swp_c) ) {
-      u3_log_close(log_u);
-      return 1;
-    }
-    snprintf(swp_c, sizeof(swp_c), "%s/.urb/chk", opt_u->dir_c);
-    if ( _cp_mkdir(swp_c) ) {
-      u3_log_close(log_u);
-      return 1;
-    }
-    snprintf(swp_c, sizeof(swp_c), "%s/.urb/chk/limbo.bin", opt_u->dir_c);
-    u3C.swap_c = swp_c;
-  }
-  if ( u3C.swap_c && u3e_swap_open(u3C.swap_c) ) {
-    u3_log_close(log_u);
-    return 1;
-  }
-
-  FILE* tra_u = 0;
-  if ( opt_u->trace_c ) {
-    if ( !(tra_u = fopen(opt_u->trace_c, "w")) ) {
-      fprintf(stderr, "urbit: --trace %s: %s\n", opt_u->trace_c, strerror(errno));
-      u3_log_close(log_u);
-      return 1;
-    }
-    fprintf(tra_u, "event,rss_kb,lazyfree_kb,anon_kb,file_kb,shmem_kb,heap_kb,"
-                   "live_kb,swap_kb,released_pages\n");
-  }
-
+/* _cp_boot(): boot the pier's image with a loom of 2^bit_w bytes, or a
+**   new one; an image that cannot be trusted is set aside and the state
+**   rebuilt from the log, when the log reaches back to event 1 whole.  0
+**   with the state in u3H, or -1 (reported; the loom is not mapped).
+*/
+static c3_i
+_cp_boot(const u3_pier_opts* opt_u, u3_log* log_u, c3_w bit_w)
+{
   c3_i bot_i = u3m_boot(opt_u->dir_c, bit_w);
+
   if ( u3m_boot_damaged == bot_i ) {
     if ( 1 != u3_log_first(log_u) || u3_log_judge(log_u, 0, stderr) ) {
       fprintf(stderr, "urbit: the image cannot be trusted and the state "
@@ -983,15 +945,13 @@ u3_pier_run(const u3_pier_opts* opt_u)
                       "with its sums.bin) from a backup, or a log that "
                       "reaches back to event 1\n",
               (unsigned long long)u3_log_first(log_u), opt_u->dir_c);
-      u3_log_close(log_u);
-      return 1;
+      return -1;
     }
     fprintf(stderr, "urbit: the image cannot be trusted; rebuilding the state "
                     "from the log (%llu events)\n",
             (unsigned long long)u3_log_last(log_u));
     if ( u3e_wipe(opt_u->dir_c) ) {
-      u3_log_close(log_u);
-      return 1;
+      return -1;
     }
     bot_i = u3m_boot(opt_u->dir_c, bit_w);
   }
@@ -1001,6 +961,7 @@ u3_pier_run(const u3_pier_opts* opt_u)
               u3C.swap_c);
     }
     if ( u3m_boot_refused == bot_i ) {
+      c3_w pir_w = _cp_geometry(opt_u->dir_c);
       fprintf(stderr, "urbit: %s: refusing to boot (see above); if the loom "
                       "differs, run with the pier's own --loom %u\n", opt_u->dir_c, pir_w ? pir_w : bit_w);
     }
@@ -1008,33 +969,81 @@ u3_pier_run(const u3_pier_opts* opt_u)
       fprintf(stderr, "urbit: %s: cannot start (see above); nothing was "
                       "discarded\n", opt_u->dir_c);
     }
-    u3_log_close(log_u);
-    return 1;
+    return -1;
   }
   if ( u3m_boot_new == bot_i ) {
     u3H->roo   = u3_kern_boot();
     u3H->eve_d = 0;
   }
-  tal_u.fir_d = u3H->eve_d;
+  return 0;
+}
+
+/* _cp_start(): the start-up phase: lock the pier, open its log, apply
+**   the options, open the trace, boot, and let the log go on from the
+**   snapshot.  0 with *log_u and *tra_u open and the loom booted, or -1
+**   (reported) with nothing open.
+*/
+static c3_i
+_cp_start(const u3_pier_opts* opt_u, u3_log** log_u, FILE** tra_u)
+{
+  signal(SIGXFSZ, SIG_IGN);    //  a file size limit is an error, not a death
+  if ( u3_path_mkdir(opt_u->dir_c, "urbit") || _cp_lock(opt_u->dir_c, 1) ) {
+    return -1;
+  }
+  //  the loom asked for, else the image's own, else the default
+  c3_w bit_w = opt_u->bits_w ? opt_u->bits_w : _cp_geometry(opt_u->dir_c);
+  if ( !bit_w ) {
+    bit_w = u3a_bits_default;
+  }
+
+  if ( !(*log_u = u3_log_open(opt_u->dir_c)) ) {
+    return -1;
+  }
+  if (  _cp_opts_apply(opt_u)
+     || (u3C.swap_c && u3e_swap_open(u3C.swap_c))
+     || _cp_trace_open(opt_u, tra_u) )
+  {
+    u3_log_close(*log_u);
+    return -1;
+  }
+  if ( _cp_boot(opt_u, *log_u, bit_w) ) {
+    if ( *tra_u ) {
+      fclose(*tra_u);
+    }
+    u3_log_close(*log_u);
+    return -1;
+  }
 
   //  only now, knowing the snapshot, may the log cut a torn tail
-  if ( u3_log_start(log_u, u3H->eve_d) ) {
+  if ( u3_log_start(*log_u, u3H->eve_d) ) {
     fprintf(stderr, "urbit: the snapshot is at event %llu and the log cannot "
                     "go on from it (see above); refusing to go on\n",
             (unsigned long long)u3H->eve_d);
     u3m_stop();
-    u3_log_close(log_u);
-    return 1;
+    if ( *tra_u ) {
+      fclose(*tra_u);
+    }
+    u3_log_close(*log_u);
+    return -1;
   }
+  return 0;
+}
+
+/* _cp_events(): the replay and run phases, then the trace is closed.  0
+**   on success; 1 after a failure with every event durable; -1 when not.
+*/
+static c3_i
+_cp_events(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u,
+           FILE* tra_u)
+{
+  c3_i ret_i;
 
   signal(SIGINT, _cp_on_stop);
   signal(SIGTERM, _cp_on_stop);
 
   u3a_Touch.lis_o = c3y;
   u3a_touch_reset();
-  //  ret_i: 0 on success; 1 after a failure with every event durable
-  //  (save, report the figures, exit 1); -1 when not (no figures)
-  c3_i ret_i = _cp_replay(opt_u, log_u, &tal_u);
+  ret_i = _cp_replay(opt_u, log_u, tal_u);
   if ( ret_i < 0 ) {
     c3_c err_c[96];
     snprintf(err_c, sizeof(err_c), "replay stopped after event %llu (see stderr)",
@@ -1042,14 +1051,24 @@ u3_pier_run(const u3_pier_opts* opt_u)
     u3_pier_fail(err_c);
   }
   if ( 0 == ret_i ) {
-    ret_i = _cp_run(opt_u, log_u, &tal_u, tra_u);
+    ret_i = _cp_run(opt_u, log_u, tal_u, tra_u);
   }
   if ( tra_u && _cp_trace_close(opt_u, tra_u, 0 == ret_i) && 0 == ret_i ) {
     ret_i = 1;
   }
-  if ( !tal_u.end_d ) {
-    tal_u.end_d = _cp_now();
+  if ( !tal_u->end_d ) {
+    tal_u->end_d = c3_nanos();
   }
+  return ret_i;
+}
+
+/* _cp_finish(): the save and report phase after _cp_events returned
+**   ret_i: save (unless events were lost), report, stop the loom, close
+**   the log.  The exit status.
+*/
+static c3_i
+_cp_finish(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u, c3_i ret_i)
+{
   if ( ret_i >= 0 ) {
     c3_i sav_i = _cp_save(log_u);
     if ( sav_i < 0 ) {
@@ -1072,11 +1091,29 @@ u3_pier_run(const u3_pier_opts* opt_u)
     }
   }
   if ( ret_i >= 0 ) {
-    _cp_report(opt_u, &tal_u);
+    _cp_report(opt_u, tal_u);
   }
   u3m_stop();
   u3_log_close(log_u);
   return ret_i ? 1 : 0;
+}
+
+/* u3_pier_run(): start up, replay and run, save and report. */
+c3_i
+u3_pier_run(const u3_pier_opts* opt_u)
+{
+  _cp_tally tal_u;
+  u3_log*   log_u;
+  FILE*     tra_u;
+
+  memset(&tal_u, 0, sizeof(tal_u));
+  tal_u.sat_d = c3_nanos();
+  if ( _cp_start(opt_u, &log_u, &tra_u) ) {
+    return 1;
+  }
+  tal_u.fir_d = u3H->eve_d;
+  return _cp_finish(opt_u, log_u, &tal_u,
+                    _cp_events(opt_u, log_u, &tal_u, tra_u));
 }
 
 /* _cp_check_refs(): boot the image read-only (a private view, nothing
@@ -1119,7 +1156,7 @@ u3_pier_check(const c3_c* dir_c)
 {
   struct stat sat_u;
   u3e_verdict ver_u;
-  c3_c        lok_c[4096];
+  c3_c        lok_c[u3_path_max];
   c3_i        lok_i, log_i;
   c3_t        ref_t = 0;      //  a start would refuse
   c3_t        bad_t = 0;      //  the state's refcounts are wrong
@@ -1134,8 +1171,8 @@ u3_pier_check(const c3_c* dir_c)
     printf("check: not checked: the pier is in use by a running ship\n");
     return 2;
   }
-  snprintf(lok_c, sizeof(lok_c), "%s/.urb", dir_c);
-  if ( stat(lok_c, &sat_u) && ENOENT == errno ) {
+  if ( 0 == u3_path_put(lok_c, dir_c, u3_path_urb)
+       && stat(lok_c, &sat_u) && ENOENT == errno ) {
     printf("check: no pier in %s yet: a start makes a new one\n", dir_c);
     return 0;
   }
@@ -1194,7 +1231,7 @@ u3_pier_check(const c3_c* dir_c)
   }
 
   //  no lock file: no run held it; one that began meanwhile voids this
-  if ( 1 == lok_i && 0 == _cp_lock_path(dir_c, lok_c)
+  if ( 1 == lok_i && 0 == u3_path_put(lok_c, dir_c, u3_path_lock)
        && 0 == access(lok_c, F_OK) )
   {
     printf("check: a ship started during the check: run it again\n");

@@ -5,7 +5,9 @@
 
 #include "c3/c3.h"
 
-    /* u3_pier_opts: a run as the command line asked for it.
+    /* u3_pier_opts: a run as the command line asked for it: every
+    **   option in one place.  u3_pier_opts_init() gives the defaults;
+    **   u3_pier_run() applies the loom's (u3C) from here, once, at start.
     */
     typedef struct {
       const c3_c* dir_c;     //  the pier
@@ -22,7 +24,18 @@
       const c3_c* trace_c;   //  per-event CSV of memory figures, or 0
       c3_t  hooks_t;         //  --test-hooks: honour URBIT_TEST_* (tests
                              //  only; zero, the default, is off)
+      //  memory policies (u3C's fields of the same names)
+      const c3_c* swap_c;    //  --swap-file PATH, or 0
+      c3_o  free_o;          //  release pages after events
+      c3_w  toss_w;          //  ... every this many events
+      c3_w  fmod_w;          //  u3o_free_free or u3o_free_dontneed
+      c3_w  keep_w;          //  pages kept resident next to a gap frontier
+      c3_o  lazy_o;          //  never-written pages cost nothing
     } u3_pier_opts;
+
+    /* u3_pier_opts_init(): the defaults of every option (no pier). */
+    void
+    u3_pier_opts_init(u3_pier_opts* opt_u);
 
     /* u3_pier_conf: the workload a pier was made with, kept in
     **   PIER/.urb/conf (format in pier.c).
