@@ -9,7 +9,8 @@
 /// Header-only static functions (prefix h_), so each program compiles
 /// what it uses.  Tests include it beside test.h, benchmarks beside
 /// bench.h.  Functions report OS failures on stderr with the call, the
-/// object and strerror, and return an error; none exits.
+/// object and strerror, and return an error; only h_must_read() and
+/// h_must_write() exit, for tests that cannot go on without the file.
 #ifndef U3_HARNESS_H
 #define U3_HARNESS_H
 
@@ -61,12 +62,17 @@ h_join(c3_c* pat_c, c3_z len_z, const c3_c* dir_c, const c3_c* nam_c)
   return ret_i >= 0 && (c3_z)ret_i < len_z;
 }
 
-/* _h_rm_one(): nftw callback removing one entry. */
+/* _h_rm_one(): nftw callback removing one entry (a directory made
+**   read-only by a test is made writable first).
+*/
 static inline c3_i
 _h_rm_one(const c3_c* pat_c, const struct stat* sat_u, c3_i typ_i,
           struct FTW* ftw_u)
 {
-  (void)sat_u; (void)typ_i; (void)ftw_u;
+  (void)sat_u; (void)ftw_u;
+  if ( FTW_DP == typ_i ) {
+    chmod(pat_c, 0755);
+  }
   return remove(pat_c);
 }
 
@@ -205,6 +211,26 @@ h_write(const c3_c* pat_c, const c3_y* buf_y, c3_z len_z)
   return 0;
 }
 
+/* h_must_read(): h_read(), or exit(1): for a test that cannot go on. */
+static inline c3_y*
+h_must_read(const c3_c* pat_c, c3_z* len_z)
+{
+  c3_y* buf_y = h_read(pat_c, len_z);
+  if ( !buf_y ) {
+    exit(1);
+  }
+  return buf_y;
+}
+
+/* h_must_write(): h_write(), or exit(1): for a test that cannot go on. */
+static inline void
+h_must_write(const c3_c* pat_c, const c3_y* buf_y, c3_z len_z)
+{
+  if ( h_write(pat_c, buf_y, len_z) ) {
+    exit(1);
+  }
+}
+
 /* h_same(): 1 if the file holds exactly len_z bytes was_y. */
 static inline c3_t
 h_same(const c3_c* pat_c, const c3_y* was_y, c3_z len_z)
@@ -231,6 +257,27 @@ h_flip(const c3_c* pat_c, c3_d off_d)
 
   /** Running a child.
   **/
+
+/* h_start(): for a program that runs $URBIT: the binary into *urb_c and a
+**   fresh scratch directory NAME.XXXXXX under $TEST_TMPDIR (or /tmp) into
+**   tmp_c; 0, or why the program cannot run here (for t_skip()).
+*/
+static inline const c3_c*
+h_start(const c3_c* nam_c, const c3_c** urb_c, c3_c* tmp_c, c3_z tmp_z)
+{
+  const c3_c* dir_c = getenv("TEST_TMPDIR");
+
+  *urb_c = getenv("URBIT");
+  if ( !*urb_c || access(*urb_c, X_OK) ) {
+    return "URBIT does not name the urbit binary (make test sets it)";
+  }
+  snprintf(tmp_c, tmp_z, "%s/%s.XXXXXX", ( dir_c && *dir_c ) ? dir_c : "/tmp",
+           nam_c);
+  if ( !mkdtemp(tmp_c) ) {
+    return "cannot make a scratch directory";
+  }
+  return 0;
+}
 
 /* h_how: what the child sets up between fork and exec (all optional). */
 typedef struct {
