@@ -1536,19 +1536,15 @@ _t_maps_bound(void)
 int
 main(int argc, c3_c* argv[])
 {
-  _t_urbit_c = getenv("URBIT");
-  if ( !_t_urbit_c || access(_t_urbit_c, X_OK) ) {
-    return t_skip("URBIT does not name the urbit binary (make test sets it)");
+  const c3_c* why_c = h_start("loom_swap_tests", &_t_urbit_c, _t_tmp_c,
+                              sizeof(_t_tmp_c));
+  if ( why_c ) {
+    return t_skip(why_c);
   }
   if ( strstr(_t_urbit_c, "/asan") ) {
     //  sanitized builds run the same scenarios at half the sizes
     _t_scale_w = 2;
     printf("asan build: workloads scaled down by %u\n", _t_scale_w);
-  }
-  const c3_c* tmp_c = getenv("TEST_TMPDIR");
-  snprintf(_t_tmp_c, sizeof(_t_tmp_c), "%s/loom_swap_tests.XXXXXX", tmp_c ? tmp_c : "/tmp");
-  if ( !mkdtemp(_t_tmp_c) ) {
-    return t_skip("cannot make a scratch directory");
   }
 
   signal(SIGTERM, _t_on_term);
