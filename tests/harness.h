@@ -396,7 +396,8 @@ h_reap(pid_t pid_i, double tim_d, c3_t* tim_t, struct rusage* use_u)
   memset(use_u, 0, sizeof(*use_u));
   *tim_t = 0;
   while ( 1 ) {
-    pid_t ret_i = wait4(pid_i, &sat_i, WNOHANG, use_u);
+    //  without a deadline, just wait; with one, poll ever more slowly
+    pid_t ret_i = wait4(pid_i, &sat_i, ( tim_d > 0 ) ? WNOHANG : 0, use_u);
     if ( ret_i == pid_i ) {
       break;
     }

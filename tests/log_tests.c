@@ -500,19 +500,6 @@ _t_torn(void)
   free(all_y);
 }
 
-/* _t_same(): is file pax_c exactly len_z bytes at was_y?
-*/
-static c3_t
-_t_same(const c3_c* pax_c, const c3_y* was_y, c3_z len_z)
-{
-  c3_z  now_z;
-  c3_y* now_y = h_must_read(pax_c, &now_z);
-  c3_t  ok_t  = ( now_z == len_z ) && ( 0 == memcmp(now_y, was_y, len_z) );
-
-  free(now_y);
-  return ok_t;
-}
-
 /* _t_flip_at(): flip a byte at pos_d in the six-record log, every event
 **   of it durable (the mark at 6): damage, never a torn tail, wherever it
 **   lies.  Without a snapshot holding the event, check and start refuse,
@@ -555,9 +542,9 @@ _t_flip_at(const c3_y* all_y, c3_z len_z, c3_d pos_d,
        "flip at %llu: start names \"%s\", \"%s\": %s",
        (unsigned long long)pos_d, ned_c, at_c, cap_c);
   u3_log_close(log_u);
-  T_OK(_t_same(pax_c, bad_y, len_z), "flip at %llu: file unchanged",
+  T_OK(h_same(pax_c, bad_y, len_z), "flip at %llu: file unchanged",
        (unsigned long long)pos_d);
-  T_OK(_t_same(_t_markf("flip"), _t_mrk_y[6], _t_mrk_z[6]),
+  T_OK(h_same(_t_markf("flip"), _t_mrk_y[6], _t_mrk_z[6]),
        "flip at %llu: mark unchanged", (unsigned long long)pos_d);
 
   //  a snapshot at event 6 holds it: check and start go on, warning
@@ -565,7 +552,7 @@ _t_flip_at(const c3_y* all_y, c3_z len_z, c3_d pos_d,
   T_EQ(_t_check_sna(pier_c, 6, out_c, sizeof(out_c)), 0);
   T_OK(_t_has(out_c, ned_c) && _t_has(out_c, "damaged"),
        "flip at %llu: check warns: %s", (unsigned long long)pos_d, out_c);
-  T_OK(_t_same(pax_c, bad_y, len_z), "flip at %llu: check changes nothing",
+  T_OK(h_same(pax_c, bad_y, len_z), "flip at %llu: check changes nothing",
        (unsigned long long)pos_d);
   log_u = _t_start(pier_c, 6);
   cap_c = _t_cap_c;
