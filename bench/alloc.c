@@ -31,7 +31,7 @@ main(int argc, char** argv)
 
   for ( c3_w r_w = 0; r_w < rnd_w; r_w++ ) {
     //  raw allocator: pointers kept in an array, freed in reverse order
-    double t0 = _b_now();
+    double t0 = h_now();
     for ( c3_w i_w = 0; i_w < num_w; i_w++ ) {
       ptr_v[i_w] = u3a_celloc();
     }
@@ -43,9 +43,9 @@ main(int argc, char** argv)
     for ( c3_w i_w = num_w; i_w-- > 0; ) {
       u3a_wfree(ptr_v[i_w]);
     }
-    raw_d[r_w] = (double)num_w / (_b_now() - t0);
+    raw_d[r_w] = (double)num_w / (h_now() - t0);
 
-    t0 = _b_now();
+    t0 = h_now();
     for ( c3_w i_w = 0; i_w < num_w; i_w++ ) {
       ptr_v[i_w] = malloc(16);
     }
@@ -56,19 +56,19 @@ main(int argc, char** argv)
     for ( c3_w i_w = num_w; i_w-- > 0; ) {
       free(ptr_v[i_w]);
     }
-    rmal_d[r_w] = (double)num_w / (_b_now() - t0);
+    rmal_d[r_w] = (double)num_w / (h_now() - t0);
 
     //  nouns: a list built with u3nc and freed with u3z, against a linked
     //  list of 16-byte malloc'd nodes
-    t0 = _b_now();
+    t0 = h_now();
     u3_noun lis = 0;
     for ( c3_w i_w = 0; i_w < num_w; i_w++ ) {
       lis = u3nc(i_w, lis);
     }
     u3z(lis);
-    lom_d[r_w] = (double)num_w / (_b_now() - t0);
+    lom_d[r_w] = (double)num_w / (h_now() - t0);
 
-    t0 = _b_now();
+    t0 = h_now();
     node* top_u = 0;
     for ( c3_w i_w = 0; i_w < num_w; i_w++ ) {
       node* nod_u = malloc(sizeof(node));
@@ -81,7 +81,7 @@ main(int argc, char** argv)
       free(top_u);
       top_u = nex_u;
     }
-    mal_d[r_w] = (double)num_w / (_b_now() - t0);
+    mal_d[r_w] = (double)num_w / (h_now() - t0);
   }
 
   double raw = _b_median(raw_d, rnd_w), rmal = _b_median(rmal_d, rnd_w);

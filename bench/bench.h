@@ -1,22 +1,16 @@
 /// @file bench.h
-/// What the benchmarks share: a monotonic clock and medians.
+/// What the benchmarks share: medians, and (from tests/harness.h, shared
+/// with the tests) the clock h_now(), files, child runs, JSON fields, CSV
+/// and memory cgroups.
 #ifndef U3_BENCH_H
 #define U3_BENCH_H
 
 #include <stdlib.h>
-#include <time.h>
 
 #include "c3/c3.h"
+#include "../tests/harness.h"
 
-/* _b_now(): monotonic seconds. */
-static inline double
-_b_now(void)
-{
-  struct timespec tim_u;
-  clock_gettime(CLOCK_MONOTONIC, &tim_u);
-  return (double)tim_u.tv_sec + (double)tim_u.tv_nsec / 1e9;
-}
-
+/* _b_cmp(): qsort order of doubles. */
 static inline int
 _b_cmp(const void* a, const void* b)
 {

@@ -31,21 +31,13 @@
 #include "bench.h"
 #include "noun/events.h"
 
-static int
-_b_rm_one(const char* pat_c, const struct stat* sat_u, int typ_i,
-          struct FTW* ftw_u)
-{
-  (void)sat_u; (void)typ_i; (void)ftw_u;
-  return remove(pat_c);
-}
-
 /* _b_write(): seconds to write one word in each 4 KiB of num_w 16 KiB
 **   pages from ptr_y, values unchanged.
 */
 static double
 _b_write(c3_y* ptr_y, c3_w num_w)
 {
-  double t0 = _b_now();
+  double t0 = h_now();
   for ( c3_w i_w = 0; i_w < num_w; i_w++ ) {
     volatile c3_w* pag_w = (volatile c3_w*)(ptr_y + ((c3_z)i_w << u3a_page_bits));
     pag_w[0]    = pag_w[0];
@@ -53,7 +45,7 @@ _b_write(c3_y* ptr_y, c3_w num_w)
     pag_w[2048] = pag_w[2048];
     pag_w[3072] = pag_w[3072];
   }
-  return _b_now() - t0;
+  return h_now() - t0;
 }
 
 /* _b_read(): read every 4 KiB of num_w pages (maps them, untimed). */
@@ -115,7 +107,7 @@ main(int argc, char** argv)
   if ( rnd_w < 1 ) rnd_w = 1;
   if ( rnd_w > 32 ) rnd_w = 32;
   snprintf(dir_c, sizeof(dir_c), "%s/fault-bench", out_c ? out_c : "/tmp");
-  nftw(dir_c, _b_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+  h_rm(dir_c);
   if ( u3m_signals() ) {
     return 1;
   }
@@ -145,11 +137,11 @@ main(int argc, char** argv)
       }
       else {
         //  the scan a save begins with
-        double t0 = _b_now();
+        double t0 = h_now();
         u3e_dirty(num_w);
         c3_w cnt_w = 0;
         for ( c3_w i_w = 1; i_w <= num_w; i_w++ ) cnt_w += _(u3e_dirty(i_w));
-        scn_d[r_w] = _b_now() - t0;
+        scn_d[r_w] = h_now() - t0;
         if ( cnt_w != num_w ) {
           fprintf(stderr, "bench: %u of %u pages found written\n", cnt_w, num_w);
           return 1;
@@ -213,6 +205,6 @@ main(int argc, char** argv)
   }
   printf("fault: ratio = time / anonymous first touch\n");
 
-  nftw(dir_c, _b_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+  h_rm(dir_c);
   return 0;
 }

@@ -39,23 +39,17 @@
 /// current directory, else ../urbit next to this program.  Piers live in a
 /// scratch directory under $TEST_TMPDIR or /tmp, removed afterwards.
 #include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <math.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "c3/c3.h"
+#include "bench.h"
 
   /** The policies.
   **/
@@ -133,46 +127,14 @@ static struct {
 } _b_O;
 
 static volatile sig_atomic_t _b_stop_i;   //  SIGINT/TERM/HUP/PIPE seen
-static volatile pid_t        _b_kid_i;    //  the running child, if any
 static c3_c                  _b_tmp_c[4096];   //  scratch root
 static c3_d                  _b_sam_d;         //  samples written to the CSV
 
-/* _b_now(): monotonic seconds. */
-static double
-_b_now(void)
-{
-  struct timespec tim_u;
-  clock_gettime(CLOCK_MONOTONIC, &tim_u);
-  return (double)tim_u.tv_sec + (double)tim_u.tv_nsec / 1e9;
-}
-
-/* _b_fmt(): snprintf that says whether it all fit (paths that do not fit
-** are refused, messages are just cut).
-*/
-static c3_o __attribute__((format(printf, 3, 4)))
-_b_fmt(c3_c* buf_c, c3_z len_z, const c3_c* fmt_c, ...)
-{
-  va_list ap_u;
-  c3_i    ret_i;
-
-  va_start(ap_u, fmt_c);
-  ret_i = vsnprintf(buf_c, len_z, fmt_c, ap_u);
-  va_end(ap_u);
-  return __(ret_i >= 0 && (c3_z)ret_i < len_z);
-}
-
-static int
-_b_cmp(const void* a, const void* b)
-{
-  double x = *(const double*)a, y = *(const double*)b;
-  return (x > y) - (x < y);
-}
-
-/* _b_median(): median of the non-NaN values in val_d (reordered); NAN if
+/* _b_median_nan(): median of the non-NaN values in val_d (reordered); NAN if
 ** there are none.
 */
 static double
-_b_median(double* val_d, c3_w num_w)
+_b_median_nan(double* val_d, c3_w num_w)
 {
   c3_w len_w = 0;
 
@@ -189,49 +151,13 @@ _b_median(double* val_d, c3_w num_w)
                        : (val_d[len_w / 2 - 1] + val_d[len_w / 2]) / 2;
 }
 
-static int
-_b_rm_one(const char* pat_c, const struct stat* sat_u, int typ_i,
-          struct FTW* ftw_u)
-{
-  (void)sat_u; (void)typ_i; (void)ftw_u;
-  return remove(pat_c);
-}
-
-/* _b_rm(): remove a directory tree, quietly if it is already gone. */
-static void
-_b_rm(const c3_c* pat_c)
-{
-  if ( 0 != nftw(pat_c, _b_rm_one, 16, FTW_DEPTH | FTW_PHYS)
-       && ENOENT != errno )
-  {
-    fprintf(stderr, "policies: remove %s: %s\n", pat_c, strerror(errno));
-  }
-}
-
 static void
 _b_on_signal(int sig_i)
 {
   _b_stop_i = sig_i;
-  if ( _b_kid_i > 0 ) {
-    kill(_b_kid_i, SIGKILL);
+  if ( h_kid_i > 0 ) {
+    kill(h_kid_i, SIGKILL);
   }
-}
-
-/* _b_json(): the number after "key": in a flat JSON object, or NAN. */
-static double
-_b_json(const c3_c* jon_c, const c3_c* key_c)
-{
-  c3_c pat_c[64];
-  const c3_c* hit_c;
-
-  snprintf(pat_c, sizeof(pat_c), "\"%s\":", key_c);
-  if ( !(hit_c = strstr(jon_c, pat_c)) ) {
-    return NAN;
-  }
-  hit_c += strlen(pat_c);
-  c3_c*  end_c;
-  double val_d = strtod(hit_c, &end_c);
-  return ( end_c == hit_c ) ? NAN : val_d;
 }
 
 /* _b_first_line(): the first non-empty line of txt_c, without \r or \n,
@@ -272,142 +198,14 @@ _b_last_lines(const c3_c* txt_c)
 
   /** Running the binary.
   **/
-typedef struct {
-  c3_c   out_c[65536];   //  stdout (the JSON line)
-  c3_c   err_c[65536];   //  stderr (kept whole up to the buffer size)
-  c3_i   sat_i;          //  wait status
-  double wal_d;          //  wall seconds
-  c3_o   tim_o;          //  stopped at the deadline
-  struct rusage use_u;
-} _b_exec;
-
-/* _b_slurp(): read what fid_i has into buf_c (keeping it terminated);
-** return 0 at end of file.
-*/
-static c3_i
-_b_slurp(c3_i fid_i, c3_c* buf_c, c3_z max_z)
-{
-  c3_c    tmp_c[4096];
-  ssize_t red_i = read(fid_i, tmp_c, sizeof(tmp_c));
-
-  if ( red_i < 0 ) {
-    return ( EINTR == errno || EAGAIN == errno ) ? 1 : 0;
-  }
-  if ( 0 == red_i ) {
-    return 0;
-  }
-  c3_z len_z = strlen(buf_c);
-  c3_z add_z = c3_min((c3_z)red_i, max_z - 1 - len_z);
-  memcpy(buf_c + len_z, tmp_c, add_z);
-  buf_c[len_z + add_z] = 0;
-  return 1;
-}
-
-/* _b_spawn(): run argv_c to completion, capturing its output; if cgp_c is
-** set, the child first joins that cgroup (writing its pid to cgp_c, the
-** cgroup's procs file).  A run past dal_d seconds (0: none) is killed.
-** Returns -1 if the child could not be started.
-*/
-static c3_i
-_b_spawn(c3_c** argv_c, const c3_c* cgp_c, double dal_d, _b_exec* exe_u)
-{
-  c3_i out_i[2], err_i[2];
-
-  exe_u->out_c[0] = exe_u->err_c[0] = 0;
-  exe_u->tim_o = c3n;
-  if ( pipe2(out_i, O_CLOEXEC) || pipe2(err_i, O_CLOEXEC) ) {
-    fprintf(stderr, "policies: pipe: %s\n", strerror(errno));
-    return -1;
-  }
-
-  double bot_d = _b_now();
-  pid_t  pid_i = fork();
-
-  if ( pid_i < 0 ) {
-    fprintf(stderr, "policies: fork: %s\n", strerror(errno));
-    return -1;
-  }
-  if ( 0 == pid_i ) {
-    dup2(out_i[1], 1);
-    dup2(err_i[1], 2);
-    if ( cgp_c ) {
-      c3_c pid_c[24];
-      c3_i fid_i = open(cgp_c, O_WRONLY);
-      c3_i len_i = snprintf(pid_c, sizeof(pid_c), "%d\n", (c3_i)getpid());
-      if ( fid_i < 0 || write(fid_i, pid_c, (c3_z)len_i) != len_i ) {
-        dprintf(2, "policies: join cgroup %s: %s\n", cgp_c, strerror(errno));
-        _exit(127);
-      }
-      close(fid_i);
-    }
-    execv(argv_c[0], argv_c);
-    dprintf(2, "policies: exec %s: %s\n", argv_c[0], strerror(errno));
-    _exit(127);
-  }
-
-  _b_kid_i = pid_i;
-  close(out_i[1]);
-  close(err_i[1]);
-
-  struct pollfd pol_u[2] = { { out_i[0], POLLIN, 0 }, { err_i[0], POLLIN, 0 } };
-  c3_w opn_w = 2;
-
-  while ( opn_w ) {
-    c3_i wai_i = -1;
-    if ( dal_d > 0 && c3n == exe_u->tim_o ) {
-      double lef_d = dal_d - (_b_now() - bot_d);
-      if ( lef_d <= 0 ) {
-        kill(pid_i, SIGKILL);
-        exe_u->tim_o = c3y;
-      }
-      else {
-        wai_i = (c3_i)(lef_d * 1000) + 1;
-      }
-    }
-    if ( poll(pol_u, 2, wai_i) < 0 ) {
-      if ( EINTR == errno ) {
-        continue;
-      }
-      fprintf(stderr, "policies: poll: %s\n", strerror(errno));
-      kill(pid_i, SIGKILL);
-      break;
-    }
-    for ( c3_w i_w = 0; i_w < 2; i_w++ ) {
-      if ( pol_u[i_w].fd < 0 || !pol_u[i_w].revents ) {
-        continue;
-      }
-      c3_c* buf_c = i_w ? exe_u->err_c : exe_u->out_c;
-      if ( !_b_slurp(pol_u[i_w].fd, buf_c, sizeof(exe_u->out_c)) ) {
-        close(pol_u[i_w].fd);
-        pol_u[i_w].fd = -1;
-        opn_w--;
-      }
-    }
-  }
-  for ( c3_w i_w = 0; i_w < 2; i_w++ ) {
-    if ( pol_u[i_w].fd >= 0 ) {
-      close(pol_u[i_w].fd);
-    }
-  }
-
-  while ( wait4(pid_i, &exe_u->sat_i, 0, &exe_u->use_u) < 0 ) {
-    if ( EINTR != errno ) {
-      fprintf(stderr, "policies: wait4: %s\n", strerror(errno));
-      exe_u->sat_i = 127 << 8;
-      memset(&exe_u->use_u, 0, sizeof(exe_u->use_u));
-      break;
-    }
-  }
-  _b_kid_i = 0;
-  exe_u->wal_d = _b_now() - bot_d;
-  return 0;
-}
+/* _b_exec: a finished run of the binary, from the shared harness. */
+typedef h_run _b_exec;
 
 /* _b_status(): a wait status in words. */
 static void
-_b_status(c3_i sat_i, c3_o tim_o, c3_c* buf_c, c3_z len_z)
+_b_status(c3_i sat_i, c3_t tim_t, c3_c* buf_c, c3_z len_z)
 {
-  if ( _(tim_o) ) {
+  if ( tim_t ) {
     snprintf(buf_c, len_z, "stopped at the time limit");
   }
   else if ( WIFSIGNALED(sat_i) ) {
@@ -424,6 +222,36 @@ _b_status(c3_i sat_i, c3_o tim_o, c3_c* buf_c, c3_z len_z)
   /** The trace: per-event samples into the CSV and the steady figures.
   **/
 
+/* _b_steady(): run_u's steady figures from the last half of num_w rows
+** of per-event samples (our columns).
+*/
+static void
+_b_steady(double (*row_d)[_B_COLS], c3_w num_w, _b_run* run_u)
+{
+  c3_w    bas_w = num_w / 2, len_w = num_w - bas_w;
+  double* rss_d = calloc(len_w, sizeof(double));
+  double* net_d = calloc(len_w, sizeof(double));
+  double* rat_d = calloc(len_w, sizeof(double));
+
+  if ( !rss_d || !net_d || !rat_d ) {
+    fprintf(stderr, "policies: out of memory\n");
+    exit(1);
+  }
+  for ( c3_w i_w = 0; i_w < len_w; i_w++ ) {
+    double* r_d  = row_d[bas_w + i_w];
+    double  lzf_d = isnan(r_d[_B_LZF]) ? 0 : r_d[_B_LZF];
+    rss_d[i_w] = r_d[_B_RSS];
+    net_d[i_w] = r_d[_B_RSS] - lzf_d;
+    rat_d[i_w] = ( r_d[_B_LIV] > 0 ) ? net_d[i_w] / r_d[_B_LIV] : NAN;
+  }
+  run_u->ste_d = _b_median_nan(rss_d, len_w);
+  run_u->stn_d = _b_median_nan(net_d, len_w);
+  run_u->liv_d = _b_median_nan(rat_d, len_w);
+  free(rss_d);
+  free(net_d);
+  free(rat_d);
+}
+
 /* _b_trace(): read tra_c (urbit's --trace CSV), append its rows to csv_u
 ** as policy,round,..., and fill run_u's steady figures.
 */
@@ -431,123 +259,55 @@ static void
 _b_trace(const c3_c* tra_c, const c3_c* pol_c, c3_w rou_w, FILE* csv_u,
          _b_run* run_u)
 {
-  FILE* fil_u = fopen(tra_c, "r");
-  c3_c  lin_c[1024];
-  c3_i  map_i[_B_COLS];   //  our column -> trace column, -1 if absent
-  c3_w  max_w = 0, num_w = 0;
+  h_csv  tra_u;
+  c3_c   lab_c[64];
   double (*row_d)[_B_COLS] = 0;
 
-  if ( !fil_u ) {
-    fprintf(stderr, "policies: open trace %s: %s\n", tra_c, strerror(errno));
+  if ( !h_csv_read(tra_c, &tra_u) ) {
+    fprintf(stderr, "policies: trace %s: empty or unreadable\n", tra_c);
+    h_csv_free(&tra_u);
     return;
   }
-  if ( !fgets(lin_c, sizeof(lin_c), fil_u) ) {
-    fprintf(stderr, "policies: trace %s: empty\n", tra_c);
-    fclose(fil_u);
-    return;
-  }
-
-  //  map the header's columns onto ours, whatever their order
-  //
-  for ( c3_w i_w = 0; i_w < _B_COLS; i_w++ ) {
-    map_i[i_w] = -1;
-  }
+  if ( h_csv_col(&tra_u, _b_col_c[_B_EVE]) < 0
+       || h_csv_col(&tra_u, _b_col_c[_B_RSS]) < 0 )
   {
-    c3_c* sav_c = 0;
-    c3_i  idx_i = 0;
-    for ( c3_c* tok_c = strtok_r(lin_c, ",\r\n", &sav_c); tok_c;
-          tok_c = strtok_r(0, ",\r\n", &sav_c), idx_i++ )
-    {
-      for ( c3_w i_w = 0; i_w < _B_COLS; i_w++ ) {
-        if ( !strcmp(tok_c, _b_col_c[i_w]) ) {
-          map_i[i_w] = idx_i;
-        }
-      }
-    }
-  }
-  if ( map_i[_B_EVE] < 0 || map_i[_B_RSS] < 0 ) {
     fprintf(stderr, "policies: trace %s: no event or rss_kb column\n", tra_c);
-    fclose(fil_u);
+    h_csv_free(&tra_u);
     return;
   }
+  if ( tra_u.row_w && !(row_d = calloc(tra_u.row_w, sizeof(*row_d))) ) {
+    fprintf(stderr, "policies: out of memory\n");
+    exit(1);
+  }
 
-  while ( fgets(lin_c, sizeof(lin_c), fil_u) ) {
-    double fld_d[32];
-    c3_w   fie_w = 0;
-    c3_c*  cur_c = lin_c;
-
-    while ( fie_w < 32 ) {
-      c3_c* end_c;
-      fld_d[fie_w++] = strtod(cur_c, &end_c);
-      if ( ',' != *end_c ) {
-        break;
-      }
-      cur_c = end_c + 1;
-    }
-    if ( num_w == max_w ) {
-      max_w = max_w ? 2 * max_w : 256;
-      row_d = realloc(row_d, max_w * sizeof(*row_d));
-      if ( !row_d ) {
-        fprintf(stderr, "policies: out of memory\n");
-        exit(1);
-      }
-    }
+  //  our columns, whatever their order in the trace
+  //
+  snprintf(lab_c, sizeof(lab_c), "%s,%u", pol_c, rou_w);
+  for ( c3_w r_w = 0; r_w < tra_u.row_w; r_w++ ) {
     for ( c3_w i_w = 0; i_w < _B_COLS; i_w++ ) {
-      row_d[num_w][i_w] = ( map_i[i_w] >= 0 && (c3_w)map_i[i_w] < fie_w )
-                          ? fld_d[map_i[i_w]] : NAN;
+      row_d[r_w][i_w] = h_csv_get(&tra_u, r_w, _b_col_c[i_w]);
     }
     if ( csv_u ) {
-      fprintf(csv_u, "%s,%u", pol_c, rou_w);
-      for ( c3_w i_w = 0; i_w < _B_COLS; i_w++ ) {
-        if ( isnan(row_d[num_w][i_w]) ) {
-          fputs(",", csv_u);
-        }
-        else {
-          fprintf(csv_u, ",%.0f", row_d[num_w][i_w]);
-        }
-      }
-      fputc('\n', csv_u);
+      h_csv_row(csv_u, lab_c, row_d[r_w], _B_COLS);
       _b_sam_d++;
     }
-    num_w++;
   }
-  fclose(fil_u);
 
   //  steady figures: medians over the last half of the events
   //
-  run_u->sam_w = num_w;
-  if ( num_w ) {
-    c3_w    bas_w = num_w / 2, len_w = num_w - bas_w;
-    double* rss_d = calloc(len_w, sizeof(double));
-    double* net_d = calloc(len_w, sizeof(double));
-    double* rat_d = calloc(len_w, sizeof(double));
-
-    if ( !rss_d || !net_d || !rat_d ) {
-      fprintf(stderr, "policies: out of memory\n");
-      exit(1);
-    }
-    for ( c3_w i_w = 0; i_w < len_w; i_w++ ) {
-      double* r_d  = row_d[bas_w + i_w];
-      double  lzf_d = isnan(r_d[_B_LZF]) ? 0 : r_d[_B_LZF];
-      rss_d[i_w] = r_d[_B_RSS];
-      net_d[i_w] = r_d[_B_RSS] - lzf_d;
-      rat_d[i_w] = ( r_d[_B_LIV] > 0 ) ? net_d[i_w] / r_d[_B_LIV] : NAN;
-    }
-    run_u->ste_d = _b_median(rss_d, len_w);
-    run_u->stn_d = _b_median(net_d, len_w);
-    run_u->liv_d = _b_median(rat_d, len_w);
-    free(rss_d);
-    free(net_d);
-    free(rat_d);
+  run_u->sam_w = tra_u.row_w;
+  if ( tra_u.row_w ) {
+    _b_steady(row_d, tra_u.row_w, run_u);
   }
   free(row_d);
+  h_csv_free(&tra_u);
 }
 
   /** One run of one policy.
   **/
 
 /* _b_run_one(): run policy pol_w (round rou_w) on a fresh pier in the
-** scratch directory; cgp_c, if set, is a cgroup procs file to run in.
+** scratch directory; cgp_c, if set, is a cgroup directory to run in.
 ** Returns 1 if the binary refused a flag of the policy (with its words in
 ** why_c), 0 otherwise.
 */
@@ -603,8 +363,9 @@ _b_run_one(c3_w pol_w, c3_w rou_w, const c3_c* lab_c, const c3_c* cgp_c,
   argv_c[arg_w++] = pie_c;
   argv_c[arg_w] = 0;
 
-  if ( _b_spawn(argv_c, cgp_c, dal_d, &exe_u) ) {
-    _b_rm(dir_c);
+  h_how how_u = { .cgp_c = cgp_c };
+  if ( 0 > h_run_in(dir_c, argv_c, &how_u, dal_d, &exe_u) ) {
+    h_rm(dir_c);
     return 0;
   }
 
@@ -617,7 +378,7 @@ _b_run_one(c3_w pol_w, c3_w rou_w, const c3_c* lab_c, const c3_c* cgp_c,
       hit_c--;
     }
     _b_first_line(hit_c, why_c, why_z);
-    _b_rm(dir_c);
+    h_rm(dir_c);
     return 1;
   }
 
@@ -629,7 +390,7 @@ _b_run_one(c3_w pol_w, c3_w rou_w, const c3_c* lab_c, const c3_c* cgp_c,
                  + (double)exe_u.use_u.ru_stime.tv_usec / 1e6;
 
   if ( !WIFEXITED(sat_i) || 0 != WEXITSTATUS(sat_i) || !strchr(exe_u.out_c, '{') ) {
-    _b_status(sat_i, exe_u.tim_o, run_u->sta_c, sizeof(run_u->sta_c));
+    _b_status(sat_i, exe_u.tim_t, run_u->sta_c, sizeof(run_u->sta_c));
     fprintf(stderr, "policies: %s round %u: %s after %.1f s; urbit said:\n%s\n",
             lab_c, rou_w, run_u->sta_c, exe_u.wal_d,
             exe_u.err_c[0] ? _b_last_lines(exe_u.err_c) : "(nothing)");
@@ -637,25 +398,25 @@ _b_run_one(c3_w pol_w, c3_w rou_w, const c3_c* lab_c, const c3_c* cgp_c,
   }
   else {
     const c3_c* jon_c = strchr(exe_u.out_c, '{');
-    double      mug_d = _b_json(jon_c, "mug");
+    double      mug_d = h_json(jon_c, "mug");
 
     run_u->ran_o = c3y;
     run_u->mug_w = isnan(mug_d) ? 0 : (c3_w)mug_d;
-    run_u->eps_d = _b_json(jon_c, "events_per_s");
-    run_u->pek_d = _b_json(jon_c, "rss_peak_kb");
-    run_u->ano_d = _b_json(jon_c, "anon_kb");
-    run_u->fil_d = _b_json(jon_c, "file_kb");
-    run_u->shm_d = _b_json(jon_c, "shmem_kb");
-    run_u->com_d = _b_json(jon_c, "commit_kb");
-    run_u->swp_d = _b_json(jon_c, "swap_kb");
-    run_u->flt_d = _b_json(jon_c, "faults");
-    run_u->rel_d = _b_json(jon_c, "released_pages");
+    run_u->eps_d = h_json(jon_c, "events_per_s");
+    run_u->pek_d = h_json(jon_c, "rss_peak_kb");
+    run_u->ano_d = h_json(jon_c, "anon_kb");
+    run_u->fil_d = h_json(jon_c, "file_kb");
+    run_u->shm_d = h_json(jon_c, "shmem_kb");
+    run_u->com_d = h_json(jon_c, "commit_kb");
+    run_u->swp_d = h_json(jon_c, "swap_kb");
+    run_u->flt_d = h_json(jon_c, "faults");
+    run_u->rel_d = h_json(jon_c, "released_pages");
     if ( isnan(run_u->pek_d) ) {
       run_u->pek_d = (double)exe_u.use_u.ru_maxrss;
     }
-    if ( !isnan(_b_json(jon_c, "bailed")) && _b_json(jon_c, "bailed") > 0 ) {
+    if ( !isnan(h_json(jon_c, "bailed")) && h_json(jon_c, "bailed") > 0 ) {
       fprintf(stderr, "policies: %s round %u: %.0f events bailed\n",
-              lab_c, rou_w, _b_json(jon_c, "bailed"));
+              lab_c, rou_w, h_json(jon_c, "bailed"));
     }
   }
   if ( _(_b_O.tra_o) ) {
@@ -664,187 +425,8 @@ _b_run_one(c3_w pol_w, c3_w rou_w, const c3_c* lab_c, const c3_c* cgp_c,
       _b_trace(tra_c, lab_c, rou_w, csv_u, run_u);
     }
   }
-  _b_rm(dir_c);
+  h_rm(dir_c);
   return 0;
-}
-
-  /** Memory cgroups.
-  **/
-typedef struct {
-  c3_c dir_c[4096];   //  the cgroup's directory
-  c3_c prc_c[4200];   //  its procs file
-  c3_o two_o;         //  cgroup v2
-} _b_cgroup;
-
-/* _b_put(): write a string to a cgroup file; 0 or errno. */
-static c3_i
-_b_put(const c3_c* dir_c, const c3_c* fil_c, const c3_c* val_c)
-{
-  c3_c pat_c[4300];
-  _b_fmt(pat_c, sizeof(pat_c), "%s/%s", dir_c, fil_c);
-
-  c3_i fid_i = open(pat_c, O_WRONLY);
-  if ( fid_i < 0 ) {
-    return errno;
-  }
-  c3_i ret_i = ( write(fid_i, val_c, strlen(val_c)) < 0 ) ? errno : 0;
-  close(fid_i);
-  return ret_i;
-}
-
-/* _b_get(): a number from a cgroup file (the value after key_c if set,
-** else the first); NAN if absent.
-*/
-static double
-_b_get(const c3_c* dir_c, const c3_c* fil_c, const c3_c* key_c)
-{
-  c3_c  pat_c[4300], lin_c[256];
-  FILE* fil_u;
-  double val_d = NAN;
-
-  _b_fmt(pat_c, sizeof(pat_c), "%s/%s", dir_c, fil_c);
-  if ( !(fil_u = fopen(pat_c, "r")) ) {
-    return NAN;
-  }
-  while ( fgets(lin_c, sizeof(lin_c), fil_u) ) {
-    c3_z len_z = key_c ? strlen(key_c) : 0;
-    if ( !key_c ) {
-      val_d = strtod(lin_c, 0);
-      break;
-    }
-    if ( !strncmp(lin_c, key_c, len_z) && ' ' == lin_c[len_z] ) {
-      val_d = strtod(lin_c + len_z + 1, 0);
-      break;
-    }
-  }
-  fclose(fil_u);
-  return val_d;
-}
-
-/* _b_cgroup_make(): create a memory cgroup limited to lim_d bytes under
-** this process's own cgroup (v1 memory controller, else v2); 0 on
-** success, else -1 with the reason in why_c.
-*/
-static c3_i
-_b_cgroup_make(double lim_d, _b_cgroup* cgr_u, c3_c* why_c, c3_z why_z)
-{
-  FILE* fil_u = fopen("/proc/self/cgroup", "r");
-  c3_c  lin_c[4096], one_c[4096] = "", two_c[4096] = "", lim_c[32];
-  c3_o  one_o = c3n, two_o = c3n;
-
-  if ( !fil_u ) {
-    _b_fmt(why_c, why_z, "open /proc/self/cgroup: %s", strerror(errno));
-    return -1;
-  }
-  while ( fgets(lin_c, sizeof(lin_c), fil_u) ) {
-    lin_c[strcspn(lin_c, "\n")] = 0;
-    c3_c* fir_c = strchr(lin_c, ':');
-    c3_c* sec_c = fir_c ? strchr(fir_c + 1, ':') : 0;
-    if ( !sec_c ) {
-      continue;
-    }
-    *sec_c = 0;
-    if ( !strcmp(fir_c + 1, "") && !strncmp(lin_c, "0", 1) ) {
-      _b_fmt(two_c, sizeof(two_c), "%s", sec_c + 1);
-      two_o = c3y;
-    }
-    else {
-      for ( c3_c* tok_c = fir_c + 1; tok_c; ) {
-        c3_c* com_c = strchr(tok_c, ',');
-        c3_z  len_z = com_c ? (c3_z)(com_c - tok_c) : strlen(tok_c);
-        if ( 6 == len_z && !strncmp(tok_c, "memory", 6) ) {
-          _b_fmt(one_c, sizeof(one_c), "%s", sec_c + 1);
-          one_o = c3y;
-        }
-        tok_c = com_c ? com_c + 1 : 0;
-      }
-    }
-  }
-  fclose(fil_u);
-
-  _b_fmt(lim_c, sizeof(lim_c), "%.0f\n", lim_d);
-
-  if ( _(one_o) ) {
-    cgr_u->two_o = c3n;
-    if ( c3n == _b_fmt(cgr_u->dir_c, sizeof(cgr_u->dir_c),
-                       "/sys/fs/cgroup/memory%s%sbench-%d", one_c,
-                       ( '/' == one_c[strlen(one_c) - 1] ) ? "" : "/",
-                       (c3_i)getpid()) )
-    {
-      _b_fmt(why_c, why_z, "cgroup path too long: %s", one_c);
-      return -1;
-    }
-    if ( mkdir(cgr_u->dir_c, 0755) ) {
-      _b_fmt(why_c, why_z, "mkdir %s: %s", cgr_u->dir_c, strerror(errno));
-      return -1;
-    }
-    c3_i err_i = _b_put(cgr_u->dir_c, "memory.limit_in_bytes", lim_c);
-    if ( err_i ) {
-      _b_fmt(why_c, why_z, "write %s/memory.limit_in_bytes: %s",
-               cgr_u->dir_c, strerror(err_i));
-      rmdir(cgr_u->dir_c);
-      return -1;
-    }
-    _b_fmt(cgr_u->prc_c, sizeof(cgr_u->prc_c), "%s/cgroup.procs", cgr_u->dir_c);
-    return 0;
-  }
-  if ( _(two_o) ) {
-    const c3_c* mnt_c[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified" };
-    for ( c3_w i_w = 0; i_w < 2; i_w++ ) {
-      c3_c par_c[4096], ctl_c[4200];
-      struct stat sat_u;
-
-      _b_fmt(par_c, sizeof(par_c), "%s%s", mnt_c[i_w], two_c);
-      _b_fmt(ctl_c, sizeof(ctl_c), "%s/cgroup.controllers", par_c);
-      if ( stat(ctl_c, &sat_u) ) {
-        continue;
-      }
-      _b_put(par_c, "cgroup.subtree_control", "+memory");
-      cgr_u->two_o = c3y;
-      if ( c3n == _b_fmt(cgr_u->dir_c, sizeof(cgr_u->dir_c), "%s%sbench-%d",
-                         par_c, ( '/' == par_c[strlen(par_c) - 1] ) ? "" : "/",
-                         (c3_i)getpid()) )
-      {
-        _b_fmt(why_c, why_z, "cgroup path too long: %s", par_c);
-        return -1;
-      }
-      if ( mkdir(cgr_u->dir_c, 0755) ) {
-        _b_fmt(why_c, why_z, "mkdir %s: %s", cgr_u->dir_c, strerror(errno));
-        return -1;
-      }
-      c3_i err_i = _b_put(cgr_u->dir_c, "memory.max", lim_c);
-      if ( err_i ) {
-        _b_fmt(why_c, why_z, "write %s/memory.max: %s (is the memory "
-                 "controller enabled in %s/cgroup.subtree_control?)",
-                 cgr_u->dir_c, strerror(err_i), par_c);
-        rmdir(cgr_u->dir_c);
-        return -1;
-      }
-      _b_put(cgr_u->dir_c, "memory.swap.max", "0\n");
-      _b_fmt(cgr_u->prc_c, sizeof(cgr_u->prc_c), "%s/cgroup.procs", cgr_u->dir_c);
-      return 0;
-    }
-    _b_fmt(why_c, why_z, "no cgroup v2 hierarchy found for %s", two_c);
-    return -1;
-  }
-  _b_fmt(why_c, why_z, "no memory controller in /proc/self/cgroup");
-  return -1;
-}
-
-/* _b_cgroup_drop(): remove the cgroup (its processes have exited). */
-static void
-_b_cgroup_drop(_b_cgroup* cgr_u)
-{
-  for ( c3_w try_w = 0; try_w < 50; try_w++ ) {
-    if ( 0 == rmdir(cgr_u->dir_c) || ENOENT == errno ) {
-      return;
-    }
-    if ( EBUSY != errno ) {
-      break;
-    }
-    usleep(100000);
-  }
-  fprintf(stderr, "policies: rmdir %s: %s\n", cgr_u->dir_c, strerror(errno));
 }
 
   /** The report.
@@ -862,7 +444,7 @@ _b_med(const _b_run* run_u, c3_w num_w, c3_z off_z)
       val_d[len_w++] = *(const double*)((const c3_y*)&run_u[i_w] + off_z);
     }
   }
-  return _b_median(val_d, len_w);
+  return _b_median_nan(val_d, len_w);
 }
 #define _B_MED(run_u, num_w, fld) _b_med(run_u, num_w, offsetof(_b_run, fld))
 
@@ -1127,14 +709,102 @@ _b_knows(const c3_c* fla_c)
   static _b_exec exe_u;
   c3_c* argv_c[3] = { (c3_c*)_b_O.urb_c, "--help", 0 };
 
-  if ( _b_spawn(argv_c, 0, 30, &exe_u) ) {
+  if ( 0 > h_run_in(_b_tmp_c, argv_c, 0, 30, &exe_u) ) {
     return c3n;
   }
   return __(strstr(exe_u.out_c, fla_c) || strstr(exe_u.err_c, fla_c));
 }
 
-int
-main(int argc, char** argv)
+  /** The results, filled phase by phase.
+  **/
+static struct {
+  _b_run run_u[_B_POLS][64];    //  each policy's rounds
+  c3_o   gon_o[_B_POLS];        //  c3y: the policy is not available
+  c3_c   why_c[_B_POLS][512];   //  why not, in urbit's words
+  _b_run cgr_u;                 //  the cgroup run
+  c3_o   cgd_o;                 //  the cgroup run happened
+  c3_c   cgw_c[1024];           //  why it did not
+  double cgl_d;                 //  its limit, bytes
+  double cgp_d;                 //  the unconstrained swap run's wall s
+  double cgm_d;                 //  the cgroup's peak charge, bytes
+  double cgo_d;                 //  OOM kills in the cgroup
+} _b_R;
+
+/* _b_option(): apply one option; -1 to go on, else the exit status. */
+static c3_i
+_b_option(c3_i opt_i, const c3_c** urb_c)
+{
+  c3_c* end_c;
+  switch ( opt_i ) {
+    case 'w': _b_O.wok_c = optarg; break;
+    case 's':
+      if ( strtoul(optarg, &end_c, 10) < 1 || *end_c ) {
+        fprintf(stderr, "policies: --size: not a positive number: %s\n", optarg);
+        return 1;
+      }
+      snprintf(_b_O.siz_c, sizeof(_b_O.siz_c), "%s", optarg);
+      break;
+    case 'n':
+      if ( strtoul(optarg, &end_c, 10) < 1 || *end_c ) {
+        fprintf(stderr, "policies: -n: not a positive number: %s\n", optarg);
+        return 1;
+      }
+      snprintf(_b_O.num_c, sizeof(_b_O.num_c), "%s", optarg);
+      break;
+    case 'e':
+      strtoull(optarg, &end_c, 10);
+      if ( !*optarg || *end_c ) {
+        fprintf(stderr, "policies: --seed: not a number: %s\n", optarg);
+        return 1;
+      }
+      snprintf(_b_O.sed_c, sizeof(_b_O.sed_c), "%s", optarg);
+      break;
+    case 'r': {
+      c3_w rou_w = (c3_w)strtoul(optarg, &end_c, 10);
+      if ( rou_w < 1 || rou_w > 64 || *end_c ) {
+        fprintf(stderr, "policies: --rounds: 1 to 64: %s\n", optarg);
+        return 1;
+      }
+      _b_O.rou_w = rou_w;
+      break;
+    }
+    case 'p':
+      if ( _b_pick(optarg) ) {
+        return 1;
+      }
+      break;
+    case 'g':
+      _b_O.cgr_o = c3y;
+      if ( optarg ) {
+        c3_w div_w = (c3_w)strtoul(optarg, &end_c, 10);
+        if ( div_w < 1 || div_w > 1024 || *end_c ) {
+          fprintf(stderr, "policies: --cgroup=DIV: 1 to 1024: %s\n", optarg);
+          return 1;
+        }
+        _b_O.div_w = div_w;
+      }
+      break;
+    case 'c': _b_O.csv_c = optarg; break;
+    case 'i': _b_O.png_c = optarg; break;
+    case 'u': *urb_c = optarg; break;
+    case 'a':
+      if ( _b_O.ext_w == sizeof(_b_O.ext_c) / sizeof(_b_O.ext_c[0]) ) {
+        fprintf(stderr, "policies: --arg: at most 8\n");
+        return 1;
+      }
+      _b_O.ext_c[_b_O.ext_w++] = optarg;
+      break;
+    case 'h': _b_usage(stdout); return 0;
+    default:  _b_usage(stderr); return 1;
+  }
+  return -1;
+}
+
+/* _b_parse(): the command line into _b_O; -1 to go on, else the exit
+** status.
+*/
+static c3_i
+_b_parse(c3_i argc, c3_c** argv)
 {
   static const struct option opt_u[] = {
     { "workload", required_argument, 0, 'w' },
@@ -1152,7 +822,7 @@ main(int argc, char** argv)
     { 0, 0, 0, 0 }
   };
   const c3_c* urb_c = 0;
-  c3_i        opt_i;
+  c3_i        opt_i, ret_i;
 
   _b_O.wok_c = "mixed";
   snprintf(_b_O.siz_c, sizeof(_b_O.siz_c), "64");
@@ -1164,70 +834,9 @@ main(int argc, char** argv)
   for ( c3_w i_w = 0; i_w < _B_POLS; i_w++ ) {
     _b_O.use_o[i_w] = c3y;
   }
-
   while ( -1 != (opt_i = getopt_long(argc, argv, "w:n:h", opt_u, 0)) ) {
-    c3_c* end_c;
-    switch ( opt_i ) {
-      case 'w': _b_O.wok_c = optarg; break;
-      case 's':
-        if ( strtoul(optarg, &end_c, 10) < 1 || *end_c ) {
-          fprintf(stderr, "policies: --size: not a positive number: %s\n", optarg);
-          return 1;
-        }
-        snprintf(_b_O.siz_c, sizeof(_b_O.siz_c), "%s", optarg);
-        break;
-      case 'n':
-        if ( strtoul(optarg, &end_c, 10) < 1 || *end_c ) {
-          fprintf(stderr, "policies: -n: not a positive number: %s\n", optarg);
-          return 1;
-        }
-        snprintf(_b_O.num_c, sizeof(_b_O.num_c), "%s", optarg);
-        break;
-      case 'e':
-        strtoull(optarg, &end_c, 10);
-        if ( !*optarg || *end_c ) {
-          fprintf(stderr, "policies: --seed: not a number: %s\n", optarg);
-          return 1;
-        }
-        snprintf(_b_O.sed_c, sizeof(_b_O.sed_c), "%s", optarg);
-        break;
-      case 'r': {
-        c3_w rou_w = (c3_w)strtoul(optarg, &end_c, 10);
-        if ( rou_w < 1 || rou_w > 64 || *end_c ) {
-          fprintf(stderr, "policies: --rounds: 1 to 64: %s\n", optarg);
-          return 1;
-        }
-        _b_O.rou_w = rou_w;
-        break;
-      }
-      case 'p':
-        if ( _b_pick(optarg) ) {
-          return 1;
-        }
-        break;
-      case 'g':
-        _b_O.cgr_o = c3y;
-        if ( optarg ) {
-          c3_w div_w = (c3_w)strtoul(optarg, &end_c, 10);
-          if ( div_w < 1 || div_w > 1024 || *end_c ) {
-            fprintf(stderr, "policies: --cgroup=DIV: 1 to 1024: %s\n", optarg);
-            return 1;
-          }
-          _b_O.div_w = div_w;
-        }
-        break;
-      case 'c': _b_O.csv_c = optarg; break;
-      case 'i': _b_O.png_c = optarg; break;
-      case 'u': urb_c = optarg; break;
-      case 'a':
-        if ( _b_O.ext_w == sizeof(_b_O.ext_c) / sizeof(_b_O.ext_c[0]) ) {
-          fprintf(stderr, "policies: --arg: at most 8\n");
-          return 1;
-        }
-        _b_O.ext_c[_b_O.ext_w++] = optarg;
-        break;
-      case 'h': _b_usage(stdout); return 0;
-      default:  _b_usage(stderr); return 1;
+    if ( -1 != (ret_i = _b_option(opt_i, &urb_c)) ) {
+      return ret_i;
     }
   }
   if ( optind < argc ) {
@@ -1235,12 +844,21 @@ main(int argc, char** argv)
     _b_usage(stderr);
     return 1;
   }
-
   _b_O.urb_c = _b_find_urbit(urb_c);
+  return -1;
+}
+
+/* _b_setup(): check the binary, choose the outputs, make the scratch
+** directory, catch signals, open the CSV with its header; the CSV, or 0
+** after saying why.
+*/
+static FILE*
+_b_setup(void)
+{
   if ( access(_b_O.urb_c, X_OK) ) {
     fprintf(stderr, "policies: urbit binary %s: %s (build it with make, or "
                     "set URBIT)\n", _b_O.urb_c, strerror(errno));
-    return 1;
+    return 0;
   }
   if ( !_b_O.csv_c ) {
     _b_O.csv_c = _b_out_path("policies.csv");
@@ -1253,42 +871,38 @@ main(int argc, char** argv)
     _b_O.png_c = strdup(buf_c);
   }
 
-  //  scratch directory
-  //
-  {
-    const c3_c* tmp_c = getenv("TEST_TMPDIR");
-    if ( !tmp_c || !*tmp_c ) {
-      tmp_c = "/tmp";
-    }
-    snprintf(_b_tmp_c, sizeof(_b_tmp_c), "%s/policies-XXXXXX", tmp_c);
-    if ( !mkdtemp(_b_tmp_c) ) {
-      fprintf(stderr, "policies: mkdtemp %s: %s\n", _b_tmp_c, strerror(errno));
-      return 1;
-    }
+  const c3_c* tmp_c = getenv("TEST_TMPDIR");
+  if ( !tmp_c || !*tmp_c ) {
+    tmp_c = "/tmp";
   }
-  {
-    struct sigaction sig_u;
-    memset(&sig_u, 0, sizeof(sig_u));
-    sig_u.sa_handler = _b_on_signal;
-    sigaction(SIGINT, &sig_u, 0);
-    sigaction(SIGTERM, &sig_u, 0);
-    sigaction(SIGHUP, &sig_u, 0);
-    sigaction(SIGPIPE, &sig_u, 0);
+  snprintf(_b_tmp_c, sizeof(_b_tmp_c), "%s/policies-XXXXXX", tmp_c);
+  if ( !mkdtemp(_b_tmp_c) ) {
+    fprintf(stderr, "policies: mkdtemp %s: %s\n", _b_tmp_c, strerror(errno));
+    return 0;
   }
+
+  struct sigaction sig_u;
+  memset(&sig_u, 0, sizeof(sig_u));
+  sig_u.sa_handler = _b_on_signal;
+  sigaction(SIGINT, &sig_u, 0);
+  sigaction(SIGTERM, &sig_u, 0);
+  sigaction(SIGHUP, &sig_u, 0);
+  sigaction(SIGPIPE, &sig_u, 0);
 
   FILE* csv_u = fopen(_b_O.csv_c, "w");
   if ( !csv_u ) {
     fprintf(stderr, "policies: open %s: %s\n", _b_O.csv_c, strerror(errno));
-    _b_rm(_b_tmp_c);
-    return 1;
+    h_rm(_b_tmp_c);
+    return 0;
   }
-  fprintf(csv_u, "policy,round");
-  for ( c3_w i_w = 0; i_w < _B_COLS; i_w++ ) {
-    fprintf(csv_u, ",%s", _b_col_c[i_w]);
-  }
-  fputc('\n', csv_u);
+  h_csv_head(csv_u, "policy,round", _b_col_c, _B_COLS);
+  return csv_u;
+}
 
-  _b_O.tra_o = _b_knows("--trace");
+/* _b_banner(): what is about to run. */
+static void
+_b_banner(void)
+{
   printf("policies: %s -w %s --size %s -n %s --seed %s, %u interleaved rounds\n",
          _b_O.urb_c, _b_O.wok_c, _b_O.siz_c, _b_O.num_c, _b_O.sed_c, _b_O.rou_w);
   if ( _b_O.ext_w ) {
@@ -1316,32 +930,31 @@ main(int argc, char** argv)
     printf("  urbit has no --trace: no per-event samples, steady RSS or plot\n");
   }
   fflush(stdout);
+}
 
-  //  the rounds, interleaved, each starting one policy later
-  //
-  static _b_run run_u[_B_POLS][64];
-  c3_o gon_o[_B_POLS] = { 0 };   //  c3y: not available
-  c3_c why_c[_B_POLS][512];
-
+/* _b_rounds(): the rounds, interleaved, each starting one policy later. */
+static void
+_b_rounds(FILE* csv_u)
+{
   for ( c3_w i_w = 0; i_w < _B_POLS; i_w++ ) {
-    gon_o[i_w] = c3n;
+    _b_R.gon_o[i_w] = c3n;
   }
   for ( c3_w rou_w = 0; rou_w < _b_O.rou_w && !_b_stop_i; rou_w++ ) {
     for ( c3_w j_w = 0; j_w < _B_POLS && !_b_stop_i; j_w++ ) {
       c3_w pol_w = (rou_w + j_w) % _B_POLS;
-      _b_run* one_u = &run_u[pol_w][rou_w];
+      _b_run* one_u = &_b_R.run_u[pol_w][rou_w];
 
       memset(one_u, 0, sizeof(*one_u));
       one_u->ran_o = c3n;
-      if ( c3n == _b_O.use_o[pol_w] || _(gon_o[pol_w]) ) {
+      if ( c3n == _b_O.use_o[pol_w] || _(_b_R.gon_o[pol_w]) ) {
         continue;
       }
       if ( _b_run_one(pol_w, rou_w + 1, _b_pols[pol_w].nam_c, 0, 0, csv_u,
-                      one_u, why_c[pol_w], sizeof(why_c[pol_w])) )
+                      one_u, _b_R.why_c[pol_w], sizeof(_b_R.why_c[pol_w])) )
       {
-        gon_o[pol_w] = c3y;
+        _b_R.gon_o[pol_w] = c3y;
         printf("policy %s: not available (urbit says: %s)\n",
-               _b_pols[pol_w].nam_c, why_c[pol_w]);
+               _b_pols[pol_w].nam_c, _b_R.why_c[pol_w]);
         fflush(stdout);
         continue;
       }
@@ -1350,70 +963,62 @@ main(int argc, char** argv)
       }
     }
   }
+}
 
-  //  the cgroup run: --swap-file at 1/DIV of its unconstrained peak
-  //
-  _b_run cgr_u;
-  c3_o   cgd_o = c3n;   //  the cgroup run happened
-  c3_c   cgw_c[1024] = "";
-  double cgl_d = NAN, cgp_d = NAN, cgm_d = NAN, cgo_d = NAN;
+/* _b_cgroup_run(): --swap-file in a memory cgroup at 1/DIV of its
+** unconstrained peak, with the cgroup's own figures.
+*/
+static void
+_b_cgroup_run(FILE* csv_u)
+{
+  _b_run* swp_u = _b_R.run_u[_B_SWAP_POL];
+  double  pek_d = _B_MED(swp_u, _b_O.rou_w, pek_d);
+  double  wal_d = _B_MED(swp_u, _b_O.rou_w, wal_d);
+  h_cg    grp_u;
 
-  memset(&cgr_u, 0, sizeof(cgr_u));
-  cgr_u.ran_o = c3n;
-  if ( _(_b_O.cgr_o) && !_b_stop_i ) {
-    double pek_d = _B_MED(run_u[_B_SWAP_POL], _b_O.rou_w, pek_d);
-    double wal_d = _B_MED(run_u[_B_SWAP_POL], _b_O.rou_w, wal_d);
-
-    if ( c3n == _b_O.use_o[_B_SWAP_POL] ) {
-      snprintf(cgw_c, sizeof(cgw_c), "the swap policy was not selected");
-    }
-    else if ( _(gon_o[_B_SWAP_POL]) || isnan(pek_d) ) {
-      snprintf(cgw_c, sizeof(cgw_c), "no unconstrained --swap-file run to "
-               "compare with");
-    }
-    else {
-      _b_cgroup grp_u;
-      cgl_d = ceil(pek_d * 1024 / _b_O.div_w / 4096) * 4096;
-      if ( _b_cgroup_make(cgl_d, &grp_u, cgw_c, sizeof(cgw_c)) ) {
-        //  reason in cgw_c
-      }
-      else {
-        double dal_d = c3_max(60.0, 10 * wal_d);
-
-        printf("cgroup: %s, limit %.1f MiB (1/%u of the swap-file run's "
-               "peak RSS %.0f MiB); stopped after %.0f s if not done\n",
-               grp_u.dir_c, cgl_d / 1048576, _b_O.div_w, pek_d / 1024, dal_d);
-        fflush(stdout);
-        _b_run_one(_B_SWAP_POL, 1, "swap@cgroup", grp_u.prc_c, dal_d, csv_u,
-                   &cgr_u, cgw_c, sizeof(cgw_c));
-        cgd_o = c3y;
-        if ( _(cgr_u.ran_o) ) {
-          _b_progress(1, "swap@cgroup", &cgr_u);
-        }
-        if ( _(grp_u.two_o) ) {
-          cgm_d = _b_get(grp_u.dir_c, "memory.peak", 0);
-          cgo_d = _b_get(grp_u.dir_c, "memory.events", "oom_kill");
-        }
-        else {
-          cgm_d = _b_get(grp_u.dir_c, "memory.max_usage_in_bytes", 0);
-          cgo_d = _b_get(grp_u.dir_c, "memory.oom_control", "oom_kill");
-        }
-        cgp_d = wal_d;
-        _b_cgroup_drop(&grp_u);
-      }
-    }
+  _b_R.cgl_d = _b_R.cgp_d = _b_R.cgm_d = _b_R.cgo_d = NAN;
+  memset(&_b_R.cgr_u, 0, sizeof(_b_R.cgr_u));
+  _b_R.cgr_u.ran_o = c3n;
+  _b_R.cgd_o = c3n;
+  if ( c3n == _b_O.cgr_o || _b_stop_i ) {
+    return;
   }
-  fclose(csv_u);
-  _b_rm(_b_tmp_c);
-
-  if ( _b_stop_i ) {
-    fprintf(stderr, "policies: stopped by signal %d\n", (c3_i)_b_stop_i);
-    return 130;
+  if ( c3n == _b_O.use_o[_B_SWAP_POL] ) {
+    snprintf(_b_R.cgw_c, sizeof(_b_R.cgw_c), "the swap policy was not selected");
+    return;
+  }
+  if ( _(_b_R.gon_o[_B_SWAP_POL]) || isnan(pek_d) ) {
+    snprintf(_b_R.cgw_c, sizeof(_b_R.cgw_c), "no unconstrained --swap-file run to "
+             "compare with");
+    return;
+  }
+  _b_R.cgl_d = ceil(pek_d * 1024 / _b_O.div_w / 4096) * 4096;
+  if ( !h_cg_make(&grp_u, (c3_d)_b_R.cgl_d, _b_R.cgw_c, sizeof(_b_R.cgw_c)) ) {
+    return;   //  the reason is in cgw_c
   }
 
-  //  the table
-  //
-  double def_d = _B_MED(run_u[0], _b_O.rou_w, eps_d);
+  double dal_d = c3_max(60.0, 10 * wal_d);
+  printf("cgroup: %s, limit %.1f MiB (1/%u of the swap-file run's "
+         "peak RSS %.0f MiB); stopped after %.0f s if not done\n",
+         grp_u.dir_c, _b_R.cgl_d / 1048576, _b_O.div_w, pek_d / 1024, dal_d);
+  fflush(stdout);
+  _b_run_one(_B_SWAP_POL, 1, "swap@cgroup", grp_u.dir_c, dal_d, csv_u,
+             &_b_R.cgr_u, _b_R.cgw_c, sizeof(_b_R.cgw_c));
+  _b_R.cgd_o = c3y;
+  if ( _(_b_R.cgr_u.ran_o) ) {
+    _b_progress(1, "swap@cgroup", &_b_R.cgr_u);
+  }
+  c3_d cgm_d = h_cg_peak(&grp_u);
+  _b_R.cgm_d = ( ~0ULL == cgm_d ) ? NAN : (double)cgm_d;
+  _b_R.cgo_d = (double)h_cg_ooms(&grp_u);
+  _b_R.cgp_d = wal_d;
+  h_cg_drop(&grp_u);
+}
+
+/* _b_table(): medians per policy, with ratios to the default. */
+static void
+_b_table(double def_d)
+{
   printf("\nmedians of %u rounds; memory in MiB; steady = median over the "
          "last half of events; net = minus LazyFree; live = live heap\n",
          _b_O.rou_w);
@@ -1428,97 +1033,126 @@ main(int argc, char** argv)
     if ( c3n == _b_O.use_o[i_w] ) {
       continue;
     }
-    if ( _(gon_o[i_w]) ) {
+    if ( _(_b_R.gon_o[i_w]) ) {
       printf("%-12s not available\n", _b_pols[i_w].nam_c);
       continue;
     }
-    _b_row(_b_pols[i_w].nam_c, run_u[i_w], _b_O.rou_w, def_d);
+    _b_row(_b_pols[i_w].nam_c, _b_R.run_u[i_w], _b_O.rou_w, def_d);
   }
-  if ( _(cgd_o) ) {
-    _b_row("swap@cgroup", &cgr_u, 1, def_d);
+  if ( _(_b_R.cgd_o) ) {
+    _b_row("swap@cgroup", &_b_R.cgr_u, 1, def_d);
+  }
+}
+
+/* _b_goal_free(): the goals for release after every event. */
+static void
+_b_goal_free(double def_d)
+{
+  _b_run* run_u = _b_R.run_u[0];
+  _b_run* fre_u = _b_R.run_u[1];
+  double  fre_d = _B_MED(fre_u, _b_O.rou_w, eps_d);
+  double  don_d = _B_MED(_b_R.run_u[2], _b_O.rou_w, eps_d);
+
+  if ( c3n == _b_O.use_o[1] || _(_b_R.gon_o[1]) || isnan(fre_d) || isnan(def_d) ) {
+    printf("free-every-event costs ? of events/s (goal <= 3%%): no free run\n");
+  }
+  else {
+    double cos_d = 100 * (1 - fre_d / def_d);
+    double cpf_d = _B_MED(fre_u, _b_O.rou_w, cpu_d);
+    double cpd_d = _B_MED(run_u, _b_O.rou_w, cpu_d);
+    printf("free-every-event costs %.1f%% of events/s (goal <= 3%%): %s",
+           cos_d, ( cos_d <= 3 ) ? "met" : "not met");
+    if ( cpd_d > 0 && !isnan(cpf_d) ) {
+      printf("; its CPU time is %+.1f%% of default's", 100 * (cpf_d / cpd_d - 1));
+    }
+    if ( !isnan(don_d) ) {
+      printf("; dontneed mode costs %.1f%%", 100 * (1 - don_d / def_d));
+    }
+    printf("\n");
   }
 
-  //  the goals
-  //
-  printf("\n");
-  {
-    double fre_d = _B_MED(run_u[1], _b_O.rou_w, eps_d);
-    double don_d = _B_MED(run_u[2], _b_O.rou_w, eps_d);
-    if ( c3n == _b_O.use_o[1] || _(gon_o[1]) || isnan(fre_d) || isnan(def_d) ) {
-      printf("free-every-event costs ? of events/s (goal <= 3%%): no free run\n");
-    }
-    else {
-      double cos_d = 100 * (1 - fre_d / def_d);
-      double cpf_d = _B_MED(run_u[1], _b_O.rou_w, cpu_d);
-      double cpd_d = _B_MED(run_u[0], _b_O.rou_w, cpu_d);
-      printf("free-every-event costs %.1f%% of events/s (goal <= 3%%): %s",
-             cos_d, ( cos_d <= 3 ) ? "met" : "not met");
-      if ( cpd_d > 0 && !isnan(cpf_d) ) {
-        printf("; its CPU time is %+.1f%% of default's", 100 * (cpf_d / cpd_d - 1));
-      }
-      if ( !isnan(don_d) ) {
-        printf("; dontneed mode costs %.1f%%", 100 * (1 - don_d / def_d));
-      }
-      printf("\n");
-    }
+  double rat_d = _B_MED(fre_u, _b_O.rou_w, liv_d);
+  if ( isnan(rat_d) ) {
+    printf("steady RSS / live heap = ? (goal <= 1.10): no free run with "
+           "a trace\n");
   }
-  {
-    double rat_d = _B_MED(run_u[1], _b_O.rou_w, liv_d);
-    if ( isnan(rat_d) ) {
-      printf("steady RSS / live heap = ? (goal <= 1.10): no free run with "
-             "a trace\n");
-    }
-    else {
-      printf("steady RSS / live heap = %.2f (goal <= 1.10): %s "
-             "(free policy, RSS net of LazyFree; default policy: %.2f)\n",
-             rat_d, ( rat_d <= 1.10 ) ? "met" : "not met",
-             _B_MED(run_u[0], _b_O.rou_w, liv_d));
-    }
+  else {
+    printf("steady RSS / live heap = %.2f (goal <= 1.10): %s "
+           "(free policy, RSS net of LazyFree; default policy: %.2f)\n",
+           rat_d, ( rat_d <= 1.10 ) ? "met" : "not met",
+           _B_MED(run_u, _b_O.rou_w, liv_d));
   }
+}
+
+/* _b_goal_cgroup(): the goal for the cgroup run (stated at 1/16). */
+static void
+_b_goal_cgroup(void)
+{
+  const _b_run* cgr_u = &_b_R.cgr_u;
+  double        cgp_d = _b_R.cgp_d;
+  double        cgl_d = _b_R.cgl_d;
+
   if ( c3n == _b_O.cgr_o ) {
     printf("cgroup run at 1/16 of the working set: not run (pass --cgroup)\n");
   }
   else if ( 16 != _b_O.div_w ) {
     printf("cgroup run at 1/%u of the working set: ", _b_O.div_w);
-    if ( c3n == cgd_o ) {
-      printf("skipped: %s\n", cgw_c);
+    if ( c3n == _b_R.cgd_o ) {
+      printf("skipped: %s\n", _b_R.cgw_c);
     }
-    else if ( c3n == cgr_u.ran_o ) {
-      _b_unfinished(&cgr_u, cgp_d);
+    else if ( c3n == cgr_u->ran_o ) {
+      _b_unfinished(cgr_u, cgp_d);
       printf("\n");
     }
     else {
       printf("%.2f x unconstrained time (%.1f s against %.1f s; limit %.1f "
-             "MiB); the goal is stated at 1/16\n", cgr_u.wal_d / cgp_d,
-             cgr_u.wal_d, cgp_d, cgl_d / 1048576);
+             "MiB); the goal is stated at 1/16\n", cgr_u->wal_d / cgp_d,
+             cgr_u->wal_d, cgp_d, cgl_d / 1048576);
     }
   }
-  else if ( c3n == cgd_o ) {
-    printf("cgroup run at 1/16 of the working set: skipped: %s\n", cgw_c);
+  else if ( c3n == _b_R.cgd_o ) {
+    printf("cgroup run at 1/16 of the working set: skipped: %s\n", _b_R.cgw_c);
   }
-  else if ( c3n == cgr_u.ran_o ) {
+  else if ( c3n == cgr_u->ran_o ) {
     printf("cgroup run at 1/16 of the working set: ");
-    _b_unfinished(&cgr_u, cgp_d);
+    _b_unfinished(cgr_u, cgp_d);
     printf(" (goal <= 3): not met; limit %.1f MiB, cgroup peak %.1f MiB, "
-           "oom kills %.0f\n", cgl_d / 1048576, cgm_d / 1048576, cgo_d);
+           "oom kills %.0f\n", cgl_d / 1048576, _b_R.cgm_d / 1048576, _b_R.cgo_d);
   }
   else {
-    double rat_d = cgr_u.wal_d / cgp_d;
+    double rat_d = cgr_u->wal_d / cgp_d;
     printf("cgroup run at 1/16 of the working set: %.2f x unconstrained time "
            "(goal <= 3): %s (%.1f s against %.1f s; limit %.1f MiB, cgroup "
            "peak %.1f MiB)\n",
-           rat_d, ( rat_d <= 3 ) ? "met" : "not met", cgr_u.wal_d, cgp_d,
-           cgl_d / 1048576, cgm_d / 1048576);
+           rat_d, ( rat_d <= 3 ) ? "met" : "not met", cgr_u->wal_d, cgp_d,
+           cgl_d / 1048576, _b_R.cgm_d / 1048576);
   }
+}
 
-  //  the mug check: every finished run reached the same state
-  //
+/* _b_nth(): run r_w of policy i_w, where i_w == _B_POLS is the cgroup run
+** (one round); 0 past the last round.
+*/
+static _b_run*
+_b_nth(c3_w i_w, c3_w r_w)
+{
+  if ( i_w < _B_POLS ) {
+    return ( r_w < _b_O.rou_w ) ? &_b_R.run_u[i_w][r_w] : 0;
+  }
+  return ( 0 == r_w ) ? &_b_R.cgr_u : 0;
+}
+
+/* _b_mugs(): the mug check: c3y if every finished run reached the same
+** state; says so, or lists them.
+*/
+static c3_o
+_b_mugs(void)
+{
   c3_o mug_o = c3y;
   c3_w mug_w = 0, fin_w = 0;
+  _b_run* one_u;
+
   for ( c3_w i_w = 0; i_w <= _B_POLS; i_w++ ) {
-    c3_w num_w = ( i_w < _B_POLS ) ? _b_O.rou_w : 1;
-    for ( c3_w r_w = 0; r_w < num_w; r_w++ ) {
-      _b_run* one_u = ( i_w < _B_POLS ) ? &run_u[i_w][r_w] : &cgr_u;
+    for ( c3_w r_w = 0; (one_u = _b_nth(i_w, r_w)); r_w++ ) {
       if ( c3n == one_u->ran_o ) {
         continue;
       }
@@ -1532,24 +1166,25 @@ main(int argc, char** argv)
   }
   if ( _(mug_o) ) {
     printf("mug: all %u finished runs reached 0x%08x\n", fin_w, mug_w);
+    return c3y;
   }
-  else {
-    printf("mug: MISMATCH: the runs reached different states:\n");
-    for ( c3_w i_w = 0; i_w <= _B_POLS; i_w++ ) {
-      c3_w num_w = ( i_w < _B_POLS ) ? _b_O.rou_w : 1;
-      for ( c3_w r_w = 0; r_w < num_w; r_w++ ) {
-        _b_run* one_u = ( i_w < _B_POLS ) ? &run_u[i_w][r_w] : &cgr_u;
-        if ( _(one_u->ran_o) ) {
-          printf("  %-12s round %u: 0x%08x\n",
-                 ( i_w < _B_POLS ) ? _b_pols[i_w].nam_c : "swap@cgroup",
-                 r_w + 1, one_u->mug_w);
-        }
+  printf("mug: MISMATCH: the runs reached different states:\n");
+  for ( c3_w i_w = 0; i_w <= _B_POLS; i_w++ ) {
+    for ( c3_w r_w = 0; (one_u = _b_nth(i_w, r_w)); r_w++ ) {
+      if ( _(one_u->ran_o) ) {
+        printf("  %-12s round %u: 0x%08x\n",
+               ( i_w < _B_POLS ) ? _b_pols[i_w].nam_c : "swap@cgroup",
+               r_w + 1, one_u->mug_w);
       }
     }
   }
+  return c3n;
+}
 
-  //  the outputs
-  //
+/* _b_outputs(): where the samples went, and the plot. */
+static void
+_b_outputs(void)
+{
   printf("per-event samples: %s (%llu rows)\n", _b_O.csv_c,
          (unsigned long long)_b_sam_d);
   if ( c3n == _b_O.tra_o || 0 == _b_sam_d ) {
@@ -1562,18 +1197,49 @@ main(int argc, char** argv)
   else {
     c3_c nam_c[256] = "";
     for ( c3_w i_w = 0; i_w < _B_POLS; i_w++ ) {
-      if ( _(_b_O.use_o[i_w]) && c3n == gon_o[i_w] ) {
+      if ( _(_b_O.use_o[i_w]) && c3n == _b_R.gon_o[i_w] ) {
         strcat(nam_c, _b_pols[i_w].nam_c);
         strcat(nam_c, " ");
       }
     }
-    if ( _(cgd_o) ) {
+    if ( _(_b_R.cgd_o) ) {
       strcat(nam_c, "swap@cgroup");
     }
     if ( 0 == _b_plot(_b_O.csv_c, _b_O.png_c, nam_c) ) {
       printf("plot: %s\n", _b_O.png_c);
     }
   }
+}
 
+int
+main(int argc, char** argv)
+{
+  c3_i ret_i = _b_parse(argc, argv);
+  if ( -1 != ret_i ) {
+    return ret_i;
+  }
+  FILE* csv_u = _b_setup();
+  if ( !csv_u ) {
+    return 1;
+  }
+  _b_O.tra_o = _b_knows("--trace");
+  _b_banner();
+
+  _b_rounds(csv_u);
+  _b_cgroup_run(csv_u);
+  fclose(csv_u);
+  h_rm(_b_tmp_c);
+  if ( _b_stop_i ) {
+    fprintf(stderr, "policies: stopped by signal %d\n", (c3_i)_b_stop_i);
+    return 130;
+  }
+
+  double def_d = _B_MED(_b_R.run_u[0], _b_O.rou_w, eps_d);
+  _b_table(def_d);
+  printf("\n");
+  _b_goal_free(def_d);
+  _b_goal_cgroup();
+  c3_o mug_o = _b_mugs();
+  _b_outputs();
   return _(mug_o) ? 0 : 1;
 }

@@ -19,14 +19,6 @@
 #include "bench.h"
 #include "noun/events.h"
 
-static int
-_b_rm_one(const char* pat_c, const struct stat* sat_u, int typ_i,
-          struct FTW* ftw_u)
-{
-  (void)sat_u; (void)typ_i; (void)ftw_u;
-  return remove(pat_c);
-}
-
 /* _b_touch(): write to page pag_w without changing it. */
 static void
 _b_touch(c3_w pag_w)
@@ -39,7 +31,7 @@ _b_touch(c3_w pag_w)
 static double
 _b_plain(const c3_c* pat_c, const c3_y* buf_y, c3_z len_z)
 {
-  double t0 = _b_now();
+  double t0 = h_now();
   int    fid_i = open(pat_c, O_WRONLY | O_CREAT | O_TRUNC, 0644);
   c3_z   off_z = 0;
 
@@ -57,7 +49,7 @@ _b_plain(const c3_c* pat_c, const c3_y* buf_y, c3_z len_z)
   }
   fsync(fid_i);
   close(fid_i);
-  double t1 = _b_now() - t0;
+  double t1 = h_now() - t0;
   unlink(pat_c);
   return t1;
 }
@@ -76,7 +68,7 @@ main(int argc, char** argv)
   if ( rnd_w > 32 ) rnd_w = 32;
   snprintf(dir_c, sizeof(dir_c), "%s/save-bench", out_c ? out_c : "/tmp");
   snprintf(fil_c, sizeof(fil_c), "%s/plain.bin", dir_c);
-  nftw(dir_c, _b_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+  h_rm(dir_c);
 
   if ( u3m_init(30) || u3m_signals() || u3e_init() || u3e_live(dir_c, &nor_w) ) {
     return 1;
@@ -97,10 +89,10 @@ main(int argc, char** argv)
   }
   img_w = u3a_page_of(u3R->hat_w);
   {
-    double t0 = _b_now();
+    double t0 = h_now();
     if ( u3e_save(img_w) ) return 1;
     printf("save: first save of the whole image, %u pages (%.0f MiB): "
-           "%.0f ms\n", img_w, img_w / 64.0, (_b_now() - t0) * 1e3);
+           "%.0f ms\n", img_w, img_w / 64.0, (h_now() - t0) * 1e3);
   }
 
   c3_z   max_z = (c3_z)16384 << u3a_page_bits;
@@ -122,9 +114,9 @@ main(int argc, char** argv)
           _b_touch(1 + i_w * stp_w);
         }
         c3_d bef_d = u3e_Stat.saved_pages_d;
-        double t0 = _b_now();
+        double t0 = h_now();
         if ( u3e_save(img_w) ) return 1;
-        sav_d[r_w] = _b_now() - t0;
+        sav_d[r_w] = h_now() - t0;
         if ( u3e_Stat.saved_pages_d - bef_d != pgs_w ) {
           fprintf(stderr, "bench: saved %llu pages, expected %u\n",
                   (unsigned long long)(u3e_Stat.saved_pages_d - bef_d), pgs_w);
@@ -145,6 +137,6 @@ main(int argc, char** argv)
   free(buf_y);
   u3e_stop();
   u3m_fini();
-  nftw(dir_c, _b_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+  h_rm(dir_c);
   return 0;
 }

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "test.h"
+#include "harness.h"
 #include "c3/crc.h"
 
 static const c3_c* _t_urbit_c;
@@ -33,47 +34,16 @@ static c3_c        _t_mnt_c[4100];     //  a tmpfs mounted here, or ""
 
   /** Processes.
   **/
-/* _t_spawn(): start urbit with args (NULL-terminated) writing stdout to
+/* _t_spawnv(): start urbit with args (NULL-terminated) writing stdout to
 **   out_p and stderr to err_p, under a file size limit lim_d (0: none);
 **   returns the pid.
 */
 static pid_t
 _t_spawnv(const c3_c* out_p, const c3_c* err_p, c3_d lim_d, const c3_c** arg_c)
 {
-  fflush(stdout);
-  fflush(stderr);
-  pid_t pid = fork();
-  if ( 0 == pid ) {
-    c3_i out_i = open(out_p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    c3_i err_i = open(err_p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(out_i, 1);
-    dup2(err_i, 2);
-    if ( lim_d ) {
-      struct rlimit lim_u = { lim_d, lim_d };
-      signal(SIGXFSZ, SIG_IGN);
-      setrlimit(RLIMIT_FSIZE, &lim_u);
-    }
-    execv(_t_urbit_c, (c3_c* const*)arg_c);
-    _exit(126);
-  }
-  return pid;
-}
-
-/* _t_slurp(): read file pat_c into buf_c (NUL-terminated). */
-static void
-_t_slurp(const c3_c* pat_c, c3_c* buf_c, c3_z len_z)
-{
-  FILE* fil_u = fopen(pat_c, "r");
-  c3_z  red_z = fil_u ? fread(buf_c, 1, len_z - 1, fil_u) : 0;
-  buf_c[red_z] = 0;
-  if ( fil_u ) fclose(fil_u);
-}
-
-/* _t_status(): exit status, or 128 + signal. */
-static c3_i
-_t_status(c3_i sat_i)
-{
-  return WIFEXITED(sat_i) ? WEXITSTATUS(sat_i) : 128 + WTERMSIG(sat_i);
+  h_how how_u = { .out_c = out_p, .err_c = err_p, .fsz_d = lim_d,
+                  .xfs_t = 1 };
+  return h_spawn((c3_c* const*)arg_c, &how_u);
 }
 
 /* _t_run(): run urbit to completion under file size limit lim_d (0: none),
@@ -82,35 +52,13 @@ _t_status(c3_i sat_i)
 static c3_i
 _t_run(c3_c* out_c, c3_c* err_c, c3_d lim_d, ...)
 {
-  const c3_c* arg_c[64];
-  c3_w        num_w = 0;
-  va_list     ap;
-  c3_c        out_p[4200], err_p[4200];
-  c3_i        sat_i;
-
-  arg_c[num_w++] = _t_urbit_c;
+  h_how   how_u = { .fsz_d = lim_d, .xfs_t = 1 };
+  va_list ap;
   va_start(ap, lim_d);
-  while ( num_w < 63 && (arg_c[num_w] = va_arg(ap, const c3_c*)) ) {
-    num_w++;
-  }
+  c3_i ret_i = h_runv(_t_tmp_c, &how_u, out_c, 16384, err_c, 16384,
+                      _t_urbit_c, ap);
   va_end(ap);
-  arg_c[num_w] = 0;
-  snprintf(out_p, sizeof(out_p), "%s/out.txt", _t_tmp_c);
-  snprintf(err_p, sizeof(err_p), "%s/err.txt", _t_tmp_c);
-  waitpid(_t_spawnv(out_p, err_p, lim_d, arg_c), &sat_i, 0);
-  if ( out_c ) _t_slurp(out_p, out_c, 16384);
-  if ( err_c ) _t_slurp(err_p, err_c, 16384);
-  return _t_status(sat_i);
-}
-
-/* _t_json(): a numeric field of a JSON summary, or ~0. */
-static c3_d
-_t_json(const c3_c* out_c, const c3_c* key_c)
-{
-  c3_c pat_c[64];
-  snprintf(pat_c, sizeof(pat_c), "\"%s\":", key_c);
-  const c3_c* fnd_c = strstr(out_c, pat_c);
-  return fnd_c ? strtoull(fnd_c + strlen(pat_c), 0, 10) : ~0ULL;
+  return ret_i;
 }
 
   /** Files.
@@ -131,7 +79,7 @@ _t_sh(const c3_c* fmt_c, ...)
 static void
 _t_path(c3_c* pat_c, const c3_c* dir_c, const c3_c* nam_c)
 {
-  snprintf(pat_c, 4400, "%s/%s", dir_c, nam_c);
+  h_join(pat_c, 4400, dir_c, nam_c);
 }
 
 /* _t_size(): the size of dir_c/nam_c, or -1. */
@@ -156,14 +104,8 @@ static c3_t
 _t_flip(const c3_c* dir_c, const c3_c* nam_c, c3_d off_d)
 {
   c3_c pat_c[4400];
-  c3_y byt_y = 0;
   _t_path(pat_c, dir_c, nam_c);
-  c3_i fid_i = open(pat_c, O_RDWR);
-  c3_t ok_t = fid_i >= 0 && 1 == pread(fid_i, &byt_y, 1, (off_t)off_d);
-  byt_y ^= 0x5a;
-  ok_t = ok_t && 1 == pwrite(fid_i, &byt_y, 1, (off_t)off_d);
-  if ( fid_i >= 0 ) close(fid_i);
-  return ok_t;
+  return h_flip(pat_c, off_d);
 }
 
 /* _t_crc(): CRC-32C of a whole file (0 if unreadable). */
@@ -276,14 +218,14 @@ static void
 _t_pier(c3_c* pir_c, const c3_c* nam_c)
 {
   snprintf(pir_c, 4200, "%s/%s", _t_tmp_c, nam_c);
-  _t_sh("rm -rf '%s'", pir_c);
+  h_rm(pir_c);
 }
 
 /* _t_copy(): copy pier src_c to dst_c (times kept). */
 static c3_t
 _t_copy(const c3_c* src_c, const c3_c* dst_c)
 {
-  _t_sh("rm -rf '%s'", dst_c);
+  h_rm(dst_c);
   return _t_sh("cp -a '%s' '%s'", src_c, dst_c);
 }
 
@@ -301,10 +243,10 @@ _t_make_org(const c3_c* org_c)
   if ( !T_EQ(_t_run(out_c, 0, 0, _t_args, "-n", "60", out_c, (c3_c*)0), 0) ) {
     return 0;
   }
-  _t_mug60_d = _t_json(out_c, "mug");
+  _t_mug60_d = h_json_d(out_c, "mug");
   _t_pier(out_c, "ref40");
   T_EQ(_t_run(out_c, 0, 0, _t_args, "-n", "40", out_c, (c3_c*)0), 0);
-  _t_mug40_d = _t_json(out_c, "mug");
+  _t_mug40_d = h_json_d(out_c, "mug");
 
   _t_pier(sav_c, "org40");
   T_EQ(_t_run(out_c, 0, 0, _t_args, "-n", "40", org_c, (c3_c*)0), 0);
@@ -312,7 +254,7 @@ _t_make_org(const c3_c* org_c)
   _t_copy(chk_c, sav_c);
   c3_ds nor_ds = _t_size(chk_c, "north.bin");
   _t_run(out_c, 0, (c3_d)nor_ds, _t_args, "-n", "20", org_c, (c3_c*)0);
-  T_EQ(_t_json(out_c, "event"), 60);
+  T_EQ(h_json_d(out_c, "event"), 60);
   _t_sh("cp -a '%s/north.bin' '%s/sums.bin' '%s/'", sav_c, sav_c, chk_c);
   return T_OK(_t_has(chk_c, "control.bin") && _t_has(chk_c, "memory.bin"),
               "a committed patch is pending")
@@ -378,9 +320,9 @@ _t_patches(const c3_c* org_c)
        "check says the start applies the patch and resumes at 60: %s", out_c);
   T_EQ(_t_run(out_c, err_c, 0, "-q", "--json", "-n", "0", pir_c, (c3_c*)0), 0);
   T_OK(0 != strstr(err_c, "applying the patch"), "the start applies it: %s", err_c);
-  T_EQ(_t_json(out_c, "event"), 60);
-  T_EQ(_t_json(out_c, "replayed"), 0);
-  T_EQ(_t_json(out_c, "mug"), _t_mug60_d);
+  T_EQ(h_json_d(out_c, "event"), 60);
+  T_EQ(h_json_d(out_c, "replayed"), 0);
+  T_EQ(h_json_d(out_c, "mug"), _t_mug60_d);
 
   //  a damaged patch: check says the start discards it and resumes from
   //  the image at 40; the start does, and replays 41 to 60
@@ -394,11 +336,11 @@ _t_patches(const c3_c* org_c)
        "check says the start discards the patch, resumes at 40: %s", out_c);
   T_EQ(_t_run(out_c, err_c, 0, "-q", "--json", "-n", "0", pir_c, (c3_c*)0), 0);
   T_OK(0 != strstr(err_c, "discarding the damaged patch"), "discarded: %s", err_c);
-  T_EQ(_t_json(out_c, "event"), 60);
-  T_EQ(_t_json(out_c, "replayed"), 20);
-  T_EQ(_t_json(out_c, "mug"), _t_mug60_d);
+  T_EQ(h_json_d(out_c, "event"), 60);
+  T_EQ(h_json_d(out_c, "replayed"), 20);
+  T_EQ(h_json_d(out_c, "mug"), _t_mug60_d);
   T_EQ(_t_bads(pir_c), 0);
-  _t_sh("rm -rf '%s'", pir_c);
+  h_rm(pir_c);
 }
 
 /* _t_log_from(): rewrite pir_c's log to start at event fir_d (dropping
@@ -475,9 +417,9 @@ _t_unsummed(void)
     T_EQ(_t_run(out_c, err_c, 0, "--json", "-n", "0", pir_c, (c3_c*)0), 0);
     T_OK(0 != strstr(err_c, "cannot be verified")
          && 0 != strstr(err_c, "rebuilding"), "the start says why: %s", err_c);
-    T_EQ(_t_json(out_c, "event"), 60);
-    T_EQ(_t_json(out_c, "replayed"), 60);
-    T_EQ(_t_json(out_c, "mug"), _t_mug60_d);
+    T_EQ(h_json_d(out_c, "event"), 60);
+    T_EQ(h_json_d(out_c, "replayed"), 60);
+    T_EQ(h_json_d(out_c, "mug"), _t_mug60_d);
   }
 
   //  a log from event 31: nothing to rebuild from; refused, not changed
@@ -507,7 +449,7 @@ _t_unsummed(void)
          "the refused image stays where it was");
     (void)aft_u;
   }
-  _t_sh("rm -rf '%s'", pir_c);
+  h_rm(pir_c);
 }
 
 /* _t_live(): check in a loop against a live ship: each refused, quickly,
@@ -555,10 +497,10 @@ _t_live(void)
     kill(pid, SIGTERM);
     waitpid(pid, &sat_i, 0);
   }
-  T_EQ(_t_status(sat_i), 0);
-  _t_slurp(out_p, out_c, sizeof(out_c));
-  c3_d eve_d = _t_json(out_c, "event");
-  c3_d mug_d = _t_json(out_c, "mug");
+  T_EQ(h_status(sat_i), 0);
+  h_slurp(out_p, out_c, sizeof(out_c));
+  c3_d eve_d = h_json_d(out_c, "event");
+  c3_d mug_d = h_json_d(out_c, "mug");
   T_OK(eve_d > 0 && eve_d < 100000, "the ship stopped at event %llu",
        (unsigned long long)eve_d);
   printf("live: %u checks refused while the ship ran %llu events\n", use_w,
@@ -569,7 +511,7 @@ _t_live(void)
   snprintf(n_c, sizeof(n_c), "%llu", (unsigned long long)eve_d);
   T_EQ(_t_run(out_c, 0, 0, "-q", "--json", "-w", "mixed", "--size", "8",
               "--seed", "9", "--snap-every", "3", "-n", n_c, ref_c, (c3_c*)0), 0);
-  T_EQ(_t_json(out_c, "mug"), mug_d);
+  T_EQ(h_json_d(out_c, "mug"), mug_d);
 
   //  the stopped pier: check is sound, changes nothing, and the ship
   //  resumes where it stopped
@@ -578,8 +520,9 @@ _t_live(void)
   }
   T_OK(0 != strstr(out_c, "sound: a start goes on"), "check: sound: %s", out_c);
   T_EQ(_t_run(out_c, 0, 0, "-q", "--json", "-n", "0", pir_c, (c3_c*)0), 0);
-  T_EQ(_t_json(out_c, "mug"), mug_d);
-  _t_sh("rm -rf '%s' '%s'", pir_c, ref_c);
+  T_EQ(h_json_d(out_c, "mug"), mug_d);
+  h_rm(pir_c);
+  h_rm(ref_c);
 }
 
 /* _t_race(): two starts at once on a new pier: one runs, the other says
@@ -604,16 +547,16 @@ _t_race(void)
     for ( c3_w i_w = 0; i_w < 2; i_w++ ) {
       c3_i sat_i;
       waitpid(pid_i[i_w], &sat_i, 0);
-      _t_slurp(err_p[i_w], err_c, sizeof(err_c));
-      if ( 0 == _t_status(sat_i) ) {
+      h_slurp(err_p[i_w], err_c, sizeof(err_c));
+      if ( 0 == h_status(sat_i) ) {
         win_w++;
       }
-      else if ( 1 == _t_status(sat_i) && strstr(err_c, "in use") ) {
+      else if ( 1 == h_status(sat_i) && strstr(err_c, "in use") ) {
         use_w++;
       }
       else {
         T_OK(0, "race %u: start %u: status %d: %s", r_w, i_w,
-             _t_status(sat_i), err_c);
+             h_status(sat_i), err_c);
       }
       T_OK(!strstr(err_c, "rename"), "race %u: no failed rename: %s", r_w, err_c);
     }
@@ -621,7 +564,7 @@ _t_race(void)
   T_EQ(win_w + use_w, 16);
   T_OK(win_w >= 8, "every race had a winner (%u)", win_w);
   printf("race: %u runs, %u refused as in use\n", win_w, use_w);
-  _t_sh("rm -rf '%s'", pir_c);
+  h_rm(pir_c);
 }
 
 /* _t_full_start(): the disk fills while a start re-applies a committed
@@ -659,9 +602,9 @@ _t_full_start(const c3_c* pir_c, c3_d lim_d, const c3_c* fil_c, const c3_c* wha_
     unlink(fil_c);
   }
   T_EQ(_t_run(out_c, err_c, 0, "-q", "--json", "-n", "0", pir_c, (c3_c*)0), 0);
-  T_EQ(_t_json(out_c, "event"), 60);
-  T_EQ(_t_json(out_c, "replayed"), 0);
-  T_EQ(_t_json(out_c, "mug"), _t_mug60_d);
+  T_EQ(h_json_d(out_c, "event"), 60);
+  T_EQ(h_json_d(out_c, "replayed"), 0);
+  T_EQ(h_json_d(out_c, "mug"), _t_mug60_d);
   T_OK(!_t_has(chk_c, "control.bin"), "%s: the patch is applied", wha_c);
 }
 
@@ -677,7 +620,7 @@ _t_full(const c3_c* org_c)
   _t_copy(org_c, pir_c);
   _t_full_start(pir_c, (c3_d)_t_size(pir_c, ".urb/chk/north.bin"), 0,
                 "file size limit");
-  _t_sh("rm -rf '%s'", pir_c);
+  h_rm(pir_c);
 
   snprintf(_t_mnt_c, sizeof(_t_mnt_c), "%s/mnt", _t_tmp_c);
   mkdir(_t_mnt_c, 0755);
@@ -719,8 +662,8 @@ _t_full(const c3_c* org_c)
     T_EQ(_t_run(out_c, err_c, 0, "--json", "-n", "0", pir_c, (c3_c*)0), 0);
     T_OK(0 != strstr(err_c, "no room to keep"), "says it has no room: %s", err_c);
     T_EQ(_t_bads(pir_c), 0);
-    T_EQ(_t_json(out_c, "replayed"), 60);
-    T_EQ(_t_json(out_c, "mug"), _t_mug60_d);
+    T_EQ(h_json_d(out_c, "replayed"), 60);
+    T_EQ(h_json_d(out_c, "mug"), _t_mug60_d);
     unlink(fil_c);
   }
   umount2(_t_mnt_c, MNT_DETACH);
@@ -744,18 +687,18 @@ _t_bad_generations(const c3_c* org_c)
   T_OK(_t_flip(pir_c, ".urb/chk/north.bin", (c3_d)pag_w * 16384 + 7),
        "flip page %u", pag_w);
   T_EQ(_t_run(out_c, 0, 0, "-q", "--json", "-n", "0", pir_c, (c3_c*)0), 0);
-  T_EQ(_t_json(out_c, "mug"), _t_mug60_d);
+  T_EQ(h_json_d(out_c, "mug"), _t_mug60_d);
   T_EQ(_t_bads(pir_c), 4);
 
   //  second: no patch this time: no control.bin.bad or memory.bin.bad of
   //  the first generation may stay beside the second
   T_OK(_t_flip(pir_c, ".urb/chk/north.bin", 5 * 16384 + 7), "flip page 5");
   T_EQ(_t_run(out_c, 0, 0, "-q", "--json", "-n", "0", pir_c, (c3_c*)0), 0);
-  T_EQ(_t_json(out_c, "replayed"), 60);
-  T_EQ(_t_json(out_c, "mug"), _t_mug60_d);
+  T_EQ(h_json_d(out_c, "replayed"), 60);
+  T_EQ(h_json_d(out_c, "mug"), _t_mug60_d);
   T_EQ(_t_bads(pir_c), 2);
   T_OK(!_t_has(pir_c, ".urb/chk/control.bin.bad"), "one generation of *.bad");
-  _t_sh("rm -rf '%s'", pir_c);
+  h_rm(pir_c);
 }
 
 int
@@ -764,14 +707,9 @@ main(void)
   c3_c org_c[4200];
   const c3_c* why_c;
 
-  _t_urbit_c = getenv("URBIT");
-  if ( !_t_urbit_c || access(_t_urbit_c, X_OK) ) {
-    return t_skip("URBIT does not name the urbit binary (make test sets it)");
-  }
-  const c3_c* tmp_c = getenv("TEST_TMPDIR");
-  snprintf(_t_tmp_c, 4000, "%s/check_tests.XXXXXX", tmp_c ? tmp_c : "/tmp");
-  if ( !mkdtemp(_t_tmp_c) ) {
-    return t_skip("cannot make a scratch directory");
+  why_c = h_start("check_tests", &_t_urbit_c, _t_tmp_c, sizeof(_t_tmp_c));
+  if ( why_c ) {
+    return t_skip(why_c);
   }
 
   //  the harness rule: this process's loom is leak-checked too
@@ -802,7 +740,7 @@ main(void)
   _t_race();
   _t_live();
 
-  _t_sh("rm -rf '%s'", _t_tmp_c);
+  h_rm(_t_tmp_c);
   t_clean();
   u3m_fini();
   if ( why_c ) {

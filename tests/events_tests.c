@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "test.h"
+#include "harness.h"
 #include "c3/crc.h"
 #include "c3/io.h"
 #include "noun/events.h"
@@ -41,45 +42,7 @@ static c3_w* _t_shared_w;        //  [pass, fail], shared with children
 static void
 _t_run(const c3_c* nam_c, void (*fun_f)(const c3_c*), const c3_c* arg_c)
 {
-  fflush(stdout);
-  fflush(stderr);
-  pid_t pid_i = fork();
-  if ( 0 > pid_i ) {
-    T_OK(0, "fork: %s", strerror(errno));
-    return;
-  }
-  if ( 0 == pid_i ) {
-    t_pass_w = t_fail_w = 0;
-    u3e_tracker(_t_track_c);
-    fun_f(arg_c);
-    _t_shared_w[0] += t_pass_w;
-    _t_shared_w[1] += t_fail_w;
-    fflush(stdout);
-    fflush(stderr);
-    _exit(0);
-  }
-  c3_i sat_i;
-  waitpid(pid_i, &sat_i, 0);
-  T_OK(WIFEXITED(sat_i) && 0 == WEXITSTATUS(sat_i),
-       "%s (%s): child ended abnormally (status %#x)", nam_c, _t_track_c,
-       sat_i);
-  printf("%s (%s): done\n", nam_c, _t_track_c);
-}
-
-/* _t_rm_one(): nftw callback removing one entry. */
-static c3_i
-_t_rm_one(const c3_c* pat_c, const struct stat* sat_u, c3_i typ_i,
-          struct FTW* ftw_u)
-{
-  (void)sat_u; (void)typ_i; (void)ftw_u;
-  return remove(pat_c);
-}
-
-/* _t_rm(): remove a directory tree. */
-static void
-_t_rm(const c3_c* dir_c)
-{
-  nftw(dir_c, _t_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+  t_child(nam_c, _t_track_c, fun_f, arg_c, _t_shared_w);
 }
 
 /* _t_pier(): a fresh pier path under the run's directory. */
@@ -87,7 +50,7 @@ static void
 _t_pier(c3_c* pat_c, const c3_c* nam_c)
 {
   snprintf(pat_c, 512, "%s/%s", _t_base_c, nam_c);
-  _t_rm(pat_c);
+  h_rm(pat_c);
 }
 
 /* _t_file(): path of file nam_c in pier dir_c's chk directory. */
@@ -161,7 +124,7 @@ _t_copy_chk(const c3_c* src_c, const c3_c* dst_c)
                                  "memory.bin" };
   c3_c pat_c[600];
 
-  _t_rm(dst_c);
+  h_rm(dst_c);
   mkdir(dst_c, 0755);
   snprintf(pat_c, sizeof(pat_c), "%s/.urb", dst_c);
   mkdir(pat_c, 0755);
@@ -652,7 +615,7 @@ _t_round(const c3_c* arg_c)
   sscanf(arg_c, "%u %u %u %u", &num_w, &wor_w, &bit_w, &dem_w);
   snprintf(dir_c, sizeof(dir_c), "%s/round-%u-%u-%u", _t_base_c, num_w,
            wor_w, dem_w);
-  _t_rm(dir_c);
+  h_rm(dir_c);
   u3C.demand_o = dem_w ? c3y : c3n;
 
   //  build and save
@@ -721,7 +684,7 @@ _t_round(const c3_c* arg_c)
   u3H->roo = 0;
   t_clean();
   _t_down();
-  _t_rm(dir_c);
+  h_rm(dir_c);
   u3C.demand_o = c3y;
 }
 
@@ -738,7 +701,7 @@ _t_grow_shrink(const c3_c* arg_c)
   _t_pier(dir_c, "grow-shrink");
   for ( c3_w dem_w = 0; dem_w < 2; dem_w++ ) {
     u3C.demand_o = dem_w ? c3y : c3n;
-    _t_rm(dir_c);
+    h_rm(dir_c);
     if ( !T_OK(0 == _t_boot(dir_c, 27, &nor_w), "boot") ) return;
 
     //  small list, then a big atom list on top of it
@@ -788,7 +751,7 @@ _t_grow_shrink(const c3_c* arg_c)
       T_EQ(_t_check_says(dir_c, 0, &hit_t), 0);
     }
   }
-  _t_rm(dir_c);
+  h_rm(dir_c);
   u3C.demand_o = c3y;
 }
 
@@ -806,7 +769,7 @@ static c3_t
 _t_make_a(const c3_c* dir_c)
 {
   c3_w nor_w;
-  _t_rm(dir_c);
+  h_rm(dir_c);
   if ( !T_OK(0 == _t_boot(dir_c, 27, &nor_w), "boot %s", dir_c) ) return 0;
   u3H->roo = _t_list(5, _t_a_num, _t_a_wor);
   u3r_mug(u3H->roo);
@@ -940,7 +903,7 @@ _t_crash(const c3_c* arg_c)
     u3H->roo = 0;
     t_clean();
     _t_down();
-    _t_rm(dir_c);
+    h_rm(dir_c);
     if ( end_t ) break;
   }
   T_OK(at_w > 12 && at_w <= _t_ops_max, "crashes at each of a save's %u "
@@ -971,7 +934,7 @@ _t_crash(const c3_c* arg_c)
     u3H->roo = 0;
     t_clean();
     _t_down();
-    _t_rm(dir_c);
+    h_rm(dir_c);
   }
 }
 
@@ -1031,7 +994,7 @@ _t_fail(const c3_c* arg_c)
     u3H->roo = 0;
     t_clean();
     _t_down();
-    _t_rm(dir_c);
+    h_rm(dir_c);
     if ( 0 == ret_i ) break;
   }
   T_OK(at_w > 12 && at_w <= _t_ops_max, "failures at each of a save's %u "
@@ -1061,7 +1024,7 @@ _t_fail(const c3_c* arg_c)
   u3H->roo = 0;
   t_clean();
   _t_down();
-  _t_rm(dir_c);
+  h_rm(dir_c);
 }
 
   /** Damaged files.
@@ -1307,7 +1270,7 @@ _t_damage(const c3_c* arg_c)
     _t_copy_chk(dir_c, cpy_c);
     T_EQ(_t_check_says(cpy_c, "valid patch is pending", &hit_t), 0);
     T_OK(hit_t, "check: the patch made here is valid");
-    _t_rm(cpy_c);
+    h_rm(cpy_c);
 
     //  the middle page's number plus one: still in order, checksum stale
     lin_w[2] = mid_w + 1;
@@ -1320,7 +1283,7 @@ _t_damage(const c3_c* arg_c)
   T_OK(_t_reboot_state(dir_c) == 'a',
        "a changed page number: patch discarded, image A");
   T_EQ(_t_check_says(dir_c, 0, &hit_t), 0);
-  _t_rm(dir_c);
+  h_rm(dir_c);
 
   //  a committed patch half applied, then damaged: the image is a mix,
   //  which start must refuse (naming the pages) rather than use
@@ -1345,8 +1308,8 @@ _t_damage(const c3_c* arg_c)
     _t_down();
   }
 
-  _t_rm(dir_c);
-  _t_rm(org_c);
+  h_rm(dir_c);
+  h_rm(org_c);
 }
 
   /** Fault stress.
@@ -1438,7 +1401,7 @@ _t_stress(const c3_c* arg_c)
     c3_t hit_t;
     T_EQ(_t_check_says(dir_c, 0, &hit_t), 0);
   }
-  _t_rm(dir_c);
+  h_rm(dir_c);
 }
 
 /* _t_mappings(): the process out of mappings: writes scattered over a
@@ -1515,7 +1478,7 @@ _t_mappings(const c3_c* arg_c)
   t_leak(u3H->roo);
   _t_down();
   T_EQ(_t_check_says(dir_c, 0, &all_t), 0);
-  _t_rm(dir_c);
+  h_rm(dir_c);
 }
 
 /* _t_forked(): a fork's child writing the loom leaves the parent's
@@ -1575,7 +1538,7 @@ _t_forked(const c3_c* arg_c)
   t_leak(u3H->roo);
   _t_down();
   T_EQ(_t_check_says(dir_c, 0, &(c3_t){0}), 0);
-  _t_rm(dir_c);
+  h_rm(dir_c);
   u3C.demand_o = c3y;
 }
 
@@ -1713,7 +1676,7 @@ _t_guard(const c3_c* arg_c)
   _t_bits_w = 26;
   T_EQ(_t_reboot_state(dir_c), 'x');     //  neither A nor B, but boots
   _t_bits_w = 27;
-  _t_rm(dir_c);
+  h_rm(dir_c);
 }
 
   /** Tracking modes, backup.
@@ -1776,8 +1739,8 @@ _t_modes(const c3_c* arg_c)
     t_leak(u3H->roo);
     _t_down();
   }
-  _t_rm(dir_c);
-  _t_rm(bak_c);
+  h_rm(dir_c);
+  h_rm(bak_c);
 }
 
 int
@@ -1789,7 +1752,7 @@ main(void)
   setvbuf(stdout, 0, _IOLBF, 0);
   if ( tmp_c && *tmp_c ) {
     snprintf(_t_base_c, sizeof(_t_base_c), "%s/events", tmp_c);
-    _t_rm(_t_base_c);
+    h_rm(_t_base_c);
     if ( mkdir(_t_base_c, 0755) ) {
       return t_skip("cannot make a scratch directory");
     }
@@ -1847,7 +1810,7 @@ main(void)
 
   t_pass_w += _t_shared_w[0];
   t_fail_w += _t_shared_w[1];
-  _t_rm(_t_base_c);
+  h_rm(_t_base_c);
   (void)own_t;
   return t_done();
 }

@@ -21,6 +21,7 @@
 #include <sys/syscall.h>
 
 #include "test.h"
+#include "harness.h"
 #include "c3/crc.h"
 #include "vere/log.h"
 
@@ -184,38 +185,6 @@ _t_size(const c3_c* pax_c)
 {
   struct stat buf_u;
   return stat(pax_c, &buf_u) ? ~0ULL : (c3_d)buf_u.st_size;
-}
-
-/* _t_slurp(): a file's whole contents (malloc'd), *len_z its size.
-*/
-static c3_y*
-_t_slurp(const c3_c* pax_c, c3_z* len_z)
-{
-  c3_d  siz_d = _t_size(pax_c);
-  c3_y* buf_y = malloc(siz_d + 1);
-  c3_i  fid_i = open(pax_c, O_RDONLY);
-  c3_t  ok_t = ( fid_i >= 0 )
-            && ( (ssize_t)siz_d == pread(fid_i, buf_y, siz_d, 0) );
-  if ( fid_i >= 0 ) close(fid_i);
-  if ( !ok_t ) {
-    fprintf(stderr, "slurp %s failed\n", pax_c);
-    exit(1);
-  }
-  *len_z = (c3_z)siz_d;
-  return buf_y;
-}
-
-/* _t_spit(): replace a file's contents with len_z bytes at buf_y.
-*/
-static void
-_t_spit(const c3_c* pax_c, const c3_y* buf_y, c3_z len_z)
-{
-  c3_i fid_i = open(pax_c, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if ( fid_i < 0 || (ssize_t)len_z != write(fid_i, buf_y, len_z) ) {
-    fprintf(stderr, "spit %s failed\n", pax_c);
-    exit(1);
-  }
-  close(fid_i);
 }
 
 /* _t_check_out(): run u3_log_check on a pier whose snapshot is at sna_d,
@@ -383,7 +352,7 @@ _t_markf(const c3_c* nam_c)
 static void
 _t_mark_at(const c3_c* nam_c, c3_d eve_d)
 {
-  _t_spit(_t_markf(nam_c), _t_mrk_y[eve_d], _t_mrk_z[eve_d]);
+  h_must_write(_t_markf(nam_c), _t_mrk_y[eve_d], _t_mrk_z[eve_d]);
 }
 
 /* _t_mark_keep(): remember pier nam_c's mark file as that of event eve_d.
@@ -392,7 +361,7 @@ static void
 _t_mark_keep(const c3_c* nam_c, c3_d eve_d)
 {
   c3_z  len_z;
-  c3_y* buf_y = _t_slurp(_t_markf(nam_c), &len_z);
+  c3_y* buf_y = h_must_read(_t_markf(nam_c), &len_z);
 
   if ( len_z > sizeof(_t_mrk_y[0]) ) {
     exit(1);
@@ -426,7 +395,7 @@ _t_six(const c3_c* nam_c, c3_d off_d[8], c3_z* len_z)
     _t_mark_keep(nam_c, eve_d);
   }
   u3_log_close(log_u);
-  return _t_slurp(_t_logf(nam_c), len_z);
+  return h_must_read(_t_logf(nam_c), len_z);
 }
 
 /* _t_torn_at(): cut the six-record log at siz_d, which lies inside the
@@ -444,7 +413,7 @@ _t_torn_at(const c3_c* nam_c, const c3_y* all_y, c3_d siz_d,
   u3_log*     log_u;
   c3_d        las_d;
 
-  _t_spit(pax_c, all_y, siz_d);
+  h_must_write(pax_c, all_y, siz_d);
   _t_mark_at(nam_c, c3_min(eve_d - 1, 6));
   _t_cap_on();
   log_u = u3_log_open(pier_c);
@@ -524,24 +493,11 @@ _t_torn(void)
   {
     c3_y* zer_y = calloc(1, len_z + 8192);
     memcpy(zer_y, all_y, len_z);
-    _t_spit(_t_logf("torn"), zer_y, len_z + 8192);
+    h_must_write(_t_logf("torn"), zer_y, len_z + 8192);
     _t_torn_at("torn", zer_y, len_z + 8192, 7, len_z);
     free(zer_y);
   }
   free(all_y);
-}
-
-/* _t_same(): is file pax_c exactly len_z bytes at was_y?
-*/
-static c3_t
-_t_same(const c3_c* pax_c, const c3_y* was_y, c3_z len_z)
-{
-  c3_z  now_z;
-  c3_y* now_y = _t_slurp(pax_c, &now_z);
-  c3_t  ok_t  = ( now_z == len_z ) && ( 0 == memcmp(now_y, was_y, len_z) );
-
-  free(now_y);
-  return ok_t;
 }
 
 /* _t_torn_batch(): a batch written after the durable mark whose first
@@ -572,13 +528,13 @@ _t_torn_batch(void)
   log_u = _t_start(pier_c, 0);
   T_OK(0 == log_u, "damage before the mark: the start refuses");
   u3_log_close(log_u);
-  T_OK(_t_same(pax_c, all_y, len_z), "a refused start changes no byte");
+  T_OK(h_same(pax_c, all_y, len_z), "a refused start changes no byte");
 
   //  the mark at event 3: events 4 to 6 were never durable
   _t_mark_at("batch", 3);
   T_EQ(_t_check_sna(pier_c, 0, out_c, sizeof(out_c)), 0);
   T_OK(_t_has(out_c, "torn"), "check: a torn batch: %s", out_c);
-  T_OK(_t_same(pax_c, all_y, len_z), "check changes no byte");
+  T_OK(h_same(pax_c, all_y, len_z), "check changes no byte");
   log_u = _t_start(pier_c, 0);
   if ( !T_OK(0 != log_u, "a torn batch: the start goes on: %s", _t_cap_c) ) {
     free(all_y);
@@ -621,7 +577,7 @@ _t_flip_at(const c3_y* all_y, c3_z len_z, c3_d pos_d,
 
   memcpy(bad_y, all_y, len_z);
   bad_y[pos_d] ^= 0x20;
-  _t_spit(pax_c, bad_y, len_z);
+  h_must_write(pax_c, bad_y, len_z);
   _t_mark_at("flip", 6);
   snprintf(ned_c, sizeof(ned_c), "event%s %llu", ( 6 == eve_d ) ? "" : "s",
            (unsigned long long)eve_d);
@@ -642,9 +598,9 @@ _t_flip_at(const c3_y* all_y, c3_z len_z, c3_d pos_d,
        "flip at %llu: start names \"%s\", \"%s\": %s",
        (unsigned long long)pos_d, ned_c, at_c, cap_c);
   u3_log_close(log_u);
-  T_OK(_t_same(pax_c, bad_y, len_z), "flip at %llu: file unchanged",
+  T_OK(h_same(pax_c, bad_y, len_z), "flip at %llu: file unchanged",
        (unsigned long long)pos_d);
-  T_OK(_t_same(_t_markf("flip"), _t_mrk_y[6], _t_mrk_z[6]),
+  T_OK(h_same(_t_markf("flip"), _t_mrk_y[6], _t_mrk_z[6]),
        "flip at %llu: mark unchanged", (unsigned long long)pos_d);
 
   //  a snapshot at event 6 holds it: check and start go on, warning
@@ -652,7 +608,7 @@ _t_flip_at(const c3_y* all_y, c3_z len_z, c3_d pos_d,
   T_EQ(_t_check_sna(pier_c, 6, out_c, sizeof(out_c)), 0);
   T_OK(_t_has(out_c, ned_c) && _t_has(out_c, "damaged"),
        "flip at %llu: check warns: %s", (unsigned long long)pos_d, out_c);
-  T_OK(_t_same(pax_c, bad_y, len_z), "flip at %llu: check changes nothing",
+  T_OK(h_same(pax_c, bad_y, len_z), "flip at %llu: check changes nothing",
        (unsigned long long)pos_d);
   log_u = _t_start(pier_c, 6);
   cap_c = _t_cap_c;
@@ -667,7 +623,7 @@ _t_flip_at(const c3_y* all_y, c3_z len_z, c3_d pos_d,
   }
   {
     c3_z  now_z;
-    c3_y* now_y = _t_slurp(pax_c, &now_z);
+    c3_y* now_y = h_must_read(pax_c, &now_z);
     T_OK(now_z > len_z && 0 == memcmp(now_y, bad_y, len_z),
          "flip at %llu: the damaged bytes are kept",
          (unsigned long long)pos_d);
@@ -695,7 +651,7 @@ _t_flip_at(const c3_y* all_y, c3_z len_z, c3_d pos_d,
 
   //  the operator may cut the log at the damage
   //
-  _t_spit(pax_c, bad_y, len_z);
+  h_must_write(pax_c, bad_y, len_z);
   _t_mark_at("flip", 6);
   _t_cap_on();
   T_EQ(u3_log_repair(pier_c), 0);
@@ -763,7 +719,7 @@ _t_durable(void)
     c3_d siz_d = cut_d[i_w];
     c3_d eve_d = ( siz_d < off_d[2] ) ? 1 : ( siz_d < off_d[4] ) ? 3 : 6;
 
-    _t_spit(pax_c, all_y, siz_d);
+    h_must_write(pax_c, all_y, siz_d);
     _t_mark_at("dura", 6);
 
     //  nothing holds event eve_d: refused, by both, unchanged
@@ -804,7 +760,7 @@ _t_durable(void)
     T_EQ(u3_log_sync(log_u), 0);
     T_EQ(u3_log_last(log_u), 7);
     u3_log_close(log_u);
-    now_y = _t_slurp(pax_c, &now_z);
+    now_y = h_must_read(pax_c, &now_z);
     T_OK(now_z > siz_d && 0 == memcmp(now_y, all_y, siz_d),
          "cut at %llu: the damaged bytes are kept", (unsigned long long)siz_d);
     free(now_y);
@@ -846,7 +802,7 @@ _t_durable(void)
     c3_y* tal_y = calloc(1, len_z + 11);
     memcpy(tal_y, all_y, len_z);
     memset(tal_y + len_z, 0x5a, 11);
-    _t_spit(pax_c, tal_y, len_z + 11);
+    h_must_write(pax_c, tal_y, len_z + 11);
     _t_mark_at("dura", 6);
     T_EQ(_t_check_sna(pier_c, 0, out_c, sizeof(out_c)), 0);
     T_OK(_t_has(out_c, "torn tail past the durable mark"), "check: %s",
@@ -871,8 +827,8 @@ _t_durable(void)
     c3_z mrk_z = _t_mrk_z[6];
     memcpy(mrk_y, _t_mrk_y[6], mrk_z);
     mrk_y[(6 & 1) * 512 + 30] ^= 1;   //  event 6 went to slot 0
-    _t_spit(_t_markf("dura"), mrk_y, mrk_z);
-    _t_spit(pax_c, all_y, off_d[6] + 30);
+    h_must_write(_t_markf("dura"), mrk_y, mrk_z);
+    h_must_write(pax_c, all_y, off_d[6] + 30);
     T_EQ(_t_check_sna(pier_c, 0, out_c, sizeof(out_c)), 0);
     T_OK(_t_has(out_c, "durable to event 5"), "older slot: %s", out_c);
     log_u = _t_start(pier_c, 0);
@@ -890,7 +846,7 @@ _t_durable(void)
     c3_z  hol_z = len_z - (off_d[4] - off_d[3]);
     memcpy(hol_y, all_y, off_d[3]);
     memcpy(hol_y + off_d[3], all_y + off_d[4], len_z - off_d[4]);
-    _t_spit(pax_c, hol_y, hol_z);
+    h_must_write(pax_c, hol_y, hol_z);
     _t_mark_at("dura", 0);
     T_EQ(_t_check_sna(pier_c, 2, out_c, sizeof(out_c)), -1);
     T_EQ(_t_check_sna(pier_c, 3, out_c, sizeof(out_c)), 0);
@@ -901,8 +857,8 @@ _t_durable(void)
   //  a snapshot ahead of a whole log that has no mark: the snapshot holds
   //  the missing events, recorded as a gap; the next event follows it
   //
-  _t_spit(pax_c, all_y, len_z);
-  _t_spit(_t_markf("dura"), (const c3_y*)"", 0);
+  h_must_write(pax_c, all_y, len_z);
+  h_must_write(_t_markf("dura"), (const c3_y*)"", 0);
   log_u = _t_start(pier_c, 9);
   if ( T_OK(0 != log_u, "snapshot ahead: starts: %s", _t_cap_c) ) {
     T_EQ(u3_log_last(log_u), 9);
@@ -968,7 +924,7 @@ _t_race(void)
         c3_z  len_z;
         c3_y* msg_y;
         snprintf(err_c, sizeof(err_c), "%s/race%u.%u.txt", _t_dir_c, i_w, j_w);
-        msg_y = _t_slurp(err_c, &len_z);
+        msg_y = h_must_read(err_c, &len_z);
         msg_y[len_z] = 0;
         if ( !_t_has((c3_c*)msg_y, "in use") ) {
           fprintf(stderr, "race: loser said: %s\n", (c3_c*)msg_y);
@@ -1037,7 +993,7 @@ _t_head_bad(const c3_y* hed_y, c3_z hed_z, const c3_c* wut_c)
   const c3_c* cap_c;
   u3_log*     log_u;
 
-  _t_spit(pax_c, hed_y, hed_z);
+  h_must_write(pax_c, hed_y, hed_z);
   _t_cap_on();
   log_u = u3_log_open(pier_c);
   cap_c = _t_cap_off();
@@ -1380,12 +1336,12 @@ _t_pier_bad(void)
                    "No such file or directory"), "missing parent");
 
   pier_c = _t_path("%s", "plain");
-  _t_spit(pier_c, (const c3_y*)"x", 1);
+  h_must_write(pier_c, (const c3_y*)"x", 1);
   T_OK(_t_open_bad(pier_c, "not a directory"), "pier is a file");
 
   pier_c = _t_pier("urbfile");
   snprintf(sub_c, sizeof(sub_c), "%s/.urb", pier_c);
-  _t_spit(sub_c, (const c3_y*)"x", 1);
+  h_must_write(sub_c, (const c3_y*)"x", 1);
   T_OK(_t_open_bad(pier_c, "not a directory"), ".urb is a file");
 
   pier_c = _t_pier("logdir");
@@ -1407,17 +1363,6 @@ _t_pier_bad(void)
        _t_cap_c);
 
   _t_unwritable();
-}
-
-/* _t_rm(): nftw callback removing everything.
-*/
-static c3_i
-_t_rm(const c3_c* pax_c, const struct stat* buf_u, c3_i typ_i,
-      struct FTW* ftw_u)
-{
-  (void)buf_u; (void)typ_i; (void)ftw_u;
-  chmod(pax_c, 0755);
-  return remove(pax_c);
 }
 
 int
@@ -1452,7 +1397,7 @@ main(void)
   _t_lock();
   _t_pier_bad();
 
-  nftw(_t_dir_c, _t_rm, 16, FTW_DEPTH | FTW_PHYS);
+  h_rm(_t_dir_c);
   T_OK(0 != access(_t_dir_c, F_OK), "scratch directory removed");
 
   t_clean();

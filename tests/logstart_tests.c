@@ -14,14 +14,14 @@
 #include <unistd.h>
 
 #include "test.h"
+#include "harness.h"
 
 static const c3_c* _t_urbit_c;
 static c3_c        _t_tmp_c[4096];
-static c3_c        _t_out_c[65536];
-static c3_c        _t_err_c[65536];
+static h_run       _t_res;             //  the last run: status, output
 
-/* _t_run(): run urbit with args (NULL-terminated), stdout into _t_out_c,
-**   stderr into _t_err_c; the exit status, or 128 + signal.
+/* _t_run(): run urbit with args (NULL-terminated), its stdout and stderr
+**   into _t_res; the exit status, or 128 + signal.
 */
 static c3_i
 _t_run(const c3_c* fir_c, ...)
@@ -29,7 +29,6 @@ _t_run(const c3_c* fir_c, ...)
   const c3_c* arg_c[32];
   c3_w        num_w = 0;
   va_list     ap;
-  c3_c        out_p[4200], err_p[4200];
 
   arg_c[num_w++] = _t_urbit_c;
   arg_c[num_w++] = fir_c;
@@ -40,29 +39,7 @@ _t_run(const c3_c* fir_c, ...)
   va_end(ap);
   arg_c[num_w] = 0;
 
-  snprintf(out_p, sizeof(out_p), "%s/out.txt", _t_tmp_c);
-  snprintf(err_p, sizeof(err_p), "%s/err.txt", _t_tmp_c);
-  pid_t pid = fork();
-  if ( 0 == pid ) {
-    c3_i out_i = open(out_p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    c3_i err_i = open(err_p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(out_i, 1);
-    dup2(err_i, 2);
-    execv(_t_urbit_c, (c3_c* const*)arg_c);
-    _exit(126);
-  }
-  c3_i sat_i;
-  waitpid(pid, &sat_i, 0);
-
-  c3_c* pat_c[2] = { out_p, err_p };
-  c3_c* buf_c[2] = { _t_out_c, _t_err_c };
-  for ( c3_w i_w = 0; i_w < 2; i_w++ ) {
-    FILE* fil_u = fopen(pat_c[i_w], "r");
-    c3_z  len_z = fil_u ? fread(buf_c[i_w], 1, sizeof(_t_out_c) - 1, fil_u) : 0;
-    buf_c[i_w][len_z] = 0;
-    if ( fil_u ) fclose(fil_u);
-  }
-  return WIFEXITED(sat_i) ? WEXITSTATUS(sat_i) : 128 + WTERMSIG(sat_i);
+  return h_run_in(_t_tmp_c, (c3_c* const*)arg_c, 0, 0, &_t_res);
 }
 
 /* _t_sh(): run a shell command built from fmt_c; exit on failure. */
@@ -81,41 +58,7 @@ _t_sh(const c3_c* fmt_c, const c3_c* a_c, const c3_c* b_c)
 static c3_d
 _t_event(const c3_c* out_c)
 {
-  const c3_c* fnd_c = strstr(out_c, "\"event\":");
-  return fnd_c ? strtoull(fnd_c + 8, 0, 10) : ~0ULL;
-}
-
-/* _t_slurp(): a file's whole contents (malloc'd), *len_z its size. */
-static c3_y*
-_t_slurp(const c3_c* pax_c, c3_z* len_z)
-{
-  struct stat buf_u;
-  c3_i        fid_i = open(pax_c, O_RDONLY);
-  c3_y*       buf_y;
-
-  if ( fid_i < 0 || fstat(fid_i, &buf_u) ) {
-    fprintf(stderr, "slurp %s failed\n", pax_c);
-    exit(1);
-  }
-  buf_y = malloc((c3_z)buf_u.st_size + 1);
-  if ( (ssize_t)buf_u.st_size != pread(fid_i, buf_y, buf_u.st_size, 0) ) {
-    exit(1);
-  }
-  close(fid_i);
-  *len_z = (c3_z)buf_u.st_size;
-  return buf_y;
-}
-
-/* _t_spit(): replace a file's contents. */
-static void
-_t_spit(const c3_c* pax_c, const c3_y* buf_y, c3_z len_z)
-{
-  c3_i fid_i = open(pax_c, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if ( fid_i < 0 || (ssize_t)len_z != write(fid_i, buf_y, len_z) ) {
-    fprintf(stderr, "spit %s failed\n", pax_c);
-    exit(1);
-  }
-  close(fid_i);
+  return h_json_d(out_c, "event");
 }
 
 /* _t_get_d(): a little-endian u64. */
@@ -152,7 +95,7 @@ static c3_c _t_pir_c[4200], _t_log_c[4300], _t_old_c[4200];
 static void
 _t_fresh(const c3_c* old_c)
 {
-  _t_sh("rm -rf '%s'%s", _t_pir_c, "");
+  h_rm(_t_pir_c);
   _t_sh("cp -a '%s' '%s'", old_c, _t_pir_c);
 }
 
@@ -170,40 +113,40 @@ _t_case(const c3_c* nam_c,
         const c3_c* nee_c)
 {
   c3_z  len_z, now_z;
-  c3_y* log_y = _t_slurp(_t_log_c, &len_z);
+  c3_y* log_y = h_must_read(_t_log_c, &len_z);
   c3_y* bad_y = malloc(len_z + 4096);
   c3_y* now_y;
   c3_i  chk_i, sta_i;
 
   memcpy(bad_y, log_y, len_z);
   dam_f(bad_y, &len_z, arg_d);
-  _t_spit(_t_log_c, bad_y, len_z);
+  h_must_write(_t_log_c, bad_y, len_z);
 
   chk_i = _t_run("check", _t_pir_c, (c3_c*)0);
-  T_OK(strstr(_t_out_c, nee_c) != 0, "%s: check says \"%s\": %s",
-       nam_c, nee_c, _t_out_c);
-  now_y = _t_slurp(_t_log_c, &now_z);
+  T_OK(strstr(_t_res.out_c, nee_c) != 0, "%s: check says \"%s\": %s",
+       nam_c, nee_c, _t_res.out_c);
+  now_y = h_must_read(_t_log_c, &now_z);
   T_OK(now_z == len_z && 0 == memcmp(now_y, bad_y, len_z),
        "%s: check changes no byte of the log", nam_c);
   free(now_y);
 
   sta_i = _t_run("-q", "--json", "-w", "kv", "--size", "2", "-n", "1",
                  _t_pir_c, (c3_c*)0);
-  T_OK(strstr(_t_err_c, nee_c) != 0, "%s: start says \"%s\": %s",
-       nam_c, nee_c, _t_err_c);
+  T_OK(strstr(_t_res.err_c, nee_c) != 0, "%s: start says \"%s\": %s",
+       nam_c, nee_c, _t_res.err_c);
   T_OK((0 == chk_i) == (0 == sta_i),
        "%s: check's verdict (%d) is the start's (%d)", nam_c, chk_i, sta_i);
   if ( go_t ) {
     T_EQ(sta_i, 0);
-    T_EQ(_t_event(_t_out_c), nxt_d);
+    T_EQ(_t_event(_t_res.out_c), nxt_d);
     T_EQ(_t_run("check", _t_pir_c, (c3_c*)0), 0);
     T_EQ(_t_run("-q", "--json", "-w", "kv", "--size", "2", "-n", "1",
                 _t_pir_c, (c3_c*)0), 0);
-    T_EQ(_t_event(_t_out_c), nxt_d + 1);
+    T_EQ(_t_event(_t_res.out_c), nxt_d + 1);
   }
   else {
     T_OK(0 != sta_i, "%s: the start refuses", nam_c);
-    now_y = _t_slurp(_t_log_c, &now_z);
+    now_y = h_must_read(_t_log_c, &now_z);
     T_OK(now_z == len_z && 0 == memcmp(now_y, bad_y, len_z),
          "%s: the refused start changes no byte of the log", nam_c);
     free(now_y);
@@ -254,17 +197,11 @@ _t_torn_tail(c3_y* log_y, c3_z* len_z, c3_d arg_d)
 int
 main(void)
 {
-  const c3_c* tmp_c = getenv("TEST_TMPDIR");
   c3_c        pri_c[4200], chk_c[4300];
-
-  _t_urbit_c = getenv("URBIT");
-  if ( !_t_urbit_c || access(_t_urbit_c, X_OK) ) {
-    return t_skip("URBIT does not name the urbit binary (make test sets it)");
-  }
-  snprintf(_t_tmp_c, sizeof(_t_tmp_c), "%s/logstart_tests.XXXXXX",
-           tmp_c ? tmp_c : "/tmp");
-  if ( !mkdtemp(_t_tmp_c) ) {
-    return t_skip("cannot make a scratch directory");
+  const c3_c* why_c = h_start("logstart_tests", &_t_urbit_c, _t_tmp_c,
+                              sizeof(_t_tmp_c));
+  if ( why_c ) {
+    return t_skip(why_c);
   }
   u3m_init(24);
   u3m_pave();
@@ -277,7 +214,7 @@ main(void)
   snprintf(pri_c, sizeof(pri_c), "%s/p300", _t_tmp_c);
   T_EQ(_t_run("-q", "--json", "--loom", "28", "-w", "kv", "--size", "2",
               "-n", "300", pri_c, (c3_c*)0), 0);
-  T_EQ(_t_event(_t_out_c), 300);
+  T_EQ(_t_event(_t_res.out_c), 300);
 
   _t_fresh(pri_c);
   _t_case("flip in the last record", _t_flip_last, 0, 301, 1,
@@ -305,7 +242,7 @@ main(void)
   _t_sh("cp -a '%s/.urb/chk' '%s'", _t_old_c, chk_c);
   T_EQ(_t_run("-q", "--json", "-w", "kv", "--size", "2", "-n", "30",
               _t_old_c, (c3_c*)0), 0);
-  T_EQ(_t_event(_t_out_c), 280);
+  T_EQ(_t_event(_t_res.out_c), 280);
   _t_sh("rm -rf '%s/.urb/chk'%s", _t_old_c, "");
   _t_sh("mv '%s' '%s/.urb/chk'", chk_c, _t_old_c);
 
@@ -319,7 +256,7 @@ main(void)
   _t_case("damage the snapshot holds, under a newer log", _t_flip_event,
           200, 281, 1, "events 200 to 200");
 
-  _t_sh("rm -rf '%s'%s", _t_tmp_c, "");
+  h_rm(_t_tmp_c);
   t_clean();
   u3m_fini();
   return t_done();

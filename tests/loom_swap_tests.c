@@ -3,69 +3,67 @@
 /// and `--loom-lazy`, run as child processes of $URBIT under memory cgroups,
 /// file-size limits, dropped capabilities and SIGKILL, judged by the runs'
 /// --json summaries, their --trace CSVs and the kernel's own accounting
-/// (cgroup counters, /proc/PID/smaps of a stopped child).
+/// (cgroup counters, /proc/PID/smaps of a stopped child).  The scenarios,
+/// each named in its messages and on the command line:
 ///
-///   (a) the Kubernetes case: a 64 MiB memory cgroup; a churn workload of
-///       512 MiB per event completes with the swap file, with the mug of an
-///       unconstrained run, and is OOM-killed without it;
-///   (b) release after every event bounds RSS (net of LazyFree) to the heap
-///       plus the kept margin plus the runtime's own memory, where without
-///       it RSS stays at the high-water mark; MADV_FREE'd pages are taken
-///       back by a cgroup's reclaim, where unreleased pages are not;
-///   (c) released swap-file pages give their disk blocks back;
-///   (d) no room for the scratch file: RLIMIT_FSIZE from the start ends
-///       the run cleanly; a real filesystem filled in the middle of a run
-///       (a loop-mounted ext4) makes the events bail, loses nothing, and
-///       the following events succeed once space returns;
-///   (e) a tmpfs swap path, a missing directory and a denied one are refused
-///       with clear messages before any event runs;
-///   (f) `--loom-lazy` on a 16 GiB loom costs almost no commit charge, and
-///       the charge grows with the pages written;
-///   (g) SIGKILL during swap-file runs, then restart: same state;
-///   and every flag at once gives the default policy's state, with the map
-///   count bounded over a long run.
+///   kubernetes   a 64 MiB memory cgroup; a churn workload of 512 MiB per
+///                event completes with the swap file, with the mug of an
+///                unconstrained run, and is OOM-killed without it;
+///   rss-bound    release after every event bounds RSS (net of LazyFree)
+///                to the heap plus the kept margin plus the runtime's own
+///                memory, where without it RSS stays at the high-water mark;
+///   reclaim      MADV_FREE'd pages are taken back by a cgroup's reclaim,
+///                where unreleased pages are not;
+///   swap-blocks  released swap-file pages give their disk blocks back;
+///   full-disk    no room for the scratch file: RLIMIT_FSIZE from the start
+///                ends the run cleanly ("full-disk fsize"); a real
+///                filesystem filled in the middle of a run (a loop-mounted
+///                ext4, "full-disk ext4") makes the events bail, loses
+///                nothing, and the following events succeed once space
+///                returns;
+///   refusals     a tmpfs swap path, a missing directory and a denied one
+///                are refused with clear messages before any event runs;
+///   lazy         `--loom-lazy` on a 16 GiB loom costs almost no commit
+///                charge, and the charge grows with the pages written;
+///   crash        SIGKILL during swap-file runs, then restart: same state;
+///   combined     every flag at once gives the default policy's state;
+///   maps         the map count stays bounded over a long run.
 ///
-/// Scenario (a) and part of (b) need a memory cgroup they can create
-/// (root, a memory controller, a writable cgroupfs), part of (d) a loop
-/// mount (root).  Where a part cannot run, the rest still runs and the
-/// program ends with t_skip() naming what was missing: never a silent
-/// pass.  `loom_swap_tests NAME` runs one scenario (a, b, b2, c, d, e, f,
-/// g, all, maps).
+/// kubernetes and reclaim need a memory cgroup they can create (root, a
+/// memory controller, a writable cgroupfs), full-disk ext4 a loop mount
+/// (root).  Where a part cannot run, the rest still runs and the program
+/// ends with t_skip() naming what was missing: never a silent pass.
+/// `loom_swap_tests NAME` runs one scenario by the name above.  Processes,
+/// cgroups, JSON fields and traces go through the shared tests/harness.h.
 ///
 /// Memory figures are invariants of the policies, not timings: every bound
 /// is derived from sizes (MiB built per event, kept pages, the home heap)
 /// or measured within this run (the runtime's own non-loom memory).
 /// Under AddressSanitizer ($URBIT under a ".../asan..." build directory)
 /// most workloads are halved (see _t_scale_w) to keep the program within a
-/// few minutes; the properties checked are the same.  (a) keeps its 512
-/// MiB per event everywhere.
-#include <dirent.h>
+/// few minutes; the properties checked are the same.  kubernetes keeps its
+/// 512 MiB per event everywhere.
 #include <errno.h>
-#include <fcntl.h>
-#include <linux/capability.h>
 #include <linux/magic.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/mount.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "test.h"
+#include "harness.h"
 
 static const c3_c* _t_urbit_c;        //  the binary under test
 static c3_c        _t_tmp_c[1000];    //  this program's scratch directory
 static c3_w        _t_scale_w = 1;    //  workload divisor (asan: 2)
 
 //  what to undo if this program is killed (the harness's timeout sends
-//  SIGTERM): the running child, a mounted filesystem, a cgroup
-static volatile pid_t _t_kid_i;
+//  SIGTERM): the running child (h_kid_i), a mounted filesystem, a cgroup
+//  (h_cg_live_c)
 static c3_c           _t_mnt_c[1100];
-static c3_c           _t_cgd_c[2048];
 
 /* _t_on_term(): on SIGTERM or SIGINT, undo what is outside the scratch
 **   dir, then die of the signal (async-signal-safe calls only).
@@ -73,7 +71,7 @@ static c3_c           _t_cgd_c[2048];
 static void
 _t_on_term(c3_i sig_i)
 {
-  pid_t kid_i = _t_kid_i;
+  pid_t kid_i = h_kid_i;
   if ( kid_i > 0 && 0 == waitpid(kid_i, 0, WNOHANG) ) {
     kill(kid_i, SIGKILL);
     waitpid(kid_i, 0, 0);
@@ -81,8 +79,8 @@ _t_on_term(c3_i sig_i)
   if ( _t_mnt_c[0] ) {
     umount2(_t_mnt_c, MNT_DETACH);
   }
-  if ( _t_cgd_c[0] ) {
-    rmdir(_t_cgd_c);
+  if ( h_cg_live_c[0] ) {
+    rmdir(h_cg_live_c);
   }
   signal(sig_i, SIG_DFL);
   raise(sig_i);
@@ -100,7 +98,7 @@ _t_skipped(const c3_c* wha_c, const c3_c* why_c)
            len_z ? "; " : "", wha_c, why_c);
 }
 
-  /** Running urbit.
+  /** Running urbit (through the shared harness).
   **/
 
 /* _t_args: an argument vector under construction (owned strings). */
@@ -109,7 +107,7 @@ typedef struct {
   c3_c* arg_c[64];
 } _t_args;
 
-/* _t_how: what the child sets up between fork and exec. */
+/* _t_how: what the child sets up between fork and exec, and its time. */
 typedef struct {
   const c3_c* cgp_c;   //  cgroup directory to join, or 0
   c3_d        fsz_d;   //  RLIMIT_FSIZE in bytes, or 0 for none
@@ -118,15 +116,7 @@ typedef struct {
   c3_w        tim_w;   //  seconds before the run is killed; 0: 300
 } _t_how;
 
-/* _t_res: a finished run. */
-typedef struct {
-  c3_i ret_i;          //  exit status, or 128 + signal
-  c3_t tim_t;          //  killed by us for taking too long
-  c3_c out_c[16384];   //  stdout (the --json line)
-  c3_c err_c[32768];   //  stderr (messages, progress)
-} _t_res;
-
-static _t_res _t_r;    //  the last run's result
+static h_run _t_r;     //  the last run's result
 
 /* _t_new(): start an argument vector with the binary. */
 static void
@@ -175,153 +165,45 @@ _t_free(_t_args* arg_u)
   arg_u->num_w = 0;
 }
 
-/* _t_put(): write a string to a file; 0, or errno. */
-static c3_i
-_t_put(const c3_c* pat_c, const c3_c* str_c)
-{
-  c3_i fid_i = open(pat_c, O_WRONLY | O_CLOEXEC);
-  if ( fid_i < 0 ) {
-    return errno;
-  }
-  c3_z    len_z = strlen(str_c);
-  ssize_t ret_i = write(fid_i, str_c, len_z);
-  c3_i    err_i = ( ret_i == (ssize_t)len_z ) ? 0 : ( ret_i < 0 ? errno : EIO );
-  close(fid_i);
-  return err_i;
-}
-
-/* _t_slurp(): read up to len_z - 1 bytes of a file into buf_c; the length,
-**   or -1 when it cannot be opened.
-*/
-static ssize_t
-_t_slurp(const c3_c* pat_c, c3_c* buf_c, c3_z len_z)
-{
-  c3_i fid_i = open(pat_c, O_RDONLY | O_CLOEXEC);
-  c3_z got_z = 0;
-  if ( fid_i < 0 ) {
-    buf_c[0] = 0;
-    return -1;
-  }
-  while ( got_z < len_z - 1 ) {
-    ssize_t ret_i = read(fid_i, buf_c + got_z, len_z - 1 - got_z);
-    if ( ret_i <= 0 ) {
-      break;
-    }
-    got_z += (c3_z)ret_i;
-  }
-  buf_c[got_z] = 0;
-  close(fid_i);
-  return (ssize_t)got_z;
-}
-
-/* _t_spawn(): fork and exec urbit as how_u says, stdout and stderr into
-**   files in the scratch dir; the child's pid.
+/* _t_spawn(): start urbit as how_u says, stdout and stderr into files in
+**   the scratch dir; the child's pid.
 */
 static pid_t
 _t_spawn(_t_args* arg_u, const _t_how* how_u)
 {
-  c3_c out_c[2200], err_c[2200];
-  snprintf(out_c, sizeof(out_c), "%s/run.out", _t_tmp_c);
-  snprintf(err_c, sizeof(err_c), "%s/run.err", _t_tmp_c);
+  c3_c  out_c[2200], err_c[2200];
+  h_how hah_u = { .out_c = out_c, .err_c = err_c, .cgp_c = how_u->cgp_c,
+                  .fsz_d = how_u->fsz_d, .dac_t = how_u->dac_t,
+                  .env_c = how_u->env_c };
+  h_join(out_c, sizeof(out_c), _t_tmp_c, "run.out");
+  h_join(err_c, sizeof(err_c), _t_tmp_c, "run.err");
   arg_u->arg_c[arg_u->num_w] = 0;
-
-  fflush(stdout);
-  fflush(stderr);
-  pid_t pid = fork();
-  if ( 0 == pid ) {
-    c3_i out_i = open(out_c, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    c3_i err_i = open(err_c, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if ( out_i < 0 || err_i < 0 ) {
-      _exit(126);
-    }
-    dup2(out_i, 1);
-    dup2(err_i, 2);
-    close(out_i);
-    close(err_i);
-    if ( how_u->cgp_c ) {
-      //  join the cgroup before exec, so everything urbit does is charged
-      c3_c pat_c[4200], pid_c[32];
-      snprintf(pat_c, sizeof(pat_c), "%s/cgroup.procs", how_u->cgp_c);
-      snprintf(pid_c, sizeof(pid_c), "%d\n", (c3_i)getpid());
-      if ( _t_put(pat_c, pid_c) ) {
-        dprintf(2, "test: cannot join %s\n", how_u->cgp_c);
-        _exit(125);
-      }
-    }
-    if ( how_u->fsz_d ) {
-      struct rlimit lim_u = { how_u->fsz_d, how_u->fsz_d };
-      if ( setrlimit(RLIMIT_FSIZE, &lim_u) ) {
-        _exit(124);
-      }
-    }
-    if ( how_u->dac_t ) {
-      //  root ignores permission bits; without these two capabilities in
-      //  the bounding set, the exec'd urbit obeys them like anyone else
-      if ( prctl(PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, 0, 0, 0)
-        || prctl(PR_CAPBSET_DROP, CAP_DAC_READ_SEARCH, 0, 0, 0) )
-      {
-        _exit(123);
-      }
-    }
-    if ( how_u->env_c ) {
-      c3_c  buf_c[256];
-      snprintf(buf_c, sizeof(buf_c), "%s", how_u->env_c);
-      c3_c* eq_c = strchr(buf_c, '=');
-      if ( eq_c ) {
-        *eq_c = 0;
-        setenv(buf_c, eq_c + 1, 1);
-      }
-    }
-    execv(_t_urbit_c, arg_u->arg_c);
-    _exit(126);
-  }
-  _t_kid_i = pid;
-  return pid;
+  return h_spawn(arg_u->arg_c, &hah_u);
 }
 
-/* _t_now(): monotonic seconds. */
-static double
-_t_now(void)
+/* _t_collect(): fill _t_r from a wait status and the output files. */
+static c3_i
+_t_collect(c3_i sat_i, c3_t tim_t)
 {
-  struct timespec tim_u;
-  clock_gettime(CLOCK_MONOTONIC, &tim_u);
-  return (double)tim_u.tv_sec + (double)tim_u.tv_nsec / 1e9;
+  c3_c pat_c[2200];
+  memset(&_t_r, 0, sizeof(_t_r));
+  h_join(pat_c, sizeof(pat_c), _t_tmp_c, "run.out");
+  h_slurp(pat_c, _t_r.out_c, sizeof(_t_r.out_c));
+  h_join(pat_c, sizeof(pat_c), _t_tmp_c, "run.err");
+  h_slurp(pat_c, _t_r.err_c, sizeof(_t_r.err_c));
+  _t_r.sat_i = sat_i;
+  _t_r.tim_t = tim_t;
+  _t_r.ret_i = h_status(sat_i);
+  return _t_r.ret_i;
 }
 
 /* _t_reap(): wait for pid (killing it after tim_w seconds); fill _t_r. */
 static c3_i
 _t_reap(pid_t pid, c3_w tim_w)
 {
-  double dea_f = _t_now() + (tim_w ? tim_w : 300);
-  c3_i   sat_i = 0;
-
-  memset(&_t_r, 0, sizeof(_t_r));
-  while ( 1 ) {
-    pid_t ret_i = waitpid(pid, &sat_i, WNOHANG);
-    if ( ret_i == pid ) {
-      break;
-    }
-    if ( ret_i < 0 && EINTR != errno ) {
-      sat_i = 0;
-      break;
-    }
-    if ( _t_now() > dea_f ) {
-      kill(pid, SIGCONT);
-      kill(pid, SIGKILL);
-      waitpid(pid, &sat_i, 0);
-      _t_r.tim_t = 1;
-      break;
-    }
-    usleep(5000);
-  }
-
-  c3_c pat_c[2200];
-  snprintf(pat_c, sizeof(pat_c), "%s/run.out", _t_tmp_c);
-  _t_slurp(pat_c, _t_r.out_c, sizeof(_t_r.out_c));
-  snprintf(pat_c, sizeof(pat_c), "%s/run.err", _t_tmp_c);
-  _t_slurp(pat_c, _t_r.err_c, sizeof(_t_r.err_c));
-  _t_r.ret_i = WIFEXITED(sat_i) ? WEXITSTATUS(sat_i) : 128 + WTERMSIG(sat_i);
-  return _t_r.ret_i;
+  c3_t tim_t;
+  c3_i sat_i = h_reap(pid, tim_w ? tim_w : 300, &tim_t, 0);
+  return _t_collect(sat_i, tim_t);
 }
 
 /* _t_run(): run urbit to the end; the exit status (also in _t_r).  Frees
@@ -346,36 +228,14 @@ _t_run(_t_args* arg_u, const _t_how* how_u)
 static c3_d
 _t_json(const c3_c* key_c)
 {
-  c3_c pat_c[64];
-  snprintf(pat_c, sizeof(pat_c), "\"%s\":", key_c);
-  const c3_c* fnd_c = strstr(_t_r.out_c, pat_c);
-  return fnd_c ? strtoull(fnd_c + strlen(pat_c), 0, 10) : ~0ULL;
+  return h_json_d(_t_r.out_c, key_c);
 }
 
 /* _t_path(): a path in the scratch dir. */
 static void
 _t_path(c3_c* pat_c, c3_z len_z, const c3_c* nam_c)
 {
-  snprintf(pat_c, len_z, "%s/%s", _t_tmp_c, nam_c);
-}
-
-/* _t_rm(): remove a tree. */
-static void
-_t_rm(const c3_c* pat_c)
-{
-  c3_c cmd_c[4400];
-  snprintf(cmd_c, sizeof(cmd_c), "rm -rf '%s'", pat_c);
-  if ( system(cmd_c) ) {
-    fprintf(stderr, "test: rm -rf %s failed\n", pat_c);
-  }
-}
-
-/* _t_exists(): does a path exist (without following a last symlink)? */
-static c3_t
-_t_exists(const c3_c* pat_c)
-{
-  struct stat sat_u;
-  return 0 == lstat(pat_c, &sat_u);
+  h_join(pat_c, len_z, _t_tmp_c, nam_c);
 }
 
 /* _t_base(): the start of a run: -q --json, a workload and its size. */
@@ -400,84 +260,37 @@ _t_mug_fresh(const c3_c* nam_c, const c3_c* bit_c, const c3_c* wok_c,
   c3_c    pir_c[2200];
   _t_args arg_u;
   _t_path(pir_c, sizeof(pir_c), nam_c);
-  _t_rm(pir_c);
+  h_rm(pir_c);
   _t_base(&arg_u, wok_c, siz_w, num_w);
   _t_add(&arg_u, "--loom", bit_c, pir_c, (c3_c*)0);
   c3_i ret_i = _t_run(&arg_u, 0);
   T_OK(0 == ret_i, "reference %s exits 0 (%d): %s", nam_c, ret_i, _t_r.err_c);
   T_EQ(_t_json("event"), num_w);
-  _t_rm(pir_c);
+  h_rm(pir_c);
   return ( 0 == ret_i ) ? _t_json("mug") : ~0ULL;
 }
 
   /** Traces: the CSV --trace writes, one row per event.
   **/
 
-#define _T_COLS 16
-#define _T_ROWS 8192
+static h_csv _t_tra_u;   //  the last trace read
 
-typedef struct {
-  c3_w col_w;
-  c3_w row_w;
-  c3_c nam_c[_T_COLS][32];
-  c3_d val_d[_T_ROWS][_T_COLS];
-} _t_trace;
-
-static _t_trace _t_tra_u;   //  the last trace read
-
-/* _t_trace_read(): parse a trace file into _t_tra_u; 1 if it had a header
+/* _t_trace_read(): read a trace file into _t_tra_u; 1 if it had a header
 **   naming every column the contract lists.
 */
 static c3_t
 _t_trace_read(const c3_c* pat_c)
 {
-  static c3_c buf_c[1 << 20];
   static const c3_c* nee_c[] = { "event", "rss_kb", "lazyfree_kb", "anon_kb",
                                  "file_kb", "shmem_kb", "heap_kb", "live_kb",
                                  "swap_kb", "released_pages" };
-  _t_trace* tra_u = &_t_tra_u;
 
-  memset(tra_u, 0, sizeof(*tra_u));
-  if ( _t_slurp(pat_c, buf_c, sizeof(buf_c)) <= 0 ) {
+  h_csv_free(&_t_tra_u);
+  if ( !h_csv_read(pat_c, &_t_tra_u) ) {
     return 0;
   }
-  c3_c* lin_c = buf_c;
-  c3_t  hed_t = 1;
-  while ( lin_c && *lin_c ) {
-    c3_c* nex_c = strchr(lin_c, '\n');
-    if ( !nex_c ) {
-      break;   //  a line still being written
-    }
-    *nex_c = 0;
-    c3_w  col_w = 0;
-    c3_c* tok_c = lin_c;
-    while ( tok_c && col_w < _T_COLS ) {
-      c3_c* com_c = strchr(tok_c, ',');
-      if ( com_c ) *com_c = 0;
-      if ( hed_t ) {
-        snprintf(tra_u->nam_c[col_w], 32, "%.31s", tok_c);
-      }
-      else if ( tra_u->row_w < _T_ROWS ) {
-        tra_u->val_d[tra_u->row_w][col_w] = strtoull(tok_c, 0, 10);
-      }
-      col_w++;
-      tok_c = com_c ? com_c + 1 : 0;
-    }
-    if ( hed_t ) {
-      tra_u->col_w = col_w;
-      hed_t = 0;
-    }
-    else if ( tra_u->row_w < _T_ROWS ) {
-      tra_u->row_w++;
-    }
-    lin_c = nex_c + 1;
-  }
   for ( c3_w i_w = 0; i_w < sizeof(nee_c) / sizeof(nee_c[0]); i_w++ ) {
-    c3_t fnd_t = 0;
-    for ( c3_w j_w = 0; j_w < tra_u->col_w; j_w++ ) {
-      fnd_t |= !strcmp(nee_c[i_w], tra_u->nam_c[j_w]);
-    }
-    if ( !fnd_t ) {
+    if ( h_csv_col(&_t_tra_u, nee_c[i_w]) < 0 ) {
       fprintf(stderr, "test: trace %s lacks column %s\n", pat_c, nee_c[i_w]);
       return 0;
     }
@@ -485,16 +298,12 @@ _t_trace_read(const c3_c* pat_c)
   return 1;
 }
 
-/* _t_tv(): a value of the last trace's row, by column name. */
+/* _t_tv(): a value of the last trace's row, by column name, or ~0. */
 static c3_d
 _t_tv(c3_w row_w, const c3_c* nam_c)
 {
-  for ( c3_w j_w = 0; j_w < _t_tra_u.col_w; j_w++ ) {
-    if ( !strcmp(nam_c, _t_tra_u.nam_c[j_w]) ) {
-      return _t_tra_u.val_d[row_w][j_w];
-    }
-  }
-  return ~0ULL;
+  double val_d = h_csv_get(&_t_tra_u, row_w, nam_c);
+  return isnan(val_d) ? ~0ULL : (c3_d)val_d;
 }
 
 /* _t_lines(): complete lines in a file so far. */
@@ -502,7 +311,7 @@ static c3_w
 _t_lines(const c3_c* pat_c)
 {
   static c3_c buf_c[1 << 20];
-  ssize_t     len_i = _t_slurp(pat_c, buf_c, sizeof(buf_c));
+  ssize_t     len_i = h_slurp(pat_c, buf_c, sizeof(buf_c));
   c3_w        num_w = 0;
   for ( ssize_t i_i = 0; i_i < len_i; i_i++ ) {
     num_w += ( '\n' == buf_c[i_i] );
@@ -517,8 +326,8 @@ _t_lines(const c3_c* pat_c)
 static c3_t
 _t_stop_after(pid_t pid, const c3_c* tra_c, c3_w eve_w, c3_w tim_w)
 {
-  double dea_f = _t_now() + tim_w;
-  while ( _t_now() < dea_f ) {
+  double dea_f = h_now() + tim_w;
+  while ( h_now() < dea_f ) {
     if ( _t_lines(tra_c) >= eve_w + 1 ) {
       c3_i sat_i;
       kill(pid, SIGSTOP);
@@ -533,11 +342,7 @@ _t_stop_after(pid_t pid, const c3_c* tra_c, c3_w eve_w, c3_w tim_w)
       if ( WIFSTOPPED(sat_i) ) {
         return 1;
       }
-      c3_c pat_c[2200];
-      memset(&_t_r, 0, sizeof(_t_r));
-      snprintf(pat_c, sizeof(pat_c), "%s/run.err", _t_tmp_c);
-      _t_slurp(pat_c, _t_r.err_c, sizeof(_t_r.err_c));
-      _t_r.ret_i = WIFEXITED(sat_i) ? WEXITSTATUS(sat_i) : 128 + WTERMSIG(sat_i);
+      _t_collect(sat_i, 0);
       fprintf(stderr, "test: run ended (%d) before event %u: %s\n",
               _t_r.ret_i, eve_w, _t_r.err_c);
       return 0;
@@ -629,273 +434,34 @@ _t_maps(pid_t pid)
   return _t_lines(pat_c);
 }
 
-  /** Memory cgroups.
+  /** Memory cgroups (made and dropped by the shared harness).
   **/
 
-/* _t_cg: a memory cgroup made by this program. */
-typedef struct {
-  c3_w ver_w;           //  1 or 2; 0: none
-  c3_c dir_c[2048];     //  its directory
-} _t_cg;
-
 static c3_c _t_cg_why_c[4800];   //  why no cgroup could be made, if none
-static c3_w _t_cg_seq_w;        //  cgroups made so far (for names)
-
-/* _t_cg_own(): this process's memory cgroup directory and its version;
-**   0 (with _t_cg_why_c set) if there is none to make children in.
-*/
-static c3_w
-_t_cg_own(c3_c* dir_c, c3_z len_z)
-{
-  FILE* fil_u = fopen("/proc/self/cgroup", "r");
-  c3_c  lin_c[1024];
-  c3_c  uni_c[1024] = { 0 };
-  c3_c  mem_c[1024] = { 0 };
-  c3_t  uni_t = 0, mem_t = 0;
-
-  if ( !fil_u ) {
-    snprintf(_t_cg_why_c, sizeof(_t_cg_why_c), "cannot read /proc/self/cgroup: %s",
-             strerror(errno));
-    return 0;
-  }
-  while ( fgets(lin_c, sizeof(lin_c), fil_u) ) {
-    lin_c[strcspn(lin_c, "\n")] = 0;
-    c3_c* one_c = strchr(lin_c, ':');
-    c3_c* two_c = one_c ? strchr(one_c + 1, ':') : 0;
-    if ( !two_c ) {
-      continue;
-    }
-    *two_c = 0;
-    if ( one_c + 1 == two_c && !strncmp(lin_c, "0:", 2) ) {
-      snprintf(uni_c, sizeof(uni_c), "%s", two_c + 1);
-      uni_t = 1;
-    }
-    else {
-      //  v1: a comma-separated controller list containing "memory"
-      c3_c* tok_c = strtok(one_c + 1, ",");
-      while ( tok_c ) {
-        if ( !strcmp(tok_c, "memory") ) {
-          snprintf(mem_c, sizeof(mem_c), "%s", two_c + 1);
-          mem_t = 1;
-        }
-        tok_c = strtok(0, ",");
-      }
-    }
-  }
-  fclose(fil_u);
-
-  if ( mem_t && !access("/sys/fs/cgroup/memory", F_OK) ) {
-    snprintf(dir_c, len_z, "/sys/fs/cgroup/memory%s", mem_c);
-    return 1;
-  }
-  if ( uni_t && !access("/sys/fs/cgroup/cgroup.controllers", F_OK) ) {
-    snprintf(dir_c, len_z, "/sys/fs/cgroup%s", uni_c);
-    return 2;
-  }
-  snprintf(_t_cg_why_c, sizeof(_t_cg_why_c),
-           "no memory cgroup hierarchy (neither a v1 \"memory\" line in "
-           "/proc/self/cgroup nor /sys/fs/cgroup/cgroup.controllers)");
-  return 0;
-}
-
-/* _t_cg_file(): a file of a cgroup. */
-static void
-_t_cg_file(const _t_cg* cg_u, const c3_c* nam_c, c3_c* pat_c, c3_z len_z)
-{
-  snprintf(pat_c, len_z, "%s/%s", cg_u->dir_c, nam_c);
-}
-
-/* _t_cg_num(): a number from a cgroup file, or the value after "key " in
-**   it when key_c is given; ~0 if absent.
-*/
-static c3_d
-_t_cg_num(const _t_cg* cg_u, const c3_c* nam_c, const c3_c* key_c)
-{
-  c3_c pat_c[2200], buf_c[4096];
-  _t_cg_file(cg_u, nam_c, pat_c, sizeof(pat_c));
-  if ( _t_slurp(pat_c, buf_c, sizeof(buf_c)) <= 0 ) {
-    return ~0ULL;
-  }
-  if ( !key_c ) {
-    return strtoull(buf_c, 0, 10);
-  }
-  c3_z  len_z = strlen(key_c);
-  c3_c* lin_c = buf_c;
-  while ( lin_c && *lin_c ) {
-    if ( !strncmp(lin_c, key_c, len_z) && ' ' == lin_c[len_z] ) {
-      return strtoull(lin_c + len_z + 1, 0, 10);
-    }
-    lin_c = strchr(lin_c, '\n');
-    lin_c = lin_c ? lin_c + 1 : 0;
-  }
-  return ~0ULL;
-}
-
-/* _t_cg_set(): write a value to a cgroup file; 0 or errno. */
-static c3_i
-_t_cg_set(const _t_cg* cg_u, const c3_c* nam_c, const c3_c* val_c)
-{
-  c3_c pat_c[2200];
-  _t_cg_file(cg_u, nam_c, pat_c, sizeof(pat_c));
-  return _t_put(pat_c, val_c);
-}
-
-/* _t_cg_limit(): set the memory limit (and the memory+swap limit); 0 or
-**   errno.
-*/
-static c3_i
-_t_cg_limit(const _t_cg* cg_u, c3_d lim_d)
-{
-  c3_c val_c[32];
-  c3_c pat_c[2200];
-  c3_i err_i;
-  snprintf(val_c, sizeof(val_c), "%llu", (unsigned long long)lim_d);
-  if ( 2 == cg_u->ver_w ) {
-    _t_cg_file(cg_u, "memory.swap.max", pat_c, sizeof(pat_c));
-    if ( !access(pat_c, F_OK) && (err_i = _t_put(pat_c, "0")) ) {
-      return err_i;
-    }
-    return _t_cg_set(cg_u, "memory.max", val_c);
-  }
-  //  v1: memory.limit_in_bytes <= memory.memsw.limit_in_bytes at all times
-  _t_cg_file(cg_u, "memory.memsw.limit_in_bytes", pat_c, sizeof(pat_c));
-  c3_t msw_t = !access(pat_c, F_OK);
-  c3_d cur_d = _t_cg_num(cg_u, "memory.limit_in_bytes", 0);
-  if ( msw_t && lim_d > cur_d ) {
-    if ( (err_i = _t_put(pat_c, val_c)) ) return err_i;
-    return _t_cg_set(cg_u, "memory.limit_in_bytes", val_c);
-  }
-  if ( (err_i = _t_cg_set(cg_u, "memory.limit_in_bytes", val_c)) ) {
-    return err_i;
-  }
-  return msw_t ? _t_put(pat_c, val_c) : 0;
-}
-
-/* _t_cg_sweep(): remove cgroups left by earlier runs that were killed
-**   (named loomtest-PID-N, with PID no longer alive); others' are theirs.
-*/
-static void
-_t_cg_sweep(const c3_c* own_c)
-{
-  DIR*           dir_u = opendir(own_c);
-  struct dirent* ent_u;
-  while ( dir_u && (ent_u = readdir(dir_u)) ) {
-    c3_c* end_c;
-    if ( strncmp(ent_u->d_name, "loomtest-", 9) ) {
-      continue;
-    }
-    long pid_l = strtol(ent_u->d_name + 9, &end_c, 10);
-    if ( pid_l <= 0 || '-' != *end_c || 0 == kill((pid_t)pid_l, 0) || ESRCH != errno ) {
-      continue;
-    }
-    c3_c pat_c[2400];
-    snprintf(pat_c, sizeof(pat_c), "%s/%s", own_c, ent_u->d_name);
-    if ( 0 == rmdir(pat_c) ) {
-      printf("removed a stale cgroup %s\n", pat_c);
-    }
-  }
-  if ( dir_u ) closedir(dir_u);
-}
-
-/* _t_cg_make(): make a memory cgroup under this process's own, limited to
-**   lim_d bytes, no swap; 1, or 0 with _t_cg_why_c saying why.
-*/
-static c3_t
-_t_cg_make(_t_cg* cg_u, c3_d lim_d)
-{
-  c3_c own_c[1100], pat_c[2200], buf_c[1024];
-  c3_i err_i;
-
-  memset(cg_u, 0, sizeof(*cg_u));
-  c3_w ver_w = _t_cg_own(own_c, sizeof(own_c));
-  if ( !ver_w ) {
-    return 0;
-  }
-  if ( 0 == _t_cg_seq_w ) {
-    _t_cg_sweep(own_c);
-  }
-  if ( 2 == ver_w ) {
-    //  children get the memory controller only if the parent delegates it
-    snprintf(pat_c, sizeof(pat_c), "%s/cgroup.subtree_control", own_c);
-    _t_slurp(pat_c, buf_c, sizeof(buf_c));
-    if ( !strstr(buf_c, "memory") && (err_i = _t_put(pat_c, "+memory")) ) {
-      snprintf(_t_cg_why_c, sizeof(_t_cg_why_c),
-               "cannot enable the memory controller in %s: %s", pat_c, strerror(err_i));
-      return 0;
-    }
-  }
-  snprintf(cg_u->dir_c, sizeof(cg_u->dir_c), "%s/loomtest-%d-%u",
-           own_c, (c3_i)getpid(), _t_cg_seq_w++);
-  if ( mkdir(cg_u->dir_c, 0755) ) {
-    snprintf(_t_cg_why_c, sizeof(_t_cg_why_c), "mkdir %s: %s",
-             cg_u->dir_c, strerror(errno));
-    return 0;
-  }
-  cg_u->ver_w = ver_w;
-  snprintf(_t_cgd_c, sizeof(_t_cgd_c), "%s", cg_u->dir_c);
-  if ( (err_i = _t_cg_limit(cg_u, lim_d)) ) {
-    snprintf(_t_cg_why_c, sizeof(_t_cg_why_c), "cannot set the limit of %s: %s",
-             cg_u->dir_c, strerror(err_i));
-    rmdir(cg_u->dir_c);
-    _t_cgd_c[0] = 0;
-    cg_u->ver_w = 0;
-    return 0;
-  }
-  if ( 1 == ver_w ) {
-    //  no swap on these machines anyway; make sure of it
-    (void)_t_cg_set(cg_u, "memory.swappiness", "0");
-  }
-  return 1;
-}
-
-/* _t_cg_ooms(): OOM kills in a cgroup so far. */
-static c3_d
-_t_cg_ooms(const _t_cg* cg_u)
-{
-  c3_d oom_d = ( 2 == cg_u->ver_w )
-               ? _t_cg_num(cg_u, "memory.events", "oom_kill")
-               : _t_cg_num(cg_u, "memory.oom_control", "oom_kill");
-  return ( ~0ULL == oom_d ) ? 0 : oom_d;
-}
 
 /* _t_cg_peak_kb(): the cgroup's peak charge, KiB, or ~0 if unknown. */
 static c3_d
-_t_cg_peak_kb(const _t_cg* cg_u)
+_t_cg_peak_kb(const h_cg* cg_u)
 {
-  c3_d pek_d = ( 2 == cg_u->ver_w )
-               ? _t_cg_num(cg_u, "memory.peak", 0)
-               : _t_cg_num(cg_u, "memory.max_usage_in_bytes", 0);
+  c3_d pek_d = h_cg_peak(cg_u);
   return ( ~0ULL == pek_d ) ? ~0ULL : pek_d >> 10;
-}
-
-/* _t_cg_usage(): the cgroup's current charge, bytes. */
-static c3_d
-_t_cg_usage(const _t_cg* cg_u)
-{
-  return ( 2 == cg_u->ver_w )
-         ? _t_cg_num(cg_u, "memory.current", 0)
-         : _t_cg_num(cg_u, "memory.usage_in_bytes", 0);
 }
 
 /* _t_cg_free(): remove a cgroup (its processes have exited). */
 static void
-_t_cg_free(_t_cg* cg_u)
+_t_cg_free(h_cg* cg_u)
 {
   if ( cg_u->ver_w ) {
-    //  a just-reaped child may take a moment to leave the cgroup
-    for ( c3_w i_w = 0; i_w < 200 && rmdir(cg_u->dir_c); i_w++ ) {
-      usleep(10000);
-    }
-    T_OK(!_t_exists(cg_u->dir_c), "cgroup %s removed: %s", cg_u->dir_c, strerror(errno));
-    _t_cgd_c[0] = 0;
-    cg_u->ver_w = 0;
+    c3_c dir_c[2048];
+    snprintf(dir_c, sizeof(dir_c), "%s", cg_u->dir_c);
+    T_OK(h_cg_drop(cg_u), "cgroup %s removed", dir_c);
   }
 }
 
   /** The scenarios.
   **/
 
-/* _t_kubernetes(): (a) a 64 MiB cgroup: churn of 512 MiB per event
+/* _t_kubernetes(): (kubernetes) a 64 MiB cgroup: churn of 512 MiB per event
 **   completes with --swap-file and the unconstrained mug; without the swap
 **   file the same run is OOM-killed, which proves the limit bites.
 */
@@ -907,12 +473,12 @@ _t_kubernetes(void)
   const c3_d lim_d = 64ULL << 20;
   c3_c       pir_c[2200], swp_c[2200];
   _t_args    arg_u;
-  _t_cg      cg_u;
+  h_cg       cg_u;
 
-  if ( !_t_cg_make(&cg_u, lim_d) ) {
+  if ( !h_cg_make(&cg_u, lim_d, _t_cg_why_c, sizeof(_t_cg_why_c)) ) {
     c3_c why_c[4900];
     snprintf(why_c, sizeof(why_c), "a memory cgroup (%s)", _t_cg_why_c);
-    _t_skipped("(a) the Kubernetes case", why_c);
+    _t_skipped("(kubernetes) the Kubernetes case", why_c);
     return;
   }
 
@@ -923,49 +489,49 @@ _t_kubernetes(void)
   //  with the swap file: completes, same state, charge within the limit
   _t_path(pir_c, sizeof(pir_c), "k8s-swap");
   _t_path(swp_c, sizeof(swp_c), "k8s.swap");
-  _t_rm(pir_c);
+  h_rm(pir_c);
   _t_how how_u = { .cgp_c = cg_u.dir_c, .tim_w = 240 };
   _t_base(&arg_u, "churn", siz_w, num_w);
   _t_add(&arg_u, "--loom", "31", "--swap-file", swp_c, pir_c, (c3_c*)0);
-  double beg_f = _t_now();
+  double beg_f = h_now();
   c3_i   ret_i = _t_run(&arg_u, &how_u);
-  double tak_f = _t_now() - beg_f;
-  T_OK(0 == ret_i && !_t_r.tim_t, "(a) swap-file run in a 64 MiB cgroup exits 0 "
+  double tak_f = h_now() - beg_f;
+  T_OK(0 == ret_i && !_t_r.tim_t, "(kubernetes) swap-file run in a 64 MiB cgroup exits 0 "
        "(status %d%s): %s", ret_i, _t_r.tim_t ? ", timed out" : "", _t_r.err_c);
   T_EQ(_t_json("event"), num_w);
   T_EQ(_t_json("bailed"), 0);
   T_EQ(_t_json("mug"), ref_d);
-  T_EQ(_t_cg_ooms(&cg_u), 0);
+  T_EQ(h_cg_ooms(&cg_u), 0);
   c3_d pek_d = _t_cg_peak_kb(&cg_u);
   //  the kernel may force a few charges past the limit (allocations that
   //  cannot fail), so the watermark can exceed it by a page or so
-  T_OK(pek_d <= (lim_d >> 10) + 1024, "(a) cgroup peak %llu KiB within the limit",
+  T_OK(pek_d <= (lim_d >> 10) + 1024, "(kubernetes) cgroup peak %llu KiB within the limit",
        (unsigned long long)pek_d);
-  T_OK(!_t_exists(swp_c), "(a) the swap file %s is unlinked", swp_c);
-  printf("(a) churn %u MiB x %u in a 64 MiB cgroup with --swap-file: status %d, "
+  T_OK(!h_exists(swp_c), "(kubernetes) the swap file %s is unlinked", swp_c);
+  printf("(kubernetes) churn %u MiB x %u in a 64 MiB cgroup with --swap-file: status %d, "
          "%.1f s, cgroup peak %llu KiB, process rss_peak %llu KiB, mug %s "
          "(unconstrained default: rss_peak %llu KiB)\n",
          siz_w, num_w, ret_i, tak_f, (unsigned long long)pek_d,
          (unsigned long long)_t_json("rss_peak_kb"),
          ( _t_json("mug") == ref_d ) ? "equal" : "DIFFERENT",
          (unsigned long long)rss_d);
-  _t_rm(pir_c);
+  h_rm(pir_c);
 
   //  without it: the kernel kills it
   _t_path(pir_c, sizeof(pir_c), "k8s-anon");
-  _t_rm(pir_c);
-  c3_d oom_d = _t_cg_ooms(&cg_u);
+  h_rm(pir_c);
+  c3_d oom_d = h_cg_ooms(&cg_u);
   _t_base(&arg_u, "churn", siz_w, num_w);
   _t_add(&arg_u, "--loom", "31", pir_c, (c3_c*)0);
   ret_i = _t_run(&arg_u, &how_u);
-  c3_d now_d = _t_cg_ooms(&cg_u);
+  c3_d now_d = h_cg_ooms(&cg_u);
   T_EQ(ret_i, 128 + SIGKILL);
-  T_OK(now_d > oom_d, "(a) the cgroup counts an OOM kill (%llu before, %llu after)",
+  T_OK(now_d > oom_d, "(kubernetes) the cgroup counts an OOM kill (%llu before, %llu after)",
        (unsigned long long)oom_d, (unsigned long long)now_d);
-  printf("(a) the same run without --swap-file: status %d (%s), oom_kill %llu -> %llu\n",
+  printf("(kubernetes) the same run without --swap-file: status %d (%s), oom_kill %llu -> %llu\n",
          ret_i, ( 128 + SIGKILL == ret_i ) ? "SIGKILL" : "not SIGKILL",
          (unsigned long long)oom_d, (unsigned long long)now_d);
-  _t_rm(pir_c);
+  h_rm(pir_c);
   _t_cg_free(&cg_u);
 }
 
@@ -984,7 +550,7 @@ _t_base_kb(const c3_c* ext_c)
 
   _t_path(pir_c, sizeof(pir_c), "tiny");
   _t_path(tra_c, sizeof(tra_c), "tiny.csv");
-  _t_rm(pir_c);
+  h_rm(pir_c);
   unlink(tra_c);
   _t_base(&arg_u, "kv", 1, 4);
   _t_add(&arg_u, "--loom", "31", "--loom-free-every-event", "--loom-free-keep", "64",
@@ -997,11 +563,11 @@ _t_base_kb(const c3_c* ext_c)
   for ( c3_w i_w = 0; i_w < _t_tra_u.row_w; i_w++ ) {
     bas_d = c3_max(bas_d, _t_tv(i_w, "rss_kb") - _t_tv(i_w, "lazyfree_kb"));
   }
-  _t_rm(pir_c);
+  h_rm(pir_c);
   return bas_d;
 }
 
-/* _t_rss_bound(): (b) RSS per event with and without release. */
+/* _t_rss_bound(): (rss-bound) RSS per event with and without release. */
 static void
 _t_rss_bound(void)
 {
@@ -1013,9 +579,9 @@ _t_rss_bound(void)
 
   c3_d ref_d = _t_mug_fresh("rss-ref", "31", "churn", siz_w, num_w);
   c3_d bas_d = _t_base_kb(0);
-  printf("(b) the runtime's own memory (rss of a tiny kv run, released): "
+  printf("(rss-bound) the runtime's own memory (rss of a tiny kv run, released): "
          "%llu KiB\n", (unsigned long long)bas_d);
-  T_OK(bas_d < 32768, "(b) the runtime's own memory is small: %llu KiB",
+  T_OK(bas_d < 32768, "(rss-bound) the runtime's own memory is small: %llu KiB",
        (unsigned long long)bas_d);
 
   _t_path(pir_c, sizeof(pir_c), "rss");
@@ -1024,26 +590,26 @@ _t_rss_bound(void)
   //  without release: after the first event, RSS stays at the high-water
   //  mark: every event's RSS is at least the MiB the event built, and at
   //  least 95% of the first event's
-  _t_rm(pir_c);
+  h_rm(pir_c);
   unlink(tra_c);
   _t_base(&arg_u, "churn", siz_w, num_w);
   _t_add(&arg_u, "--loom", "31", "--trace", tra_c, pir_c, (c3_c*)0);
   T_EQ(_t_run(&arg_u, 0), 0);
   T_EQ(_t_json("mug"), ref_d);
-  T_OK(_t_trace_read(tra_c), "(b) trace of the default run");
+  T_OK(_t_trace_read(tra_c), "(rss-bound) trace of the default run");
   T_EQ(_t_tra_u.row_w, num_w);
   c3_d fir_d = _t_tra_u.row_w ? _t_tv(0, "rss_kb") : 0;
   c3_d mnd_d = ~0ULL;
   for ( c3_w i_w = 0; i_w < _t_tra_u.row_w; i_w++ ) {
     c3_d rss_d = _t_tv(i_w, "rss_kb");
     mnd_d = c3_min(mnd_d, rss_d);
-    T_OK(rss_d >= (c3_d)siz_w * 1024, "(b) default: event %u rss %llu KiB >= %u MiB",
+    T_OK(rss_d >= (c3_d)siz_w * 1024, "(rss-bound) default: event %u rss %llu KiB >= %u MiB",
          i_w + 1, (unsigned long long)rss_d, siz_w);
-    T_OK(rss_d * 100 >= fir_d * 95, "(b) default: event %u rss %llu KiB stays at the "
+    T_OK(rss_d * 100 >= fir_d * 95, "(rss-bound) default: event %u rss %llu KiB stays at the "
          "first event's %llu KiB", i_w + 1, (unsigned long long)rss_d,
          (unsigned long long)fir_d);
   }
-  printf("(b) churn %u MiB x %u, default: rss after each event >= %llu KiB "
+  printf("(rss-bound) churn %u MiB x %u, default: rss after each event >= %llu KiB "
          "(first %llu KiB)\n", siz_w, num_w, (unsigned long long)mnd_d,
          (unsigned long long)fir_d);
 
@@ -1061,7 +627,7 @@ _t_rss_bound(void)
   //  the check could fail.
   static const c3_c* mod_c[2] = { "free", "dontneed" };
   for ( c3_w m_w = 0; m_w < 2; m_w++ ) {
-    _t_rm(pir_c);
+    h_rm(pir_c);
     unlink(tra_c);
     _t_base(&arg_u, "churn", siz_w, num_w);
     _t_add(&arg_u, "--loom", "31", "--loom-free-every-event", "--loom-free-mode", mod_c[m_w],
@@ -1069,9 +635,9 @@ _t_rss_bound(void)
     T_EQ(_t_run(&arg_u, 0), 0);
     T_EQ(_t_json("mug"), ref_d);
     T_OK(_t_json("released_pages") > 0 && ~0ULL != _t_json("released_pages"),
-         "(b) %s: released_pages %llu", mod_c[m_w],
+         "(rss-bound) %s: released_pages %llu", mod_c[m_w],
          (unsigned long long)_t_json("released_pages"));
-    T_OK(_t_trace_read(tra_c), "(b) trace of the %s run", mod_c[m_w]);
+    T_OK(_t_trace_read(tra_c), "(rss-bound) trace of the %s run", mod_c[m_w]);
     T_EQ(_t_tra_u.row_w, num_w);
     c3_d mxn_d = 0, mxb_d = 0, mxl_d = 0, mxh_d = 0;
     for ( c3_w i_w = 0; i_w < _t_tra_u.row_w; i_w++ ) {
@@ -1080,13 +646,13 @@ _t_rss_bound(void)
       c3_d hep_d = _t_tv(i_w, "heap_kb");
       c3_d net_d = rss_d - laz_d;
       c3_d bnd_d = hep_d + 2 * kep_d + bas_d + 1024;
-      T_OK(net_d <= bnd_d, "(b) %s: event %u: rss %llu - lazyfree %llu = %llu KiB "
+      T_OK(net_d <= bnd_d, "(rss-bound) %s: event %u: rss %llu - lazyfree %llu = %llu KiB "
            "> heap %llu + 2 x keep %llu + base %llu + 1024", mod_c[m_w], i_w + 1,
            (unsigned long long)rss_d, (unsigned long long)laz_d,
            (unsigned long long)net_d, (unsigned long long)hep_d,
            (unsigned long long)kep_d, (unsigned long long)bas_d);
       if ( 1 == m_w ) {
-        T_OK(0 == laz_d, "(b) dontneed leaves no LazyFree (event %u: %llu KiB)",
+        T_OK(0 == laz_d, "(rss-bound) dontneed leaves no LazyFree (event %u: %llu KiB)",
              i_w + 1, (unsigned long long)laz_d);
       }
       mxn_d = c3_max(mxn_d, net_d);
@@ -1094,28 +660,28 @@ _t_rss_bound(void)
       mxl_d = c3_max(mxl_d, laz_d);
       mxh_d = c3_max(mxh_d, hep_d);
     }
-    T_OK(mxb_d * 2 < (c3_d)siz_w * 1024, "(b) the bound %llu KiB is well under "
+    T_OK(mxb_d * 2 < (c3_d)siz_w * 1024, "(rss-bound) the bound %llu KiB is well under "
          "the %u MiB an event builds", (unsigned long long)mxb_d, siz_w);
     if ( 0 == m_w ) {
       //  MADV_FREE leaves the event's pages counted in RSS as LazyFree until
       //  the kernel wants them (nothing presses here): that is what free
       //  mode is, and why rss_net_kb exists
-      T_OK(mxl_d * 2 >= (c3_d)siz_w * 1024, "(b) free mode: LazyFree %llu KiB "
+      T_OK(mxl_d * 2 >= (c3_d)siz_w * 1024, "(rss-bound) free mode: LazyFree %llu KiB "
            "after an event shows MADV_FREE'd pages (built %u MiB)",
            (unsigned long long)mxl_d, siz_w);
     }
-    printf("(b) churn %u MiB x %u, --loom-free-every-event, %s: rss net of "
+    printf("(rss-bound) churn %u MiB x %u, --loom-free-every-event, %s: rss net of "
            "lazyfree <= %llu KiB per event (bound %llu KiB; heap <= %llu KiB), "
            "lazyfree up to %llu KiB, released_pages %llu\n", siz_w, num_w, mod_c[m_w],
            (unsigned long long)mxn_d, (unsigned long long)mxb_d,
            (unsigned long long)mxh_d, (unsigned long long)mxl_d,
            (unsigned long long)_t_json("released_pages"));
   }
-  _t_rm(pir_c);
+  h_rm(pir_c);
   unlink(tra_c);
 }
 
-/* _t_reclaim(): (b) under a cgroup limit, pages released with MADV_FREE
+/* _t_reclaim(): (reclaim) under a cgroup limit, pages released with MADV_FREE
 **   are taken back by the kernel's reclaim, where unreleased ones are not.
 **
 **   A churn run in a 160 MiB cgroup is stopped (SIGSTOP) right after an
@@ -1137,19 +703,19 @@ _t_reclaim(void)
   const c3_d gon_d = ((c3_d)siz_w << 20) / 2;    //  bytes asked back
   c3_c       pir_c[2200], tra_c[2200];
   _t_args    arg_u;
-  _t_cg      cg_u;
+  h_cg       cg_u;
 
-  if ( !_t_cg_make(&cg_u, lim_d) ) {
+  if ( !h_cg_make(&cg_u, lim_d, _t_cg_why_c, sizeof(_t_cg_why_c)) ) {
     c3_c why_c[4900];
     snprintf(why_c, sizeof(why_c), "a memory cgroup (%s)", _t_cg_why_c);
-    _t_skipped("(b) reclaim under a cgroup", why_c);
+    _t_skipped("(reclaim) MADV_FREE'd pages under a cgroup", why_c);
     return;
   }
   if ( 2 == cg_u.ver_w ) {
     c3_c pat_c[2200];
-    _t_cg_file(&cg_u, "memory.reclaim", pat_c, sizeof(pat_c));
+    h_join(pat_c, sizeof(pat_c), cg_u.dir_c, "memory.reclaim");
     if ( access(pat_c, F_OK) ) {
-      _t_skipped("(b) reclaim under a cgroup", "memory.reclaim (cgroup v2, Linux 5.19+)");
+      _t_skipped("(reclaim) MADV_FREE'd pages under a cgroup", "memory.reclaim (cgroup v2, Linux 5.19+)");
       _t_cg_free(&cg_u);
       return;
     }
@@ -1160,7 +726,7 @@ _t_reclaim(void)
   _t_path(tra_c, sizeof(tra_c), "recl.csv");
   for ( c3_w m_w = 0; m_w < 2; m_w++ ) {
     c3_t fre_t = ( 0 == m_w );
-    _t_rm(pir_c);
+    h_rm(pir_c);
     unlink(tra_c);
     _t_base(&arg_u, "churn", siz_w, num_w);
     _t_add(&arg_u, "--loom", "31", "--trace", tra_c, (c3_c*)0);
@@ -1173,48 +739,48 @@ _t_reclaim(void)
     _t_free(&arg_u);
 
     if ( !_t_stop_after(pid, tra_c, 2, 120) ) {
-      T_OK(0, "(b) reclaim: the %s run stopped after event 2", fre_t ? "free" : "default");
-      _t_cg_limit(&cg_u, lim_d);
+      T_OK(0, "(reclaim) the %s run stopped after event 2", fre_t ? "free" : "default");
+      h_cg_limit(&cg_u, lim_d);
       kill(pid, SIGKILL);
       waitpid(pid, 0, 0);
       continue;
     }
     _t_proc_mem mem_u;
     _t_proc_read(pid, &mem_u);
-    c3_d use_d = _t_cg_usage(&cg_u);
+    c3_d use_d = h_cg_usage(&cg_u);
     c3_i err_i;
     if ( 2 == cg_u.ver_w ) {
       c3_c val_c[32];
       snprintf(val_c, sizeof(val_c), "%llu", (unsigned long long)gon_d);
-      err_i = _t_cg_set(&cg_u, "memory.reclaim", val_c);
+      err_i = h_cg_set(&cg_u, "memory.reclaim", val_c);
     }
     else {
-      err_i = ( use_d > gon_d ) ? _t_cg_limit(&cg_u, use_d - gon_d) : EINVAL;
+      err_i = ( use_d > gon_d ) ? h_cg_limit(&cg_u, use_d - gon_d) : EINVAL;
     }
-    c3_d aft_d = _t_cg_usage(&cg_u);
+    c3_d aft_d = h_cg_usage(&cg_u);
     _t_proc_mem pos_u;
     _t_proc_read(pid, &pos_u);
-    T_EQ(_t_cg_limit(&cg_u, lim_d), 0);
+    T_EQ(h_cg_limit(&cg_u, lim_d), 0);
     kill(pid, SIGCONT);
     c3_i ret_i = _t_reap(pid, 240);
 
     if ( fre_t ) {
-      T_OK(mem_u.lazy_kb * 1024 * 3 >= gon_d * 4, "(b) reclaim: free mode leaves "
+      T_OK(mem_u.lazy_kb * 1024 * 3 >= gon_d * 4, "(reclaim) free mode leaves "
            "LazyFree %llu KiB after event 2 (>= 4/3 of %llu KiB asked back)",
            (unsigned long long)mem_u.lazy_kb, (unsigned long long)(gon_d >> 10));
-      T_OK(0 == err_i, "(b) reclaim: the cgroup takes back %llu KiB of MADV_FREE'd "
+      T_OK(0 == err_i, "(reclaim) the cgroup takes back %llu KiB of MADV_FREE'd "
            "pages: %s", (unsigned long long)(gon_d >> 10), strerror(err_i));
-      T_OK(aft_d + gon_d <= use_d + (1 << 20), "(b) reclaim: usage fell from %llu to "
+      T_OK(aft_d + gon_d <= use_d + (1 << 20), "(reclaim) usage fell from %llu to "
            "%llu KiB", (unsigned long long)(use_d >> 10), (unsigned long long)(aft_d >> 10));
     }
     else {
-      T_OK(0 != err_i, "(b) reclaim: without release the cgroup cannot take back "
+      T_OK(0 != err_i, "(reclaim) without release the cgroup cannot take back "
            "%llu KiB (usage %llu KiB, rss %llu KiB)", (unsigned long long)(gon_d >> 10),
            (unsigned long long)(use_d >> 10), (unsigned long long)mem_u.rss_kb);
     }
     T_EQ(ret_i, 0);
     T_EQ(_t_json("mug"), ref_d);
-    printf("(b) churn %u MiB in a 160 MiB cgroup, %s, stopped after event 2: rss %llu "
+    printf("(reclaim) churn %u MiB in a 160 MiB cgroup, %s, stopped after event 2: rss %llu "
            "KiB, lazyfree %llu KiB, cgroup usage %llu KiB; asked back %llu KiB: %s; "
            "after: usage %llu KiB, rss %llu KiB; run status %d, mug %s\n",
            siz_w, fre_t ? "--loom-free-every-event (free)" : "default",
@@ -1224,13 +790,13 @@ _t_reclaim(void)
            (unsigned long long)pos_u.rss_kb, ret_i,
            ( _t_json("mug") == ref_d ) ? "equal" : "DIFFERENT");
   }
-  T_EQ(_t_cg_ooms(&cg_u), 0);
-  _t_rm(pir_c);
+  T_EQ(h_cg_ooms(&cg_u), 0);
+  h_rm(pir_c);
   unlink(tra_c);
   _t_cg_free(&cg_u);
 }
 
-/* _t_swap_blocks(): (c) the scratch file's blocks after every event fall
+/* _t_swap_blocks(): (swap-blocks) the scratch file's blocks after every event fall
 **   back with release, and stay at the event's size without it.
 */
 static void
@@ -1249,7 +815,7 @@ _t_swap_blocks(void)
 
   for ( c3_w m_w = 0; m_w < 2; m_w++ ) {
     c3_t fre_t = ( 1 == m_w );
-    _t_rm(pir_c);
+    h_rm(pir_c);
     unlink(tra_c);
     _t_base(&arg_u, "churn", siz_w, num_w);
     _t_add(&arg_u, "--loom", "31", "--swap-file", swp_c, "--trace", tra_c, (c3_c*)0);
@@ -1259,10 +825,10 @@ _t_swap_blocks(void)
     _t_add(&arg_u, pir_c, (c3_c*)0);
     T_EQ(_t_run(&arg_u, 0), 0);
     T_EQ(_t_json("mug"), ref_d);
-    T_OK(!_t_exists(swp_c), "(c) the swap file is unlinked while in use");
+    T_OK(!h_exists(swp_c), "(swap-blocks) the swap file is unlinked while in use");
     c3_d jsw_d = _t_json("swap_kb");
-    T_OK(~0ULL != jsw_d, "(c) --json reports swap_kb");
-    T_OK(_t_trace_read(tra_c), "(c) trace");
+    T_OK(~0ULL != jsw_d, "(swap-blocks) --json reports swap_kb");
+    T_OK(_t_trace_read(tra_c), "(swap-blocks) trace");
     T_EQ(_t_tra_u.row_w, num_w);
     c3_d mns_d = ~0ULL, mxs_d = 0, mxa_d = 0, mxf_d = 0, mxb_d = 0;
     for ( c3_w i_w = 0; i_w < _t_tra_u.row_w; i_w++ ) {
@@ -1273,17 +839,17 @@ _t_swap_blocks(void)
         //  what stays allocated in the file is at most the home heap, the
         //  pages kept next to the two frontiers, and 1 MiB
         c3_d bnd_d = hep_d + 2 * kep_d + 1024;
-        T_OK(swp_d <= bnd_d, "(c) released: event %u swap_kb %llu > heap %llu + "
+        T_OK(swp_d <= bnd_d, "(swap-blocks) released: event %u swap_kb %llu > heap %llu + "
              "2 x keep %llu + 1024", i_w + 1, (unsigned long long)swp_d,
              (unsigned long long)hep_d, (unsigned long long)kep_d);
         mxb_d = c3_max(mxb_d, bnd_d);
       }
       else {
-        T_OK(swp_d >= (c3_d)siz_w * 1024 * 9 / 10, "(c) kept: event %u swap_kb %llu "
+        T_OK(swp_d >= (c3_d)siz_w * 1024 * 9 / 10, "(swap-blocks) kept: event %u swap_kb %llu "
              "< 90%% of the %u MiB built", i_w + 1, (unsigned long long)swp_d, siz_w);
       }
       //  the loom's pages live in the file, not in anonymous memory
-      T_OK(ano_d * 4 < (c3_d)siz_w * 1024, "(c) event %u: anon_kb %llu: loom pages "
+      T_OK(ano_d * 4 < (c3_d)siz_w * 1024, "(swap-blocks) event %u: anon_kb %llu: loom pages "
            "are not anonymous", i_w + 1, (unsigned long long)ano_d);
       mns_d = c3_min(mns_d, swp_d);
       mxs_d = c3_max(mxs_d, swp_d);
@@ -1291,18 +857,18 @@ _t_swap_blocks(void)
       mxf_d = c3_max(mxf_d, _t_tv(i_w, "file_kb"));
     }
     if ( fre_t ) {
-      T_OK(mxb_d * 4 < (c3_d)siz_w * 1024, "(c) the bound %llu KiB is far below "
+      T_OK(mxb_d * 4 < (c3_d)siz_w * 1024, "(swap-blocks) the bound %llu KiB is far below "
            "the %u MiB an event builds", (unsigned long long)mxb_d, siz_w);
-      T_OK(jsw_d * 4 < (c3_d)siz_w * 1024, "(c) swap_kb at exit %llu",
+      T_OK(jsw_d * 4 < (c3_d)siz_w * 1024, "(swap-blocks) swap_kb at exit %llu",
            (unsigned long long)jsw_d);
     }
-    printf("(c) churn %u MiB x %u, --swap-file%s: swap_kb after each event %llu..%llu, "
+    printf("(swap-blocks) churn %u MiB x %u, --swap-file%s: swap_kb after each event %llu..%llu, "
            "at exit %llu; anon_kb <= %llu, file_kb <= %llu\n", siz_w, num_w,
            fre_t ? " --loom-free-every-event" : "", (unsigned long long)mns_d,
            (unsigned long long)mxs_d, (unsigned long long)jsw_d,
            (unsigned long long)mxa_d, (unsigned long long)mxf_d);
   }
-  _t_rm(pir_c);
+  h_rm(pir_c);
   unlink(tra_c);
 }
 
@@ -1315,7 +881,7 @@ _t_copy_mug(const c3_c* pir_c, c3_d* rep_d)
   c3_c    cop_c[2200], cmd_c[4600];
   _t_args arg_u;
   _t_path(cop_c, sizeof(cop_c), "copy");
-  _t_rm(cop_c);
+  h_rm(cop_c);
   snprintf(cmd_c, sizeof(cmd_c), "cp -a '%s' '%s' && rm -rf '%s/.urb/chk'",
            pir_c, cop_c, cop_c);
   T_EQ(system(cmd_c), 0);
@@ -1323,7 +889,7 @@ _t_copy_mug(const c3_c* pir_c, c3_d* rep_d)
   _t_add(&arg_u, "-q", "--json", "-n", "0", cop_c, (c3_c*)0);
   T_EQ(_t_run(&arg_u, 0), 0);
   *rep_d = _t_json("replayed");
-  _t_rm(cop_c);
+  h_rm(cop_c);
   return _t_json("mug");
 }
 
@@ -1339,7 +905,7 @@ _t_sound(const c3_c* pir_c, const c3_c* wha_c)
        "%s: check is sound (%d): %s", wha_c, ret_i, _t_r.out_c);
 }
 
-/* _t_enospc(): (d2) one run with its swap file on the small filesystem at
+/* _t_enospc(): (full-disk ext4) one run with its swap file on the small filesystem at
 **   mnt_c: after event fil_w the test fills the filesystem (the child
 **   stopped), after event fre_w it empties it again.  Events that run
 **   wholly while it is full bail with `swap file: no space` (all of them
@@ -1365,7 +931,7 @@ _t_enospc(const c3_c* mnt_c, const c3_c* wok_c, c3_w siz_w, c3_w num_w,
   snprintf(fil_c, sizeof(fil_c), "%s/filler", mnt_c);
   _t_path(pir_c, sizeof(pir_c), "enospc");
   _t_path(tra_c, sizeof(tra_c), "enospc.csv");
-  _t_rm(pir_c);
+  h_rm(pir_c);
   unlink(tra_c);
   _t_new(&arg_u);
   _t_add(&arg_u, "--json", "-w", wok_c, "--loom", "28", (c3_c*)0);
@@ -1402,7 +968,7 @@ _t_enospc(const c3_c* mnt_c, const c3_c* wok_c, c3_w siz_w, c3_w num_w,
     }
   }
   unlink(fil_c);
-  T_OK(ok_t, "(d2) %s: the run reached events %u and %u", wok_c, fil_w, fre_w);
+  T_OK(ok_t, "(full-disk ext4) %s: the run reached events %u and %u", wok_c, fil_w, fre_w);
   c3_i ret_i = ok_t ? _t_reap(pid, 120) : _t_r.ret_i;
 
   //  which events bailed, from stderr
@@ -1422,12 +988,12 @@ _t_enospc(const c3_c* mnt_c, const c3_c* wok_c, c3_w siz_w, c3_w num_w,
     cur_c = end_c;
   }
 
-  T_OK(0 == ret_i, "(d2) %s: the run goes on through a full disk (status %d): %.600s",
+  T_OK(0 == ret_i, "(full-disk ext4) %s: the run goes on through a full disk (status %d): %.600s",
        wok_c, ret_i, _t_r.err_c);
   T_EQ(_t_json("event"), num_w);
   T_EQ(_t_json("bailed"), nub_w);
-  T_OK(nub_w > 0, "(d2) %s: some events bailed", wok_c);
-  T_OK(0 != strstr(_t_r.err_c, "swap file: no space"), "(d2) %s: the swap message: %.600s",
+  T_OK(nub_w > 0, "(full-disk ext4) %s: some events bailed", wok_c);
+  T_OK(0 != strstr(_t_r.err_c, "swap file: no space"), "(full-disk ext4) %s: the swap message: %.600s",
        wok_c, _t_r.err_c);
   c3_t bef_t = 1, dur_t = 1, aft_t = 1;
   for ( c3_w e_w = 1; e_w <= num_w && e_w < 512; e_w++ ) {
@@ -1435,21 +1001,21 @@ _t_enospc(const c3_c* mnt_c, const c3_c* wok_c, c3_w siz_w, c3_w num_w,
     if ( e_w >= lof_w + 2 && e_w <= lor_w )      dur_t &= bal_t[e_w];
     if ( e_w >= lor_w + 2 )                      aft_t &= !bal_t[e_w];
   }
-  T_OK(bef_t, "(d2) %s: no event bailed before the disk filled (after %u; bailed:%s)",
+  T_OK(bef_t, "(full-disk ext4) %s: no event bailed before the disk filled (after %u; bailed:%s)",
        wok_c, lof_w, lis_c);
   if ( all_t ) {
-    T_OK(dur_t && lor_w >= lof_w + 2, "(d2) %s: every event in %u..%u bailed (bailed:%s)",
+    T_OK(dur_t && lor_w >= lof_w + 2, "(full-disk ext4) %s: every event in %u..%u bailed (bailed:%s)",
          wok_c, lof_w + 2, lor_w, lis_c);
   }
-  T_OK(aft_t && lor_w + 2 <= num_w, "(d2) %s: every event from %u on ran (bailed:%s)",
+  T_OK(aft_t && lor_w + 2 <= num_w, "(full-disk ext4) %s: every event from %u on ran (bailed:%s)",
        wok_c, lor_w + 2, lis_c);
   c3_d muf_d = _t_json("mug");
-  printf("(d2) %s %u MiB x %u, swap file on a 64 MiB ext4 filled after event %u (%llu KiB) "
+  printf("(full-disk ext4) %s %u MiB x %u, swap file on a 64 MiB ext4 filled after event %u (%llu KiB) "
          "and emptied after event %u: status %d, %u bailed (events%.200s%s)\n", wok_c, siz_w,
          num_w, lof_w, (unsigned long long)(fid_d >> 10), lor_w, ret_i, nub_w, lis_c,
          strlen(lis_c) > 200 ? " ..." : "");
   if ( 0 == ret_i ) {
-    _t_sound(pir_c, "(d2) after the full disk");
+    _t_sound(pir_c, "(full-disk ext4) after the full disk");
     T_EQ(_t_copy_mug(pir_c, &rep_d), muf_d);
     T_EQ(rep_d, num_w);
 
@@ -1460,11 +1026,11 @@ _t_enospc(const c3_c* mnt_c, const c3_c* wok_c, c3_w siz_w, c3_w num_w,
     T_EQ(_t_json("bailed"), 0);
     T_EQ(_t_json("event"), num_w + 3);
   }
-  _t_rm(pir_c);
+  h_rm(pir_c);
   unlink(tra_c);
 }
 
-/* _t_full_disk(): (d) the scratch file cannot get disk blocks.
+/* _t_full_disk(): (full-disk) the scratch file cannot get disk blocks.
 **
 **   d1: RLIMIT_FSIZE of 8 MiB from the start.  The scratch file's pages
 **   sit at their loom offsets, and the top of the loom (where the home
@@ -1487,7 +1053,7 @@ _t_full_disk(void)
   //  d1: RLIMIT_FSIZE from the start
   _t_path(pir_c, sizeof(pir_c), "fsize");
   _t_path(swp_c, sizeof(swp_c), "fsize.swap");
-  _t_rm(pir_c);
+  h_rm(pir_c);
   _t_base(&arg_u, "kv", 2, 10);
   _t_add(&arg_u, "--loom", "28", "--swap-file", swp_c, pir_c, (c3_c*)0);
   T_EQ(_t_run(&arg_u, 0), 0);
@@ -1499,31 +1065,31 @@ _t_full_disk(void)
            pir_c, (c3_c*)0);
     c3_i ret_i = _t_run(&arg_u, &how_u);
     c3_d bal_d = _t_json("bailed");
-    T_OK(0 == ret_i || 1 == ret_i, "(d1) RLIMIT_FSIZE from the start: a clean end, "
+    T_OK(0 == ret_i || 1 == ret_i, "(full-disk fsize) RLIMIT_FSIZE from the start: a clean end, "
          "not a signal (status %d): %s", ret_i, _t_r.err_c);
-    T_OK(0 != strstr(_t_r.err_c, "swap file"), "(d1) the message names the swap file: %s",
+    T_OK(0 != strstr(_t_r.err_c, "swap file"), "(full-disk fsize) the message names the swap file: %s",
          _t_r.err_c);
     if ( 0 == ret_i ) {
-      T_OK(0 != strstr(_t_r.err_c, "swap file: no space"), "(d1) the swap message: %s",
+      T_OK(0 != strstr(_t_r.err_c, "swap file: no space"), "(full-disk fsize) the swap message: %s",
            _t_r.err_c);
       T_EQ(bal_d, 5);
       T_EQ(_t_json("mug"), mug_d);
     }
     c3_c fir_c[300];
     snprintf(fir_c, sizeof(fir_c), "%.*s", (c3_i)strcspn(_t_r.err_c, "\n"), _t_r.err_c);
-    printf("(d1) kv under RLIMIT_FSIZE 8 MiB from the start: status %d, bailed %lld: %s\n",
+    printf("(full-disk fsize) kv under RLIMIT_FSIZE 8 MiB from the start: status %d, bailed %lld: %s\n",
            ret_i, (long long)bal_d, fir_c);
-    _t_sound(pir_c, "(d1) after RLIMIT_FSIZE");
+    _t_sound(pir_c, "(full-disk fsize) after RLIMIT_FSIZE");
     c3_d eve_d = ( 0 == ret_i ) ? 15 : 10;
     T_EQ(_t_copy_mug(pir_c, &rep_d), mug_d);
     T_EQ(rep_d, eve_d);
   }
-  _t_rm(pir_c);
+  h_rm(pir_c);
 
   //  d2: a full filesystem, then space returns, in one run
   c3_c img_c[1100], mnt_c[1100], cmd_c[4800];
   if ( geteuid() ) {
-    _t_skipped("(d2) a full filesystem", "root, to mount a small loop filesystem");
+    _t_skipped("(full-disk ext4) a full filesystem", "root, to mount a small loop filesystem");
     return;
   }
   _t_path(img_c, sizeof(img_c), "small.img");
@@ -1533,7 +1099,7 @@ _t_full_disk(void)
            "truncate -s 64M '%s' && mkfs.ext4 -q -F -m 0 -O ^has_journal '%s' >/dev/null 2>&1 && "
            "mount -o loop '%s' '%s' 2>/dev/null", img_c, img_c, img_c, mnt_c);
   if ( system(cmd_c) ) {
-    _t_skipped("(d2) a full filesystem", "mkfs.ext4 and a loop mount (unavailable here)");
+    _t_skipped("(full-disk ext4) a full filesystem", "mkfs.ext4 and a loop mount (unavailable here)");
     unlink(img_c);
     rmdir(mnt_c);
     return;
@@ -1555,7 +1121,7 @@ _t_full_disk(void)
   rmdir(mnt_c);
 }
 
-/* _t_refusals(): (e) bad swap paths are refused before any event runs. */
+/* _t_refusals(): (refusals) bad swap paths are refused before any event runs. */
 static void
 _t_refusals(void)
 {
@@ -1563,7 +1129,7 @@ _t_refusals(void)
   _t_args arg_u;
 
   _t_path(pir_c, sizeof(pir_c), "refuse");
-  _t_rm(pir_c);
+  h_rm(pir_c);
   _t_base(&arg_u, "kv", 1, 5);
   _t_add(&arg_u, "--loom", "28", pir_c, (c3_c*)0);
   T_EQ(_t_run(&arg_u, 0), 0);
@@ -1587,7 +1153,7 @@ _t_refusals(void)
     num_w++;
   }
   else {
-    _t_skipped("(e) tmpfs refusal", "/dev/shm on tmpfs");
+    _t_skipped("(refusals) tmpfs refusal", "/dev/shm on tmpfs");
   }
 
   cas_u[num_w].wha_c = "missing directory";
@@ -1610,7 +1176,7 @@ _t_refusals(void)
   //  no permission: a 0500 directory; root obeys it once the child's
   //  bounding set lacks CAP_DAC_OVERRIDE
   _t_path(den_c, sizeof(den_c), "denied");
-  _t_rm(den_c);
+  h_rm(den_c);
   T_EQ(mkdir(den_c, 0500), 0);
   chmod(den_c, 0500);
   cas_u[num_w].wha_c = "no permission";
@@ -1635,18 +1201,18 @@ _t_refusals(void)
     c3_t nam_t = ( 0 != strstr(_t_r.err_c, swp_c) )
               || ( 0 != strstr(_t_r.err_c, dir_c) );
     T_EQ(ret_i, 1);
-    T_OK(nam_t, "(e) %s: the message names %s: %s", cas_u[i_w].wha_c, swp_c, _t_r.err_c);
+    T_OK(nam_t, "(refusals) %s: the message names %s: %s", cas_u[i_w].wha_c, swp_c, _t_r.err_c);
     if ( cas_u[i_w].mus_c ) {
-      T_OK(0 != strstr(_t_r.err_c, cas_u[i_w].mus_c), "(e) %s: the message says %s: %s",
+      T_OK(0 != strstr(_t_r.err_c, cas_u[i_w].mus_c), "(refusals) %s: the message says %s: %s",
            cas_u[i_w].wha_c, cas_u[i_w].mus_c, _t_r.err_c);
     }
     if ( !strcmp("tmpfs", cas_u[i_w].wha_c) ) {
       T_OK(strstr(_t_r.err_c, "disk") || strstr(_t_r.err_c, "emptyDir"),
-           "(e) tmpfs: the message says what to use instead: %s", _t_r.err_c);
-      T_OK(!_t_exists(swp_c), "(e) tmpfs: nothing left at %s", swp_c);
+           "(refusals) tmpfs: the message says what to use instead: %s", _t_r.err_c);
+      T_OK(!h_exists(swp_c), "(refusals) tmpfs: nothing left at %s", swp_c);
       unlink(swp_c);
     }
-    T_OK(!_t_exists(swp_c), "(e) %s: no file at %s", cas_u[i_w].wha_c, swp_c);
+    T_OK(!h_exists(swp_c), "(refusals) %s: no file at %s", cas_u[i_w].wha_c, swp_c);
     c3_c fir_c[300];
     snprintf(fir_c, sizeof(fir_c), "%.*s", (c3_i)strcspn(_t_r.err_c, "\n"), _t_r.err_c);
 
@@ -1655,15 +1221,15 @@ _t_refusals(void)
     _t_add(&arg_u, "-q", "--json", "-n", "0", pir_c, (c3_c*)0);
     T_EQ(_t_run(&arg_u, 0), 0);
     T_EQ(_t_json("event"), 5);
-    printf("(e) %s: status %d: %s\n", cas_u[i_w].wha_c, ret_i, fir_c);
+    printf("(refusals) %s: status %d: %s\n", cas_u[i_w].wha_c, ret_i, fir_c);
   }
   chmod(den_c, 0700);
-  _t_rm(den_c);
+  h_rm(den_c);
   unlink(fil_c);
-  _t_rm(pir_c);
+  h_rm(pir_c);
 }
 
-/* _t_lazy(): (f) --loom-lazy on a 16 GiB loom: commit charge after boot
+/* _t_lazy(): (lazy) --loom-lazy on a 16 GiB loom: commit charge after boot
 **   is the runtime's own plus a few MiB, and grows with pages written.
 */
 static void
@@ -1676,7 +1242,7 @@ _t_lazy(void)
   //  the default policy commits the whole loom; what is beyond it is the
   //  runtime's own commit charge at this loom size
   _t_path(pir_c, sizeof(pir_c), "lazy-def");
-  _t_rm(pir_c);
+  h_rm(pir_c);
   _t_new(&arg_u);
   _t_add(&arg_u, "-q", "--json", "--loom", "34", "-n", "0", pir_c, (c3_c*)0);
   T_EQ(_t_run(&arg_u, 0), 0);
@@ -1684,15 +1250,15 @@ _t_lazy(void)
   c3_d dlm_d = _t_json("loom_commit_kb");
   T_EQ(dlm_d, lom_d);
   c3_d own_d = ( def_d > lom_d && ~0ULL != def_d ) ? def_d - lom_d : 0;
-  T_OK(def_d >= lom_d && ~0ULL != def_d, "(f) default: commit %llu KiB >= 16 GiB",
+  T_OK(def_d >= lom_d && ~0ULL != def_d, "(lazy) default: commit %llu KiB >= 16 GiB",
        (unsigned long long)def_d);
-  T_OK(own_d < 65536, "(f) the runtime's own commit %llu KiB is small",
+  T_OK(own_d < 65536, "(lazy) the runtime's own commit %llu KiB is small",
        (unsigned long long)own_d);
-  _t_rm(pir_c);
+  h_rm(pir_c);
 
   //  lazy: after boot, within the runtime's own plus 4 MiB
   _t_path(pir_c, sizeof(pir_c), "lazy");
-  _t_rm(pir_c);
+  h_rm(pir_c);
   _t_new(&arg_u);
   //  made for the kv run below: a pier keeps the workload it was made with
   _t_add(&arg_u, "-q", "--json", "--loom", "34", "--loom-lazy", "-w", "kv", "--size", "4",
@@ -1700,11 +1266,11 @@ _t_lazy(void)
   T_EQ(_t_run(&arg_u, 0), 0);
   c3_d bot_d = _t_json("commit_kb");
   c3_d blm_d = _t_json("loom_commit_kb");
-  T_OK(bot_d <= own_d + 4096, "(f) lazy: commit after boot %llu KiB <= own %llu + "
+  T_OK(bot_d <= own_d + 4096, "(lazy) lazy: commit after boot %llu KiB <= own %llu + "
        "4096 KiB", (unsigned long long)bot_d, (unsigned long long)own_d);
-  T_OK(blm_d <= 4096, "(f) lazy: the loom's commit after boot %lld KiB <= 4 MiB",
+  T_OK(blm_d <= 4096, "(lazy) lazy: the loom's commit after boot %lld KiB <= 4 MiB",
        (long long)blm_d);
-  printf("(f) 16 GiB loom, -n 0: commit %llu KiB default (loom %llu, runtime's own "
+  printf("(lazy) 16 GiB loom, -n 0: commit %llu KiB default (loom %llu, runtime's own "
          "%llu KiB), %llu KiB with --loom-lazy (loom %lld KiB); maps %llu\n",
          (unsigned long long)def_d, (unsigned long long)dlm_d, (unsigned long long)own_d,
          (unsigned long long)bot_d, (long long)blm_d, (unsigned long long)_t_json("maps"));
@@ -1716,7 +1282,7 @@ _t_lazy(void)
   T_EQ(_t_run(&arg_u, 0), 0);
   T_EQ(_t_json("event"), 20);
   c3_d kve_d = _t_json("commit_kb");
-  T_OK(kve_d <= own_d + 4096 + 16384, "(f) lazy: commit after 20 kv events %llu KiB",
+  T_OK(kve_d <= own_d + 4096 + 16384, "(lazy) lazy: commit after 20 kv events %llu KiB",
        (unsigned long long)kve_d);
 
   //  while running: the charge follows the pages written.  Each run is
@@ -1729,7 +1295,7 @@ _t_lazy(void)
   for ( c3_w i_w = 0; i_w < 3; i_w++ ) {
     c3_w siz_w = run_u[i_w].siz_w / ( i_w ? _t_scale_w : 1 );
     unlink(tra_c);
-    _t_rm(pir_c);     //  each workload on a pier of its own
+    h_rm(pir_c);     //  each workload on a pier of its own
     _t_base(&arg_u, run_u[i_w].wok_c, siz_w, 3);
     _t_add(&arg_u, "--loom", "34", "--loom-lazy", "--trace", tra_c, pir_c, (c3_c*)0);
     _t_how how_u = { .tim_w = 120 };
@@ -1743,37 +1309,37 @@ _t_lazy(void)
       kill(pid, SIGCONT);
     }
     else {
-      T_OK(0, "(f) %s run stopped after event 1", run_u[i_w].wok_c);
+      T_OK(0, "(lazy) %s run stopped after event 1", run_u[i_w].wok_c);
     }
     T_EQ(_t_reap(pid, 120), 0);
-    printf("(f) lazy, stopped after 1 event of %s %u MiB: commit %llu KiB, of which "
+    printf("(lazy) lazy, stopped after 1 event of %s %u MiB: commit %llu KiB, of which "
            "the loom %llu KiB\n", run_u[i_w].wok_c, siz_w, (unsigned long long)com_d[i_w],
            (unsigned long long)lom_kb[i_w]);
   }
-  T_OK(com_d[0] > 0 && com_d[0] <= bot_d + 4096, "(f) kv, 1 event: commit %llu KiB "
+  T_OK(com_d[0] > 0 && com_d[0] <= bot_d + 4096, "(lazy) kv, 1 event: commit %llu KiB "
        "stays small (after boot %llu)", (unsigned long long)com_d[0],
        (unsigned long long)bot_d);
   c3_d d16_d = (c3_d)(16 / _t_scale_w) * 1024, d64_d = (c3_d)(64 / _t_scale_w) * 1024;
-  T_OK(com_d[1] >= com_d[0] + d16_d / 2, "(f) churn %llu KiB wrote more than kv: commit "
+  T_OK(com_d[1] >= com_d[0] + d16_d / 2, "(lazy) churn %llu KiB wrote more than kv: commit "
        "%llu vs %llu KiB", (unsigned long long)d16_d, (unsigned long long)com_d[1],
        (unsigned long long)com_d[0]);
-  T_OK(com_d[2] >= com_d[1] + (d64_d - d16_d) / 2, "(f) commit grows with churn size: "
+  T_OK(com_d[2] >= com_d[1] + (d64_d - d16_d) / 2, "(lazy) commit grows with churn size: "
        "%llu vs %llu KiB", (unsigned long long)com_d[2], (unsigned long long)com_d[1]);
-  T_OK(com_d[2] <= bot_d + 4 * d64_d, "(f) commit %llu KiB tracks what was written, not "
+  T_OK(com_d[2] <= bot_d + 4 * d64_d, "(lazy) commit %llu KiB tracks what was written, not "
        "the loom", (unsigned long long)com_d[2]);
   //  the loom's own share, from the child's smaps: a few MiB for kv, at
   //  least half of what churn built, and at most four times it
-  T_OK(lom_kb[0] <= 4096, "(f) kv: the loom's commit %llu KiB", (unsigned long long)lom_kb[0]);
-  T_OK(lom_kb[1] >= d16_d / 2 && lom_kb[1] <= 4 * d16_d, "(f) churn %llu KiB: the loom's "
+  T_OK(lom_kb[0] <= 4096, "(lazy) kv: the loom's commit %llu KiB", (unsigned long long)lom_kb[0]);
+  T_OK(lom_kb[1] >= d16_d / 2 && lom_kb[1] <= 4 * d16_d, "(lazy) churn %llu KiB: the loom's "
        "commit %llu KiB", (unsigned long long)d16_d, (unsigned long long)lom_kb[1]);
-  T_OK(lom_kb[2] >= d64_d / 2 && lom_kb[2] <= 4 * d64_d, "(f) churn %llu KiB: the loom's "
+  T_OK(lom_kb[2] >= d64_d / 2 && lom_kb[2] <= 4 * d64_d, "(lazy) churn %llu KiB: the loom's "
        "commit %llu KiB", (unsigned long long)d64_d, (unsigned long long)lom_kb[2]);
-  printf("(f) 20 kv events: commit at exit %llu KiB\n", (unsigned long long)kve_d);
-  _t_rm(pir_c);
+  printf("(lazy) 20 kv events: commit at exit %llu KiB\n", (unsigned long long)kve_d);
+  h_rm(pir_c);
   unlink(tra_c);
 }
 
-/* _t_crash(): (g) SIGKILL in swap-file runs, then restart with the rest:
+/* _t_crash(): (crash) SIGKILL in swap-file runs, then restart with the rest:
 **   the state of an uninterrupted run.
 */
 static void
@@ -1790,14 +1356,14 @@ _t_crash(void)
   //  the runtime's hook: durable up to event k, then SIGKILL
   static const c3_w kil_w[] = { 1, 17, 40, 59 };
   for ( c3_w i_w = 0; i_w < sizeof(kil_w) / sizeof(kil_w[0]); i_w++ ) {
-    _t_rm(pir_c);
+    h_rm(pir_c);
     snprintf(env_c, sizeof(env_c), "URBIT_TEST_KILL_EVENT=%u", kil_w[i_w]);
     _t_how how_u = { .env_c = env_c, .tim_w = 120 };
     _t_base(&arg_u, "mixed", 4, num_w);
     _t_add(&arg_u, "--test-hooks", "--loom", "28", "--snap-every", "10", "--swap-file", swp_c,
            pir_c, (c3_c*)0);
     T_EQ(_t_run(&arg_u, &how_u), 128 + SIGKILL);
-    T_OK(!_t_exists(swp_c), "(g) nothing of the swap file survives SIGKILL");
+    T_OK(!h_exists(swp_c), "(crash) nothing of the swap file survives SIGKILL");
     snprintf(n_c, sizeof(n_c), "%u", num_w - kil_w[i_w]);
     _t_new(&arg_u);
     _t_add(&arg_u, "-q", "--json", "-w", "mixed", "--size", "4", "-n", n_c,
@@ -1818,7 +1384,7 @@ _t_crash(void)
   c3_t hit_t = 0;
   _t_path(tra_c, sizeof(tra_c), "crash.csv");
   for ( c3_w try_w = 0; !hit_t && try_w < 4; try_w++, del_w /= 8 ) {
-    _t_rm(pir_c);
+    h_rm(pir_c);
     unlink(tra_c);
     _t_base(&arg_u, "churn", big_w, 6);
     _t_add(&arg_u, "--loom", "31", "--swap-file", swp_c, "--loom-free-every-event",
@@ -1827,7 +1393,7 @@ _t_crash(void)
     pid_t pid = _t_spawn(&arg_u, &how_u);
     _t_free(&arg_u);
     c3_t  stp_t = _t_stop_after(pid, tra_c, 3, 60);
-    if ( !T_OK(stp_t, "(g) the run reached event 3") ) {
+    if ( !T_OK(stp_t, "(crash) the run reached event 3") ) {
       break;
     }
     kill(pid, SIGCONT);
@@ -1836,14 +1402,14 @@ _t_crash(void)
     T_EQ(_t_reap(pid, 60), 128 + SIGKILL);
     hit_t = ( 4 == _t_lines(tra_c) );    //  the header and events 1 to 3
   }
-  T_OK(hit_t, "(g) the kill landed inside event 4 (the trace ends at event 3)");
-  T_OK(!_t_exists(swp_c), "(g) nothing of the swap file survives SIGKILL");
+  T_OK(hit_t, "(crash) the kill landed inside event 4 (the trace ends at event 3)");
+  T_OK(!h_exists(swp_c), "(crash) nothing of the swap file survives SIGKILL");
   _t_new(&arg_u);
   _t_add(&arg_u, "-q", "--json", "-n", "0", "--swap-file", swp_c, pir_c, (c3_c*)0);
   T_EQ(_t_run(&arg_u, 0), 0);
   c3_d eve_d = _t_json("event");
   //  event 4 never finished; of 1 to 3, those not yet synced are lost, and rerun
-  T_OK(eve_d <= 3, "(g) restarted at event %llu", (unsigned long long)eve_d);
+  T_OK(eve_d <= 3, "(crash) restarted at event %llu", (unsigned long long)eve_d);
   if ( eve_d <= 6 ) {
     snprintf(n_c, sizeof(n_c), "%llu", 6 - (unsigned long long)eve_d);
     _t_new(&arg_u);
@@ -1855,10 +1421,10 @@ _t_crash(void)
     T_EQ(_t_json("event"), 6);
     T_EQ(_t_json("mug"), reb_d);
   }
-  printf("(g) SIGKILL after events 1, 17, 40, 59 of 60 (hook) and in the middle of "
+  printf("(crash) SIGKILL after events 1, 17, 40, 59 of 60 (hook) and in the middle of "
          "churn event 4 (restarted at event %llu) with --swap-file: restarts reach "
          "the uninterrupted mug\n", (unsigned long long)eve_d);
-  _t_rm(pir_c);
+  h_rm(pir_c);
   unlink(tra_c);
 }
 
@@ -1876,7 +1442,7 @@ _t_combined(void)
   _t_path(swp_c, sizeof(swp_c), "all.swap");
 
   for ( c3_w v_w = 0; v_w < 3; v_w++ ) {
-    _t_rm(pir_c);
+    h_rm(pir_c);
     _t_base(&arg_u, "mixed", siz_w, num_w);
     _t_add(&arg_u, "--loom", "30", "--snap-every", "25", "--loom-lazy", (c3_c*)0);
     if ( 0 == v_w ) {
@@ -1895,7 +1461,7 @@ _t_combined(void)
     T_OK(0 == ret_i, "combined %u exits 0 (%d): %s", v_w, ret_i, _t_r.err_c);
     T_EQ(_t_json("event"), num_w);
     T_EQ(_t_json("mug"), ref_d);
-    printf("(all) mixed %u MiB x %u, variant %u (%s): mug %s, rss %lld KiB, "
+    printf("(combined) mixed %u MiB x %u, variant %u (%s): mug %s, rss %lld KiB, "
            "rss_net %lld KiB, swap_kb %lld, commit %lld KiB, released_pages %lld, maps %lld\n",
            siz_w, num_w, v_w,
            ( 0 == v_w ) ? "--swap-file --loom-free-every-event --loom-lazy"
@@ -1911,10 +1477,10 @@ _t_combined(void)
     if ( 1 == v_w ) {
       c3_c lim_c[2300];
       snprintf(lim_c, sizeof(lim_c), "%s/.urb/chk/limbo.bin", pir_c);
-      T_OK(!_t_exists(lim_c), "--swap: limbo.bin does not outlive the run");
+      T_OK(!h_exists(lim_c), "--swap: limbo.bin does not outlive the run");
     }
   }
-  _t_rm(pir_c);
+  h_rm(pir_c);
 }
 
 /* _t_maps_bound(): a long kv run with --loom-lazy and release keeps the
@@ -1928,7 +1494,7 @@ _t_maps_bound(void)
   _t_args    arg_u;
 
   _t_path(pir_c, sizeof(pir_c), "maps");
-  _t_rm(pir_c);
+  h_rm(pir_c);
   _t_base(&arg_u, "kv", 8, num_w);
   _t_add(&arg_u, "--loom", "31", "--loom-lazy", "--loom-free-every-event",
          "--snap-every", "500", pir_c, (c3_c*)0);
@@ -1936,16 +1502,12 @@ _t_maps_bound(void)
   pid_t  pid = _t_spawn(&arg_u, &how_u);
   _t_free(&arg_u);
   c3_w   mxm_w = 0, sam_w = 0;
-  double dea_f = _t_now() + 200;
-  while ( _t_now() < dea_f ) {
+  double dea_f = h_now() + 200;
+  while ( h_now() < dea_f ) {
     c3_i sat_i;
     if ( pid == waitpid(pid, &sat_i, WNOHANG) ) {
       //  put it back for _t_reap to collect: it is gone, so reap reads files
-      memset(&_t_r, 0, sizeof(_t_r));
-      c3_c pat_c[2200];
-      snprintf(pat_c, sizeof(pat_c), "%s/run.out", _t_tmp_c);
-      _t_slurp(pat_c, _t_r.out_c, sizeof(_t_r.out_c));
-      _t_r.ret_i = WIFEXITED(sat_i) ? WEXITSTATUS(sat_i) : 128 + WTERMSIG(sat_i);
+      _t_collect(sat_i, 0);
       pid = 0;
       break;
     }
@@ -1968,25 +1530,21 @@ _t_maps_bound(void)
   printf("(maps) kv 8 MiB x %u, --loom-lazy --loom-free-every-event: up to %u "
          "mappings over %u samples, %llu at exit, released_pages %llu\n", num_w, mxm_w,
          sam_w, (unsigned long long)jsm_d, (unsigned long long)_t_json("released_pages"));
-  _t_rm(pir_c);
+  h_rm(pir_c);
 }
 
 int
 main(int argc, c3_c* argv[])
 {
-  _t_urbit_c = getenv("URBIT");
-  if ( !_t_urbit_c || access(_t_urbit_c, X_OK) ) {
-    return t_skip("URBIT does not name the urbit binary (make test sets it)");
+  const c3_c* why_c = h_start("loom_swap_tests", &_t_urbit_c, _t_tmp_c,
+                              sizeof(_t_tmp_c));
+  if ( why_c ) {
+    return t_skip(why_c);
   }
   if ( strstr(_t_urbit_c, "/asan") ) {
     //  sanitized builds run the same scenarios at half the sizes
     _t_scale_w = 2;
     printf("asan build: workloads scaled down by %u\n", _t_scale_w);
-  }
-  const c3_c* tmp_c = getenv("TEST_TMPDIR");
-  snprintf(_t_tmp_c, sizeof(_t_tmp_c), "%s/loom_swap_tests.XXXXXX", tmp_c ? tmp_c : "/tmp");
-  if ( !mkdtemp(_t_tmp_c) ) {
-    return t_skip("cannot make a scratch directory");
   }
 
   signal(SIGTERM, _t_on_term);
@@ -2001,19 +1559,19 @@ main(int argc, c3_c* argv[])
 #define _T_RUN(nam, fun) \
   if ( !one_c || !strcmp(one_c, nam) ) { fun(); }
 
-  _T_RUN("e", _t_refusals);
-  _T_RUN("f", _t_lazy);
-  _T_RUN("c", _t_swap_blocks);
-  _T_RUN("b", _t_rss_bound);
-  _T_RUN("b2", _t_reclaim);
-  _T_RUN("d", _t_full_disk);
-  _T_RUN("g", _t_crash);
-  _T_RUN("all", _t_combined);
+  _T_RUN("refusals", _t_refusals);
+  _T_RUN("lazy", _t_lazy);
+  _T_RUN("swap-blocks", _t_swap_blocks);
+  _T_RUN("rss-bound", _t_rss_bound);
+  _T_RUN("reclaim", _t_reclaim);
+  _T_RUN("full-disk", _t_full_disk);
+  _T_RUN("crash", _t_crash);
+  _T_RUN("combined", _t_combined);
   _T_RUN("maps", _t_maps_bound);
-  _T_RUN("a", _t_kubernetes);
+  _T_RUN("kubernetes", _t_kubernetes);
 #undef _T_RUN
 
-  _t_rm(_t_tmp_c);
+  h_rm(_t_tmp_c);
   t_clean();
   u3m_fini();
 

@@ -269,10 +269,7 @@ static c3_d _t_seed_d = 0x6d75676d75676d75ULL;
 static c3_d
 _t_rand(void)
 {
-  c3_d z_d = (_t_seed_d += 0x9e3779b97f4a7c15ULL);
-  z_d = (z_d ^ (z_d >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z_d = (z_d ^ (z_d >> 27)) * 0x94d049bb133111ebULL;
-  return z_d ^ (z_d >> 31);
+  return t_splitmix(&_t_seed_d);
 }
 
 /* _t_rand_noun(): a random noun of at most dep_w levels. */

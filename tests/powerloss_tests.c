@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "test.h"
+#include "harness.h"
 #include "c3/io.h"
 #include "noun/events.h"
 #include "vere/kernel.h"
@@ -52,22 +53,6 @@ static c3_w* _t_shared_w;        //  [pass, fail], shared with children
 
   /** Processes and directories.
   **/
-/* _t_rm_one(): nftw callback removing one entry. */
-static c3_i
-_t_rm_one(const c3_c* pat_c, const struct stat* sat_u, c3_i typ_i,
-          struct FTW* ftw_u)
-{
-  (void)sat_u; (void)typ_i; (void)ftw_u;
-  return remove(pat_c);
-}
-
-/* _t_rm(): remove a directory tree. */
-static void
-_t_rm(const c3_c* dir_c)
-{
-  nftw(dir_c, _t_rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 /* _t_child_end(): in a child, add its tally to the parent's and exit. */
 static void
 _t_child_end(c3_i sat_i)
@@ -661,7 +646,7 @@ _t_disk_lose(const c3_c* out_c, c3_c how_c, c3_d sed_d)
   c3_z     roo_z = strlen(dis_u->roo_c);
 
   sed_d = sed_d * 2654435761ULL + 1;
-  _t_rm(out_c);
+  h_rm(out_c);
   for ( c3_w i_w = 0; i_w < dis_u->dir_w; i_w++ ) {
     c3_c pat_c[1024];
     snprintf(pat_c, sizeof(pat_c), "%s%s", out_c, dis_u->dir_c[i_w]);
@@ -902,7 +887,7 @@ _t_cuts(_t_disk* dis_u, const _t_trace* tra_u, const c3_c* out_c,
        "calls on unknown files)", _t_dis_u->unk_w);
   printf("  %u distinct outcomes judged\n", jud_w);
   _t_disk_free(_t_dis_u);
-  _t_rm(out_c);
+  h_rm(out_c);
   return bad_w;
 }
 
@@ -1009,7 +994,7 @@ _t_save_loss(void)
   snprintf(dir_c, sizeof(dir_c), "%s/save", _t_base_c);
   snprintf(out_c, sizeof(out_c), "%s/save-cut", _t_base_c);
   snprintf(tra_c, sizeof(tra_c), "%s/save.trace", _t_base_c);
-  _t_rm(dir_c);
+  h_rm(dir_c);
 
   //  A: a new pier, saved
   if ( 0 == (pid_i = _t_fork()) ) {
@@ -1082,7 +1067,7 @@ _t_save_loss(void)
   free(tra_u.buf_y);
   free(tra_u.off_z);
   munmap(ctx_u.sat_y, 4096);
-  _t_rm(dir_c);
+  h_rm(dir_c);
   unlink(tra_c);
 }
 
@@ -1286,8 +1271,8 @@ _t_loop_loss(void)
   snprintf(ref_c, sizeof(ref_c), "%s/loop-ref", _t_base_c);
   snprintf(out_c, sizeof(out_c), "%s/loop-cut", _t_base_c);
   snprintf(tra_c, sizeof(tra_c), "%s/loop.trace", _t_base_c);
-  _t_rm(dir_c);
-  _t_rm(ref_c);
+  h_rm(dir_c);
+  h_rm(ref_c);
   ctx_u.ref_d = mmap(0, 4096, PROT_READ | PROT_WRITE,
                      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   ctx_u.res_d = ctx_u.ref_d + 256;
@@ -1302,7 +1287,7 @@ _t_loop_loss(void)
     }
     ctx_u.ref_d[eve_d] = ctx_u.res_d[1];
   }
-  _t_rm(ref_c);
+  h_rm(ref_c);
 
   //  the pier before the recorded run, then the run
   if ( !T_OK(0 == _t_pir_run(dir_c, _t_pir_pre, 0, ctx_u.res_d),
@@ -1330,7 +1315,7 @@ _t_loop_loss(void)
   free(tra_u.buf_y);
   free(tra_u.off_z);
   munmap(ctx_u.ref_d, 4096);
-  _t_rm(dir_c);
+  h_rm(dir_c);
   unlink(tra_c);
 }
 
@@ -1342,7 +1327,7 @@ main(void)
   setvbuf(stdout, 0, _IOLBF, 0);
   if ( tmp_c && *tmp_c ) {
     snprintf(_t_base_c, sizeof(_t_base_c), "%s/powerloss", tmp_c);
-    _t_rm(_t_base_c);
+    h_rm(_t_base_c);
     if ( mkdir(_t_base_c, 0755) ) {
       return t_skip("cannot make a scratch directory");
     }
@@ -1367,6 +1352,6 @@ main(void)
 
   t_pass_w += _t_shared_w[0];
   t_fail_w += _t_shared_w[1];
-  _t_rm(_t_base_c);
+  h_rm(_t_base_c);
   return t_done();
 }

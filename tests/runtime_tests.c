@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "test.h"
+#include "harness.h"
 
 static const c3_c* _t_urbit_c;
 static c3_c        _t_tmp_c[4096];
@@ -20,11 +21,7 @@ static c3_c        _t_tmp_c[4096];
 /* _t_spawn: how to run the child: stdout and stderr to these files
 **   instead of the capture files, a file size limit.
 */
-static struct {
-  const c3_c* out_c;   //  stdout path, or 0: capture
-  const c3_c* err_c;   //  stderr path, or 0: capture
-  c3_d        fsz_d;   //  RLIMIT_FSIZE in bytes, or 0: none
-} _t_spawn;
+static h_how _t_spawn;
 
 /* _t_run(): run urbit with args (NULL-terminated); stdout into out_c and
 **   stderr into err_c (each if given and captured); the exit status, or
@@ -33,69 +30,12 @@ static struct {
 static c3_i
 _t_run(c3_c* out_c, c3_z out_z, c3_c* err_c, c3_z err_z, ...)
 {
-  const c3_c* arg_c[64];
-  c3_w        num_w = 0;
-  va_list     ap;
-
-  arg_c[num_w++] = _t_urbit_c;
+  va_list ap;
   va_start(ap, err_z);
-  while ( num_w < 63 && (arg_c[num_w] = va_arg(ap, const c3_c*)) ) {
-    num_w++;
-  }
+  c3_i ret_i = h_runv(_t_tmp_c, &_t_spawn, out_c, out_z, err_c, err_z,
+                      _t_urbit_c, ap);
   va_end(ap);
-  arg_c[num_w] = 0;
-
-  c3_c out_p[4200], err_p[4200];
-  snprintf(out_p, sizeof(out_p), "%s/out.txt", _t_tmp_c);
-  snprintf(err_p, sizeof(err_p), "%s/err.txt", _t_tmp_c);
-  unlink(out_p);
-  unlink(err_p);
-
-  pid_t pid = fork();
-  if ( 0 == pid ) {
-    c3_i out_i = open(_t_spawn.out_c ? _t_spawn.out_c : out_p,
-                      O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    c3_i err_i = open(_t_spawn.err_c ? _t_spawn.err_c : err_p,
-                      O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if ( out_i < 0 || err_i < 0 ) {
-      _exit(125);
-    }
-    dup2(out_i, 1);
-    dup2(err_i, 2);
-    if ( _t_spawn.fsz_d ) {
-      struct rlimit lim_u = { _t_spawn.fsz_d, _t_spawn.fsz_d };
-      if ( setrlimit(RLIMIT_FSIZE, &lim_u) ) {
-        _exit(125);
-      }
-    }
-    execv(_t_urbit_c, (c3_c* const*)arg_c);
-    _exit(126);
-  }
-  c3_i sat_i;
-  waitpid(pid, &sat_i, 0);
-
-  c3_c* pat_c[2] = { out_p, err_p };
-  c3_c* buf_c[2] = { out_c, err_c };
-  c3_z  siz_z[2] = { out_z, err_z };
-  for ( c3_w i_w = 0; i_w < 2; i_w++ ) {
-    if ( buf_c[i_w] ) {
-      FILE* fil_u = fopen(pat_c[i_w], "r");
-      c3_z  len_z = fil_u ? fread(buf_c[i_w], 1, siz_z[i_w] - 1, fil_u) : 0;
-      buf_c[i_w][len_z] = 0;
-      if ( fil_u ) fclose(fil_u);
-    }
-  }
-  return WIFEXITED(sat_i) ? WEXITSTATUS(sat_i) : 128 + WTERMSIG(sat_i);
-}
-
-/* _t_json(): a numeric field of a JSON object, or ~0. */
-static c3_d
-_t_json(const c3_c* out_c, const c3_c* key_c)
-{
-  c3_c pat_c[64];
-  snprintf(pat_c, sizeof(pat_c), "\"%s\":", key_c);
-  const c3_c* fnd_c = strstr(out_c, pat_c);
-  return fnd_c ? strtoull(fnd_c + strlen(pat_c), 0, 10) : ~0ULL;
+  return ret_i;
 }
 
 /* _t_one_object(): out_c is exactly one JSON object on one line. */
@@ -118,12 +58,8 @@ _t_has_error(const c3_c* out_c)
 static void
 _t_pier(c3_c* pir_c, c3_z len_z, const c3_c* nam_c)
 {
-  c3_c cmd_c[8400];
-  snprintf(pir_c, len_z, "%s/%s", _t_tmp_c, nam_c);
-  snprintf(cmd_c, sizeof(cmd_c), "rm -rf '%s'", pir_c);
-  if ( system(cmd_c) ) {
-    fprintf(stderr, "rm -rf %s failed\n", pir_c);
-  }
+  h_join(pir_c, len_z, _t_tmp_c, nam_c);
+  h_rm(pir_c);
 }
 
 /* _t_exists(): pat_c exists. */
@@ -152,14 +88,14 @@ _t_save_fails(void)
   T_EQ(ret_i, 1);
   T_OK(_t_has_error(out_c), "failed save: JSON with an error: %s", out_c);
   T_OK(0 != strstr(out_c, "snapshot"), "the error names the snapshot: %s", out_c);
-  T_EQ(_t_json(out_c, "event"), 5);
+  T_EQ(h_json_d(out_c, "event"), 5);
   T_OK(0 != strstr(err_c, "snapshot at event 5 failed"), "stderr says so: %s", err_c);
 
   //  nothing lost: the next start replays the log
   ret_i = _t_run(out_c, sizeof(out_c), 0, 0, "-q", "--json", "-n", "0", pir_c, (c3_c*)0);
   T_EQ(ret_i, 0);
-  T_EQ(_t_json(out_c, "event"), 5);
-  T_EQ(_t_json(out_c, "replayed"), 5);
+  T_EQ(h_json_d(out_c, "event"), 5);
+  T_EQ(h_json_d(out_c, "replayed"), 5);
   T_OK(_t_one_object(out_c) && !strstr(out_c, "\"error\""), "success: no error: %s", out_c);
 }
 
@@ -186,7 +122,7 @@ _t_write_errors(void)
   T_OK(0 != strstr(err_c, "stdout"), "stdout failure reported: %s", err_c);
   ret_i = _t_run(out_c, sizeof(out_c), 0, 0, "-q", "--json", "-n", "0", pir_c, (c3_c*)0);
   T_EQ(ret_i, 0);
-  T_EQ(_t_json(out_c, "event"), 7);
+  T_EQ(h_json_d(out_c, "event"), 7);
 
   //  --help >/dev/full, check >/dev/full
   _t_spawn.out_c = "/dev/full";
@@ -200,7 +136,7 @@ _t_write_errors(void)
   _t_spawn.err_c = 0;
   T_EQ(ret_i, 1);
   T_OK(_t_has_error(out_c) && strstr(out_c, "stderr"), "stderr failure in JSON: %s", out_c);
-  T_EQ(_t_json(out_c, "event"), 9);
+  T_EQ(h_json_d(out_c, "event"), 9);
 
   //  --trace /dev/full: stops at the first event, saved
   ret_i = _t_run(out_c, sizeof(out_c), err_c, sizeof(err_c), "-q", "--json",
@@ -208,11 +144,11 @@ _t_write_errors(void)
   T_EQ(ret_i, 1);
   T_OK(0 != strstr(err_c, "--trace /dev/full"), "trace failure reported: %s", err_c);
   T_OK(_t_has_error(out_c) && strstr(out_c, "--trace"), "trace failure in JSON: %s", out_c);
-  c3_d eve_d = _t_json(out_c, "event");
+  c3_d eve_d = h_json_d(out_c, "event");
   T_OK(eve_d >= 10 && eve_d < 59, "stopped early, at event %llu", (unsigned long long)eve_d);
   ret_i = _t_run(out_c, sizeof(out_c), 0, 0, "-q", "--json", "-n", "0", pir_c, (c3_c*)0);
   T_EQ(ret_i, 0);
-  T_EQ(_t_json(out_c, "event"), eve_d);
+  T_EQ(h_json_d(out_c, "event"), eve_d);
 
   //  the same with no new events: the header write fails at close
   ret_i = _t_run(0, 0, err_c, sizeof(err_c), "-q", "--trace", "/dev/full", "-n", "0",
@@ -288,10 +224,10 @@ _t_interrupted(void)
   if ( fil_u ) fclose(fil_u);
   T_OK(_t_one_object(out_c) && strstr(out_c, "\"interrupted\":true")
        && !strstr(out_c, "\"error\""), "interrupted in JSON: %s", out_c);
-  c3_d eve_d = _t_json(out_c, "event");
+  c3_d eve_d = h_json_d(out_c, "event");
   T_OK(eve_d < 100000000, "stopped early");
   T_EQ(_t_run(out_c, sizeof(out_c), 0, 0, "-q", "--json", "-n", "0", pir_c, (c3_c*)0), 0);
-  T_EQ(_t_json(out_c, "event"), eve_d);
+  T_EQ(h_json_d(out_c, "event"), eve_d);
 }
 
 /* _t_workload(): a pier keeps -w, --seed and --size: a resume without
@@ -306,7 +242,7 @@ _t_workload(void)
   _t_pier(pir_c, sizeof(pir_c), "wref");
   T_EQ(_t_run(out_c, sizeof(out_c), 0, 0, "-q", "--json", "--loom", "24", "-w", "kv",
               "--seed", "3", "--size", "1", "-n", "12", pir_c, (c3_c*)0), 0);
-  c3_d ref_d = _t_json(out_c, "mug");
+  c3_d ref_d = h_json_d(out_c, "mug");
 
   _t_pier(pir_c, sizeof(pir_c), "wpier");
   T_EQ(_t_run(0, 0, 0, 0, "-q", "--loom", "24", "-w", "kv", "--seed", "3",
@@ -328,8 +264,8 @@ _t_workload(void)
   T_EQ(_t_run(0, 0, 0, 0, "-q", "-w", "kv", "--seed", "3", "--size", "1", "-n", "4",
               pir_c, (c3_c*)0), 0);
   T_EQ(_t_run(out_c, sizeof(out_c), 0, 0, "-q", "--json", "-n", "4", pir_c, (c3_c*)0), 0);
-  T_EQ(_t_json(out_c, "event"), 12);
-  T_EQ(_t_json(out_c, "mug"), ref_d);
+  T_EQ(h_json_d(out_c, "event"), 12);
+  T_EQ(h_json_d(out_c, "mug"), ref_d);
 
   //  a damaged conf is refused with a message, not replaced
   struct stat sat_u;
@@ -389,14 +325,9 @@ _t_numbers(void)
 int
 main(void)
 {
-  _t_urbit_c = getenv("URBIT");
-  if ( !_t_urbit_c || access(_t_urbit_c, X_OK) ) {
-    return t_skip("URBIT does not name the urbit binary (make test sets it)");
-  }
-  const c3_c* tmp_c = getenv("TEST_TMPDIR");
-  snprintf(_t_tmp_c, sizeof(_t_tmp_c), "%s/runtime_tests.XXXXXX", tmp_c ? tmp_c : "/tmp");
-  if ( !mkdtemp(_t_tmp_c) ) {
-    return t_skip("cannot make a scratch directory");
+  const c3_c* why_c = h_start("runtime_tests", &_t_urbit_c, _t_tmp_c, sizeof(_t_tmp_c));
+  if ( why_c ) {
+    return t_skip(why_c);
   }
 
   //  the harness rule: this process's loom is leak-checked too
@@ -410,11 +341,7 @@ main(void)
   _t_workload();
   _t_interrupted();
 
-  c3_c cmd_c[4200];
-  snprintf(cmd_c, sizeof(cmd_c), "rm -rf '%s'", _t_tmp_c);
-  if ( system(cmd_c) ) {
-    fprintf(stderr, "rm -rf %s failed\n", _t_tmp_c);
-  }
+  h_rm(_t_tmp_c);
   t_clean();
   u3m_fini();
   return t_done();

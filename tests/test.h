@@ -9,11 +9,15 @@
 #ifndef U3_TEST_H
 #define U3_TEST_H
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "noun/noun.h"
+#include "noun/events.h"
 
 static c3_w t_pass_w;
 static c3_w t_fail_w;
@@ -81,6 +85,50 @@ t_done(void)
 {
   printf("%u passed, %u failed\n", t_pass_w, t_fail_w);
   return t_fail_w ? 1 : 0;
+}
+
+/* t_splitmix(): the next 64 bits of the splitmix64 sequence whose state
+**   is *sed_d: seeded random numbers, the same every run.
+*/
+static inline c3_d
+t_splitmix(c3_d* sed_d)
+{
+  c3_d z_d = (*sed_d += 0x9e3779b97f4a7c15ULL);
+  z_d = (z_d ^ (z_d >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z_d = (z_d ^ (z_d >> 27)) * 0x94d049bb133111ebULL;
+  return z_d ^ (z_d >> 31);
+}
+
+/* t_child(): run fun_f(arg_c) in a child process with dirty tracking
+**   trk_c; the child adds its tally to shr_w ([pass, fail], memory shared
+**   with it).  A child that ends abnormally fails a check here.
+*/
+static inline void
+t_child(const c3_c* nam_c, const c3_c* trk_c, void (*fun_f)(const c3_c*),
+        const c3_c* arg_c, c3_w* shr_w)
+{
+  fflush(stdout);
+  fflush(stderr);
+  pid_t pid_i = fork();
+  if ( 0 > pid_i ) {
+    T_OK(0, "fork: %s", strerror(errno));
+    return;
+  }
+  if ( 0 == pid_i ) {
+    t_pass_w = t_fail_w = 0;
+    u3e_tracker(trk_c);
+    fun_f(arg_c);
+    shr_w[0] += t_pass_w;
+    shr_w[1] += t_fail_w;
+    fflush(stdout);
+    fflush(stderr);
+    _exit(0);
+  }
+  c3_i sat_i;
+  waitpid(pid_i, &sat_i, 0);
+  T_OK(WIFEXITED(sat_i) && 0 == WEXITSTATUS(sat_i),
+       "%s (%s): child ended abnormally (status %#x)", nam_c, trk_c, sat_i);
+  printf("%s (%s): done\n", nam_c, trk_c);
 }
 
 /* t_skip(): say why the test cannot run here; exit status 77. */

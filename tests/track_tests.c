@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "test.h"
+#include "harness.h"
 #include "noun/events.h"
 #include "noun/options.h"
 
@@ -34,50 +35,13 @@ static c3_w*       _t_shared_w;      //  [pass, fail], shared with children
 
   /** Processes, files.
   **/
-/* _t_rm_one(): nftw callback removing one entry. */
-static c3_i
-_t_rm_one(const c3_c* pat_c, const struct stat* sat_u, c3_i typ_i,
-          struct FTW* ftw_u)
-{
-  (void)sat_u; (void)typ_i; (void)ftw_u;
-  return remove(pat_c);
-}
-
-/* _t_rm(): remove a directory tree. */
-static void
-_t_rm(const c3_c* dir_c)
-{
-  nftw(dir_c, _t_rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 /* _t_run(): run fun_f(arg_c) in a child with tracking _t_track_c, and add
 **   its tally to ours.
 */
 static void
 _t_run(const c3_c* nam_c, void (*fun_f)(const c3_c*), const c3_c* arg_c)
 {
-  fflush(stdout);
-  fflush(stderr);
-  pid_t pid_i = fork();
-  if ( 0 > pid_i ) {
-    T_OK(0, "fork: %s", strerror(errno));
-    return;
-  }
-  if ( 0 == pid_i ) {
-    t_pass_w = t_fail_w = 0;
-    u3e_tracker(_t_track_c);
-    fun_f(arg_c);
-    _t_shared_w[0] += t_pass_w;
-    _t_shared_w[1] += t_fail_w;
-    fflush(stdout);
-    fflush(stderr);
-    _exit(0);
-  }
-  c3_i sat_i;
-  waitpid(pid_i, &sat_i, 0);
-  T_OK(WIFEXITED(sat_i) && 0 == WEXITSTATUS(sat_i),
-       "%s (%s): child ended abnormally (status %#x)", nam_c, _t_track_c, sat_i);
-  printf("%s (%s): done\n", nam_c, _t_track_c);
+  t_child(nam_c, _t_track_c, fun_f, arg_c, _t_shared_w);
 }
 
 /* _t_pier(): a fresh pier path under the run's directory. */
@@ -85,7 +49,7 @@ static void
 _t_pier(c3_c* pat_c, const c3_c* nam_c)
 {
   snprintf(pat_c, 512, "%s/%s-%s", _t_base_c, nam_c, _t_track_c);
-  _t_rm(pat_c);
+  h_rm(pat_c);
 }
 
 /* _t_boot(): u3m_boot pier dir_c in a loom of 2^bits_w bytes (the
@@ -237,7 +201,7 @@ _t_guard(const c3_c* arg_c)
   _t_guard_ok("save after the resume");
   t_leak(u3H->roo);
   u3m_stop();
-  _t_rm(dir_c);
+  h_rm(dir_c);
 }
 
   /** Patch sizes.
@@ -296,7 +260,7 @@ _t_patch(const c3_c* arg_c)
   T_EQ(_t_saved(), 1 + (img_w - 1 + 2) / 3);
   t_leak(u3H->roo);
   u3m_stop();
-  _t_rm(dir_c);
+  h_rm(dir_c);
   u3C.demand_o = c3y;
 }
 
@@ -355,7 +319,7 @@ _t_fork_patch(const c3_c* arg_c)
   T_EQ(_t_saved(), 1);
   t_leak(u3H->roo);
   u3m_stop();
-  _t_rm(dir_c);
+  h_rm(dir_c);
   u3C.demand_o = c3y;
 }
 
@@ -455,7 +419,7 @@ _t_release(const c3_c* arg_c)
     t_leak(u3H->roo);
     u3m_stop();
   }
-  _t_rm(dir_c);
+  h_rm(dir_c);
   u3C.demand_o = c3y;
   u3C.fmod_w   = u3o_free_free;
 }
@@ -536,6 +500,6 @@ main(void)
 
   t_pass_w += _t_shared_w[0];
   t_fail_w += _t_shared_w[1];
-  _t_rm(_t_base_c);
+  h_rm(_t_base_c);
   return t_done();
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "test.h"
+#include "harness.h"
 
 static const c3_c* _t_urbit_c;
 static c3_c        _t_tmp_c[4096];
@@ -24,65 +25,13 @@ static c3_c        _t_tmp_c[4096];
 static c3_i
 _t_run(c3_c* out_c, c3_z out_z, c3_c* err_c, c3_z err_z, const c3_c* env_c, ...)
 {
-  const c3_c* arg_c[64];
-  c3_w        num_w = 0;
-  va_list     ap;
-
-  arg_c[num_w++] = _t_urbit_c;
+  h_how   how_u = { .env_c = env_c };
+  va_list ap;
   va_start(ap, env_c);
-  while ( num_w < 63 && (arg_c[num_w] = va_arg(ap, const c3_c*)) ) {
-    num_w++;
-  }
+  c3_i ret_i = h_runv(_t_tmp_c, &how_u, out_c, out_z, err_c, err_z,
+                      _t_urbit_c, ap);
   va_end(ap);
-  arg_c[num_w] = 0;
-
-  c3_c out_p[4200], err_p[4200];
-  snprintf(out_p, sizeof(out_p), "%s/out.txt", _t_tmp_c);
-  snprintf(err_p, sizeof(err_p), "%s/err.txt", _t_tmp_c);
-
-  pid_t pid = fork();
-  if ( 0 == pid ) {
-    c3_i out_i = open(out_p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    c3_i err_i = open(err_p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(out_i, 1);
-    dup2(err_i, 2);
-    if ( env_c ) {
-      c3_c buf_c[256];
-      snprintf(buf_c, sizeof(buf_c), "%s", env_c);
-      c3_c* eq_c = strchr(buf_c, '=');
-      if ( eq_c ) {
-        *eq_c = 0;
-        setenv(buf_c, eq_c + 1, 1);
-      }
-    }
-    execv(_t_urbit_c, (c3_c* const*)arg_c);
-    _exit(126);
-  }
-  c3_i sat_i;
-  waitpid(pid, &sat_i, 0);
-
-  c3_c* pat_c[2] = { out_p, err_p };
-  c3_c* buf_c[2] = { out_c, err_c };
-  c3_z  siz_z[2] = { out_z, err_z };
-  for ( c3_w i_w = 0; i_w < 2; i_w++ ) {
-    if ( buf_c[i_w] ) {
-      FILE* fil_u = fopen(pat_c[i_w], "r");
-      c3_z  len_z = fil_u ? fread(buf_c[i_w], 1, siz_z[i_w] - 1, fil_u) : 0;
-      buf_c[i_w][len_z] = 0;
-      if ( fil_u ) fclose(fil_u);
-    }
-  }
-  return WIFEXITED(sat_i) ? WEXITSTATUS(sat_i) : 128 + WTERMSIG(sat_i);
-}
-
-/* _t_json(): a numeric field of a JSON summary, or ~0. */
-static c3_d
-_t_json(const c3_c* out_c, const c3_c* key_c)
-{
-  c3_c pat_c[64];
-  snprintf(pat_c, sizeof(pat_c), "\"%s\":", key_c);
-  const c3_c* fnd_c = strstr(out_c, pat_c);
-  return fnd_c ? strtoull(fnd_c + strlen(pat_c), 0, 10) : ~0ULL;
+  return ret_i;
 }
 
 /* _t_pier(): a fresh pier path under the scratch dir. */
@@ -90,17 +39,6 @@ static void
 _t_pier(c3_c* pir_c, c3_z len_z, const c3_c* nam_c)
 {
   snprintf(pir_c, len_z, "%s/%s", _t_tmp_c, nam_c);
-}
-
-/* _t_rm(): remove a directory tree. */
-static void
-_t_rm(const c3_c* pat_c)
-{
-  c3_c cmd_c[8400];
-  snprintf(cmd_c, sizeof(cmd_c), "rm -rf '%s'", pat_c);
-  if ( system(cmd_c) ) {
-    fprintf(stderr, "rm -rf %s failed\n", pat_c);
-  }
 }
 
 /* _t_mug_of(): run n events (workload, seed) on a fresh pier in one go;
@@ -111,14 +49,14 @@ _t_mug_of(const c3_c* nam_c, const c3_c* n_c, const c3_c* wok_c, const c3_c* ext
 {
   c3_c pir_c[4200], out_c[4096];
   _t_pier(pir_c, sizeof(pir_c), nam_c);
-  _t_rm(pir_c);
+  h_rm(pir_c);
   c3_i ret_i = ext_c
     ? _t_run(out_c, sizeof(out_c), 0, 0, 0, "-q", "--json", "--loom", "28", "-w", wok_c,
              "--size", "2", "-n", n_c, ext_c, pir_c, (c3_c*)0)
     : _t_run(out_c, sizeof(out_c), 0, 0, 0, "-q", "--json", "--loom", "28", "-w", wok_c,
              "--size", "2", "-n", n_c, pir_c, (c3_c*)0);
   T_OK(0 == ret_i, "reference run of %s exits 0 (%d)", nam_c, ret_i);
-  return _t_json(out_c, "mug");
+  return h_json_d(out_c, "mug");
 }
 
 /* _t_determinism(): 300 events in one run equal 100 + 100 + 100 with
@@ -133,17 +71,17 @@ _t_determinism(void)
   T_EQ(_t_mug_of("ref2", "300", "mixed", "--no-demand"), ref_d);
 
   _t_pier(pir_c, sizeof(pir_c), "split");
-  _t_rm(pir_c);
+  h_rm(pir_c);
   T_EQ(_t_run(out_c, sizeof(out_c), 0, 0, 0, "-q", "--json", "--loom", "28", "-w", "mixed",
               "--size", "2", "-n", "100", "--snap-every", "37", pir_c, (c3_c*)0), 0);
-  T_EQ(_t_json(out_c, "event"), 100);
+  T_EQ(h_json_d(out_c, "event"), 100);
   T_EQ(_t_run(out_c, sizeof(out_c), 0, 0, 0, "-q", "--json", "-w", "mixed",
               "--size", "2", "-n", "100", "--snap-every", "1000", pir_c, (c3_c*)0), 0);
-  T_EQ(_t_json(out_c, "event"), 200);
+  T_EQ(h_json_d(out_c, "event"), 200);
   T_EQ(_t_run(out_c, sizeof(out_c), 0, 0, 0, "-q", "--json", "-w", "mixed",
               "--size", "2", "-n", "100", "--snap-every", "7", pir_c, (c3_c*)0), 0);
-  T_EQ(_t_json(out_c, "event"), 300);
-  T_EQ(_t_json(out_c, "mug"), ref_d);
+  T_EQ(h_json_d(out_c, "event"), 300);
+  T_EQ(h_json_d(out_c, "mug"), ref_d);
 
   //  check is happy with it
   T_EQ(_t_run(out_c, sizeof(out_c), 0, 0, 0, "check", pir_c, (c3_c*)0), 0);
@@ -164,7 +102,7 @@ _t_crashes(void)
   for ( c3_w i_w = 0; i_w < sizeof(kil_w) / sizeof(kil_w[0]); i_w++ ) {
     c3_c n_c[16];
     _t_pier(pir_c, sizeof(pir_c), "crash2");
-    _t_rm(pir_c);
+    h_rm(pir_c);
     snprintf(env_c, sizeof(env_c), "URBIT_TEST_KILL_EVENT=%u", kil_w[i_w]);
     c3_i ret_i = _t_run(0, 0, 0, 0, env_c, "-q", "--test-hooks", "--loom", "28", "-w", "kv",
                         "--size", "2", "-n", "120", "--snap-every", "20", pir_c, (c3_c*)0);
@@ -172,15 +110,15 @@ _t_crashes(void)
     //  every event up to the kill was durable: a restart replays them all
     ret_i = _t_run(out_c, sizeof(out_c), 0, 0, 0, "-q", "--json", "-n", "0", pir_c, (c3_c*)0);
     T_EQ(ret_i, 0);
-    T_EQ(_t_json(out_c, "event"), kil_w[i_w]);
+    T_EQ(h_json_d(out_c, "event"), kil_w[i_w]);
     snprintf(n_c, sizeof(n_c), "%u", 120 - kil_w[i_w]);
     ret_i = _t_run(out_c, sizeof(out_c), 0, 0, 0, "-q", "--json", "-w", "kv",
                         "--size", "2", "-n", n_c, pir_c, (c3_c*)0);
     T_EQ(ret_i, 0);
-    T_EQ(_t_json(out_c, "event"), 120);
-    T_EQ(_t_json(out_c, "mug"), ref_d);
+    T_EQ(h_json_d(out_c, "event"), 120);
+    T_EQ(h_json_d(out_c, "mug"), ref_d);
   }
-  _t_rm(pir_c);
+  h_rm(pir_c);
 }
 
 /* _t_bails(): a deterministic bail and an environmental one are logged
@@ -194,25 +132,25 @@ _t_bails(void)
 
   for ( c3_w i_w = 0; i_w < 2; i_w++ ) {
     _t_pier(pir_c, sizeof(pir_c), "bail");
-    _t_rm(pir_c);
+    h_rm(pir_c);
     c3_i ret_i = _t_run(out_c, sizeof(out_c), err_c, sizeof(err_c), env_c[i_w],
                         "--json", "--test-hooks", "--loom", "28", "-w", "kv", "--size", "2",
                         "-n", "60", "--snap-every", "1000", pir_c, (c3_c*)0);
     T_EQ(ret_i, 0);
-    T_EQ(_t_json(out_c, "bailed"), 1);
+    T_EQ(h_json_d(out_c, "bailed"), 1);
     T_OK(0 != strstr(err_c, "event 30 bailed"), "bail reported: %s", err_c);
-    c3_d mug_d = _t_json(out_c, "mug");
+    c3_d mug_d = h_json_d(out_c, "mug");
 
     //  throw the snapshot away: the state must come back from the log alone
     c3_c chk_c[4300];
     snprintf(chk_c, sizeof(chk_c), "%s/.urb/chk", pir_c);
-    _t_rm(chk_c);
+    h_rm(chk_c);
     ret_i = _t_run(out_c, sizeof(out_c), 0, 0, 0, "-q", "--json", "-n", "0", pir_c, (c3_c*)0);
     T_EQ(ret_i, 0);
-    T_EQ(_t_json(out_c, "replayed"), 60);
-    T_EQ(_t_json(out_c, "mug"), mug_d);
+    T_EQ(h_json_d(out_c, "replayed"), 60);
+    T_EQ(h_json_d(out_c, "mug"), mug_d);
   }
-  _t_rm(pir_c);
+  h_rm(pir_c);
 }
 
 /* _t_hooks(): the test-only variables change nothing without
@@ -233,20 +171,20 @@ _t_hooks(void)
     snprintf(nam_c, sizeof(nam_c), "%.*s", (c3_i)strcspn(env_c[i_w], "="), env_c[i_w]);
 
     //  without the flag: ignored, with a warning even under -q
-    _t_rm(pir_c);
+    h_rm(pir_c);
     c3_i ret_i = _t_run(out_c, sizeof(out_c), err_c, sizeof(err_c), env_c[i_w],
                         "-q", "--json", "--loom", "28", "-w", "kv", "--size", "2",
                         "-n", "40", pir_c, (c3_c*)0);
     T_EQ(ret_i, 0);
-    T_EQ(_t_json(out_c, "bailed"), 0);
-    T_EQ(_t_json(out_c, "event"), 40);
-    T_EQ(_t_json(out_c, "mug"), ref_d);
+    T_EQ(h_json_d(out_c, "bailed"), 0);
+    T_EQ(h_json_d(out_c, "event"), 40);
+    T_EQ(h_json_d(out_c, "mug"), ref_d);
     T_OK(0 != strstr(err_c, "ignoring") && 0 != strstr(err_c, nam_c),
          "%s without --test-hooks is ignored with a warning: %s", nam_c, err_c);
     T_OK(0 == strstr(err_c, "hook active"), "%s not announced as active: %s", nam_c, err_c);
 
     //  with the flag: announced under -q, and in effect
-    _t_rm(pir_c);
+    h_rm(pir_c);
     ret_i = _t_run(out_c, sizeof(out_c), err_c, sizeof(err_c), env_c[i_w],
                    "-q", "--json", "--test-hooks", "--loom", "28", "-w", "kv", "--size", "2",
                    "-n", "40", pir_c, (c3_c*)0);
@@ -257,20 +195,20 @@ _t_hooks(void)
     }
     else {
       T_EQ(ret_i, 0);
-      T_EQ(_t_json(out_c, "bailed"), 1);
-      T_OK(_t_json(out_c, "mug") != ref_d, "%s changed the state", nam_c);
+      T_EQ(h_json_d(out_c, "bailed"), 1);
+      T_OK(h_json_d(out_c, "mug") != ref_d, "%s changed the state", nam_c);
     }
   }
 
   //  a value that is not an event number is refused, not read as 0 or 2
-  _t_rm(pir_c);
+  h_rm(pir_c);
   c3_i ret_i = _t_run(out_c, sizeof(out_c), err_c, sizeof(err_c), "URBIT_TEST_EXIT_EVENT=2x",
                       "-q", "--json", "--test-hooks", "--loom", "28", "-w", "kv",
                       "--size", "2", "-n", "40", pir_c, (c3_c*)0);
   T_EQ(ret_i, 0);
-  T_EQ(_t_json(out_c, "bailed"), 0);
+  T_EQ(h_json_d(out_c, "bailed"), 0);
   T_OK(0 != strstr(err_c, "not an event number"), "a bad value is named: %s", err_c);
-  _t_rm(pir_c);
+  h_rm(pir_c);
 }
 
 /* _t_flip(): flip one byte of a file at offset off_d (from the end if
@@ -279,17 +217,9 @@ _t_hooks(void)
 static c3_t
 _t_flip(const c3_c* pat_c, c3_ds off_d)
 {
-  c3_i fid_i = open(pat_c, O_RDWR);
-  if ( fid_i < 0 ) return 0;
   struct stat sat_u;
-  fstat(fid_i, &sat_u);
-  off_t at_i = ( off_d < 0 ) ? sat_u.st_size + off_d : off_d;
-  c3_y byt_y;
-  c3_t ok_t = (1 == pread(fid_i, &byt_y, 1, at_i));
-  byt_y ^= 0x5a;
-  ok_t &= (1 == pwrite(fid_i, &byt_y, 1, at_i));
-  close(fid_i);
-  return ok_t;
+  if ( stat(pat_c, &sat_u) ) return 0;
+  return h_flip(pat_c, (c3_d)(( off_d < 0 ) ? sat_u.st_size + off_d : off_d));
 }
 
 /* _t_corruption(): damaged images recover through the log; damaged logs
@@ -305,7 +235,7 @@ _t_corruption(void)
   //  the middle
   for ( c3_w i_w = 0; i_w < 3; i_w++ ) {
     _t_pier(pir_c, sizeof(pir_c), "corrupt");
-    _t_rm(pir_c);
+    h_rm(pir_c);
     T_EQ(_t_run(0, 0, 0, 0, 0, "-q", "--loom", "28", "-w", "kv", "--size", "2",
                 "-n", "80", pir_c, (c3_c*)0), 0);
     snprintf(pat_c, sizeof(pat_c), "%s/.urb/chk/north.bin", pir_c);
@@ -331,16 +261,16 @@ _t_corruption(void)
                         "--json", "-n", "0", pir_c, (c3_c*)0);
     //  never trusted: the state is rebuilt from the log
     T_EQ(ret_i, 0);
-    T_EQ(_t_json(out_c, "event"), 80);
-    T_EQ(_t_json(out_c, "replayed"), 80);
-    T_EQ(_t_json(out_c, "mug"), ref_d);
+    T_EQ(h_json_d(out_c, "event"), 80);
+    T_EQ(h_json_d(out_c, "replayed"), 80);
+    T_EQ(h_json_d(out_c, "mug"), ref_d);
     T_OK(0 != strstr(err_c, "rebuilding"), "says it rebuilds: %s", err_c);
   }
 
   //  log: a flip in the middle of records the snapshot holds starts from
   //  the snapshot with a warning naming the events; check agrees
   _t_pier(pir_c, sizeof(pir_c), "corrupt-log");
-  _t_rm(pir_c);
+  h_rm(pir_c);
   T_EQ(_t_run(0, 0, 0, 0, 0, "-q", "--loom", "28", "-w", "kv", "--size", "2",
               "-n", "80", pir_c, (c3_c*)0), 0);
   c3_c log_c[4300];
@@ -365,7 +295,7 @@ _t_corruption(void)
   ret_i = _t_run(out_c, sizeof(out_c), 0, 0, 0, "check", pir_c, (c3_c*)0);
   T_OK(0 == ret_i && strstr(out_c, "a start would go on"),
        "check agrees with the start: %s", out_c);
-  _t_rm(pir_c);
+  h_rm(pir_c);
 }
 
 /* _t_flags(): --help, bad flags, bad values, geometry refusal. */
@@ -394,7 +324,7 @@ _t_flags(void)
   T_EQ(_t_run(0, 0, err_c, sizeof(err_c), 0, "--loom", (c3_c*)0), 1);
 
   //  a pier made with one geometry refuses another
-  _t_rm(pir_c);
+  h_rm(pir_c);
   T_EQ(_t_run(0, 0, 0, 0, 0, "-q", "--loom", "27", "-n", "5", "--size", "1", pir_c, (c3_c*)0), 0);
   T_EQ(_t_run(0, 0, err_c, sizeof(err_c), 0, "-q", "--loom", "28", "-n", "5", pir_c, (c3_c*)0), 1);
   T_OK(0 != strstr(err_c, "2^27"), "geometry message says what differs: %s", err_c);
@@ -402,20 +332,15 @@ _t_flags(void)
 
   //  a pier path that cannot be made
   T_EQ(_t_run(0, 0, err_c, sizeof(err_c), 0, "-n", "1", "/proc/nope/pier", (c3_c*)0), 1);
-  _t_rm(pir_c);
+  h_rm(pir_c);
 }
 
 int
 main(void)
 {
-  _t_urbit_c = getenv("URBIT");
-  if ( !_t_urbit_c || access(_t_urbit_c, X_OK) ) {
-    return t_skip("URBIT does not name the urbit binary (make test sets it)");
-  }
-  const c3_c* tmp_c = getenv("TEST_TMPDIR");
-  snprintf(_t_tmp_c, sizeof(_t_tmp_c), "%s/urbit_tests.XXXXXX", tmp_c ? tmp_c : "/tmp");
-  if ( !mkdtemp(_t_tmp_c) ) {
-    return t_skip("cannot make a scratch directory");
+  const c3_c* why_c = h_start("urbit_tests", &_t_urbit_c, _t_tmp_c, sizeof(_t_tmp_c));
+  if ( why_c ) {
+    return t_skip(why_c);
   }
 
   //  the harness rule: this process's loom is leak-checked too
@@ -429,7 +354,7 @@ main(void)
   _t_crashes();
   _t_corruption();
 
-  _t_rm(_t_tmp_c);
+  h_rm(_t_tmp_c);
   t_clean();
   u3m_fini();
   return t_done();
