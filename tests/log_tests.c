@@ -519,7 +519,7 @@ _t_torn_batch(void)
   snprintf(pier_c, sizeof(pier_c), "%s", _t_path("%s", "batch"));
   snprintf(pax_c, sizeof(pax_c), "%s", _t_logf("batch"));
   all_y[off_d[4] + 24 + 2] ^= 0x20;      //  event 4's payload
-  _t_spit(pax_c, all_y, len_z);
+  h_must_write(pax_c, all_y, len_z);
 
   //  the mark at event 6: durable records, damaged: refused
   _t_mark_at("batch", 6);
