@@ -31,7 +31,6 @@
 #include <string.h>
 
 #include "noun/allocate.h"
-#include "noun/events.h"
 #include "noun/manage.h"
 #include "noun/options.h"
 
@@ -40,7 +39,15 @@ u3a_page*  u3a_Page;
 c3_d*      u3a_Free;
 u3a_road*  u3R;
 u3a_touch  u3a_Touch;
-c3_t       u3a_Taking;
+
+static u3a_back_f _ca_back_f;    //  backs pages ahead of use, or 0
+static c3_t       _ca_taking_t;  //  u3a_take is copying up
+
+void
+u3a_backing(u3a_back_f bak_f)
+{
+  _ca_back_f = bak_f;
+}
 
   /** Size classes, in 16-byte units.
   **/
@@ -217,8 +224,8 @@ _ca_pages_get(c3_w len_w)
     //  disk under a swap file) is passed over for the frontier, which
     //  was backed before the take began
     if ( pag_w
-         && !(u3a_Taking
-              && u3e_reserve(u3a_page_ptr(pag_w), u3a_page_ptr(pag_w + len_w))) )
+         && !(_ca_taking_t && _ca_back_f
+              && _ca_back_f(u3a_page_ptr(pag_w), u3a_page_ptr(pag_w + len_w))) )
     {
       _ca_bits_clear(pag_w, len_w);
       u3R->fre_w -= len_w;
@@ -810,8 +817,9 @@ typedef struct {
   u3_noun hed;    //  its head, taken (u3_none until then)
 } _ca_take_frame;
 
-u3_noun
-u3a_take(u3_noun som)
+/* _ca_take(): u3a_take's copy. */
+static u3_noun
+_ca_take(u3_noun som)
 {
   c3_w*   bas_w = u3R->cap_w;
   c3_w    fam_w = c3_wiseof(_ca_take_frame);
@@ -854,6 +862,17 @@ u3a_take(u3_noun som)
       }
     }
   }
+}
+
+u3_noun
+u3a_take(u3_noun som)
+{
+  u3_noun pro;
+
+  _ca_taking_t = 1;
+  pro = _ca_take(som);
+  _ca_taking_t = 0;
+  return pro;
 }
 
   /** Mark/sweep.

@@ -141,7 +141,7 @@
 
 u3e_stats u3e_Stat;
 
-u3e_pool u3P = { .uff_i = -1, .pam_i = -1, .swp_i = -1, .wan_c = 'd',
+u3e_pool u3P = { .uff_i = -1, .pam_i = -1, .swp_i = -1, .wan_e = _ce_back_any,
                  .dir_i = -1, .nor_i = -1, .sum_i = -1 };
 
   /** The guard page.
@@ -209,10 +209,10 @@ _ce_ward_put(c3_w pag_w)
 }
 
 /* _ce_ward_fault(): the guard page gar_w was touched: re-centre it in the
-**   current road's gap.  1 if the gap is nearly exhausted (the guard
-**   stays, and the computation is abandoned).
+**   current road's gap.  u3e_fault_meme if the gap is nearly exhausted
+**   (the guard stays, and the computation is abandoned).
 */
-static c3_i
+static u3e_fault_e
 _ce_ward_fault(c3_w gar_w)
 {
   u3a_road* rod_u = u3R;
@@ -221,7 +221,7 @@ _ce_ward_fault(c3_w gar_w)
   u3e_Stat.guards_d++;
   if ( !rod_u ) {
     _ce_ward_lift();
-    return 0;
+    return u3e_fault_done;
   }
   _ce_road_gap(rod_u, &bot_w, &top_w);
   if ( gar_w >= bot_w && gar_w < top_w ) {
@@ -234,15 +234,15 @@ _ce_ward_fault(c3_w gar_w)
     }
   }
   if ( top_w < bot_w + 2 ) {
-    return 1;
+    return u3e_fault_meme;
   }
   if ( _ce_ward_put(bot_w + (top_w - bot_w) / 2) ) {
     _ce_ward_lift();
   }
-  return 0;
+  return u3e_fault_done;
 }
 
-c3_i
+u3e_fault_e
 u3e_fault(void* adr_v)
 {
   c3_y* adr_y = adr_v;
@@ -251,7 +251,7 @@ u3e_fault(void* adr_v)
        || adr_y < u3a_loom_base
        || adr_y >= u3a_loom_base + ((c3_d)u3P.pag_w << u3a_page_bits) )
   {
-    return -1;
+    return u3e_fault_alien;
   }
   c3_w pag_w = (c3_w)((c3_d)(adr_y - u3a_loom_base) >> u3a_page_bits);
 
@@ -259,16 +259,16 @@ u3e_fault(void* adr_v)
     return _ce_ward_fault(pag_w);
   }
   if ( _ce_lzy(pag_w) ) {
-    c3_i ret_i = _ce_lazy_back(pag_w);
-    return ( 2 == ret_i ) ? _ce_swap_home(pag_w, 1) : ret_i;
+    u3e_fault_e ret_e = _ce_lazy_back(pag_w);
+    return ( u3e_fault_full == ret_e ) ? _ce_swap_home(pag_w, 1) : ret_e;
   }
   if ( u3P.uff_t ) {
     //  clean pages are writable: no fault is a tracking fault
-    return -1;
+    return u3e_fault_alien;
   }
   if ( u3P.swp_i >= 0 && !_ce_bit(pag_w) ) {
-    c3_i ret_i = _ce_swap_flaw(pag_w);
-    return ( 2 == ret_i ) ? _ce_swap_home(pag_w, 0) : ret_i;
+    u3e_fault_e ret_e = _ce_swap_flaw(pag_w);
+    return ( u3e_fault_full == ret_e ) ? _ce_swap_home(pag_w, 0) : ret_e;
   }
   return _ce_flaw_protect(pag_w);
 }
@@ -330,13 +330,13 @@ c3_i
 u3e_tracker(const c3_c* nam_c)
 {
   if ( !nam_c ) {
-    u3P.wan_c = 'd';
+    u3P.wan_e = _ce_back_any;
   }
   else if ( !strcmp(nam_c, "mprotect") ) {
-    u3P.wan_c = 'm';
+    u3P.wan_e = _ce_back_mprotect;
   }
   else if ( !strcmp(nam_c, "uffd") ) {
-    u3P.wan_c = 'u';
+    u3P.wan_e = _ce_back_uffd;
   }
   else {
     fprintf(stderr, "image: unknown dirty tracking '%s' (mprotect, uffd)\n",
@@ -388,6 +388,13 @@ _ce_close(void)
   u3P.pen_t = 0;
 }
 
+/* _ce_back(): the allocator's backing hook: u3e_reserve. */
+static c3_i
+_ce_back(c3_w* lo_w, c3_w* hi_w)
+{
+  return u3e_reserve_done != u3e_reserve(lo_w, hi_w);
+}
+
 c3_i
 u3e_init(void)
 {
@@ -430,6 +437,7 @@ u3e_init(void)
     _ce_lzy_bits(0, u3P.pag_w, 1);
   }
   u3P.ini_t = 1;
+  u3a_backing(_ce_back);
   _ce_track_open(u3P.lzy_t);
   return 0;
 }
@@ -777,6 +785,7 @@ u3e_stop(void)
 {
   _ce_close();
   _ce_uffd_close();
+  u3a_backing(0);
   u3P.ini_t = 0;
   u3P.gar_w = 0;
 }

@@ -50,6 +50,13 @@
 
   /** State.
   **/
+    /* _ce_back_e: the dirty-tracking backend asked for (u3e_tracker). */
+    typedef enum {
+      _ce_back_any,        //  uffd where it works, else mprotect
+      _ce_back_mprotect,   //  protection faults only
+      _ce_back_uffd,       //  userfaultfd, or fail
+    } _ce_back_e;
+
     /* u3e_control: control.bin's header. */
     typedef struct {
       c3_w mag_w;       //  _ce_ctl_magic
@@ -87,11 +94,22 @@
       c3_w* sum_w;                 //  the image's page checksums
       c3_c  dir_c[PATH_MAX];       //  path of the chk directory
       c3_d  dit_d[_ce_max_pages / 64];  //  dirty bits, one per page
-      c3_c  wan_c;                 //  backend asked for: d(efault), m, u
+      _ce_back_e wan_e;            //  the backend asked for
       c3_i  swp_i;                 //  the swap file, or -1
       c3_t  lzy_t;                 //  lazy pages in use
       c3_d  lzy_d[_ce_max_pages / 64];  //  lazy: unbacked, read-only
     } u3e_pool;
+
+    /* _ce_patch_e: what a chk directory's patch is (_ce_patch_load). */
+    typedef enum {
+      _ce_patch_failed = -2,  //  the files could not be read (message
+                              //  printed): nothing can be decided
+      _ce_patch_invalid,      //  torn or damaged (why_c says how)
+      _ce_patch_valid,        //  committed and whole: to be applied
+      _ce_patch_none,         //  no patch
+      _ce_patch_stray,        //  memory.bin without control.bin: a save
+                              //  that never committed
+    } _ce_patch_e;
 
     /* _ce_judgment: a verdict, and the valid patch it found (for applying). */
     typedef struct {
@@ -237,7 +255,7 @@
     **   their writing at the next save, which makes them clean (and the
     **   mappings few) again.
     */
-    c3_i
+    u3e_fault_e
     _ce_flaw_protect(c3_w pag_w);
 
 
@@ -311,12 +329,10 @@
                   c3_w* num_w);
 
     /* _ce_patch_load(): find and check the patch in chk_c, reading every
-    **   page of memory.bin.  Returns 0 for a valid patch (*ctl_u, *lin_u
-    **   malloc'd, *mem_i open), 1 when there is none, 2 for a memory.bin
-    **   without control.bin, -1 for an invalid patch (why_c says why), -2 when
-    **   the files could not be read (message printed).
+    **   page of memory.bin.  A valid patch leaves *ctl_u, *lin_u (malloc'd)
+    **   and *mem_i (open) to the caller; an invalid one says why in why_c.
     */
-    c3_i
+    _ce_patch_e
     _ce_patch_load(const c3_c* chk_c, c3_w max_w, u3e_control* ctl_u,
                    u3e_line** lin_u, c3_i* mem_i, c3_c* why_c, c3_z why_z);
 
@@ -409,13 +425,13 @@
     **   when memory is exhausted (bail meme), 2 when the swap file has no
     **   room (bail full; errno in u3e_Stat.swap_err_i), -1 on error.
     */
-    c3_i
+    u3e_fault_e
     _ce_lazy_back(c3_w pag_w);
 
     /* _ce_swap_flaw(): a write to clean image page pag_w with a swap file:
     **   move the page into the file, contents and all (async-signal-safe).
     */
-    c3_i
+    u3e_fault_e
     _ce_swap_flaw(c3_w pag_w);
 
     /* _ce_swap_home(): the swap file has no room for page pag_w (lazy, or
@@ -424,7 +440,7 @@
     **   goes to anonymous memory instead, outside the swap file (async-signal-
     **   safe).
     */
-    c3_i
+    u3e_fault_e
     _ce_swap_home(c3_w pag_w, c3_t lzy_t);
 
     /* _ce_swap_punch(): free the swap file's blocks for pages [lo_w, hi_w). */

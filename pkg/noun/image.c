@@ -304,48 +304,28 @@ _ce_sums_load(c3_i fid_i, const c3_c* pat_c, c3_w* sum_w, c3_w max_w,
 
   /** Patches.
   **/
-/* _ce_patch_load(): find and check the patch in chk_c, reading every
-**   page of memory.bin.  Returns 0 for a valid patch (*ctl_u, *lin_u
-**   malloc'd, *mem_i open), 1 when there is none, 2 for a memory.bin
-**   without control.bin, -1 for an invalid patch (why_c says why), -2 when
-**   the files could not be read (message printed).
+/* _ce_patch_ctl(): read and check control.bin (open as ctl_i, path cpa_c)
+**   whole: size, header, checksum, entries in order and inside the image.
+**   *lin_u gets the entries (malloc'd) when valid.
 */
-c3_i
-_ce_patch_load(const c3_c* chk_c, c3_w max_w, u3e_control* ctl_u,
-               u3e_line** lin_u, c3_i* mem_i, c3_c* why_c, c3_z why_z)
+static _ce_patch_e
+_ce_patch_ctl(c3_i ctl_i, const c3_c* cpa_c, c3_w max_w, u3e_control* ctl_u,
+              u3e_line** lin_u, c3_c* why_c, c3_z why_z)
 {
-  c3_c  cpa_c[PATH_MAX], mpa_c[PATH_MAX];
-  c3_i  ctl_i = -1, fid_i = -1, ret_i = -2;
-  c3_d  len_d;
-  c3_y* buf_y = 0;
-  u3e_line* lin_v = 0;
+  c3_d      len_d;
+  u3e_line* lin_v;
 
-  *lin_u = 0;
-  *mem_i = -1;
-  if ( _ce_path(cpa_c, chk_c, "control.bin")
-       || _ce_path(mpa_c, chk_c, "memory.bin") )
-  {
-    return -2;
-  }
-
-  if ( 0 > (ctl_i = open(cpa_c, O_RDONLY | O_CLOEXEC)) ) {
-    if ( ENOENT != errno ) {
-      fprintf(stderr, "image: open %s: %s\n", cpa_c, strerror(errno));
-      return -2;
-    }
-    return ( 0 == access(mpa_c, F_OK) ) ? 2 : 1;
-  }
-
-  if ( _ce_size(ctl_i, &len_d, cpa_c) ) goto done;
+  if ( _ce_size(ctl_i, &len_d, cpa_c) ) return _ce_patch_failed;
   if ( len_d < sizeof(u3e_control)
        || len_d > sizeof(u3e_control) + (c3_d)max_w * sizeof(u3e_line) )
   {
     snprintf(why_c, why_z, "control.bin has %llu bytes, not a patch's "
                            "table of contents", (unsigned long long)len_d);
-    ret_i = -1;
-    goto done;
+    return _ce_patch_invalid;
   }
-  if ( _ce_pread_all(ctl_i, ctl_u, sizeof(*ctl_u), 0, cpa_c) ) goto done;
+  if ( _ce_pread_all(ctl_i, ctl_u, sizeof(*ctl_u), 0, cpa_c) ) {
+    return _ce_patch_failed;
+  }
   if ( _ce_ctl_magic != ctl_u->mag_w
        || _ce_version != ctl_u->ver_w
        || u3a_page_bits != ctl_u->pag_bits_w )
@@ -353,36 +333,32 @@ _ce_patch_load(const c3_c* chk_c, c3_w max_w, u3e_control* ctl_u,
     snprintf(why_c, why_z, "control.bin has a bad header (magic %08x, "
              "version %u, page bits %u)",
              ctl_u->mag_w, ctl_u->ver_w, ctl_u->pag_bits_w);
-    ret_i = -1;
-    goto done;
+    return _ce_patch_invalid;
   }
   if ( len_d != sizeof(u3e_control) + (c3_d)ctl_u->pgs_w * sizeof(u3e_line) ) {
     snprintf(why_c, why_z, "control.bin has %llu bytes but lists %u pages "
              "(torn or damaged)", (unsigned long long)len_d, ctl_u->pgs_w);
-    ret_i = -1;
-    goto done;
+    return _ce_patch_invalid;
   }
-  lin_v = malloc((c3_z)ctl_u->pgs_w * sizeof(u3e_line) + 1);
-  if ( !lin_v ) {
+  if ( !(lin_v = malloc((c3_z)ctl_u->pgs_w * sizeof(u3e_line) + 1)) ) {
     fprintf(stderr, "image: out of memory reading %s\n", cpa_c);
-    goto done;
+    return _ce_patch_failed;
   }
+  *lin_u = lin_v;
   if ( _ce_pread_all(ctl_i, lin_v, (c3_z)ctl_u->pgs_w * sizeof(u3e_line),
                      sizeof(u3e_control), cpa_c) )
   {
-    goto done;
+    return _ce_patch_failed;
   }
   if ( _ce_sum_control(ctl_u, lin_v) != ctl_u->sum_w ) {
     snprintf(why_c, why_z, "control.bin fails its checksum (torn or "
                            "damaged)");
-    ret_i = -1;
-    goto done;
+    return _ce_patch_invalid;
   }
   if ( ctl_u->nor_w > max_w ) {
     snprintf(why_c, why_z, "the patch makes an image of %u pages, more "
              "than the loom's %u", ctl_u->nor_w, max_w);
-    ret_i = -1;
-    goto done;
+    return _ce_patch_invalid;
   }
   for ( c3_w i_w = 0; i_w < ctl_u->pgs_w; i_w++ ) {
     if ( lin_v[i_w].pag_w >= ctl_u->nor_w
@@ -391,30 +367,32 @@ _ce_patch_load(const c3_c* chk_c, c3_w max_w, u3e_control* ctl_u,
       snprintf(why_c, why_z, "control.bin entry %u names page %u, out of "
                "order or beyond the image's %u pages",
                i_w, lin_v[i_w].pag_w, ctl_u->nor_w);
-      ret_i = -1;
-      goto done;
+      return _ce_patch_invalid;
     }
   }
+  return _ce_patch_valid;
+}
 
-  if ( 0 > (fid_i = open(mpa_c, O_RDONLY | O_CLOEXEC)) ) {
-    if ( ENOENT != errno ) {
-      fprintf(stderr, "image: open %s: %s\n", mpa_c, strerror(errno));
-      goto done;
-    }
-    snprintf(why_c, why_z, "memory.bin is missing");
-    ret_i = -1;
-    goto done;
-  }
-  if ( _ce_size(fid_i, &len_d, mpa_c) ) goto done;
+/* _ce_patch_mem(): check memory.bin (open as fid_i, path mpa_c) against
+**   the checked table of contents: its size, and every page's checksum.
+*/
+static _ce_patch_e
+_ce_patch_mem(c3_i fid_i, const c3_c* mpa_c, const u3e_control* ctl_u,
+              const u3e_line* lin_u, c3_c* why_c, c3_z why_z)
+{
+  _ce_patch_e ret_e = _ce_patch_failed;
+  c3_d        len_d;
+  c3_y*       buf_y;
+
+  if ( _ce_size(fid_i, &len_d, mpa_c) ) return _ce_patch_failed;
   if ( len_d != (c3_d)ctl_u->pgs_w << u3a_page_bits ) {
     snprintf(why_c, why_z, "memory.bin has %llu bytes, not the %u pages "
              "control.bin lists", (unsigned long long)len_d, ctl_u->pgs_w);
-    ret_i = -1;
-    goto done;
+    return _ce_patch_invalid;
   }
   if ( !(buf_y = malloc((c3_z)_ce_run_pages << u3a_page_bits)) ) {
     fprintf(stderr, "image: out of memory reading %s\n", mpa_c);
-    goto done;
+    return _ce_patch_failed;
   }
   for ( c3_w i_w = 0; i_w < ctl_u->pgs_w; i_w += _ce_run_pages ) {
     c3_w num_w = c3_min(_ce_run_pages, ctl_u->pgs_w - i_w);
@@ -425,27 +403,77 @@ _ce_patch_load(const c3_c* chk_c, c3_w max_w, u3e_control* ctl_u,
     }
     for ( c3_w j_w = 0; j_w < num_w; j_w++ ) {
       c3_w sum_w = _ce_sum_page(buf_y + ((c3_z)j_w << u3a_page_bits));
-      if ( sum_w != lin_v[i_w + j_w].sum_w ) {
+      if ( sum_w != lin_u[i_w + j_w].sum_w ) {
         snprintf(why_c, why_z, "memory.bin's copy of page %u fails its "
-                 "checksum", lin_v[i_w + j_w].pag_w);
-        ret_i = -1;
+                 "checksum", lin_u[i_w + j_w].pag_w);
+        ret_e = _ce_patch_invalid;
         goto done;
       }
     }
   }
-
-  ret_i  = 0;
-  *lin_u = lin_v;
-  *mem_i = fid_i;
-  lin_v  = 0;
-  fid_i  = -1;
+  ret_e = _ce_patch_valid;
 
 done:
   free(buf_y);
+  return ret_e;
+}
+
+/* _ce_patch_load(): find and check the patch in chk_c, reading every
+**   page of memory.bin.  A valid patch leaves *ctl_u, *lin_u (malloc'd)
+**   and *mem_i (open) to the caller; an invalid one says why in why_c; a
+**   failure to read has printed a message.
+*/
+_ce_patch_e
+_ce_patch_load(const c3_c* chk_c, c3_w max_w, u3e_control* ctl_u,
+               u3e_line** lin_u, c3_i* mem_i, c3_c* why_c, c3_z why_z)
+{
+  c3_c        cpa_c[PATH_MAX], mpa_c[PATH_MAX];
+  c3_i        ctl_i, fid_i = -1;
+  u3e_line*   lin_v = 0;
+  _ce_patch_e ret_e;
+
+  *lin_u = 0;
+  *mem_i = -1;
+  if ( _ce_path(cpa_c, chk_c, "control.bin")
+       || _ce_path(mpa_c, chk_c, "memory.bin") )
+  {
+    return _ce_patch_failed;
+  }
+
+  if ( 0 > (ctl_i = open(cpa_c, O_RDONLY | O_CLOEXEC)) ) {
+    if ( ENOENT != errno ) {
+      fprintf(stderr, "image: open %s: %s\n", cpa_c, strerror(errno));
+      return _ce_patch_failed;
+    }
+    return ( 0 == access(mpa_c, F_OK) ) ? _ce_patch_stray : _ce_patch_none;
+  }
+
+  ret_e = _ce_patch_ctl(ctl_i, cpa_c, max_w, ctl_u, &lin_v, why_c, why_z);
+  if ( _ce_patch_valid != ret_e ) goto done;
+
+  if ( 0 > (fid_i = open(mpa_c, O_RDONLY | O_CLOEXEC)) ) {
+    if ( ENOENT != errno ) {
+      fprintf(stderr, "image: open %s: %s\n", mpa_c, strerror(errno));
+      ret_e = _ce_patch_failed;
+      goto done;
+    }
+    snprintf(why_c, why_z, "memory.bin is missing");
+    ret_e = _ce_patch_invalid;
+    goto done;
+  }
+  ret_e = _ce_patch_mem(fid_i, mpa_c, ctl_u, lin_v, why_c, why_z);
+  if ( _ce_patch_valid == ret_e ) {
+    *lin_u = lin_v;
+    *mem_i = fid_i;
+    lin_v  = 0;
+    fid_i  = -1;
+  }
+
+done:
   free(lin_v);
-  if ( ctl_i >= 0 ) close(ctl_i);
+  close(ctl_i);
   if ( fid_i >= 0 ) close(fid_i);
-  return ret_i;
+  return ret_e;
 }
 
 /* _ce_patch_drop(): remove an applied patch: control.bin first (so a
@@ -724,19 +752,21 @@ _ce_patch_redo(void)
   c3_c        why_c[256];
   c3_i        ret_i;
 
-  ret_i = _ce_patch_load(u3P.dir_c, u3P.pag_w, &ctl_u, &lin_u, &mem_i,
-                         why_c, sizeof(why_c));
-  if ( 1 == ret_i || 2 == ret_i ) {
-    //  the failure was in removing it: the patch is applied
-    u3P.pen_t = 0;
-    return _ce_patch_drop();
-  }
-  if ( -1 == ret_i ) {
-    fprintf(stderr, "image: the pending patch is damaged: %s\n", why_c);
-    return -1;
-  }
-  if ( ret_i ) {
-    return -1;
+  switch ( _ce_patch_load(u3P.dir_c, u3P.pag_w, &ctl_u, &lin_u, &mem_i,
+                          why_c, sizeof(why_c)) )
+  {
+    case _ce_patch_valid: break;
+    case _ce_patch_none:
+    case _ce_patch_stray: {
+      //  the failure was in removing it: the patch is applied
+      u3P.pen_t = 0;
+      return _ce_patch_drop();
+    }
+    case _ce_patch_invalid: {
+      fprintf(stderr, "image: the pending patch is damaged: %s\n", why_c);
+      return -1;
+    }
+    case _ce_patch_failed: return -1;
   }
   ret_i = _ce_patch_apply(lin_u, ctl_u.pgs_w, ctl_u.nor_w, mem_i, 1);
   close(mem_i);

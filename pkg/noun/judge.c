@@ -148,7 +148,6 @@ _ce_judge(const c3_c* chk_c, c3_i nor_i, c3_i sum_i, c3_w bits_w,
   c3_c         npa_c[PATH_MAX], spa_c[PATH_MAX], why_c[256];
   c3_d         len_d = 0;
   c3_w         kep_w;
-  c3_i         pat_i;
 
   memset(jud_u, 0, sizeof(*jud_u));
   jud_u->mem_i = -1;
@@ -160,17 +159,17 @@ _ce_judge(const c3_c* chk_c, c3_i nor_i, c3_i sum_i, c3_w bits_w,
   }
 
   //  a leftover patch, read whole and checked before anything else
-  pat_i = _ce_patch_load(chk_c, _ce_max_pages, &jud_u->ctl_u, &jud_u->lin_u,
-                         &jud_u->mem_i, why_c, sizeof(why_c));
-  switch ( pat_i ) {
-    case 0:  ver_u->pat_e = u3e_pat_apply;   break;
-    case 1:  ver_u->pat_e = u3e_pat_none;    break;
-    case 2:  ver_u->pat_e = u3e_pat_stray;   break;
-    case -1: {
+  switch ( _ce_patch_load(chk_c, _ce_max_pages, &jud_u->ctl_u,
+                          &jud_u->lin_u, &jud_u->mem_i, why_c, sizeof(why_c)) )
+  {
+    case _ce_patch_valid: ver_u->pat_e = u3e_pat_apply; break;
+    case _ce_patch_none:  ver_u->pat_e = u3e_pat_none;  break;
+    case _ce_patch_stray: ver_u->pat_e = u3e_pat_stray; break;
+    case _ce_patch_invalid: {
       ver_u->pat_e = u3e_pat_discard;
       _ce_tell(fil_u, "the patch left in %s is damaged: %s", chk_c, why_c);
     } break;
-    default: {
+    case _ce_patch_failed: {
       _ce_tell(fil_u, "the patch left in %s could not be read", chk_c);
       return;
     }

@@ -195,7 +195,7 @@ _cm_love_reserve(u3a_road* kid_u, u3a_road* par_u, u3_noun pro)
 {
   c3_d byt_d, pag_d, cel_d;
   c3_w *lo_w, *hi_w;
-  c3_i ret_i;
+  u3e_reserve_e res_e;
 
   u3a_take_need(pro, &byt_d, &pag_d, &cel_d);
 
@@ -212,21 +212,21 @@ _cm_love_reserve(u3a_road* kid_u, u3a_road* par_u, u3_noun pro)
   if ( _(par_u->nor_o) ) {
     lo_w = par_u->hat_w;
     hi_w = (c3_w*)((c3_y*)par_u->hat_w + hep_d);
-    ret_i = u3e_reserve(lo_w, hi_w);
-    if ( !ret_i ) {
-      ret_i = u3e_reserve((c3_w*)((c3_y*)kid_u->hat_w - stk_d), kid_u->hat_w);
+    res_e = u3e_reserve(lo_w, hi_w);
+    if ( u3e_reserve_done == res_e ) {
+      res_e = u3e_reserve((c3_w*)((c3_y*)kid_u->hat_w - stk_d), kid_u->hat_w);
     }
   }
   else {
     lo_w = (c3_w*)((c3_y*)par_u->hat_w - hep_d);
     hi_w = par_u->hat_w;
-    ret_i = u3e_reserve(lo_w, hi_w);
-    if ( !ret_i ) {
-      ret_i = u3e_reserve(kid_u->hat_w, (c3_w*)((c3_y*)kid_u->hat_w + stk_d));
+    res_e = u3e_reserve(lo_w, hi_w);
+    if ( u3e_reserve_done == res_e ) {
+      res_e = u3e_reserve(kid_u->hat_w, (c3_w*)((c3_y*)kid_u->hat_w + stk_d));
     }
   }
-  if ( ret_i ) {
-    u3m_bail(( 2 == ret_i ) ? c3__full : c3__meme);
+  if ( u3e_reserve_done != res_e ) {
+    u3m_bail(( u3e_reserve_full == res_e ) ? c3__full : c3__meme);
   }
 }
 
@@ -253,9 +253,7 @@ u3m_love(u3_noun pro)
   par_u->cap_w = kid_u->hat_w;
   u3R = par_u;
 
-  u3a_Taking = 1;
   pro = u3a_take(pro);
-  u3a_Taking = 0;
 
   par_u->cap_w = cap_w;
   par_u->jlo_w = par_u->jhi_w = 0;
@@ -547,20 +545,24 @@ _cm_signal_segv(c3_i sig_i, siginfo_t* inf_u, void* ctx_v)
        && adr_y >= u3a_loom_base
        && adr_y < u3a_loom_base + _cm_loom_bytes() )
   {
-    c3_i ret_i = u3e_fault(adr_y);
-    if ( 0 == ret_i ) {
-      errno = err_i;
-      return;
-    }
-    if ( 1 == ret_i || 2 == ret_i ) {
-      //  out of loom (1) or out of swap file space (2): abandon the
-      //  event.  Unblock the signal first, since we leave the handler by
-      //  longjmp, not by returning.
-      sigset_t set_u;
-      sigemptyset(&set_u);
-      sigaddset(&set_u, SIGSEGV);
-      sigprocmask(SIG_UNBLOCK, &set_u, 0);
-      u3m_bail(( 1 == ret_i ) ? c3__meme : c3__full);
+    u3e_fault_e fal_e = u3e_fault(adr_y);
+    switch ( fal_e ) {
+      case u3e_fault_alien: break;
+      case u3e_fault_done: {
+        errno = err_i;
+        return;
+      }
+      case u3e_fault_meme:
+      case u3e_fault_full: {
+        //  out of loom or out of swap file space: abandon the event.
+        //  Unblock the signal first, since we leave the handler by
+        //  longjmp, not by returning.
+        sigset_t set_u;
+        sigemptyset(&set_u);
+        sigaddset(&set_u, SIGSEGV);
+        sigprocmask(SIG_UNBLOCK, &set_u, 0);
+        u3m_bail(( u3e_fault_meme == fal_e ) ? c3__meme : c3__full);
+      }
     }
   }
 

@@ -87,7 +87,7 @@ _ce_lazy_map(c3_w lo_w, c3_w hi_w)
 **   when memory is exhausted (bail meme), 2 when the swap file has no
 **   room (bail full; errno in u3e_Stat.swap_err_i), -1 on error.
 */
-c3_i
+u3e_fault_e
 _ce_lazy_back(c3_w pag_w)
 {
   //  swap blocks are reserved a MiB at a time: fewer faults and extents
@@ -120,14 +120,14 @@ _ce_lazy_back(c3_w pag_w)
         u3e_Stat.swap_full_d++;
       u3e_Stat.swap_pag_w = pag_w;
         u3e_Stat.swap_pag_w = pag_w;
-        return 2;
+        return u3e_fault_full;
       }
     }
     if ( MAP_FAILED == mmap(_ce_ptr(lo_w), (c3_z)len_d, PROT_READ | PROT_WRITE,
                             MAP_SHARED | MAP_FIXED, u3P.swp_i, (off_t)off_d) )
     {
       u3m_say("image: mmap swap file: cannot map a loom page\n");
-      return ( ENOMEM == errno ) ? 1 : -1;
+      return ( ENOMEM == errno ) ? u3e_fault_meme : u3e_fault_alien;
     }
   }
   else if ( MAP_FAILED == mmap(_ce_ptr(lo_w), (c3_z)(hi_w - lo_w) << u3a_page_bits,
@@ -135,19 +135,19 @@ _ce_lazy_back(c3_w pag_w)
                                MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) )
   {
     //  no commit charge left, or no mappings left
-    return ( ENOMEM == errno ) ? 1 : -1;
+    return ( ENOMEM == errno ) ? u3e_fault_meme : u3e_fault_alien;
   }
   _ce_lzy_bits(lo_w, hi_w, 0);
   _ce_bits(lo_w, hi_w, 1);
   u3e_Stat.faults_d++;
   u3e_Stat.backed_d += hi_w - lo_w;
-  return 0;
+  return u3e_fault_done;
 }
 
 /* _ce_swap_flaw(): a write to clean image page pag_w with a swap file:
 **   move the page into the file, contents and all (async-signal-safe).
 */
-c3_i
+u3e_fault_e
 _ce_swap_flaw(c3_w pag_w)
 {
   c3_d  off_d = (c3_d)pag_w << u3a_page_bits;
@@ -162,7 +162,7 @@ _ce_swap_flaw(c3_w pag_w)
       u3e_Stat.swap_err_i = errno;
       u3e_Stat.swap_full_d++;
       u3e_Stat.swap_pag_w = pag_w;
-      return 2;
+      return u3e_fault_full;
     }
     don_z += (c3_z)ret_i;
   }
@@ -170,11 +170,11 @@ _ce_swap_flaw(c3_w pag_w)
                           MAP_SHARED | MAP_FIXED, u3P.swp_i, (off_t)off_d) )
   {
     u3m_say("image: mmap swap file: cannot move a loom page into it\n");
-    return ( ENOMEM == errno ) ? 1 : -1;
+    return ( ENOMEM == errno ) ? u3e_fault_meme : u3e_fault_alien;
   }
   _ce_bit_set(pag_w);
   u3e_Stat.faults_d++;
-  return 0;
+  return u3e_fault_done;
 }
 
 /* _ce_swap_home(): the swap file has no room for page pag_w (lazy, or
@@ -183,23 +183,23 @@ _ce_swap_flaw(c3_w pag_w)
 **   goes to anonymous memory instead, outside the swap file (async-signal-
 **   safe).
 */
-c3_i
+u3e_fault_e
 _ce_swap_home(c3_w pag_w, c3_t lzy_t)
 {
   if ( u3R && u3R->par_u ) {
-    return 2;
+    return u3e_fault_full;
   }
   if ( lzy_t ) {
     if ( MAP_FAILED == mmap(_ce_ptr(pag_w), u3a_page_bytes, PROT_READ | PROT_WRITE,
                             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) )
     {
-      return ( ENOMEM == errno ) ? 1 : -1;
+      return ( ENOMEM == errno ) ? u3e_fault_meme : u3e_fault_alien;
     }
     _ce_lzy_bits(pag_w, pag_w + 1, 0);
     _ce_bit_set(pag_w);
     u3e_Stat.faults_d++;
     u3e_Stat.swap_anon_d++;
-    return 0;
+    return u3e_fault_done;
   }
   u3e_Stat.swap_anon_d++;
   return _ce_flaw_protect(pag_w);
@@ -483,39 +483,46 @@ u3e_lazy(void)
   return __(u3P.ini_t && u3P.lzy_t);
 }
 
-c3_i
+/* _ce_reserve_of(): a failed backing's fault code as a reservation's. */
+static u3e_reserve_e
+_ce_reserve_of(u3e_fault_e fal_e)
+{
+  return ( u3e_fault_full == fal_e ) ? u3e_reserve_full : u3e_reserve_meme;
+}
+
+u3e_reserve_e
 u3e_reserve(c3_w* lo_w, c3_w* hi_w)
 {
   c3_w bot_w, top_w;
 
   if ( !u3P.ini_t || !u3P.lzy_t || hi_w <= lo_w ) {
-    return 0;
+    return u3e_reserve_done;
   }
   bot_w = u3a_page_of(lo_w);
   top_w = c3_min(u3a_page_of((c3_y*)hi_w + u3a_page_bytes - 1), u3P.pag_w);
   for ( c3_w pag_w = bot_w; pag_w < top_w; pag_w++ ) {
     if ( u3P.swp_i >= 0 && !_ce_bit(pag_w) && pag_w != u3P.gar_w ) {
       //  a clean page moves into the swap file on its first write
-      c3_i ret_i = _ce_swap_flaw(pag_w);
-      if ( ret_i ) {
-        return ret_i;
+      u3e_fault_e ret_e = _ce_swap_flaw(pag_w);
+      if ( u3e_fault_done != ret_e ) {
+        return _ce_reserve_of(ret_e);
       }
     }
     else if ( _ce_lzy(pag_w) ) {
       //  the guard page too: when it moves on, it is written
       c3_w gar_w = u3P.gar_w;
-      c3_i ret_i;
+      u3e_fault_e ret_e;
 
       u3P.gar_w = 0;
-      ret_i = _ce_lazy_back(pag_w);
+      ret_e = _ce_lazy_back(pag_w);
       u3P.gar_w = gar_w;
       if ( gar_w && mprotect(_ce_ptr(gar_w), u3a_page_bytes, PROT_NONE) ) {
         u3m_say("image: mprotect: cannot restore the guard page\n");
       }
-      if ( ret_i ) {
-        return ret_i;
+      if ( u3e_fault_done != ret_e ) {
+        return _ce_reserve_of(ret_e);
       }
     }
   }
-  return 0;
+  return u3e_reserve_done;
 }

@@ -98,15 +98,15 @@ _ce_track_open(c3_t mpr_t)
 {
   _ce_uffd_close();
 #if _ce_have_uffd
-  if ( 'm' != u3P.wan_c && !mpr_t ) {
+  if ( _ce_back_mprotect != u3P.wan_e && !mpr_t ) {
     c3_c why_c[256];
-    if ( _ce_uffd_open(why_c, sizeof(why_c)) && 'u' == u3P.wan_c ) {
+    if ( _ce_uffd_open(why_c, sizeof(why_c)) && _ce_back_uffd == u3P.wan_e ) {
       fprintf(stderr, "image: dirty tracking by protection faults: %s\n",
               why_c);
     }
   }
 #else
-  if ( 'u' == u3P.wan_c && !mpr_t ) {
+  if ( _ce_back_uffd == u3P.wan_e && !mpr_t ) {
     fprintf(stderr, "image: dirty tracking by protection faults: "
                     "userfaultfd is Linux-only\n");
   }
@@ -232,19 +232,19 @@ _ce_open_range(c3_w bot_w, c3_w top_w)
 **   their writing at the next save, which makes them clean (and the
 **   mappings few) again.
 */
-c3_i
+u3e_fault_e
 _ce_flaw_protect(c3_w pag_w)
 {
   if ( _ce_bit(pag_w) ) {
     //  dirty pages are writable: this fault is not ours
-    return -1;
+    return u3e_fault_alien;
   }
   if ( _ce_open_range(pag_w, pag_w + 1) ) {
     c3_w wid_w = 4096;
 
     if ( ENOMEM != errno ) {
       u3m_say("image: mprotect: cannot make a loom page writable\n");
-      return -1;
+      return u3e_fault_alien;
     }
     while ( 1 ) {
       c3_w bot_w = ( wid_w >= u3P.pag_w ) ? 0 : (pag_w & ~(wid_w - 1));
@@ -258,12 +258,12 @@ _ce_flaw_protect(c3_w pag_w)
       if ( ENOMEM != errno || wid_w >= u3P.pag_w ) {
         u3m_say("image: mprotect: out of memory mappings, cannot make "
                 "the loom writable\n");
-        return -1;
+        return u3e_fault_alien;
       }
       wid_w <<= 6;
     }
   }
   _ce_bit_set(pag_w);
   u3e_Stat.faults_d++;
-  return 0;
+  return u3e_fault_done;
 }
