@@ -328,6 +328,16 @@
       if ( ptr_w < u3a_Touch.dn_w ) u3a_Touch.dn_w = ptr_w;
     }
 
+    /* u3a_touch_window(): the window since the last reset: the highest
+    **   address the heaps reached growing up, the lowest growing down.
+    */
+    static inline void
+    u3a_touch_window(c3_w** up_w, c3_w** dn_w)
+    {
+      *up_w = u3a_Touch.up_w;
+      *dn_w = u3a_Touch.dn_w;
+    }
+
     /* u3a_touch_reset(): start a new window at the home road's frontiers. */
     void
     u3a_touch_reset(void);

@@ -22,7 +22,6 @@
 ///           or above N is dirty.
 ///   guard   bit 1, PROT_NONE: one page in the middle of the current road's
 ///           free gap, so that heap or stack growth running into it faults.
-///
 ///   lazy    bit 1, but unbacked: mapped read-only, anonymous and
 ///           MAP_NORESERVE, reading as zeros and costing no memory; its
 ///           first write faults and backs it (release.c).  Pages start
@@ -56,6 +55,14 @@
 /// save then writes every page.  Invariant: a clean page is exactly as in
 /// north.bin, so a save that writes the dirty pages below N' reproduces the
 /// loom's [0, N') in north.bin.
+///
+/// Faults.  u3e_fault, called from manage.c's signal handler, dispatches
+/// by page state: the guard page re-centres (or, with no room left, asks
+/// for a bail: u3e_fault_meme); a lazy page is backed, and a clean page
+/// with a swap file moved into it (release.c; no room in the file:
+/// u3e_fault_full, or anonymous memory on the home road); any other
+/// clean page becomes dirty (track.c).  Anything else is not ours
+/// (u3e_fault_alien).  The whole path is async-signal-safe.
 ///
 /// The save (u3e_save), with what is durable when:
 ///
@@ -121,20 +128,17 @@
 /// event log's lock enforce it).
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
-#include <sys/statvfs.h>
-#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "c3/crc.h"
+#include "c3/clock.h"
 #include "c3/io.h"
+#include "c3/portable.h"
+#include "noun/log.h"
 #include "noun/events_in.h"
 #include "noun/manage.h"
 #include "noun/options.h"
@@ -278,7 +282,7 @@ static void
 _ce_loom_open(void)
 {
   if ( _ce_open_range(0, u3P.pag_w) ) {
-    fprintf(stderr, "image: mprotect loom: %s\n", strerror(errno));
+    u3l_log("image: mprotect loom: %s\n", strerror(errno));
   }
 }
 
@@ -320,8 +324,8 @@ u3e_dirty(c3_w pag_w)
   _ce_track_mine();
   if ( !_ce_bit(pag_w) ) {
     //  the aligned block around it: callers often ask page after page
-    c3_w bot_w = pag_w & ~63U;
-    _ce_track_scan(bot_w, c3_min(bot_w + 64, u3P.pag_w));
+    c3_w bot_w = pag_w & ~(_ce_scan_pages - 1);
+    _ce_track_scan(bot_w, c3_min(bot_w + _ce_scan_pages, u3P.pag_w));
   }
   return _ce_bit(pag_w) ? c3y : c3n;
 }
@@ -339,7 +343,7 @@ u3e_tracker(const c3_c* nam_c)
     u3P.wan_e = _ce_back_uffd;
   }
   else {
-    fprintf(stderr, "image: unknown dirty tracking '%s' (mprotect, uffd)\n",
+    u3l_log("image: unknown dirty tracking '%s' (mprotect, uffd)\n",
             nam_c);
     return -1;
   }
@@ -366,7 +370,7 @@ u3e_ward(c3_w* lo_w, c3_w* hi_w)
     return -1;
   }
   if ( _ce_ward_put(bot_w + (top_w - bot_w) / 2) ) {
-    fprintf(stderr, "image: mprotect guard page: %s\n", strerror(errno));
+    u3l_log("image: mprotect guard page: %s\n", strerror(errno));
     return -1;
   }
   return 0;
@@ -378,9 +382,9 @@ u3e_ward(c3_w* lo_w, c3_w* hi_w)
 static void
 _ce_close(void)
 {
-  if ( u3P.nor_i >= 0 ) close(u3P.nor_i);
-  if ( u3P.sum_i >= 0 ) close(u3P.sum_i);
-  if ( u3P.dir_i >= 0 ) close(u3P.dir_i);
+  if ( u3P.nor_i >= 0 ) c3_io_close(u3P.nor_i);
+  if ( u3P.sum_i >= 0 ) c3_io_close(u3P.sum_i);
+  if ( u3P.dir_i >= 0 ) c3_io_close(u3P.dir_i);
   u3P.nor_i = u3P.sum_i = u3P.dir_i = -1;
   free(u3P.sum_w);
   u3P.sum_w = 0;
@@ -399,7 +403,7 @@ c3_i
 u3e_init(void)
 {
   if ( !u3C.pages_w || u3C.pages_w > _ce_max_pages ) {
-    fprintf(stderr, "image: init: no loom mapped (%u pages)\n", u3C.pages_w);
+    u3l_log("image: init: no loom mapped (%u pages)\n", u3C.pages_w);
     return -1;
   }
   _ce_close();
@@ -415,17 +419,16 @@ u3e_init(void)
     //  a fresh loom: nothing left in the scratch file from an earlier one
     struct stat sat_u;
     if ( 0 == fstat(u3P.swp_i, &sat_u) && sat_u.st_size ) {
-      fallocate(u3P.swp_i, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-                0, sat_u.st_size);
+      c3_fs_punch(u3P.swp_i, 0, (c3_d)sat_u.st_size);
     }
     //  the home road's stack works at the loom's top outside any event,
     //  where no bail can be caught: its pages are reserved now, and the
     //  file sized to the whole loom (so a file size limit shows here)
     c3_d top_d = (c3_d)u3C.pages_w << u3a_page_bits;
     c3_d res_d = c3_min(top_d, (c3_d)_ce_back_pages << (u3a_page_bits + 2));
-    if ( fallocate(u3P.swp_i, 0, (off_t)(top_d - res_d), (off_t)res_d) ) {
-      fprintf(stderr, "swap file: reserve the loom's top %llu KiB at offset "
-                      "%llu: %s\n", (unsigned long long)(res_d >> 10),
+    if ( c3_fs_reserve(u3P.swp_i, top_d - res_d, res_d, 0) ) {
+      u3l_log("swap file: reserve the loom's top %llu KiB at offset "
+              "%llu: %s\n", (unsigned long long)(res_d >> 10),
               (unsigned long long)(top_d - res_d), strerror(errno));
       return -1;
     }
@@ -450,8 +453,8 @@ _ce_open(const c3_c* nam_c, c3_c* pat_c)
   if ( _ce_path(pat_c, u3P.dir_c, nam_c) ) {
     return -1;
   }
-  if ( 0 > (fid_i = open(pat_c, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) ) {
-    fprintf(stderr, "image: open %s: %s\n", pat_c, strerror(errno));
+  if ( 0 > (fid_i = c3_io_open(pat_c, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) ) {
+    u3l_log("image: open %s: %s\n", pat_c, strerror(errno));
   }
   return fid_i;
 }
@@ -468,27 +471,27 @@ _ce_live_act(_ce_judgment* jud_u)
     case u3e_pat_none: return 0;
 
     case u3e_pat_stray: {
-      fprintf(stderr, "image: removing memory.bin left by a save that did "
-                      "not commit\n");
+      u3l_log("image: removing memory.bin left by a save that did "
+              "not commit\n");
       return _ce_patch_drop();
     }
     case u3e_pat_discard: {
-      fprintf(stderr, "image: discarding the damaged patch left in %s (the "
-                      "image without it is whole)\n", u3P.dir_c);
+      u3l_log("image: discarding the damaged patch left in %s (the "
+              "image without it is whole)\n", u3P.dir_c);
       return _ce_patch_drop();
     }
     case u3e_pat_apply: {
-      fprintf(stderr, "image: applying the patch left by an interrupted "
-                      "save (%u pages, image of %u pages)\n",
+      u3l_log("image: applying the patch left by an interrupted "
+              "save (%u pages, image of %u pages)\n",
               jud_u->ctl_u.pgs_w, jud_u->ctl_u.nor_w);
       if ( _ce_patch_apply(jud_u->lin_u, jud_u->ctl_u.pgs_w,
                            jud_u->ctl_u.nor_w, jud_u->mem_i, 0)
            || _ce_patch_drop() )
       {
-        fprintf(stderr, "image: the pending patch could not be applied (see "
-                        "above; a full disk?).  north.bin, sums.bin and the "
-                        "patch are kept as they are: the next start applies "
-                        "it again once there is room\n");
+        u3l_log("image: the pending patch could not be applied (see "
+                "above; a full disk?).  north.bin, sums.bin and the "
+                "patch are kept as they are: the next start applies "
+                "it again once there is room\n");
         return -1;
       }
       return 0;
@@ -537,14 +540,14 @@ _ce_live_open(c3_t red_t, c3_c* npa_c, c3_c* spa_c)
   {
     return -1;
   }
-  u3P.nor_i = open(npa_c, O_RDONLY | O_CLOEXEC);
+  u3P.nor_i = c3_io_open(npa_c, O_RDONLY | O_CLOEXEC, 0);
   if ( u3P.nor_i < 0 && ENOENT != errno ) {
-    fprintf(stderr, "image: open %s: %s\n", npa_c, strerror(errno));
+    u3l_log("image: open %s: %s\n", npa_c, strerror(errno));
     return -1;
   }
-  u3P.sum_i = open(spa_c, O_RDONLY | O_CLOEXEC);
+  u3P.sum_i = c3_io_open(spa_c, O_RDONLY | O_CLOEXEC, 0);
   if ( u3P.sum_i < 0 && ENOENT != errno ) {
-    fprintf(stderr, "image: open %s: %s\n", spa_c, strerror(errno));
+    u3l_log("image: open %s: %s\n", spa_c, strerror(errno));
     return -1;
   }
   return 0;
@@ -563,7 +566,7 @@ _ce_live(const c3_c* dir_c, c3_w* nor_w, c3_t red_t)
   jud_u.lin_u = 0;
   jud_u.mem_i = -1;
   if ( !u3P.ini_t ) {
-    fprintf(stderr, "image: live: u3e_init has not run\n");
+    u3l_log("image: live: u3e_init has not run\n");
     return u3e_live_failed;
   }
   _ce_track_mine();
@@ -580,17 +583,18 @@ _ce_live(const c3_c* dir_c, c3_w* nor_w, c3_t red_t)
   {
     return u3e_live_failed;
   }
-  if ( 0 > (u3P.dir_i = open(u3P.dir_c, O_RDONLY | O_DIRECTORY | O_CLOEXEC))
+  if ( 0 > (u3P.dir_i = c3_io_open(u3P.dir_c,
+                                   O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0))
        && !(red_t && ENOENT == errno) )
   {
-    fprintf(stderr, "image: open %s: %s\n", u3P.dir_c, strerror(errno));
+    u3l_log("image: open %s: %s\n", u3P.dir_c, strerror(errno));
     goto fail;
   }
   if ( _ce_live_open(red_t, npa_c, spa_c) ) {
     goto fail;
   }
   if ( !(u3P.sum_w = calloc(u3P.pag_w, sizeof(c3_w))) ) {
-    fprintf(stderr, "image: out of memory for %u page checksums\n", u3P.pag_w);
+    u3l_log("image: out of memory for %u page checksums\n", u3P.pag_w);
     goto fail;
   }
 
@@ -604,7 +608,7 @@ _ce_live(const c3_c* dir_c, c3_w* nor_w, c3_t red_t)
     case u3e_img_failed: goto fail;
     case u3e_img_damaged:
     case u3e_img_unsummed: {
-      fprintf(stderr, "image: %s cannot be trusted\n", npa_c);
+      u3l_log("image: %s cannot be trusted\n", npa_c);
       ret_i = u3e_live_damaged;
       goto fail;
     }
@@ -670,15 +674,6 @@ u3e_live_read(const c3_c* dir_c, c3_w* nor_w)
   return _ce_live(dir_c, nor_w, 1);
 }
 
-/* _ce_nanos(): monotonic time in nanoseconds. */
-static c3_d
-_ce_nanos(void)
-{
-  struct timespec tim_u;
-  clock_gettime(CLOCK_MONOTONIC, &tim_u);
-  return (c3_d)tim_u.tv_sec * 1000000000ULL + (c3_d)tim_u.tv_nsec;
-}
-
 /* _ce_ward_road(): put the guard back in the current road's gap. */
 static void
 _ce_ward_road(void)
@@ -695,18 +690,18 @@ _ce_ward_road(void)
 c3_i
 u3e_save(c3_w nor_w)
 {
-  c3_d      sat_d = _ce_nanos();
+  c3_d      sat_d = c3_nanos();
   c3_t      gar_t = ( 0 != u3P.gar_w );
   u3e_line* lin_u = 0;
   c3_w      pgs_w = 0;
   c3_i      ret_i = -1;
 
   if ( !u3P.liv_t ) {
-    fprintf(stderr, "image: save: no image is open\n");
+    u3l_log("image: save: no image is open\n");
     return -1;
   }
   if ( nor_w > u3P.pag_w ) {
-    fprintf(stderr, "image: save: %u pages is more than the loom's %u\n",
+    u3l_log("image: save: %u pages is more than the loom's %u\n",
             nor_w, u3P.pag_w);
     return -1;
   }
@@ -737,7 +732,7 @@ u3e_save(c3_w nor_w)
     goto done;
   }
   if ( !(lin_u = malloc((c3_z)pgs_w * sizeof(u3e_line) + 1)) ) {
-    fprintf(stderr, "image: save: out of memory for %u pages\n", pgs_w);
+    u3l_log("image: save: out of memory for %u pages\n", pgs_w);
     goto done;
   }
   {
@@ -762,8 +757,8 @@ u3e_save(c3_w nor_w)
 
   //  durable: the saved pages become clean
   if ( _ce_loom_clean(lin_u, pgs_w) ) {
-    fprintf(stderr, "image: save: the image is saved, but some pages stay "
-                    "dirty\n");
+    u3l_log("image: save: the image is saved, but some pages stay "
+            "dirty\n");
   }
   u3P.nor_w = nor_w;
   u3e_Stat.image_w = nor_w;
@@ -776,7 +771,7 @@ done:
   if ( gar_t ) {
     _ce_ward_road();
   }
-  u3e_Stat.save_ns_d += _ce_nanos() - sat_d;
+  u3e_Stat.save_ns_d += c3_nanos() - sat_d;
   return ret_i;
 }
 

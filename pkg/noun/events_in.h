@@ -40,6 +40,15 @@
 #define _ce_sum_head   16                    //  bytes before sums.bin's table
 #define _ce_run_pages  64                    //  pages per buffered file copy
 #define _ce_back_pages 16          //  pages backed per lazy fault (x4 in swap)
+#define _ce_scan_pages 64          //  pages u3e_dirty scans at once: one word
+#define _ce_near_pages 64          //  patch pages this near remap as one
+#define _ce_read_bytes (1ULL << 30)   //  most bytes read at once (copy-in)
+#define _ce_copy_bytes (1U << 20)     //  the buffer of a backup's file copy
+#define _ce_wide_pages 4096        //  the first block opened with no mappings
+                                   //  left (64 MiB), doubling from there
+#define _ce_bad_shown  16          //  damaged pages a verification lists
+#define _ce_cut_pages  256         //  free pages at the swap file's end that
+                                   //  are cut off, not punched
 
     /* _ce_have_uffd: the userfaultfd backend is built (see uffd.c). */
 #if defined(__linux__) && defined(UFFDIO_WRITEPROTECT) && defined(SYS_userfaultfd)
@@ -282,6 +291,11 @@
 
   /** image.c
   **/
+    /* _ce_say(): a message to fil_u, or to the log when fil_u is 0. */
+    void
+    _ce_say(FILE* fil_u, const c3_c* fmt_c, ...)
+      __attribute__((format(printf, 2, 3)));
+
     /* _ce_path(): dir_c/nam_c into pat_c (PATH_MAX); -1 if too long. */
     c3_i
     _ce_path(c3_c* pat_c, const c3_c* dir_c, const c3_c* nam_c);

@@ -42,16 +42,14 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
-#include <sys/statvfs.h>
 #include <sys/uio.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "c3/crc.h"
 #include "c3/io.h"
+#include "c3/portable.h"
+#include "noun/log.h"
 #include "noun/events_in.h"
-#include "noun/manage.h"
 #include "noun/options.h"
 
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -64,10 +62,26 @@ _ce_path(c3_c* pat_c, const c3_c* dir_c, const c3_c* nam_c)
 {
   c3_i len_i = snprintf(pat_c, PATH_MAX, "%s/%s", dir_c, nam_c);
   if ( len_i < 0 || len_i >= PATH_MAX ) {
-    fprintf(stderr, "image: path too long: %s/%s\n", dir_c, nam_c);
+    u3l_log("image: path too long: %s/%s\n", dir_c, nam_c);
     return -1;
   }
   return 0;
+}
+
+/* _ce_say(): a message to fil_u, or to the log when fil_u is 0. */
+void
+_ce_say(FILE* fil_u, const c3_c* fmt_c, ...)
+{
+  va_list ap;
+
+  va_start(ap, fmt_c);
+  if ( fil_u ) {
+    vfprintf(fil_u, fmt_c, ap);
+  }
+  else {
+    u3l_logv(fmt_c, ap);
+  }
+  va_end(ap);
 }
 
   /** File I/O: whole transfers through the c3_io seam (c3/io.h).
@@ -81,12 +95,12 @@ _ce_pread_all(c3_i fid_i, void* buf_v, c3_z len_z, c3_d off_d,
 {
   if ( c3_io_pread_all(fid_i, buf_v, len_z, off_d) ) {
     if ( ENODATA == errno ) {
-      fprintf(stderr, "image: read %s: file ends before the %zu bytes at "
-                      "%llu it should hold\n",
+      u3l_log("image: read %s: file ends before the %zu bytes at "
+              "%llu it should hold\n",
               pat_c, len_z, (unsigned long long)off_d);
     }
     else {
-      fprintf(stderr, "image: read %s: %s\n", pat_c, strerror(errno));
+      u3l_log("image: read %s: %s\n", pat_c, strerror(errno));
     }
     return -1;
   }
@@ -99,7 +113,7 @@ _ce_pwrite_all(c3_i fid_i, const void* buf_v, c3_z len_z, c3_d off_d,
                const c3_c* pat_c)
 {
   if ( c3_io_pwrite_all(fid_i, buf_v, len_z, off_d) ) {
-    fprintf(stderr, "image: write %s: %s\n", pat_c, strerror(errno));
+    u3l_log("image: write %s: %s\n", pat_c, strerror(errno));
     return -1;
   }
   return 0;
@@ -111,7 +125,7 @@ _ce_pwritev_all(c3_i fid_i, struct iovec* iov_u, c3_i cnt_i, c3_d off_d,
                 const c3_c* pat_c)
 {
   if ( c3_io_pwritev_all(fid_i, iov_u, cnt_i, off_d) ) {
-    fprintf(stderr, "image: write %s: %s\n", pat_c, strerror(errno));
+    u3l_log("image: write %s: %s\n", pat_c, strerror(errno));
     return -1;
   }
   return 0;
@@ -122,7 +136,7 @@ c3_i
 _ce_fsync(c3_i fid_i, const c3_c* pat_c)
 {
   if ( c3_io_fsync(fid_i) ) {
-    fprintf(stderr, "image: fsync %s: %s\n", pat_c, strerror(errno));
+    u3l_log("image: fsync %s: %s\n", pat_c, strerror(errno));
     return -1;
   }
   return 0;
@@ -133,7 +147,7 @@ c3_i
 _ce_fdatasync(c3_i fid_i, const c3_c* pat_c)
 {
   if ( c3_io_fdatasync(fid_i) ) {
-    fprintf(stderr, "image: fdatasync %s: %s\n", pat_c, strerror(errno));
+    u3l_log("image: fdatasync %s: %s\n", pat_c, strerror(errno));
     return -1;
   }
   return 0;
@@ -144,7 +158,7 @@ static c3_i
 _ce_truncate(c3_i fid_i, c3_d len_d, const c3_c* pat_c)
 {
   if ( c3_io_truncate(fid_i, len_d) ) {
-    fprintf(stderr, "image: truncate %s to %llu bytes: %s\n",
+    u3l_log("image: truncate %s to %llu bytes: %s\n",
             pat_c, (unsigned long long)len_d, strerror(errno));
     return -1;
   }
@@ -160,7 +174,7 @@ _ce_unlink(const c3_c* dir_c, const c3_c* nam_c)
     return -1;
   }
   if ( c3_io_unlink(pat_c) && ENOENT != errno ) {
-    fprintf(stderr, "image: unlink %s: %s\n", pat_c, strerror(errno));
+    u3l_log("image: unlink %s: %s\n", pat_c, strerror(errno));
     return -1;
   }
   return 0;
@@ -172,7 +186,7 @@ _ce_size(c3_i fid_i, c3_d* len_d, const c3_c* pat_c)
 {
   struct stat buf_u;
   if ( fstat(fid_i, &buf_u) ) {
-    fprintf(stderr, "image: stat %s: %s\n", pat_c, strerror(errno));
+    u3l_log("image: stat %s: %s\n", pat_c, strerror(errno));
     return -1;
   }
   *len_d = (c3_d)buf_u.st_size;
@@ -185,10 +199,10 @@ _ce_mkdir(const c3_c* pat_c)
 {
   if ( c3_io_mkdir(pat_c, 0755) ) {
     if ( ENOTDIR == errno ) {
-      fprintf(stderr, "image: %s: not a directory\n", pat_c);
+      u3l_log("image: %s: not a directory\n", pat_c);
     }
     else {
-      fprintf(stderr, "image: mkdir %s: %s\n", pat_c, strerror(errno));
+      u3l_log("image: mkdir %s: %s\n", pat_c, strerror(errno));
     }
     return -1;
   }
@@ -276,7 +290,7 @@ _ce_sums_load(c3_i fid_i, const c3_c* pat_c, c3_w* sum_w, c3_w max_w,
     return 0;
   }
   if ( len_d < _ce_sum_head || (len_d - _ce_sum_head) % 4 ) {
-    fprintf(stderr, "image: %s: size %llu is not a checksum table\n",
+    u3l_log("image: %s: size %llu is not a checksum table\n",
             pat_c, (unsigned long long)len_d);
     return -1;
   }
@@ -285,14 +299,14 @@ _ce_sums_load(c3_i fid_i, const c3_c* pat_c, c3_w* sum_w, c3_w max_w,
   }
   _ce_sums_head(exp_w);
   if ( memcmp(hed_w, exp_w, sizeof(hed_w)) ) {
-    fprintf(stderr, "image: %s: bad header (magic %08x, version %u, page "
-                    "bits %u)\n", pat_c, hed_w[0], hed_w[1], hed_w[2]);
+    u3l_log("image: %s: bad header (magic %08x, version %u, page "
+            "bits %u)\n", pat_c, hed_w[0], hed_w[1], hed_w[2]);
     return -1;
   }
   c3_d ent_d = (len_d - _ce_sum_head) / 4;
   if ( ent_d > max_w ) {
-    fprintf(stderr, "image: %s: %llu checksums, more than the %u pages the "
-                    "loom holds\n", pat_c, (unsigned long long)ent_d, max_w);
+    u3l_log("image: %s: %llu checksums, more than the %u pages the "
+            "loom holds\n", pat_c, (unsigned long long)ent_d, max_w);
     return -1;
   }
   if ( _ce_pread_all(fid_i, sum_w, (c3_z)ent_d * 4, _ce_sum_head, pat_c) ) {
@@ -304,6 +318,39 @@ _ce_sums_load(c3_i fid_i, const c3_c* pat_c, c3_w* sum_w, c3_w max_w,
 
   /** Patches.
   **/
+/* _ce_sum_file(): read pages [0, num_w) of fid_i (path pat_c) in runs
+**   of _ce_run_pages, handing each page's number and checksum to fun_f,
+**   whose nonzero result stops the walk and is returned.  0, or -1 when
+**   the file could not be read (with a message).
+*/
+static c3_i
+_ce_sum_file(c3_i fid_i, const c3_c* pat_c, c3_w num_w,
+             c3_i (*fun_f)(void* arg_v, c3_w pag_w, c3_w sum_w), void* arg_v)
+{
+  c3_y* buf_y = malloc((c3_z)_ce_run_pages << u3a_page_bits);
+  c3_i  ret_i = 0;
+
+  if ( !buf_y ) {
+    u3l_log("image: out of memory reading %s\n", pat_c);
+    return -1;
+  }
+  for ( c3_w i_w = 0; i_w < num_w && !ret_i; i_w += _ce_run_pages ) {
+    c3_w run_w = c3_min(_ce_run_pages, num_w - i_w);
+    if ( _ce_pread_all(fid_i, buf_y, (c3_z)run_w << u3a_page_bits,
+                       (c3_d)i_w << u3a_page_bits, pat_c) )
+    {
+      ret_i = -1;
+      break;
+    }
+    for ( c3_w j_w = 0; j_w < run_w && !ret_i; j_w++ ) {
+      ret_i = fun_f(arg_v, i_w + j_w,
+                    _ce_sum_page(buf_y + ((c3_z)j_w << u3a_page_bits)));
+    }
+  }
+  free(buf_y);
+  return ret_i;
+}
+
 /* _ce_patch_ctl(): read and check control.bin (open as ctl_i, path cpa_c)
 **   whole: size, header, checksum, entries in order and inside the image.
 **   *lin_u gets the entries (malloc'd) when valid.
@@ -341,7 +388,7 @@ _ce_patch_ctl(c3_i ctl_i, const c3_c* cpa_c, c3_w max_w, u3e_control* ctl_u,
     return _ce_patch_invalid;
   }
   if ( !(lin_v = malloc((c3_z)ctl_u->pgs_w * sizeof(u3e_line) + 1)) ) {
-    fprintf(stderr, "image: out of memory reading %s\n", cpa_c);
+    u3l_log("image: out of memory reading %s\n", cpa_c);
     return _ce_patch_failed;
   }
   *lin_u = lin_v;
@@ -373,6 +420,29 @@ _ce_patch_ctl(c3_i ctl_i, const c3_c* cpa_c, c3_w max_w, u3e_control* ctl_u,
   return _ce_patch_valid;
 }
 
+/* _ce_mem_arg: what _ce_mem_page checks memory.bin's pages against. */
+typedef struct {
+  const u3e_line* lin_u;   //  the checked table of contents
+  c3_c*           why_c;   //  the first mismatch, described
+  c3_z            why_z;
+} _ce_mem_arg;
+
+/* _ce_mem_page(): page pag_w of memory.bin has checksum sum_w: 1 (and
+**   why) if its entry says otherwise.
+*/
+static c3_i
+_ce_mem_page(void* arg_v, c3_w pag_w, c3_w sum_w)
+{
+  _ce_mem_arg* arg_u = arg_v;
+
+  if ( sum_w != arg_u->lin_u[pag_w].sum_w ) {
+    snprintf(arg_u->why_c, arg_u->why_z, "memory.bin's copy of page %u "
+             "fails its checksum", arg_u->lin_u[pag_w].pag_w);
+    return 1;
+  }
+  return 0;
+}
+
 /* _ce_patch_mem(): check memory.bin (open as fid_i, path mpa_c) against
 **   the checked table of contents: its size, and every page's checksum.
 */
@@ -380,9 +450,8 @@ static _ce_patch_e
 _ce_patch_mem(c3_i fid_i, const c3_c* mpa_c, const u3e_control* ctl_u,
               const u3e_line* lin_u, c3_c* why_c, c3_z why_z)
 {
-  _ce_patch_e ret_e = _ce_patch_failed;
+  _ce_mem_arg arg_u = { lin_u, why_c, why_z };
   c3_d        len_d;
-  c3_y*       buf_y;
 
   if ( _ce_size(fid_i, &len_d, mpa_c) ) return _ce_patch_failed;
   if ( len_d != (c3_d)ctl_u->pgs_w << u3a_page_bits ) {
@@ -390,32 +459,11 @@ _ce_patch_mem(c3_i fid_i, const c3_c* mpa_c, const u3e_control* ctl_u,
              "control.bin lists", (unsigned long long)len_d, ctl_u->pgs_w);
     return _ce_patch_invalid;
   }
-  if ( !(buf_y = malloc((c3_z)_ce_run_pages << u3a_page_bits)) ) {
-    fprintf(stderr, "image: out of memory reading %s\n", mpa_c);
-    return _ce_patch_failed;
+  switch ( _ce_sum_file(fid_i, mpa_c, ctl_u->pgs_w, _ce_mem_page, &arg_u) ) {
+    case 0:  return _ce_patch_valid;
+    case 1:  return _ce_patch_invalid;
+    default: return _ce_patch_failed;
   }
-  for ( c3_w i_w = 0; i_w < ctl_u->pgs_w; i_w += _ce_run_pages ) {
-    c3_w num_w = c3_min(_ce_run_pages, ctl_u->pgs_w - i_w);
-    if ( _ce_pread_all(fid_i, buf_y, (c3_z)num_w << u3a_page_bits,
-                       (c3_d)i_w << u3a_page_bits, mpa_c) )
-    {
-      goto done;
-    }
-    for ( c3_w j_w = 0; j_w < num_w; j_w++ ) {
-      c3_w sum_w = _ce_sum_page(buf_y + ((c3_z)j_w << u3a_page_bits));
-      if ( sum_w != lin_u[i_w + j_w].sum_w ) {
-        snprintf(why_c, why_z, "memory.bin's copy of page %u fails its "
-                 "checksum", lin_u[i_w + j_w].pag_w);
-        ret_e = _ce_patch_invalid;
-        goto done;
-      }
-    }
-  }
-  ret_e = _ce_patch_valid;
-
-done:
-  free(buf_y);
-  return ret_e;
 }
 
 /* _ce_patch_load(): find and check the patch in chk_c, reading every
@@ -440,9 +488,9 @@ _ce_patch_load(const c3_c* chk_c, c3_w max_w, u3e_control* ctl_u,
     return _ce_patch_failed;
   }
 
-  if ( 0 > (ctl_i = open(cpa_c, O_RDONLY | O_CLOEXEC)) ) {
+  if ( 0 > (ctl_i = c3_io_open(cpa_c, O_RDONLY | O_CLOEXEC, 0)) ) {
     if ( ENOENT != errno ) {
-      fprintf(stderr, "image: open %s: %s\n", cpa_c, strerror(errno));
+      u3l_log("image: open %s: %s\n", cpa_c, strerror(errno));
       return _ce_patch_failed;
     }
     return ( 0 == access(mpa_c, F_OK) ) ? _ce_patch_stray : _ce_patch_none;
@@ -451,9 +499,9 @@ _ce_patch_load(const c3_c* chk_c, c3_w max_w, u3e_control* ctl_u,
   ret_e = _ce_patch_ctl(ctl_i, cpa_c, max_w, ctl_u, &lin_v, why_c, why_z);
   if ( _ce_patch_valid != ret_e ) goto done;
 
-  if ( 0 > (fid_i = open(mpa_c, O_RDONLY | O_CLOEXEC)) ) {
+  if ( 0 > (fid_i = c3_io_open(mpa_c, O_RDONLY | O_CLOEXEC, 0)) ) {
     if ( ENOENT != errno ) {
-      fprintf(stderr, "image: open %s: %s\n", mpa_c, strerror(errno));
+      u3l_log("image: open %s: %s\n", mpa_c, strerror(errno));
       ret_e = _ce_patch_failed;
       goto done;
     }
@@ -471,8 +519,8 @@ _ce_patch_load(const c3_c* chk_c, c3_w max_w, u3e_control* ctl_u,
 
 done:
   free(lin_v);
-  close(ctl_i);
-  if ( fid_i >= 0 ) close(fid_i);
+  c3_io_close(ctl_i);
+  if ( fid_i >= 0 ) c3_io_close(fid_i);
   return ret_e;
 }
 
@@ -517,7 +565,7 @@ _ce_patch_write(const u3e_line* lin_u, c3_w pgs_w, c3_w nor_w)
   //  memory.bin: runs of contiguous pages, up to IOV_MAX runs per write
   mem_i = c3_io_open(mpa_c, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if ( 0 > mem_i ) {
-    fprintf(stderr, "image: open %s: %s\n", mpa_c, strerror(errno));
+    u3l_log("image: open %s: %s\n", mpa_c, strerror(errno));
     goto fail;
   }
   for ( c3_w i_w = 0; i_w < pgs_w; ) {
@@ -552,7 +600,7 @@ _ce_patch_write(const u3e_line* lin_u, c3_w pgs_w, c3_w nor_w)
     };
     ctl_u.sum_w = _ce_sum_control(&ctl_u, lin_u);
     if ( !(buf_y = malloc(len_z)) ) {
-      fprintf(stderr, "image: out of memory writing %s\n", cpa_c);
+      u3l_log("image: out of memory writing %s\n", cpa_c);
       goto fail;
     }
     memcpy(buf_y, &ctl_u, sizeof(ctl_u));
@@ -560,7 +608,7 @@ _ce_patch_write(const u3e_line* lin_u, c3_w pgs_w, c3_w nor_w)
 
     ctl_i = c3_io_open(cpa_c, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if ( 0 > ctl_i ) {
-      fprintf(stderr, "image: open %s: %s\n", cpa_c, strerror(errno));
+      u3l_log("image: open %s: %s\n", cpa_c, strerror(errno));
       goto fail;
     }
     if ( _ce_pwrite_all(ctl_i, buf_y, len_z, 0, cpa_c)
@@ -605,7 +653,7 @@ _ce_loom_unfile(c3_w lo_w, c3_w hi_w)
     }
     else if ( !dit_t && u3P.lzy_t ) {
       if ( _ce_lazy_map(pag_w, end_w) ) {
-        fprintf(stderr, "image: mmap loom pages %u-%u: %s\n",
+        u3l_log("image: mmap loom pages %u-%u: %s\n",
                 pag_w, end_w - 1, strerror(errno));
         return -1;
       }
@@ -614,14 +662,13 @@ _ce_loom_unfile(c3_w lo_w, c3_w hi_w)
       void* tmp_v = mmap(0, len_z, PROT_READ | PROT_WRITE,
                          MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
       if ( MAP_FAILED == tmp_v ) {
-        fprintf(stderr, "image: mmap %zu bytes: %s\n", len_z, strerror(errno));
+        u3l_log("image: mmap %zu bytes: %s\n", len_z, strerror(errno));
         return -1;
       }
       memcpy(tmp_v, ptr_y, len_z);
-      if ( MAP_FAILED == mremap(tmp_v, len_z, len_z,
-                                MREMAP_MAYMOVE | MREMAP_FIXED, ptr_y) )
+      if ( c3_mem_move(tmp_v, len_z, ptr_y) )
       {
-        fprintf(stderr, "image: mremap loom pages %u-%u: %s\n",
+        u3l_log("image: mremap loom pages %u-%u: %s\n",
                 pag_w, end_w - 1, strerror(errno));
         munmap(tmp_v, len_z);
         return -1;
@@ -632,7 +679,7 @@ _ce_loom_unfile(c3_w lo_w, c3_w hi_w)
       if ( MAP_FAILED == mmap(ptr_y, len_z, PROT_READ | PROT_WRITE,
                               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) )
       {
-        fprintf(stderr, "image: mmap loom pages %u-%u: %s\n",
+        u3l_log("image: mmap loom pages %u-%u: %s\n",
                 pag_w, end_w - 1, strerror(errno));
         return -1;
       }
@@ -663,7 +710,7 @@ _ce_patch_apply(const u3e_line* lin_u, c3_w pgs_w, c3_w nor_w, c3_i mem_i,
     return -1;
   }
   if ( mem_i >= 0 && !(buf_y = malloc((c3_z)_ce_run_pages << u3a_page_bits)) ) {
-    fprintf(stderr, "image: out of memory applying the patch\n");
+    u3l_log("image: out of memory applying the patch\n");
     return -1;
   }
 
@@ -763,13 +810,13 @@ _ce_patch_redo(void)
       return _ce_patch_drop();
     }
     case _ce_patch_invalid: {
-      fprintf(stderr, "image: the pending patch is damaged: %s\n", why_c);
+      u3l_log("image: the pending patch is damaged: %s\n", why_c);
       return -1;
     }
     case _ce_patch_failed: return -1;
   }
   ret_i = _ce_patch_apply(lin_u, ctl_u.pgs_w, ctl_u.nor_w, mem_i, 1);
-  close(mem_i);
+  c3_io_close(mem_i);
   free(lin_u);
   if ( ret_i || _ce_patch_drop() ) {
     return -1;
@@ -780,10 +827,50 @@ _ce_patch_redo(void)
 
   /** Verifying the image.
   **/
+/* _ce_ver_arg: what _ce_ver_page checks north.bin's pages against. */
+typedef struct {
+  const c3_w*     sum_w;   //  sums.bin's checksums
+  const u3e_line* lin_u;   //  a pending patch's pages, skipped
+  c3_w            pgs_w;
+  c3_w            lin_w;   //  the next entry of lin_u to look at
+  c3_ds           bad_ds;  //  damaged pages so far
+  FILE*           fil_u;
+  const c3_c*     pre_c;
+} _ce_ver_arg;
+
+/* _ce_ver_page(): page pag_w of north.bin has checksum has_w: count and
+**   report it (the first 16) if sums.bin says otherwise.  Always 0.
+*/
+static c3_i
+_ce_ver_page(void* arg_v, c3_w pag_w, c3_w has_w)
+{
+  _ce_ver_arg* arg_u = arg_v;
+
+  while ( arg_u->lin_w < arg_u->pgs_w
+          && arg_u->lin_u[arg_u->lin_w].pag_w < pag_w )
+  {
+    arg_u->lin_w++;
+  }
+  if ( arg_u->lin_w < arg_u->pgs_w
+       && arg_u->lin_u[arg_u->lin_w].pag_w == pag_w )
+  {
+    return 0;
+  }
+  if ( has_w != arg_u->sum_w[pag_w] ) {
+    if ( arg_u->bad_ds < _ce_bad_shown ) {
+      _ce_say(arg_u->fil_u, "%spage %u of north.bin is damaged: checksum "
+              "%08x, sums.bin says %08x\n", arg_u->pre_c, pag_w, has_w,
+              arg_u->sum_w[pag_w]);
+    }
+    arg_u->bad_ds++;
+  }
+  return 0;
+}
+
 /* _ce_image_verify(): compare pages [0, nor_w) of north.bin (fid_i) with
 **   their checksums, skipping the pages of lin_u (a pending patch, which
-**   carries their checksums).  Prints up to 16 damaged pages to fil_u (or
-**   stderr), each prefixed with pre_c.  Returns the number damaged, or -1
+**   carries their checksums).  Reports up to 16 damaged pages to fil_u (or
+**   the log), each prefixed with pre_c.  Returns the number damaged, or -1
 **   if the file could not be read.
 */
 c3_ds
@@ -791,44 +878,12 @@ _ce_image_verify(c3_i fid_i, const c3_c* pat_c, const c3_w* sum_w,
                  c3_w nor_w, const u3e_line* lin_u, c3_w pgs_w,
                  FILE* fil_u, const c3_c* pre_c)
 {
-  c3_y* buf_y = malloc((c3_z)_ce_run_pages << u3a_page_bits);
-  c3_ds bad_ds = 0;
-  c3_w  lin_w = 0;
+  _ce_ver_arg arg_u = { sum_w, lin_u, pgs_w, 0, 0, fil_u, pre_c };
 
-  if ( !buf_y ) {
-    fprintf(stderr, "image: out of memory verifying %s\n", pat_c);
+  if ( _ce_sum_file(fid_i, pat_c, nor_w, _ce_ver_page, &arg_u) ) {
     return -1;
   }
-  for ( c3_w i_w = 0; i_w < nor_w; i_w += _ce_run_pages ) {
-    c3_w num_w = c3_min(_ce_run_pages, nor_w - i_w);
-    if ( _ce_pread_all(fid_i, buf_y, (c3_z)num_w << u3a_page_bits,
-                       (c3_d)i_w << u3a_page_bits, pat_c) )
-    {
-      free(buf_y);
-      return -1;
-    }
-    for ( c3_w j_w = 0; j_w < num_w; j_w++ ) {
-      c3_w pag_w = i_w + j_w;
-      while ( lin_w < pgs_w && lin_u[lin_w].pag_w < pag_w ) {
-        lin_w++;
-      }
-      if ( lin_w < pgs_w && lin_u[lin_w].pag_w == pag_w ) {
-        continue;
-      }
-      c3_w has_w = _ce_sum_page(buf_y + ((c3_z)j_w << u3a_page_bits));
-      if ( has_w != sum_w[pag_w] ) {
-        if ( bad_ds < 16 ) {
-          fprintf(fil_u ? fil_u : stderr,
-                  "%spage %u of north.bin is damaged: checksum %08x, "
-                  "sums.bin says %08x%s", pre_c, pag_w, has_w, sum_w[pag_w],
-                  fil_u ? "\n" : "\n");
-        }
-        bad_ds++;
-      }
-    }
-  }
-  free(buf_y);
-  return bad_ds;
+  return arg_u.bad_ds;
 }
 
   /** Mapping the loom.
@@ -847,7 +902,7 @@ _ce_loom_mapf_north(c3_w nor_w, const c3_c* npa_c)
   if ( u3P.lzy_t ) {
     _ce_lzy_bits(0, nor_w, 0);
     if ( all_d > len_d && _ce_lazy_map(nor_w, u3P.pag_w) ) {
-      fprintf(stderr, "image: mmap loom above the image: %s\n", strerror(errno));
+      u3l_log("image: mmap loom above the image: %s\n", strerror(errno));
       return -1;
     }
   }
@@ -856,7 +911,7 @@ _ce_loom_mapf_north(c3_w nor_w, const c3_c* npa_c)
                              PROT_READ | PROT_WRITE,
                              MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) )
   {
-    fprintf(stderr, "image: mmap loom above the image: %s\n", strerror(errno));
+    u3l_log("image: mmap loom above the image: %s\n", strerror(errno));
     return -1;
   }
   _ce_bits(0, nor_w, 0);
@@ -868,7 +923,7 @@ _ce_loom_mapf_north(c3_w nor_w, const c3_c* npa_c)
       if ( MAP_FAILED == mmap(u3a_loom_base, len_d, _ce_prot_clean(),
                               MAP_PRIVATE | MAP_FIXED, u3P.nor_i, 0) )
       {
-        fprintf(stderr, "image: mmap %s (%u pages): %s\n",
+        u3l_log("image: mmap %s (%u pages): %s\n",
                 npa_c, nor_w, strerror(errno));
         return -1;
       }
@@ -877,11 +932,11 @@ _ce_loom_mapf_north(c3_w nor_w, const c3_c* npa_c)
       if ( MAP_FAILED == mmap(u3a_loom_base, len_d, PROT_READ | PROT_WRITE,
                               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) )
       {
-        fprintf(stderr, "image: mmap loom: %s\n", strerror(errno));
+        u3l_log("image: mmap loom: %s\n", strerror(errno));
         return -1;
       }
-      for ( c3_d off_d = 0; off_d < len_d; off_d += 1ULL << 30 ) {
-        c3_z num_z = (c3_z)c3_min(1ULL << 30, len_d - off_d);
+      for ( c3_d off_d = 0; off_d < len_d; off_d += _ce_read_bytes ) {
+        c3_z num_z = (c3_z)c3_min(_ce_read_bytes, len_d - off_d);
         if ( _ce_pread_all(u3P.nor_i, u3a_loom_base + off_d, num_z, off_d,
                            npa_c) )
         {
@@ -912,7 +967,9 @@ _ce_loom_clean(const u3e_line* lin_u, c3_w pgs_w)
 
   for ( c3_w i_w = 0; i_w < pgs_w; ) {
     c3_w j_w = i_w + 1;
-    while ( j_w < pgs_w && lin_u[j_w].pag_w <= lin_u[j_w - 1].pag_w + 64 ) {
+    while ( j_w < pgs_w
+            && lin_u[j_w].pag_w <= lin_u[j_w - 1].pag_w + _ce_near_pages )
+    {
       j_w++;
     }
     c3_w  pag_w = lin_u[i_w].pag_w;
@@ -926,7 +983,7 @@ _ce_loom_clean(const u3e_line* lin_u, c3_w pgs_w)
                                    (off_t)((c3_d)pag_w << u3a_page_bits)) );
       if ( bad_t ) {
         //  the pages stay dirty: saved again next time
-        fprintf(stderr, "image: remap loom pages %u-%u: %s\n",
+        u3l_log("image: remap loom pages %u-%u: %s\n",
                 pag_w, pag_w + num_w - 1, strerror(errno));
       }
     }
@@ -962,25 +1019,25 @@ _ce_copy(c3_i src_i, const c3_c* src_c, const c3_c* dst_c)
   c3_d  len_d, off_d = 0;
 
   if ( (c3_i)sizeof(tmp_c) <= snprintf(tmp_c, sizeof(tmp_c), "%s.tmp", dst_c) ) {
-    fprintf(stderr, "image: path too long: %s.tmp\n", dst_c);
+    u3l_log("image: path too long: %s.tmp\n", dst_c);
     return -1;
   }
   if ( _ce_size(src_i, &len_d, src_c) ) {
     return -1;
   }
-  if ( 0 > (dst_i = open(tmp_c, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+  if ( 0 > (dst_i = c3_io_open(tmp_c, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
                          0644)) )
   {
-    fprintf(stderr, "image: open %s: %s\n", tmp_c, strerror(errno));
+    u3l_log("image: open %s: %s\n", tmp_c, strerror(errno));
     return -1;
   }
-  if ( !(buf_y = malloc(1 << 20)) ) {
-    fprintf(stderr, "image: out of memory copying %s\n", src_c);
-    close(dst_i);
+  if ( !(buf_y = malloc(_ce_copy_bytes)) ) {
+    u3l_log("image: out of memory copying %s\n", src_c);
+    c3_io_close(dst_i);
     return -1;
   }
   while ( off_d < len_d ) {
-    c3_z num_z = (c3_z)c3_min(1ULL << 20, len_d - off_d);
+    c3_z num_z = (c3_z)c3_min(_ce_copy_bytes, len_d - off_d);
     if ( _ce_pread_all(src_i, buf_y, num_z, off_d, src_c)
          || _ce_pwrite_all(dst_i, buf_y, num_z, off_d, tmp_c) )
     {
@@ -989,19 +1046,19 @@ _ce_copy(c3_i src_i, const c3_c* src_c, const c3_c* dst_c)
     off_d += num_z;
   }
   if ( _ce_fdatasync(dst_i, tmp_c) ) goto fail;
-  if ( rename(tmp_c, dst_c) ) {
-    fprintf(stderr, "image: rename %s to %s: %s\n", tmp_c, dst_c,
+  if ( c3_io_rename(tmp_c, dst_c) ) {
+    u3l_log("image: rename %s to %s: %s\n", tmp_c, dst_c,
             strerror(errno));
     goto fail;
   }
   free(buf_y);
-  close(dst_i);
+  c3_io_close(dst_i);
   return 0;
 
 fail:
   free(buf_y);
-  close(dst_i);
-  unlink(tmp_c);
+  c3_io_close(dst_i);
+  c3_io_unlink(tmp_c);
   return -1;
 }
 
@@ -1012,7 +1069,7 @@ u3e_backup(const c3_c* dst_c)
   c3_i dir_i;
 
   if ( !u3P.liv_t ) {
-    fprintf(stderr, "image: backup: no image is open\n");
+    u3l_log("image: backup: no image is open\n");
     return -1;
   }
   if ( u3P.pen_t && _ce_patch_redo() ) {
@@ -1028,11 +1085,12 @@ u3e_backup(const c3_c* dst_c)
   {
     return -1;
   }
-  if ( 0 > (dir_i = open(dst_c, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ) {
-    fprintf(stderr, "image: open %s: %s\n", dst_c, strerror(errno));
+  dir_i = c3_io_open(dst_c, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if ( 0 > dir_i ) {
+    u3l_log("image: open %s: %s\n", dst_c, strerror(errno));
     return -1;
   }
   c3_i ret_i = _ce_fsync(dir_i, dst_c);
-  close(dir_i);
+  c3_io_close(dir_i);
   return ret_i;
 }

@@ -10,23 +10,17 @@
 /// *.bad files, and only when there is room for them.
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/statvfs.h>
-#include <sys/uio.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "c3/crc.h"
 #include "c3/io.h"
+#include "noun/log.h"
 #include "noun/events_in.h"
 #include "noun/manage.h"
-#include "noun/options.h"
 
   /** Judging an image: the one validator.
   ***
@@ -38,20 +32,24 @@
   ***   be verified (north.bin with pages, sums.bin missing or empty) is
   ***   never trusted: it is judged like a damaged one.
   **/
-/* _ce_tell(): one line of a judgment: to fil_u ("check: ", \n) or, at a
-**   start, to stderr ("image: ", \n).
+/* _ce_tell(): one line of a judgment: to fil_u ("check: ") or, at a
+**   start, to the log ("image: ").
 */
 static void
 _ce_tell(FILE* fil_u, const c3_c* fmt_c, ...)
 {
-  FILE*   out_u = fil_u ? fil_u : stderr;
+  c3_c    msg_c[1024];
   va_list ap;
 
-  fputs(fil_u ? "check: " : "image: ", out_u);
   va_start(ap, fmt_c);
-  vfprintf(out_u, fmt_c, ap);
+  vsnprintf(msg_c, sizeof(msg_c), fmt_c, ap);
   va_end(ap);
-  fputs(fil_u ? "\n" : "\n", out_u);
+  if ( fil_u ) {
+    fprintf(fil_u, "check: %s\n", msg_c);
+  }
+  else {
+    u3l_log("image: %s\n", msg_c);
+  }
 }
 
 /* _ce_judgment_free(): release a judgment's patch. */
@@ -61,7 +59,7 @@ _ce_judgment_free(_ce_judgment* jud_u)
   free(jud_u->lin_u);
   jud_u->lin_u = 0;
   if ( jud_u->mem_i >= 0 ) {
-    close(jud_u->mem_i);
+    c3_io_close(jud_u->mem_i);
   }
   jud_u->mem_i = -1;
 }
@@ -96,23 +94,22 @@ _ce_judge_head(const c3_c* chk_c, c3_i nor_i, c3_w bits_w, c3_w max_w,
     ver_u->img_e = u3e_img_failed;
     return;
   }
-  if ( u3m_home_magic != hom_u.mag_w ) {
-    ver_u->img_e = u3e_img_damaged;
-    _ce_tell(fil_u, "page 0 is not a home header (magic %08x)", hom_u.mag_w);
-    return;
-  }
-  if ( u3m_home_version != hom_u.ver_w
-       || u3a_page_bits != hom_u.pag_bits_w
-       || hom_u.bits_w < u3a_bits_min || hom_u.bits_w > u3a_bits_max
-       || (bits_w && bits_w != hom_u.bits_w) )
-  {
-    if ( hom_u.sum_w != u3m_header_sum(&hom_u) ) {
+  switch ( u3m_header_fits(&hom_u, bits_w) ) {
+    case u3m_head_fits: break;
+    case u3m_head_alien: {
+      ver_u->img_e = u3e_img_damaged;
+      _ce_tell(fil_u, "page 0 is not a home header (magic %08x)",
+               hom_u.mag_w);
+      return;
+    }
+    case u3m_head_damaged: {
       ver_u->img_e = u3e_img_damaged;
       _ce_tell(fil_u, "page 0: a damaged home header (format %u, loom bits "
                       "%u, page bits %u)", hom_u.ver_w, hom_u.bits_w,
                hom_u.pag_bits_w);
+      return;
     }
-    else {
+    case u3m_head_other: {
       ver_u->img_e = u3e_img_refused;
       _ce_tell(fil_u, "the image is format %u with a loom of 2^%u bytes and "
                       "2^%u-byte pages; %s format %u, 2^%u-byte pages%s",
@@ -120,8 +117,8 @@ _ce_judge_head(const c3_c* chk_c, c3_i nor_i, c3_w bits_w, c3_w max_w,
                fil_u ? "this runtime reads" : "this run asked for",
                u3m_home_version, u3a_page_bits,
                bits_w ? " and the loom it was given" : "");
+      return;
     }
-    return;
   }
   ver_u->bits_w = hom_u.bits_w;
   ver_u->eve_d  = hom_u.eve_d;
@@ -133,84 +130,16 @@ _ce_judge_head(const c3_c* chk_c, c3_i nor_i, c3_w bits_w, c3_w max_w,
   }
 }
 
-/* _ce_judge(): judge the image in chk_c (north.bin open as nor_i, sums.bin
-**   as sum_i; either may be -1 when missing) read-only.  bits_w: the
-**   geometry asked for (0: the image's own); max_w: the pages sum_w has
-**   room for.  Messages go to fil_u (0: stderr).  jud_u->ver_u gets the
-**   verdict; a valid patch stays loaded for the caller to apply (release
-**   it with _ce_judgment_free).
+/* _ce_judge_pages(): the rest of _ce_judge, once the patch and the home
+**   header are judged: sums.bin, then every page the image keeps from
+**   north.bin (npa_c, open as nor_i) against its checksum.
 */
-void
-_ce_judge(const c3_c* chk_c, c3_i nor_i, c3_i sum_i, c3_w bits_w,
-          c3_w* sum_w, c3_w max_w, FILE* fil_u, _ce_judgment* jud_u)
+static void
+_ce_judge_pages(const c3_c* npa_c, const c3_c* spa_c, c3_i nor_i, c3_i sum_i,
+                c3_w* sum_w, c3_w max_w, FILE* fil_u, _ce_judgment* jud_u)
 {
   u3e_verdict* ver_u = &jud_u->ver_u;
-  c3_c         npa_c[PATH_MAX], spa_c[PATH_MAX], why_c[256];
-  c3_d         len_d = 0;
   c3_w         kep_w;
-
-  memset(jud_u, 0, sizeof(*jud_u));
-  jud_u->mem_i = -1;
-  ver_u->img_e = u3e_img_failed;
-  if ( _ce_path(npa_c, chk_c, "north.bin")
-       || _ce_path(spa_c, chk_c, "sums.bin") )
-  {
-    return;
-  }
-
-  //  a leftover patch, read whole and checked before anything else
-  switch ( _ce_patch_load(chk_c, _ce_max_pages, &jud_u->ctl_u,
-                          &jud_u->lin_u, &jud_u->mem_i, why_c, sizeof(why_c)) )
-  {
-    case _ce_patch_valid: ver_u->pat_e = u3e_pat_apply; break;
-    case _ce_patch_none:  ver_u->pat_e = u3e_pat_none;  break;
-    case _ce_patch_stray: ver_u->pat_e = u3e_pat_stray; break;
-    case _ce_patch_invalid: {
-      ver_u->pat_e = u3e_pat_discard;
-      _ce_tell(fil_u, "the patch left in %s is damaged: %s", chk_c, why_c);
-    } break;
-    case _ce_patch_failed: {
-      _ce_tell(fil_u, "the patch left in %s could not be read", chk_c);
-      return;
-    }
-  }
-
-  //  north.bin's size
-  if ( nor_i >= 0 && _ce_size(nor_i, &len_d, npa_c) ) {
-    return;
-  }
-  if ( fil_u ) {
-    _ce_tell(fil_u, "%s: %llu bytes, %u-byte pages", npa_c,
-             (unsigned long long)len_d, u3a_page_bytes);
-  }
-  //  an apply the crash interrupted may leave a partial last page: the
-  //  patch rewrites the image's size, so only the whole pages count
-  if ( (len_d & (u3a_page_bytes - 1)) && u3e_pat_apply != ver_u->pat_e ) {
-    ver_u->img_e = u3e_img_damaged;
-    _ce_tell(fil_u, "%s has %llu bytes: not a whole number of pages (of %u "
-                    "bytes)", npa_c, (unsigned long long)len_d, u3a_page_bytes);
-    return;
-  }
-  if ( (len_d >> u3a_page_bits) > _ce_max_pages ) {
-    ver_u->img_e = u3e_img_damaged;
-    _ce_tell(fil_u, "%s is larger than any loom", npa_c);
-    return;
-  }
-  jud_u->pag_w = (c3_w)(len_d >> u3a_page_bits);
-  ver_u->nor_w = ( u3e_pat_apply == ver_u->pat_e ) ? jud_u->ctl_u.nor_w
-                                                   : jud_u->pag_w;
-  if ( 0 == ver_u->nor_w ) {
-    ver_u->img_e = u3e_img_new;
-    return;
-  }
-
-  //  the home header: geometry and format first (a refusal, never a
-  //  rebuild), then its checksum and the home road
-  ver_u->img_e = u3e_img_sound;
-  _ce_judge_head(chk_c, nor_i, bits_w, max_w, fil_u, jud_u);
-  if ( u3e_img_sound != ver_u->img_e ) {
-    return;
-  }
 
   //  the checksums
   if ( sum_i >= 0 && _ce_sums_load(sum_i, spa_c, sum_w, max_w, &jud_u->num_w) ) {
@@ -277,6 +206,87 @@ _ce_judge(const c3_c* chk_c, c3_i nor_i, c3_i sum_i, c3_w bits_w,
   }
 }
 
+/* _ce_judge(): judge the image in chk_c (north.bin open as nor_i, sums.bin
+**   as sum_i; either may be -1 when missing) read-only.  bits_w: the
+**   geometry asked for (0: the image's own); max_w: the pages sum_w has
+**   room for.  Messages go to fil_u (0: stderr).  jud_u->ver_u gets the
+**   verdict; a valid patch stays loaded for the caller to apply (release
+**   it with _ce_judgment_free).
+*/
+void
+_ce_judge(const c3_c* chk_c, c3_i nor_i, c3_i sum_i, c3_w bits_w,
+          c3_w* sum_w, c3_w max_w, FILE* fil_u, _ce_judgment* jud_u)
+{
+  u3e_verdict* ver_u = &jud_u->ver_u;
+  c3_c         npa_c[PATH_MAX], spa_c[PATH_MAX], why_c[256];
+  c3_d         len_d = 0;
+
+  memset(jud_u, 0, sizeof(*jud_u));
+  jud_u->mem_i = -1;
+  ver_u->img_e = u3e_img_failed;
+  if ( _ce_path(npa_c, chk_c, "north.bin")
+       || _ce_path(spa_c, chk_c, "sums.bin") )
+  {
+    return;
+  }
+
+  //  a leftover patch, read whole and checked before anything else
+  switch ( _ce_patch_load(chk_c, _ce_max_pages, &jud_u->ctl_u,
+                          &jud_u->lin_u, &jud_u->mem_i, why_c, sizeof(why_c)) )
+  {
+    case _ce_patch_valid: ver_u->pat_e = u3e_pat_apply; break;
+    case _ce_patch_none:  ver_u->pat_e = u3e_pat_none;  break;
+    case _ce_patch_stray: ver_u->pat_e = u3e_pat_stray; break;
+    case _ce_patch_invalid: {
+      ver_u->pat_e = u3e_pat_discard;
+      _ce_tell(fil_u, "the patch left in %s is damaged: %s", chk_c, why_c);
+    } break;
+    case _ce_patch_failed: {
+      _ce_tell(fil_u, "the patch left in %s could not be read", chk_c);
+      return;
+    }
+  }
+
+  //  north.bin's size
+  if ( nor_i >= 0 && _ce_size(nor_i, &len_d, npa_c) ) {
+    return;
+  }
+  if ( fil_u ) {
+    _ce_tell(fil_u, "%s: %llu bytes, %u-byte pages", npa_c,
+             (unsigned long long)len_d, u3a_page_bytes);
+  }
+  //  an apply the crash interrupted may leave a partial last page: the
+  //  patch rewrites the image's size, so only the whole pages count
+  if ( (len_d & (u3a_page_bytes - 1)) && u3e_pat_apply != ver_u->pat_e ) {
+    ver_u->img_e = u3e_img_damaged;
+    _ce_tell(fil_u, "%s has %llu bytes: not a whole number of pages (of %u "
+                    "bytes)", npa_c, (unsigned long long)len_d, u3a_page_bytes);
+    return;
+  }
+  if ( (len_d >> u3a_page_bits) > _ce_max_pages ) {
+    ver_u->img_e = u3e_img_damaged;
+    _ce_tell(fil_u, "%s is larger than any loom", npa_c);
+    return;
+  }
+  jud_u->pag_w = (c3_w)(len_d >> u3a_page_bits);
+  ver_u->nor_w = ( u3e_pat_apply == ver_u->pat_e ) ? jud_u->ctl_u.nor_w
+                                                   : jud_u->pag_w;
+  if ( 0 == ver_u->nor_w ) {
+    ver_u->img_e = u3e_img_new;
+    return;
+  }
+
+  //  the home header: geometry and format first (a refusal, never a
+  //  rebuild), then its checksum and the home road
+  ver_u->img_e = u3e_img_sound;
+  _ce_judge_head(chk_c, nor_i, bits_w, max_w, fil_u, jud_u);
+  if ( u3e_img_sound != ver_u->img_e ) {
+    return;
+  }
+
+  _ce_judge_pages(npa_c, spa_c, nor_i, sum_i, sum_w, max_w, fil_u, jud_u);
+}
+
 /* _ce_check_dir(): the directory holding the image of dir_c: PIER/.urb/chk,
 **   or dir_c itself if it holds north.bin (a backup).
 */
@@ -323,8 +333,10 @@ u3e_judge(const c3_c* dir_c, c3_w bits_w, FILE* fil_u, u3e_verdict* ver_u)
   {
     return -1;
   }
-  if ( (0 > (nor_i = open(npa_c, O_RDONLY | O_CLOEXEC)) && ENOENT != errno)
-       || (0 > (sum_i = open(spa_c, O_RDONLY | O_CLOEXEC)) && ENOENT != errno) )
+  if ( (0 > (nor_i = c3_io_open(npa_c, O_RDONLY | O_CLOEXEC, 0))
+        && ENOENT != errno)
+       || (0 > (sum_i = c3_io_open(spa_c, O_RDONLY | O_CLOEXEC, 0))
+           && ENOENT != errno) )
   {
     _ce_tell(fil_u, "open %s: %s", ( nor_i < 0 ) ? npa_c : spa_c,
              strerror(errno));
@@ -382,8 +394,8 @@ u3e_judge(const c3_c* dir_c, c3_w bits_w, FILE* fil_u, u3e_verdict* ver_u)
 
 done:
   free(sum_w);
-  if ( nor_i >= 0 ) close(nor_i);
-  if ( sum_i >= 0 ) close(sum_i);
+  if ( nor_i >= 0 ) c3_io_close(nor_i);
+  if ( sum_i >= 0 ) c3_io_close(sum_i);
   return ( u3e_img_new == ver_u->img_e || u3e_img_sound == ver_u->img_e )
          ? 0 : -1;
 }
@@ -422,7 +434,7 @@ u3e_wipe(const c3_c* dir_c)
   c3_i ret_i = 0;
 
   if ( u3P.liv_t ) {
-    fprintf(stderr, "image: wipe: the image is open\n");
+    u3l_log("image: wipe: the image is open\n");
     return -1;
   }
   if ( _ce_path(chk_c, dir_c, ".urb/chk") ) {
@@ -435,11 +447,11 @@ u3e_wipe(const c3_c* dir_c)
       return -1;
     }
     if ( (c3_i)sizeof(bad_c) <= snprintf(bad_c, sizeof(bad_c), "%s.bad", old_c) ) {
-      fprintf(stderr, "image: path too long: %s.bad\n", old_c);
+      u3l_log("image: path too long: %s.bad\n", old_c);
       return -1;
     }
-    if ( unlink(bad_c) && ENOENT != errno ) {
-      fprintf(stderr, "image: unlink %s: %s\n", bad_c, strerror(errno));
+    if ( c3_io_unlink(bad_c) && ENOENT != errno ) {
+      u3l_log("image: unlink %s: %s\n", bad_c, strerror(errno));
       ret_i = -1;
     }
     if ( 0 == stat(old_c, &sat_u) ) {
@@ -448,8 +460,8 @@ u3e_wipe(const c3_c* dir_c)
   }
   kep_t = _ce_wipe_room(chk_c, img_d);
   if ( !kep_t && img_d ) {
-    fprintf(stderr, "image: no room to keep the untrusted image aside (%llu "
-                    "KiB; its rebuild needs twice that free): removing it\n",
+    u3l_log("image: no room to keep the untrusted image aside (%llu "
+            "KiB; its rebuild needs twice that free): removing it\n",
             (unsigned long long)(img_d >> 10));
   }
   for ( c3_w i_w = 0; i_w < num_w; i_w++ ) {
@@ -459,21 +471,18 @@ u3e_wipe(const c3_c* dir_c)
     if ( (c3_i)sizeof(bad_c) <= snprintf(bad_c, sizeof(bad_c), "%s.bad", old_c) ) {
       return -1;
     }
-    if ( kep_t ? rename(old_c, bad_c) : unlink(old_c) ) {
+    if ( kep_t ? c3_io_rename(old_c, bad_c) : c3_io_unlink(old_c) ) {
       if ( ENOENT != errno ) {
-        fprintf(stderr, "image: %s %s: %s\n", kep_t ? "rename" : "unlink",
+        u3l_log("image: %s %s: %s\n", kep_t ? "rename" : "unlink",
                 old_c, strerror(errno));
         ret_i = -1;
       }
     }
     else if ( kep_t ) {
-      fprintf(stderr, "image: moved %s aside to %s\n", old_c, bad_c);
+      u3l_log("image: moved %s aside to %s\n", old_c, bad_c);
     }
   }
-  c3_i dir_i = open(chk_c, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if ( dir_i >= 0 ) {
-    fsync(dir_i);
-    close(dir_i);
-  }
+  //  best effort: the moves are made, durable or not
+  (void)c3_io_sync_dir(chk_c);
   return ret_i;
 }

@@ -15,20 +15,15 @@
 /// restart needs.
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
-#include <sys/statvfs.h>
-#include <sys/uio.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "c3/crc.h"
 #include "c3/io.h"
+#include "c3/portable.h"
+#include "noun/log.h"
 #include "noun/events_in.h"
 #include "noun/manage.h"
 #include "noun/options.h"
@@ -108,17 +103,16 @@ _ce_lazy_back(c3_w pag_w)
     c3_d off_d = (c3_d)lo_w << u3a_page_bits;
     c3_d len_d = (c3_d)(hi_w - lo_w) << u3a_page_bits;
 
-    if ( fallocate(u3P.swp_i, 0, (off_t)off_d, (off_t)len_d) ) {
+    if ( c3_fs_reserve(u3P.swp_i, off_d, len_d, 0) ) {
       //  the block may not fit where the page would: try the page alone
       lo_w = pag_w;
       hi_w = pag_w + 1;
       off_d = (c3_d)pag_w << u3a_page_bits;
       len_d = u3a_page_bytes;
-      while ( fallocate(u3P.swp_i, 0, (off_t)off_d, (off_t)len_d) ) {
+      while ( c3_fs_reserve(u3P.swp_i, off_d, len_d, 0) ) {
         if ( EINTR == errno ) continue;
         u3e_Stat.swap_err_i = errno;
         u3e_Stat.swap_full_d++;
-      u3e_Stat.swap_pag_w = pag_w;
         u3e_Stat.swap_pag_w = pag_w;
         return u3e_fault_full;
       }
@@ -210,12 +204,11 @@ void
 _ce_swap_punch(c3_w lo_w, c3_w hi_w)
 {
   if ( u3P.swp_i >= 0 && hi_w > lo_w
-       && fallocate(u3P.swp_i, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-                    (off_t)((c3_d)lo_w << u3a_page_bits),
-                    (off_t)((c3_d)(hi_w - lo_w) << u3a_page_bits)) )
+       && c3_fs_punch(u3P.swp_i, (c3_d)lo_w << u3a_page_bits,
+                      (c3_d)(hi_w - lo_w) << u3a_page_bits) )
   {
     if ( !u3e_Stat.punch_err_d++ ) {
-      fprintf(stderr, "swap file: punch pages %u-%u: %s\n",
+      u3l_log("swap file: punch pages %u-%u: %s\n",
               lo_w, hi_w - 1, strerror(errno));
     }
   }
@@ -225,12 +218,12 @@ c3_i
 u3e_swap_open(const c3_c* pat_c)
 {
   c3_c dir_c[PATH_MAX];
-  struct statfs sfs_u;
+  const c3_c* fsy_c = 0;
   c3_c* sla_c;
   c3_i  fid_i;
 
   if ( strlen(pat_c) >= sizeof(dir_c) ) {
-    fprintf(stderr, "swap file: path too long\n");
+    u3l_log("swap file: path too long\n");
     return -1;
   }
   strcpy(dir_c, pat_c);
@@ -245,44 +238,44 @@ u3e_swap_open(const c3_c* pat_c)
     *sla_c = 0;
   }
 
-  if ( statfs(dir_c, &sfs_u) ) {
-    fprintf(stderr, "swap file: %s: directory %s: %s\n",
+  if ( 0 > c3_fs_memory(dir_c, &fsy_c) ) {
+    u3l_log("swap file: %s: directory %s: %s\n",
             pat_c, dir_c, strerror(errno));
     return -1;
   }
-  if ( 0x01021994 == (c3_d)sfs_u.f_type || 0x858458f6 == (c3_d)sfs_u.f_type ) {
-    fprintf(stderr, "swap file: %s is on %s: its pages would be swap-backed "
-                    "shared memory, which a memory limit without swap cannot "
-                    "page out, so the ship would be killed all the same.  Put "
-                    "the swap file on a disk-backed volume (on Kubernetes, an "
-                    "emptyDir without medium: Memory, or a persistent "
-                    "volume)\n",
-            pat_c, ( 0x01021994 == (c3_d)sfs_u.f_type ) ? "tmpfs" : "ramfs");
+  if ( fsy_c ) {
+    u3l_log("swap file: %s is on %s: its pages would be swap-backed "
+            "shared memory, which a memory limit without swap cannot "
+            "page out, so the ship would be killed all the same.  Put "
+            "the swap file on a disk-backed volume (on Kubernetes, an "
+            "emptyDir without medium: Memory, or a persistent "
+            "volume)\n",
+            pat_c, fsy_c);
     return -1;
   }
-  fid_i = open(pat_c, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  fid_i = c3_io_open(pat_c, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if ( 0 > fid_i ) {
-    fprintf(stderr, "swap file: create %s: %s%s\n", pat_c, strerror(errno),
+    u3l_log("swap file: create %s: %s%s\n", pat_c, strerror(errno),
             ( EEXIST == errno ) ? " (the swap file is made fresh: remove it "
-                                  "or choose another path)" : "");
+                          "or choose another path)" : "");
     return -1;
   }
-  if ( unlink(pat_c) ) {
-    fprintf(stderr, "swap file: unlink %s: %s\n", pat_c, strerror(errno));
-    close(fid_i);
+  if ( c3_io_unlink(pat_c) ) {
+    u3l_log("swap file: unlink %s: %s\n", pat_c, strerror(errno));
+    c3_io_close(fid_i);
     return -1;
   }
   //  blocks are reserved before pages are written: the file system must
   //  be able to, or a full disk would be a SIGBUS
-  if ( fallocate(fid_i, FALLOC_FL_KEEP_SIZE, 0, u3a_page_bytes) ) {
-    fprintf(stderr, "swap file: %s: the file system cannot reserve blocks "
-                    "(fallocate: %s); use ext4, xfs or btrfs\n",
+  if ( c3_fs_reserve(fid_i, 0, u3a_page_bytes, 1) ) {
+    u3l_log("swap file: %s: the file system cannot reserve blocks "
+            "(fallocate: %s); use ext4, xfs or btrfs\n",
             pat_c, strerror(errno));
-    close(fid_i);
+    c3_io_close(fid_i);
     return -1;
   }
   if ( u3P.swp_i >= 0 ) {
-    close(u3P.swp_i);
+    c3_io_close(u3P.swp_i);
   }
   u3P.swp_i = fid_i;
   return 0;
@@ -340,7 +333,7 @@ _ce_release(c3_w lo_w, c3_w hi_w)
       }
     }
     else if ( u3P.swp_i >= 0 ) {
-      ret_i = madvise(ptr_y, len_z, MADV_REMOVE);
+      ret_i = madvise(ptr_y, len_z, c3_madv_remove);
       if ( 0 == ret_i ) {
         ret_i = mprotect(ptr_y, len_z, PROT_READ);
         _ce_lzy_bits(pag_w, end_w, 1);
@@ -360,12 +353,12 @@ _ce_release(c3_w lo_w, c3_w hi_w)
       //  MADV_FREE takes only private anonymous memory: an image page's
       //  private copy sits in a file mapping
       c3_i adv_i = ( u3o_free_dontneed == u3C.fmod_w || (img_t && _(u3C.demand_o)) )
-                   ? MADV_DONTNEED : MADV_FREE;
+                   ? MADV_DONTNEED : c3_madv_free;
       ret_i = madvise(ptr_y, len_z, adv_i);
       rel_w += end_w - pag_w;
     }
     if ( ret_i && !u3e_Stat.release_err_d++ ) {
-      fprintf(stderr, "loom: release pages %u-%u: %s\n",
+      u3l_log("loom: release pages %u-%u: %s\n",
               pag_w, end_w - 1, strerror(errno));
     }
     pag_w = end_w;
@@ -400,20 +393,20 @@ _ce_swap_cut(c3_w bot_w)
                           (c3_z)(u3P.pag_w - u3P.gar_w - 1) << u3a_page_bits, PROT_READ)))
        : mprotect(_ce_ptr(bot_w), (c3_z)(u3P.pag_w - bot_w) << u3a_page_bits, PROT_READ) )
   {
-    fprintf(stderr, "swap file: mprotect loom pages from %u: %s\n",
+    u3l_log("swap file: mprotect loom pages from %u: %s\n",
             bot_w, strerror(errno));
     return 0;
   }
   _ce_lzy_bits(bot_w, u3P.pag_w, 1);
   if ( fstat(u3P.swp_i, &sat_u) ) {
-    fprintf(stderr, "swap file: fstat: %s\n", strerror(errno));
+    u3l_log("swap file: fstat: %s\n", strerror(errno));
     return 0;
   }
   if ( (c3_d)sat_u.st_size > off_d ) {
     if ( ftruncate(u3P.swp_i, (off_t)off_d)
          || ftruncate(u3P.swp_i, sat_u.st_size) )
     {
-      fprintf(stderr, "swap file: truncate: %s\n", strerror(errno));
+      u3l_log("swap file: truncate: %s\n", strerror(errno));
     }
   }
   return rel_w;
@@ -422,19 +415,22 @@ _ce_swap_cut(c3_w bot_w)
 c3_w
 u3e_release(void)
 {
-  if ( !u3P.ini_t || !u3H ) {
-    return 0;
-  }
-  u3a_road* hom_u = &u3H->rod_u;
+  u3a_road* hom_u = u3m_home_road();
   c3_w      kep_w = u3C.keep_w;
   c3_w      rel_w = 0;
   c3_w      bot_w, top_w, pag_w, len_w;
+  c3_w      *up_w, *dn_w;
+
+  if ( !u3P.ini_t || !hom_u ) {
+    return 0;
+  }
 
   //  Only the home road's gap as it is now holds nothing: taking the last
   //  product up may have grown the heap past where an inner road's heap
   //  once reached, so the window is clipped to [hat, cap).
-  c3_w* up_w = c3_min(u3a_Touch.up_w, hom_u->cap_w);
-  c3_w* dn_w = c3_max(u3a_Touch.dn_w, hom_u->hat_w);
+  u3a_touch_window(&up_w, &dn_w);
+  up_w = c3_min(up_w, hom_u->cap_w);
+  dn_w = c3_max(dn_w, hom_u->hat_w);
 
   //  the gap's low side: [hat + margin, highest frontier that grew up)
   _ce_gap((c3_y*)hom_u->hat_w, (c3_y*)up_w, &bot_w, &top_w);
@@ -443,7 +439,9 @@ u3e_release(void)
   }
   //  the gap's high side: [lowest frontier that grew down, cap - margin)
   _ce_gap((c3_y*)dn_w, (c3_y*)hom_u->cap_w, &bot_w, &top_w);
-  if ( u3P.swp_i >= 0 && top_w == u3P.pag_w && top_w > bot_w + kep_w + 256 ) {
+  if ( u3P.swp_i >= 0 && top_w == u3P.pag_w
+       && top_w > bot_w + kep_w + _ce_cut_pages )
+  {
     //  a lot at the end of the swap file: cut it all off, margin too,
     //  since a punch would first write it out
     rel_w += _ce_swap_cut(bot_w);

@@ -14,23 +14,14 @@
 /// _ce_flaw_protect): more is written at the next save, nothing is lost.
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
-#include <sys/statvfs.h>
-#include <sys/uio.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "c3/crc.h"
-#include "c3/io.h"
+#include "noun/log.h"
 #include "noun/events_in.h"
 #include "noun/manage.h"
-#include "noun/options.h"
 
   /** Dirty tracking: the two backends behind one seam.
   ***
@@ -74,8 +65,8 @@ void
 _ce_track_degrade(const c3_c* why_c)
 {
   if ( why_c ) {
-    fprintf(stderr, "image: dirty tracking falls back to protection "
-                    "faults: %s\n", why_c);
+    u3l_log("image: dirty tracking falls back to protection "
+            "faults: %s\n", why_c);
   }
   _ce_uffd_close();
   _ce_bits(0, u3P.pag_w, 1);
@@ -101,14 +92,14 @@ _ce_track_open(c3_t mpr_t)
   if ( _ce_back_mprotect != u3P.wan_e && !mpr_t ) {
     c3_c why_c[256];
     if ( _ce_uffd_open(why_c, sizeof(why_c)) && _ce_back_uffd == u3P.wan_e ) {
-      fprintf(stderr, "image: dirty tracking by protection faults: %s\n",
+      u3l_log("image: dirty tracking by protection faults: %s\n",
               why_c);
     }
   }
 #else
   if ( _ce_back_uffd == u3P.wan_e && !mpr_t ) {
-    fprintf(stderr, "image: dirty tracking by protection faults: "
-                    "userfaultfd is Linux-only\n");
+    u3l_log("image: dirty tracking by protection faults: "
+            "userfaultfd is Linux-only\n");
   }
 #endif
 }
@@ -158,7 +149,7 @@ _ce_track_clean(c3_w bot_w, c3_w top_w, c3_t cop_t)
        && mprotect(_ce_ptr(bot_w), (c3_z)(top_w - bot_w) << u3a_page_bits,
                    PROT_READ) )
   {
-    fprintf(stderr, "image: mprotect loom pages %u-%u: %s\n",
+    u3l_log("image: mprotect loom pages %u-%u: %s\n",
             bot_w, top_w - 1, strerror(errno));
     return -1;
   }
@@ -240,7 +231,7 @@ _ce_flaw_protect(c3_w pag_w)
     return u3e_fault_alien;
   }
   if ( _ce_open_range(pag_w, pag_w + 1) ) {
-    c3_w wid_w = 4096;
+    c3_w wid_w = _ce_wide_pages;
 
     if ( ENOMEM != errno ) {
       u3m_say("image: mprotect: cannot make a loom page writable\n");

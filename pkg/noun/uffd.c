@@ -15,22 +15,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
-#include <sys/statvfs.h>
-#include <sys/uio.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "c3/crc.h"
-#include "c3/io.h"
+#include "noun/log.h"
 #include "noun/events_in.h"
-#include "noun/manage.h"
-#include "noun/options.h"
 
   /** The userfaultfd interface (Linux 6.7 and later).  The constants are
   *** stable kernel ABI, defined here where the system headers predate them.

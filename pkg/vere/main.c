@@ -175,6 +175,23 @@ enum {
   _cv_opt_hooks,
 };
 
+/* _cv_home_bail(): a bail with nothing to abandon: out of memory or swap file
+**   space stops the run (the log keeps every event); anything else is a
+**   bug, and aborts.
+*/
+static void
+_cv_home_bail(c3_w how_w)
+{
+  if ( c3__meme == how_w ) {
+    fprintf(stderr, "urbit: a bigger --loom would help\n");
+    _exit(1);
+  }
+  if ( c3__full == how_w ) {
+    _exit(1);
+  }
+  abort();
+}
+
 int
 main(int argc, char** argv)
 {
@@ -218,6 +235,10 @@ main(int argc, char** argv)
   c3_d val_d;
   c3_i opt_i;
   c3_t wok_t = 0, sed_t = 0, siz_t = 0;   //  given on the command line
+
+  //  the library says why a bail on the home road stops the run; the
+  //  runtime decides how
+  u3m_on_fail(_cv_home_bail);
 
   //  a closed pipe on stdout or stderr is a write error, reported at
   //  exit, not a death in the middle of an event
