@@ -30,8 +30,9 @@
 /// stacks on the road, never C recursion.
 #include <string.h>
 
+#include "c3/bitmap.h"
+#include "noun/log.h"
 #include "noun/allocate.h"
-#include "noun/events.h"
 #include "noun/manage.h"
 #include "noun/options.h"
 
@@ -40,7 +41,15 @@ u3a_page*  u3a_Page;
 c3_d*      u3a_Free;
 u3a_road*  u3R;
 u3a_touch  u3a_Touch;
-c3_t       u3a_Taking;
+
+static u3a_back_f _ca_back_f;    //  backs pages ahead of use, or 0
+static c3_t       _ca_taking_t;  //  u3a_take is copying up
+
+void
+u3a_backing(u3a_back_f bak_f)
+{
+  _ca_back_f = bak_f;
+}
 
   /** Size classes, in 16-byte units.
   **/
@@ -80,82 +89,16 @@ u3a_class_bytes(c3_w cls_w)
   return (c3_w)_ca_unit_s[cls_w] * u3a_unit_bytes;
 }
 
-  /** The free-page bitmap.
+  /** The free-page bitmap (u3a_Free, c3/bitmap.h).
   **/
-static inline c3_t
-_ca_bit(c3_w pag_w)
-{
-  return (u3a_Free[pag_w >> 6] >> (pag_w & 63)) & 1;
-}
-
-static inline void
-_ca_bit_set(c3_w pag_w)
-{
-  u3a_Free[pag_w >> 6] |= (1ULL << (pag_w & 63));
-}
-
-static inline void
-_ca_bit_clear(c3_w pag_w)
-{
-  u3a_Free[pag_w >> 6] &= ~(1ULL << (pag_w & 63));
-}
-
-/* _ca_bits_clear(): clear bits [pag_w, pag_w + len_w). */
-static void
-_ca_bits_clear(c3_w pag_w, c3_w len_w)
-{
-  while ( len_w && (pag_w & 63) ) {
-    _ca_bit_clear(pag_w++);
-    len_w--;
-  }
-  while ( len_w >= 64 ) {
-    u3a_Free[pag_w >> 6] = 0;
-    pag_w += 64;
-    len_w -= 64;
-  }
-  while ( len_w-- ) {
-    _ca_bit_clear(pag_w++);
-  }
-}
-
-/* _ca_find(): first bit equal to val_t in [lo_w, hi_w), or hi_w. */
-static c3_w
-_ca_find(c3_w lo_w, c3_w hi_w, c3_t val_t)
-{
-  c3_d inv_d = val_t ? 0 : ~0ULL;
-  c3_w pag_w = lo_w;
-
-  while ( pag_w < hi_w ) {
-    c3_d wor_d = (u3a_Free[pag_w >> 6] ^ inv_d) >> (pag_w & 63);
-    if ( wor_d ) {
-      pag_w += (c3_w)__builtin_ctzll(wor_d);
-      return c3_min(pag_w, hi_w);
-    }
-    pag_w = (pag_w | 63) + 1;
-  }
-  return hi_w;
-}
-
-#define _ca_find_set(lo_w, hi_w)    _ca_find(lo_w, hi_w, 1)
-#define _ca_find_clear(lo_w, hi_w)  _ca_find(lo_w, hi_w, 0)
-
-/* _ca_find_last_set(): last set bit in [lo_w, hi_w), or hi_w if none. */
-static c3_w
-_ca_find_last_set(c3_w lo_w, c3_w hi_w)
-{
-  c3_w end_w = hi_w;
-  while ( end_w > lo_w ) {
-    c3_w top_w = end_w - 1;
-    c3_w sft_w = 63 - (top_w & 63);
-    c3_d wor_d = u3a_Free[top_w >> 6] << sft_w;
-    if ( wor_d ) {
-      c3_w pag_w = top_w - (c3_w)__builtin_clzll(wor_d);
-      return ( pag_w >= lo_w ) ? pag_w : hi_w;
-    }
-    end_w = top_w & ~63U;
-  }
-  return hi_w;
-}
+#define _ca_bit(pag_w)              c3_bit_get(u3a_Free, pag_w)
+#define _ca_bit_set(pag_w)          c3_bit_set(u3a_Free, pag_w)
+#define _ca_bit_clear(pag_w)        c3_bit_clear(u3a_Free, pag_w)
+#define _ca_bits_clear(pag_w, len_w) \
+          c3_bits_put(u3a_Free, pag_w, (pag_w) + (len_w), 0)
+#define _ca_find_set(lo_w, hi_w)    c3_bits_next(u3a_Free, lo_w, hi_w, 1)
+#define _ca_find_clear(lo_w, hi_w)  c3_bits_next(u3a_Free, lo_w, hi_w, 0)
+#define _ca_find_last_set(lo_w, hi_w)  c3_bits_last(u3a_Free, lo_w, hi_w)
 
 /* _ca_heap_pages(): the current road's heap as pages [*lo_w, *hi_w). */
 static inline void
@@ -217,8 +160,8 @@ _ca_pages_get(c3_w len_w)
     //  disk under a swap file) is passed over for the frontier, which
     //  was backed before the take began
     if ( pag_w
-         && !(u3a_Taking
-              && u3e_reserve(u3a_page_ptr(pag_w), u3a_page_ptr(pag_w + len_w))) )
+         && !(_ca_taking_t && _ca_back_f
+              && _ca_back_f(u3a_page_ptr(pag_w), u3a_page_ptr(pag_w + len_w))) )
     {
       _ca_bits_clear(pag_w, len_w);
       u3R->fre_w -= len_w;
@@ -810,8 +753,9 @@ typedef struct {
   u3_noun hed;    //  its head, taken (u3_none until then)
 } _ca_take_frame;
 
-u3_noun
-u3a_take(u3_noun som)
+/* _ca_take(): u3a_take's copy. */
+static u3_noun
+_ca_take(u3_noun som)
 {
   c3_w*   bas_w = u3R->cap_w;
   c3_w    fam_w = c3_wiseof(_ca_take_frame);
@@ -854,6 +798,17 @@ u3a_take(u3_noun som)
       }
     }
   }
+}
+
+u3_noun
+u3a_take(u3_noun som)
+{
+  u3_noun pro;
+
+  _ca_taking_t = 1;
+  pro = _ca_take(som);
+  _ca_taking_t = 0;
+  return pro;
 }
 
   /** Mark/sweep.
@@ -914,7 +869,7 @@ _ca_sweep_box(u3a_box* box_u, c3_d siz_d, u3a_sweep_report* rep_u, c3_o pri_o)
         rep_u->under_d++;
       }
       if ( _(pri_o) && (rep_u->over_d + rep_u->under_d) <= 8 ) {
-        fprintf(stderr, "loom: refcount of post 0x%llx is %u, found %u references\n",
+        u3l_log("loom: refcount of post 0x%llx is %u, found %u references\n",
                 (unsigned long long)u3a_outa(box_u), box_u->use_w, ref_w);
       }
     }
@@ -925,7 +880,7 @@ _ca_sweep_box(u3a_box* box_u, c3_d siz_d, u3a_sweep_report* rep_u, c3_o pri_o)
     rep_u->leak_bytes_d += siz_d;
     if ( _(pri_o) && rep_u->leak_d <= 8 ) {
       c3_w* ptr_w = (c3_w*)(void*)box_u;
-      fprintf(stderr, "loom: leak at post 0x%llx, %llu bytes, use %u: %08x %08x\n",
+      u3l_log("loom: leak at post 0x%llx, %llu bytes, use %u: %08x %08x\n",
               (unsigned long long)u3a_outa(box_u), (unsigned long long)siz_d,
               box_u->use_w, ptr_w[2], ptr_w[3]);
     }
@@ -961,7 +916,7 @@ u3a_sweep(u3a_sweep_report* rep_u, c3_o pri_o)
           }
         }
         if ( liv_w != pag_u->liv_s ) {
-          fprintf(stderr, "loom: page %u holds %u objects, table says %u\n",
+          u3l_log("loom: page %u holds %u objects, table says %u\n",
                   pag_w, liv_w, pag_u->liv_s);
           rep_u->under_d++;
         }
@@ -976,7 +931,7 @@ u3a_sweep(u3a_sweep_report* rep_u, c3_o pri_o)
 
       case u3a_pg_free: {
         if ( !_ca_bit(pag_w) ) {
-          fprintf(stderr, "loom: free page %u not in the bitmap\n", pag_w);
+          u3l_log("loom: free page %u not in the bitmap\n", pag_w);
           rep_u->under_d++;
         }
         fre_w++;
@@ -987,8 +942,8 @@ u3a_sweep(u3a_sweep_report* rep_u, c3_o pri_o)
   }
 
   if ( byt_d != u3R->liv_d || rep_u->live_d != u3R->obj_d || fre_w != u3R->fre_w ) {
-    fprintf(stderr, "loom: counters disagree: live bytes %llu/%llu, "
-                    "objects %llu/%llu, free pages %u/%u\n",
+    u3l_log("loom: counters disagree: live bytes %llu/%llu, "
+            "objects %llu/%llu, free pages %u/%u\n",
             (unsigned long long)byt_d, (unsigned long long)u3R->liv_d,
             (unsigned long long)rep_u->live_d, (unsigned long long)u3R->obj_d,
             fre_w, u3R->fre_w);

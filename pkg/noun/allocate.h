@@ -249,10 +249,18 @@
     void
     u3a_take_need(u3_noun som, c3_d* byt_d, c3_d* pag_d, c3_d* cel_d);
 
-    /* u3a_Taking: 1 while u3a_take copies up; free pages inside the heap
-    **   are used then only if they can be backed at once.
+    /* u3a_back_f: back the pages of [lo_w, hi_w) now, ahead of use; 0, or
+    **   nonzero when they cannot be backed (no memory, a full disk).
     */
-    extern c3_t u3a_Taking;
+    typedef c3_i (*u3a_back_f)(c3_w* lo_w, c3_w* hi_w);
+
+    /* u3a_backing(): register the hook that backs pages (0: none, every
+    **   page counts as backed).  Persistence registers its own (lazy and
+    **   swap-file pages): while u3a_take copies up, free pages inside the
+    **   heap are used only if the hook can back them at once.
+    */
+    void
+    u3a_backing(u3a_back_f bak_f);
 
     /* u3a_take(): copy som (transferred, junior) to the current road,
     **   sharing what is senior to the junior road and copying each
@@ -318,6 +326,16 @@
     u3a_touch_dn(c3_w* ptr_w)
     {
       if ( ptr_w < u3a_Touch.dn_w ) u3a_Touch.dn_w = ptr_w;
+    }
+
+    /* u3a_touch_window(): the window since the last reset: the highest
+    **   address the heaps reached growing up, the lowest growing down.
+    */
+    static inline void
+    u3a_touch_window(c3_w** up_w, c3_w** dn_w)
+    {
+      *up_w = u3a_Touch.up_w;
+      *dn_w = u3a_Touch.dn_w;
     }
 
     /* u3a_touch_reset(): start a new window at the home road's frontiers. */

@@ -104,13 +104,23 @@
     c3_i
     u3e_save(c3_w nor_w);
 
-    /* u3e_fault(): handle a fault at a loom address (from the signal
-    **   handler; async-signal-safe).  Returns 0 when handled (the write
-    **   may be retried), 1 when the guard page was hit and no room is
-    **   left (the caller bails meme), -1 when the address is not a page
-    **   the loom protected (a real crash).
+    /* u3e_fault_e: what became of a fault on a loom address.
     */
-    c3_i
+    typedef enum {
+      u3e_fault_alien = -1,  //  not a page the loom protected: a real
+                             //  crash (the handler dies with the signal)
+      u3e_fault_done  =  0,  //  handled: the write may be retried
+      u3e_fault_meme  =  1,  //  no memory for the page (the guard page
+                             //  hit with no room left, or no memory to
+                             //  back it): the caller bails meme
+      u3e_fault_full  =  2,  //  no room in the swap file for it: the
+                             //  caller bails full
+    } u3e_fault_e;
+
+    /* u3e_fault(): handle a fault at a loom address (from the signal
+    **   handler; async-signal-safe).
+    */
+    u3e_fault_e
     u3e_fault(void* adr_v);
 
     /* u3e_foul(): mark every page dirty and writable. */
@@ -197,10 +207,18 @@
     c3_o
     u3e_lazy(void);
 
-    /* u3e_reserve(): back every lazy page of [lo_w, hi_w) now, outside the
-    **   fault handler.  0, 1 (out of memory) or 2 (out of swap file space).
+    /* u3e_reserve_e: whether pages could be backed ahead of use.
     */
-    c3_i
+    typedef enum {
+      u3e_reserve_done = 0,  //  backed (or nothing to back)
+      u3e_reserve_meme = 1,  //  out of memory (or the mapping failed)
+      u3e_reserve_full = 2,  //  out of swap file space
+    } u3e_reserve_e;
+
+    /* u3e_reserve(): back every lazy page of [lo_w, hi_w) now, outside the
+    **   fault handler.
+    */
+    u3e_reserve_e
     u3e_reserve(c3_w* lo_w, c3_w* hi_w);
 
     /* u3e_stop(): close the image's files and release tracking state. */

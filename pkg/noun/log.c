@@ -7,6 +7,8 @@
 
 #include "noun/log.h"
 
+#define _cl_msg_bytes 4096         //  the longest message, cut beyond
+
 static u3l_sink_f _cl_sink_f;     //  0: stderr
 
 /* u3l_sink(): redirect messages; the previous sink. */
@@ -22,7 +24,7 @@ u3l_sink(u3l_sink_f sin_f)
 void
 u3l_logv(const c3_c* fmt_c, va_list ap_u)
 {
-  c3_c msg_c[4096];
+  c3_c msg_c[_cl_msg_bytes];
   c3_i len_i = vsnprintf(msg_c, sizeof(msg_c), fmt_c, ap_u);
 
   if ( len_i < 0 ) {

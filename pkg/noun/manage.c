@@ -24,10 +24,15 @@
 #include <unistd.h>
 
 #include "c3/crc.h"
+#include "c3/portable.h"
+#include "noun/log.h"
 #include "noun/manage.h"
 #include "noun/events.h"
 #include "noun/imprison.h"
 #include "noun/options.h"
+
+#define _cm_slot_fill      15360      //  bytes a slot page holds at worst
+#define _cm_altstack_bytes (64 << 10) //  the fault handler's own stack
 
 u3m_home* u3H;
 
@@ -42,16 +47,16 @@ c3_i
 u3m_init(c3_w bits_w)
 {
   if ( bits_w < u3a_bits_min || bits_w > u3a_bits_max ) {
-    fprintf(stderr, "loom: size 2^%u bytes is out of range: "
-                    "the loom takes 2^%u (16 MiB) to 2^%u (16 GiB) bytes\n",
+    u3l_log("loom: size 2^%u bytes is out of range: "
+            "the loom takes 2^%u (16 MiB) to 2^%u (16 GiB) bytes\n",
             bits_w, u3a_bits_min, u3a_bits_max);
     return -1;
   }
 
   long pag_l = sysconf(_SC_PAGESIZE);
   if ( pag_l <= 0 || (u3a_page_bytes % (c3_d)pag_l) ) {
-    fprintf(stderr, "loom: system page size %ld does not divide the loom's "
-                    "%u-byte pages\n", pag_l, u3a_page_bytes);
+    u3l_log("loom: system page size %ld does not divide the loom's "
+            "%u-byte pages\n", pag_l, u3a_page_bytes);
     return -1;
   }
 
@@ -61,24 +66,24 @@ u3m_init(c3_w bits_w)
   c3_d  len_d = 1ULL << bits_w;
   void* ptr_v = mmap(u3a_loom_base, len_d,
                      lzy_t ? PROT_READ : (PROT_READ | PROT_WRITE),
-                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE
+                     MAP_PRIVATE | MAP_ANONYMOUS | c3_map_noreplace
                      | (lzy_t ? MAP_NORESERVE : 0), -1, 0);
   if ( MAP_FAILED == ptr_v ) {
     if ( EEXIST == errno ) {
-      fprintf(stderr, "loom: the loom's address %p (%llu bytes) is already "
-                      "mapped in this process\n",
+      u3l_log("loom: the loom's address %p (%llu bytes) is already "
+              "mapped in this process\n",
               (void*)u3a_loom_base, (unsigned long long)len_d);
     }
     else {
-      fprintf(stderr, "loom: mmap %llu bytes at %p: %s\n",
+      u3l_log("loom: mmap %llu bytes at %p: %s\n",
               (unsigned long long)len_d, (void*)u3a_loom_base, strerror(errno));
     }
     return -1;
   }
   if ( ptr_v != (void*)u3a_loom_base ) {
-    //  a kernel without MAP_FIXED_NOREPLACE treats the address as a hint
+    //  a kernel without c3_map_noreplace treats the address as a hint
     munmap(ptr_v, len_d);
-    fprintf(stderr, "loom: the loom's address %p is not available\n",
+    u3l_log("loom: the loom's address %p is not available\n",
             (void*)u3a_loom_base);
     return -1;
   }
@@ -195,13 +200,13 @@ _cm_love_reserve(u3a_road* kid_u, u3a_road* par_u, u3_noun pro)
 {
   c3_d byt_d, pag_d, cel_d;
   c3_w *lo_w, *hi_w;
-  c3_i ret_i;
+  u3e_reserve_e res_e;
 
   u3a_take_need(pro, &byt_d, &pag_d, &cel_d);
 
-  //  slot pages are never quite full (at worst 15360 of 16384 bytes), and
-  //  each class may start a page
-  c3_d num_d = (byt_d / 15360) + u3a_classes + 1 + pag_d;
+  //  slot pages are never quite full (at worst _cm_slot_fill of 16384
+  //  bytes), and each class may start a page
+  c3_d num_d = (byt_d / _cm_slot_fill) + u3a_classes + 1 + pag_d;
   c3_d stk_d = (cel_d * 8) + u3a_page_bytes;
   c3_d gap_d = _(par_u->nor_o)
                ? (c3_d)((c3_y*)kid_u->hat_w - (c3_y*)par_u->hat_w)
@@ -212,21 +217,21 @@ _cm_love_reserve(u3a_road* kid_u, u3a_road* par_u, u3_noun pro)
   if ( _(par_u->nor_o) ) {
     lo_w = par_u->hat_w;
     hi_w = (c3_w*)((c3_y*)par_u->hat_w + hep_d);
-    ret_i = u3e_reserve(lo_w, hi_w);
-    if ( !ret_i ) {
-      ret_i = u3e_reserve((c3_w*)((c3_y*)kid_u->hat_w - stk_d), kid_u->hat_w);
+    res_e = u3e_reserve(lo_w, hi_w);
+    if ( u3e_reserve_done == res_e ) {
+      res_e = u3e_reserve((c3_w*)((c3_y*)kid_u->hat_w - stk_d), kid_u->hat_w);
     }
   }
   else {
     lo_w = (c3_w*)((c3_y*)par_u->hat_w - hep_d);
     hi_w = par_u->hat_w;
-    ret_i = u3e_reserve(lo_w, hi_w);
-    if ( !ret_i ) {
-      ret_i = u3e_reserve(kid_u->hat_w, (c3_w*)((c3_y*)kid_u->hat_w + stk_d));
+    res_e = u3e_reserve(lo_w, hi_w);
+    if ( u3e_reserve_done == res_e ) {
+      res_e = u3e_reserve(kid_u->hat_w, (c3_w*)((c3_y*)kid_u->hat_w + stk_d));
     }
   }
-  if ( ret_i ) {
-    u3m_bail(( 2 == ret_i ) ? c3__full : c3__meme);
+  if ( u3e_reserve_done != res_e ) {
+    u3m_bail(( u3e_reserve_full == res_e ) ? c3__full : c3__meme);
   }
 }
 
@@ -253,9 +258,7 @@ u3m_love(u3_noun pro)
   par_u->cap_w = kid_u->hat_w;
   u3R = par_u;
 
-  u3a_Taking = 1;
   pro = u3a_take(pro);
-  u3a_Taking = 0;
 
   par_u->cap_w = cap_w;
   par_u->jlo_w = par_u->jhi_w = 0;
@@ -301,6 +304,14 @@ u3m_mote(c3_w how_w, c3_c* buf_c)
   return buf_c;
 }
 
+static u3m_fail_f _cm_fail_f;    //  the runtime's answer to a home bail
+
+void
+u3m_on_fail(u3m_fail_f fal_f)
+{
+  _cm_fail_f = fal_f;
+}
+
 void
 u3m_bail_with(c3_w how_w, u3_noun tax)
 {
@@ -313,20 +324,22 @@ u3m_bail_with(c3_w how_w, u3_noun tax)
     c3_c mot_c[5];
     u3m_mote(how_w, mot_c);
     if ( c3__full == how_w ) {
-      //  the environment, not a bug: stop; the event log keeps every event
-      fprintf(stderr, "loom: swap file: no space (%s) for page %u of the home "
-                      "road, outside any event: stopping without a snapshot\n",
+      //  the environment, not a bug; the event log keeps every event
+      u3l_log("loom: swap file: no space (%s) for page %u of the home "
+              "road, outside any event: stopping without a snapshot\n",
               strerror(u3e_Stat.swap_err_i), u3e_Stat.swap_pag_w);
-      _exit(1);
     }
-    if ( c3__meme == how_w ) {
-      fprintf(stderr, "loom: out of memory on the home road, outside any "
-                      "event: stopping without a snapshot (a bigger --loom "
-                      "would help)\n");
-      _exit(1);
+    else if ( c3__meme == how_w ) {
+      u3l_log("loom: out of memory on the home road, outside any "
+              "event: stopping without a snapshot\n");
     }
-    fprintf(stderr, "loom: bail %%%s on the home road: no computation to "
-                    "abandon\n", mot_c);
+    else {
+      u3l_log("loom: bail %%%s on the home road: no computation to "
+              "abandon\n", mot_c);
+    }
+    if ( _cm_fail_f ) {
+      _cm_fail_f(how_w);
+    }
     abort();
   }
   rod_u->how_w = how_w;
@@ -371,30 +384,52 @@ u3m_header_sum(const u3m_home* hom_u)
   return c3_crc32c(0, &tmp_u, sizeof(tmp_u));
 }
 
+u3m_head_e
+u3m_header_fits(const u3m_home* hom_u, c3_w bits_w)
+{
+  if ( u3m_home_magic != hom_u->mag_w ) {
+    return u3m_head_alien;
+  }
+  if ( u3m_home_version != hom_u->ver_w
+       || u3a_page_bits != hom_u->pag_bits_w
+       || hom_u->bits_w < u3a_bits_min || hom_u->bits_w > u3a_bits_max
+       || (bits_w && bits_w != hom_u->bits_w) )
+  {
+    return ( hom_u->sum_w != u3m_header_sum(hom_u) ) ? u3m_head_damaged
+                                                     : u3m_head_other;
+  }
+  return u3m_head_fits;
+}
+
 c3_o
 u3m_header_check(const u3m_home* hom_u, c3_w bits_w, c3_w nor_w, c3_o* ref_o)
 {
+  u3m_head_e fit_e = u3m_header_fits(hom_u, bits_w);
+
   *ref_o = c3n;
-  if ( u3m_home_magic != hom_u->mag_w ) {
-    fprintf(stderr, "loom: image header: bad magic 0x%08x\n", hom_u->mag_w);
+  if ( u3m_head_alien == fit_e ) {
+    u3l_log("loom: image header: bad magic 0x%08x\n", hom_u->mag_w);
     return c3n;
   }
   if ( hom_u->sum_w != u3m_header_sum(hom_u) ) {
-    fprintf(stderr, "loom: image header: checksum mismatch (damaged)\n");
+    u3l_log("loom: image header: checksum mismatch (damaged)\n");
     return c3n;
   }
-  if ( u3m_home_version != hom_u->ver_w ) {
-    fprintf(stderr, "loom: image format version %u, this runtime reads only "
-                    "version %u: the image cannot be used; the state can be "
-                    "rebuilt from an event log that starts at event 1 by "
-                    "moving the pier's .urb/chk aside\n",
+  if ( u3m_head_fits == fit_e ) {
+    //  the format and geometry asked for: on to the home road
+  }
+  else if ( u3m_home_version != hom_u->ver_w ) {
+    u3l_log("loom: image format version %u, this runtime reads only "
+            "version %u: the image cannot be used; the state can be "
+            "rebuilt from an event log that starts at event 1 by "
+            "moving the pier's .urb/chk aside\n",
             hom_u->ver_w, u3m_home_version);
     *ref_o = c3y;
     return c3n;
   }
-  if ( bits_w != hom_u->bits_w || u3a_page_bits != hom_u->pag_bits_w ) {
-    fprintf(stderr, "loom: the pier's loom is 2^%u bytes with 2^%u-byte pages; "
-                    "this run asked for 2^%u bytes with 2^%u-byte pages\n",
+  else {
+    u3l_log("loom: the pier's loom is 2^%u bytes with 2^%u-byte pages; "
+            "this run asked for 2^%u bytes with 2^%u-byte pages\n",
             hom_u->bits_w, hom_u->pag_bits_w, bits_w, u3a_page_bits);
     *ref_o = c3y;
     return c3n;
@@ -414,8 +449,8 @@ u3m_header_check(const u3m_home* hom_u, c3_w bits_w, c3_w nor_w, c3_o* ref_o)
        || u3a_page_of(hat_y) != nor_w
        || rod_u->met_w != u3a_meta_pages((c3_w)((c3_d)(end_y - bas_y) >> u3a_page_bits)) )
   {
-    fprintf(stderr, "loom: image header: home road out of bounds "
-                    "(heap %p..%p, image %u pages)\n", (void*)mat_y, (void*)hat_y, nor_w);
+    u3l_log("loom: image header: home road out of bounds "
+            "(heap %p..%p, image %u pages)\n", (void*)mat_y, (void*)hat_y, nor_w);
     return c3n;
   }
   return c3y;
@@ -479,7 +514,7 @@ c3_i
 u3m_save(void)
 {
   if ( _cm_read_t ) {
-    fprintf(stderr, "loom: save: the pier was booted read-only\n");
+    u3l_log("loom: save: the pier was booted read-only\n");
     return -1;
   }
   c3_assert( u3R == &u3H->rod_u );
@@ -503,7 +538,7 @@ u3m_stop(void)
   ***   running computation (bail meme); anything else is a real crash,
   ***   reported in one line and re-raised with the default action.
   **/
-static c3_y _cm_altstack_y[64 * 1024];
+static c3_y _cm_altstack_y[_cm_altstack_bytes];
 static c3_t _cm_signals_t;
 
 void
@@ -547,20 +582,24 @@ _cm_signal_segv(c3_i sig_i, siginfo_t* inf_u, void* ctx_v)
        && adr_y >= u3a_loom_base
        && adr_y < u3a_loom_base + _cm_loom_bytes() )
   {
-    c3_i ret_i = u3e_fault(adr_y);
-    if ( 0 == ret_i ) {
-      errno = err_i;
-      return;
-    }
-    if ( 1 == ret_i || 2 == ret_i ) {
-      //  out of loom (1) or out of swap file space (2): abandon the
-      //  event.  Unblock the signal first, since we leave the handler by
-      //  longjmp, not by returning.
-      sigset_t set_u;
-      sigemptyset(&set_u);
-      sigaddset(&set_u, SIGSEGV);
-      sigprocmask(SIG_UNBLOCK, &set_u, 0);
-      u3m_bail(( 1 == ret_i ) ? c3__meme : c3__full);
+    u3e_fault_e fal_e = u3e_fault(adr_y);
+    switch ( fal_e ) {
+      case u3e_fault_alien: break;
+      case u3e_fault_done: {
+        errno = err_i;
+        return;
+      }
+      case u3e_fault_meme:
+      case u3e_fault_full: {
+        //  out of loom or out of swap file space: abandon the event.
+        //  Unblock the signal first, since we leave the handler by
+        //  longjmp, not by returning.
+        sigset_t set_u;
+        sigemptyset(&set_u);
+        sigaddset(&set_u, SIGSEGV);
+        sigprocmask(SIG_UNBLOCK, &set_u, 0);
+        u3m_bail(( u3e_fault_meme == fal_e ) ? c3__meme : c3__full);
+      }
     }
   }
 
@@ -569,7 +608,8 @@ _cm_signal_segv(c3_i sig_i, siginfo_t* inf_u, void* ctx_v)
   u3m_say(SIGSEGV == sig_i ? "\nurbit: segmentation fault at "
                            : "\nurbit: bus error at ");
   u3m_say(hex_c);
-  u3m_say(( adr_y >= u3a_loom_base && adr_y < u3a_loom_base + (1ULL << 34) )
+  u3m_say(( adr_y >= u3a_loom_base
+            && adr_y < u3a_loom_base + (1ULL << u3a_bits_max) )
           ? " (in the loom, not a tracked page)\n"
           : " (outside the loom)\n");
   signal(sig_i, SIG_DFL);
@@ -587,7 +627,7 @@ u3m_signals(void)
   stk_u.ss_size  = sizeof(_cm_altstack_y);
   stk_u.ss_flags = 0;
   if ( sigaltstack(&stk_u, 0) ) {
-    fprintf(stderr, "loom: sigaltstack: %s\n", strerror(errno));
+    u3l_log("loom: sigaltstack: %s\n", strerror(errno));
     return -1;
   }
 
@@ -597,7 +637,7 @@ u3m_signals(void)
   act_u.sa_flags     = SA_SIGINFO | SA_ONSTACK;
   sigemptyset(&act_u.sa_mask);
   if ( sigaction(SIGSEGV, &act_u, 0) || sigaction(SIGBUS, &act_u, 0) ) {
-    fprintf(stderr, "loom: sigaction: %s\n", strerror(errno));
+    u3l_log("loom: sigaction: %s\n", strerror(errno));
     return -1;
   }
   _cm_signals_t = 1;

@@ -23,6 +23,13 @@
 
     extern u3m_home* u3H;
 
+    /* u3m_home_road(): the home road, or 0 before a loom is paved. */
+    static inline u3a_road*
+    u3m_home_road(void)
+    {
+      return u3H ? &u3H->rod_u : 0;
+    }
+
     /* u3m_init(): map a fresh loom of 2^bits_w bytes at its fixed address.
     **   Returns 0, or -1 with a message on stderr (bad size, address taken,
     **   unsuitable system page size).
@@ -66,6 +73,17 @@
     */
     void
     u3m_bail(c3_w how_w) __attribute__((noreturn));
+
+    /* u3m_fail_f: the runtime's answer to a bail with no computation to
+    **   abandon (on the home road, outside any event), mote how_w, after
+    **   the library has said what happened.  It must not return: it stops
+    **   the process as the runtime sees fit.
+    */
+    typedef void (*u3m_fail_f)(c3_w how_w);
+
+    /* u3m_on_fail(): register fal_f (0: none, and such a bail aborts). */
+    void
+    u3m_on_fail(u3m_fail_f fal_f);
 
     /* u3m_bail_with(): like u3m_bail with a detail noun (transferred). */
     void
@@ -116,6 +134,27 @@
     /* u3m_header_sum(): the checksum the home header should carry. */
     c3_w
     u3m_header_sum(const u3m_home* hom_u);
+
+    /* u3m_head_e: what a home header read from an image is, by its
+    **   format and geometry alone (u3m_header_fits).
+    */
+    typedef enum {
+      u3m_head_fits,     //  this runtime's format and page size, a loom
+                         //  size in range (and the one asked for): its
+                         //  checksum and home road are checked after
+                         //  mapping, by u3m_header_check
+      u3m_head_alien,    //  not a home header (bad magic)
+      u3m_head_damaged,  //  another format or geometry, and a bad
+                         //  checksum: damage, not a choice
+      u3m_head_other,    //  a sound header of another format or
+                         //  geometry: refused, never rebuilt
+    } u3m_head_e;
+
+    /* u3m_header_fits(): judge hom_u's format and geometry, for a loom of
+    **   2^bits_w bytes (0: any).  Prints nothing.
+    */
+    u3m_head_e
+    u3m_header_fits(const u3m_home* hom_u, c3_w bits_w);
 
     /* u3m_header_check(): c3y if hom_u is a sound header for a loom of
     **   2^bits_w bytes; otherwise print what is wrong to stderr.  *ref_o

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "noun/noun.h"
 #include "vere/kernel.h"
@@ -174,6 +175,23 @@ enum {
   _cv_opt_trace,
   _cv_opt_hooks,
 };
+
+/* _cv_home_bail(): a bail with nothing to abandon: out of memory or swap file
+**   space stops the run (the log keeps every event); anything else is a
+**   bug, and aborts.
+*/
+static void
+_cv_home_bail(c3_w how_w)
+{
+  if ( c3__meme == how_w ) {
+    fprintf(stderr, "urbit: a bigger --loom would help\n");
+    _exit(1);
+  }
+  if ( c3__full == how_w ) {
+    _exit(1);
+  }
+  abort();
+}
 
 /* _cv_cmd: the command line, parsed: the run's options, and which of
 **   the stored workload's flags were given.
@@ -423,6 +441,10 @@ main(int argc, char** argv)
 {
   _cv_cmd cmd_u;
   c3_i    ret_i;
+
+  //  the library says why a bail on the home road stops the run; the
+  //  runtime decides how
+  u3m_on_fail(_cv_home_bail);
 
   //  a closed pipe on stdout or stderr is a write error, reported at
   //  exit, not a death in the middle of an event

@@ -1,0 +1,1096 @@
+/// @file image.c
+/// The image's files: their formats, and everything that reads or writes
+/// them: load and verify sums.bin, write, load, apply and drop a patch,
+/// verify north.bin against its checksums, map the image into the loom,
+/// back it up.  Every function reports its own failures ("image: CALL
+/// PATH: reason") and returns -1; none decides what a start does (that
+/// is judge.c's verdict) or when a save happens (events.c).
+///
+/// Files.  A pier keeps its image in PIER/.urb/chk/:
+///
+///   north.bin   the image: loom pages [0, N), byte for byte, N * 16 KiB.
+///   sums.bin    the image's page checksums:
+///                 0  u32  magic "sums" (0x736d7573)
+///                 4  u32  format version, 1
+///                 8  u32  page size in bits, 14
+///                12  u32  reserved, zero
+///                16  N x u32  CRC-32C of each page of north.bin, in order
+///   control.bin a patch's table of contents (present only while a save is
+///               in flight, or after a crash during one):
+///                 0  u32  magic "ptch" (0x68637470)
+///                 4  u32  format version, 1
+///                 8  u32  page size in bits, 14
+///                12  u32  N', the image's pages once the patch is applied
+///                16  u32  P, the number of pages in the patch
+///                20  u32  CRC-32C of bytes 0..19 and the P entries
+///                24  P x { u32 page number, u32 CRC-32C of the page },
+///                    page numbers strictly ascending and below N'
+///   memory.bin  the patch's pages: P * 16 KiB, in the order of the entries.
+///
+/// Integers are little-endian (the host order: the image itself is host
+/// order, and only little-endian hosts are supported).
+///
+/// Invariants.  north.bin and sums.bin change only by applying a
+/// committed patch, which is idempotent; a patch is committed only once
+/// control.bin, memory.bin and their directory entries are durable.
+/// Reading never changes a file.
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "c3/crc.h"
+#include "c3/io.h"
+#include "c3/portable.h"
+#include "noun/log.h"
+#include "noun/events_in.h"
+#include "noun/options.h"
+
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#  error "the image formats are little-endian: this host is not"
+#endif
+
+/* _ce_path(): dir_c/nam_c into pat_c (PATH_MAX); -1 if too long. */
+c3_i
+_ce_path(c3_c* pat_c, const c3_c* dir_c, const c3_c* nam_c)
+{
+  c3_i len_i = snprintf(pat_c, PATH_MAX, "%s/%s", dir_c, nam_c);
+  if ( len_i < 0 || len_i >= PATH_MAX ) {
+    u3l_log("image: path too long: %s/%s\n", dir_c, nam_c);
+    return -1;
+  }
+  return 0;
+}
+
+/* _ce_say(): a message to fil_u, or to the log when fil_u is 0. */
+void
+_ce_say(FILE* fil_u, const c3_c* fmt_c, ...)
+{
+  va_list ap;
+
+  va_start(ap, fmt_c);
+  if ( fil_u ) {
+    vfprintf(fil_u, fmt_c, ap);
+  }
+  else {
+    u3l_logv(fmt_c, ap);
+  }
+  va_end(ap);
+}
+
+  /** File I/O: whole transfers through the c3_io seam (c3/io.h).
+  ***
+  ***   Each returns 0, or -1 after printing "image: CALL PATH: reason".
+  **/
+/* _ce_pread_all(): read len_z bytes at off_d. */
+c3_i
+_ce_pread_all(c3_i fid_i, void* buf_v, c3_z len_z, c3_d off_d,
+              const c3_c* pat_c)
+{
+  if ( c3_io_pread_all(fid_i, buf_v, len_z, off_d) ) {
+    if ( ENODATA == errno ) {
+      u3l_log("image: read %s: file ends before the %zu bytes at "
+              "%llu it should hold\n",
+              pat_c, len_z, (unsigned long long)off_d);
+    }
+    else {
+      u3l_log("image: read %s: %s\n", pat_c, strerror(errno));
+    }
+    return -1;
+  }
+  return 0;
+}
+
+/* _ce_pwrite_all(): write len_z bytes at off_d. */
+c3_i
+_ce_pwrite_all(c3_i fid_i, const void* buf_v, c3_z len_z, c3_d off_d,
+               const c3_c* pat_c)
+{
+  if ( c3_io_pwrite_all(fid_i, buf_v, len_z, off_d) ) {
+    u3l_log("image: write %s: %s\n", pat_c, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
+/* _ce_pwritev_all(): write iov_u[0, cnt_i) at off_d; iov_u is consumed. */
+static c3_i
+_ce_pwritev_all(c3_i fid_i, struct iovec* iov_u, c3_i cnt_i, c3_d off_d,
+                const c3_c* pat_c)
+{
+  if ( c3_io_pwritev_all(fid_i, iov_u, cnt_i, off_d) ) {
+    u3l_log("image: write %s: %s\n", pat_c, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
+/* _ce_fsync(): make a directory's entries durable (fsync). */
+c3_i
+_ce_fsync(c3_i fid_i, const c3_c* pat_c)
+{
+  if ( c3_io_fsync(fid_i) ) {
+    u3l_log("image: fsync %s: %s\n", pat_c, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
+/* _ce_fdatasync(): make a file's contents and size durable. */
+c3_i
+_ce_fdatasync(c3_i fid_i, const c3_c* pat_c)
+{
+  if ( c3_io_fdatasync(fid_i) ) {
+    u3l_log("image: fdatasync %s: %s\n", pat_c, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
+/* _ce_truncate(): set fid_i's size to len_d. */
+static c3_i
+_ce_truncate(c3_i fid_i, c3_d len_d, const c3_c* pat_c)
+{
+  if ( c3_io_truncate(fid_i, len_d) ) {
+    u3l_log("image: truncate %s to %llu bytes: %s\n",
+            pat_c, (unsigned long long)len_d, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
+/* _ce_unlink(): remove nam_c from the chk directory; absent is fine. */
+static c3_i
+_ce_unlink(const c3_c* dir_c, const c3_c* nam_c)
+{
+  c3_c pat_c[PATH_MAX];
+  if ( _ce_path(pat_c, dir_c, nam_c) ) {
+    return -1;
+  }
+  if ( c3_io_unlink(pat_c) && ENOENT != errno ) {
+    u3l_log("image: unlink %s: %s\n", pat_c, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
+/* _ce_size(): the size of fid_i into *len_d. */
+c3_i
+_ce_size(c3_i fid_i, c3_d* len_d, const c3_c* pat_c)
+{
+  struct stat buf_u;
+  if ( fstat(fid_i, &buf_u) ) {
+    u3l_log("image: stat %s: %s\n", pat_c, strerror(errno));
+    return -1;
+  }
+  *len_d = (c3_d)buf_u.st_size;
+  return 0;
+}
+
+/* _ce_mkdir(): create directory pat_c unless it exists, durably. */
+c3_i
+_ce_mkdir(const c3_c* pat_c)
+{
+  if ( c3_io_mkdir(pat_c, 0755) ) {
+    if ( ENOTDIR == errno ) {
+      u3l_log("image: %s: not a directory\n", pat_c);
+    }
+    else {
+      u3l_log("image: mkdir %s: %s\n", pat_c, strerror(errno));
+    }
+    return -1;
+  }
+  return 0;
+}
+
+/* _ce_sync_arg: one fdatasync for a helper thread. */
+typedef struct {
+  c3_i        fid_i;
+  const c3_c* pat_c;
+  c3_i        ret_i;
+} _ce_sync_arg;
+
+/* _ce_sync_one(): thread body: fdatasync one file. */
+static void*
+_ce_sync_one(void* arg_v)
+{
+  _ce_sync_arg* arg_u = arg_v;
+  arg_u->ret_i = _ce_fdatasync(arg_u->fid_i, arg_u->pat_c);
+  return 0;
+}
+
+/* _ce_fdatasync_two(): make two files durable, syncing them concurrently
+**   (each sync mostly waits on the device; two in flight share flushes).
+*/
+static c3_i
+_ce_fdatasync_two(c3_i one_i, const c3_c* one_c, c3_i two_i, const c3_c* two_c)
+{
+  _ce_sync_arg arg_u = { two_i, two_c, 0 };
+  pthread_t    thr_u;
+
+  if ( pthread_create(&thr_u, 0, _ce_sync_one, &arg_u) ) {
+    return _ce_fdatasync(one_i, one_c) | _ce_fdatasync(two_i, two_c);
+  }
+  c3_i ret_i = _ce_fdatasync(one_i, one_c);
+  pthread_join(thr_u, 0);
+  return ret_i | arg_u.ret_i;
+}
+
+  /** Checksums.
+  **/
+/* _ce_sum_page(): CRC-32C of one 16 KiB page. */
+c3_w
+_ce_sum_page(const void* pag_v)
+{
+  return c3_crc32c(0, pag_v, u3a_page_bytes);
+}
+
+/* _ce_sum_control(): the checksum control.bin should carry. */
+static c3_w
+_ce_sum_control(const u3e_control* ctl_u, const u3e_line* lin_u)
+{
+  u3e_control tmp_u = *ctl_u;
+  tmp_u.sum_w = 0;
+  c3_w sum_w = c3_crc32c(0, &tmp_u, sizeof(tmp_u));
+  return c3_crc32c(sum_w, lin_u, (c3_z)ctl_u->pgs_w * sizeof(u3e_line));
+}
+
+/* _ce_sums_head(): sums.bin's header into hed_w[4]. */
+void
+_ce_sums_head(c3_w hed_w[4])
+{
+  hed_w[0] = _ce_sum_magic;
+  hed_w[1] = _ce_version;
+  hed_w[2] = u3a_page_bits;
+  hed_w[3] = 0;
+}
+
+/* _ce_sums_load(): read sums.bin (fid_i) into sum_w (room for max_w
+**   entries): *num_w gets its entries.  A missing header (empty file) gives
+**   0 entries.  Returns 0, or -1 with a message.
+*/
+c3_i
+_ce_sums_load(c3_i fid_i, const c3_c* pat_c, c3_w* sum_w, c3_w max_w,
+              c3_w* num_w)
+{
+  c3_d len_d;
+  c3_w hed_w[4], exp_w[4];
+
+  *num_w = 0;
+  if ( _ce_size(fid_i, &len_d, pat_c) ) {
+    return -1;
+  }
+  if ( 0 == len_d ) {
+    return 0;
+  }
+  if ( len_d < _ce_sum_head || (len_d - _ce_sum_head) % 4 ) {
+    u3l_log("image: %s: size %llu is not a checksum table\n",
+            pat_c, (unsigned long long)len_d);
+    return -1;
+  }
+  if ( _ce_pread_all(fid_i, hed_w, sizeof(hed_w), 0, pat_c) ) {
+    return -1;
+  }
+  _ce_sums_head(exp_w);
+  if ( memcmp(hed_w, exp_w, sizeof(hed_w)) ) {
+    u3l_log("image: %s: bad header (magic %08x, version %u, page "
+            "bits %u)\n", pat_c, hed_w[0], hed_w[1], hed_w[2]);
+    return -1;
+  }
+  c3_d ent_d = (len_d - _ce_sum_head) / 4;
+  if ( ent_d > max_w ) {
+    u3l_log("image: %s: %llu checksums, more than the %u pages the "
+            "loom holds\n", pat_c, (unsigned long long)ent_d, max_w);
+    return -1;
+  }
+  if ( _ce_pread_all(fid_i, sum_w, (c3_z)ent_d * 4, _ce_sum_head, pat_c) ) {
+    return -1;
+  }
+  *num_w = (c3_w)ent_d;
+  return 0;
+}
+
+  /** Patches.
+  **/
+/* _ce_sum_file(): read pages [0, num_w) of fid_i (path pat_c) in runs
+**   of _ce_run_pages, handing each page's number and checksum to fun_f,
+**   whose nonzero result stops the walk and is returned.  0, or -1 when
+**   the file could not be read (with a message).
+*/
+static c3_i
+_ce_sum_file(c3_i fid_i, const c3_c* pat_c, c3_w num_w,
+             c3_i (*fun_f)(void* arg_v, c3_w pag_w, c3_w sum_w), void* arg_v)
+{
+  c3_y* buf_y = malloc((c3_z)_ce_run_pages << u3a_page_bits);
+  c3_i  ret_i = 0;
+
+  if ( !buf_y ) {
+    u3l_log("image: out of memory reading %s\n", pat_c);
+    return -1;
+  }
+  for ( c3_w i_w = 0; i_w < num_w && !ret_i; i_w += _ce_run_pages ) {
+    c3_w run_w = c3_min(_ce_run_pages, num_w - i_w);
+    if ( _ce_pread_all(fid_i, buf_y, (c3_z)run_w << u3a_page_bits,
+                       (c3_d)i_w << u3a_page_bits, pat_c) )
+    {
+      ret_i = -1;
+      break;
+    }
+    for ( c3_w j_w = 0; j_w < run_w && !ret_i; j_w++ ) {
+      ret_i = fun_f(arg_v, i_w + j_w,
+                    _ce_sum_page(buf_y + ((c3_z)j_w << u3a_page_bits)));
+    }
+  }
+  free(buf_y);
+  return ret_i;
+}
+
+/* _ce_patch_ctl(): read and check control.bin (open as ctl_i, path cpa_c)
+**   whole: size, header, checksum, entries in order and inside the image.
+**   *lin_u gets the entries (malloc'd) when valid.
+*/
+static _ce_patch_e
+_ce_patch_ctl(c3_i ctl_i, const c3_c* cpa_c, c3_w max_w, u3e_control* ctl_u,
+              u3e_line** lin_u, c3_c* why_c, c3_z why_z)
+{
+  c3_d      len_d;
+  u3e_line* lin_v;
+
+  if ( _ce_size(ctl_i, &len_d, cpa_c) ) return _ce_patch_failed;
+  if ( len_d < sizeof(u3e_control)
+       || len_d > sizeof(u3e_control) + (c3_d)max_w * sizeof(u3e_line) )
+  {
+    snprintf(why_c, why_z, "control.bin has %llu bytes, not a patch's "
+                           "table of contents", (unsigned long long)len_d);
+    return _ce_patch_invalid;
+  }
+  if ( _ce_pread_all(ctl_i, ctl_u, sizeof(*ctl_u), 0, cpa_c) ) {
+    return _ce_patch_failed;
+  }
+  if ( _ce_ctl_magic != ctl_u->mag_w
+       || _ce_version != ctl_u->ver_w
+       || u3a_page_bits != ctl_u->pag_bits_w )
+  {
+    snprintf(why_c, why_z, "control.bin has a bad header (magic %08x, "
+             "version %u, page bits %u)",
+             ctl_u->mag_w, ctl_u->ver_w, ctl_u->pag_bits_w);
+    return _ce_patch_invalid;
+  }
+  if ( len_d != sizeof(u3e_control) + (c3_d)ctl_u->pgs_w * sizeof(u3e_line) ) {
+    snprintf(why_c, why_z, "control.bin has %llu bytes but lists %u pages "
+             "(torn or damaged)", (unsigned long long)len_d, ctl_u->pgs_w);
+    return _ce_patch_invalid;
+  }
+  if ( !(lin_v = malloc((c3_z)ctl_u->pgs_w * sizeof(u3e_line) + 1)) ) {
+    u3l_log("image: out of memory reading %s\n", cpa_c);
+    return _ce_patch_failed;
+  }
+  *lin_u = lin_v;
+  if ( _ce_pread_all(ctl_i, lin_v, (c3_z)ctl_u->pgs_w * sizeof(u3e_line),
+                     sizeof(u3e_control), cpa_c) )
+  {
+    return _ce_patch_failed;
+  }
+  if ( _ce_sum_control(ctl_u, lin_v) != ctl_u->sum_w ) {
+    snprintf(why_c, why_z, "control.bin fails its checksum (torn or "
+                           "damaged)");
+    return _ce_patch_invalid;
+  }
+  if ( ctl_u->nor_w > max_w ) {
+    snprintf(why_c, why_z, "the patch makes an image of %u pages, more "
+             "than the loom's %u", ctl_u->nor_w, max_w);
+    return _ce_patch_invalid;
+  }
+  for ( c3_w i_w = 0; i_w < ctl_u->pgs_w; i_w++ ) {
+    if ( lin_v[i_w].pag_w >= ctl_u->nor_w
+         || (i_w && lin_v[i_w].pag_w <= lin_v[i_w - 1].pag_w) )
+    {
+      snprintf(why_c, why_z, "control.bin entry %u names page %u, out of "
+               "order or beyond the image's %u pages",
+               i_w, lin_v[i_w].pag_w, ctl_u->nor_w);
+      return _ce_patch_invalid;
+    }
+  }
+  return _ce_patch_valid;
+}
+
+/* _ce_mem_arg: what _ce_mem_page checks memory.bin's pages against. */
+typedef struct {
+  const u3e_line* lin_u;   //  the checked table of contents
+  c3_c*           why_c;   //  the first mismatch, described
+  c3_z            why_z;
+} _ce_mem_arg;
+
+/* _ce_mem_page(): page pag_w of memory.bin has checksum sum_w: 1 (and
+**   why) if its entry says otherwise.
+*/
+static c3_i
+_ce_mem_page(void* arg_v, c3_w pag_w, c3_w sum_w)
+{
+  _ce_mem_arg* arg_u = arg_v;
+
+  if ( sum_w != arg_u->lin_u[pag_w].sum_w ) {
+    snprintf(arg_u->why_c, arg_u->why_z, "memory.bin's copy of page %u "
+             "fails its checksum", arg_u->lin_u[pag_w].pag_w);
+    return 1;
+  }
+  return 0;
+}
+
+/* _ce_patch_mem(): check memory.bin (open as fid_i, path mpa_c) against
+**   the checked table of contents: its size, and every page's checksum.
+*/
+static _ce_patch_e
+_ce_patch_mem(c3_i fid_i, const c3_c* mpa_c, const u3e_control* ctl_u,
+              const u3e_line* lin_u, c3_c* why_c, c3_z why_z)
+{
+  _ce_mem_arg arg_u = { lin_u, why_c, why_z };
+  c3_d        len_d;
+
+  if ( _ce_size(fid_i, &len_d, mpa_c) ) return _ce_patch_failed;
+  if ( len_d != (c3_d)ctl_u->pgs_w << u3a_page_bits ) {
+    snprintf(why_c, why_z, "memory.bin has %llu bytes, not the %u pages "
+             "control.bin lists", (unsigned long long)len_d, ctl_u->pgs_w);
+    return _ce_patch_invalid;
+  }
+  switch ( _ce_sum_file(fid_i, mpa_c, ctl_u->pgs_w, _ce_mem_page, &arg_u) ) {
+    case 0:  return _ce_patch_valid;
+    case 1:  return _ce_patch_invalid;
+    default: return _ce_patch_failed;
+  }
+}
+
+/* _ce_patch_load(): find and check the patch in chk_c, reading every
+**   page of memory.bin.  A valid patch leaves *ctl_u, *lin_u (malloc'd)
+**   and *mem_i (open) to the caller; an invalid one says why in why_c; a
+**   failure to read has printed a message.
+*/
+_ce_patch_e
+_ce_patch_load(const c3_c* chk_c, c3_w max_w, u3e_control* ctl_u,
+               u3e_line** lin_u, c3_i* mem_i, c3_c* why_c, c3_z why_z)
+{
+  c3_c        cpa_c[PATH_MAX], mpa_c[PATH_MAX];
+  c3_i        ctl_i, fid_i = -1;
+  u3e_line*   lin_v = 0;
+  _ce_patch_e ret_e;
+
+  *lin_u = 0;
+  *mem_i = -1;
+  if ( _ce_path(cpa_c, chk_c, "control.bin")
+       || _ce_path(mpa_c, chk_c, "memory.bin") )
+  {
+    return _ce_patch_failed;
+  }
+
+  if ( 0 > (ctl_i = c3_io_open(cpa_c, O_RDONLY | O_CLOEXEC, 0)) ) {
+    if ( ENOENT != errno ) {
+      u3l_log("image: open %s: %s\n", cpa_c, strerror(errno));
+      return _ce_patch_failed;
+    }
+    return ( 0 == access(mpa_c, F_OK) ) ? _ce_patch_stray : _ce_patch_none;
+  }
+
+  ret_e = _ce_patch_ctl(ctl_i, cpa_c, max_w, ctl_u, &lin_v, why_c, why_z);
+  if ( _ce_patch_valid != ret_e ) goto done;
+
+  if ( 0 > (fid_i = c3_io_open(mpa_c, O_RDONLY | O_CLOEXEC, 0)) ) {
+    if ( ENOENT != errno ) {
+      u3l_log("image: open %s: %s\n", mpa_c, strerror(errno));
+      ret_e = _ce_patch_failed;
+      goto done;
+    }
+    snprintf(why_c, why_z, "memory.bin is missing");
+    ret_e = _ce_patch_invalid;
+    goto done;
+  }
+  ret_e = _ce_patch_mem(fid_i, mpa_c, ctl_u, lin_v, why_c, why_z);
+  if ( _ce_patch_valid == ret_e ) {
+    *lin_u = lin_v;
+    *mem_i = fid_i;
+    lin_v  = 0;
+    fid_i  = -1;
+  }
+
+done:
+  free(lin_v);
+  c3_io_close(ctl_i);
+  if ( fid_i >= 0 ) c3_io_close(fid_i);
+  return ret_e;
+}
+
+/* _ce_patch_drop(): remove an applied patch: control.bin first (so a
+**   crash between the two leaves no committed patch), then memory.bin.
+**   The removals need not be durable at once: until the next commit's
+**   directory fsync, a crash may bring back this patch, which is then
+**   applied again to the image it produced (a no-op), or found torn and
+**   discarded after the image is verified.
+*/
+c3_i
+_ce_patch_drop(void)
+{
+  if ( _ce_unlink(u3P.dir_c, "control.bin")
+       || _ce_unlink(u3P.dir_c, "memory.bin") )
+  {
+    return -1;
+  }
+  return 0;
+}
+
+/* _ce_patch_write(): write pgs_w pages (lin_u, from the loom) to
+**   memory.bin, then control.bin, both durable: the commit.  On failure
+**   the patch is removed and the image is as before.
+*/
+c3_i
+_ce_patch_write(const u3e_line* lin_u, c3_w pgs_w, c3_w nor_w)
+{
+  c3_c mpa_c[PATH_MAX], cpa_c[PATH_MAX];
+  c3_i mem_i = -1, ctl_i = -1;
+  struct iovec iov_u[IOV_MAX];
+  c3_i cnt_i = 0;
+  c3_d off_d = 0;
+  c3_y* buf_y = 0;
+
+  if ( _ce_path(mpa_c, u3P.dir_c, "memory.bin")
+       || _ce_path(cpa_c, u3P.dir_c, "control.bin") )
+  {
+    return -1;
+  }
+
+  //  memory.bin: runs of contiguous pages, up to IOV_MAX runs per write
+  mem_i = c3_io_open(mpa_c, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if ( 0 > mem_i ) {
+    u3l_log("image: open %s: %s\n", mpa_c, strerror(errno));
+    goto fail;
+  }
+  for ( c3_w i_w = 0; i_w < pgs_w; ) {
+    c3_w j_w = i_w + 1;
+    while ( j_w < pgs_w && lin_u[j_w].pag_w == lin_u[j_w - 1].pag_w + 1 ) {
+      j_w++;
+    }
+    iov_u[cnt_i].iov_base = _ce_ptr(lin_u[i_w].pag_w);
+    iov_u[cnt_i].iov_len  = (c3_z)(j_w - i_w) << u3a_page_bits;
+    cnt_i++;
+    i_w = j_w;
+    if ( IOV_MAX == cnt_i || i_w == pgs_w ) {
+      c3_d len_d = 0;
+      for ( c3_i k_i = 0; k_i < cnt_i; k_i++ ) {
+        len_d += iov_u[k_i].iov_len;
+      }
+      if ( _ce_pwritev_all(mem_i, iov_u, cnt_i, off_d, mpa_c) ) goto fail;
+      off_d += len_d;
+      cnt_i  = 0;
+    }
+  }
+
+  //  control.bin, written last; both made durable, then the directory.
+  //  Should control.bin reach the disk before memory.bin, a crash leaves
+  //  a patch whose pages fail their checksums: discarded, north.bin being
+  //  untouched until the commit is whole.
+  {
+    c3_z len_z = sizeof(u3e_control) + (c3_z)pgs_w * sizeof(u3e_line);
+    u3e_control ctl_u = {
+      .mag_w = _ce_ctl_magic, .ver_w = _ce_version,
+      .pag_bits_w = u3a_page_bits, .nor_w = nor_w, .pgs_w = pgs_w,
+    };
+    ctl_u.sum_w = _ce_sum_control(&ctl_u, lin_u);
+    if ( !(buf_y = malloc(len_z)) ) {
+      u3l_log("image: out of memory writing %s\n", cpa_c);
+      goto fail;
+    }
+    memcpy(buf_y, &ctl_u, sizeof(ctl_u));
+    memcpy(buf_y + sizeof(ctl_u), lin_u, len_z - sizeof(ctl_u));
+
+    ctl_i = c3_io_open(cpa_c, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if ( 0 > ctl_i ) {
+      u3l_log("image: open %s: %s\n", cpa_c, strerror(errno));
+      goto fail;
+    }
+    if ( _ce_pwrite_all(ctl_i, buf_y, len_z, 0, cpa_c)
+         || _ce_fdatasync_two(mem_i, mpa_c, ctl_i, cpa_c)
+         || _ce_fsync(u3P.dir_i, u3P.dir_c) )
+    {
+      goto fail;
+    }
+    c3_io_close(ctl_i);
+    c3_io_close(mem_i);
+    free(buf_y);
+  }
+  return 0;
+
+fail:
+  free(buf_y);
+  if ( mem_i >= 0 ) c3_io_close(mem_i);
+  if ( ctl_i >= 0 ) c3_io_close(ctl_i);
+  _ce_unlink(u3P.dir_c, "control.bin");
+  _ce_unlink(u3P.dir_c, "memory.bin");
+  c3_io_fsync(u3P.dir_i);
+  return -1;
+}
+
+/* _ce_loom_unfile(): move loom pages [lo_w, hi_w), mapped from north.bin,
+**   into anonymous memory before north.bin is cut: dirty pages keep their
+**   contents, clean ones (free gap) become zero pages.  All end dirty.
+*/
+static c3_i
+_ce_loom_unfile(c3_w lo_w, c3_w hi_w)
+{
+  c3_w pag_w = lo_w;
+
+  while ( pag_w < hi_w ) {
+    c3_t dit_t = _ce_bit(pag_w);
+    c3_w end_w = _ce_next(pag_w, hi_w, !dit_t);
+    c3_z len_z = (c3_z)(end_w - pag_w) << u3a_page_bits;
+    c3_y* ptr_y = _ce_ptr(pag_w);
+
+    if ( dit_t && u3P.swp_i >= 0 ) {
+      //  dirty pages live in the scratch file already, not in north.bin
+    }
+    else if ( !dit_t && u3P.lzy_t ) {
+      if ( _ce_lazy_map(pag_w, end_w) ) {
+        u3l_log("image: mmap loom pages %u-%u: %s\n",
+                pag_w, end_w - 1, strerror(errno));
+        return -1;
+      }
+    }
+    else if ( dit_t ) {
+      void* tmp_v = mmap(0, len_z, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if ( MAP_FAILED == tmp_v ) {
+        u3l_log("image: mmap %zu bytes: %s\n", len_z, strerror(errno));
+        return -1;
+      }
+      memcpy(tmp_v, ptr_y, len_z);
+      if ( c3_mem_move(tmp_v, len_z, ptr_y) )
+      {
+        u3l_log("image: mremap loom pages %u-%u: %s\n",
+                pag_w, end_w - 1, strerror(errno));
+        munmap(tmp_v, len_z);
+        return -1;
+      }
+      _ce_track_fresh(pag_w, end_w);
+    }
+    else {
+      if ( MAP_FAILED == mmap(ptr_y, len_z, PROT_READ | PROT_WRITE,
+                              MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) )
+      {
+        u3l_log("image: mmap loom pages %u-%u: %s\n",
+                pag_w, end_w - 1, strerror(errno));
+        return -1;
+      }
+      _ce_bits(pag_w, end_w, 1);
+      _ce_track_fresh(pag_w, end_w);
+    }
+    pag_w = end_w;
+  }
+  return 0;
+}
+
+/* _ce_patch_apply(): apply a patch to north.bin and sums.bin, durably.
+**   The pages come from the loom (mem_i < 0: a save) or from memory.bin
+**   (a patch left over).  Idempotent.
+*/
+c3_i
+_ce_patch_apply(const u3e_line* lin_u, c3_w pgs_w, c3_w nor_w, c3_i mem_i,
+                c3_t map_t)
+{
+  c3_c  npa_c[PATH_MAX], spa_c[PATH_MAX], mpa_c[PATH_MAX];
+  c3_y* buf_y = 0;
+  c3_i  ret_i = -1;
+
+  if ( _ce_path(npa_c, u3P.dir_c, "north.bin")
+       || _ce_path(spa_c, u3P.dir_c, "sums.bin")
+       || _ce_path(mpa_c, u3P.dir_c, "memory.bin") )
+  {
+    return -1;
+  }
+  if ( mem_i >= 0 && !(buf_y = malloc((c3_z)_ce_run_pages << u3a_page_bits)) ) {
+    u3l_log("image: out of memory applying the patch\n");
+    return -1;
+  }
+
+  for ( c3_w i_w = 0; i_w < pgs_w; ) {
+    c3_w j_w = i_w + 1;
+    c3_w lim_w = ( mem_i >= 0 ) ? _ce_run_pages : UINT32_MAX;
+    while ( j_w < pgs_w && (j_w - i_w) < lim_w
+            && lin_u[j_w].pag_w == lin_u[j_w - 1].pag_w + 1 )
+    {
+      j_w++;
+    }
+    c3_z  len_z = (c3_z)(j_w - i_w) << u3a_page_bits;
+    const c3_y* src_y = _ce_ptr(lin_u[i_w].pag_w);
+    if ( mem_i >= 0 ) {
+      if ( _ce_pread_all(mem_i, buf_y, len_z, (c3_d)i_w << u3a_page_bits,
+                         mpa_c) )
+      {
+        goto done;
+      }
+      src_y = buf_y;
+    }
+    if ( _ce_pwrite_all(u3P.nor_i, src_y, len_z,
+                        (c3_d)lin_u[i_w].pag_w << u3a_page_bits, npa_c) )
+    {
+      goto done;
+    }
+    i_w = j_w;
+  }
+
+  //  checksums: the table's 4 KiB blocks holding changed entries
+  for ( c3_w i_w = 0; i_w < pgs_w; i_w++ ) {
+    u3P.sum_w[lin_u[i_w].pag_w] = lin_u[i_w].sum_w;
+  }
+  {
+    c3_d len_d;
+    c3_w hed_w[4];
+    _ce_sums_head(hed_w);
+    if ( _ce_size(u3P.sum_i, &len_d, spa_c)
+         || (len_d < _ce_sum_head
+             && _ce_pwrite_all(u3P.sum_i, hed_w, sizeof(hed_w), 0, spa_c)) )
+    {
+      goto done;
+    }
+  }
+  for ( c3_w i_w = 0; i_w < pgs_w; ) {
+    c3_w blk_w = lin_u[i_w].pag_w >> 10;
+    c3_w bot_w = blk_w << 10;
+    c3_w top_w = c3_min(bot_w + 1024, nor_w);
+    if ( _ce_pwrite_all(u3P.sum_i, u3P.sum_w + bot_w, (c3_z)(top_w - bot_w) * 4,
+                        _ce_sum_head + (c3_d)bot_w * 4, spa_c) )
+    {
+      goto done;
+    }
+    while ( i_w < pgs_w && (lin_u[i_w].pag_w >> 10) == blk_w ) {
+      i_w++;
+    }
+  }
+
+  //  sizes: pages beyond a shrunk image leave the file mapping first
+  if ( map_t && nor_w < u3P.nor_w && _(u3C.demand_o) ) {
+    if ( _ce_loom_unfile(nor_w, u3P.nor_w) ) goto done;
+  }
+  if ( map_t && nor_w < u3P.nor_w ) {
+    u3P.nor_w = nor_w;
+  }
+  if ( _ce_truncate(u3P.nor_i, (c3_d)nor_w << u3a_page_bits, npa_c)
+       || _ce_truncate(u3P.sum_i, _ce_sum_head + (c3_d)nor_w * 4, spa_c)
+       || _ce_fdatasync_two(u3P.nor_i, npa_c, u3P.sum_i, spa_c) )
+  {
+    goto done;
+  }
+  ret_i = 0;
+
+done:
+  free(buf_y);
+  return ret_i;
+}
+
+/* _ce_patch_redo(): apply the committed patch left by a failed save. */
+c3_i
+_ce_patch_redo(void)
+{
+  u3e_control ctl_u;
+  u3e_line*   lin_u;
+  c3_i        mem_i;
+  c3_c        why_c[256];
+  c3_i        ret_i;
+
+  switch ( _ce_patch_load(u3P.dir_c, u3P.pag_w, &ctl_u, &lin_u, &mem_i,
+                          why_c, sizeof(why_c)) )
+  {
+    case _ce_patch_valid: break;
+    case _ce_patch_none:
+    case _ce_patch_stray: {
+      //  the failure was in removing it: the patch is applied
+      u3P.pen_t = 0;
+      return _ce_patch_drop();
+    }
+    case _ce_patch_invalid: {
+      u3l_log("image: the pending patch is damaged: %s\n", why_c);
+      return -1;
+    }
+    case _ce_patch_failed: return -1;
+  }
+  ret_i = _ce_patch_apply(lin_u, ctl_u.pgs_w, ctl_u.nor_w, mem_i, 1);
+  c3_io_close(mem_i);
+  free(lin_u);
+  if ( ret_i || _ce_patch_drop() ) {
+    return -1;
+  }
+  u3P.pen_t = 0;
+  return 0;
+}
+
+  /** Verifying the image.
+  **/
+/* _ce_ver_arg: what _ce_ver_page checks north.bin's pages against. */
+typedef struct {
+  const c3_w*     sum_w;   //  sums.bin's checksums
+  const u3e_line* lin_u;   //  a pending patch's pages, skipped
+  c3_w            pgs_w;
+  c3_w            lin_w;   //  the next entry of lin_u to look at
+  c3_ds           bad_ds;  //  damaged pages so far
+  FILE*           fil_u;
+  const c3_c*     pre_c;
+} _ce_ver_arg;
+
+/* _ce_ver_page(): page pag_w of north.bin has checksum has_w: count and
+**   report it (the first 16) if sums.bin says otherwise.  Always 0.
+*/
+static c3_i
+_ce_ver_page(void* arg_v, c3_w pag_w, c3_w has_w)
+{
+  _ce_ver_arg* arg_u = arg_v;
+
+  while ( arg_u->lin_w < arg_u->pgs_w
+          && arg_u->lin_u[arg_u->lin_w].pag_w < pag_w )
+  {
+    arg_u->lin_w++;
+  }
+  if ( arg_u->lin_w < arg_u->pgs_w
+       && arg_u->lin_u[arg_u->lin_w].pag_w == pag_w )
+  {
+    return 0;
+  }
+  if ( has_w != arg_u->sum_w[pag_w] ) {
+    if ( arg_u->bad_ds < _ce_bad_shown ) {
+      _ce_say(arg_u->fil_u, "%spage %u of north.bin is damaged: checksum "
+              "%08x, sums.bin says %08x\n", arg_u->pre_c, pag_w, has_w,
+              arg_u->sum_w[pag_w]);
+    }
+    arg_u->bad_ds++;
+  }
+  return 0;
+}
+
+/* _ce_image_verify(): compare pages [0, nor_w) of north.bin (fid_i) with
+**   their checksums, skipping the pages of lin_u (a pending patch, which
+**   carries their checksums).  Reports up to 16 damaged pages to fil_u (or
+**   the log), each prefixed with pre_c.  Returns the number damaged, or -1
+**   if the file could not be read.
+*/
+c3_ds
+_ce_image_verify(c3_i fid_i, const c3_c* pat_c, const c3_w* sum_w,
+                 c3_w nor_w, const u3e_line* lin_u, c3_w pgs_w,
+                 FILE* fil_u, const c3_c* pre_c)
+{
+  _ce_ver_arg arg_u = { sum_w, lin_u, pgs_w, 0, 0, fil_u, pre_c };
+
+  if ( _ce_sum_file(fid_i, pat_c, nor_w, _ce_ver_page, &arg_u) ) {
+    return -1;
+  }
+  return arg_u.bad_ds;
+}
+
+  /** Mapping the loom.
+  **/
+/* _ce_loom_mapf_north(): map the image (north.bin's nor_w pages) into the
+**   loom read-only, and fresh anonymous read-write memory above it: clean
+**   image pages, dirty rest.  With demand paging the image pages are
+**   mapped MAP_PRIVATE from the file; without, copied in.
+*/
+c3_i
+_ce_loom_mapf_north(c3_w nor_w, const c3_c* npa_c)
+{
+  c3_d len_d = (c3_d)nor_w << u3a_page_bits;
+  c3_d all_d = (c3_d)u3P.pag_w << u3a_page_bits;
+
+  if ( u3P.lzy_t ) {
+    _ce_lzy_bits(0, nor_w, 0);
+    if ( all_d > len_d && _ce_lazy_map(nor_w, u3P.pag_w) ) {
+      u3l_log("image: mmap loom above the image: %s\n", strerror(errno));
+      return -1;
+    }
+  }
+  else if ( all_d > len_d
+       && MAP_FAILED == mmap(u3a_loom_base + len_d, all_d - len_d,
+                             PROT_READ | PROT_WRITE,
+                             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) )
+  {
+    u3l_log("image: mmap loom above the image: %s\n", strerror(errno));
+    return -1;
+  }
+  _ce_bits(0, nor_w, 0);
+  _ce_bits(nor_w, u3P.pag_w, 1);
+  u3P.gar_w = 0;
+  _ce_track_fresh(nor_w, u3P.pag_w);
+  if ( nor_w ) {
+    if ( _(u3C.demand_o) ) {
+      if ( MAP_FAILED == mmap(u3a_loom_base, len_d, _ce_prot_clean(),
+                              MAP_PRIVATE | MAP_FIXED, u3P.nor_i, 0) )
+      {
+        u3l_log("image: mmap %s (%u pages): %s\n",
+                npa_c, nor_w, strerror(errno));
+        return -1;
+      }
+    }
+    else {
+      if ( MAP_FAILED == mmap(u3a_loom_base, len_d, PROT_READ | PROT_WRITE,
+                              MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) )
+      {
+        u3l_log("image: mmap loom: %s\n", strerror(errno));
+        return -1;
+      }
+      for ( c3_d off_d = 0; off_d < len_d; off_d += _ce_read_bytes ) {
+        c3_z num_z = (c3_z)c3_min(_ce_read_bytes, len_d - off_d);
+        if ( _ce_pread_all(u3P.nor_i, u3a_loom_base + off_d, num_z, off_d,
+                           npa_c) )
+        {
+          return -1;
+        }
+      }
+    }
+    if ( _ce_track_clean(0, nor_w, !_(u3C.demand_o)) ) {
+      _ce_bits(0, nor_w, 1);
+      if ( !u3P.uff_t ) {
+        return -1;
+      }
+    }
+  }
+  return 0;
+}
+
+/* _ce_loom_clean(): the patch's pages, now in north.bin, become clean:
+**   mapped afresh from north.bin (dropping their private copies), or made
+**   read-only where the image is copied in.  Every page below the image
+**   top now equals north.bin, so runs a few clean pages apart are
+**   remapped together: one call instead of many.
+*/
+c3_i
+_ce_loom_clean(const u3e_line* lin_u, c3_w pgs_w)
+{
+  c3_i ret_i = 0;
+
+  for ( c3_w i_w = 0; i_w < pgs_w; ) {
+    c3_w j_w = i_w + 1;
+    while ( j_w < pgs_w
+            && lin_u[j_w].pag_w <= lin_u[j_w - 1].pag_w + _ce_near_pages )
+    {
+      j_w++;
+    }
+    c3_w  pag_w = lin_u[i_w].pag_w;
+    c3_w  num_w = lin_u[j_w - 1].pag_w + 1 - pag_w;
+    c3_z  len_z = (c3_z)num_w << u3a_page_bits;
+    c3_t  bad_t;
+
+    if ( _(u3C.demand_o) ) {
+      bad_t = ( MAP_FAILED == mmap(_ce_ptr(pag_w), len_z, _ce_prot_clean(),
+                                   MAP_PRIVATE | MAP_FIXED, u3P.nor_i,
+                                   (off_t)((c3_d)pag_w << u3a_page_bits)) );
+      if ( bad_t ) {
+        //  the pages stay dirty: saved again next time
+        u3l_log("image: remap loom pages %u-%u: %s\n",
+                pag_w, pag_w + num_w - 1, strerror(errno));
+      }
+    }
+    else {
+      bad_t = 0;
+    }
+    if ( !bad_t ) {
+      bad_t = ( 0 != _ce_track_clean(pag_w, pag_w + num_w,
+                                     !_(u3C.demand_o)) );
+    }
+    if ( bad_t ) {
+      ret_i = -1;
+    }
+    else {
+      _ce_bits(pag_w, pag_w + num_w, 0);
+      if ( _(u3C.demand_o) ) {
+        _ce_lzy_bits(pag_w, pag_w + num_w, 0);
+        _ce_swap_punch(pag_w, pag_w + num_w);
+      }
+    }
+    i_w = j_w;
+  }
+  return ret_i;
+}
+
+/* _ce_copy(): copy file src_c to dst_c durably, via a temporary name. */
+static c3_i
+_ce_copy(c3_i src_i, const c3_c* src_c, const c3_c* dst_c)
+{
+  c3_c  tmp_c[PATH_MAX];
+  c3_y* buf_y;
+  c3_i  dst_i;
+  c3_d  len_d, off_d = 0;
+
+  if ( (c3_i)sizeof(tmp_c) <= snprintf(tmp_c, sizeof(tmp_c), "%s.tmp", dst_c) ) {
+    u3l_log("image: path too long: %s.tmp\n", dst_c);
+    return -1;
+  }
+  if ( _ce_size(src_i, &len_d, src_c) ) {
+    return -1;
+  }
+  if ( 0 > (dst_i = c3_io_open(tmp_c, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+                         0644)) )
+  {
+    u3l_log("image: open %s: %s\n", tmp_c, strerror(errno));
+    return -1;
+  }
+  if ( !(buf_y = malloc(_ce_copy_bytes)) ) {
+    u3l_log("image: out of memory copying %s\n", src_c);
+    c3_io_close(dst_i);
+    return -1;
+  }
+  while ( off_d < len_d ) {
+    c3_z num_z = (c3_z)c3_min(_ce_copy_bytes, len_d - off_d);
+    if ( _ce_pread_all(src_i, buf_y, num_z, off_d, src_c)
+         || _ce_pwrite_all(dst_i, buf_y, num_z, off_d, tmp_c) )
+    {
+      goto fail;
+    }
+    off_d += num_z;
+  }
+  if ( _ce_fdatasync(dst_i, tmp_c) ) goto fail;
+  if ( c3_io_rename(tmp_c, dst_c) ) {
+    u3l_log("image: rename %s to %s: %s\n", tmp_c, dst_c,
+            strerror(errno));
+    goto fail;
+  }
+  free(buf_y);
+  c3_io_close(dst_i);
+  return 0;
+
+fail:
+  free(buf_y);
+  c3_io_close(dst_i);
+  c3_io_unlink(tmp_c);
+  return -1;
+}
+
+c3_i
+u3e_backup(const c3_c* dst_c)
+{
+  c3_c npa_c[PATH_MAX], spa_c[PATH_MAX], dno_c[PATH_MAX], dsu_c[PATH_MAX];
+  c3_i dir_i;
+
+  if ( !u3P.liv_t ) {
+    u3l_log("image: backup: no image is open\n");
+    return -1;
+  }
+  if ( u3P.pen_t && _ce_patch_redo() ) {
+    return -1;
+  }
+  if ( _ce_mkdir(dst_c)
+       || _ce_path(npa_c, u3P.dir_c, "north.bin")
+       || _ce_path(spa_c, u3P.dir_c, "sums.bin")
+       || _ce_path(dno_c, dst_c, "north.bin")
+       || _ce_path(dsu_c, dst_c, "sums.bin")
+       || _ce_copy(u3P.nor_i, npa_c, dno_c)
+       || _ce_copy(u3P.sum_i, spa_c, dsu_c) )
+  {
+    return -1;
+  }
+  dir_i = c3_io_open(dst_c, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if ( 0 > dir_i ) {
+    u3l_log("image: open %s: %s\n", dst_c, strerror(errno));
+    return -1;
+  }
+  c3_i ret_i = _ce_fsync(dir_i, dst_c);
+  c3_io_close(dir_i);
+  return ret_i;
+}

@@ -1,0 +1,526 @@
+/// @file release.c
+/// Memory policies: the swap file, lazy pages, u3e_release (giving back
+/// pages that hold nothing) and u3e_reserve (backing lazy pages outside
+/// the fault handler, for the allocator).  The page states this adds,
+/// lazy and swap-backed, are described at the top of events.c; the
+/// details follow below.
+///
+/// Invariants.  A lazy page has its dirty bit set and its lazy bit set,
+/// and is mapped read-only and unbacked; backing it clears the lazy bit.
+/// With a swap file, every dirty page outside the image is backed by the
+/// file at its own offset (but home-road pages the full file could not
+/// take: _ce_swap_home), reserved (fallocate) before it is mapped, so a
+/// full disk is an error for that write, never a SIGBUS later.  The swap
+/// file is unlinked once open and never synced: it holds nothing a
+/// restart needs.
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "c3/io.h"
+#include "c3/portable.h"
+#include "noun/log.h"
+#include "noun/events_in.h"
+#include "noun/manage.h"
+#include "noun/options.h"
+
+  /** Memory policies.
+  ***
+  ***   Lazy pages (--loom-lazy, and every page outside the image with a
+  ***   swap file) are a fourth page state: dirty in the bitmap, but
+  ***   unbacked: mapped read-only, anonymous and MAP_NORESERVE, so they
+  ***   read as zeros and cost no RAM and no commit charge.  The first
+  ***   write faults; _ce_lazy_back backs an aligned block of lazy pages
+  ***   around it (fewer faults, fewer mappings): with a swap file, blocks
+  ***   are reserved in the file (fallocate) and mapped MAP_SHARED at their
+  ***   own offsets, so that a full disk is an error for that write, never
+  ***   a SIGBUS later; without, fresh anonymous memory (commit charged).
+  ***
+  ***   With a swap file, a write to a clean image page copies the page
+  ***   into the file at its offset and maps it there (_ce_swap_flaw): every
+  ***   dirty page is file-backed, so the kernel can write it out and drop
+  ***   it under a memory limit.  The file is unlinked once open and never
+  ***   synced.  After a save, the pages now in the image are mapped from
+  ***   north.bin again and their blocks punched out of the file.
+  ***
+  ***   Release (u3e_release, after events and saves) gives back pages that
+  ***   hold nothing: the free gap an event touched beyond a kept margin,
+  ***   and the home heap's free pages.  Swap pages are punched (MADV_REMOVE:
+  ***   never written back, blocks returned) and become lazy again; with
+  ***   --loom-lazy, anonymous pages become lazy again (uncommitted);
+  ***   otherwise MADV_FREE or MADV_DONTNEED as chosen.  Clean image pages
+  ***   are dropped (MADV_DONTNEED: they are in the file).
+  **/
+
+/* _ce_lazy_map(): make pages [lo_w, hi_w) lazy (not async-signal-safe
+**   only in that it may be called outside the handler; it is in fact).
+*/
+c3_i
+_ce_lazy_map(c3_w lo_w, c3_w hi_w)
+{
+  if ( MAP_FAILED == mmap(_ce_ptr(lo_w), (c3_z)(hi_w - lo_w) << u3a_page_bits,
+                          PROT_READ,
+                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED,
+                          -1, 0) )
+  {
+    return -1;
+  }
+  _ce_lzy_bits(lo_w, hi_w, 1);
+  _ce_bits(lo_w, hi_w, 1);
+  if ( u3P.gar_w >= lo_w && u3P.gar_w < hi_w ) {
+    mprotect(_ce_ptr(u3P.gar_w), u3a_page_bytes, PROT_NONE);
+  }
+  return 0;
+}
+
+/* _ce_lazy_back(): a write to lazy page pag_w: back it and the lazy pages
+**   next to it in its aligned block (async-signal-safe).  0 when done, 1
+**   when memory is exhausted (bail meme), 2 when the swap file has no
+**   room (bail full; errno in u3e_Stat.swap_err_i), -1 on error.
+*/
+u3e_fault_e
+_ce_lazy_back(c3_w pag_w)
+{
+  //  swap blocks are reserved a MiB at a time: fewer faults and extents
+  c3_w blk_w = ( u3P.swp_i >= 0 ) ? 4 * _ce_back_pages : _ce_back_pages;
+  c3_w bot_w = pag_w & ~(blk_w - 1);
+  c3_w top_w = c3_min(bot_w + blk_w, u3P.pag_w);
+  c3_w lo_w  = pag_w;
+  c3_w hi_w  = pag_w + 1;
+
+  while ( lo_w > bot_w && _ce_lzy(lo_w - 1) && (lo_w - 1) != u3P.gar_w ) {
+    lo_w--;
+  }
+  while ( hi_w < top_w && _ce_lzy(hi_w) && hi_w != u3P.gar_w ) {
+    hi_w++;
+  }
+
+  if ( u3P.swp_i >= 0 ) {
+    c3_d off_d = (c3_d)lo_w << u3a_page_bits;
+    c3_d len_d = (c3_d)(hi_w - lo_w) << u3a_page_bits;
+
+    if ( c3_fs_reserve(u3P.swp_i, off_d, len_d, 0) ) {
+      //  the block may not fit where the page would: try the page alone
+      lo_w = pag_w;
+      hi_w = pag_w + 1;
+      off_d = (c3_d)pag_w << u3a_page_bits;
+      len_d = u3a_page_bytes;
+      while ( c3_fs_reserve(u3P.swp_i, off_d, len_d, 0) ) {
+        if ( EINTR == errno ) continue;
+        u3e_Stat.swap_err_i = errno;
+        u3e_Stat.swap_full_d++;
+        u3e_Stat.swap_pag_w = pag_w;
+        return u3e_fault_full;
+      }
+    }
+    if ( MAP_FAILED == mmap(_ce_ptr(lo_w), (c3_z)len_d, PROT_READ | PROT_WRITE,
+                            MAP_SHARED | MAP_FIXED, u3P.swp_i, (off_t)off_d) )
+    {
+      u3m_say("image: mmap swap file: cannot map a loom page\n");
+      return ( ENOMEM == errno ) ? u3e_fault_meme : u3e_fault_alien;
+    }
+  }
+  else if ( MAP_FAILED == mmap(_ce_ptr(lo_w), (c3_z)(hi_w - lo_w) << u3a_page_bits,
+                               PROT_READ | PROT_WRITE,
+                               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) )
+  {
+    //  no commit charge left, or no mappings left
+    return ( ENOMEM == errno ) ? u3e_fault_meme : u3e_fault_alien;
+  }
+  _ce_lzy_bits(lo_w, hi_w, 0);
+  _ce_bits(lo_w, hi_w, 1);
+  u3e_Stat.faults_d++;
+  u3e_Stat.backed_d += hi_w - lo_w;
+  return u3e_fault_done;
+}
+
+/* _ce_swap_flaw(): a write to clean image page pag_w with a swap file:
+**   move the page into the file, contents and all (async-signal-safe).
+*/
+u3e_fault_e
+_ce_swap_flaw(c3_w pag_w)
+{
+  c3_d  off_d = (c3_d)pag_w << u3a_page_bits;
+  c3_y* ptr_y = _ce_ptr(pag_w);
+  c3_z  don_z = 0;
+
+  while ( don_z < u3a_page_bytes ) {
+    ssize_t ret_i = pwrite(u3P.swp_i, ptr_y + don_z, u3a_page_bytes - don_z,
+                           (off_t)(off_d + don_z));
+    if ( ret_i < 0 ) {
+      if ( EINTR == errno ) continue;
+      u3e_Stat.swap_err_i = errno;
+      u3e_Stat.swap_full_d++;
+      u3e_Stat.swap_pag_w = pag_w;
+      return u3e_fault_full;
+    }
+    don_z += (c3_z)ret_i;
+  }
+  if ( MAP_FAILED == mmap(ptr_y, u3a_page_bytes, PROT_READ | PROT_WRITE,
+                          MAP_SHARED | MAP_FIXED, u3P.swp_i, (off_t)off_d) )
+  {
+    u3m_say("image: mmap swap file: cannot move a loom page into it\n");
+    return ( ENOMEM == errno ) ? u3e_fault_meme : u3e_fault_alien;
+  }
+  _ce_bit_set(pag_w);
+  u3e_Stat.faults_d++;
+  return u3e_fault_done;
+}
+
+/* _ce_swap_home(): the swap file has no room for page pag_w (lazy, or
+**   clean).  Inside an event (an inner road) that bails the event (2).  The
+**   home road's own work between events has nothing to abandon: its page
+**   goes to anonymous memory instead, outside the swap file (async-signal-
+**   safe).
+*/
+u3e_fault_e
+_ce_swap_home(c3_w pag_w, c3_t lzy_t)
+{
+  if ( u3R && u3R->par_u ) {
+    return u3e_fault_full;
+  }
+  if ( lzy_t ) {
+    if ( MAP_FAILED == mmap(_ce_ptr(pag_w), u3a_page_bytes, PROT_READ | PROT_WRITE,
+                            MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) )
+    {
+      return ( ENOMEM == errno ) ? u3e_fault_meme : u3e_fault_alien;
+    }
+    _ce_lzy_bits(pag_w, pag_w + 1, 0);
+    _ce_bit_set(pag_w);
+    u3e_Stat.faults_d++;
+    u3e_Stat.swap_anon_d++;
+    return u3e_fault_done;
+  }
+  u3e_Stat.swap_anon_d++;
+  return _ce_flaw_protect(pag_w);
+}
+
+/* _ce_swap_punch(): free the swap file's blocks for pages [lo_w, hi_w). */
+void
+_ce_swap_punch(c3_w lo_w, c3_w hi_w)
+{
+  if ( u3P.swp_i >= 0 && hi_w > lo_w
+       && c3_fs_punch(u3P.swp_i, (c3_d)lo_w << u3a_page_bits,
+                      (c3_d)(hi_w - lo_w) << u3a_page_bits) )
+  {
+    if ( !u3e_Stat.punch_err_d++ ) {
+      u3l_log("swap file: punch pages %u-%u: %s\n",
+              lo_w, hi_w - 1, strerror(errno));
+    }
+  }
+}
+
+c3_i
+u3e_swap_open(const c3_c* pat_c)
+{
+  c3_c dir_c[PATH_MAX];
+  const c3_c* fsy_c = 0;
+  c3_c* sla_c;
+  c3_i  fid_i;
+
+  if ( strlen(pat_c) >= sizeof(dir_c) ) {
+    u3l_log("swap file: path too long\n");
+    return -1;
+  }
+  strcpy(dir_c, pat_c);
+  sla_c = strrchr(dir_c, '/');
+  if ( !sla_c ) {
+    strcpy(dir_c, ".");
+  }
+  else if ( sla_c == dir_c ) {
+    dir_c[1] = 0;
+  }
+  else {
+    *sla_c = 0;
+  }
+
+  if ( 0 > c3_fs_memory(dir_c, &fsy_c) ) {
+    u3l_log("swap file: %s: directory %s: %s\n",
+            pat_c, dir_c, strerror(errno));
+    return -1;
+  }
+  if ( fsy_c ) {
+    u3l_log("swap file: %s is on %s: its pages would be swap-backed "
+            "shared memory, which a memory limit without swap cannot "
+            "page out, so the ship would be killed all the same.  Put "
+            "the swap file on a disk-backed volume (on Kubernetes, an "
+            "emptyDir without medium: Memory, or a persistent "
+            "volume)\n",
+            pat_c, fsy_c);
+    return -1;
+  }
+  fid_i = c3_io_open(pat_c, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if ( 0 > fid_i ) {
+    u3l_log("swap file: create %s: %s%s\n", pat_c, strerror(errno),
+            ( EEXIST == errno ) ? " (the swap file is made fresh: remove it "
+                          "or choose another path)" : "");
+    return -1;
+  }
+  if ( c3_io_unlink(pat_c) ) {
+    u3l_log("swap file: unlink %s: %s\n", pat_c, strerror(errno));
+    c3_io_close(fid_i);
+    return -1;
+  }
+  //  blocks are reserved before pages are written: the file system must
+  //  be able to, or a full disk would be a SIGBUS
+  if ( c3_fs_reserve(fid_i, 0, u3a_page_bytes, 1) ) {
+    u3l_log("swap file: %s: the file system cannot reserve blocks "
+            "(fallocate: %s); use ext4, xfs or btrfs\n",
+            pat_c, strerror(errno));
+    c3_io_close(fid_i);
+    return -1;
+  }
+  if ( u3P.swp_i >= 0 ) {
+    c3_io_close(u3P.swp_i);
+  }
+  u3P.swp_i = fid_i;
+  return 0;
+}
+
+c3_d
+u3e_swap_kb(void)
+{
+  struct stat sat_u;
+  if ( u3P.swp_i < 0 || fstat(u3P.swp_i, &sat_u) ) {
+    return 0;
+  }
+  return (c3_d)sat_u.st_blocks / 2;
+}
+
+/* _ce_release(): give back pages [lo_w, hi_w), which hold nothing. */
+static c3_w
+_ce_release(c3_w lo_w, c3_w hi_w)
+{
+  c3_w rel_w = 0;
+  c3_w pag_w = lo_w;
+
+  hi_w = c3_min(hi_w, u3P.pag_w);
+  //  with userfaultfd, pages written since the last scan still have their
+  //  bits clear: a stale bit would pass a written page off as clean
+  _ce_track_scan(lo_w, c3_min(hi_w, u3P.nor_w));
+  while ( pag_w < hi_w ) {
+    if ( pag_w == u3P.gar_w ) {
+      pag_w++;
+      continue;
+    }
+    c3_t lzy_t = _ce_lzy(pag_w);
+    c3_t dit_t = _ce_bit(pag_w);
+    c3_t img_t = (pag_w < u3P.nor_w);
+    c3_w end_w = pag_w + 1;
+
+    while ( end_w < hi_w && end_w != u3P.gar_w
+            && _ce_lzy(end_w) == lzy_t && _ce_bit(end_w) == dit_t
+            && (end_w < u3P.nor_w) == img_t )
+    {
+      end_w++;
+    }
+    c3_y* ptr_y = _ce_ptr(pag_w);
+    c3_z  len_z = (c3_z)(end_w - pag_w) << u3a_page_bits;
+    c3_i  ret_i = 0;
+
+    if ( lzy_t ) {
+      //  nothing to give back
+    }
+    else if ( !dit_t ) {
+      //  a clean page equals north.bin: drop the mapped copy
+      if ( _(u3C.demand_o) ) {
+        ret_i = madvise(ptr_y, len_z, MADV_DONTNEED);
+        rel_w += end_w - pag_w;
+      }
+    }
+    else if ( u3P.swp_i >= 0 ) {
+      ret_i = madvise(ptr_y, len_z, c3_madv_remove);
+      if ( 0 == ret_i ) {
+        ret_i = mprotect(ptr_y, len_z, PROT_READ);
+        _ce_lzy_bits(pag_w, end_w, 1);
+      }
+      else {
+        //  pages that went to anonymous memory when the disk was full,
+        //  or private copies: discard them whole
+        ret_i = _ce_lazy_map(pag_w, end_w);
+      }
+      rel_w += end_w - pag_w;
+    }
+    else if ( _(u3C.lazy_o) ) {
+      ret_i = _ce_lazy_map(pag_w, end_w);
+      rel_w += end_w - pag_w;
+    }
+    else {
+      //  MADV_FREE takes only private anonymous memory: an image page's
+      //  private copy sits in a file mapping
+      c3_i adv_i = ( u3o_free_dontneed == u3C.fmod_w || (img_t && _(u3C.demand_o)) )
+                   ? MADV_DONTNEED : c3_madv_free;
+      ret_i = madvise(ptr_y, len_z, adv_i);
+      rel_w += end_w - pag_w;
+    }
+    if ( ret_i && !u3e_Stat.release_err_d++ ) {
+      u3l_log("loom: release pages %u-%u: %s\n",
+              pag_w, end_w - 1, strerror(errno));
+    }
+    pag_w = end_w;
+  }
+  return rel_w;
+}
+
+/* _ce_swap_cut(): give back every page from bot_w to the loom's top, which
+**   hold nothing, by truncating the swap file there and extending it
+**   again: the pages become lazy.  A hole punch would first write the
+**   dirty pages out (ext4 does); truncation discards them unwritten.
+*/
+static c3_w
+_ce_swap_cut(c3_w bot_w)
+{
+  struct stat sat_u;
+  c3_w rel_w = 0;
+  c3_d off_d = (c3_d)bot_w << u3a_page_bits;
+
+  for ( c3_w pag_w = bot_w; pag_w < u3P.pag_w; pag_w++ ) {
+    rel_w += !_ce_lzy(pag_w);
+  }
+  if ( !rel_w ) {
+    return 0;
+  }
+  //  read-only first, so no write can race into the cut
+  if ( (u3P.gar_w >= bot_w && u3P.gar_w < u3P.pag_w)
+       ? ((u3P.gar_w > bot_w
+           && mprotect(_ce_ptr(bot_w), (c3_z)(u3P.gar_w - bot_w) << u3a_page_bits, PROT_READ))
+          || (u3P.gar_w + 1 < u3P.pag_w
+              && mprotect(_ce_ptr(u3P.gar_w + 1),
+                          (c3_z)(u3P.pag_w - u3P.gar_w - 1) << u3a_page_bits, PROT_READ)))
+       : mprotect(_ce_ptr(bot_w), (c3_z)(u3P.pag_w - bot_w) << u3a_page_bits, PROT_READ) )
+  {
+    u3l_log("swap file: mprotect loom pages from %u: %s\n",
+            bot_w, strerror(errno));
+    return 0;
+  }
+  _ce_lzy_bits(bot_w, u3P.pag_w, 1);
+  if ( fstat(u3P.swp_i, &sat_u) ) {
+    u3l_log("swap file: fstat: %s\n", strerror(errno));
+    return 0;
+  }
+  if ( (c3_d)sat_u.st_size > off_d ) {
+    if ( ftruncate(u3P.swp_i, (off_t)off_d)
+         || ftruncate(u3P.swp_i, sat_u.st_size) )
+    {
+      u3l_log("swap file: truncate: %s\n", strerror(errno));
+    }
+  }
+  return rel_w;
+}
+
+c3_w
+u3e_release(void)
+{
+  u3a_road* hom_u = u3m_home_road();
+  c3_w      kep_w = u3C.keep_w;
+  c3_w      rel_w = 0;
+  c3_w      bot_w, top_w, pag_w, len_w;
+  c3_w      *up_w, *dn_w;
+
+  if ( !u3P.ini_t || !hom_u ) {
+    return 0;
+  }
+
+  //  Only the home road's gap as it is now holds nothing: taking the last
+  //  product up may have grown the heap past where an inner road's heap
+  //  once reached, so the window is clipped to [hat, cap).
+  u3a_touch_window(&up_w, &dn_w);
+  up_w = c3_min(up_w, hom_u->cap_w);
+  dn_w = c3_max(dn_w, hom_u->hat_w);
+
+  //  the gap's low side: [hat + margin, highest frontier that grew up)
+  _ce_gap((c3_y*)hom_u->hat_w, (c3_y*)up_w, &bot_w, &top_w);
+  if ( top_w > bot_w + kep_w ) {
+    rel_w += _ce_release(bot_w + kep_w, top_w);
+  }
+  //  the gap's high side: [lowest frontier that grew down, cap - margin)
+  _ce_gap((c3_y*)dn_w, (c3_y*)hom_u->cap_w, &bot_w, &top_w);
+  if ( u3P.swp_i >= 0 && top_w == u3P.pag_w
+       && top_w > bot_w + kep_w + _ce_cut_pages )
+  {
+    //  a lot at the end of the swap file: cut it all off, margin too,
+    //  since a punch would first write it out
+    rel_w += _ce_swap_cut(bot_w);
+  }
+  else if ( top_w > bot_w + kep_w ) {
+    rel_w += _ce_release(bot_w, top_w - kep_w);
+  }
+  //  whole free pages inside the home heap
+  while ( u3a_freed_next(&pag_w, &len_w) ) {
+    rel_w += _ce_release(pag_w, pag_w + len_w);
+  }
+  u3e_Stat.released_d += rel_w;
+
+  if ( u3P.swp_i >= 0 ) {
+    //  the home road works between events, where no bail can be caught:
+    //  keep backed what it uses there (its stack at the loom's top, the
+    //  pages its next small allocations take), so a full disk meets an
+    //  event instead.  Release just gave blocks back, so this fits.
+    c3_w low_w[8];
+    c3_w num_w = u3a_free_low(low_w, 8);
+    c3_y* top_y = u3a_loom_base + ((c3_d)u3P.pag_w << u3a_page_bits);
+    c3_d  res_d = c3_min((c3_d)u3P.pag_w << u3a_page_bits,
+                         (c3_d)_ce_back_pages << (u3a_page_bits + 2));
+
+    u3e_reserve((c3_w*)(void*)(top_y - res_d), (c3_w*)(void*)top_y);
+    u3e_reserve(hom_u->hat_w, (c3_w*)((c3_y*)hom_u->hat_w + 8 * u3a_page_bytes));
+    for ( c3_w i_w = 0; i_w < num_w; i_w++ ) {
+      u3e_reserve(u3a_page_ptr(low_w[i_w]), u3a_page_ptr(low_w[i_w] + 1));
+    }
+  }
+  return rel_w;
+}
+
+c3_o
+u3e_lazy(void)
+{
+  return __(u3P.ini_t && u3P.lzy_t);
+}
+
+/* _ce_reserve_of(): a failed backing's fault code as a reservation's. */
+static u3e_reserve_e
+_ce_reserve_of(u3e_fault_e fal_e)
+{
+  return ( u3e_fault_full == fal_e ) ? u3e_reserve_full : u3e_reserve_meme;
+}
+
+u3e_reserve_e
+u3e_reserve(c3_w* lo_w, c3_w* hi_w)
+{
+  c3_w bot_w, top_w;
+
+  if ( !u3P.ini_t || !u3P.lzy_t || hi_w <= lo_w ) {
+    return u3e_reserve_done;
+  }
+  bot_w = u3a_page_of(lo_w);
+  top_w = c3_min(u3a_page_of((c3_y*)hi_w + u3a_page_bytes - 1), u3P.pag_w);
+  for ( c3_w pag_w = bot_w; pag_w < top_w; pag_w++ ) {
+    if ( u3P.swp_i >= 0 && !_ce_bit(pag_w) && pag_w != u3P.gar_w ) {
+      //  a clean page moves into the swap file on its first write
+      u3e_fault_e ret_e = _ce_swap_flaw(pag_w);
+      if ( u3e_fault_done != ret_e ) {
+        return _ce_reserve_of(ret_e);
+      }
+    }
+    else if ( _ce_lzy(pag_w) ) {
+      //  the guard page too: when it moves on, it is written
+      c3_w gar_w = u3P.gar_w;
+      u3e_fault_e ret_e;
+
+      u3P.gar_w = 0;
+      ret_e = _ce_lazy_back(pag_w);
+      u3P.gar_w = gar_w;
+      if ( gar_w && mprotect(_ce_ptr(gar_w), u3a_page_bytes, PROT_NONE) ) {
+        u3m_say("image: mprotect: cannot restore the guard page\n");
+      }
+      if ( u3e_fault_done != ret_e ) {
+        return _ce_reserve_of(ret_e);
+      }
+    }
+  }
+  return u3e_reserve_done;
+}
