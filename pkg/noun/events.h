@@ -147,6 +147,13 @@
     c3_i
     u3e_backup(const c3_c* dst_c);
 
+    /* u3e_geometry(): the loom bits in the home header of PIER's image,
+    **   read alone (nothing verified: the start judges the image); 0 when
+    **   there is no readable header.
+    */
+    c3_w
+    u3e_geometry(const c3_c* dir_c);
+
     /* u3e_judge(): judge the image of PIER (or of a backup directory
     **   holding north.bin) read-only, without a loom, with the validator
     **   u3e_live uses: any leftover patch, geometry and the home header,

@@ -312,6 +312,35 @@ _ce_check_dir(const c3_c* dir_c, c3_c* chk_c)
   return -1;
 }
 
+/* u3e_geometry(): the loom bits in the home header of PIER's north.bin,
+**   read alone (one page, nothing verified); 0 when there is no readable
+**   header.  For choosing a loom before the start judges the image.
+*/
+c3_w
+u3e_geometry(const c3_c* dir_c)
+{
+  c3_c     chk_c[PATH_MAX], npa_c[PATH_MAX];
+  u3m_home hom_u;
+  c3_i     nor_i;
+  c3_w     bit_w = 0;
+
+  if (  _ce_check_dir(dir_c, chk_c)
+     || _ce_path(npa_c, chk_c, "north.bin")
+     || 0 > (nor_i = c3_io_open(npa_c, O_RDONLY | O_CLOEXEC, 0)) )
+  {
+    return 0;
+  }
+  if (  0 == c3_io_pread_all(nor_i, &hom_u, sizeof(hom_u), 0)
+     && u3m_home_magic == hom_u.mag_w
+     && hom_u.sum_w == u3m_header_sum(&hom_u)
+     && hom_u.bits_w >= u3a_bits_min && hom_u.bits_w <= u3a_bits_max )
+  {
+    bit_w = hom_u.bits_w;
+  }
+  c3_io_close(nor_i);
+  return bit_w;
+}
+
 c3_i
 u3e_judge(const c3_c* dir_c, c3_w bits_w, FILE* fil_u, u3e_verdict* ver_u)
 {

@@ -78,18 +78,20 @@ _cp_on_stop(c3_i sig_i)
   _cp_stop_i = 1;
 }
 
-/* _cp_geometry(): the loom bits of the pier's image, as the image's own
-**   validator reads them (0: no image, or none it could read).  What it
-**   finds is reported by the start itself, so nothing is printed here.
+/* _cp_geometry(): the loom bits of the pier's image (0: none readable),
+**   from its home header alone: the start judges the image itself.  When
+**   north.bin has no readable header (a save cut short, say), the
+**   validator's answer, which also reads a pending patch.
 */
 static c3_w
 _cp_geometry(const c3_c* dir_c)
 {
   u3e_verdict ver_u;
-  FILE*       nul_u = fopen("/dev/null", "w");
+  FILE*       nul_u;
+  c3_w        bit_w = u3e_geometry(dir_c);
 
-  if ( !nul_u ) {
-    return 0;
+  if ( bit_w || !(nul_u = fopen("/dev/null", "w")) ) {
+    return bit_w;
   }
   u3e_judge(dir_c, 0, nul_u, &ver_u);
   fclose(nul_u);
