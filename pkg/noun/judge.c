@@ -330,12 +330,17 @@ u3e_geometry(const c3_c* dir_c)
   {
     return 0;
   }
-  if (  0 == c3_io_pread_all(nor_i, &hom_u, sizeof(hom_u), 0)
-     && u3m_home_magic == hom_u.mag_w
-     && hom_u.sum_w == u3m_header_sum(&hom_u)
-     && hom_u.bits_w >= u3a_bits_min && hom_u.bits_w <= u3a_bits_max )
-  {
-    bit_w = hom_u.bits_w;
+  if ( 0 == c3_io_pread_all(nor_i, &hom_u, sizeof(hom_u), 0) ) {
+    switch ( u3m_header_fits(&hom_u, 0) ) {
+      case u3m_head_fits:  bit_w = hom_u.bits_w; break;
+      case u3m_head_other: {
+        //  another format may still say its loom: the refusal names it
+        if ( hom_u.bits_w >= u3a_bits_min && hom_u.bits_w <= u3a_bits_max ) {
+          bit_w = hom_u.bits_w;
+        }
+      } break;
+      default: break;
+    }
   }
   c3_io_close(nor_i);
   return bit_w;
