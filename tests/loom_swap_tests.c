@@ -43,7 +43,7 @@
 /// most workloads are halved (see _t_scale_w) to keep the program within a
 /// few minutes; the properties checked are the same.  The sanitizer's
 /// own memory outside the loom is larger too, so under it kubernetes runs
-/// 256 MiB per event in a 96 MiB pod and rss-bound allows 4 MiB more for
+/// 256 MiB per event in a 96 MiB pod and rss-bound allows 2 MiB more for
 /// what differs between two runs outside the loom.
 #include <errno.h>
 #include <linux/magic.h>
@@ -652,8 +652,8 @@ _t_rss_bound(void)
       c3_d hep_d = _t_tv(i_w, "heap_kb");
       c3_d net_d = rss_d - laz_d;
       //  (under AddressSanitizer its allocator keeps more outside the
-      //  loom as events differ: 4 MiB, still far under what an event builds)
-      c3_d bnd_d = hep_d + 2 * kep_d + bas_d + 1024 + (( 1 == _t_scale_w ) ? 0 : 4096);
+      //  loom as events differ: 2 MiB, still far under what an event builds)
+      c3_d bnd_d = hep_d + 2 * kep_d + bas_d + 1024 + (( 1 == _t_scale_w ) ? 0 : 2048);
       T_OK(net_d <= bnd_d, "(rss-bound) %s: event %u: rss %llu - lazyfree %llu = %llu KiB "
            "> heap %llu + 2 x keep %llu + base %llu + 1024", mod_c[m_w], i_w + 1,
            (unsigned long long)rss_d, (unsigned long long)laz_d,
