@@ -1,7 +1,7 @@
 /// @file log.h
 /// u3_log: the pier's event log, an append-only file of checksummed records
-/// in PIER/.urb/log/.  The format and the recovery rules are described at
-/// the top of log.c.
+/// in PIER/.urb/log/.  The format and the durability rule are described at
+/// the top of log.c, the recovery rules at the top of logscan.c.
 ///
 /// Every function reports its own errors on stderr, prefixed "log: ", and
 /// returns -1 (or 0 for a pointer); u3_log_check reports on its out stream.

@@ -3,7 +3,7 @@
 ///
 ///     PIER/.urb/                 the runtime's files (u3_path_urb)
 ///         lock                   the pier's lock (pier.c)
-///         conf, conf.new         the stored workload (pier.c)
+///         conf, conf.new         the stored workload (conf.c)
 ///         log/events.log         the event log (log.c)
 ///         log/mark.bin           the log's durable mark (log.c)
 ///         chk/                   the snapshot image (pkg/noun/events.c

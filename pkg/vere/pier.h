@@ -38,7 +38,7 @@
     u3_pier_opts_init(u3_pier_opts* opt_u);
 
     /* u3_pier_conf: the workload a pier was made with, kept in
-    **   PIER/.urb/conf (format in pier.c).
+    **   PIER/.urb/conf (format in conf.c).
     */
     typedef struct {
       c3_i  wok_i;           //  workload (u3_kern_*)
