@@ -701,6 +701,55 @@ _t_bad_generations(const c3_c* org_c)
   h_rm(pir_c);
 }
 
+/* _t_agree(): a start of pier pir_c does what check said: both refuse
+**   (exit 1, with why_c in what they print) and neither changes a file.
+*/
+static void
+_t_agree(const c3_c* pir_c, const c3_c* wha_c, const c3_c* why_c)
+{
+  static _t_files bef_u, aft_u;
+  c3_c out_c[16384], err_c[16384];
+
+  T_EQ(_t_check_still(pir_c, out_c, wha_c), 1);
+  T_OK(0 != strstr(out_c, "a start refuses") && 0 != strstr(out_c, why_c),
+       "%s: check says a start refuses: %s", wha_c, out_c);
+  _t_files_of(pir_c, &bef_u);
+  T_EQ(_t_run(out_c, err_c, 0, "-q", "--json", "-n", "2", pir_c, (c3_c*)0), 1);
+  _t_files_of(pir_c, &aft_u);
+  T_OK(0 != strstr(err_c, why_c), "%s: the start says why: %s", wha_c, err_c);
+  T_OK(0 != strstr(out_c, "\"error\""), "%s: JSON with an error: %s",
+       wha_c, out_c);
+  T_OK(_t_same(&bef_u, &aft_u, wha_c), "%s: the refused start changed no file",
+       wha_c);
+}
+
+/* _t_lost(): a pier whose stored workload is damaged, and one whose event
+**   log is gone while its image stays: check says a start refuses, and the
+**   start does refuse, changing nothing (it neither runs another workload
+**   nor starts a new log over the lost history).
+*/
+static void
+_t_lost(void)
+{
+  c3_c pir_c[4200], out_c[16384], pat_c[4400];
+
+  _t_pier(pir_c, "conf-damaged");
+  if ( !T_EQ(_t_run(out_c, 0, 0, _t_args, "-n", "20", pir_c, (c3_c*)0), 0) ) {
+    return;
+  }
+  T_OK(_t_flip(pir_c, ".urb/conf", 12), "flip a byte of .urb/conf");
+  _t_agree(pir_c, "damaged conf", "conf");
+
+  _t_pier(pir_c, "log-lost");
+  if ( !T_EQ(_t_run(out_c, 0, 0, _t_args, "-n", "20", pir_c, (c3_c*)0), 0) ) {
+    return;
+  }
+  _t_path(pat_c, pir_c, ".urb/log/events.log");
+  T_OK(0 == unlink(pat_c), "remove events.log");
+  _t_agree(pir_c, "lost log", "no event log");
+  h_rm(pir_c);
+}
+
 int
 main(void)
 {
@@ -737,6 +786,7 @@ main(void)
     why_c = 0;
   }
   _t_unsummed();
+  _t_lost();
   _t_race();
   _t_live();
 

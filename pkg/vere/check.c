@@ -52,6 +52,19 @@ _cp_check_refs(const c3_c* dir_c, c3_w bit_w, c3_t* bad_t)
   return bot_i;
 }
 
+/* _cp_log_new(): 1 when PIER has no event log and no image either: a
+**   start makes both.
+*/
+static c3_t
+_cp_log_new(const c3_c* dir_c)
+{
+  c3_c        log_c[u3_path_max];
+  struct stat sat_u;
+
+  return ( 0 == u3_path_put(log_c, dir_c, u3_path_events)
+           && stat(log_c, &sat_u) && ENOENT == errno ) ? 1 : 0;
+}
+
 /* u3_pier_check(): verify a pier's image, log and refcounts; the exit status. */
 c3_i
 u3_pier_check(const c3_c* dir_c)
@@ -83,9 +96,32 @@ u3_pier_check(const c3_c* dir_c)
   //  the snapshot a start would have (none when it rebuilds from event 1)
   u3e_judge(dir_c, 0, stdout, &ver_u);
   fflush(stdout);
-  log_i = u3_log_check(dir_c, ( u3e_img_sound == ver_u.img_e ) ? ver_u.eve_d : 0,
-                       stdout);
+  if ( u3_pier_log_lost(dir_c) ) {
+    printf("check: the pier has an image but no event log (.urb/%s): a "
+           "start refuses to make a new one over its history; restore the "
+           "log from a copy\n", u3_path_events);
+    log_i = -1;
+  }
+  else if ( _cp_log_new(dir_c) ) {
+    printf("check: no event log yet: a start makes a new one\n");
+    log_i = 0;
+  }
+  else {
+    log_i = u3_log_check(dir_c, ( u3e_img_sound == ver_u.img_e ) ? ver_u.eve_d : 0,
+                         stdout);
+  }
   fflush(stdout);
+
+  //  the stored workload: a damaged one stops a start
+  {
+    u3_pier_conf con_u;
+    fflush(stderr);
+    if ( u3_pier_conf_read(dir_c, &con_u) < 0 ) {
+      printf("check: a start refuses: the stored workload (.urb/%s) is "
+             "damaged (see above)\n", u3_path_conf);
+      ref_t = 1;
+    }
+  }
 
   //  a sound image is booted as a start would, read-only, for refcounts:
   //  the home header is checked there, as at a start

@@ -26,6 +26,7 @@
 #   define u3_path_mark      "log/mark.bin"
 #   define u3_path_chk       "chk"
 #   define u3_path_swap      "chk/limbo.bin"
+#   define u3_path_north     "chk/north.bin"   //  the image (events' format)
 
 #   define u3_path_max       4096              //  u3_path_put's buffer
 

@@ -767,6 +767,25 @@ _cp_boot(const u3_pier_opts* opt_u, u3_log* log_u, c3_w bit_w)
   return 0;
 }
 
+/* u3_pier_log_lost(): 1 when PIER has an image (a non-empty north.bin)
+**   but no event log: the log was lost, not new, and a start must not
+**   make a new one over its history; 0 otherwise.
+*/
+c3_t
+u3_pier_log_lost(const c3_c* dir_c)
+{
+  c3_c        img_c[u3_path_max], log_c[u3_path_max];
+  struct stat sat_u;
+
+  if (  u3_path_put(img_c, dir_c, u3_path_north)
+     || u3_path_put(log_c, dir_c, u3_path_events) )
+  {
+    return 0;
+  }
+  return ( 0 == stat(img_c, &sat_u) && sat_u.st_size > 0
+           && stat(log_c, &sat_u) && ENOENT == errno ) ? 1 : 0;
+}
+
 /* _cp_start(): the start-up phase: lock the pier, open its log, apply
 **   the options, open the trace, boot, and let the log go on from the
 **   snapshot.  0 with *log_u and *tra_u open and the loom booted, or -1
@@ -785,6 +804,14 @@ _cp_start(const u3_pier_opts* opt_u, u3_log** log_u, FILE** tra_u)
     bit_w = u3a_bits_default;
   }
 
+  if ( u3_pier_log_lost(opt_u->dir_c) ) {
+    fprintf(stderr, "urbit: %s has an image but no event log (.urb/%s): the "
+                    "log was lost, not new; refusing to start a new one over "
+                    "its history.  Restore the log from a copy\n",
+            opt_u->dir_c, u3_path_events);
+    u3_pier_fail("the pier's event log is missing");
+    return -1;
+  }
   if ( !(*log_u = u3_log_open(opt_u->dir_c)) ) {
     return -1;
   }

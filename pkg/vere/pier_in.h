@@ -21,4 +21,10 @@
     c3_i
     _cp_conf_keep(const u3_pier_opts* opt_u, u3_log* log_u);
 
+    /* u3_pier_log_lost(): 1 when PIER has an image but no event log (the
+    **   log was lost, and a start refuses), else 0 (pier.c).
+    */
+    c3_t
+    u3_pier_log_lost(const c3_c* dir_c);
+
 #endif  //  U3_VERE_PIER_IN_H
