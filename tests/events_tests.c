@@ -30,29 +30,10 @@
 #include "c3/io.h"
 #include "noun/events.h"
 
-static c3_c  _t_base_c[256];     //  this run's scratch directory
 static c3_w  _t_bits_w = 27;     //  loom size for _t_reboot_state
-static const c3_c* _t_track_c;   //  dirty tracking under test
-static c3_w* _t_shared_w;        //  [pass, fail], shared with children
 
   /** Processes and directories.
   **/
-/* _t_run(): run fun_f(arg) in a child process and add its tally to ours.
-*/
-static void
-_t_run(const c3_c* nam_c, void (*fun_f)(const c3_c*), const c3_c* arg_c)
-{
-  t_child(nam_c, _t_track_c, fun_f, arg_c, _t_shared_w);
-}
-
-/* _t_pier(): a fresh pier path under the run's directory. */
-static void
-_t_pier(c3_c* pat_c, const c3_c* nam_c)
-{
-  snprintf(pat_c, 512, "%s/%s", _t_base_c, nam_c);
-  h_rm(pat_c);
-}
-
 /* _t_file(): path of file nam_c in pier dir_c's chk directory. */
 static void
 _t_file(c3_c* pat_c, const c3_c* dir_c, const c3_c* nam_c)
@@ -613,7 +594,7 @@ _t_round(const c3_c* arg_c)
   c3_c dir_c[512];
   c3_w num_w, wor_w, bit_w, dem_w, nor_w, img_w;
   sscanf(arg_c, "%u %u %u %u", &num_w, &wor_w, &bit_w, &dem_w);
-  snprintf(dir_c, sizeof(dir_c), "%s/round-%u-%u-%u", _t_base_c, num_w,
+  snprintf(dir_c, sizeof(dir_c), "%s/round-%u-%u-%u", t_base_c, num_w,
            wor_w, dem_w);
   h_rm(dir_c);
   u3C.demand_o = dem_w ? c3y : c3n;
@@ -698,7 +679,7 @@ _t_grow_shrink(const c3_c* arg_c)
   c3_w nor_w;
   (void)arg_c;
 
-  _t_pier(dir_c, "grow-shrink");
+  t_pier(dir_c, "grow-shrink", 0);
   for ( c3_w dem_w = 0; dem_w < 2; dem_w++ ) {
     u3C.demand_o = dem_w ? c3y : c3n;
     h_rm(dir_c);
@@ -833,8 +814,8 @@ _t_reboot_state(const c3_c* dir_c)
       t_clean();
       _t_down();
     }
-    _t_shared_w[0] += t_pass_w;
-    _t_shared_w[1] += t_fail_w;
+    t_shared_w[0] += t_pass_w;
+    t_shared_w[1] += t_fail_w;
     fflush(stdout);
     _exit(0);
   }
@@ -859,7 +840,7 @@ _t_crash(const c3_c* arg_c)
   (void)arg_c;
 
   for ( at_w = 1; at_w <= _t_ops_max; at_w++ ) {
-    snprintf(dir_c, sizeof(dir_c), "%s/crash-%u", _t_base_c, at_w);
+    snprintf(dir_c, sizeof(dir_c), "%s/crash-%u", t_base_c, at_w);
     if ( !_t_make_a(dir_c) ) return;
     _t_make_b();
 
@@ -925,7 +906,7 @@ _t_fail(const c3_c* arg_c)
   (void)arg_c;
 
   for ( at_w = 1; at_w <= _t_ops_max; at_w++ ) {
-    snprintf(dir_c, sizeof(dir_c), "%s/fail-%u", _t_base_c, at_w);
+    snprintf(dir_c, sizeof(dir_c), "%s/fail-%u", t_base_c, at_w);
     if ( !_t_make_a(dir_c) ) return;
     _t_make_b();
 
@@ -976,7 +957,7 @@ _t_fail(const c3_c* arg_c)
        "calls", at_w - 1);
 
   //  a real write error: a file-size limit below the patch's size
-  snprintf(dir_c, sizeof(dir_c), "%s/fail-fsize", _t_base_c);
+  snprintf(dir_c, sizeof(dir_c), "%s/fail-fsize", t_base_c);
   if ( !_t_make_a(dir_c) ) return;
   _t_make_b();
   {
@@ -1029,7 +1010,7 @@ _t_damage(const c3_c* arg_c)
   (void)arg_c;
 
   //  org: image A, and a committed patch for B (a crash before applying)
-  _t_pier(org_c, "damage-org");
+  t_pier(org_c, "damage-org", 0);
   if ( !_t_make_a(org_c) ) return;
   img_d = (c3_d)_t_fsize(org_c, "north.bin");
   _t_make_b();
@@ -1041,7 +1022,7 @@ _t_damage(const c3_c* arg_c)
   _t_down();
   T_OK(_t_exists(org_c, "control.bin"), "a committed patch to damage");
   c3_ds pgs_ds = (_t_fsize(org_c, "control.bin") - 24) / 8;
-  _t_pier(dir_c, "damage");
+  t_pier(dir_c, "damage", 0);
 
   //  a valid pending patch: check calls the image sound
   _t_copy_chk(org_c, dir_c);
@@ -1192,7 +1173,7 @@ _t_damage(const c3_c* arg_c)
   //  place; it must be discarded.  The patch is made here, of three of
   //  image A's own pages, two apart (valid, and a no-op when applied), so
   //  that a page number can change in order whatever a save would write.
-  _t_pier(dir_c, "damage-page");
+  t_pier(dir_c, "damage-page", 0);
   if ( !_t_make_a(dir_c) ) return;
   t_leak(u3H->roo);
   u3z(u3H->roo);
@@ -1241,7 +1222,7 @@ _t_damage(const c3_c* arg_c)
 
     //  as written, the patch is valid (checked on a copy: check may apply)
     c3_c cpy_c[512];
-    _t_pier(cpy_c, "damage-page-copy");
+    t_pier(cpy_c, "damage-page-copy", 0);
     _t_copy_chk(dir_c, cpy_c);
     T_EQ(_t_check_says(cpy_c, "valid patch is pending", &hit_t), 0);
     T_OK(hit_t, "check: the patch made here is valid");
@@ -1262,7 +1243,7 @@ _t_damage(const c3_c* arg_c)
 
   //  a committed patch half applied, then damaged: the image is a mix,
   //  which start must refuse (naming the pages) rather than use
-  _t_pier(dir_c, "damage-mix");
+  t_pier(dir_c, "damage-mix", 0);
   if ( !_t_make_a(dir_c) ) return;
   _t_make_b();
   _t_save_crash(0, 'w', "sums.bin");
@@ -1300,7 +1281,7 @@ _t_stress(const c3_c* arg_c)
   c3_w num_w = 65536, wor_w = 1230;     //  about 256 MiB of atoms
   (void)arg_c;
 
-  _t_pier(dir_c, "stress");
+  t_pier(dir_c, "stress", 0);
   if ( !T_OK(0 == _t_boot(dir_c, 30, &nor_w), "boot") ) return;
   u3H->roo = _t_list(7, num_w, wor_w);
   c3_w mug_w = u3r_mug(u3H->roo);
@@ -1398,7 +1379,7 @@ _t_mappings(const c3_c* arg_c)
   }
   fclose(fil_u);
 
-  _t_pier(dir_c, "mappings");
+  t_pier(dir_c, "mappings", 0);
   if ( !T_OK(0 == _t_boot(dir_c, 28, &nor_w), "boot") ) return;
   u3H->roo = _t_list(9, 8000, 4000);      //  about 6,500 pages
   c3_w mug_w = u3r_mug(u3H->roo);
@@ -1467,7 +1448,7 @@ _t_forked(const c3_c* arg_c)
   c3_w nor_w;
 
   u3C.demand_o = ( '1' == arg_c[0] ) ? c3y : c3n;
-  _t_pier(dir_c, "forked");
+  t_pier(dir_c, "forked", 0);
   if ( !T_OK(0 == _t_boot(dir_c, 27, &nor_w), "boot") ) return;
   u3H->roo = _t_list(10, 300, 1000);
   T_OK(0 == _t_save(), "save");
@@ -1492,8 +1473,8 @@ _t_forked(const c3_c* arg_c)
          "child: tracks by protection faults");
     _t_touch(c_w + 1);
     T_OK(_(u3e_dirty(c_w + 1)), "child: every page counts as dirty");
-    _t_shared_w[0] += t_pass_w;
-    _t_shared_w[1] += t_fail_w;
+    t_shared_w[0] += t_pass_w;
+    t_shared_w[1] += t_fail_w;
     fflush(stdout);
     _exit(0);
   }
@@ -1558,7 +1539,7 @@ _t_guard(const c3_c* arg_c)
   c3_w nor_w;
   (void)arg_c;
 
-  _t_pier(dir_c, "guard");
+  t_pier(dir_c, "guard", 0);
   if ( !T_OK(0 == _t_boot(dir_c, 26, &nor_w), "boot") ) return;
   u3H->roo = _t_list(8, 50, 100);
   T_OK(0 == _t_save(), "save");
@@ -1664,7 +1645,7 @@ _t_modes(const c3_c* arg_c)
   c3_w nor_w, img_w;
   (void)arg_c;
 
-  _t_pier(dir_c, "modes");
+  t_pier(dir_c, "modes", 0);
   if ( !_t_make_a(dir_c) ) return;
   img_w = u3e_Stat.image_w;
 
@@ -1689,7 +1670,7 @@ _t_modes(const c3_c* arg_c)
   T_EQ(u3e_Stat.faults_d, fau_d + 1);
 
   //  backup into another pier's chk directory: it boots to the same state
-  _t_pier(bak_c, "modes-backup");
+  t_pier(bak_c, "modes-backup", 0);
   snprintf(chk_c, sizeof(chk_c), "%s/.urb", bak_c);
   mkdir(bak_c, 0755);
   mkdir(chk_c, 0755);
@@ -1726,25 +1707,25 @@ main(void)
 
   setvbuf(stdout, 0, _IOLBF, 0);
   if ( tmp_c && *tmp_c ) {
-    snprintf(_t_base_c, sizeof(_t_base_c), "%s/events", tmp_c);
-    h_rm(_t_base_c);
-    if ( mkdir(_t_base_c, 0755) ) {
+    snprintf(t_base_c, sizeof(t_base_c), "%s/events", tmp_c);
+    h_rm(t_base_c);
+    if ( mkdir(t_base_c, 0755) ) {
       return t_skip("cannot make a scratch directory");
     }
   }
   else {
-    snprintf(_t_base_c, sizeof(_t_base_c), "/tmp/events_tests.XXXXXX");
-    if ( !mkdtemp(_t_base_c) ) {
+    snprintf(t_base_c, sizeof(t_base_c), "/tmp/events_tests.XXXXXX");
+    if ( !mkdtemp(t_base_c) ) {
       return t_skip("cannot make a scratch directory");
     }
     own_t = 1;
   }
-  _t_shared_w = mmap(0, 4096, PROT_READ | PROT_WRITE,
+  t_shared_w = mmap(0, 4096, PROT_READ | PROT_WRITE,
                      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   _t_ops_u = mmap(0, sizeof(_t_op) * _t_ops_max + 64, PROT_READ | PROT_WRITE,
                   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   _t_opn_w = (c3_w*)(void*)(_t_ops_u + _t_ops_max);
-  if ( MAP_FAILED == _t_shared_w || MAP_FAILED == _t_ops_u || u3m_signals() ) {
+  if ( MAP_FAILED == t_shared_w || MAP_FAILED == _t_ops_u || u3m_signals() ) {
     return t_skip("cannot set up shared counters or signals");
   }
 
@@ -1761,31 +1742,31 @@ main(void)
       printf("userfaultfd write-protection unavailable: mprotect only\n");
     }
     for ( c3_w b_w = 0; b_w < (uff_t ? 2U : 1U); b_w++ ) {
-      _t_track_c = b_w ? "uffd" : "mprotect";
-      _t_run("round trip, 4 pages", _t_round, "3 1000 26 1");
-      _t_run("round trip, 4 pages, no demand paging", _t_round, "3 1000 26 0");
-      _t_run("round trip, 3000 pages", _t_round, "12000 1000 28 1");
-      _t_run("round trip, 3000 pages of small nouns", _t_round,
-             "1000000 1 28 1");
-      _t_run("round trip, 3000 pages, no demand paging", _t_round,
-             "12000 1000 28 0");
-      _t_run("round trip, 256 MiB", _t_round, "65536 1230 30 1");
-      _t_run("shrink and grow", _t_grow_shrink, 0);
-      _t_run("crash at every step", _t_crash, 0);
-      _t_run("failure at every step", _t_fail, 0);
-      _t_run("damaged files", _t_damage, 0);
-      _t_run("fault stress, 256 MiB", _t_stress, 0);
-      _t_run("out of mappings", _t_mappings, 0);
-      _t_run("fork", _t_forked, "1");
-      _t_run("fork, no demand paging", _t_forked, "0");
-      _t_run("guard page", _t_guard, 0);
-      _t_run("foul, yolo, backup", _t_modes, 0);
+      t_track_c = b_w ? "uffd" : "mprotect";
+      t_run("round trip, 4 pages", _t_round, "3 1000 26 1");
+      t_run("round trip, 4 pages, no demand paging", _t_round, "3 1000 26 0");
+      t_run("round trip, 3000 pages", _t_round, "12000 1000 28 1");
+      t_run("round trip, 3000 pages of small nouns", _t_round,
+            "1000000 1 28 1");
+      t_run("round trip, 3000 pages, no demand paging", _t_round,
+            "12000 1000 28 0");
+      t_run("round trip, 256 MiB", _t_round, "65536 1230 30 1");
+      t_run("shrink and grow", _t_grow_shrink, 0);
+      t_run("crash at every step", _t_crash, 0);
+      t_run("failure at every step", _t_fail, 0);
+      t_run("damaged files", _t_damage, 0);
+      t_run("fault stress, 256 MiB", _t_stress, 0);
+      t_run("out of mappings", _t_mappings, 0);
+      t_run("fork", _t_forked, "1");
+      t_run("fork, no demand paging", _t_forked, "0");
+      t_run("guard page", _t_guard, 0);
+      t_run("foul, yolo, backup", _t_modes, 0);
     }
   }
 
-  t_pass_w += _t_shared_w[0];
-  t_fail_w += _t_shared_w[1];
-  h_rm(_t_base_c);
+  t_pass_w += t_shared_w[0];
+  t_fail_w += t_shared_w[1];
+  h_rm(t_base_c);
   (void)own_t;
   return t_done();
 }
