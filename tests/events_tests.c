@@ -557,16 +557,6 @@ _t_dirty_below(c3_w nor_w)
   return num_w;
 }
 
-/* _t_touch(): write to page pag_w without changing it. */
-static void
-_t_touch(c3_w pag_w)
-{
-  volatile c3_w* ptr_w = (volatile c3_w*)u3a_page_ptr(pag_w);
-  ptr_w[7] = ptr_w[7];
-  //  the fault handler changes u3e_Stat behind the compiler's back
-  __asm__ __volatile__("" ::: "memory");
-}
-
 /* _t_maps(): lines in /proc/self/maps (mappings of the process). */
 static c3_w
 _t_maps(void)
@@ -645,8 +635,8 @@ _t_round(const c3_c* arg_c)
   //  a write faults once and dirties exactly its page
   c3_w pag_w = nor_w / 2 + 1;
   T_OK(c3n == u3e_dirty(pag_w), "page %u clean", pag_w);
-  _t_touch(pag_w);
-  _t_touch(pag_w);
+  t_touch(pag_w);
+  t_touch(pag_w);
   T_OK(_(u3e_dirty(pag_w)), "the written page is dirty");
   T_EQ(_t_dirty_below(nor_w), 2);
   T_EQ(u3e_Stat.faults_d, 2);
@@ -656,7 +646,7 @@ _t_round(const c3_c* arg_c)
   T_OK(0 == _t_save(), "second save");
   T_EQ(u3e_Stat.saved_pages_d - sav_d, 2);
   T_EQ(_t_dirty_below(nor_w), 0);
-  _t_touch(pag_w);                         //  clean again: faults again
+  t_touch(pag_w);                          //  clean again: faults again
   T_EQ(_t_dirty_below(nor_w), 1);
   T_EQ(u3e_Stat.faults_d, 3);
 
@@ -1310,7 +1300,7 @@ _t_stress(const c3_c* arg_c)
   }
   c3_w hal_w = nor_w / 2;
   for ( c3_w i_w = 0; i_w < hal_w; i_w++ ) {
-    _t_touch(ord_w[i_w]);
+    t_touch(ord_w[i_w]);
   }
   T_EQ(_t_dirty_below(nor_w), 1 + hal_w);
   T_EQ(u3e_Stat.faults_d, 1 + hal_w);
@@ -1318,13 +1308,13 @@ _t_stress(const c3_c* arg_c)
   printf("stress: %u of %u pages dirtied at random: %u mappings\n",
          hal_w, nor_w, map_w);
   for ( c3_w i_w = hal_w; i_w < nor_w - 1; i_w++ ) {
-    _t_touch(ord_w[i_w]);
+    t_touch(ord_w[i_w]);
   }
   T_EQ(_t_dirty_below(nor_w), nor_w);
   T_EQ(u3e_Stat.faults_d, nor_w);
   //  all writable now: writing again faults no more
   for ( c3_w i_w = 0; i_w < nor_w; i_w++ ) {
-    _t_touch(i_w);
+    t_touch(i_w);
   }
   T_EQ(u3e_Stat.faults_d, nor_w);
   printf("stress: every page dirty: %u mappings\n", _t_maps());
@@ -1339,7 +1329,7 @@ _t_stress(const c3_c* arg_c)
   sav_d = u3e_Stat.saved_pages_d;
   c3_d fau_d = u3e_Stat.faults_d;
   for ( c3_w i_w = 0; i_w < 1000; i_w++ ) {
-    _t_touch(ord_w[i_w * 7]);
+    t_touch(ord_w[i_w * 7]);
   }
   T_EQ(_t_dirty_below(nor_w), 1000);
   T_EQ(u3e_Stat.faults_d - fau_d, 1000);
@@ -1403,7 +1393,7 @@ _t_mappings(const c3_c* arg_c)
   c3_d wid_d = u3e_Stat.widens_d;
   c3_w bef_w = _t_maps();
   for ( c3_w pag_w = 1; pag_w < nor_w; pag_w += 2 ) {
-    _t_touch(pag_w);
+    t_touch(pag_w);
   }
   printf("mappings: %llu faults opened wider blocks; %u mappings before, "
          "%u after\n", (unsigned long long)(u3e_Stat.widens_d - wid_d),
@@ -1457,7 +1447,7 @@ _t_forked(const c3_c* arg_c)
   if ( !T_OK(0 == _t_boot(dir_c, 27, &nor_w), "reboot") ) return;
 
   c3_w a_w = nor_w / 4, b_w = nor_w / 2, c_w = 3 * nor_w / 4;
-  _t_touch(a_w);
+  t_touch(a_w);
   T_OK(0 == _t_save(), "save a");
   T_EQ(_t_dirty_below(nor_w), 0);
 
@@ -1467,11 +1457,11 @@ _t_forked(const c3_c* arg_c)
   if ( 0 == pid_i ) {
     //  the child writes b; its tracking cannot be the parent's
     t_pass_w = t_fail_w = 0;
-    _t_touch(b_w);
+    t_touch(b_w);
     T_OK(_(u3e_dirty(b_w)), "child: its write is dirty");
     T_OK(!strcmp("mprotect", u3e_tracking()),
          "child: tracks by protection faults");
-    _t_touch(c_w + 1);
+    t_touch(c_w + 1);
     T_OK(_(u3e_dirty(c_w + 1)), "child: every page counts as dirty");
     t_shared_w[0] += t_pass_w;
     t_shared_w[1] += t_fail_w;
@@ -1482,8 +1472,8 @@ _t_forked(const c3_c* arg_c)
 
   T_OK(c3n == u3e_dirty(b_w), "the child's write is not the parent's");
   T_OK(c3n == u3e_dirty(a_w), "a, saved, is clean");
-  _t_touch(a_w);
-  _t_touch(c_w);
+  t_touch(a_w);
+  t_touch(c_w);
   T_OK(_(u3e_dirty(a_w)), "a written again after the fork");
   T_OK(_(u3e_dirty(c_w)), "c written after the fork");
   T_EQ(_t_dirty_below(nor_w), 2);
@@ -1659,13 +1649,13 @@ _t_modes(const c3_c* arg_c)
   //  yolo: writes go untracked (no faults), and the next save writes all
   c3_d fau_d = u3e_Stat.faults_d;
   u3e_yolo();
-  _t_touch(img_w / 2);
+  t_touch(img_w / 2);
   T_EQ(u3e_Stat.faults_d, fau_d);
   T_EQ(_t_dirty_below(img_w), 0);
   sav_d = u3e_Stat.saved_pages_d;
   T_OK(0 == _t_save(), "save after yolo");
   T_EQ(u3e_Stat.saved_pages_d - sav_d, img_w);
-  _t_touch(img_w / 2);                   //  tracked again
+  t_touch(img_w / 2);                    //  tracked again
   T_OK(_(u3e_dirty(img_w / 2)), "a write after the save is tracked");
   T_EQ(u3e_Stat.faults_d, fau_d + 1);
 

@@ -164,6 +164,18 @@ t_pier(c3_c* pat_c, const c3_c* nam_c, const c3_c* tag_c)
   h_rm(pat_c);
 }
 
+/* t_touch(): write to page pag_w without changing it, so that dirty
+**   tracking sees a write.
+*/
+static inline void
+t_touch(c3_w pag_w)
+{
+  volatile c3_w* ptr_w = (volatile c3_w*)u3a_page_ptr(pag_w);
+  ptr_w[7] = ptr_w[7];
+  //  the fault handler changes u3e_Stat behind the compiler's back
+  __asm__ __volatile__("" ::: "memory");
+}
+
 /* t_skip(): say why the test cannot run here; exit status 77. */
 static inline c3_i
 t_skip(const c3_c* why_c)

@@ -89,15 +89,6 @@ _t_hash(u3_noun som)
   }
 }
 
-/* _t_touch(): write to page pag_w without changing it. */
-static void
-_t_touch(c3_w pag_w)
-{
-  volatile c3_w* ptr_w = (volatile c3_w*)u3a_page_ptr(pag_w);
-  ptr_w[7] = ptr_w[7];
-  __asm__ __volatile__("" ::: "memory");
-}
-
   /** The guard page.
   **/
 /* _t_guards(): the PROT_NONE ranges inside the loom, per /proc/self/maps:
@@ -175,7 +166,7 @@ _t_guard(const c3_c* arg_c)
   if ( _t_boot(dir_c, 26) ) return;
   _t_guard_ok("resume");
   T_EQ(_t_hash(u3H->roo), has_d);
-  _t_touch(1);
+  t_touch(1);
   T_EQ(u3m_save(), 0);
   _t_guard_ok("save after the resume");
   t_leak(u3H->roo);
@@ -216,7 +207,7 @@ _t_patch(const c3_c* arg_c)
 
   for ( c3_w r_w = 0; r_w < 2; r_w++ ) {
     for ( c3_w i_w = 0; i_w < 3; i_w++ ) {
-      _t_touch(pag_w[i_w]);
+      t_touch(pag_w[i_w]);
     }
     c3_w num_w = _t_saved();
     T_EQ(num_w, 4);
@@ -234,7 +225,7 @@ _t_patch(const c3_c* arg_c)
 
   //  every page written is in the patch, and none other
   for ( c3_w p_w = 1; p_w < img_w; p_w += 3 ) {
-    _t_touch(p_w);
+    t_touch(p_w);
   }
   T_EQ(_t_saved(), 1 + (img_w - 1 + 2) / 3);
   t_leak(u3H->roo);
@@ -262,9 +253,9 @@ _t_fork_patch(const c3_c* arg_c)
   u3H->roo = _t_list(7, 60, 3000);
   c3_w img_w = u3a_page_of(u3R->hat_w);
   T_EQ(_t_saved(), img_w);
-  _t_touch(5);
-  _t_touch(9);
-  _t_touch(30);
+  t_touch(5);
+  t_touch(9);
+  t_touch(30);
 
   fflush(stdout);
   fflush(stderr);
@@ -272,8 +263,8 @@ _t_fork_patch(const c3_c* arg_c)
   if ( 0 == pid_i ) {
     c3_w num_w;
     t_pass_w = t_fail_w = 0;
-    _t_touch(12);                  //  before any call into the library
-    _t_touch(40);
+    t_touch(12);                   //  before any call into the library
+    t_touch(40);
     c3_w sav_w = _t_saved();
     T_OK(5 + 1 == sav_w, "child (%s): a patch of %u pages, not 6 (5 written and "
          "the header), image %u pages", t_track_c, sav_w, img_w);
@@ -282,7 +273,7 @@ _t_fork_patch(const c3_c* arg_c)
            t_track_c, _(u3C.demand_o) ? "demand" : "no demand", sav_w, img_w);
     T_OK(_t_clean_matches(dir_c, &num_w), "child: clean pages equal north.bin");
     T_EQ(num_w, img_w);
-    _t_touch(50);
+    t_touch(50);
     T_EQ(_t_saved(), 2);
     t_shared_w[0] += t_pass_w;
     t_shared_w[1] += t_fail_w;
