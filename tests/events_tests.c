@@ -30,29 +30,10 @@
 #include "c3/io.h"
 #include "noun/events.h"
 
-static c3_c  _t_base_c[256];     //  this run's scratch directory
 static c3_w  _t_bits_w = 27;     //  loom size for _t_reboot_state
-static const c3_c* _t_track_c;   //  dirty tracking under test
-static c3_w* _t_shared_w;        //  [pass, fail], shared with children
 
   /** Processes and directories.
   **/
-/* _t_run(): run fun_f(arg) in a child process and add its tally to ours.
-*/
-static void
-_t_run(const c3_c* nam_c, void (*fun_f)(const c3_c*), const c3_c* arg_c)
-{
-  t_child(nam_c, _t_track_c, fun_f, arg_c, _t_shared_w);
-}
-
-/* _t_pier(): a fresh pier path under the run's directory. */
-static void
-_t_pier(c3_c* pat_c, const c3_c* nam_c)
-{
-  snprintf(pat_c, 512, "%s/%s", _t_base_c, nam_c);
-  h_rm(pat_c);
-}
-
 /* _t_file(): path of file nam_c in pier dir_c's chk directory. */
 static void
 _t_file(c3_c* pat_c, const c3_c* dir_c, const c3_c* nam_c)
@@ -576,16 +557,6 @@ _t_dirty_below(c3_w nor_w)
   return num_w;
 }
 
-/* _t_touch(): write to page pag_w without changing it. */
-static void
-_t_touch(c3_w pag_w)
-{
-  volatile c3_w* ptr_w = (volatile c3_w*)u3a_page_ptr(pag_w);
-  ptr_w[7] = ptr_w[7];
-  //  the fault handler changes u3e_Stat behind the compiler's back
-  __asm__ __volatile__("" ::: "memory");
-}
-
 /* _t_maps(): lines in /proc/self/maps (mappings of the process). */
 static c3_w
 _t_maps(void)
@@ -613,7 +584,7 @@ _t_round(const c3_c* arg_c)
   c3_c dir_c[512];
   c3_w num_w, wor_w, bit_w, dem_w, nor_w, img_w;
   sscanf(arg_c, "%u %u %u %u", &num_w, &wor_w, &bit_w, &dem_w);
-  snprintf(dir_c, sizeof(dir_c), "%s/round-%u-%u-%u", _t_base_c, num_w,
+  snprintf(dir_c, sizeof(dir_c), "%s/round-%u-%u-%u", t_base_c, num_w,
            wor_w, dem_w);
   h_rm(dir_c);
   u3C.demand_o = dem_w ? c3y : c3n;
@@ -664,8 +635,8 @@ _t_round(const c3_c* arg_c)
   //  a write faults once and dirties exactly its page
   c3_w pag_w = nor_w / 2 + 1;
   T_OK(c3n == u3e_dirty(pag_w), "page %u clean", pag_w);
-  _t_touch(pag_w);
-  _t_touch(pag_w);
+  t_touch(pag_w);
+  t_touch(pag_w);
   T_OK(_(u3e_dirty(pag_w)), "the written page is dirty");
   T_EQ(_t_dirty_below(nor_w), 2);
   T_EQ(u3e_Stat.faults_d, 2);
@@ -675,7 +646,7 @@ _t_round(const c3_c* arg_c)
   T_OK(0 == _t_save(), "second save");
   T_EQ(u3e_Stat.saved_pages_d - sav_d, 2);
   T_EQ(_t_dirty_below(nor_w), 0);
-  _t_touch(pag_w);                         //  clean again: faults again
+  t_touch(pag_w);                          //  clean again: faults again
   T_EQ(_t_dirty_below(nor_w), 1);
   T_EQ(u3e_Stat.faults_d, 3);
 
@@ -698,7 +669,7 @@ _t_grow_shrink(const c3_c* arg_c)
   c3_w nor_w;
   (void)arg_c;
 
-  _t_pier(dir_c, "grow-shrink");
+  t_pier(dir_c, "grow-shrink", 0);
   for ( c3_w dem_w = 0; dem_w < 2; dem_w++ ) {
     u3C.demand_o = dem_w ? c3y : c3n;
     h_rm(dir_c);
@@ -833,8 +804,8 @@ _t_reboot_state(const c3_c* dir_c)
       t_clean();
       _t_down();
     }
-    _t_shared_w[0] += t_pass_w;
-    _t_shared_w[1] += t_fail_w;
+    t_shared_w[0] += t_pass_w;
+    t_shared_w[1] += t_fail_w;
     fflush(stdout);
     _exit(0);
   }
@@ -859,7 +830,7 @@ _t_crash(const c3_c* arg_c)
   (void)arg_c;
 
   for ( at_w = 1; at_w <= _t_ops_max; at_w++ ) {
-    snprintf(dir_c, sizeof(dir_c), "%s/crash-%u", _t_base_c, at_w);
+    snprintf(dir_c, sizeof(dir_c), "%s/crash-%u", t_base_c, at_w);
     if ( !_t_make_a(dir_c) ) return;
     _t_make_b();
 
@@ -925,7 +896,7 @@ _t_fail(const c3_c* arg_c)
   (void)arg_c;
 
   for ( at_w = 1; at_w <= _t_ops_max; at_w++ ) {
-    snprintf(dir_c, sizeof(dir_c), "%s/fail-%u", _t_base_c, at_w);
+    snprintf(dir_c, sizeof(dir_c), "%s/fail-%u", t_base_c, at_w);
     if ( !_t_make_a(dir_c) ) return;
     _t_make_b();
 
@@ -976,7 +947,7 @@ _t_fail(const c3_c* arg_c)
        "calls", at_w - 1);
 
   //  a real write error: a file-size limit below the patch's size
-  snprintf(dir_c, sizeof(dir_c), "%s/fail-fsize", _t_base_c);
+  snprintf(dir_c, sizeof(dir_c), "%s/fail-fsize", t_base_c);
   if ( !_t_make_a(dir_c) ) return;
   _t_make_b();
   {
@@ -1029,7 +1000,7 @@ _t_damage(const c3_c* arg_c)
   (void)arg_c;
 
   //  org: image A, and a committed patch for B (a crash before applying)
-  _t_pier(org_c, "damage-org");
+  t_pier(org_c, "damage-org", 0);
   if ( !_t_make_a(org_c) ) return;
   img_d = (c3_d)_t_fsize(org_c, "north.bin");
   _t_make_b();
@@ -1041,7 +1012,7 @@ _t_damage(const c3_c* arg_c)
   _t_down();
   T_OK(_t_exists(org_c, "control.bin"), "a committed patch to damage");
   c3_ds pgs_ds = (_t_fsize(org_c, "control.bin") - 24) / 8;
-  _t_pier(dir_c, "damage");
+  t_pier(dir_c, "damage", 0);
 
   //  a valid pending patch: check calls the image sound
   _t_copy_chk(org_c, dir_c);
@@ -1192,7 +1163,7 @@ _t_damage(const c3_c* arg_c)
   //  place; it must be discarded.  The patch is made here, of three of
   //  image A's own pages, two apart (valid, and a no-op when applied), so
   //  that a page number can change in order whatever a save would write.
-  _t_pier(dir_c, "damage-page");
+  t_pier(dir_c, "damage-page", 0);
   if ( !_t_make_a(dir_c) ) return;
   t_leak(u3H->roo);
   u3z(u3H->roo);
@@ -1241,7 +1212,7 @@ _t_damage(const c3_c* arg_c)
 
     //  as written, the patch is valid (checked on a copy: check may apply)
     c3_c cpy_c[512];
-    _t_pier(cpy_c, "damage-page-copy");
+    t_pier(cpy_c, "damage-page-copy", 0);
     _t_copy_chk(dir_c, cpy_c);
     T_EQ(_t_check_says(cpy_c, "valid patch is pending", &hit_t), 0);
     T_OK(hit_t, "check: the patch made here is valid");
@@ -1262,7 +1233,7 @@ _t_damage(const c3_c* arg_c)
 
   //  a committed patch half applied, then damaged: the image is a mix,
   //  which start must refuse (naming the pages) rather than use
-  _t_pier(dir_c, "damage-mix");
+  t_pier(dir_c, "damage-mix", 0);
   if ( !_t_make_a(dir_c) ) return;
   _t_make_b();
   _t_save_crash(0, 'w', "sums.bin");
@@ -1300,7 +1271,7 @@ _t_stress(const c3_c* arg_c)
   c3_w num_w = 65536, wor_w = 1230;     //  about 256 MiB of atoms
   (void)arg_c;
 
-  _t_pier(dir_c, "stress");
+  t_pier(dir_c, "stress", 0);
   if ( !T_OK(0 == _t_boot(dir_c, 30, &nor_w), "boot") ) return;
   u3H->roo = _t_list(7, num_w, wor_w);
   c3_w mug_w = u3r_mug(u3H->roo);
@@ -1329,7 +1300,7 @@ _t_stress(const c3_c* arg_c)
   }
   c3_w hal_w = nor_w / 2;
   for ( c3_w i_w = 0; i_w < hal_w; i_w++ ) {
-    _t_touch(ord_w[i_w]);
+    t_touch(ord_w[i_w]);
   }
   T_EQ(_t_dirty_below(nor_w), 1 + hal_w);
   T_EQ(u3e_Stat.faults_d, 1 + hal_w);
@@ -1337,13 +1308,13 @@ _t_stress(const c3_c* arg_c)
   printf("stress: %u of %u pages dirtied at random: %u mappings\n",
          hal_w, nor_w, map_w);
   for ( c3_w i_w = hal_w; i_w < nor_w - 1; i_w++ ) {
-    _t_touch(ord_w[i_w]);
+    t_touch(ord_w[i_w]);
   }
   T_EQ(_t_dirty_below(nor_w), nor_w);
   T_EQ(u3e_Stat.faults_d, nor_w);
   //  all writable now: writing again faults no more
   for ( c3_w i_w = 0; i_w < nor_w; i_w++ ) {
-    _t_touch(i_w);
+    t_touch(i_w);
   }
   T_EQ(u3e_Stat.faults_d, nor_w);
   printf("stress: every page dirty: %u mappings\n", _t_maps());
@@ -1358,7 +1329,7 @@ _t_stress(const c3_c* arg_c)
   sav_d = u3e_Stat.saved_pages_d;
   c3_d fau_d = u3e_Stat.faults_d;
   for ( c3_w i_w = 0; i_w < 1000; i_w++ ) {
-    _t_touch(ord_w[i_w * 7]);
+    t_touch(ord_w[i_w * 7]);
   }
   T_EQ(_t_dirty_below(nor_w), 1000);
   T_EQ(u3e_Stat.faults_d - fau_d, 1000);
@@ -1398,7 +1369,7 @@ _t_mappings(const c3_c* arg_c)
   }
   fclose(fil_u);
 
-  _t_pier(dir_c, "mappings");
+  t_pier(dir_c, "mappings", 0);
   if ( !T_OK(0 == _t_boot(dir_c, 28, &nor_w), "boot") ) return;
   u3H->roo = _t_list(9, 8000, 4000);      //  about 6,500 pages
   c3_w mug_w = u3r_mug(u3H->roo);
@@ -1422,7 +1393,7 @@ _t_mappings(const c3_c* arg_c)
   c3_d wid_d = u3e_Stat.widens_d;
   c3_w bef_w = _t_maps();
   for ( c3_w pag_w = 1; pag_w < nor_w; pag_w += 2 ) {
-    _t_touch(pag_w);
+    t_touch(pag_w);
   }
   printf("mappings: %llu faults opened wider blocks; %u mappings before, "
          "%u after\n", (unsigned long long)(u3e_Stat.widens_d - wid_d),
@@ -1467,7 +1438,7 @@ _t_forked(const c3_c* arg_c)
   c3_w nor_w;
 
   u3C.demand_o = ( '1' == arg_c[0] ) ? c3y : c3n;
-  _t_pier(dir_c, "forked");
+  t_pier(dir_c, "forked", 0);
   if ( !T_OK(0 == _t_boot(dir_c, 27, &nor_w), "boot") ) return;
   u3H->roo = _t_list(10, 300, 1000);
   T_OK(0 == _t_save(), "save");
@@ -1476,7 +1447,7 @@ _t_forked(const c3_c* arg_c)
   if ( !T_OK(0 == _t_boot(dir_c, 27, &nor_w), "reboot") ) return;
 
   c3_w a_w = nor_w / 4, b_w = nor_w / 2, c_w = 3 * nor_w / 4;
-  _t_touch(a_w);
+  t_touch(a_w);
   T_OK(0 == _t_save(), "save a");
   T_EQ(_t_dirty_below(nor_w), 0);
 
@@ -1486,14 +1457,14 @@ _t_forked(const c3_c* arg_c)
   if ( 0 == pid_i ) {
     //  the child writes b; its tracking cannot be the parent's
     t_pass_w = t_fail_w = 0;
-    _t_touch(b_w);
+    t_touch(b_w);
     T_OK(_(u3e_dirty(b_w)), "child: its write is dirty");
     T_OK(!strcmp("mprotect", u3e_tracking()),
          "child: tracks by protection faults");
-    _t_touch(c_w + 1);
+    t_touch(c_w + 1);
     T_OK(_(u3e_dirty(c_w + 1)), "child: every page counts as dirty");
-    _t_shared_w[0] += t_pass_w;
-    _t_shared_w[1] += t_fail_w;
+    t_shared_w[0] += t_pass_w;
+    t_shared_w[1] += t_fail_w;
     fflush(stdout);
     _exit(0);
   }
@@ -1501,8 +1472,8 @@ _t_forked(const c3_c* arg_c)
 
   T_OK(c3n == u3e_dirty(b_w), "the child's write is not the parent's");
   T_OK(c3n == u3e_dirty(a_w), "a, saved, is clean");
-  _t_touch(a_w);
-  _t_touch(c_w);
+  t_touch(a_w);
+  t_touch(c_w);
   T_OK(_(u3e_dirty(a_w)), "a written again after the fork");
   T_OK(_(u3e_dirty(c_w)), "c written after the fork");
   T_EQ(_t_dirty_below(nor_w), 2);
@@ -1558,7 +1529,7 @@ _t_guard(const c3_c* arg_c)
   c3_w nor_w;
   (void)arg_c;
 
-  _t_pier(dir_c, "guard");
+  t_pier(dir_c, "guard", 0);
   if ( !T_OK(0 == _t_boot(dir_c, 26, &nor_w), "boot") ) return;
   u3H->roo = _t_list(8, 50, 100);
   T_OK(0 == _t_save(), "save");
@@ -1664,7 +1635,7 @@ _t_modes(const c3_c* arg_c)
   c3_w nor_w, img_w;
   (void)arg_c;
 
-  _t_pier(dir_c, "modes");
+  t_pier(dir_c, "modes", 0);
   if ( !_t_make_a(dir_c) ) return;
   img_w = u3e_Stat.image_w;
 
@@ -1678,18 +1649,18 @@ _t_modes(const c3_c* arg_c)
   //  yolo: writes go untracked (no faults), and the next save writes all
   c3_d fau_d = u3e_Stat.faults_d;
   u3e_yolo();
-  _t_touch(img_w / 2);
+  t_touch(img_w / 2);
   T_EQ(u3e_Stat.faults_d, fau_d);
   T_EQ(_t_dirty_below(img_w), 0);
   sav_d = u3e_Stat.saved_pages_d;
   T_OK(0 == _t_save(), "save after yolo");
   T_EQ(u3e_Stat.saved_pages_d - sav_d, img_w);
-  _t_touch(img_w / 2);                   //  tracked again
+  t_touch(img_w / 2);                    //  tracked again
   T_OK(_(u3e_dirty(img_w / 2)), "a write after the save is tracked");
   T_EQ(u3e_Stat.faults_d, fau_d + 1);
 
   //  backup into another pier's chk directory: it boots to the same state
-  _t_pier(bak_c, "modes-backup");
+  t_pier(bak_c, "modes-backup", 0);
   snprintf(chk_c, sizeof(chk_c), "%s/.urb", bak_c);
   mkdir(bak_c, 0755);
   mkdir(chk_c, 0755);
@@ -1726,25 +1697,25 @@ main(void)
 
   setvbuf(stdout, 0, _IOLBF, 0);
   if ( tmp_c && *tmp_c ) {
-    snprintf(_t_base_c, sizeof(_t_base_c), "%s/events", tmp_c);
-    h_rm(_t_base_c);
-    if ( mkdir(_t_base_c, 0755) ) {
+    snprintf(t_base_c, sizeof(t_base_c), "%s/events", tmp_c);
+    h_rm(t_base_c);
+    if ( mkdir(t_base_c, 0755) ) {
       return t_skip("cannot make a scratch directory");
     }
   }
   else {
-    snprintf(_t_base_c, sizeof(_t_base_c), "/tmp/events_tests.XXXXXX");
-    if ( !mkdtemp(_t_base_c) ) {
+    snprintf(t_base_c, sizeof(t_base_c), "/tmp/events_tests.XXXXXX");
+    if ( !mkdtemp(t_base_c) ) {
       return t_skip("cannot make a scratch directory");
     }
     own_t = 1;
   }
-  _t_shared_w = mmap(0, 4096, PROT_READ | PROT_WRITE,
+  t_shared_w = mmap(0, 4096, PROT_READ | PROT_WRITE,
                      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   _t_ops_u = mmap(0, sizeof(_t_op) * _t_ops_max + 64, PROT_READ | PROT_WRITE,
                   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   _t_opn_w = (c3_w*)(void*)(_t_ops_u + _t_ops_max);
-  if ( MAP_FAILED == _t_shared_w || MAP_FAILED == _t_ops_u || u3m_signals() ) {
+  if ( MAP_FAILED == t_shared_w || MAP_FAILED == _t_ops_u || u3m_signals() ) {
     return t_skip("cannot set up shared counters or signals");
   }
 
@@ -1761,31 +1732,31 @@ main(void)
       printf("userfaultfd write-protection unavailable: mprotect only\n");
     }
     for ( c3_w b_w = 0; b_w < (uff_t ? 2U : 1U); b_w++ ) {
-      _t_track_c = b_w ? "uffd" : "mprotect";
-      _t_run("round trip, 4 pages", _t_round, "3 1000 26 1");
-      _t_run("round trip, 4 pages, no demand paging", _t_round, "3 1000 26 0");
-      _t_run("round trip, 3000 pages", _t_round, "12000 1000 28 1");
-      _t_run("round trip, 3000 pages of small nouns", _t_round,
-             "1000000 1 28 1");
-      _t_run("round trip, 3000 pages, no demand paging", _t_round,
-             "12000 1000 28 0");
-      _t_run("round trip, 256 MiB", _t_round, "65536 1230 30 1");
-      _t_run("shrink and grow", _t_grow_shrink, 0);
-      _t_run("crash at every step", _t_crash, 0);
-      _t_run("failure at every step", _t_fail, 0);
-      _t_run("damaged files", _t_damage, 0);
-      _t_run("fault stress, 256 MiB", _t_stress, 0);
-      _t_run("out of mappings", _t_mappings, 0);
-      _t_run("fork", _t_forked, "1");
-      _t_run("fork, no demand paging", _t_forked, "0");
-      _t_run("guard page", _t_guard, 0);
-      _t_run("foul, yolo, backup", _t_modes, 0);
+      t_track_c = b_w ? "uffd" : "mprotect";
+      t_run("round trip, 4 pages", _t_round, "3 1000 26 1");
+      t_run("round trip, 4 pages, no demand paging", _t_round, "3 1000 26 0");
+      t_run("round trip, 3000 pages", _t_round, "12000 1000 28 1");
+      t_run("round trip, 3000 pages of small nouns", _t_round,
+            "1000000 1 28 1");
+      t_run("round trip, 3000 pages, no demand paging", _t_round,
+            "12000 1000 28 0");
+      t_run("round trip, 256 MiB", _t_round, "65536 1230 30 1");
+      t_run("shrink and grow", _t_grow_shrink, 0);
+      t_run("crash at every step", _t_crash, 0);
+      t_run("failure at every step", _t_fail, 0);
+      t_run("damaged files", _t_damage, 0);
+      t_run("fault stress, 256 MiB", _t_stress, 0);
+      t_run("out of mappings", _t_mappings, 0);
+      t_run("fork", _t_forked, "1");
+      t_run("fork, no demand paging", _t_forked, "0");
+      t_run("guard page", _t_guard, 0);
+      t_run("foul, yolo, backup", _t_modes, 0);
     }
   }
 
-  t_pass_w += _t_shared_w[0];
-  t_fail_w += _t_shared_w[1];
-  h_rm(_t_base_c);
+  t_pass_w += t_shared_w[0];
+  t_fail_w += t_shared_w[1];
+  h_rm(t_base_c);
   (void)own_t;
   return t_done();
 }

@@ -18,6 +18,7 @@
 
 #include "noun/noun.h"
 #include "noun/events.h"
+#include "harness.h"
 
 static c3_w t_pass_w;
 static c3_w t_fail_w;
@@ -129,6 +130,50 @@ t_child(const c3_c* nam_c, const c3_c* trk_c, void (*fun_f)(const c3_c*),
   T_OK(WIFEXITED(sat_i) && 0 == WEXITSTATUS(sat_i),
        "%s (%s): child ended abnormally (status %#x)", nam_c, trk_c, sat_i);
   printf("%s (%s): done\n", nam_c, trk_c);
+}
+
+/* What a test running its scenarios in child processes keeps for them:
+**   the run's scratch directory, the dirty tracking under test, and the
+**   tally ([pass, fail], in memory shared with the children) they add to.
+*/
+static c3_c        t_base_c[256];
+static const c3_c* t_track_c;
+static c3_w*       t_shared_w;
+
+/* t_run(): run fun_f(arg_c) in a child with tracking t_track_c, and add
+**   its tally to t_shared_w.
+*/
+static inline void
+t_run(const c3_c* nam_c, void (*fun_f)(const c3_c*), const c3_c* arg_c)
+{
+  t_child(nam_c, t_track_c, fun_f, arg_c, t_shared_w);
+}
+
+/* t_pier(): a fresh pier path in pat_c (512 bytes) under t_base_c: nam_c,
+**   then "-" and tag_c unless tag_c is 0; whatever was there is removed.
+*/
+static inline void
+t_pier(c3_c* pat_c, const c3_c* nam_c, const c3_c* tag_c)
+{
+  if ( tag_c ) {
+    snprintf(pat_c, 512, "%s/%s-%s", t_base_c, nam_c, tag_c);
+  }
+  else {
+    snprintf(pat_c, 512, "%s/%s", t_base_c, nam_c);
+  }
+  h_rm(pat_c);
+}
+
+/* t_touch(): write to page pag_w without changing it, so that dirty
+**   tracking sees a write.
+*/
+static inline void
+t_touch(c3_w pag_w)
+{
+  volatile c3_w* ptr_w = (volatile c3_w*)u3a_page_ptr(pag_w);
+  ptr_w[7] = ptr_w[7];
+  //  the fault handler changes u3e_Stat behind the compiler's back
+  __asm__ __volatile__("" ::: "memory");
 }
 
 /* t_skip(): say why the test cannot run here; exit status 77. */

@@ -29,29 +29,8 @@
 #include "noun/events.h"
 #include "noun/options.h"
 
-static c3_c        _t_base_c[256];   //  this run's scratch directory
-static const c3_c* _t_track_c;       //  dirty tracking under test
-static c3_w*       _t_shared_w;      //  [pass, fail], shared with children
-
   /** Processes, files.
   **/
-/* _t_run(): run fun_f(arg_c) in a child with tracking _t_track_c, and add
-**   its tally to ours.
-*/
-static void
-_t_run(const c3_c* nam_c, void (*fun_f)(const c3_c*), const c3_c* arg_c)
-{
-  t_child(nam_c, _t_track_c, fun_f, arg_c, _t_shared_w);
-}
-
-/* _t_pier(): a fresh pier path under the run's directory. */
-static void
-_t_pier(c3_c* pat_c, const c3_c* nam_c)
-{
-  snprintf(pat_c, 512, "%s/%s-%s", _t_base_c, nam_c, _t_track_c);
-  h_rm(pat_c);
-}
-
 /* _t_boot(): u3m_boot pier dir_c in a loom of 2^bits_w bytes (the
 **   runtime's own start, guard page included); 0 or -1.
 */
@@ -63,8 +42,8 @@ _t_boot(const c3_c* dir_c, c3_w bits_w)
     T_OK(0, "boot %s: %d", dir_c, ret_i);
     return -1;
   }
-  T_OK(!strcmp(_t_track_c, u3e_tracking()), "tracking by %s (got %s)",
-       _t_track_c, u3e_tracking());
+  T_OK(!strcmp(t_track_c, u3e_tracking()), "tracking by %s (got %s)",
+       t_track_c, u3e_tracking());
   return 0;
 }
 
@@ -108,15 +87,6 @@ _t_hash(u3_noun som)
     has_d = (has_d ^ 0xce11 ^ _t_hash(u3h(som))) * 0x100000001b3ULL;
     som = u3t(som);
   }
-}
-
-/* _t_touch(): write to page pag_w without changing it. */
-static void
-_t_touch(c3_w pag_w)
-{
-  volatile c3_w* ptr_w = (volatile c3_w*)u3a_page_ptr(pag_w);
-  ptr_w[7] = ptr_w[7];
-  __asm__ __volatile__("" ::: "memory");
 }
 
   /** The guard page.
@@ -179,7 +149,7 @@ _t_guard(const c3_c* arg_c)
   c3_c dir_c[512];
   (void)arg_c;
 
-  _t_pier(dir_c, "guard");
+  t_pier(dir_c, "guard", t_track_c);
   if ( _t_boot(dir_c, 26) ) return;
   _t_guard_ok("fresh boot");
   u3H->roo = _t_list(1, 40, 3000);
@@ -196,7 +166,7 @@ _t_guard(const c3_c* arg_c)
   if ( _t_boot(dir_c, 26) ) return;
   _t_guard_ok("resume");
   T_EQ(_t_hash(u3H->roo), has_d);
-  _t_touch(1);
+  t_touch(1);
   T_EQ(u3m_save(), 0);
   _t_guard_ok("save after the resume");
   t_leak(u3H->roo);
@@ -227,7 +197,7 @@ _t_patch(const c3_c* arg_c)
   static const c3_w pag_w[3] = { 5, 9, 30 };
 
   u3C.demand_o = ( '1' == arg_c[0] ) ? c3y : c3n;
-  _t_pier(dir_c, "patch");
+  t_pier(dir_c, "patch", t_track_c);
   if ( _t_boot(dir_c, 27) ) return;
   u3H->roo = _t_list(3, 60, 3000);
   c3_w img_w = u3a_page_of(u3R->hat_w);
@@ -237,13 +207,13 @@ _t_patch(const c3_c* arg_c)
 
   for ( c3_w r_w = 0; r_w < 2; r_w++ ) {
     for ( c3_w i_w = 0; i_w < 3; i_w++ ) {
-      _t_touch(pag_w[i_w]);
+      t_touch(pag_w[i_w]);
     }
     c3_w num_w = _t_saved();
     T_EQ(num_w, 4);
     T_EQ(_t_saved(), 1);           //  only the header, which u3m_save rewrites
     printf("patch (%s, %s paging): 3 pages written after %s: a patch of %u "
-           "pages (with the header), image %u pages\n", _t_track_c,
+           "pages (with the header), image %u pages\n", t_track_c,
            _(u3C.demand_o) ? "demand" : "no demand", r_w ? "a resume" : "the first save",
            num_w, img_w);
     if ( 0 == r_w ) {
@@ -255,7 +225,7 @@ _t_patch(const c3_c* arg_c)
 
   //  every page written is in the patch, and none other
   for ( c3_w p_w = 1; p_w < img_w; p_w += 3 ) {
-    _t_touch(p_w);
+    t_touch(p_w);
   }
   T_EQ(_t_saved(), 1 + (img_w - 1 + 2) / 3);
   t_leak(u3H->roo);
@@ -278,14 +248,14 @@ _t_fork_patch(const c3_c* arg_c)
   c3_c dir_c[512];
 
   u3C.demand_o = ( '1' == arg_c[0] ) ? c3y : c3n;
-  _t_pier(dir_c, "fork-patch");
+  t_pier(dir_c, "fork-patch", t_track_c);
   if ( _t_boot(dir_c, 27) ) return;
   u3H->roo = _t_list(7, 60, 3000);
   c3_w img_w = u3a_page_of(u3R->hat_w);
   T_EQ(_t_saved(), img_w);
-  _t_touch(5);
-  _t_touch(9);
-  _t_touch(30);
+  t_touch(5);
+  t_touch(9);
+  t_touch(30);
 
   fflush(stdout);
   fflush(stderr);
@@ -293,20 +263,20 @@ _t_fork_patch(const c3_c* arg_c)
   if ( 0 == pid_i ) {
     c3_w num_w;
     t_pass_w = t_fail_w = 0;
-    _t_touch(12);                  //  before any call into the library
-    _t_touch(40);
+    t_touch(12);                   //  before any call into the library
+    t_touch(40);
     c3_w sav_w = _t_saved();
     T_OK(5 + 1 == sav_w, "child (%s): a patch of %u pages, not 6 (5 written and "
-         "the header), image %u pages", _t_track_c, sav_w, img_w);
+         "the header), image %u pages", t_track_c, sav_w, img_w);
     printf("fork (%s, %s paging): 3 pages written before the fork and 2 after: "
            "the child's patch has %u pages (with the header), image %u pages\n",
-           _t_track_c, _(u3C.demand_o) ? "demand" : "no demand", sav_w, img_w);
+           t_track_c, _(u3C.demand_o) ? "demand" : "no demand", sav_w, img_w);
     T_OK(_t_clean_matches(dir_c, &num_w), "child: clean pages equal north.bin");
     T_EQ(num_w, img_w);
-    _t_touch(50);
+    t_touch(50);
     T_EQ(_t_saved(), 2);
-    _t_shared_w[0] += t_pass_w;
-    _t_shared_w[1] += t_fail_w;
+    t_shared_w[0] += t_pass_w;
+    t_shared_w[1] += t_fail_w;
     fflush(stdout);
     fflush(stderr);
     _exit(0);
@@ -373,7 +343,7 @@ _t_release(const c3_c* arg_c)
 
   u3C.demand_o = ( '1' == arg_c[0] ) ? c3y : c3n;
   u3C.fmod_w   = strstr(arg_c, "dontneed") ? u3o_free_dontneed : u3o_free_free;
-  _t_pier(dir_c, "release");
+  t_pier(dir_c, "release", t_track_c);
   if ( _t_boot(dir_c, 27) ) return;
 
   //  two lists of big atoms, interleaved in the heap; the image holds both
@@ -470,14 +440,14 @@ main(void)
   c3_c        why_c[512];
 
   setvbuf(stdout, 0, _IOLBF, 0);
-  snprintf(_t_base_c, sizeof(_t_base_c), "%s/track_tests.XXXXXX",
+  snprintf(t_base_c, sizeof(t_base_c), "%s/track_tests.XXXXXX",
            ( tmp_c && *tmp_c ) ? tmp_c : "/tmp");
-  if ( !mkdtemp(_t_base_c) ) {
+  if ( !mkdtemp(t_base_c) ) {
     return t_skip("cannot make a scratch directory");
   }
-  _t_shared_w = mmap(0, 4096, PROT_READ | PROT_WRITE,
+  t_shared_w = mmap(0, 4096, PROT_READ | PROT_WRITE,
                      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  if ( MAP_FAILED == _t_shared_w || u3m_signals() ) {
+  if ( MAP_FAILED == t_shared_w || u3m_signals() ) {
     return t_skip("cannot set up shared counters or signals");
   }
 
@@ -486,20 +456,20 @@ main(void)
     printf("SKIP (part): the userfaultfd backend: %s; mprotect only\n", not_c);
   }
   for ( c3_w b_w = 0; b_w < (not_c ? 1U : 2U); b_w++ ) {
-    _t_track_c = b_w ? "uffd" : "mprotect";
-    _t_run("guard page after boots and saves", _t_guard, 0);
-    _t_run("patch pages, demand paging", _t_patch, "1");
-    _t_run("patch pages, image copied in", _t_patch, "0");
-    _t_run("patch pages in a fork's child", _t_fork_patch, "1");
-    _t_run("patch pages in a fork's child, image copied in", _t_fork_patch, "0");
-    _t_run("release, demand paging, free", _t_release, "1 free");
-    _t_run("release, demand paging, dontneed", _t_release, "1 dontneed");
-    _t_run("release, no demand paging, free", _t_release, "0 free");
-    _t_run("release, no demand paging, dontneed", _t_release, "0 dontneed");
+    t_track_c = b_w ? "uffd" : "mprotect";
+    t_run("guard page after boots and saves", _t_guard, 0);
+    t_run("patch pages, demand paging", _t_patch, "1");
+    t_run("patch pages, image copied in", _t_patch, "0");
+    t_run("patch pages in a fork's child", _t_fork_patch, "1");
+    t_run("patch pages in a fork's child, image copied in", _t_fork_patch, "0");
+    t_run("release, demand paging, free", _t_release, "1 free");
+    t_run("release, demand paging, dontneed", _t_release, "1 dontneed");
+    t_run("release, no demand paging, free", _t_release, "0 free");
+    t_run("release, no demand paging, dontneed", _t_release, "0 dontneed");
   }
 
-  t_pass_w += _t_shared_w[0];
-  t_fail_w += _t_shared_w[1];
-  h_rm(_t_base_c);
+  t_pass_w += t_shared_w[0];
+  t_fail_w += t_shared_w[1];
+  h_rm(t_base_c);
   return t_done();
 }

@@ -101,43 +101,6 @@ _cl_join(const c3_c* a_c, const c3_c* b_c)
   return pax_c;
 }
 
-/* _cl_pread_all(): read len_z bytes at off_d, through short reads and
-**   EINTR.  Returns 0, an errno, or -1 when the file ends first.
-*/
-c3_i
-_cl_pread_all(c3_i fid_i, void* buf_v, c3_z len_z, c3_d off_d)
-{
-  if ( c3_io_pread_all(fid_i, buf_v, len_z, off_d) ) {
-    return ( ENODATA == errno ) ? -1 : errno;
-  }
-  return 0;
-}
-
-/* _cl_pwrite_all(): write len_z bytes at off_d, through short writes and
-**   EINTR.  Returns 0 or an errno.
-*/
-static c3_i
-_cl_pwrite_all(c3_i fid_i, const void* buf_v, c3_z len_z, c3_d off_d)
-{
-  return c3_io_pwrite_all(fid_i, buf_v, len_z, off_d) ? errno : 0;
-}
-
-/* _cl_sync_fd(): flush a file's data to stable storage.  0 or an errno.
-*/
-c3_i
-_cl_sync_fd(c3_i fid_i)
-{
-  return c3_io_fdatasync(fid_i) ? errno : 0;
-}
-
-/* _cl_truncate_fd(): set a file's size.  0 or an errno.
-*/
-c3_i
-_cl_truncate_fd(c3_i fid_i, c3_d siz_d)
-{
-  return c3_io_truncate(fid_i, siz_d) ? errno : 0;
-}
-
 /* _cl_read_new(): a reader over the first siz_d bytes of fid_i.
 */
 _cl_read*
@@ -182,17 +145,18 @@ _cl_read_fill(_cl_read* red_u)
 {
   c3_d off_d = red_u->off_d + red_u->pos_z;
   c3_z len_z = (c3_z)c3_min((c3_d)_cl_chk_z, red_u->siz_d - off_d);
-  c3_i err_i = _cl_pread_all(red_u->fid_i, red_u->buf_y, len_z, off_d);
+  c3_i ret_i = c3_io_pread_all(red_u->fid_i, red_u->buf_y, len_z, off_d);
 
   red_u->off_d = off_d;
   red_u->len_z = 0;
   red_u->pos_z = 0;
   if ( !len_z ) {
-    err_i = -1;
+    ret_i = -1;
+    errno = ENODATA;
   }
-  if ( err_i ) {
+  if ( ret_i ) {
     fprintf(red_u->fil_u, "log: read %s: %s\n", red_u->pax_c,
-            ( err_i < 0 ) ? "file shrank while being read" : strerror(err_i));
+            _cl_read_why(errno));
     return -1;
   }
   red_u->len_z = len_z;
@@ -221,11 +185,9 @@ _cl_read_get(_cl_read* red_u, void* buf_v, c3_z len_z)
       //  a large payload goes straight to its destination
       //
       c3_d off_d = red_u->off_d + red_u->pos_z;
-      c3_i err_i = _cl_pread_all(red_u->fid_i, buf_y, len_z, off_d);
-      if ( err_i ) {
+      if ( c3_io_pread_all(red_u->fid_i, buf_y, len_z, off_d) ) {
         fprintf(red_u->fil_u, "log: read %s: %s\n", red_u->pax_c,
-                ( err_i < 0 ) ? "file shrank while being read"
-                              : strerror(err_i));
+                _cl_read_why(errno));
         return -1;
       }
       _cl_read_seek(red_u, off_d + len_z);
@@ -283,7 +245,6 @@ _cl_mark_write(u3_log* log_u, c3_d eve_d, c3_d off_d)
 {
   c3_y slo_y[_cl_mks_z];
   c3_d seq_d = log_u->msq_d + 1;
-  c3_i err_i;
 
   memset(slo_y, 0, sizeof(slo_y));
   _cl_put_w(slo_y + 0, _cl_mkm_w);
@@ -294,14 +255,14 @@ _cl_mark_write(u3_log* log_u, c3_d eve_d, c3_d off_d)
   _cl_put_d(slo_y + 32, off_d);
   _cl_put_w(slo_y + 40, c3_crc32c(0, slo_y, 40));
 
-  err_i = _cl_pwrite_all(log_u->mfd_i, slo_y, _cl_mks_z,
-                         (seq_d & 1) * _cl_mko_z);
-  if ( err_i ) {
-    fprintf(stderr, "log: write %s: %s\n", log_u->mpa_c, strerror(err_i));
+  if ( c3_io_pwrite_all(log_u->mfd_i, slo_y, _cl_mks_z,
+                        (seq_d & 1) * _cl_mko_z) )
+  {
+    fprintf(stderr, "log: write %s: %s\n", log_u->mpa_c, strerror(errno));
     return -1;
   }
-  if ( (err_i = _cl_sync_fd(log_u->mfd_i)) ) {
-    fprintf(stderr, "log: fsync %s: %s\n", log_u->mpa_c, strerror(err_i));
+  if ( c3_io_fdatasync(log_u->mfd_i) ) {
+    fprintf(stderr, "log: fsync %s: %s\n", log_u->mpa_c, strerror(errno));
     return -1;
   }
   log_u->msq_d = seq_d;
@@ -368,21 +329,20 @@ _cl_create(const c3_c* dir_c, const c3_c* pax_c, c3_t* los_t)
     return -1;
   }
   _cl_head_make(hed_y, 1);
-  if ( (err_i = _cl_pwrite_all(fid_i, hed_y, _cl_hed_z, 0)) ) {
-    fprintf(stderr, "log: write %s: %s\n", tmp_c, strerror(err_i));
+  if ( (err_i = c3_io_pwrite_all(fid_i, hed_y, _cl_hed_z, 0)) ) {
+    fprintf(stderr, "log: write %s: %s\n", tmp_c, strerror(errno));
   }
-  else if ( (err_i = _cl_sync_fd(fid_i)) ) {
-    fprintf(stderr, "log: fsync %s: %s\n", tmp_c, strerror(err_i));
+  else if ( (err_i = c3_io_fdatasync(fid_i)) ) {
+    fprintf(stderr, "log: fsync %s: %s\n", tmp_c, strerror(errno));
   }
   c3_io_close(fid_i);
-  if ( !err_i && link(tmp_c, pax_c) ) {
-    err_i = errno;
-    if ( EEXIST == err_i ) {
+  if ( !err_i && (err_i = link(tmp_c, pax_c)) ) {
+    if ( EEXIST == errno ) {
       *los_t = 1;
     }
     else {
       fprintf(stderr, "log: link %s to %s: %s\n",
-              tmp_c, pax_c, strerror(err_i));
+              tmp_c, pax_c, strerror(errno));
     }
   }
   c3_io_unlink(tmp_c);
@@ -508,14 +468,15 @@ _cl_gap(u3_log* log_u, c3_d gfr_d, c3_d gto_d, c3_d off_d)
   _cl_put_d(rec_y + 32, off_d);
   _cl_put_w(rec_y + 20, c3_crc32c(hed_w, rec_y + 24, _cl_gap_z));
 
-  if ( (err_i = _cl_pwrite_all(log_u->fid_i, rec_y, sizeof(rec_y), siz_d)) ) {
-    fprintf(stderr, "log: write %s: %s\n", log_u->pax_c, strerror(err_i));
+  err_i = c3_io_pwrite_all(log_u->fid_i, rec_y, sizeof(rec_y), siz_d);
+  if ( err_i ) {
+    fprintf(stderr, "log: write %s: %s\n", log_u->pax_c, strerror(errno));
   }
-  else if ( (err_i = _cl_sync_fd(log_u->fid_i)) ) {
-    fprintf(stderr, "log: fsync %s: %s\n", log_u->pax_c, strerror(err_i));
+  else if ( (err_i = c3_io_fdatasync(log_u->fid_i)) ) {
+    fprintf(stderr, "log: fsync %s: %s\n", log_u->pax_c, strerror(errno));
   }
   if ( err_i ) {
-    (void)_cl_truncate_fd(log_u->fid_i, siz_d);
+    (void)c3_io_truncate(log_u->fid_i, siz_d);
     return -1;
   }
   log_u->end_d = siz_d + sizeof(rec_y);
@@ -533,7 +494,6 @@ c3_i
 u3_log_start(u3_log* log_u, c3_d sna_d)
 {
   _cl_verdict ver_u;
-  c3_i        err_i;
 
   if ( log_u->set_t ) {
     if ( sna_d <= log_u->las_d ) {
@@ -554,13 +514,13 @@ u3_log_start(u3_log* log_u, c3_d sna_d)
     log_u->end_d = ver_u.cof_d;
   }
   if ( ver_u.cut_t ) {
-    if ( (err_i = _cl_truncate_fd(log_u->fid_i, log_u->scn_u.end_d)) ) {
+    if ( c3_io_truncate(log_u->fid_i, log_u->scn_u.end_d) ) {
       fprintf(stderr, "log: ftruncate %s: %s\n",
-              log_u->pax_c, strerror(err_i));
+              log_u->pax_c, strerror(errno));
       return -1;
     }
-    if ( (err_i = _cl_sync_fd(log_u->fid_i)) ) {
-      fprintf(stderr, "log: fsync %s: %s\n", log_u->pax_c, strerror(err_i));
+    if ( c3_io_fdatasync(log_u->fid_i) ) {
+      fprintf(stderr, "log: fsync %s: %s\n", log_u->pax_c, strerror(errno));
       return -1;
     }
     log_u->scn_u.siz_d = log_u->scn_u.end_d;
@@ -767,10 +727,8 @@ u3_log_append(u3_log* log_u, c3_d eve_d, const c3_y* byt_y, c3_z len_z)
 static void
 _cl_undo(u3_log* log_u)
 {
-  c3_i err_i = _cl_truncate_fd(log_u->fid_i, log_u->end_d);
-
-  if ( err_i ) {
-    fprintf(stderr, "log: ftruncate %s: %s\n", log_u->pax_c, strerror(err_i));
+  if ( c3_io_truncate(log_u->fid_i, log_u->end_d) ) {
+    fprintf(stderr, "log: ftruncate %s: %s\n", log_u->pax_c, strerror(errno));
     log_u->dit_t = 1;
   }
 }
@@ -796,12 +754,10 @@ _cl_sync_mark(u3_log* log_u)
 c3_i
 u3_log_sync(u3_log* log_u)
 {
-  c3_i err_i;
-
   if ( log_u->dit_t ) {
-    if ( (err_i = _cl_truncate_fd(log_u->fid_i, log_u->end_d)) ) {
+    if ( c3_io_truncate(log_u->fid_i, log_u->end_d) ) {
       fprintf(stderr, "log: ftruncate %s: %s\n",
-              log_u->pax_c, strerror(err_i));
+              log_u->pax_c, strerror(errno));
       return -1;
     }
     log_u->dit_t = 0;
@@ -809,18 +765,18 @@ u3_log_sync(u3_log* log_u)
   if ( !log_u->buf_z ) {
     return _cl_sync_mark(log_u);
   }
-  err_i = _cl_pwrite_all(log_u->fid_i, log_u->buf_y, log_u->buf_z,
-                         log_u->end_d);
-  if ( err_i ) {
-    fprintf(stderr, "log: write %s: %s\n", log_u->pax_c, strerror(err_i));
+  if ( c3_io_pwrite_all(log_u->fid_i, log_u->buf_y, log_u->buf_z,
+                        log_u->end_d) )
+  {
+    fprintf(stderr, "log: write %s: %s\n", log_u->pax_c, strerror(errno));
     _cl_undo(log_u);
     return -1;
   }
   //  after a failed fsync the written pages' fate is unknown: cut them off
   //  and write them again next time, rather than trust a second fsync
   //
-  if ( (err_i = _cl_sync_fd(log_u->fid_i)) ) {
-    fprintf(stderr, "log: fsync %s: %s\n", log_u->pax_c, strerror(err_i));
+  if ( c3_io_fdatasync(log_u->fid_i) ) {
+    fprintf(stderr, "log: fsync %s: %s\n", log_u->pax_c, strerror(errno));
     _cl_undo(log_u);
     return -1;
   }
@@ -884,7 +840,6 @@ u3_log_truncate(u3_log* log_u, c3_d eve_d)
   _cl_read* red_u;
   c3_d      off_d = _cl_hed_z;
   c3_d      num_d = log_u->fir_d;
-  c3_i      err_i;
 
   if ( eve_d + 1 < log_u->fir_d || eve_d > log_u->dat_d ) {
     fprintf(stderr, "log: %s: cannot truncate after event %llu: the log "
@@ -918,8 +873,8 @@ u3_log_truncate(u3_log* log_u, c3_d eve_d)
   if ( log_u->scn_u.mrk_d > eve_d && _cl_mark_write(log_u, eve_d, off_d) ) {
     return -1;
   }
-  if ( (err_i = _cl_truncate_fd(log_u->fid_i, off_d)) ) {
-    fprintf(stderr, "log: ftruncate %s: %s\n", log_u->pax_c, strerror(err_i));
+  if ( c3_io_truncate(log_u->fid_i, off_d) ) {
+    fprintf(stderr, "log: ftruncate %s: %s\n", log_u->pax_c, strerror(errno));
     return -1;
   }
   log_u->buf_z = 0;
@@ -929,8 +884,8 @@ u3_log_truncate(u3_log* log_u, c3_d eve_d)
   log_u->pen_d = eve_d;
   log_u->dit_t = 0;
   log_u->scn_u.siz_d = off_d;
-  if ( (err_i = _cl_sync_fd(log_u->fid_i)) ) {
-    fprintf(stderr, "log: fsync %s: %s\n", log_u->pax_c, strerror(err_i));
+  if ( c3_io_fdatasync(log_u->fid_i) ) {
+    fprintf(stderr, "log: fsync %s: %s\n", log_u->pax_c, strerror(errno));
     return -1;
   }
   return 0;

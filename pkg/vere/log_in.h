@@ -8,7 +8,9 @@
 #ifndef U3_VERE_LOG_IN_H
 #define U3_VERE_LOG_IN_H
 
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "c3/crc.h"
 #include "vere/log.h"
@@ -165,23 +167,19 @@ _cl_rec_gap(const c3_y rec_y[_cl_rec_z])
   return ( _cl_gap_f | _cl_gap_z ) == _cl_get_d(rec_y);
 }
 
+/* _cl_read_why(): why a c3_io_pread_all() of the log failed, given its
+**   errno: the file ending first means it shrank under the reader.
+*/
+static inline const c3_c*
+_cl_read_why(c3_i err_i)
+{
+  return ( ENODATA == err_i ) ? "file shrank while being read"
+                              : strerror(err_i);
+}
+
 
   /** In log.c: file access, the buffered reader, paths, the mark's write.
   **/
-    /* _cl_pread_all(): read len_z bytes at off_d: 0, an errno, or -1 at
-    **   the end of the file.
-    */
-    c3_i
-    _cl_pread_all(c3_i fid_i, void* buf_v, c3_z len_z, c3_d off_d);
-
-    /* _cl_sync_fd(): fsync a file's data: 0 or an errno. */
-    c3_i
-    _cl_sync_fd(c3_i fid_i);
-
-    /* _cl_truncate_fd(): set a file's size: 0 or an errno. */
-    c3_i
-    _cl_truncate_fd(c3_i fid_i, c3_d siz_d);
-
     /* _cl_read_new(): a reader over the first siz_d bytes of fid_i. */
     _cl_read*
     _cl_read_new(c3_i fid_i, const c3_c* pax_c, FILE* fil_u, c3_d siz_d);

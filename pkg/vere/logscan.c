@@ -60,16 +60,14 @@ _cl_head_read(c3_i        fid_i,
               c3_d*       fir_d)
 {
   c3_y hed_y[_cl_hed_z];
-  c3_i err_i;
 
   if ( siz_d < _cl_hed_z ) {
     fprintf(fil_u, "log: %s: header cut short (%llu of %zu bytes)\n",
             pax_c, (unsigned long long)siz_d, _cl_hed_z);
     return -1;
   }
-  if ( (err_i = _cl_pread_all(fid_i, hed_y, _cl_hed_z, 0)) ) {
-    fprintf(fil_u, "log: read %s: %s\n", pax_c,
-            ( err_i < 0 ) ? "file shrank while being read" : strerror(err_i));
+  if ( c3_io_pread_all(fid_i, hed_y, _cl_hed_z, 0) ) {
+    fprintf(fil_u, "log: read %s: %s\n", pax_c, _cl_read_why(errno));
     return -1;
   }
   if ( _cl_mag_w != _cl_get_w(hed_y + 0) ) {
@@ -122,12 +120,9 @@ _cl_resync(c3_i        fid_i,
   }
   while ( 0 == ret_i && off_d + _cl_rec_z <= siz_d ) {
     c3_z len_z = (c3_z)c3_min((c3_d)win_z, siz_d - off_d);
-    c3_i err_i = _cl_pread_all(fid_i, win_y, len_z, off_d);
 
-    if ( err_i ) {
-      fprintf(fil_u, "log: read %s: %s\n", pax_c,
-              ( err_i < 0 ) ? "file shrank while being read"
-                            : strerror(err_i));
+    if ( c3_io_pread_all(fid_i, win_y, len_z, off_d) ) {
+      fprintf(fil_u, "log: read %s: %s\n", pax_c, _cl_read_why(errno));
       ret_i = -1;
       break;
     }
@@ -388,13 +383,12 @@ _cl_mark_read(c3_i        mfd_i,
   }
   for ( c3_w i_w = 0; i_w < 2; i_w++ ) {
     c3_y slo_y[_cl_mks_z];
-    c3_i err_i = _cl_pread_all(mfd_i, slo_y, _cl_mks_z, i_w * _cl_mko_z);
 
-    if ( err_i < 0 ) {
-      continue;   //  a slot never written
-    }
-    if ( err_i ) {
-      fprintf(fil_u, "log: read %s: %s\n", mpa_c, strerror(err_i));
+    if ( c3_io_pread_all(mfd_i, slo_y, _cl_mks_z, i_w * _cl_mko_z) ) {
+      if ( ENODATA == errno ) {
+        continue;   //  a slot never written
+      }
+      fprintf(fil_u, "log: read %s: %s\n", mpa_c, strerror(errno));
       return -1;
     }
     if (  _cl_mkm_w != _cl_get_w(slo_y)
@@ -644,7 +638,7 @@ u3_log_repair(const c3_c* pier_c)
   _cl_scan*   scn_u = &log_u.scn_u;
   c3_c       *urb_c, *dir_c;
   c3_d        fir_d, cut_d, eve_d = 0;
-  c3_i        ret_i, err_i;
+  c3_i        ret_i;
 
   memset(&log_u, 0, sizeof(log_u));
   log_u.mfd_i = -1;
@@ -714,12 +708,12 @@ u3_log_repair(const c3_c* pier_c)
   if ( scn_u->mrk_d >= eve_d && _cl_mark_write(&log_u, eve_d - 1, cut_d) ) {
     goto done;
   }
-  if ( (err_i = _cl_truncate_fd(log_u.fid_i, cut_d)) ) {
-    fprintf(stderr, "log: ftruncate %s: %s\n", log_u.pax_c, strerror(err_i));
+  if ( c3_io_truncate(log_u.fid_i, cut_d) ) {
+    fprintf(stderr, "log: ftruncate %s: %s\n", log_u.pax_c, strerror(errno));
     goto done;
   }
-  if ( (err_i = _cl_sync_fd(log_u.fid_i)) ) {
-    fprintf(stderr, "log: fsync %s: %s\n", log_u.pax_c, strerror(err_i));
+  if ( c3_io_fdatasync(log_u.fid_i) ) {
+    fprintf(stderr, "log: fsync %s: %s\n", log_u.pax_c, strerror(errno));
     goto done;
   }
   ret_i = 0;
