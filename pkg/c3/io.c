@@ -120,20 +120,22 @@ c3_io_close(c3_i fid_i)
   return 0;
 }
 
-/* c3_io_pread_all(): read len_z bytes at off_d. */
-c3_i
-c3_io_pread_all(c3_i fid_i, void* buf_v, c3_z len_z, c3_d off_d)
+/* _c3_io_all(): read (wri_t 0) or write len_z bytes at off_d, in as many
+**   calls as it takes.  A read that meets the end of the file fails with
+**   ENODATA, a write that makes no progress with ENOSPC.
+*/
+static c3_i
+_c3_io_all(c3_i fid_i, c3_y* buf_y, c3_z len_z, c3_d off_d, c3_t wri_t)
 {
-  c3_y* buf_y = buf_v;
-
   while ( len_z ) {
-    ssize_t ret_i = _c3_io_u.pread_f(fid_i, buf_y, len_z, off_d);
+    ssize_t ret_i = wri_t ? _c3_io_u.pwrite_f(fid_i, buf_y, len_z, off_d)
+                          : _c3_io_u.pread_f(fid_i, buf_y, len_z, off_d);
     if ( ret_i < 0 ) {
       if ( EINTR == errno ) continue;
       return -1;
     }
     if ( 0 == ret_i ) {
-      errno = ENODATA;
+      errno = wri_t ? ENOSPC : ENODATA;
       return -1;
     }
     buf_y += ret_i;
@@ -143,27 +145,19 @@ c3_io_pread_all(c3_i fid_i, void* buf_v, c3_z len_z, c3_d off_d)
   return 0;
 }
 
+/* c3_io_pread_all(): read len_z bytes at off_d. */
+c3_i
+c3_io_pread_all(c3_i fid_i, void* buf_v, c3_z len_z, c3_d off_d)
+{
+  return _c3_io_all(fid_i, buf_v, len_z, off_d, 0);
+}
+
 /* c3_io_pwrite_all(): write len_z bytes at off_d. */
 c3_i
 c3_io_pwrite_all(c3_i fid_i, const void* buf_v, c3_z len_z, c3_d off_d)
 {
-  const c3_y* buf_y = buf_v;
-
-  while ( len_z ) {
-    ssize_t ret_i = _c3_io_u.pwrite_f(fid_i, buf_y, len_z, off_d);
-    if ( ret_i < 0 ) {
-      if ( EINTR == errno ) continue;
-      return -1;
-    }
-    if ( 0 == ret_i ) {
-      errno = ENOSPC;
-      return -1;
-    }
-    buf_y += ret_i;
-    len_z -= (c3_z)ret_i;
-    off_d += (c3_d)ret_i;
-  }
-  return 0;
+  //  the buffer is only read: pwrite_f takes it as const
+  return _c3_io_all(fid_i, (c3_y*)buf_v, len_z, off_d, 1);
 }
 
 /* c3_io_pwritev_all(): write iov_u[0, cnt_i) at off_d, IOV_MAX at a time. */
