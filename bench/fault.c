@@ -12,6 +12,10 @@
 ///   anonymous        first touch of fresh anonymous memory: four 4 KiB
 ///                    zero-fill faults, the floor any new page pays
 ///   resident         rewrite of a page already written: no fault
+///   swap file        with --swap-file: the first write to a clean page
+///                    moves it into the scratch file (release.c,
+///                    _ce_swap_flaw), so that every dirty page is
+///                    file-backed; protection faults only
 ///
 /// With userfaultfd, the scan that finds the written pages is paid at the
 /// save instead; it is timed too (PAGEMAP_SCAN, per page scanned).
@@ -59,6 +63,24 @@ _b_read(c3_y* ptr_y, c3_w num_w)
   return sum_w;
 }
 
+/* _b_maps(): lines of /proc/self/maps: the process's mappings. */
+static c3_d
+_b_maps(void)
+{
+  FILE* fil_u = fopen("/proc/self/maps", "r");
+  c3_d  num_d = 0;
+  c3_i  c_i;
+
+  if ( !fil_u ) {
+    return 0;
+  }
+  while ( EOF != (c_i = fgetc(fil_u)) ) {
+    num_d += ( '\n' == c_i );
+  }
+  fclose(fil_u);
+  return num_d;
+}
+
 /* _b_boot(): map a loom and open the pier at dir_c; *img_w gets the
 **   image's pages.  Builds and saves an image of about num_w pages if the
 **   pier is new.
@@ -101,6 +123,8 @@ main(int argc, char** argv)
   c3_c   dir_c[512];
   c3_w   img_w;
   double dem_d[2][32], cop_d[2][32], ano_d[32], res_d[32], scn_d[32];
+  double swp_d[32];
+  c3_d   swm_d = 0;
   c3_d   fau_d;
   c3_t   uff_t = 0;
 
@@ -168,6 +192,33 @@ main(int argc, char** argv)
     u3m_fini();
     u3C.demand_o = c3y;
   }
+
+  //  clean pages moved into a swap file on their first write
+  {
+    c3_c swf_c[600];
+    snprintf(swf_c, sizeof(swf_c), "%s/swap.bin", dir_c);
+    u3e_tracker("mprotect");
+    u3C.swap_c = swf_c;
+    if ( u3m_init(30) || u3e_swap_open(swf_c) ) return 1;
+    u3m_fini();
+    if ( _b_boot(dir_c, num_w, &img_w) ) return 1;
+    fau_d = u3e_Stat.faults_d;
+    for ( c3_w r_w = 0; r_w < rnd_w; r_w++ ) {
+      _b_read(pag_y, num_w);
+      swp_d[r_w] = _b_write(pag_y, num_w);
+      swm_d = c3_max(swm_d, _b_maps());
+      if ( u3e_save(img_w) ) return 1;
+    }
+    if ( u3e_Stat.faults_d - fau_d < (c3_d)num_w * rnd_w
+         || u3e_Stat.swap_full_d )
+    {
+      fprintf(stderr, "bench: expected every page moved into the swap file\n");
+      return 1;
+    }
+    u3e_stop();
+    u3m_fini();
+    u3C.swap_c = 0;
+  }
   u3e_tracker(0);
 
   //  fresh anonymous memory
@@ -193,6 +244,11 @@ main(int argc, char** argv)
     printf("clean, copied in, no demand (%-8s)      %10.2f %8.2f\n",
            nam_c, cop, cop / ano);
   }
+  {
+    double swp = _b_median(swp_d, rnd_w) * 1e6 / num_w;
+    printf("%-44s %10.2f %8.2f\n", "clean, moved into the swap file", swp,
+           swp / ano);
+  }
   printf("%-44s %10.2f %8.2f\n", "anonymous first touch", ano, 1.0);
   printf("%-44s %10.2f %8.2f\n", "resident, already dirty", res, res / ano);
   if ( uff_t ) {
@@ -204,6 +260,8 @@ main(int argc, char** argv)
     printf("fault: userfaultfd write-protection unavailable here\n");
   }
   printf("fault: ratio = time / anonymous first touch\n");
+  printf("fault: swap file: at most %llu mappings while its pages were "
+         "written\n", (unsigned long long)swm_d);
 
   h_rm(dir_c);
   return 0;

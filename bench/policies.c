@@ -22,6 +22,17 @@
 /// with --cgroup=DIV), and its wall time is compared with the
 /// unconstrained one.
 ///
+/// Release at the kernel's price.  For each releasing policy, the cost per
+/// released page: (event time with release - event time of its base
+/// policy, free/dontneed against default, swap+free against swap) / (pages
+/// released - the base's), round by round, against the kernel's floor for
+/// the operation the policy uses, measured by this program between the
+/// rounds on 64 MiB of its own memory: MADV_FREE over the range then a
+/// write to each 4 KiB (free), MADV_DONTNEED then the same (dontneed), and
+/// for the swap file a truncation of a MAP_SHARED file's tail, the blocks
+/// reserved again (fallocate) and the same writes (swap+free; MADV_REMOVE
+/// is shown beside it).  Event time is new events / events/s, urbit's own.
+///
 /// Every run must reach the same state mug: a difference is a correctness
 /// bug, reported with exit status 1.  Nothing else passes or fails.
 /// A policy the binary does not know (exit 1, "unknown option") is shown
@@ -39,6 +50,7 @@
 /// current directory, else ../urbit next to this program.  Piers live in a
 /// scratch directory under $TEST_TMPDIR or /tmp, removed afterwards.
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <math.h>
@@ -46,6 +58,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -728,7 +741,107 @@ static struct {
   double cgp_d;                 //  the unconstrained swap run's wall s
   double cgm_d;                 //  the cgroup's peak charge, bytes
   double cgo_d;                 //  OOM kills in the cgroup
+  double flo_d[4][64];          //  kernel floors per round, us per page
 } _b_R;
+
+  /** The kernel's floor for release, measured between rounds.
+  **/
+enum { _B_FL_FREE, _B_FL_DONT, _B_FL_CUT, _B_FL_REM, _B_FLS };
+static const c3_c* _b_fln_c[_B_FLS] = {
+  "MADV_FREE + rewrite", "MADV_DONTNEED + refault",
+  "truncate + fallocate + refault (shared file)",
+  "MADV_REMOVE + fallocate + refault (shared file)"
+};
+#define _B_FL_PAGES 4096   //  64 MiB of 16 KiB pages
+
+/* _b_touch(): write one word in each 4 KiB of len_z bytes at ptr_y. */
+static void
+_b_touch(c3_y* ptr_y, c3_z len_z)
+{
+  for ( c3_z i_z = 0; i_z < len_z; i_z += 4096 ) {
+    ((volatile c3_w*)(ptr_y + i_z))[0] = (c3_w)i_z;
+  }
+}
+
+/* _b_floor_anon(): us per 16 KiB page to give back resident anonymous
+** memory with one madvise(adv_i) over the range and write it again.
+*/
+static double
+_b_floor_anon(c3_i adv_i)
+{
+  c3_z   len_z = (c3_z)_B_FL_PAGES << 14;
+  c3_y*  ptr_y = mmap(0, len_z, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  double t0_d;
+
+  if ( MAP_FAILED == ptr_y ) {
+    return NAN;
+  }
+  _b_touch(ptr_y, len_z);
+  t0_d = h_now();
+  if ( madvise(ptr_y, len_z, adv_i) ) {
+    munmap(ptr_y, len_z);
+    return NAN;
+  }
+  _b_touch(ptr_y, len_z);
+  t0_d = h_now() - t0_d;
+  munmap(ptr_y, len_z);
+  return t0_d * 1e6 / _B_FL_PAGES;
+}
+
+/* _b_floor_file(): us per 16 KiB page to give back the written pages of
+** a MAP_SHARED scratch file (cut_t: truncating the file there; else
+** MADV_REMOVE), reserve their blocks again and write them again.
+*/
+static double
+_b_floor_file(c3_t cut_t)
+{
+  c3_z   len_z = (c3_z)_B_FL_PAGES << 14;
+  c3_c   pat_c[4200];
+  c3_i   fid_i;
+  c3_y*  ptr_y;
+  double t0_d = NAN;
+
+  snprintf(pat_c, sizeof(pat_c), "%s/floor.bin", _b_tmp_c);
+  if ( 0 > (fid_i = open(pat_c, O_RDWR | O_CREAT | O_TRUNC, 0600)) ) {
+    return NAN;
+  }
+  unlink(pat_c);
+  if ( fallocate(fid_i, 0, 0, (off_t)len_z) ) {
+    close(fid_i);
+    return NAN;
+  }
+  ptr_y = mmap(0, len_z, PROT_READ | PROT_WRITE, MAP_SHARED, fid_i, 0);
+  if ( MAP_FAILED != ptr_y ) {
+    _b_touch(ptr_y, len_z);
+    t0_d = h_now();
+    if ( cut_t ? (ftruncate(fid_i, 0) || ftruncate(fid_i, (off_t)len_z))
+               : madvise(ptr_y, len_z, MADV_REMOVE) )
+    {
+      t0_d = NAN;
+    }
+    else if ( fallocate(fid_i, 0, 0, (off_t)len_z) ) {
+      t0_d = NAN;
+    }
+    else {
+      _b_touch(ptr_y, len_z);
+      t0_d = (h_now() - t0_d) * 1e6 / _B_FL_PAGES;
+    }
+    munmap(ptr_y, len_z);
+  }
+  close(fid_i);
+  return t0_d;
+}
+
+/* _b_floors(): the floors once, as round rou_w's. */
+static void
+_b_floors(c3_w rou_w)
+{
+  _b_R.flo_d[_B_FL_FREE][rou_w] = _b_floor_anon(MADV_FREE);
+  _b_R.flo_d[_B_FL_DONT][rou_w] = _b_floor_anon(MADV_DONTNEED);
+  _b_R.flo_d[_B_FL_CUT][rou_w]  = _b_floor_file(1);
+  _b_R.flo_d[_B_FL_REM][rou_w]  = _b_floor_file(0);
+}
 
 /* _b_option(): apply one option; -1 to go on, else the exit status. */
 static c3_i
@@ -962,6 +1075,9 @@ _b_rounds(FILE* csv_u)
         _b_progress(rou_w + 1, _b_pols[pol_w].nam_c, one_u);
       }
     }
+    if ( !_b_stop_i ) {
+      _b_floors(rou_w);
+    }
   }
 }
 
@@ -1082,6 +1198,85 @@ _b_goal_free(double def_d)
            rat_d, ( rat_d <= 1.10 ) ? "met" : "not met",
            _B_MED(run_u, _b_O.rou_w, liv_d));
   }
+}
+
+/* _b_evs(): run run_u's event time, seconds: new events over events/s. */
+static double
+_b_evs(const _b_run* run_u)
+{
+  double num_d = strtod(_b_O.num_c, 0);
+
+  if ( c3n == run_u->ran_o || !(run_u->eps_d > 0) ) {
+    return NAN;
+  }
+  return num_d / run_u->eps_d;
+}
+
+/* _b_cost(): policy pol_w's cost per released page against base bas_w,
+** us, median over the rounds both finished; NAN without any.
+*/
+static double
+_b_cost(c3_w pol_w, c3_w bas_w, double* pag_d)
+{
+  double val_d[64], num_d[64];
+  c3_w   len_w = 0;
+
+  for ( c3_w r_w = 0; r_w < _b_O.rou_w && r_w < 64; r_w++ ) {
+    const _b_run* rel_u = &_b_R.run_u[pol_w][r_w];
+    const _b_run* bas_u = &_b_R.run_u[bas_w][r_w];
+    double        tim_d = _b_evs(rel_u) - _b_evs(bas_u);
+    double        dif_d = rel_u->rel_d - bas_u->rel_d;
+
+    if ( !isnan(tim_d) && dif_d > 0 ) {
+      num_d[len_w] = dif_d;
+      val_d[len_w++] = tim_d * 1e6 / dif_d;
+    }
+  }
+  *pag_d = _b_median_nan(num_d, len_w);
+  return _b_median_nan(val_d, len_w);
+}
+
+/* _b_release(): release per page against the kernel's floor, and the
+** ratios the goals are stated in.
+*/
+static void
+_b_release(void)
+{
+  static const struct { c3_w pol_w, bas_w, flo_w; } cmp_u[] = {
+    { 1, 0, _B_FL_FREE }, { 2, 0, _B_FL_DONT }, { 4, _B_SWAP_POL, _B_FL_CUT },
+  };
+  double flo_d[_B_FLS];
+
+  printf("\nrelease per page: (event time - the base policy's) / (released "
+         "pages - the base's), median of rounds; floor: the kernel's price "
+         "measured between the rounds (64 MiB, one call over the range)\n");
+  for ( c3_w f_w = 0; f_w < _B_FLS; f_w++ ) {
+    double tmp_d[64];
+    memcpy(tmp_d, _b_R.flo_d[f_w], sizeof(tmp_d));
+    flo_d[f_w] = _b_median_nan(tmp_d, c3_min(_b_O.rou_w, 64));
+    printf("  floor: %-48s %8.2f us/page\n", _b_fln_c[f_w], flo_d[f_w]);
+  }
+  printf("%-10s %-8s %10s %10s %10s %8s %10s\n", "policy", "base",
+         "pages", "us/page", "floor", "ratio", "ev/s ratio");
+  for ( c3_w i_w = 0; i_w < sizeof(cmp_u) / sizeof(cmp_u[0]); i_w++ ) {
+    c3_w   pol_w = cmp_u[i_w].pol_w, bas_w = cmp_u[i_w].bas_w;
+    double pag_d, cos_d, eps_d, bep_d;
+
+    if ( c3n == _b_O.use_o[pol_w] || c3n == _b_O.use_o[bas_w]
+         || _(_b_R.gon_o[pol_w]) || _(_b_R.gon_o[bas_w]) )
+    {
+      continue;
+    }
+    cos_d = _b_cost(pol_w, bas_w, &pag_d);
+    eps_d = _B_MED(_b_R.run_u[pol_w], _b_O.rou_w, eps_d);
+    bep_d = _B_MED(_b_R.run_u[bas_w], _b_O.rou_w, eps_d);
+    printf("%-10s %-8s %10.0f %10.2f %10.2f %8.2f %10.3f\n",
+           _b_pols[pol_w].nam_c, _b_pols[bas_w].nam_c, pag_d, cos_d,
+           flo_d[cmp_u[i_w].flo_w], cos_d / flo_d[cmp_u[i_w].flo_w],
+           eps_d / bep_d);
+  }
+  printf("goals: us/page <= 1.5 x floor; free >= 0.97 x default on kv, "
+         ">= 0.90 on mixed; swap+free >= 0.90 x swap\n");
 }
 
 /* _b_goal_cgroup(): the goal for the cgroup run (stated at 1/16). */
@@ -1238,6 +1433,7 @@ main(int argc, char** argv)
   _b_table(def_d);
   printf("\n");
   _b_goal_free(def_d);
+  _b_release();
   _b_goal_cgroup();
   c3_o mug_o = _b_mugs();
   _b_outputs();
