@@ -28,6 +28,7 @@
 #include <ftw.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -124,7 +125,7 @@ main(int argc, char** argv)
   c3_w   img_w;
   double dem_d[2][32], cop_d[2][32], ano_d[32], res_d[32], scn_d[32];
   double swp_d[32];
-  c3_d   swm_d = 0;
+  c3_d   swm_d = 0, swf_d = 0;
   c3_d   fau_d;
   c3_t   uff_t = 0;
 
@@ -204,8 +205,15 @@ main(int argc, char** argv)
     if ( _b_boot(dir_c, num_w, &img_w) ) return 1;
     fau_d = u3e_Stat.faults_d;
     for ( c3_w r_w = 0; r_w < rnd_w; r_w++ ) {
+      struct rusage use_u;
+      c3_d          flt_d;
+
       _b_read(pag_y, num_w);
+      getrusage(RUSAGE_SELF, &use_u);
+      flt_d = (c3_d)use_u.ru_minflt + (c3_d)use_u.ru_majflt;
       swp_d[r_w] = _b_write(pag_y, num_w);
+      getrusage(RUSAGE_SELF, &use_u);
+      swf_d += (c3_d)use_u.ru_minflt + (c3_d)use_u.ru_majflt - flt_d;
       swm_d = c3_max(swm_d, _b_maps());
       if ( u3e_save(img_w) ) return 1;
     }
@@ -260,8 +268,9 @@ main(int argc, char** argv)
     printf("fault: userfaultfd write-protection unavailable here\n");
   }
   printf("fault: ratio = time / anonymous first touch\n");
-  printf("fault: swap file: at most %llu mappings while its pages were "
-         "written\n", (unsigned long long)swm_d);
+  printf("fault: swap file: %.2f page faults per 16 KiB page (the signal's "
+         "own included), at most %llu mappings while its pages were written\n",
+         (double)swf_d / ((double)num_w * rnd_w), (unsigned long long)swm_d);
 
   h_rm(dir_c);
   return 0;

@@ -8,6 +8,8 @@
 ///                        later write through a shared mapping (macOS:
 ///                        fcntl F_PREALLOCATE, which reserves at the end
 ///                        of the file only)
+///   c3_fs_zero()         fallocate(2): zero a range of a file, keeping
+///                        its blocks (FALLOC_FL_ZERO_RANGE)
 ///   c3_fs_punch()        free a range of a file's blocks, keeping its
 ///                        size (macOS: fcntl F_PUNCHHOLE)
 ///   c3_fs_memory()       is a directory on a memory file system (tmpfs,
@@ -73,6 +75,19 @@
     c3_fs_punch(c3_i fid_i, c3_d off_d, c3_d len_d)
     {
       return fallocate(fid_i, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                       (off_t)off_d, (off_t)len_d);
+    }
+
+    /* c3_fs_zero(): make [off_d, off_d + len_d) of fid_i read as zeros,
+    **   keeping its blocks (the extents become unwritten): its cached
+    **   pages are dropped, dirty or not, without being written, and no
+    **   block is freed, so a file system mounted with -o discard issues
+    **   none.
+    */
+    static inline c3_i
+    c3_fs_zero(c3_i fid_i, c3_d off_d, c3_d len_d)
+    {
+      return fallocate(fid_i, FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE,
                        (off_t)off_d, (off_t)len_d);
     }
 

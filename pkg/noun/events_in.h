@@ -47,8 +47,8 @@
 #define _ce_wide_pages 4096        //  the first block opened with no mappings
                                    //  left (64 MiB), doubling from there
 #define _ce_bad_shown  16          //  damaged pages a verification lists
-#define _ce_cut_pages  256         //  free pages at the swap file's end that
-                                   //  are cut off, not punched
+#define _ce_hold_events 8          //  swap file: events whose use of the gap
+                                   //  the blocks held for reuse cover
 
     /* _ce_have_uffd: the userfaultfd backend is built (see uffd.c). */
 #if defined(__linux__) && defined(UFFDIO_WRITEPROTECT) && defined(SYS_userfaultfd)
@@ -105,6 +105,12 @@
       c3_d  dit_d[_ce_max_pages / 64];  //  dirty bits, one per page
       _ce_back_e wan_e;            //  the backend asked for
       c3_i  swp_i;                 //  the swap file, or -1
+      c3_w  hol_w[2][_ce_hold_events];  //  swap file: pages each recent
+                                   //  event took above the home hat [0]
+                                   //  and below the home cap [1] (rings)
+      c3_w  hon_w[2];              //  events noted in hol_w
+      c3_w  hod_w[2];              //  pages held (zeroed, blocks kept)
+                                   //  there at the last release
       c3_t  lzy_t;                 //  lazy pages in use
       c3_d  lzy_d[_ce_max_pages / 64];  //  lazy: unbacked, read-only
     } u3e_pool;

@@ -10,9 +10,13 @@
 /// With a swap file, every dirty page outside the image is backed by the
 /// file at its own offset (but home-road pages the full file could not
 /// take: _ce_swap_home), reserved (fallocate) before it is mapped, so a
-/// full disk is an error for that write, never a SIGBUS later.  The swap
-/// file is unlinked once open and never synced: it holds nothing a
-/// restart needs.
+/// full disk is an error for that write, never a SIGBUS later.  A
+/// released swap page is either lazy again (its blocks freed) or held:
+/// dirty, mapped and reserved, its range zeroed so that it holds no
+/// memory and nothing is ever written from it.  Held pages are at most
+/// what the last _ce_hold_events events took on each side of the home
+/// gap, plus the home heap's free pages.  The swap file is unlinked once
+/// open and never synced: it holds nothing a restart needs.
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -49,11 +53,26 @@
   ***
   ***   Release (u3e_release, after events and saves) gives back pages that
   ***   hold nothing: the free gap an event touched beyond a kept margin,
-  ***   and the home heap's free pages.  Swap pages are punched (MADV_REMOVE:
-  ***   never written back, blocks returned) and become lazy again; with
-  ***   --loom-lazy, anonymous pages become lazy again (uncommitted);
-  ***   otherwise MADV_FREE or MADV_DONTNEED as chosen.  Clean image pages
-  ***   are dropped (MADV_DONTNEED: they are in the file).
+  ***   and the home heap's free pages.  With --loom-lazy, anonymous pages
+  ***   become lazy again (uncommitted); otherwise MADV_FREE or
+  ***   MADV_DONTNEED as chosen.  Clean image pages are dropped
+  ***   (MADV_DONTNEED: they are in the file).
+  ***
+  ***   Swap pages are dropped from memory without being written, in one
+  ***   of two ways.  Within a hold, the most pages any of the last
+  ***   _ce_hold_events events took on that side of the gap (and for the
+  ***   heap's free pages), the file range is zeroed (FALLOC_FL_ZERO_RANGE):
+  ***   the cached pages go, the blocks stay, the mapping stays, so the
+  ***   next event reuses them for the price of the kernel's refault: no
+  ***   signal, no mmap, no fallocate, and no block freed (a file system
+  ***   mounted with -o discard discards every freed extent at once, for
+  ***   hundreds of milliseconds per event here).  Beyond the hold, pages
+  ***   are punched (MADV_REMOVE: blocks freed) and become lazy again.
+  ***   On Linux 6.18 zeroing, punching and truncating all drop dirty
+  ***   pages unwritten (/proc/self/io's cancelled_write_bytes counts them
+  ***   all); the hold exists for the price of freeing and reserving
+  ***   blocks, not for writeback.  Memory falls as far as without it; the
+  ***   disk keeps what recent events needed anyway.
   **/
 
 /* _ce_lazy_map(): make pages [lo_w, hi_w) lazy (not async-signal-safe
@@ -140,6 +159,11 @@ _ce_lazy_back(c3_w pag_w)
 
 /* _ce_swap_flaw(): a write to clean image page pag_w with a swap file:
 **   move the page into the file, contents and all (async-signal-safe).
+**   One copy: the page's contents, still mapped from north.bin, are
+**   written into the file at the page's offset (which reserves their
+**   blocks: a full disk fails here, never later), then the file page is
+**   mapped over it.  Pages moved in order map at consecutive offsets, so
+**   the kernel merges their mappings.
 */
 u3e_fault_e
 _ce_swap_flaw(c3_w pag_w)
@@ -366,48 +390,113 @@ _ce_release(c3_w lo_w, c3_w hi_w)
   return rel_w;
 }
 
-/* _ce_swap_cut(): give back every page from bot_w to the loom's top, which
-**   hold nothing, by truncating the swap file there and extending it
-**   again: the pages become lazy.  A hole punch would first write the
-**   dirty pages out (ext4 does); truncation discards them unwritten.
+/* _ce_swap_zero(): with a swap file, give back the memory of pages
+**   [lo_w, hi_w), which hold nothing, but keep their blocks: the file's
+**   range is zeroed (its cached pages dropped, dirty or not, unwritten;
+**   its extents unwritten), so the pages stay mapped, writable and
+**   reserved, and their next use costs the kernel's refault alone: no
+**   signal, no new mapping, no reservation, and no block freed (which a
+**   file system mounted with -o discard pays for at once).  Pages that
+**   are not swap-backed, or a file system that cannot zero a range, go
+**   to _ce_release.
 */
 static c3_w
-_ce_swap_cut(c3_w bot_w)
+_ce_swap_zero(c3_w lo_w, c3_w hi_w)
 {
-  struct stat sat_u;
   c3_w rel_w = 0;
-  c3_d off_d = (c3_d)bot_w << u3a_page_bits;
+  c3_w pag_w = lo_w;
 
-  for ( c3_w pag_w = bot_w; pag_w < u3P.pag_w; pag_w++ ) {
-    rel_w += !_ce_lzy(pag_w);
-  }
-  if ( !rel_w ) {
-    return 0;
-  }
-  //  read-only first, so no write can race into the cut
-  if ( (u3P.gar_w >= bot_w && u3P.gar_w < u3P.pag_w)
-       ? ((u3P.gar_w > bot_w
-           && mprotect(_ce_ptr(bot_w), (c3_z)(u3P.gar_w - bot_w) << u3a_page_bits, PROT_READ))
-          || (u3P.gar_w + 1 < u3P.pag_w
-              && mprotect(_ce_ptr(u3P.gar_w + 1),
-                          (c3_z)(u3P.pag_w - u3P.gar_w - 1) << u3a_page_bits, PROT_READ)))
-       : mprotect(_ce_ptr(bot_w), (c3_z)(u3P.pag_w - bot_w) << u3a_page_bits, PROT_READ) )
-  {
-    u3l_log("swap file: mprotect loom pages from %u: %s\n",
-            bot_w, strerror(errno));
-    return 0;
-  }
-  _ce_lzy_bits(bot_w, u3P.pag_w, 1);
-  if ( fstat(u3P.swp_i, &sat_u) ) {
-    u3l_log("swap file: fstat: %s\n", strerror(errno));
-    return 0;
-  }
-  if ( (c3_d)sat_u.st_size > off_d ) {
-    if ( ftruncate(u3P.swp_i, (off_t)off_d)
-         || ftruncate(u3P.swp_i, sat_u.st_size) )
+  hi_w = c3_min(hi_w, u3P.pag_w);
+  _ce_track_scan(lo_w, c3_min(hi_w, u3P.nor_w));
+  while ( pag_w < hi_w ) {
+    c3_t bak_t = (pag_w != u3P.gar_w && !_ce_lzy(pag_w) && _ce_bit(pag_w));
+    c3_w end_w = pag_w + 1;
+
+    while ( end_w < hi_w
+            && bak_t == (end_w != u3P.gar_w && !_ce_lzy(end_w) && _ce_bit(end_w)) )
     {
-      u3l_log("swap file: truncate: %s\n", strerror(errno));
+      end_w++;
     }
+    if ( !bak_t ) {
+      rel_w += _ce_release(pag_w, end_w);
+    }
+    else if ( c3_fs_zero(u3P.swp_i, (c3_d)pag_w << u3a_page_bits,
+                         (c3_d)(end_w - pag_w) << u3a_page_bits) )
+    {
+      rel_w += _ce_release(pag_w, end_w);
+    }
+    else {
+      //  pages that went to anonymous memory when the disk was full are
+      //  not in the file: dropping the range takes them too
+      if ( madvise(_ce_ptr(pag_w), (c3_z)(end_w - pag_w) << u3a_page_bits,
+                   MADV_DONTNEED)
+           && !u3e_Stat.release_err_d++ )
+      {
+        u3l_log("loom: release pages %u-%u: %s\n",
+                pag_w, end_w - 1, strerror(errno));
+      }
+      rel_w += end_w - pag_w;
+    }
+    pag_w = end_w;
+  }
+  return rel_w;
+}
+
+/* _ce_swap_side(): the pages [a_w, b_w) counted outwards from the page
+**   anc_w, upwards (sid_w 0) or downwards (sid_w 1), as [*lo_w, *hi_w),
+**   clipped to the loom.
+*/
+static void
+_ce_swap_side(c3_w sid_w, c3_w anc_w, c3_w a_w, c3_w b_w,
+              c3_w* lo_w, c3_w* hi_w)
+{
+  if ( sid_w ) {
+    *lo_w = ( b_w < anc_w ) ? anc_w - b_w : 0;
+    *hi_w = ( a_w < anc_w ) ? anc_w - a_w : 0;
+  }
+  else {
+    *lo_w = (c3_w)c3_min((c3_d)anc_w + a_w, u3P.pag_w);
+    *hi_w = (c3_w)c3_min((c3_d)anc_w + b_w, u3P.pag_w);
+  }
+}
+
+/* _ce_swap_hold(): with a swap file, release one side of the home gap:
+**   the len_w pages an event took next to anc_w, the home hat's page
+**   (sid_w 0, above it: where an event's road keeps its stack) or the
+**   home cap's (sid_w 1, below it: where the road grows its heap from).
+**   The pages the recent events took there (the most any of the last
+**   _ce_hold_events took) keep their blocks (_ce_swap_zero), but for
+**   kep_w pages next to the frontier, kept resident; only what lies
+**   beyond that is given back whole (punched, lazy again).  So a run of
+**   events alike frees and re-reserves no block, while memory falls as
+**   far as without the hold, and the blocks of a big event are given
+**   back once _ce_hold_events smaller ones follow.
+*/
+static c3_w
+_ce_swap_hold(c3_w sid_w, c3_w anc_w, c3_w len_w, c3_w kep_w)
+{
+  c3_w* rin_w = u3P.hol_w[sid_w];
+  c3_w  hol_w = 0, rel_w = 0;
+  c3_w  old_w, lo_w, hi_w;
+
+  rin_w[u3P.hon_w[sid_w]++ % _ce_hold_events] = len_w;
+  for ( c3_w i_w = 0; i_w < _ce_hold_events; i_w++ ) {
+    hol_w = c3_max(hol_w, rin_w[i_w]);
+  }
+  old_w = u3P.hod_w[sid_w];
+  u3P.hod_w[sid_w] = hol_w;
+
+  //  beyond the hold: what older, bigger events left held
+  _ce_swap_side(sid_w, anc_w, hol_w, c3_max(len_w, old_w), &lo_w, &hi_w);
+  if ( lo_w < hi_w ) {
+    rel_w += _ce_release(lo_w, hi_w);
+  }
+  //  inside it, what this event took past the margin: memory back,
+  //  blocks kept
+  _ce_swap_side(sid_w, anc_w, c3_min(kep_w, len_w), c3_min(hol_w, len_w),
+                &lo_w, &hi_w);
+  if ( lo_w < hi_w ) {
+    rel_w += _ce_swap_zero(lo_w, hi_w);
   }
   return rel_w;
 }
@@ -418,7 +507,7 @@ u3e_release(void)
   u3a_road* hom_u = u3m_home_road();
   c3_w      kep_w = u3C.keep_w;
   c3_w      rel_w = 0;
-  c3_w      bot_w, top_w, pag_w, len_w;
+  c3_w      bot_w, top_w, pag_w, len_w, hat_w, cap_w;
   c3_w      *up_w, *dn_w;
 
   if ( !u3P.ini_t || !hom_u ) {
@@ -433,25 +522,27 @@ u3e_release(void)
   dn_w = c3_max(dn_w, hom_u->hat_w);
 
   //  the gap's low side: [hat + margin, highest frontier that grew up)
+  _ce_gap((c3_y*)hom_u->hat_w, (c3_y*)hom_u->cap_w, &hat_w, &cap_w);
   _ce_gap((c3_y*)hom_u->hat_w, (c3_y*)up_w, &bot_w, &top_w);
-  if ( top_w > bot_w + kep_w ) {
+  if ( u3P.swp_i >= 0 ) {
+    rel_w += _ce_swap_hold(0, hat_w, top_w - bot_w, kep_w);
+  }
+  else if ( top_w > bot_w + kep_w ) {
     rel_w += _ce_release(bot_w + kep_w, top_w);
   }
   //  the gap's high side: [lowest frontier that grew down, cap - margin)
   _ce_gap((c3_y*)dn_w, (c3_y*)hom_u->cap_w, &bot_w, &top_w);
-  if ( u3P.swp_i >= 0 && top_w == u3P.pag_w
-       && top_w > bot_w + kep_w + _ce_cut_pages )
-  {
-    //  a lot at the end of the swap file: cut it all off, margin too,
-    //  since a punch would first write it out
-    rel_w += _ce_swap_cut(bot_w);
+  if ( u3P.swp_i >= 0 ) {
+    rel_w += _ce_swap_hold(1, cap_w, top_w - bot_w, kep_w);
   }
   else if ( top_w > bot_w + kep_w ) {
     rel_w += _ce_release(bot_w, top_w - kep_w);
   }
-  //  whole free pages inside the home heap
+  //  whole free pages inside the home heap: with a swap file, the heap
+  //  keeps their blocks, as it will take them again
   while ( u3a_freed_next(&pag_w, &len_w) ) {
-    rel_w += _ce_release(pag_w, pag_w + len_w);
+    rel_w += ( u3P.swp_i >= 0 ) ? _ce_swap_zero(pag_w, pag_w + len_w)
+                                : _ce_release(pag_w, pag_w + len_w);
   }
   u3e_Stat.released_d += rel_w;
 
@@ -459,7 +550,8 @@ u3e_release(void)
     //  the home road works between events, where no bail can be caught:
     //  keep backed what it uses there (its stack at the loom's top, the
     //  pages its next small allocations take), so a full disk meets an
-    //  event instead.  Release just gave blocks back, so this fits.
+    //  event instead.  Release just gave blocks back or held them, so
+    //  this fits.
     c3_w low_w[8];
     c3_w num_w = u3a_free_low(low_w, 8);
     c3_y* top_y = u3a_loom_base + ((c3_d)u3P.pag_w << u3a_page_bits);

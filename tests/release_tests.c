@@ -1,0 +1,153 @@
+/// @file release_tests.c
+/// u3e_release with a swap file, in one process: after an event, the
+/// pages its road took below the home cap leave memory at once (none of
+/// them stays resident, by mincore), while their blocks stay in the file
+/// for the next event, which reuses them without a single loom fault (no
+/// signal, no new mapping, no reservation) and reaches the same mug; the
+/// blocks of a big event are given back once enough small events follow
+/// it.  Every event's product survives release, and the loom ends with
+/// no leak.
+#include <sys/mman.h>
+
+#include "test.h"
+
+/* _t_build(): an event: a list of u3h(arg) 64-bit atoms, folded to its
+**   mug; retains arg.
+*/
+static u3_noun
+_t_build(u3_noun arg)
+{
+  u3_noun lis = 0;
+  for ( c3_w i_w = 0; i_w < (c3_w)u3h(arg); i_w++ ) {
+    lis = u3nc(u3i_chub(0x100000000ULL + i_w), lis);
+  }
+  c3_w mug_w = u3r_mug(lis);
+  u3z(lis);
+  return mug_w;
+}
+
+/* _t_event(): run an event of num_w atoms and release after it; its mug,
+**   or 0 when it bailed.
+*/
+static c3_w
+_t_event(c3_w num_w)
+{
+  u3_noun arg = u3nc(num_w, 0);
+  u3a_touch_reset();
+  u3_noun pro = u3m_soft(_t_build, arg);
+  c3_w    mug_w = ( 0 == u3h(pro) ) ? (c3_w)u3t(pro) : 0;
+
+  u3z(pro);
+  u3z(arg);
+  u3e_release();
+  return mug_w;
+}
+
+/* _t_resident(): pages of [lo_y, hi_y) that are resident, by mincore. */
+static c3_w
+_t_resident(c3_y* lo_y, c3_y* hi_y)
+{
+  static unsigned char vec_y[1 << 16];
+  c3_z sys_z = (c3_z)sysconf(_SC_PAGESIZE);
+  c3_z len_z = (c3_z)(hi_y - lo_y);
+  c3_w num_w = 0;
+
+  if ( len_z / sys_z > sizeof(vec_y) || mincore(lo_y, len_z, vec_y) ) {
+    return ~0U;
+  }
+  for ( c3_z i_z = 0; i_z < len_z / sys_z; i_z++ ) {
+    num_w += vec_y[i_z] & 1;
+  }
+  return num_w;
+}
+
+/* _t_hold(): the swap file holds blocks for reuse, not memory. */
+static void
+_t_hold(void)
+{
+  const c3_w big_w = 400000;   //  about 12 MiB of cells and atoms
+  c3_y*      cap_y = (c3_y*)u3R->cap_w;
+  c3_y*      top_y = cap_y - ((c3_z)u3C.keep_w << u3a_page_bits);
+  c3_y*      bot_y = cap_y - (8U << 20);
+  c3_w       mug_w, two_w, res_w;
+  c3_d       fau_d, kb_d;
+
+  u3a_Touch.lis_o = c3y;
+  mug_w = _t_event(big_w);
+  T_OK(0 != mug_w, "the big event ran");
+  res_w = _t_resident(bot_y, top_y);
+  T_OK(0 == res_w, "after release, %u of the 8 MiB the event took below the "
+       "cap (past the kept margin) are still resident", res_w);
+  kb_d = u3e_swap_kb();
+  T_OK(kb_d >= 8192, "the event's blocks are held for the next: %llu KiB",
+       (unsigned long long)kb_d);
+
+  //  the same event again: its pages are backed and mapped already
+  fau_d = u3e_Stat.faults_d;
+  __asm__ __volatile__("" ::: "memory");
+  two_w = _t_event(big_w);
+  __asm__ __volatile__("" ::: "memory");
+  T_EQ(two_w, mug_w);
+  T_OK(u3e_Stat.faults_d == fau_d, "the second big event took %llu loom "
+       "faults (none: the held pages are mapped and reserved)",
+       (unsigned long long)(u3e_Stat.faults_d - fau_d));
+  res_w = _t_resident(bot_y, top_y);
+  T_OK(0 == res_w, "after the second release, %u pages still resident", res_w);
+
+  //  small events: the big ones' blocks stay while they are recent ...
+  for ( c3_w i_w = 0; i_w < 7; i_w++ ) {
+    T_OK(0 != _t_event(100), "small event %u ran", i_w + 1);
+  }
+  kb_d = u3e_swap_kb();
+  T_OK(kb_d >= 8192, "blocks held while a big event is among the last "
+       "eight: %llu KiB", (unsigned long long)kb_d);
+  //  ... and go back once eight small ones followed
+  T_OK(0 != _t_event(100), "small event 8 ran");
+  kb_d = u3e_swap_kb();
+  T_OK(kb_d < 4096, "blocks given back after eight small events: %llu KiB",
+       (unsigned long long)kb_d);
+  //  and a big event after that still builds the same
+  T_EQ(_t_event(big_w), mug_w);
+  u3a_Touch.lis_o = c3n;
+}
+
+int
+main(void)
+{
+  const c3_c* tmp_c = getenv("TEST_TMPDIR");
+  c3_c        dir_c[512], swp_c[600];
+
+  setvbuf(stdout, 0, _IOLBF, 0);
+  snprintf(dir_c, sizeof(dir_c), "%s/release_tests.XXXXXX",
+           ( tmp_c && *tmp_c ) ? tmp_c : "/tmp");
+  if ( !mkdtemp(dir_c) ) {
+    return t_skip("cannot make a scratch directory");
+  }
+  snprintf(swp_c, sizeof(swp_c), "%s/swap.bin", dir_c);
+  if ( u3m_signals() ) {
+    h_rm(dir_c);
+    return t_skip("cannot install the signal handler");
+  }
+  u3C.swap_c = swp_c;
+  if ( u3m_init(28) ) {
+    h_rm(dir_c);
+    return t_skip("cannot map a 256 MiB loom");
+  }
+  if ( u3e_swap_open(swp_c) ) {
+    u3m_fini();
+    h_rm(dir_c);
+    return t_skip("no swap file here (a memory file system, or no "
+                  "fallocate): set TEST_TMPDIR to a disk-backed directory");
+  }
+  T_EQ(u3e_init(), 0);
+  u3m_pave();
+
+  _t_hold();
+
+  t_clean();
+  u3e_stop();
+  u3m_fini();
+  u3C.swap_c = 0;
+  h_rm(dir_c);
+  return t_done();
+}
