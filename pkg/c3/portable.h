@@ -9,7 +9,8 @@
 ///                        fcntl F_PREALLOCATE, which reserves at the end
 ///                        of the file only)
 ///   c3_fs_zero()         fallocate(2): zero a range of a file, keeping
-///                        its blocks (FALLOC_FL_ZERO_RANGE)
+///                        its blocks (FALLOC_FL_ZERO_RANGE; elsewhere it
+///                        may fail, and release punches instead)
 ///   c3_fs_punch()        free a range of a file's blocks, keeping its
 ///                        size (macOS: fcntl F_PUNCHHOLE)
 ///   c3_fs_memory()       is a directory on a memory file system (tmpfs,
