@@ -25,7 +25,11 @@ static const c3_c* _cv_usage_c =
 "      --size MB         workload size in MiB, 1 to 8192: kv grows its state\n"
 "                        toward it, churn builds that much per event, blob\n"
 "                        stores atoms up to it (default 16)\n"
-"                        A new pier stores -w, --seed and --size (in\n"
+"      --dup PCT         kv (also in mixed): PCT percent of new values, 0 to\n"
+"                        100, are copies of a live value, equal but not\n"
+"                        shared, as a ship keeps one file in several desks\n"
+"                        (default 0)\n"
+"                        A new pier stores -w, --seed, --size and --dup (in\n"
 "                        PIER/.urb/conf); a resume uses the stored values and\n"
 "                        refuses a flag that differs from them.\n"
 "      --snap-every N    snapshot every N events (at least 1), and always at\n"
@@ -161,6 +165,7 @@ _cv_number(const c3_c* flg_c, const c3_c* val_c, c3_d min_d, c3_d max_d, c3_d* o
 enum {
   _cv_opt_seed = 256,
   _cv_opt_size,
+  _cv_opt_dup,
   _cv_opt_snap,
   _cv_opt_loom,
   _cv_opt_nodemand,
@@ -201,6 +206,7 @@ typedef struct {
   c3_t         wok_t;        //  -w given
   c3_t         sed_t;        //  --seed given
   c3_t         siz_t;        //  --size given
+  c3_t         dup_t;        //  --dup given
 } _cv_cmd;
 
 static const struct option _cv_long_u[] = {
@@ -208,6 +214,7 @@ static const struct option _cv_long_u[] = {
   { "workload",   required_argument, 0, 'w' },
   { "seed",       required_argument, 0, _cv_opt_seed },
   { "size",       required_argument, 0, _cv_opt_size },
+  { "dup",        required_argument, 0, _cv_opt_dup },
   { "snap-every", required_argument, 0, _cv_opt_snap },
   { "loom",       required_argument, 0, _cv_opt_loom },
   { "no-demand",  no_argument,       0, _cv_opt_nodemand },
@@ -307,6 +314,13 @@ _cv_option(c3_i opt_i, const c3_c* val_c, _cv_cmd* cmd_u)
       }
       opt_u->size_w = (c3_w)val_d;
       cmd_u->siz_t = 1;
+    } break;
+    case _cv_opt_dup: {
+      if ( _cv_number("--dup", val_c, 0, 100, &val_d) ) {
+        return -1;
+      }
+      opt_u->dup_w = (c3_w)val_d;
+      cmd_u->dup_t = 1;
     } break;
     case _cv_opt_snap: {
       return _cv_number("--snap-every", val_c, 1, ~0ULL, &opt_u->snap_d);
@@ -429,9 +443,15 @@ _cv_validate(_cv_cmd* cmd_u)
     snprintf(val_c, sizeof(val_c), "%u", opt_u->size_w);
     return _cv_refuse(opt_u->dir_c, "--size", sto_c, val_c);
   }
+  if ( cmd_u->dup_t && con_u.dup_w != opt_u->dup_w ) {
+    snprintf(sto_c, sizeof(sto_c), "%u", con_u.dup_w);
+    snprintf(val_c, sizeof(val_c), "%u", opt_u->dup_w);
+    return _cv_refuse(opt_u->dir_c, "--dup", sto_c, val_c);
+  }
   opt_u->wok_i  = con_u.wok_i;
   opt_u->seed_d = con_u.seed_d;
   opt_u->size_w = con_u.size_w;
+  opt_u->dup_w  = con_u.dup_w;
   return 0;
 }
 

@@ -651,7 +651,8 @@ _cp_run(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u, FILE* tra_u)
     c3_d    eve_d = u3H->eve_d + 1;
     u3_noun ovo   = ( _cp_hok_u.exit_d == eve_d )
                     ? u3nc(0, 0)    //  test hook: a malformed event
-                    : u3_kern_ovum(opt_u->wok_i, opt_u->seed_d, eve_d, opt_u->size_w);
+                    : u3_kern_ovum_dup(opt_u->wok_i, opt_u->seed_d, eve_d,
+                                       opt_u->size_w, opt_u->dup_w);
     c3_w    out_w = _cp_apply(ovo);
 
     if ( out_w ) {
