@@ -9,11 +9,17 @@
 
 #include "noun/noun.h"
 #include "vere/kernel.h"
+#include "vere/mass.h"
 #include "vere/pier.h"
 
 static const c3_c* _cv_usage_c =
 "usage: urbit [options] PIER      boot or resume PIER, replay, run events\n"
 "       urbit check PIER          verify PIER's image, log and refcounts\n"
+"       urbit mass [--json] [--svg FILE] [-q] PIER\n"
+"                                 where a stopped PIER's memory goes: live\n"
+"                                 bytes by kind and by part of the state,\n"
+"                                 allocator overhead, what pack and meld\n"
+"                                 would save; read-only, bounded memory\n"
 "\n"
 "Numbers are plain decimal digits: no sign, space or suffix.\n"
 "\n"
@@ -455,7 +461,52 @@ _cv_validate(_cv_cmd* cmd_u)
   return 0;
 }
 
-/* main(): `urbit check PIER`, or parse, validate and run. */
+/* _cv_mass(): `urbit mass [--json] [--svg FILE] [-q] PIER`; the exit status. */
+static c3_i
+_cv_mass(c3_i argc, c3_c** argv)
+{
+  u3_mass_opts opt_u;
+  c3_i         i_i;
+
+  memset(&opt_u, 0, sizeof(opt_u));
+  opt_u.json_o  = c3n;
+  opt_u.quiet_o = c3n;
+  for ( i_i = 2; i_i < argc; i_i++ ) {
+    if ( !strcmp(argv[i_i], "--json") ) {
+      opt_u.json_o = c3y;
+    }
+    else if ( !strcmp(argv[i_i], "-q") || !strcmp(argv[i_i], "--quiet") ) {
+      opt_u.quiet_o = c3y;
+    }
+    else if ( !strcmp(argv[i_i], "--svg") ) {
+      if ( i_i + 1 >= argc || !*argv[i_i + 1] ) {
+        fprintf(stderr, "urbit: mass: --svg needs a file (see urbit --help)\n");
+        return 1;
+      }
+      opt_u.svg_c = argv[++i_i];
+    }
+    else if ( '-' == argv[i_i][0] ) {
+      fprintf(stderr, "urbit: mass: unknown option '%s' (see urbit --help)\n",
+              argv[i_i]);
+      return 1;
+    }
+    else if ( opt_u.dir_c ) {
+      fprintf(stderr, "urbit: mass: one pier at a time\n");
+      return 1;
+    }
+    else {
+      opt_u.dir_c = argv[i_i];
+    }
+  }
+  if ( !opt_u.dir_c ) {
+    fprintf(stderr, "urbit: mass: no pier given (usage: urbit mass [--json] "
+                    "[--svg FILE] [-q] PIER)\n");
+    return 1;
+  }
+  return u3_mass(&opt_u);
+}
+
+/* main(): `urbit check PIER`, `urbit mass PIER`, or parse, validate and run. */
 int
 main(int argc, char** argv)
 {
@@ -476,6 +527,9 @@ main(int argc, char** argv)
       return 1;
     }
     return _cv_exit(u3_pier_check(argv[2]));
+  }
+  if ( argc >= 2 && !strcmp(argv[1], "mass") ) {
+    return _cv_exit(_cv_mass(argc, argv));
   }
 
   //  --json anywhere: even a bad flag before it gets its JSON object
