@@ -13,7 +13,9 @@
 ///     the workload with --dup has duplicates while one without has none;
 ///   - it writes nothing (every file's bytes, size and mtime compared),
 ///     refuses a pier whose lock is held, refuses bad flags, and its
-///     --svg is a well-formed picture with one pixel per loom page.
+///     --svg is a well-formed picture with one pixel per loom page;
+///   - an image of format 2 (before the header kept the mug) is read,
+///     and its mug is computed once, by --json, and kept from then on.
 ///
 /// Runs $URBIT (set by make test) as a child process.
 #include <fcntl.h>
@@ -384,6 +386,76 @@ _t_refusals(void)
   T_EQ(_t_run(0, 0, err_c, sizeof(err_c), "--dup", "5", "-n", "1", _t_pir_c, (c3_c*)0), 1);
   T_OK(0 != strstr(err_c, "made with --dup 30; refusing --dup 5"), "--dup differs: %s",
        err_c);
+  {
+    c3_c con_c[4200], buf_c[600];
+    snprintf(con_c, sizeof(con_c), "%s/.urb/conf", _t_pir_c);
+    T_OK(h_slurp(con_c, buf_c, sizeof(buf_c)) > 0 && strstr(buf_c, "\nsize 24\ndup 30\ncrc32c "),
+         "the conf stores --dup: %s", buf_c);
+    snprintf(con_c, sizeof(con_c), "%s/.urb/conf", _t_non_c);
+    T_OK(h_slurp(con_c, buf_c, sizeof(buf_c)) > 0 && !strstr(buf_c, "dup"),
+         "no dup line without --dup: %s", buf_c);
+  }
+}
+
+/* _t_upgrade(): an image of format 2 (no kept mug) is read: the summary
+**   says the mug is not kept, --json computes it once and saves it, and
+**   check agrees before and after.
+*/
+static void
+_t_upgrade(void)
+{
+  static c3_c out_c[65536], err_c[65536];
+  c3_c  nor_c[4200], sum_c[4200], mug_c[128];
+  c3_y  pag_y[16384];
+  c3_w  crc_w;
+  c3_d  mug_d;
+  c3_i  fid_i;
+
+  T_EQ(_t_run(out_c, sizeof(out_c), 0, 0, "-q", "--json", "-n", "0", _t_non_c,
+              (c3_c*)0), 0);
+  mug_d = h_json_d(out_c, "mug");
+
+  //  page 0 as a format 2 image had it, with its checksum in sums.bin
+  snprintf(nor_c, sizeof(nor_c), "%s/.urb/chk/north.bin", _t_non_c);
+  snprintf(sum_c, sizeof(sum_c), "%s/.urb/chk/sums.bin", _t_non_c);
+  fid_i = open(nor_c, O_RDWR);
+  T_OK(fid_i >= 0 && sizeof(pag_y) == pread(fid_i, pag_y, sizeof(pag_y), 0), "read page 0");
+  {
+    u3m_home hom_u;
+    memcpy(&hom_u, pag_y, sizeof(hom_u));
+    T_EQ(hom_u.ver_w, u3m_home_version);
+    T_EQ(hom_u.mug_w, mug_d);
+    hom_u.ver_w = 2;
+    hom_u.mug_w = 0;
+    hom_u.sum_w = u3m_header_sum(&hom_u);
+    memcpy(pag_y, &hom_u, sizeof(hom_u));
+  }
+  T_OK(sizeof(pag_y) == pwrite(fid_i, pag_y, sizeof(pag_y), 0), "write page 0");
+  close(fid_i);
+  crc_w = c3_crc32c(0, pag_y, sizeof(pag_y));
+  fid_i = open(sum_c, O_RDWR);
+  T_OK(fid_i >= 0 && 4 == pwrite(fid_i, &crc_w, 4, 16), "write its checksum");
+  close(fid_i);
+
+  snprintf(mug_c, sizeof(mug_c), "state mug 0x%08llx (the image, of an older "
+           "format, keeps none)", (unsigned long long)mug_d);
+  T_EQ(_t_run(out_c, sizeof(out_c), 0, 0, "check", _t_non_c, (c3_c*)0), 0);
+  T_OK(0 != strstr(out_c, mug_c), "check on format 2: %s", out_c);
+
+  T_EQ(_t_run(0, 0, err_c, sizeof(err_c), "-n", "0", _t_non_c, (c3_c*)0), 0);
+  T_OK(0 != strstr(err_c, "state mug not kept"), "summary: %s", err_c);
+  T_EQ(_t_run(out_c, sizeof(out_c), err_c, sizeof(err_c), "--json", "-n", "0",
+              _t_non_c, (c3_c*)0), 0);
+  T_EQ(h_json_d(out_c, "mug"), mug_d);
+  T_OK(0 != strstr(err_c, "computing the state mug"), "computed once: %s", err_c);
+  T_EQ(_t_run(out_c, sizeof(out_c), err_c, sizeof(err_c), "-n", "0", _t_non_c,
+              (c3_c*)0), 0);
+  snprintf(mug_c, sizeof(mug_c), "state mug 0x%08llx;", (unsigned long long)mug_d);
+  T_OK(0 != strstr(err_c, mug_c), "kept from then on: %s", err_c);
+  snprintf(mug_c, sizeof(mug_c), "state mug 0x%08llx, as the image keeps it",
+           (unsigned long long)mug_d);
+  T_EQ(_t_run(out_c, sizeof(out_c), 0, 0, "check", _t_non_c, (c3_c*)0), 0);
+  T_OK(0 != strstr(out_c, mug_c), "check after: %s", out_c);
 }
 
 int
@@ -408,6 +480,7 @@ main(void)
   _t_readonly();
   _t_svg();
   _t_refusals();
+  _t_upgrade();
 
   h_rm(_t_tmp_c);
 
