@@ -76,7 +76,9 @@
 
 #define _cw_stack_max  (1U << 20)   //  stack entries (4 MiB)
 #define _cw_table_bits 20           //  meld table: 2^20 entries (8 MiB)
-#define _cw_cache_bits 10           //  page cache: 2^10 pages (16 MiB)
+#define _cw_line_bits  12           //  cache lines of 4 KiB: cells are sparse
+#define _cw_line_bytes (1U << _cw_line_bits)
+#define _cw_cache_bits 12           //  2^12 lines (16 MiB)
 #define _cw_chunk      (256U << 10) //  bytes compared or hashed at once
 #define _cw_every      4096         //  objects between clock and RSS checks
 #define _cw_parts      5            //  spine, kv, churn, blob, count
@@ -217,31 +219,33 @@ _cw_pread(_cw_mass* mas_u, c3_y* buf_y, c3_z len_z, c3_d off_d)
   return 0;
 }
 
-/* _cw_page(): image page pag_w (below nor_w) in the cache, or 0. */
+/* _cw_at(): the image's byte at off_d (below its end) in the cache, with
+**   the rest of its 4 KiB line after it; 0 on a failed read.
+*/
 static const c3_y*
-_cw_page(_cw_mass* mas_u, c3_w pag_w)
+_cw_at(_cw_mass* mas_u, c3_d off_d)
 {
-  c3_w  lin_w = (pag_w * 0x9e3779b1U) >> (32 - _cw_cache_bits);
-  c3_y* buf_y = mas_u->cac_y + ((c3_z)lin_w << u3a_page_bits);
+  c3_w  blk_w = (c3_w)(off_d >> _cw_line_bits);
+  c3_w  lin_w = (blk_w * 0x9e3779b1U) >> (32 - _cw_cache_bits);
+  c3_y* buf_y = mas_u->cac_y + ((c3_z)lin_w << _cw_line_bits);
 
-  if ( mas_u->tag_w[lin_w] != pag_w + 1 ) {
+  if ( mas_u->tag_w[lin_w] != blk_w + 1 ) {
     mas_u->mis_d++;
-    if ( _cw_pread(mas_u, buf_y, u3a_page_bytes, (c3_d)pag_w << u3a_page_bits) ) {
+    if ( _cw_pread(mas_u, buf_y, _cw_line_bytes, (c3_d)blk_w << _cw_line_bits) ) {
       mas_u->tag_w[lin_w] = 0;
       return 0;
     }
-    mas_u->tag_w[lin_w] = pag_w + 1;
+    mas_u->tag_w[lin_w] = blk_w + 1;
   }
-  return buf_y;
+  return buf_y + (off_d & (_cw_line_bytes - 1));
 }
 
-/* _cw_obj(): the first bytes of object som (a reference, at most 16 and
-**   never past its page) in the cache, with its granule, slot bytes and
-**   class (u3a_classes for a run); 0 when it is not a live object of the
-**   heap (noted).  The pointer is good until the next read.
+/* _cw_where(): where object som (a reference) is, by the page table
+**   alone: its granule, slot bytes and class (u3a_classes for a run); 0
+**   when no object can be there (noted), else 1.
 */
-static const c3_w*
-_cw_obj(_cw_mass* mas_u, u3_noun som, c3_w* gra_w, c3_w* siz_w, c3_w* cls_w)
+static c3_t
+_cw_where(_cw_mass* mas_u, u3_noun som, c3_w* gra_w, c3_w* siz_w, c3_w* cls_w)
 {
   c3_d off_d = (c3_d)u3a_to_off(som) << 2;          //  bytes from the base
   c3_w pag_w = (c3_w)(off_d >> u3a_page_bits);
@@ -272,21 +276,45 @@ _cw_obj(_cw_mass* mas_u, u3_noun som, c3_w* gra_w, c3_w* siz_w, c3_w* cls_w)
     _cw_bad(mas_u, "a reference to a page holding no object", som);
     return 0;
   }
-  const c3_y* pag_y = _cw_page(mas_u, pag_w);
-  if ( !pag_y ) {
-    return 0;
-  }
-  const c3_w* ptr_w = (const c3_w*)(const void*)(pag_y + inn_w);
+  *gra_w = (c3_w)(off_d >> 4);
+  return 1;
+}
+
+/* _cw_live(): 1 if the object whose first 16 bytes are at ptr_w, of
+**   siz_w bytes, is live and (an atom) fits its slot; else noted, 0.
+*/
+static c3_t
+_cw_live(_cw_mass* mas_u, u3_noun som, const c3_w* ptr_w, c3_w siz_w)
+{
   if ( !ptr_w[0] ) {
     _cw_bad(mas_u, "a reference to a free slot", som);
     return 0;
   }
-  if ( _(u3a_is_pug(som)) && (12 + ((c3_d)ptr_w[2] << 2)) > *siz_w ) {
+  if ( _(u3a_is_pug(som)) && (12 + ((c3_d)ptr_w[2] << 2)) > siz_w ) {
     _cw_bad(mas_u, "an atom longer than its slot", som);
     return 0;
   }
-  *gra_w = (c3_w)(off_d >> 4);
-  return ptr_w;
+  return 1;
+}
+
+/* _cw_obj(): the first 16 bytes of live object som (a reference) in the
+**   cache, with _cw_where's figures; 0 when it is not a live object of
+**   the heap (noted).  The pointer is good until the next read.
+*/
+static const c3_w*
+_cw_obj(_cw_mass* mas_u, u3_noun som, c3_w* gra_w, c3_w* siz_w, c3_w* cls_w)
+{
+  const c3_y* pag_y;
+  const c3_w* ptr_w;
+  c3_d        off_d = (c3_d)u3a_to_off(som) << 2;
+
+  if (  !_cw_where(mas_u, som, gra_w, siz_w, cls_w)
+     || !(pag_y = _cw_at(mas_u, off_d)) )
+  {
+    return 0;
+  }
+  ptr_w = (const c3_w*)(const void*)pag_y;
+  return _cw_live(mas_u, som, ptr_w, *siz_w) ? ptr_w : 0;
 }
 
 /* _cw_open(): open dir_c's north.bin of nor_w pages, read its header and
@@ -402,14 +430,20 @@ _cw_mark_one(_cw_mass* mas_u, u3_noun som, c3_d bot_d)
 {
   while ( 1 ) {
     if ( _(u3a_is_dog(som)) && !mas_u->bad_t ) {
-      c3_w        gra_w, siz_w, cls_w;
-      const c3_w* ptr_w = _cw_obj(mas_u, som, &gra_w, &siz_w, &cls_w);
+      c3_w gra_w, siz_w, cls_w;
 
-      if ( ptr_w && !c3_bit_get(mas_u->mar_d, gra_w) ) {
-        c3_bit_set(mas_u->mar_d, gra_w);
-        mas_u->obj_d++;
-        mas_u->byt_d += siz_w;
+      //  an atom's header is read by the meld pass, in address order
+      if (  _cw_where(mas_u, som, &gra_w, &siz_w, &cls_w)
+         && !c3_bit_get(mas_u->mar_d, gra_w) )
+      {
         if ( _(u3a_is_pom(som)) ) {
+          const c3_w* ptr_w = _cw_obj(mas_u, som, &gra_w, &siz_w, &cls_w);
+          if ( !ptr_w ) {
+            continue;
+          }
+          c3_bit_set(mas_u->mar_d, gra_w);
+          mas_u->obj_d++;
+          mas_u->byt_d += siz_w;
           const u3a_cell* cel_u = (const u3a_cell*)(const void*)ptr_w;
           c3_bit_set(mas_u->cel_d, gra_w);
           mas_u->cel_n_d++;
@@ -419,6 +453,9 @@ _cw_mark_one(_cw_mass* mas_u, u3_noun som, c3_d bot_d)
           _cw_tick(mas_u, "mark", mas_u->obj_d, mas_u->hom_u.rod_u.obj_d, bot_d, 0);
           continue;
         }
+        c3_bit_set(mas_u->mar_d, gra_w);
+        mas_u->obj_d++;
+        mas_u->byt_d += siz_w;
         mas_u->atm_n_d[cls_w]++;
         mas_u->atm_b_d[cls_w] += siz_w;
         mas_u->atm_d++;
@@ -450,12 +487,11 @@ _cw_mark(_cw_mass* mas_u, u3_noun som, c3_d bot_d)
         break;
       }
       c3_d        off_d = (c3_d)cur_w << 4;
-      const c3_y* pag_y = _cw_page(mas_u, (c3_w)(off_d >> u3a_page_bits));
+      const c3_y* pag_y = _cw_at(mas_u, off_d);
       if ( !pag_y ) {
         break;
       }
-      const u3a_cell* cel_u = (const u3a_cell*)(const void*)
-                              (pag_y + (off_d & (u3a_page_bytes - 1)));
+      const u3a_cell* cel_u = (const u3a_cell*)(const void*)pag_y;
       u3_noun hed = cel_u->hed, tel = cel_u->tel;
       _cw_mark_one(mas_u, hed, bot_d);
       _cw_mark_one(mas_u, tel, bot_d);
@@ -534,10 +570,30 @@ static c3_w
 _cw_atom_len(_cw_mass* mas_u, c3_w gra_w)
 {
   c3_d        off_d = (c3_d)gra_w << 4;
-  const c3_y* pag_y = _cw_page(mas_u, (c3_w)(off_d >> u3a_page_bits));
+  const c3_y* pag_y = _cw_at(mas_u, off_d);
 
-  return pag_y ? ((const c3_w*)(const void*)(pag_y + (off_d & (u3a_page_bytes - 1))))[2]
-               : ~0U;
+  return pag_y ? ((const c3_w*)(const void*)pag_y)[2] : ~0U;
+}
+
+/* _cw_hash_add(): fold num_w bytes (whole words) at buf_y into has_d. */
+static inline c3_d
+_cw_hash_add(c3_d has_d, const c3_y* buf_y, c3_w num_w)
+{
+  for ( c3_w i_w = 0; i_w < num_w; i_w += 4 ) {
+    c3_w wor_w;
+    memcpy(&wor_w, buf_y + i_w, 4);
+    has_d = (has_d ^ wor_w) * 0x100000001b3ULL;
+    has_d ^= has_d >> 29;
+  }
+  return has_d;
+}
+
+/* _cw_hash_end(): the 32-bit hash, never 0. */
+static inline c3_w
+_cw_hash_end(c3_d has_d)
+{
+  c3_w has_w = (c3_w)(has_d ^ (has_d >> 32));
+  return has_w ? has_w : 1;
 }
 
 /* _cw_hash(): a 32-bit hash (never 0) of the len_w words of the atom at
@@ -555,17 +611,11 @@ _cw_hash(_cw_mass* mas_u, c3_w gra_w, c3_w len_w)
     if ( _cw_pread(mas_u, mas_u->chu_y, num_w, off_d) ) {
       return 0;
     }
-    for ( c3_w i_w = 0; i_w < num_w; i_w += 4 ) {
-      c3_w wor_w;
-      memcpy(&wor_w, mas_u->chu_y + i_w, 4);
-      has_d = (has_d ^ wor_w) * 0x100000001b3ULL;
-      has_d ^= has_d >> 29;
-    }
+    has_d = _cw_hash_add(has_d, mas_u->chu_y, num_w);
     off_d += num_w;
     lef_d -= num_w;
   }
-  c3_w has_w = (c3_w)(has_d ^ (has_d >> 32));
-  return has_w ? has_w : 1;
+  return _cw_hash_end(has_d);
 }
 
 /* _cw_same(): 1 if the len_w words of the atoms at granules a_w and b_w
@@ -625,10 +675,28 @@ _cw_meld(_cw_mass* mas_u)
       if ( c3_bit_get(mas_u->cel_d, cur_w) ) {
         continue;
       }
-      c3_w len_w = _cw_atom_len(mas_u, cur_w);
-      c3_w has_w = ( ~0U == len_w ) ? 0 : _cw_hash(mas_u, cur_w, len_w);
+      //  the atom's header, checked as the mark did not; a slot atom's
+      //  bytes are in the same cached page
+      c3_d        off_d = (c3_d)cur_w << 4;
+      c3_w        inn_w = (c3_w)(off_d & (_cw_line_bytes - 1));
+      const c3_y* pag_y = _cw_at(mas_u, off_d);
+      u3_noun     som   = u3a_to_pug((c3_w)(off_d >> 2));
+      c3_w        gra_x, siz_w, cls_w, len_w, has_w;
+      const c3_w* ptr_w;
 
-      if ( !has_w ) {
+      if ( !pag_y || !_cw_where(mas_u, som, &gra_x, &siz_w, &cls_w) ) {
+        break;
+      }
+      ptr_w = (const c3_w*)(const void*)pag_y;
+      if ( !_cw_live(mas_u, som, ptr_w, siz_w) ) {
+        break;
+      }
+      len_w = ptr_w[2];
+      if ( inn_w + 12 + ((c3_d)len_w << 2) <= _cw_line_bytes ) {
+        has_w = _cw_hash_end(_cw_hash_add(0xcbf29ce484222325ULL ^ len_w,
+                                          (const c3_y*)(ptr_w + 3), len_w << 2));
+      }
+      else if ( !(has_w = _cw_hash(mas_u, cur_w, len_w)) ) {
         break;
       }
       _cw_tick(mas_u, "meld", ++don_d, mas_u->atm_d * mas_u->pas_w, bot_d, red_d);
@@ -648,12 +716,8 @@ _cw_meld(_cw_mass* mas_u)
         idx_w = (idx_w + 1) & (cap_w - 1);
       }
       if ( dup_t ) {
-        c3_d off_d = (c3_d)cur_w << 4;
-        const u3a_page* pag_u = &mas_u->pag_u[off_d >> u3a_page_bits];
         mas_u->dup_n_d++;
-        mas_u->dup_b_d += ( u3a_pg_slot == pag_u->typ_y )
-                          ? u3a_class_bytes(pag_u->cls_y)
-                          : (c3_d)pag_u->nex_w << u3a_page_bits;
+        mas_u->dup_b_d += siz_w;
       }
       else {
         tab_u[idx_w].has_w = has_w;
@@ -935,7 +999,7 @@ _cw_run(_cw_mass* mas_u, const u3_mass_opts* opt_u, c3_w nor_w)
   mas_u->mar_d = calloc(1, map_z);
   mas_u->cel_d = calloc(1, map_z);
   mas_u->sak_u = malloc((c3_z)_cw_stack_max * sizeof(u3_noun));
-  mas_u->cac_y = malloc((c3_z)u3a_page_bytes << _cw_cache_bits);
+  mas_u->cac_y = malloc((c3_z)_cw_line_bytes << _cw_cache_bits);
   mas_u->tag_w = calloc((c3_z)1 << _cw_cache_bits, sizeof(c3_w));
   mas_u->chu_y = malloc(2 * (c3_z)_cw_chunk);
   if (  !mas_u->mar_d || !mas_u->cel_d || !mas_u->sak_u || !mas_u->cac_y
