@@ -115,6 +115,7 @@ typedef struct {
   //  memory and progress
   c3_d            tik_d;     //  objects since the last check
   c3_d            sat_d;     //  start (ns)
+  c3_d            tim_d[4];  //  ends of the phases: judge, pages, mark, meld
   c3_d            pro_d;     //  last progress line (ns)
   c3_d            rss_peak_kb;
   c3_o            qui_o;     //  no progress lines
@@ -575,11 +576,22 @@ _cw_atom_len(_cw_mass* mas_u, c3_w gra_w)
   return pag_y ? ((const c3_w*)(const void*)pag_y)[2] : ~0U;
 }
 
-/* _cw_hash_add(): fold num_w bytes (whole words) at buf_y into has_d. */
+/* _cw_hash_add(): fold num_w bytes (whole words) at buf_y into has_d,
+**   eight at a time (equal atoms are read in equal chunks, so they fold
+**   alike).
+*/
 static inline c3_d
 _cw_hash_add(c3_d has_d, const c3_y* buf_y, c3_w num_w)
 {
-  for ( c3_w i_w = 0; i_w < num_w; i_w += 4 ) {
+  c3_w i_w = 0;
+
+  for ( ; i_w + 8 <= num_w; i_w += 8 ) {
+    c3_d wor_d;
+    memcpy(&wor_d, buf_y + i_w, 8);
+    has_d = (has_d ^ wor_d) * 0x100000001b3ULL;
+    has_d ^= has_d >> 29;
+  }
+  if ( i_w < num_w ) {
     c3_w wor_w;
     memcpy(&wor_w, buf_y + i_w, 4);
     has_d = (has_d ^ wor_w) * 0x100000001b3ULL;
@@ -870,12 +882,15 @@ _cw_json(const _cw_mass* mas_u, double sec_d)
   printf("],\"meta_pages\":%u,\"free_pages\":%u,\"free_bytes\":%llu,"
          "\"leaked_bytes\":%llu,\"pack_save_bytes\":%llu,\"meld_save_bytes\":%llu,"
          "\"meld_objects\":%llu,\"meld_passes\":%u,\"mark_rescans\":%llu,"
+         "\"verify_s\":%.3f,\"mark_s\":%.3f,\"meld_s\":%.3f,"
          "\"wall_s\":%.3f,\"rss_peak_kb\":%llu,\"read_bytes\":%llu,"
          "\"page_reads\":%llu}\n",
          mas_u->met_w, mas_u->typ_w[u3a_pg_free], (unsigned long long)fig_u.fre_d,
          (unsigned long long)fig_u.lek_d, (unsigned long long)fig_u.pak_d,
          (unsigned long long)mas_u->dup_b_d, (unsigned long long)mas_u->dup_n_d,
-         mas_u->pas_w, (unsigned long long)mas_u->res_d, sec_d,
+         mas_u->pas_w, (unsigned long long)mas_u->res_d, (double)(mas_u->tim_d[0] - mas_u->sat_d) / 1e9,
+         (double)(mas_u->tim_d[2] - mas_u->tim_d[0]) / 1e9,
+         (double)(mas_u->tim_d[3] - mas_u->tim_d[2]) / 1e9, sec_d,
          (unsigned long long)mas_u->rss_peak_kb, (unsigned long long)mas_u->red_d,
          (unsigned long long)mas_u->mis_d);
 }
@@ -1011,7 +1026,9 @@ _cw_run(_cw_mass* mas_u, const u3_mass_opts* opt_u, c3_w nor_w)
   }
 
   _cw_pages(mas_u);
+  mas_u->tim_d[1] = c3_nanos();
   _cw_mark_state(mas_u);
+  mas_u->tim_d[2] = c3_nanos();
   if ( mas_u->bad_t ) {
     fprintf(stderr, "mass: %s: the state is damaged: %s; urbit check says "
                     "more\n", opt_u->dir_c, mas_u->why_c);
@@ -1020,6 +1037,7 @@ _cw_run(_cw_mass* mas_u, const u3_mass_opts* opt_u, c3_w nor_w)
   if ( _cw_meld(mas_u) ) {
     return 1;
   }
+  mas_u->tim_d[3] = c3_nanos();
   if ( mas_u->bad_t ) {
     fprintf(stderr, "mass: %s: %s\n", opt_u->dir_c, mas_u->why_c);
     return 1;
@@ -1066,6 +1084,7 @@ u3_mass(const u3_mass_opts* opt_u)
     return 1;
   }
   u3e_judge(opt_u->dir_c, 0, nul_u, &ver_u);
+  mas_u.tim_d[0] = c3_nanos();
   fclose(nul_u);
   if ( u3e_img_sound != ver_u.img_e ) {
     fprintf(stderr, "mass: %s: %s; urbit check says why\n", opt_u->dir_c,
