@@ -12,10 +12,10 @@
 ///
 /// where the CRC-32C covers every byte of the lines before it.  A pier
 /// without duplicates has no dup line, so its file is the one earlier
-/// versions wrote.  It
-/// is written before the first event is logged (conf.new, fsync, rename,
-/// fsync of .urb), and never rewritten.  A resume takes the stored values
-/// for -w, --seed and --size left out, and refuses a given one that
+/// versions wrote.  It is written before the first event is logged
+/// (conf.new, fsync, rename, fsync of .urb), and never rewritten.  A
+/// resume takes the stored values for -w, --seed, --size and --dup left
+/// out, and refuses a given one that
 /// differs.  A damaged file is refused with a message, never replaced.
 /// A pier made before the file existed (a log but no conf) gets one on
 /// its first resume, from that run's flags or defaults, with a note.

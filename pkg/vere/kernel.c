@@ -6,8 +6,8 @@
 /// workload with duplicates: kind is the cord %kv, %churn or %blob;
 /// eve the event number; sed a 64-bit seed derived from the run's seed and
 /// eve; siz the workload size in MiB; dup, 1 to 100, the percent of kv's
-/// new values that are copies of a live value (equal, not shared).  It is four cells at most, so it logs
-/// cheaply; everything large is generated from sed by the kernel.  For the
+/// new values that are copies of a live value (equal, not shared).  It is
+/// four cells at most, so it logs cheaply; everything large is generated from sed by the kernel.  For the
 /// mixed workload the kind is drawn per event from a hash of (seed, eve):
 /// 60% kv, 30% churn, 10% blob.
 ///
@@ -982,18 +982,19 @@ u3_kern_poke(u3_noun sat, u3_noun ovo)
   c3_i      kin_i;
   _ck_state sat_u;
 
-  if ( c3y == u3r_qual(ovo, &kin, &eve, &sed, &siz)
-       && c3y == u3du(siz)
+  if ( c3n == u3r_qual(ovo, &kin, &eve, &sed, &siz) ) {
+    u3m_bail(c3__exit);
+  }
+  if ( c3y == u3du(siz)     //  [siz dup]: a workload with duplicates
        && ( c3n == u3r_cell(siz, &siz, &dup)
          || c3n == _ck_chub(dup, &dup_d) || dup_d < 1 || dup_d > 100 ) )
   {
     u3m_bail(c3__exit);
   }
-  if ( c3n == u3r_qual(ovo, &kin, &eve, &sed, &siz)
-    || 0 > (kin_i = _ck_kind(kin))
+  if ( 0 > (kin_i = _ck_kind(kin))
     || c3n == _ck_chub(eve, &eve_d)
     || c3n == _ck_chub(sed, &sed_d)
-    || c3n == _ck_chub(_(u3du(siz)) ? u3h(siz) : siz, &siz_d)
+    || c3n == _ck_chub(siz, &siz_d)
     || siz_d < 1 || siz_d > u3_kern_size_max
     || c3n == _ck_parse(sat, &sat_u) )
   {
