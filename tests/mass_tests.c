@@ -366,6 +366,9 @@ _t_refusals(void)
   T_EQ(_t_run(out_c, sizeof(out_c), err_c, sizeof(err_c), "mass", _t_pir_c, (c3_c*)0), 2);
   T_OK(0 != strstr(err_c, "in use by a running ship"), "says in use: %s", err_c);
   T_OK(0 == out_c[0], "no report: %s", out_c);
+  T_EQ(_t_run(out_c, sizeof(out_c), err_c, sizeof(err_c), "mass", "--json", _t_pir_c,
+              (c3_c*)0), 2);
+  T_OK(0 != strstr(out_c, "{\"error\":\"the pier is in use"), "--json error: %s", out_c);
   if ( fid_i >= 0 ) {
     close(fid_i);
   }

@@ -478,6 +478,18 @@ _cv_mass(c3_i argc, c3_c** argv)
     else if ( !strcmp(argv[i_i], "-q") || !strcmp(argv[i_i], "--quiet") ) {
       opt_u.quiet_o = c3y;
     }
+    else if ( !strcmp(argv[i_i], "-h") || !strcmp(argv[i_i], "--help") ) {
+      fputs("usage: urbit mass [--json] [--svg FILE] [-q] PIER\n"
+            "  where a stopped PIER's memory goes, read-only and in bounded\n"
+            "  memory: live bytes by kind and by part of the state, allocator\n"
+            "  overhead, what pack and meld would save\n"
+            "  --json      one JSON object on stdout instead of the report\n"
+            "  --svg FILE  a picture of the loom, one pixel per 16 KiB page\n"
+            "  -q          no progress lines\n"
+            "Exit status: 0; 1 on failure; 2 when the pier is in use (with\n"
+            "--json, then an object with \"error\").\n", stdout);
+      return 0;
+    }
     else if ( !strcmp(argv[i_i], "--svg") ) {
       if ( i_i + 1 >= argc || !*argv[i_i + 1] ) {
         fprintf(stderr, "urbit: mass: --svg needs a file (see urbit --help)\n");
@@ -503,7 +515,14 @@ _cv_mass(c3_i argc, c3_c** argv)
                     "[--svg FILE] [-q] PIER)\n");
     return 1;
   }
-  return u3_mass(&opt_u);
+  c3_i ret_i = u3_mass(&opt_u);
+  if ( ret_i && _(opt_u.json_o) ) {
+    //  one object at every exit, as a run's --json
+    printf("{\"error\":\"%s\"}\n", ( 2 == ret_i )
+           ? "the pier is in use by a running ship"
+           : "not measured (see the messages on stderr)");
+  }
+  return ret_i;
 }
 
 /* main(): `urbit check PIER`, `urbit mass PIER`, or parse, validate and run. */
