@@ -387,6 +387,20 @@ _t_refusals(void)
               _t_pir_c, (c3_c*)0), 1);
   T_OK(0 != strstr(err_c, "--svg /proc/nope/x.svg"), "svg not writable: %s", err_c);
 
+  //  a damaged image is refused with a message, never read
+  {
+    c3_c bad_c[4200], cmd_c[9000], nor_c[4300];
+    snprintf(bad_c, sizeof(bad_c), "%s/bad", _t_tmp_c);
+    snprintf(cmd_c, sizeof(cmd_c), "cp -a '%s' '%s'", _t_non_c, bad_c);
+    T_EQ(system(cmd_c), 0);
+    snprintf(nor_c, sizeof(nor_c), "%s/.urb/chk/north.bin", bad_c);
+    T_OK(h_flip(nor_c, 200 * 16384 + 77), "damage a page of the image");
+    T_EQ(_t_run(out_c, sizeof(out_c), err_c, sizeof(err_c), "mass", bad_c, (c3_c*)0), 1);
+    T_OK(0 != strstr(err_c, "not one a start would resume"), "damaged: %s", err_c);
+    T_OK(0 == out_c[0], "no report: %s", out_c);
+    h_rm(bad_c);
+  }
+
   //  --dup's values are checked like every number
   T_EQ(_t_run(0, 0, err_c, sizeof(err_c), "--dup", "101", "-n", "1", _t_non_c, (c3_c*)0), 1);
   T_OK(0 != strstr(err_c, "--dup '101': out of range"), "--dup 101: %s", err_c);
