@@ -380,6 +380,69 @@ _t_kv(void)
   t_clean();
 }
 
+/* _t_dup(): with --dup, kv keeps equal values that are not shared; a
+**   dup of 0 is the ovum without it; a dup out of 1 to 100 is refused.
+*/
+static void
+_t_dup(void)
+{
+  u3_noun sat = u3_kern_boot();
+  c3_w    how_w, num_w = 0, equ_w = 0, sam_w = 0;
+  u3_noun val[4096];
+
+  for ( c3_d eve_d = 1; eve_d <= 1500; eve_d++ ) {
+    u3_noun ovo = u3_kern_ovum_dup(u3_kern_kv, 7, eve_d, 1, 30);
+    u3_weak new = _t_soft(sat, ovo, &how_w);   //  transfers both
+    if ( u3_none == new ) {
+      T_OK(0, "dup event %llu: bail %x", (unsigned long long)eve_d, how_w);
+      return;
+    }
+    sat = new;
+  }
+
+  //  every value, then each pair: equal but never the same object
+  {
+    u3_noun stk[256];
+    c3_w    len_w = 0;
+    u3_noun map = u3h(u3h(sat));
+    if ( map ) stk[len_w++] = map;
+    while ( len_w && num_w < 4096 ) {
+      u3_noun nod = stk[--len_w];
+      val[num_w++] = u3t(u3h(nod));
+      if ( u3h(u3t(nod)) && len_w < 256 ) stk[len_w++] = u3h(u3t(nod));
+      if ( u3t(u3t(nod)) && len_w < 256 ) stk[len_w++] = u3t(u3t(nod));
+    }
+  }
+  for ( c3_w i_w = 0; i_w < num_w; i_w++ ) {
+    for ( c3_w j_w = i_w + 1; j_w < num_w; j_w++ ) {
+      if ( val[i_w] == val[j_w] ) {
+        sam_w++;
+      }
+      else if ( _(u3r_sing(val[i_w], val[j_w])) ) {
+        equ_w++;
+      }
+    }
+  }
+  T_OK(equ_w * 20 > num_w, "--dup 30: %u equal pairs among %u values", equ_w, num_w);
+  T_EQ(sam_w, 0);
+
+  //  dup 0 is the plain event; dup out of range is malformed
+  u3_noun a = u3_kern_ovum(u3_kern_kv, 7, 9, 1);
+  u3_noun b = u3_kern_ovum_dup(u3_kern_kv, 7, 9, 1, 0);
+  T_OK(_(u3r_sing(a, b)), "dup 0 is the ovum without dup");
+  u3z(a);
+  u3z(b);
+  c3_w bad_w[2] = { 0, 101 };
+  for ( c3_w i_w = 0; i_w < 2; i_w++ ) {
+    u3_noun ovo = u3nq(u3i_string("kv"), 1, 2, u3nc(1, bad_w[i_w]));
+    u3_weak new = _t_soft(u3k(sat), ovo, &how_w);
+    T_OK(u3_none == new && c3__exit == how_w, "dup %u: %%exit (got %x)", bad_w[i_w], how_w);
+    if ( u3_none != new ) u3z(new);
+  }
+  u3z(sat);
+  t_clean();
+}
+
   /** churn.
   **/
 static c3_d _t_sed_d;
@@ -590,6 +653,7 @@ main(void)
   _t_determinism();
   _t_map();
   _t_kv();
+  _t_dup();
   _t_churn();
   _t_blob();
   _t_malformed();

@@ -338,6 +338,26 @@ _t_image_version(void)
   fprintf(stderr, "mug_tests: expect a format version message:\n");
   T_OK(c3n == u3m_header_check(&hom_u, 26, nor_w, &ref_o), "version 1");
   T_EQ(ref_o, c3y);
+
+  //  version 2 kept no state mug: its checksum covers the fields before
+  //  mug_w, whatever lies there, and it is read, not refused
+  hom_u.ver_w = 2;
+  hom_u.mug_w = 0x1234;
+  hom_u.sum_w = u3m_header_sum(&hom_u);
+  hom_u.mug_w = 0x5678;
+  T_OK(_(u3m_header_check(&hom_u, 26, nor_w, &ref_o)), "version 2 read");
+
+  //  version 3 covers the kept mug: a changed one is damage
+  hom_u.ver_w = 3;
+  hom_u.sum_w = u3m_header_sum(&hom_u);
+  hom_u.mug_w = 0x1234;
+  T_OK(c3n == u3m_header_check(&hom_u, 26, nor_w, &ref_o), "version 3 mug covered");
+  T_EQ(ref_o, c3n);
+
+  hom_u.ver_w = u3m_home_version + 1;
+  hom_u.sum_w = u3m_header_sum(&hom_u);
+  T_OK(c3n == u3m_header_check(&hom_u, 26, nor_w, &ref_o), "a newer version");
+  T_EQ(ref_o, c3y);
 }
 
 int

@@ -19,6 +19,7 @@
 /// everything below it; the roads above are exactly as they were.
 #include <errno.h>
 #include <signal.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -379,9 +380,12 @@ c3_w
 u3m_header_sum(const u3m_home* hom_u)
 {
   u3m_home tmp_u;
+  //  a version 2 header ends where mug_w begins
+  c3_z     len_z = ( 2 == hom_u->ver_w ) ? offsetof(u3m_home, mug_w)
+                                         : sizeof(tmp_u);
   memcpy(&tmp_u, hom_u, sizeof(tmp_u));
   tmp_u.sum_w = 0;
-  return c3_crc32c(0, &tmp_u, sizeof(tmp_u));
+  return c3_crc32c(0, &tmp_u, len_z);
 }
 
 u3m_head_e
@@ -390,7 +394,7 @@ u3m_header_fits(const u3m_home* hom_u, c3_w bits_w)
   if ( u3m_home_magic != hom_u->mag_w ) {
     return u3m_head_alien;
   }
-  if ( u3m_home_version != hom_u->ver_w
+  if ( hom_u->ver_w < u3m_home_version_min || hom_u->ver_w > u3m_home_version
        || u3a_page_bits != hom_u->pag_bits_w
        || hom_u->bits_w < u3a_bits_min || hom_u->bits_w > u3a_bits_max
        || (bits_w && bits_w != hom_u->bits_w) )
@@ -418,12 +422,12 @@ u3m_header_check(const u3m_home* hom_u, c3_w bits_w, c3_w nor_w, c3_o* ref_o)
   if ( u3m_head_fits == fit_e ) {
     //  the format and geometry asked for: on to the home road
   }
-  else if ( u3m_home_version != hom_u->ver_w ) {
+  else if ( hom_u->ver_w < u3m_home_version_min || hom_u->ver_w > u3m_home_version ) {
     u3l_log("loom: image format version %u, this runtime reads only "
-            "version %u: the image cannot be used; the state can be "
+            "versions %u to %u: the image cannot be used; the state can be "
             "rebuilt from an event log that starts at event 1 by "
             "moving the pier's .urb/chk aside\n",
-            hom_u->ver_w, u3m_home_version);
+            hom_u->ver_w, u3m_home_version_min, u3m_home_version);
     *ref_o = c3y;
     return c3n;
   }
@@ -493,6 +497,12 @@ _cm_boot(const c3_c* dir_c, c3_w bits_w, c3_t red_t)
 
   u3H = hom_u;
   u3R = &u3H->rod_u;
+  if ( u3m_home_version != u3H->ver_w ) {
+    //  an older header keeps no state mug: the next save writes this one
+    u3H->ver_w = u3m_home_version;
+    u3H->mug_w = 0;
+    u3H->fut_w = 0;
+  }
   u3a_attach(u3R, u3C.pages_w);
   u3e_ward(u3R->hat_w, u3R->cap_w);
   return u3m_boot_resumed;

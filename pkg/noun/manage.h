@@ -9,7 +9,11 @@
     */
 #   define u3m_home_magic   0x6d6f6f6c  //  "loom"
     //  2: cell mugs as vere's (version 1 images cache other cell mugs)
-#   define u3m_home_version 2
+    //  3: the state's mug kept in the header (mug_w); a version 2 header
+    //     is read as one that keeps none (its checksum covers the fields
+    //     before mug_w), and is written back as version 3
+#   define u3m_home_version 3
+#   define u3m_home_version_min 2
     typedef struct {
       c3_w     mag_w;       //  u3m_home_magic
       c3_w     ver_w;       //  u3m_home_version
@@ -19,6 +23,8 @@
       u3_noun  roo;         //  the kernel state's root
       c3_w     sum_w;       //  checksum of this header (persistence)
       u3a_road rod_u;       //  the home road
+      c3_w     mug_w;       //  mug of roo, 0 when not known (version 3)
+      c3_w     fut_w;       //  0 (keeps the header a multiple of 8 bytes)
     } u3m_home;
 
     extern u3m_home* u3H;

@@ -48,6 +48,26 @@ _cp_check_refs(const c3_c* dir_c, c3_w bit_w, c3_t* bad_t)
            (unsigned long long)rep_u.over_d, (unsigned long long)rep_u.under_d);
   }
   *bad_t = _(oke_o) ? 0 : 1;
+
+  //  the sweep cleared every reachable object's cached mug: this is the
+  //  state mug from scratch, against the one the header keeps
+  {
+    c3_w kep_w = u3H->mug_w;
+    c3_w mug_w = u3r_mug(u3H->roo);
+
+    if ( !kep_w ) {
+      printf("check: state mug 0x%08x (the image, of an older format, keeps "
+             "none)\n", mug_w);
+    }
+    else if ( kep_w == mug_w ) {
+      printf("check: state mug 0x%08x, as the image keeps it\n", mug_w);
+    }
+    else {
+      printf("check: state mug 0x%08x, but the image keeps 0x%08x: WRONG\n",
+             mug_w, kep_w);
+      *bad_t = 1;
+    }
+  }
   u3m_stop();
   return bot_i;
 }
@@ -176,7 +196,7 @@ u3_pier_check(const c3_c* dir_c)
     return 2;
   }
   printf("check: %s\n", ref_t ? "PROBLEMS FOUND: a start would refuse"
-                      : bad_t ? "PROBLEMS FOUND: wrong refcounts"
+                      : bad_t ? "PROBLEMS FOUND: wrong refcounts or state mug"
                       : "sound: a start goes on");
   return ( ref_t || bad_t ) ? 1 : 0;
 }

@@ -1,18 +1,21 @@
 /// @file conf.c
 /// The stored workload: PIER/.urb/conf keeps the workload, seed and size
 /// the pier was made with, so that a resume continues the same event stream.
-/// It is five lines of ASCII, each ended by '\n':
+/// It is five or six lines of ASCII, each ended by '\n':
 ///
 ///     urbit-pier-conf 1
 ///     workload NAME          (kv, churn, blob or mixed)
 ///     seed DECIMAL
 ///     size DECIMAL           (MiB, 1 to 8192)
+///     dup DECIMAL            (1 to 100; only for a pier made with --dup)
 ///     crc32c XXXXXXXX        (8 lower-case hex digits)
 ///
-/// where the CRC-32C covers every byte of the four lines before it.  It
-/// is written before the first event is logged (conf.new, fsync, rename,
-/// fsync of .urb), and never rewritten.  A resume takes the stored values
-/// for -w, --seed and --size left out, and refuses a given one that
+/// where the CRC-32C covers every byte of the lines before it.  A pier
+/// without duplicates has no dup line, so its file is the one earlier
+/// versions wrote.  It is written before the first event is logged
+/// (conf.new, fsync, rename, fsync of .urb), and never rewritten.  A
+/// resume takes the stored values for -w, --seed, --size and --dup left
+/// out, and refuses a given one that
 /// differs.  A damaged file is refused with a message, never replaced.
 /// A pier made before the file existed (a log but no conf) gets one on
 /// its first resume, from that run's flags or defaults, with a note.
@@ -38,6 +41,9 @@ _cp_conf_text(const u3_pier_conf* con_u, c3_c* buf_c, c3_z siz_z)
                                       "size %u\n",
                         u3_kern_name(con_u->wok_i), (unsigned long long)con_u->seed_d,
                         con_u->size_w);
+  if ( con_u->dup_w ) {
+    len_i += snprintf(buf_c + len_i, siz_z - (c3_z)len_i, "dup %u\n", con_u->dup_w);
+  }
   c3_w crc_w = c3_crc32c(0, buf_c, (c3_z)len_i);
   len_i += snprintf(buf_c + len_i, siz_z - (c3_z)len_i, "crc32c %08x\n", crc_w);
   return (c3_z)len_i;
@@ -53,7 +59,8 @@ _cp_conf_parse(const c3_c* buf_c, c3_z len_z, u3_pier_conf* con_u, const c3_c** 
   const c3_c* crc_c = strstr(buf_c, "crc32c ");
   c3_c wok_c[16], hex_c[16], can_c[_cp_conf_max];
   unsigned long long sed_ll;
-  unsigned siz_u, crc_u;
+  unsigned siz_u, crc_u, dup_u = 0;
+  c3_i     num_i;
 
   *why_c = "not a pier conf file";
   if (  !crc_c || (crc_c != buf_c && '\n' != crc_c[-1])
@@ -67,15 +74,17 @@ _cp_conf_parse(const c3_c* buf_c, c3_z len_z, u3_pier_conf* con_u, const c3_c** 
     return -1;
   }
   *why_c = "malformed";
-  if (  3 != sscanf(buf_c, "urbit-pier-conf 1 workload %15[a-z] seed %llu size %u",
-                    wok_c, &sed_ll, &siz_u)
+  num_i = sscanf(buf_c, "urbit-pier-conf 1 workload %15[a-z] seed %llu size %u "
+                       "dup %u", wok_c, &sed_ll, &siz_u, &dup_u);
+  if (  num_i < 3
      || 0 > (con_u->wok_i = u3_kern_workload(wok_c))
-     || siz_u < 1 || siz_u > 8192 )
+     || siz_u < 1 || siz_u > 8192 || dup_u > 100 )
   {
     return -1;
   }
   con_u->seed_d = (c3_d)sed_ll;
   con_u->size_w = (c3_w)siz_u;
+  con_u->dup_w  = (c3_w)dup_u;
   if (  _cp_conf_text(con_u, can_c, sizeof(can_c)) != len_z
      || memcmp(can_c, buf_c, len_z) )
   {
@@ -118,8 +127,8 @@ u3_pier_conf_read(const c3_c* dir_c, u3_pier_conf* con_u)
     return 0;
   }
   fprintf(stderr, "urbit: %s is damaged (%s): it records the pier's workload "
-                  "(-w, --seed, --size); restore it, or remove it and give all "
-                  "three flags with the values the pier was made with\n",
+                  "(-w, --seed, --size, --dup); restore it, or remove it and "
+                  "give those flags with the values the pier was made with\n",
           pat_c, why_c);
   return -1;
 }
@@ -198,12 +207,12 @@ _cp_conf_keep(const u3_pier_opts* opt_u, u3_log* log_u)
   }
   if ( 0 == ret_i ) {
     if ( con_u.wok_i != opt_u->wok_i || con_u.seed_d != opt_u->seed_d
-         || con_u.size_w != opt_u->size_w )
+         || con_u.size_w != opt_u->size_w || con_u.dup_w != opt_u->dup_w )
     {
       fprintf(stderr, "urbit: %s: the pier's stored workload (-w %s --seed %llu "
-                      "--size %u) is not this run's; refusing to go on\n",
+                      "--size %u --dup %u) is not this run's; refusing to go on\n",
               opt_u->dir_c, u3_kern_name(con_u.wok_i),
-              (unsigned long long)con_u.seed_d, con_u.size_w);
+              (unsigned long long)con_u.seed_d, con_u.size_w, con_u.dup_w);
       u3_pier_fail("the pier's stored workload is not this run's");
       return -1;
     }
@@ -212,11 +221,13 @@ _cp_conf_keep(const u3_pier_opts* opt_u, u3_log* log_u)
   con_u.wok_i  = opt_u->wok_i;
   con_u.seed_d = opt_u->seed_d;
   con_u.size_w = opt_u->size_w;
+  con_u.dup_w  = opt_u->dup_w;
   if ( u3_log_last(log_u) > 0 ) {
     fprintf(stderr, "urbit: note: %s has no stored workload (made by an older "
-                    "urbit); storing this run's: -w %s --seed %llu --size %u\n",
+                    "urbit); storing this run's: -w %s --seed %llu --size %u "
+                    "--dup %u\n",
             opt_u->dir_c, u3_kern_name(con_u.wok_i),
-            (unsigned long long)con_u.seed_d, con_u.size_w);
+            (unsigned long long)con_u.seed_d, con_u.size_w, con_u.dup_w);
   }
   if ( _cp_conf_write(opt_u->dir_c, &con_u) ) {
     u3_pier_fail("cannot store the pier's workload (.urb/conf)");

@@ -2,10 +2,12 @@
 /// u3_kern: the built-in event kernels, deterministic C functions from
 /// (state, ovum) to a new state that make the loom behave as a ship's would.
 ///
-/// The ovum.  [kind eve sed siz]: kind is the cord %kv, %churn or %blob;
+/// The ovum.  [kind eve sed siz], or [kind eve sed siz dup] for a
+/// workload with duplicates: kind is the cord %kv, %churn or %blob;
 /// eve the event number; sed a 64-bit seed derived from the run's seed and
-/// eve; siz the workload size in MiB.  It is four cells at most, so it logs
-/// cheaply; everything large is generated from sed by the kernel.  For the
+/// eve; siz the workload size in MiB; dup, 1 to 100, the percent of kv's
+/// new values that are copies of a live value (equal, not shared).  It is
+/// four cells at most, so it logs cheaply; everything large is generated from sed by the kernel.  For the
 /// mixed workload the kind is drawn per event from a hash of (seed, eve):
 /// 60% kv, 30% churn, 10% blob.
 ///
@@ -33,7 +35,9 @@
 ///          Values are 16 bytes to 64 KiB, log-skewed small (median about
 ///          200 bytes, mean about 4 KiB).  Below siz MiB of values, inserts
 ///          (70%) outrun deletes (10%); at or above it, deletes (40%)
-///          outrun inserts (30%), so the bytes hover at siz MiB.
+///          outrun inserts (30%), so the bytes hover at siz MiB.  With
+///          dup, each new value is, with chance dup percent, a fresh copy
+///          of the value of a live key drawn at random, otherwise random.
 ///   churn  builds one structure of at least siz MiB (a list of chunks:
 ///          lists of pairs, balanced trees, medium atoms, lists of small
 ///          atoms), all alive at once, reads it all into the digest (a
@@ -617,11 +621,47 @@ _ck_value(_ck_prng* rng_u)
   return _ck_atom(rng_u, bas_d + _ck_below(rng_u, bas_d));
 }
 
+/* _ck_copy(): a new atom equal to atom a (retained) but not shared with
+**   it: a second copy of the same bytes, as a ship stores one file in
+**   several desks.
+*/
+static u3_atom
+_ck_copy(u3_atom a)
+{
+  c3_w        tmp_w, len_w;
+  const c3_w* buf_w = _ck_words(a, &len_w, &tmp_w);
+
+  return u3i_words(len_w, buf_w);
+}
+
+/* _ck_fresh(): a value for a kv insert or set: with chance dup_w percent
+**   (when the map has live keys), a copy of a live key's value, else a
+**   random one.  No draw is made for dup_w 0, so its events are those of
+**   a pier made without --dup.
+*/
+static u3_atom
+_ck_fresh(_ck_state* sat_u, _ck_prng* rng_u, c3_w dup_w)
+{
+  c3_d cnt_d = sat_u->nex_d - sat_u->low_d;
+
+  if ( dup_w && cnt_d && _ck_below(rng_u, 100) < dup_w ) {
+    u3_atom key = _ck_key(sat_u->sal_d, sat_u->low_d + _ck_below(rng_u, cnt_d));
+    u3_weak val = u3_kern_map_get(sat_u->map, key);
+
+    u3z(key);
+    if ( u3_none == val || c3n == u3ud(val) ) {
+      u3m_bail(c3__exit);     //  a live key was missing: not our state
+    }
+    return _ck_copy(val);
+  }
+  return _ck_value(rng_u);
+}
+
 /* _ck_kv(): a kv event: update the kv fields of *sat_u (map transferred
-**   in and out).
+**   in and out); dup_w percent of new values copy a live one.
 */
 static void
-_ck_kv(_ck_state* sat_u, c3_d sed_d, c3_w siz_w)
+_ck_kv(_ck_state* sat_u, c3_d sed_d, c3_w siz_w, c3_w dup_w)
 {
   _ck_prng rng_u = { sed_d ^ 0x6b76ULL };
   c3_d     tgt_d = (c3_d)siz_w << 20;
@@ -639,7 +679,7 @@ _ck_kv(_ck_state* sat_u, c3_d sed_d, c3_w siz_w)
     u3_weak old;
 
     if ( !cnt_d || r_d < (ful_t ? 30 : 70) ) {
-      u3_atom val = _ck_value(&rng_u);
+      u3_atom val = _ck_fresh(sat_u, &rng_u, dup_w);
       sat_u->kvb_d += u3r_met(3, val);
       sat_u->map = u3_kern_map_put(map, _ck_key(sat_u->sal_d, sat_u->nex_d++),
                                    val, &old);
@@ -649,7 +689,7 @@ _ck_kv(_ck_state* sat_u, c3_d sed_d, c3_w siz_w)
     }
     else if ( r_d < (ful_t ? 60 : 90) ) {
       c3_d    idx_d = sat_u->low_d + _ck_below(&rng_u, cnt_d);
-      u3_atom val   = _ck_value(&rng_u);
+      u3_atom val   = _ck_fresh(sat_u, &rng_u, dup_w);
       sat_u->kvb_d += u3r_met(3, val);
       sat_u->map = u3_kern_map_put(map, _ck_key(sat_u->sal_d, idx_d), val, &old);
       if ( u3_none == old ) {
@@ -907,6 +947,15 @@ _ck_kind(u3_noun kin)
 u3_noun
 u3_kern_ovum(c3_i wok_i, c3_d sed_d, c3_d eve_d, c3_w siz_w)
 {
+  return u3_kern_ovum_dup(wok_i, sed_d, eve_d, siz_w, 0);
+}
+
+/* u3_kern_ovum_dup(): the same with duplicates: [kind eve sed siz dup]
+**   when dup_w is not 0.
+*/
+u3_noun
+u3_kern_ovum_dup(c3_i wok_i, c3_d sed_d, c3_d eve_d, c3_w siz_w, c3_w dup_w)
+{
   c3_assert( wok_i >= 0 && wok_i < u3_kern_works );
 
   c3_d has_d = _ck_mix(sed_d ^ _ck_mix(eve_d));
@@ -921,20 +970,28 @@ u3_kern_ovum(c3_i wok_i, c3_d sed_d, c3_d eve_d, c3_w siz_w)
   return u3nq(u3i_string(_ck_names[kin_i]),
               u3i_chub(eve_d),
               u3i_chub(_ck_mix(has_d)),
-              u3i_word(siz_w));
+              dup_w ? u3nc(u3i_word(siz_w), u3i_word(dup_w)) : u3i_word(siz_w));
 }
 
 /* u3_kern_poke(): apply ovo to sat (retains both): the new state. */
 u3_noun
 u3_kern_poke(u3_noun sat, u3_noun ovo)
 {
-  u3_noun   kin, eve, sed, siz;
-  c3_d      eve_d, sed_d, siz_d;
+  u3_noun   kin, eve, sed, siz, dup = 0;
+  c3_d      eve_d, sed_d, siz_d, dup_d = 0;
   c3_i      kin_i;
   _ck_state sat_u;
 
-  if ( c3n == u3r_qual(ovo, &kin, &eve, &sed, &siz)
-    || 0 > (kin_i = _ck_kind(kin))
+  if ( c3n == u3r_qual(ovo, &kin, &eve, &sed, &siz) ) {
+    u3m_bail(c3__exit);
+  }
+  if ( c3y == u3du(siz)     //  [siz dup]: a workload with duplicates
+       && ( c3n == u3r_cell(siz, &siz, &dup)
+         || c3n == _ck_chub(dup, &dup_d) || dup_d < 1 || dup_d > 100 ) )
+  {
+    u3m_bail(c3__exit);
+  }
+  if ( 0 > (kin_i = _ck_kind(kin))
     || c3n == _ck_chub(eve, &eve_d)
     || c3n == _ck_chub(sed, &sed_d)
     || c3n == _ck_chub(siz, &siz_d)
@@ -951,7 +1008,7 @@ u3_kern_poke(u3_noun sat, u3_noun ovo)
   switch ( kin_i ) {
     case u3_kern_kv: {
       sat_u.kev_d++;
-      _ck_kv(&sat_u, sed_d, (c3_w)siz_d);
+      _ck_kv(&sat_u, sed_d, (c3_w)siz_d, (c3_w)dup_d);
     } break;
 
     case u3_kern_churn: {

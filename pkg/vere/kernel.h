@@ -65,6 +65,13 @@
     u3_noun
     u3_kern_ovum(c3_i wok_i, c3_d sed_d, c3_d eve_d, c3_w siz_w);
 
+    /* u3_kern_ovum_dup(): u3_kern_ovum for a workload whose kv values are
+    **   dup_w percent (0 to 100) copies of live values, equal but built
+    **   separately; dup_w 0 gives u3_kern_ovum's event.
+    */
+    u3_noun
+    u3_kern_ovum_dup(c3_i wok_i, c3_d sed_d, c3_d eve_d, c3_w siz_w, c3_w dup_w);
+
     /* u3_kern_poke(): apply ovum ovo to state sat and return the new state
     **   (a new reference).  Retains both.  Bails %exit on a malformed ovum
     **   or state.  Meant to run on an inner road (u3m_soft); correct on

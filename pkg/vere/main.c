@@ -9,11 +9,17 @@
 
 #include "noun/noun.h"
 #include "vere/kernel.h"
+#include "vere/mass.h"
 #include "vere/pier.h"
 
 static const c3_c* _cv_usage_c =
 "usage: urbit [options] PIER      boot or resume PIER, replay, run events\n"
 "       urbit check PIER          verify PIER's image, log and refcounts\n"
+"       urbit mass [--json] [--svg FILE] [-q] PIER\n"
+"                                 where a stopped PIER's memory goes: live\n"
+"                                 bytes by kind and by part of the state,\n"
+"                                 allocator overhead, what pack and meld\n"
+"                                 would save; read-only, bounded memory\n"
 "\n"
 "Numbers are plain decimal digits: no sign, space or suffix.\n"
 "\n"
@@ -25,7 +31,11 @@ static const c3_c* _cv_usage_c =
 "      --size MB         workload size in MiB, 1 to 8192: kv grows its state\n"
 "                        toward it, churn builds that much per event, blob\n"
 "                        stores atoms up to it (default 16)\n"
-"                        A new pier stores -w, --seed and --size (in\n"
+"      --dup PCT         kv (also in mixed): PCT percent of new values, 0 to\n"
+"                        100, are copies of a live value, equal but not\n"
+"                        shared, as a ship keeps one file in several desks\n"
+"                        (default 0)\n"
+"                        A new pier stores -w, --seed, --size and --dup (in\n"
 "                        PIER/.urb/conf); a resume uses the stored values and\n"
 "                        refuses a flag that differs from them.\n"
 "      --snap-every N    snapshot every N events (at least 1), and always at\n"
@@ -161,6 +171,7 @@ _cv_number(const c3_c* flg_c, const c3_c* val_c, c3_d min_d, c3_d max_d, c3_d* o
 enum {
   _cv_opt_seed = 256,
   _cv_opt_size,
+  _cv_opt_dup,
   _cv_opt_snap,
   _cv_opt_loom,
   _cv_opt_nodemand,
@@ -201,6 +212,7 @@ typedef struct {
   c3_t         wok_t;        //  -w given
   c3_t         sed_t;        //  --seed given
   c3_t         siz_t;        //  --size given
+  c3_t         dup_t;        //  --dup given
 } _cv_cmd;
 
 static const struct option _cv_long_u[] = {
@@ -208,6 +220,7 @@ static const struct option _cv_long_u[] = {
   { "workload",   required_argument, 0, 'w' },
   { "seed",       required_argument, 0, _cv_opt_seed },
   { "size",       required_argument, 0, _cv_opt_size },
+  { "dup",        required_argument, 0, _cv_opt_dup },
   { "snap-every", required_argument, 0, _cv_opt_snap },
   { "loom",       required_argument, 0, _cv_opt_loom },
   { "no-demand",  no_argument,       0, _cv_opt_nodemand },
@@ -307,6 +320,13 @@ _cv_option(c3_i opt_i, const c3_c* val_c, _cv_cmd* cmd_u)
       }
       opt_u->size_w = (c3_w)val_d;
       cmd_u->siz_t = 1;
+    } break;
+    case _cv_opt_dup: {
+      if ( _cv_number("--dup", val_c, 0, 100, &val_d) ) {
+        return -1;
+      }
+      opt_u->dup_w = (c3_w)val_d;
+      cmd_u->dup_t = 1;
     } break;
     case _cv_opt_snap: {
       return _cv_number("--snap-every", val_c, 1, ~0ULL, &opt_u->snap_d);
@@ -429,13 +449,83 @@ _cv_validate(_cv_cmd* cmd_u)
     snprintf(val_c, sizeof(val_c), "%u", opt_u->size_w);
     return _cv_refuse(opt_u->dir_c, "--size", sto_c, val_c);
   }
+  if ( cmd_u->dup_t && con_u.dup_w != opt_u->dup_w ) {
+    snprintf(sto_c, sizeof(sto_c), "%u", con_u.dup_w);
+    snprintf(val_c, sizeof(val_c), "%u", opt_u->dup_w);
+    return _cv_refuse(opt_u->dir_c, "--dup", sto_c, val_c);
+  }
   opt_u->wok_i  = con_u.wok_i;
   opt_u->seed_d = con_u.seed_d;
   opt_u->size_w = con_u.size_w;
+  opt_u->dup_w  = con_u.dup_w;
   return 0;
 }
 
-/* main(): `urbit check PIER`, or parse, validate and run. */
+/* _cv_mass(): `urbit mass [--json] [--svg FILE] [-q] PIER`; the exit status. */
+static c3_i
+_cv_mass(c3_i argc, c3_c** argv)
+{
+  u3_mass_opts opt_u;
+  c3_i         i_i;
+
+  memset(&opt_u, 0, sizeof(opt_u));
+  opt_u.json_o  = c3n;
+  opt_u.quiet_o = c3n;
+  for ( i_i = 2; i_i < argc; i_i++ ) {
+    if ( !strcmp(argv[i_i], "--json") ) {
+      opt_u.json_o = c3y;
+    }
+    else if ( !strcmp(argv[i_i], "-q") || !strcmp(argv[i_i], "--quiet") ) {
+      opt_u.quiet_o = c3y;
+    }
+    else if ( !strcmp(argv[i_i], "-h") || !strcmp(argv[i_i], "--help") ) {
+      fputs("usage: urbit mass [--json] [--svg FILE] [-q] PIER\n"
+            "  where a stopped PIER's memory goes, read-only and in bounded\n"
+            "  memory: live bytes by kind and by part of the state, allocator\n"
+            "  overhead, what pack and meld would save\n"
+            "  --json      one JSON object on stdout instead of the report\n"
+            "  --svg FILE  a picture of the loom, one pixel per 16 KiB page\n"
+            "  -q          no progress lines\n"
+            "Exit status: 0; 1 on failure; 2 when the pier is in use (with\n"
+            "--json, then an object with \"error\").\n", stdout);
+      return 0;
+    }
+    else if ( !strcmp(argv[i_i], "--svg") ) {
+      if ( i_i + 1 >= argc || !*argv[i_i + 1] ) {
+        fprintf(stderr, "urbit: mass: --svg needs a file (see urbit --help)\n");
+        return 1;
+      }
+      opt_u.svg_c = argv[++i_i];
+    }
+    else if ( '-' == argv[i_i][0] ) {
+      fprintf(stderr, "urbit: mass: unknown option '%s' (see urbit --help)\n",
+              argv[i_i]);
+      return 1;
+    }
+    else if ( opt_u.dir_c ) {
+      fprintf(stderr, "urbit: mass: one pier at a time\n");
+      return 1;
+    }
+    else {
+      opt_u.dir_c = argv[i_i];
+    }
+  }
+  if ( !opt_u.dir_c ) {
+    fprintf(stderr, "urbit: mass: no pier given (usage: urbit mass [--json] "
+                    "[--svg FILE] [-q] PIER)\n");
+    return 1;
+  }
+  c3_i ret_i = u3_mass(&opt_u);
+  if ( ret_i && _(opt_u.json_o) ) {
+    //  one object at every exit, as a run's --json
+    printf("{\"error\":\"%s\"}\n", ( 2 == ret_i )
+           ? "the pier is in use by a running ship"
+           : "not measured (see the messages on stderr)");
+  }
+  return ret_i;
+}
+
+/* main(): `urbit check PIER`, `urbit mass PIER`, or parse, validate and run. */
 int
 main(int argc, char** argv)
 {
@@ -456,6 +546,9 @@ main(int argc, char** argv)
       return 1;
     }
     return _cv_exit(u3_pier_check(argv[2]));
+  }
+  if ( argc >= 2 && !strcmp(argv[1], "mass") ) {
+    return _cv_exit(_cv_mass(argc, argv));
   }
 
   //  --json anywhere: even a bad flag before it gets its JSON object

@@ -242,6 +242,10 @@ _cp_apply(u3_noun ovo)
     u3_noun sat = u3k(u3t(pro));
     u3z(u3H->roo);
     u3H->roo = sat;
+    //  the kept state mug follows the state: only new objects are hashed
+    if ( u3H->mug_w ) {
+      u3H->mug_w = u3r_mug(sat);
+    }
   }
   u3z(pro);
   return out_w;
@@ -307,7 +311,7 @@ _cp_report(const u3_pier_opts* opt_u, _cp_tally* tal_u)
   double wal_d = (double)(now_d - tal_u->sat_d) / 1e9;
   double run_d = (double)(tal_u->end_d - tal_u->run_d) / 1e9;
   double eps_d = (run_d > 0) ? (double)tal_u->new_d / run_d : 0.0;
-  c3_w   mug_w = u3r_mug(u3H->roo);
+  c3_w   mug_w = u3H->mug_w;
   c3_d   img_d = (c3_d)u3e_Stat.image_w << (u3a_page_bits - 10);
   c3_d   sav_d = u3e_Stat.save_ns_d / 1000000ULL;
 
@@ -317,9 +321,15 @@ _cp_report(const u3_pier_opts* opt_u, _cp_tally* tal_u)
           opt_u->dir_c, (unsigned long long)u3H->eve_d,
           (unsigned long long)tal_u->new_d, (unsigned long long)tal_u->bal_d,
           (unsigned long long)tal_u->rep_d, wal_d, eps_d);
-  fprintf(stderr, "urbit: state mug 0x%08x; image %llu KiB; %llu saves in %llu ms; "
-                  "%llu loom faults\n",
-          mug_w, (unsigned long long)img_d, (unsigned long long)u3e_Stat.saves_d,
+  if ( mug_w ) {
+    fprintf(stderr, "urbit: state mug 0x%08x; ", mug_w);
+  }
+  else {
+    fprintf(stderr, "urbit: state mug not kept by this older image (--json "
+                    "computes it once); ");
+  }
+  fprintf(stderr, "image %llu KiB; %llu saves in %llu ms; %llu loom faults\n",
+          (unsigned long long)img_d, (unsigned long long)u3e_Stat.saves_d,
           (unsigned long long)sav_d, (unsigned long long)u3e_Stat.faults_d);
   fprintf(stderr, "urbit: memory: rss %llu KiB (peak %llu; %llu lazily freed): anon %llu, "
                   "file %llu, shmem %llu; commit %llu KiB; %llu mappings\n",
@@ -641,7 +651,8 @@ _cp_run(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u, FILE* tra_u)
     c3_d    eve_d = u3H->eve_d + 1;
     u3_noun ovo   = ( _cp_hok_u.exit_d == eve_d )
                     ? u3nc(0, 0)    //  test hook: a malformed event
-                    : u3_kern_ovum(opt_u->wok_i, opt_u->seed_d, eve_d, opt_u->size_w);
+                    : u3_kern_ovum_dup(opt_u->wok_i, opt_u->seed_d, eve_d,
+                                       opt_u->size_w, opt_u->dup_w);
     c3_w    out_w = _cp_apply(ovo);
 
     if ( out_w ) {
@@ -763,6 +774,7 @@ _cp_boot(const u3_pier_opts* opt_u, u3_log* log_u, c3_w bit_w)
   if ( u3m_boot_new == bot_i ) {
     u3H->roo   = u3_kern_boot();
     u3H->eve_d = 0;
+    u3H->mug_w = u3r_mug(u3H->roo);
   }
   return 0;
 }
@@ -885,6 +897,14 @@ _cp_events(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u,
 static c3_i
 _cp_finish(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u, c3_i ret_i)
 {
+  if ( ret_i >= 0 && _(opt_u->json_o) && !u3H->mug_w ) {
+    //  an older image keeps no state mug: computed once, and saved with it
+    if ( c3n == opt_u->quiet_o ) {
+      fprintf(stderr, "urbit: computing the state mug (once: this older "
+                      "image does not keep it)\n");
+    }
+    u3H->mug_w = u3r_mug(u3H->roo);
+  }
   if ( ret_i >= 0 ) {
     c3_i sav_i = _cp_save(log_u);
     if ( sav_i < 0 ) {

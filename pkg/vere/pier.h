@@ -15,6 +15,7 @@
       c3_i  wok_i;           //  workload (u3_kern_*)
       c3_d  seed_d;          //  event generator seed
       c3_w  size_w;          //  workload size, MB
+      c3_w  dup_w;           //  percent of kv values that copy a live one
       c3_d  snap_d;          //  snapshot every this many events
       c3_w  bits_w;          //  loom bits; 0: the pier's, or the default
       c3_o  json_o;          //  JSON summary on stdout
@@ -44,6 +45,7 @@
       c3_i  wok_i;           //  workload (u3_kern_*)
       c3_d  seed_d;          //  event generator seed
       c3_w  size_w;          //  workload size, MB
+      c3_w  dup_w;           //  --dup, 0 to 100 (0: no line in the file)
     } u3_pier_conf;
 
     /* u3_pier_run(): boot or resume, replay, run; the process exit status.
