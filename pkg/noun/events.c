@@ -768,7 +768,7 @@ u3e_save(c3_w nor_w)
     return -1;
   }
   //  never a snapshot on top of pages not yet verified
-  if ( _ce_verify_wait() ) {
+  if ( u3e_verify_sound != u3e_verify_wait() ) {
     u3l_log("image: save: the image failed its verification (see above); "
             "no snapshot is made on top of it\n");
     return -1;

@@ -248,8 +248,9 @@
     u3e_verify_e
     u3e_verify_poll(void);
 
-    /* u3e_verify_wait(): wait for the background verification to end; its
-    **   final state.
+    /* u3e_verify_wait(): before a snapshot: wait for the background
+    **   verification to end (saying so, unless u3C.quiet_o); its final
+    **   state.
     */
     u3e_verify_e
     u3e_verify_wait(void);

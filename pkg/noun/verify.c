@@ -361,6 +361,9 @@ u3e_verify_poll(void)
 u3e_verify_e
 u3e_verify_wait(void)
 {
+  if ( u3e_verify_running == u3e_verify_poll() && c3n == u3C.quiet_o ) {
+    u3l_log("image: the snapshot waits for the image's verification\n");
+  }
   _ce_verify_wait();
   return u3e_verify_poll();
 }

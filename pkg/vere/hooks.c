@@ -27,7 +27,7 @@ _ch_event(c3_t on_t, const c3_c* nam_c)
   errno = 0;
   val_d = strtoull(val_c, &end_c, 10);
   if ( errno || end_c == val_c || *end_c || '-' == *val_c ) {
-    fprintf(stderr, "urbit: warning: ignoring %s=%s: not a number"
+    fprintf(stderr, "urbit: warning: ignoring %s=%s: not an event number"
                     "\n", nam_c, val_c);
     return 0;
   }
