@@ -5,8 +5,9 @@
 /// page read and checked before the first event) and the new one (map
 /// and go; verification in the background).  Each figure is `boot_ms`
 /// from the run's --json (the run's start to its first new event; no log
-/// to replay here), with `verify_ms` beside it; medians of the rounds,
-/// the three interleaved within each round.
+/// to replay here), with `verify_ms` beside it, and the MiB of north.bin
+/// left in the page cache after the run (mincore); medians of the
+/// rounds, the three interleaved within each round.
 ///
 /// The page cache is dropped before every measurement (sync, then
 /// /proc/sys/vm/drop_caches), which needs root; without it the figures
@@ -16,7 +17,8 @@
 /// but the image holds them) and saved through the library.
 ///
 ///   URBIT=build/gcc/urbit build/gcc/bench/boot [rounds] [MiB,MiB,...]
-///   (piers under $BENCH_DIR or /tmp; default 3 rounds of 64,256,1024)
+///   (piers under $BENCH_DIR or /tmp, kept if $BENCH_KEEP is set;
+///   default 3 rounds of 64,256,1024)
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -118,11 +120,44 @@ _b_floor(const c3_c* pir_c)
   return (t1 - t0) * 1e3;
 }
 
+/* _b_cached(): MiB of pir_c's north.bin in the page cache. */
+static double
+_b_cached(const c3_c* pir_c)
+{
+  c3_c        pat_c[700];
+  struct stat sat_u;
+  c3_i        fid_i;
+  c3_z        sys_z = (c3_z)sysconf(_SC_PAGESIZE), num_z, res_z = 0;
+  void*       map_v;
+  c3_y*       vec_y;
+
+  snprintf(pat_c, sizeof(pat_c), "%s/.urb/chk/north.bin", pir_c);
+  if ( 0 > (fid_i = open(pat_c, O_RDONLY)) || fstat(fid_i, &sat_u) ) {
+    return -1;
+  }
+  num_z = ((c3_z)sat_u.st_size + sys_z - 1) / sys_z;
+  map_v = mmap(0, (c3_z)sat_u.st_size, PROT_READ, MAP_SHARED, fid_i, 0);
+  vec_y = malloc(num_z);
+  if ( MAP_FAILED != map_v && vec_y
+       && 0 == mincore(map_v, (c3_z)sat_u.st_size, (unsigned char*)vec_y) )
+  {
+    for ( c3_z i_z = 0; i_z < num_z; i_z++ ) {
+      res_z += vec_y[i_z] & 1;
+    }
+  }
+  if ( MAP_FAILED != map_v ) munmap(map_v, (c3_z)sat_u.st_size);
+  free(vec_y);
+  close(fid_i);
+  return (double)(res_z * sys_z) / (1 << 20);
+}
+
 /* _b_start(): one start of pir_c (--verify-first if old_t), cold; its
-**   boot_ms into *boo_d and verify_ms into *ver_d.
+**   boot_ms into *boo_d, verify_ms into *ver_d, and the MiB of north.bin
+**   left in the page cache after the run into *cac_d.
 */
 static void
-_b_start(const c3_c* pir_c, c3_t old_t, double* boo_d, double* ver_d)
+_b_start(const c3_c* pir_c, c3_t old_t, double* boo_d, double* ver_d,
+         double* cac_d)
 {
   if ( _b_cold_t ) {
     _b_drop();
@@ -136,6 +171,7 @@ _b_start(const c3_c* pir_c, c3_t old_t, double* boo_d, double* ver_d)
   }
   *boo_d = (double)h_json_d(_b_res.out_c, "boot_ms");
   *ver_d = (double)h_json_d(_b_res.out_c, "verify_ms");
+  *cac_d = _b_cached(pir_c);
 }
 
 int
@@ -145,6 +181,7 @@ main(int argc, char** argv)
   const c3_c* siz_c = ( argc > 2 ) ? argv[2] : "64,256,1024";
   const c3_c* out_c = getenv("BENCH_DIR");
   double      flo_d[16], old_d[16], new_d[16], ovr_d[16], nvr_d[16];
+  double      oca_d[16], nca_d[16];
 
   _b_urbit_c = getenv("URBIT");
   if ( !_b_urbit_c ) {
@@ -160,8 +197,9 @@ main(int argc, char** argv)
          "to its first new event (no replay)\n", rnd_w,
          _b_cold_t ? "cold (dropped before each start)"
                    : "WARM (cannot drop caches: not root)");
-  printf("%8s %10s %12s %12s %8s %12s %12s\n", "MiB", "floor ms",
-         "old boot ms", "new boot ms", "new/old", "old verify", "new verify");
+  printf("%8s %10s %12s %12s %8s %12s %12s %12s %12s\n", "MiB", "floor ms",
+         "old boot ms", "new boot ms", "new/old", "old verify", "new verify",
+         "old cached", "new cached");
 
   for ( const c3_c* cur_c = siz_c; *cur_c; ) {
     c3_w mib_w = (c3_w)strtoul(cur_c, 0, 10);
@@ -180,17 +218,18 @@ main(int argc, char** argv)
     for ( c3_w r_w = 0; r_w < rnd_w; r_w++ ) {
       if ( _b_cold_t ) _b_drop();
       flo_d[r_w] = _b_floor(pir_c);
-      _b_start(pir_c, 1, &old_d[r_w], &ovr_d[r_w]);
-      _b_start(pir_c, 0, &new_d[r_w], &nvr_d[r_w]);
+      _b_start(pir_c, 1, &old_d[r_w], &ovr_d[r_w], &oca_d[r_w]);
+      _b_start(pir_c, 0, &new_d[r_w], &nvr_d[r_w], &nca_d[r_w]);
     }
     double flo = _b_median(flo_d, rnd_w), old = _b_median(old_d, rnd_w);
     double neu = _b_median(new_d, rnd_w);
-    printf("%8u %10.2f %12.0f %12.0f %8.3f %12.0f %12.0f\n", mib_w, flo, old,
-           neu, old > 0 ? neu / old : 0, _b_median(ovr_d, rnd_w),
-           _b_median(nvr_d, rnd_w));
+    printf("%8u %10.2f %12.0f %12.0f %8.3f %12.0f %12.0f %12.1f %12.1f\n",
+           mib_w, flo, old, neu, old > 0 ? neu / old : 0,
+           _b_median(ovr_d, rnd_w), _b_median(nvr_d, rnd_w),
+           _b_median(oca_d, rnd_w), _b_median(nca_d, rnd_w));
     fflush(stdout);
-    h_rm(pir_c);
+    if ( !getenv("BENCH_KEEP") ) h_rm(pir_c);
   }
-  h_rm(_b_dir_c);
+  if ( !getenv("BENCH_KEEP") ) h_rm(_b_dir_c);
   return 0;
 }

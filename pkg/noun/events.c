@@ -105,7 +105,11 @@
 /// without it was verified whole: a patch damaged while half applied
 /// leaves a mix, which is not trusted).  A failure while applying (a full
 /// disk, an I/O error) is not damage: everything is kept and the start
-/// stops; the next start applies the same patch.  Bad files always get a
+/// stops; the next start applies the same patch.  With u3C.later_o and
+/// no patch in play, the judgment stops short of the pages (page 0
+/// aside): the image is mapped at once and verify.c checks the rest on a
+/// thread; every save waits for that pass and refuses an image it found
+/// damaged, and chk/damaged makes the next start judge every page first.  Bad files always get a
 /// message, never an assertion.  u3e_live_read is the same judged start,
 /// read-only: a valid patch is laid over a private view of north.bin in
 /// memory only.

@@ -9,16 +9,20 @@
 /// pread and compares every page with sums.bin (already loaded in
 /// u3P.sum_w).
 ///
-/// Algorithm.  Before reading a run, the thread asks the kernel which of
-/// its file pages are in the page cache (mincore on a transient
-/// read-only MAP_SHARED view of the run: one mapping at a time, so the
-/// process's mapping count does not grow); after checking the run, it
-/// drops from the page cache (POSIX_FADV_DONTNEED) the pages that were
-/// not there before.  The kernel never drops a page that is mapped, so a
-/// page the ship touched meanwhile stays; one it touches later is read
-/// again, as it would have been on a cold start.  Verification so reads
-/// the image once and leaves the page cache as it found it: memory does
-/// not grow with the image.
+/// Algorithm.  The pass reads through a descriptor of its own, marked
+/// POSIX_FADV_RANDOM (the kernel reads what is asked, no further, and
+/// the readahead of the loom's own mapping is not disturbed), and asks
+/// for each run ahead (POSIX_FADV_WILLNEED) while it checks the one
+/// before.  Before asking for a run it notes which of its file pages are
+/// in the page cache already (mincore on a transient read-only
+/// MAP_SHARED view of the run: one mapping at a time, so the process's
+/// mapping count does not grow); once the run is checked, it drops from
+/// the page cache (POSIX_FADV_DONTNEED) the pages that were not there.
+/// The kernel never drops a page that is mapped, so a page the ship
+/// touched meanwhile stays; one it touches later is read again, as it
+/// would have been on a cold start.  Verification so reads the image
+/// once and leaves the page cache as it found it: memory does not grow
+/// with the image.
 ///
 /// Invariants.  No snapshot is committed on unverified pages:
 /// u3e_save (and u3e_backup) first wait for the pass to end
@@ -37,12 +41,13 @@
 /// The run loop polls u3e_verify_poll() between events and stops without
 /// committing the event in flight.
 ///
-/// Memory.  One buffer of _cv_run_pages pages (2 MiB) and its mincore
-/// vector; nothing grows with the image.  Progress goes to the log every
+/// Memory.  One buffer of _cv_run_pages pages (8 MiB) and two mincore
+/// vectors; nothing grows with the image.  Progress goes to the log every
 /// two seconds once a pass has taken two seconds (unless u3C.quiet_o).
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -54,7 +59,7 @@
 #include "noun/events_in.h"
 #include "noun/options.h"
 
-#define _cv_run_pages  128                 //  pages read at once (2 MiB)
+#define _cv_run_pages  512                 //  pages read at once (8 MiB)
 #define _cv_talk_ns    2000000000ULL       //  progress: after, and every
 
 /* _cv_pass: the one verification pass of an open image.
@@ -70,9 +75,10 @@ static struct {
   c3_d      bad_d;     //  damaged pages found
   c3_w      fir_w;     //  the first of them
   c3_w      del_w;     //  test delay before the first read, ms
+  c3_i      fid_i;     //  north.bin, opened for the pass alone
   c3_i      sop_i;     //  1: abandon the pass (atomic)
   c3_i      sta_i;     //  u3e_verify_e (atomic)
-} _cv_u;
+} _cv_u = { .fid_i = -1 };
 
 /* _cv_state(): the pass's state. */
 static u3e_verify_e
@@ -108,6 +114,16 @@ _cv_mark(const c3_c* why_c)
   c3_io_close(fid_i);
 }
 
+/* _cv_close(): close the pass's descriptor. */
+static void
+_cv_close(void)
+{
+  if ( _cv_u.fid_i >= 0 ) {
+    c3_io_close(_cv_u.fid_i);
+  }
+  _cv_u.fid_i = -1;
+}
+
 /* _cv_resident(): which system pages of north.bin's [off_d, off_d +
 **   len_z) are in the page cache, into res_y (one byte each, bit 0); -1
 **   when the kernel will not say (then nothing is dropped).
@@ -115,7 +131,8 @@ _cv_mark(const c3_c* why_c)
 static c3_i
 _cv_resident(c3_d off_d, c3_z len_z, c3_y* res_y)
 {
-  void* map_v = mmap(0, len_z, PROT_READ, MAP_SHARED, u3P.nor_i, (off_t)off_d);
+  void* map_v = mmap(0, len_z, PROT_READ, MAP_SHARED, _cv_u.fid_i,
+                     (off_t)off_d);
   c3_i  ret_i;
 
   if ( MAP_FAILED == map_v ) {
@@ -143,7 +160,7 @@ _cv_drop(c3_d off_d, c3_z num_z, const c3_y* res_y, c3_z sys_z)
     while ( j_z < num_z && !(res_y[j_z] & 1) ) {
       j_z++;
     }
-    (void)posix_fadvise(u3P.nor_i, (off_t)(off_d + i_z * sys_z),
+    (void)posix_fadvise(_cv_u.fid_i, (off_t)(off_d + i_z * sys_z),
                         (off_t)((j_z - i_z) * sys_z), POSIX_FADV_DONTNEED);
     i_z = j_z;
   }
@@ -191,38 +208,60 @@ _cv_run(void)
   c3_z  sys_z = (c3_z)sysconf(_SC_PAGESIZE);
   c3_z  buf_z = (c3_z)_cv_run_pages << u3a_page_bits;
   c3_y* buf_y = malloc(buf_z);
-  c3_y* res_y = malloc(buf_z / sys_z);
+  c3_y* res_y[2] = { malloc(buf_z / sys_z), malloc(buf_z / sys_z) };
+  c3_t  res_t[2] = { 0, 0 };
   c3_d  tak_d = _cv_u.sat_d + _cv_talk_ns;
   c3_i  sta_i = u3e_verify_sound;
 
   if ( _ce_path(npa_c, u3P.dir_c, "north.bin") ) {
     sta_i = u3e_verify_failed;
   }
-  else if ( !buf_y || !res_y ) {
+  else if ( !buf_y || !res_y[0] || !res_y[1] ) {
     u3l_log("image: out of memory verifying %s\n", npa_c);
     sta_i = u3e_verify_failed;
   }
   _cv_pause();
-  while ( u3e_verify_sound == sta_i && _cv_u.don_w < _cv_u.nor_w ) {
+
+  //  each run: what was cached is noted, then the run is asked for
+  //  ahead (so reading overlaps checking), read, checked, and what it
+  //  brought in is dropped again
+  if ( u3e_verify_sound == sta_i && _cv_u.don_w < _cv_u.nor_w ) {
+    c3_w run_w = c3_min(_cv_run_pages, _cv_u.nor_w - _cv_u.don_w);
+    c3_d off_d = (c3_d)_cv_u.don_w << u3a_page_bits;
+    res_t[0] = ( 0 == _cv_resident(off_d, (c3_z)run_w << u3a_page_bits,
+                                   res_y[0]) );
+  }
+  for ( c3_w cur_w = 0;
+        u3e_verify_sound == sta_i && _cv_u.don_w < _cv_u.nor_w;
+        cur_w ^= 1 )
+  {
     if ( __atomic_load_n(&_cv_u.sop_i, __ATOMIC_ACQUIRE) ) {
       break;
     }
     c3_w run_w = c3_min(_cv_run_pages, _cv_u.nor_w - _cv_u.don_w);
     c3_z len_z = (c3_z)run_w << u3a_page_bits;
     c3_d off_d = (c3_d)_cv_u.don_w << u3a_page_bits;
-    c3_t res_t = ( 0 == _cv_resident(off_d, len_z, res_y) );
+    c3_w nex_w = _cv_u.don_w + run_w;
 
-    if ( _ce_pread_all(u3P.nor_i, buf_y, len_z, off_d, npa_c) ) {
+    if ( nex_w < _cv_u.nor_w ) {
+      c3_z nen_z = (c3_z)c3_min(_cv_run_pages, _cv_u.nor_w - nex_w)
+                   << u3a_page_bits;
+      c3_d nof_d = (c3_d)nex_w << u3a_page_bits;
+      res_t[cur_w ^ 1] = ( 0 == _cv_resident(nof_d, nen_z, res_y[cur_w ^ 1]) );
+      (void)posix_fadvise(_cv_u.fid_i, (off_t)nof_d, (off_t)nen_z,
+                          POSIX_FADV_WILLNEED);
+    }
+    if ( _ce_pread_all(_cv_u.fid_i, buf_y, len_z, off_d, npa_c) ) {
       sta_i = u3e_verify_failed;
       break;
     }
     for ( c3_w i_w = 0; i_w < run_w; i_w++ ) {
       _cv_page(_cv_u.don_w + i_w, buf_y + ((c3_z)i_w << u3a_page_bits));
     }
-    if ( res_t ) {
-      _cv_drop(off_d, len_z / sys_z, res_y, sys_z);
+    if ( res_t[cur_w] ) {
+      _cv_drop(off_d, len_z / sys_z, res_y[cur_w], sys_z);
     }
-    _cv_u.don_w += run_w;
+    _cv_u.don_w = nex_w;
 
     c3_d now_d = c3_nanos();
     if ( now_d >= tak_d && c3n == u3C.quiet_o ) {
@@ -233,7 +272,8 @@ _cv_run(void)
     }
   }
   free(buf_y);
-  free(res_y);
+  free(res_y[0]);
+  free(res_y[1]);
 
   if ( u3e_verify_sound == sta_i && _cv_u.don_w < _cv_u.nor_w ) {
     //  abandoned: neither sound nor damaged
@@ -289,24 +329,43 @@ _ce_verify_start(c3_w nor_w)
 
   memset(&_cv_u, 0, sizeof(_cv_u));
   _cv_u.del_w = del_w;
+  _cv_u.fid_i = -1;
   _cv_u.nor_w = nor_w;
   _cv_u.sat_d = c3_nanos();
   _cv_u.pid_i = getpid();
   u3e_Stat.verify_ns_d = 0;
-  if ( _ce_path(npa_c, u3P.dir_c, "north.bin")
-       || _ce_pread_all(u3P.nor_i, pag_y, sizeof(pag_y), 0, npa_c) )
-  {
+  if ( _ce_path(npa_c, u3P.dir_c, "north.bin") ) {
+    return -1;
+  }
+  //  a descriptor of its own: its reads do not disturb the readahead of
+  //  the loom's mapping, and read no further ahead than asked
+  if ( 0 > (_cv_u.fid_i = c3_io_open(npa_c, O_RDONLY | O_CLOEXEC, 0)) ) {
+    u3l_log("image: open %s: %s\n", npa_c, strerror(errno));
+    return -1;
+  }
+  (void)posix_fadvise(_cv_u.fid_i, 0, 0, POSIX_FADV_RANDOM);
+  if ( _ce_pread_all(_cv_u.fid_i, pag_y, sizeof(pag_y), 0, npa_c) ) {
+    _cv_close();
     return -1;
   }
   _cv_page(0, pag_y);
   if ( _cv_u.bad_d ) {
     u3l_log("image: 1 damaged page in %s\n", npa_c);
+    _cv_close();
     return 1;
   }
   _cv_u.don_w = 1;
   _cv_u.ran_t = 1;
   _cv_u.sta_i = u3e_verify_running;
-  if ( pthread_create(&_cv_u.thr_u, 0, _cv_main, 0) ) {
+
+  //  the thread takes no signals: they stay the event loop's
+  sigset_t all_u, old_u;
+  c3_i     ret_i;
+  sigfillset(&all_u);
+  pthread_sigmask(SIG_SETMASK, &all_u, &old_u);
+  ret_i = pthread_create(&_cv_u.thr_u, 0, _cv_main, 0);
+  pthread_sigmask(SIG_SETMASK, &old_u, 0);
+  if ( ret_i ) {
     //  no thread: verified now, as a start did before
     _cv_u.sta_i = (c3_i)_cv_run();
     return ( u3e_verify_sound == _cv_u.sta_i ) ? 0
@@ -350,6 +409,7 @@ _ce_verify_stop(void)
   }
   _cv_u.thr_t = 0;
   _cv_u.ran_t = 0;
+  _cv_close();
 }
 
 u3e_verify_e
