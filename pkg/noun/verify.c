@@ -32,12 +32,13 @@
 /// (_ce_verify_stop from _ce_close), and a fork's child, which has no
 /// such thread, verifies what is left itself when it waits.
 ///
-/// Damage.  A page that fails its checksum, or a read that fails, makes
-/// the pass end as u3e_verify_damaged or u3e_verify_failed, with the
-/// pages named in a message, and leaves the file chk/damaged (durably):
-/// the next start sees it and judges the whole image before the first
-/// event, exactly as a start always did, so it reports the same damage
-/// the same way and rebuilds from the log (u3e_wipe removes the file).
+/// Damage.  A page that fails its checksum, or a read that fails, ends
+/// the pass (once the run it is in is checked) as u3e_verify_damaged or
+/// u3e_verify_failed, with the pages named in a message, and leaves the
+/// file chk/damaged (durably): the next start sees it and judges the
+/// whole image before the first event, exactly as a start always did, so
+/// it reports the same damage the same way and rebuilds from the log
+/// (u3e_wipe removes the file).
 /// The run loop polls u3e_verify_poll() between events and stops without
 /// committing the event in flight.
 ///
@@ -262,6 +263,10 @@ _cv_run(void)
       _cv_drop(off_d, len_z / sys_z, res_y[cur_w], sys_z);
     }
     _cv_u.don_w = nex_w;
+    if ( _cv_u.bad_d ) {
+      //  the image is not trusted: the run stops now, not at the end
+      break;
+    }
 
     c3_d now_d = c3_nanos();
     if ( now_d >= tak_d && c3n == u3C.quiet_o ) {
@@ -275,7 +280,9 @@ _cv_run(void)
   free(res_y[0]);
   free(res_y[1]);
 
-  if ( u3e_verify_sound == sta_i && _cv_u.don_w < _cv_u.nor_w ) {
+  if ( u3e_verify_sound == sta_i && !_cv_u.bad_d
+       && _cv_u.don_w < _cv_u.nor_w )
+  {
     //  abandoned: neither sound nor damaged
     return u3e_verify_running;
   }
