@@ -25,9 +25,12 @@
 /// check.c's.
 ///
 /// Failures: every failed run exits 1, and leaves a short message for the
-/// --json object ("error"); write errors on --trace stop the run at an
-/// event boundary (after a save: every event run stays durable), and a
-/// failed final snapshot fails the run although the log keeps its events.
+/// --json object ("error"); damage the image's background verification
+/// finds stops the run at the next event boundary, or before a snapshot,
+/// with no snapshot and the event in flight not logged (_cp_verified);
+/// write errors on --trace stop the run at an event boundary (after a
+/// save: every event run stays durable), and a failed final snapshot
+/// fails the run although the log keeps its events.
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
