@@ -659,6 +659,9 @@ _t_full(const c3_c* org_c)
     T_OK(fid_i >= 0 && 0 == posix_fallocate(fid_i, 0, (off_t)(fre_d - kep_d)),
          "fill the tmpfs to %llu bytes free", (unsigned long long)kep_d);
     if ( fid_i >= 0 ) close(fid_i);
+    T_EQ(_t_run(out_c, err_c, 0, "--json", "-n", "0", pir_c, (c3_c*)0), 1);
+    T_OK(0 != strstr(err_c, "failed its verification"),
+         "the background verification stops the run: %s", err_c);
     T_EQ(_t_run(out_c, err_c, 0, "--json", "-n", "0", pir_c, (c3_c*)0), 0);
     T_OK(0 != strstr(err_c, "no room to keep"), "says it has no room: %s", err_c);
     T_EQ(_t_bads(pir_c), 0);
@@ -693,11 +696,14 @@ _t_bad_generations(const c3_c* org_c)
   //  second: no patch this time: no control.bin.bad or memory.bin.bad of
   //  the first generation may stay beside the second
   T_OK(_t_flip(pir_c, ".urb/chk/north.bin", 5 * 16384 + 7), "flip page 5");
+  T_EQ(_t_run(out_c, 0, 0, "-q", "--json", "-n", "0", pir_c, (c3_c*)0), 1);
+  T_OK(_t_has(pir_c, ".urb/chk/damaged"), "the stopped run leaves its mark");
   T_EQ(_t_run(out_c, 0, 0, "-q", "--json", "-n", "0", pir_c, (c3_c*)0), 0);
   T_EQ(h_json_d(out_c, "replayed"), 60);
   T_EQ(h_json_d(out_c, "mug"), _t_mug60_d);
   T_EQ(_t_bads(pir_c), 2);
   T_OK(!_t_has(pir_c, ".urb/chk/control.bin.bad"), "one generation of *.bad");
+  T_OK(!_t_has(pir_c, ".urb/chk/damaged"), "the rebuild removes the mark");
   h_rm(pir_c);
 }
 

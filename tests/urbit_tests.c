@@ -256,6 +256,15 @@ _t_corruption(void)
       T_OK(0 != strstr(out_c, "page 1"), "check names page 1: %s", out_c);
       T_OK(0 != strstr(out_c, "rebuilds the state from the log"),
            "check says the start rebuilds: %s", out_c);
+
+      //  a page past page 0 is verified after the start: that run stops
+      //  before its snapshot, and leaves the rebuild to the next start
+      ret_i = _t_run(out_c, sizeof(out_c), err_c, sizeof(err_c), 0,
+                     "--json", "-n", "0", pir_c, (c3_c*)0);
+      T_EQ(ret_i, 1);
+      T_OK(0 != strstr(err_c, "page 1 of north.bin is damaged")
+           && 0 != strstr(err_c, "failed its verification"),
+           "the run stops on the damage: %s", err_c);
     }
     c3_i ret_i = _t_run(out_c, sizeof(out_c), err_c, sizeof(err_c), 0,
                         "--json", "-n", "0", pir_c, (c3_c*)0);

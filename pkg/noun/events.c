@@ -105,7 +105,11 @@
 /// without it was verified whole: a patch damaged while half applied
 /// leaves a mix, which is not trusted).  A failure while applying (a full
 /// disk, an I/O error) is not damage: everything is kept and the start
-/// stops; the next start applies the same patch.  Bad files always get a
+/// stops; the next start applies the same patch.  With u3C.later_o and
+/// no patch in play, the judgment stops short of the pages (page 0
+/// aside): the image is mapped at once and verify.c checks the rest on a
+/// thread; every save waits for that pass and refuses an image it found
+/// damaged, and chk/damaged makes the next start judge every page first.  Bad files always get a
 /// message, never an assertion.  u3e_live_read is the same judged start,
 /// read-only: a valid patch is laid over a private view of north.bin in
 /// memory only.
@@ -382,6 +386,7 @@ u3e_ward(c3_w* lo_w, c3_w* hi_w)
 static void
 _ce_close(void)
 {
+  _ce_verify_stop();
   if ( u3P.nor_i >= 0 ) c3_io_close(u3P.nor_i);
   if ( u3P.sum_i >= 0 ) c3_io_close(u3P.sum_i);
   if ( u3P.dir_i >= 0 ) c3_io_close(u3P.dir_i);
@@ -553,6 +558,47 @@ _ce_live_open(c3_t red_t, c3_c* npa_c, c3_c* spa_c)
   return 0;
 }
 
+/* _ce_live_later(): may a start leave the image's pages to a background
+**   pass?  Not when asked to verify first, nor with the image copied in
+**   (that reads it whole anyway), nor after a run found it damaged: that
+**   start judges every page first, as a start always did.
+*/
+static c3_t
+_ce_live_later(void)
+{
+  c3_c pat_c[PATH_MAX];
+
+  if ( c3y != u3C.later_o || c3y != u3C.demand_o
+       || _ce_path(pat_c, u3P.dir_c, _ce_damaged_name) )
+  {
+    return 0;
+  }
+  return ( 0 != access(pat_c, F_OK) && ENOENT == errno );
+}
+
+/* _ce_live_unmark(): the image was judged whole: a mark of damage left by
+**   an earlier run (a read that failed) is removed.
+*/
+static c3_i
+_ce_live_unmark(void)
+{
+  c3_c pat_c[PATH_MAX];
+
+  if ( _ce_path(pat_c, u3P.dir_c, _ce_damaged_name) ) {
+    return -1;
+  }
+  if ( access(pat_c, F_OK) ) {
+    return 0;
+  }
+  if ( c3_io_unlink(pat_c) ) {
+    u3l_log("image: unlink %s: %s\n", pat_c, strerror(errno));
+    return -1;
+  }
+  u3l_log("image: verified whole; removed %s, left by a run whose "
+          "verification failed\n", pat_c);
+  return 0;
+}
+
 /* _ce_live(): u3e_live, or with red_t its read-only view. */
 static c3_i
 _ce_live(const c3_c* dir_c, c3_w* nor_w, c3_t red_t)
@@ -599,8 +645,14 @@ _ce_live(const c3_c* dir_c, c3_w* nor_w, c3_t red_t)
   }
 
   //  judge first, changing nothing; act only on a usable image
-  _ce_judge(u3P.dir_c, u3P.nor_i, u3P.sum_i, u3C.bits_w, u3P.sum_w,
-            u3P.pag_w, 0, &jud_u);
+  {
+    c3_d sat_d = c3_nanos();
+    _ce_judge(u3P.dir_c, u3P.nor_i, u3P.sum_i, u3C.bits_w, u3P.sum_w,
+              u3P.pag_w, 0, !red_t && _ce_live_later(), &jud_u);
+    if ( !jud_u.lat_t && u3e_img_sound == jud_u.ver_u.img_e ) {
+      u3e_Stat.verify_ns_d = c3_nanos() - sat_d;
+    }
+  }
   switch ( jud_u.ver_u.img_e ) {
     case u3e_img_new:
     case u3e_img_sound: break;
@@ -614,7 +666,10 @@ _ce_live(const c3_c* dir_c, c3_w* nor_w, c3_t red_t)
     }
   }
   if ( !red_t ) {
-    if ( _ce_live_act(&jud_u) ) {
+    if ( _ce_live_act(&jud_u)
+         || (!jud_u.lat_t && u3e_img_sound == jud_u.ver_u.img_e
+             && _ce_live_unmark()) )
+    {
       goto fail;
     }
     if ( u3e_img_new == jud_u.ver_u.img_e ) {
@@ -647,6 +702,17 @@ _ce_live(const c3_c* dir_c, c3_w* nor_w, c3_t red_t)
   }
   else if ( _ce_loom_mapf_north(pag_w, npa_c) ) {
     goto fail;
+  }
+  if ( jud_u.lat_t && u3e_img_sound == jud_u.ver_u.img_e ) {
+    switch ( _ce_verify_start(pag_w) ) {
+      case 0: break;
+      case 1: {
+        u3l_log("image: %s cannot be trusted\n", npa_c);
+        ret_i = u3e_live_damaged;
+        goto fail;
+      }
+      default: goto fail;
+    }
   }
   _ce_judgment_free(&jud_u);
   u3P.nor_w = red_t ? c3_min(pag_w, jud_u.pag_w) : pag_w;
@@ -705,6 +771,13 @@ u3e_save(c3_w nor_w)
             nor_w, u3P.pag_w);
     return -1;
   }
+  //  never a snapshot on top of pages not yet verified
+  if ( u3e_verify_sound != u3e_verify_wait() ) {
+    u3l_log("image: save: the image failed its verification (see above); "
+            "no snapshot is made on top of it\n");
+    return -1;
+  }
+  sat_d = c3_nanos();
   _ce_track_mine();
   if ( u3P.yol_t ) {
     //  writes went untracked: every page must be saved

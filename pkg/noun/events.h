@@ -24,6 +24,8 @@
       c3_d punch_err_d; //  failed hole punches
       c3_d release_err_d;  //  failed releases
       c3_d widens_d;    //  faults that opened a wider block (no mappings left)
+      c3_d verify_ns_d; //  how long the image's verification took, at the
+                        //  start or in the background (0: not yet done)
     } u3e_stats;
 
     extern u3e_stats u3e_Stat;
@@ -78,7 +80,10 @@
     /* u3e_live(): open or create PIER/.urb/chk/ and map its image into
     **   the loom.  Judges the image first, changing nothing (see
     **   u3e_judge); only then applies a valid leftover patch, or discards
-    **   a damaged one with a message.  Image pages become clean
+    **   a damaged one with a message.  With u3C.later_o, an image with no
+    **   patch is mapped once its small parts are judged, and its pages
+    **   are verified in the background (u3e_verify_poll); the first save
+    **   waits for that.  Image pages become clean
     **   (read-only), the rest writable.  *nor_w gets the image's pages (0
     **   for a new pier).  Returns 0, or u3e_live_failed, u3e_live_damaged
     **   or u3e_live_refused with a message.  Damage and refusal change no
@@ -227,6 +232,34 @@
     */
     u3e_reserve_e
     u3e_reserve(c3_w* lo_w, c3_w* hi_w);
+
+    /* u3e_verify_e: the state of the image's verification.
+    */
+    typedef enum {
+      u3e_verify_sound   = 0,  //  every page verified (or none to verify)
+      u3e_verify_running = 1,  //  a background pass is under way
+      u3e_verify_damaged = 2,  //  a page failed its checksum: the image
+                               //  cannot be trusted (chk/damaged left, so
+                               //  the next start judges it whole)
+      u3e_verify_failed  = 3,  //  north.bin could not be read
+    } u3e_verify_e;
+
+    /* u3e_verify_poll(): the verification's state now, without waiting. */
+    u3e_verify_e
+    u3e_verify_poll(void);
+
+    /* u3e_verify_wait(): before a snapshot: wait for the background
+    **   verification to end (saying so, unless u3C.quiet_o); its final
+    **   state.
+    */
+    u3e_verify_e
+    u3e_verify_wait(void);
+
+    /* u3e_verify_delay(): for tests: the next background verification
+    **   starts reading ms_w milliseconds late.
+    */
+    void
+    u3e_verify_delay(c3_w ms_w);
 
     /* u3e_stop(): close the image's files and release tracking state. */
     void

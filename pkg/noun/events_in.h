@@ -49,6 +49,7 @@
 #define _ce_bad_shown  16          //  damaged pages a verification lists
 #define _ce_hold_events 8          //  swap file: events whose use of the gap
                                    //  the blocks held for reuse cover
+#define _ce_damaged_name "damaged" //  chk/ file: the image failed verification
 
     /* _ce_have_uffd: the userfaultfd backend is built (see uffd.c). */
 #if defined(__linux__) && defined(UFFDIO_WRITEPROTECT) && defined(SYS_userfaultfd)
@@ -134,6 +135,7 @@
       c3_i        mem_i;       //  its memory.bin (open), or -1
       c3_w        pag_w;       //  pages in north.bin
       c3_w        num_w;       //  checksums in sums.bin
+      c3_t        lat_t;       //  the pages are left to verify later
     } _ce_judgment;
 
     /* u3P: the persistence pool (events.c). */
@@ -425,11 +427,34 @@
     **   geometry asked for (0: the image's own); max_w: the pages sum_w has
     **   room for.  Messages go to fil_u (0: stderr).  jud_u->ver_u gets the
     **   verdict; a valid patch stays loaded for the caller to apply (release
-    **   it with _ce_judgment_free).
+    **   it with _ce_judgment_free).  lat_t: when no patch is in play, leave
+    **   the pages unread (jud_u->lat_t says whether they were).
     */
     void
     _ce_judge(const c3_c* chk_c, c3_i nor_i, c3_i sum_i, c3_w bits_w,
-              c3_w* sum_w, c3_w max_w, FILE* fil_u, _ce_judgment* jud_u);
+              c3_w* sum_w, c3_w max_w, FILE* fil_u, c3_t lat_t,
+              _ce_judgment* jud_u);
+
+
+  /** verify.c
+  **/
+    /* _ce_verify_start(): verify north.bin's pages [0, nor_w) against
+    **   u3P.sum_w: page 0 now, the rest on a thread.  0 when the pass is
+    **   under way, 1 when page 0 is damaged (the image is not trusted), -1
+    **   on failure (reported).
+    */
+    c3_i
+    _ce_verify_start(c3_w nor_w);
+
+    /* _ce_verify_wait(): wait for the pass to end; 0 when the image is
+    **   verified whole (or no pass runs), -1 when it is not.
+    */
+    c3_i
+    _ce_verify_wait(void);
+
+    /* _ce_verify_stop(): abandon the pass (the image is being closed). */
+    void
+    _ce_verify_stop(void);
 
 
   /** release.c

@@ -1072,6 +1072,11 @@ u3e_backup(const c3_c* dst_c)
     u3l_log("image: backup: no image is open\n");
     return -1;
   }
+  if ( _ce_verify_wait() ) {
+    u3l_log("image: backup: the image failed its verification (see "
+            "above)\n");
+    return -1;
+  }
   if ( u3P.pen_t && _ce_patch_redo() ) {
     return -1;
   }

@@ -183,6 +183,15 @@ _ce_judge_pages(const c3_c* npa_c, const c3_c* spa_c, c3_i nor_i, c3_i sum_i,
     return;
   }
 
+  //  with no patch in play, a start may leave the pages to verify.c's
+  //  pass after it: what is small is judged, and the image maps as is
+  if ( jud_u->lat_t ) {
+    if ( u3e_pat_none == ver_u->pat_e || u3e_pat_stray == ver_u->pat_e ) {
+      return;
+    }
+    jud_u->lat_t = 0;
+  }
+
   //  every kept page against its checksum: one sequential read, which
   //  also warms the page cache a demand-paged image is read from
   {
@@ -211,11 +220,13 @@ _ce_judge_pages(const c3_c* npa_c, const c3_c* spa_c, c3_i nor_i, c3_i sum_i,
 **   geometry asked for (0: the image's own); max_w: the pages sum_w has
 **   room for.  Messages go to fil_u (0: stderr).  jud_u->ver_u gets the
 **   verdict; a valid patch stays loaded for the caller to apply (release
-**   it with _ce_judgment_free).
+**   it with _ce_judgment_free).  lat_t: when no patch is in play, leave
+**   the pages unread (jud_u->lat_t says whether they were).
 */
 void
 _ce_judge(const c3_c* chk_c, c3_i nor_i, c3_i sum_i, c3_w bits_w,
-          c3_w* sum_w, c3_w max_w, FILE* fil_u, _ce_judgment* jud_u)
+          c3_w* sum_w, c3_w max_w, FILE* fil_u, c3_t lat_t,
+          _ce_judgment* jud_u)
 {
   u3e_verdict* ver_u = &jud_u->ver_u;
   c3_c         npa_c[PATH_MAX], spa_c[PATH_MAX], why_c[256];
@@ -223,6 +234,7 @@ _ce_judge(const c3_c* chk_c, c3_i nor_i, c3_i sum_i, c3_w bits_w,
 
   memset(jud_u, 0, sizeof(*jud_u));
   jud_u->mem_i = -1;
+  jud_u->lat_t = lat_t;
   ver_u->img_e = u3e_img_failed;
   if ( _ce_path(npa_c, chk_c, "north.bin")
        || _ce_path(spa_c, chk_c, "sums.bin") )
@@ -380,7 +392,8 @@ u3e_judge(const c3_c* dir_c, c3_w bits_w, FILE* fil_u, u3e_verdict* ver_u)
     _ce_tell(fil_u, "out of memory");
     goto done;
   }
-  _ce_judge(chk_c, nor_i, sum_i, bits_w, sum_w, _ce_max_pages, fil_u, &jud_u);
+  _ce_judge(chk_c, nor_i, sum_i, bits_w, sum_w, _ce_max_pages, fil_u, 0,
+            &jud_u);
   _ce_judgment_free(&jud_u);
   *ver_u = jud_u.ver_u;
 
@@ -515,6 +528,12 @@ u3e_wipe(const c3_c* dir_c)
     else if ( kep_t ) {
       u3l_log("image: moved %s aside to %s\n", old_c, bad_c);
     }
+  }
+  //  the mark of a failed verification goes with the image it was about
+  if ( _ce_path(old_c, chk_c, _ce_damaged_name)
+       || (c3_io_unlink(old_c) && ENOENT != errno) )
+  {
+    ret_i = -1;
   }
   //  best effort: the moves are made, durable or not
   (void)c3_io_sync_dir(chk_c);

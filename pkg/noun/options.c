@@ -14,4 +14,6 @@ u3o_options u3C = {
   .fmod_w   = u3o_free_free,
   .keep_w   = u3o_keep_default,
   .lazy_o   = c3n,
+  .later_o  = c3n,
+  .quiet_o  = c3n,
 };

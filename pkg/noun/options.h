@@ -20,6 +20,11 @@
       c3_w   fmod_w;     //  u3o_free_free (MADV_FREE) or u3o_free_dontneed
       c3_w   keep_w;     //  pages kept resident next to each gap frontier
       c3_o   lazy_o;     //  never-written pages cost no RAM and no commit
+
+      //  starting
+      c3_o   later_o;    //  verify the image's pages in the background
+                         //  after the start (c3y), or before it returns
+      c3_o   quiet_o;    //  no progress messages
     } u3o_options;
 
 #   define u3o_free_free      0

@@ -6,7 +6,9 @@
 
 #include "vere/hooks.h"
 
-/* _ch_event(): the event number of hook nam_c, 0 if off. */
+/* _ch_event(): the number (an event, or milliseconds) of hook nam_c, 0 if
+**   off.
+*/
 static c3_d
 _ch_event(c3_t on_t, const c3_c* nam_c)
 {
@@ -41,4 +43,5 @@ u3_pier_hooks_read(c3_t on_t, u3_pier_hooks* hok_u)
   hok_u->exit_d = _ch_event(on_t, "URBIT_TEST_EXIT_EVENT");
   hok_u->kill_d = _ch_event(on_t, "URBIT_TEST_KILL_EVENT");
   hok_u->intr_d = _ch_event(on_t, "URBIT_TEST_INTR_EVENT");
+  hok_u->ver_d  = _ch_event(on_t, "URBIT_TEST_VERIFY_MS");
 }

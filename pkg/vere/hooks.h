@@ -1,8 +1,8 @@
 /// @file hooks.h
 /// u3_pier_hooks: the runtime's one test entry point.
 ///
-/// The crash and bail tests drive the `urbit` binary through three
-/// environment variables, each naming a new event by number:
+/// The crash and bail tests drive the `urbit` binary through four
+/// environment variables, the first three naming a new event by number:
 ///
 ///     URBIT_TEST_EXIT_EVENT   that event is malformed: it bails (%exit),
 ///                             deterministically
@@ -10,6 +10,9 @@
 ///                             die by SIGKILL (whatever is durable stays)
 ///     URBIT_TEST_INTR_EVENT   that event bails %intr on its first run (an
 ///                             environmental bail; replay applies nothing)
+///     URBIT_TEST_VERIFY_MS    the image's background verification starts
+///                             reading that many milliseconds late (a slow
+///                             disk: the first save must wait for it)
 ///
 /// They are read here and nowhere else, into a u3_pier_hooks that the run
 /// loop (pier.c) consults.  Only `--test-hooks` turns them on, and each
@@ -28,6 +31,7 @@
       c3_d  exit_d;      //  URBIT_TEST_EXIT_EVENT
       c3_d  kill_d;      //  URBIT_TEST_KILL_EVENT
       c3_d  intr_d;      //  URBIT_TEST_INTR_EVENT
+      c3_d  ver_d;       //  URBIT_TEST_VERIFY_MS
     } u3_pier_hooks;
 
     /* u3_pier_hooks_read(): fill *hok_u from the environment when on_t

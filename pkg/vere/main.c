@@ -46,6 +46,9 @@ static const c3_c* _cv_usage_c =
 "                        or 31 for a new pier)\n"
 "      --no-demand       copy the snapshot into memory at start instead of\n"
 "                        mapping it on demand\n"
+"      --verify-first    verify every page of the snapshot against its checksum\n"
+"                        before the first event (default: map and go, and\n"
+"                        verify in the background; the first snapshot waits)\n"
 "\n"
 "Memory policies (they combine freely):\n"
 "      --swap-file PATH  keep every page that is not a clean snapshot page in\n"
@@ -185,6 +188,7 @@ enum {
   _cv_opt_lazy,
   _cv_opt_trace,
   _cv_opt_hooks,
+  _cv_opt_first,
 };
 
 /* _cv_home_bail(): a bail with nothing to abandon: out of memory or swap file
@@ -224,6 +228,7 @@ static const struct option _cv_long_u[] = {
   { "snap-every", required_argument, 0, _cv_opt_snap },
   { "loom",       required_argument, 0, _cv_opt_loom },
   { "no-demand",  no_argument,       0, _cv_opt_nodemand },
+  { "verify-first", no_argument,     0, _cv_opt_first },
   { "json",       no_argument,       0, _cv_opt_json },
   { "swap-file",  required_argument, 0, _cv_opt_swapfile },
   { "swap-to",    required_argument, 0, _cv_opt_swapfile },
@@ -338,6 +343,7 @@ _cv_option(c3_i opt_i, const c3_c* val_c, _cv_cmd* cmd_u)
       opt_u->bits_w = (c3_w)val_d;
     } break;
     case _cv_opt_nodemand: opt_u->demand_o = c3n; break;
+    case _cv_opt_first:    opt_u->first_o = c3y; break;
     case _cv_opt_trace: {
       if ( !*val_c ) {
         return -_cv_fail("--trace: empty path");

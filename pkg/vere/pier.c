@@ -25,9 +25,12 @@
 /// check.c's.
 ///
 /// Failures: every failed run exits 1, and leaves a short message for the
-/// --json object ("error"); write errors on --trace stop the run at an
-/// event boundary (after a save: every event run stays durable), and a
-/// failed final snapshot fails the run although the log keeps its events.
+/// --json object ("error"); damage the image's background verification
+/// finds stops the run at the next event boundary, or before a snapshot,
+/// with no snapshot and the event in flight not logged (_cp_verified);
+/// write errors on --trace stop the run at an event boundary (after a
+/// save: every event run stays durable), and a failed final snapshot
+/// fails the run although the log keeps its events.
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -154,6 +157,7 @@ u3_pier_opts_init(u3_pier_opts* opt_u)
   opt_u->json_o      = c3n;
   opt_u->quiet_o     = c3n;
   opt_u->demand_o    = c3y;
+  opt_u->first_o     = c3n;
   opt_u->swap_pier_o = c3n;
   opt_u->trace_c     = 0;
   opt_u->hooks_t     = 0;
@@ -181,6 +185,8 @@ _cp_opts_apply(const u3_pier_opts* opt_u)
   u3C.fmod_w   = opt_u->fmod_w;
   u3C.keep_w   = opt_u->keep_w;
   u3C.lazy_o   = opt_u->lazy_o;
+  u3C.later_o  = _(opt_u->first_o) ? c3n : c3y;
+  u3C.quiet_o  = opt_u->quiet_o;
   if ( _(opt_u->swap_pier_o) ) {
     if (  u3_path_put(swp_c, opt_u->dir_c, u3_path_urb)
        || u3_path_mkdir(swp_c, "urbit")
@@ -262,6 +268,7 @@ typedef struct {
   c3_d  bal_d;       //  events that bailed (new)
   c3_d  fir_d;       //  event number at boot
   c3_d  pro_d;       //  last progress line
+  c3_d  boo_d;       //  when the first new event started (or would have)
 } _cp_tally;
 
 /* _cp_progress(): at most one line a second, after the first two. */
@@ -299,8 +306,18 @@ static struct {
   c3_d   new_d, bal_d, rep_d;
   double eps_d, wal_d;
   c3_d   sav_d, img_d, faults_d, saves_d, released_d, swap_d;
+  c3_d   boo_d, ver_d;   //  boot_ms, verify_ms
   u3_mem mem_u;
 } _cp_fig_u;
+
+/* _cp_boot_ms(): milliseconds from the run's start to its first new event
+**   (replay included), 0 if it never got there.
+*/
+static c3_d
+_cp_boot_ms(const _cp_tally* tal_u)
+{
+  return tal_u->boo_d ? (tal_u->boo_d - tal_u->sat_d) / 1000000ULL : 0;
+}
 
 /* _cp_report(): the summary on stderr; keeps the figures for the JSON. */
 static void
@@ -331,6 +348,10 @@ _cp_report(const u3_pier_opts* opt_u, _cp_tally* tal_u)
   fprintf(stderr, "image %llu KiB; %llu saves in %llu ms; %llu loom faults\n",
           (unsigned long long)img_d, (unsigned long long)u3e_Stat.saves_d,
           (unsigned long long)sav_d, (unsigned long long)u3e_Stat.faults_d);
+  fprintf(stderr, "urbit: boot %llu ms to the first new event; image verified "
+                  "in %llu ms\n",
+          (unsigned long long)_cp_boot_ms(tal_u),
+          (unsigned long long)(u3e_Stat.verify_ns_d / 1000000ULL));
   fprintf(stderr, "urbit: memory: rss %llu KiB (peak %llu; %llu lazily freed): anon %llu, "
                   "file %llu, shmem %llu; commit %llu KiB; %llu mappings\n",
           (unsigned long long)mem_u.rss_kb, (unsigned long long)mem_u.rss_peak_kb,
@@ -357,6 +378,8 @@ _cp_report(const u3_pier_opts* opt_u, _cp_tally* tal_u)
   _cp_fig_u.saves_d    = u3e_Stat.saves_d;
   _cp_fig_u.released_d = u3e_Stat.released_d;
   _cp_fig_u.swap_d     = u3e_swap_kb();
+  _cp_fig_u.boo_d      = _cp_boot_ms(tal_u);
+  _cp_fig_u.ver_d      = u3e_Stat.verify_ns_d / 1000000ULL;
   _cp_fig_u.mem_u      = mem_u;
 }
 
@@ -405,7 +428,8 @@ u3_pier_json(c3_i ret_i)
            "\"file_kb\":%llu,\"shmem_kb\":%llu,\"faults\":%llu,\"saves\":%llu,"
            "\"save_ms\":%llu,\"image_kb\":%llu,\"maps\":%llu,\"commit_kb\":%llu,"
            "\"lazyfree_kb\":%llu,\"rss_net_kb\":%llu,\"released_pages\":%llu,"
-           "\"swap_kb\":%llu,\"loom_commit_kb\":%llu",
+           "\"swap_kb\":%llu,\"loom_commit_kb\":%llu,\"boot_ms\":%llu,"
+           "\"verify_ms\":%llu",
            sep_c, (unsigned long long)_cp_fig_u.eve_d, _cp_fig_u.mug_w,
            (unsigned long long)_cp_fig_u.new_d, (unsigned long long)_cp_fig_u.bal_d,
            (unsigned long long)_cp_fig_u.rep_d, _cp_fig_u.eps_d, _cp_fig_u.wal_d,
@@ -417,7 +441,8 @@ u3_pier_json(c3_i ret_i)
            (unsigned long long)mem_u->commit_kb, (unsigned long long)mem_u->lazyfree_kb,
            (unsigned long long)(mem_u->rss_kb - c3_min(mem_u->rss_kb, mem_u->lazyfree_kb)),
            (unsigned long long)_cp_fig_u.released_d, (unsigned long long)_cp_fig_u.swap_d,
-           (unsigned long long)mem_u->loom_commit_kb);
+           (unsigned long long)mem_u->loom_commit_kb,
+           (unsigned long long)_cp_fig_u.boo_d, (unsigned long long)_cp_fig_u.ver_d);
     sep_c = ',';
   }
   if ( '{' == sep_c ) {
@@ -516,11 +541,43 @@ _cp_sync(u3_log* log_u)
   return -1;
 }
 
+/* _cp_verified(): stop the run if the image's background verification
+**   found damage (wai_t: wait for it to end first); 0 to go on, or -1
+**   (reported) to stop with no snapshot and event nex_d (0: none) not
+**   committed.  The events logged so far stay: the next start judges the
+**   whole image, sets it aside and rebuilds the state from the log.
+*/
+static c3_i
+_cp_verified(c3_t wai_t, c3_d nex_d)
+{
+  u3e_verify_e ver_e = wai_t ? u3e_verify_wait() : u3e_verify_poll();
+  c3_c         err_c[160], nex_c[64] = "";
+
+  if ( u3e_verify_sound == ver_e || u3e_verify_running == ver_e ) {
+    return 0;
+  }
+  snprintf(err_c, sizeof(err_c), "the image %s after the start (see "
+           "stderr); stopped at event %llu without a snapshot",
+           ( u3e_verify_damaged == ver_e ) ? "failed its verification"
+                                           : "could not be read",
+           (unsigned long long)u3H->eve_d);
+  if ( nex_d ) {
+    snprintf(nex_c, sizeof(nex_c), ", event %llu not committed",
+             (unsigned long long)nex_d);
+  }
+  fprintf(stderr, "urbit: %s%s; the next start verifies the image "
+                  "first%s\n", err_c, nex_c,
+          ( u3e_verify_damaged == ver_e )
+          ? " and rebuilds the state from the log" : "");
+  u3_pier_fail(err_c);
+  return -1;
+}
+
 /* _cp_save(): sync the log, then snapshot. */
 static c3_i
 _cp_save(u3_log* log_u)
 {
-  if ( _cp_sync(log_u) ) {
+  if ( _cp_sync(log_u) || _cp_verified(1, 0) ) {
     return -1;
   }
   if ( u3m_save() ) {
@@ -583,6 +640,10 @@ _cp_replay(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u)
       ret_i = nex_i;
       break;
     }
+    if ( _cp_verified(0, eve_d) ) {
+      ret_i = -1;
+      break;
+    }
     if ( eve_d != u3H->eve_d + 1 ) {
       fprintf(stderr, "urbit: replay: expected event %llu, the log has %llu\n",
               (unsigned long long)u3H->eve_d + 1, (unsigned long long)eve_d);
@@ -640,13 +701,13 @@ _cp_run(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u, FILE* tra_u)
 {
   c3_d las_d = c3_nanos();
 
-  u3_pier_hooks_read(opt_u->hooks_t, &_cp_hok_u);
   tal_u->run_d = c3_nanos();
   if ( _cp_conf_keep(opt_u, log_u) ) {
     tal_u->end_d = c3_nanos();
     return 1;
   }
 
+  tal_u->boo_d = c3_nanos();
   for ( c3_d i_d = 0; i_d < opt_u->events_d && !_cp_stop_i; i_d++ ) {
     c3_d    eve_d = u3H->eve_d + 1;
     u3_noun ovo   = ( _cp_hok_u.exit_d == eve_d )
@@ -654,6 +715,14 @@ _cp_run(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u, FILE* tra_u)
                     : u3_kern_ovum_dup(opt_u->wok_i, opt_u->seed_d, eve_d,
                                        opt_u->size_w, opt_u->dup_w);
     c3_w    out_w = _cp_apply(ovo);
+
+    if ( _cp_verified(0, eve_d) ) {
+      //  computed on an image found damaged meanwhile: not logged
+      u3z(ovo);
+      tal_u->end_d = c3_nanos();
+      _cp_sync(log_u);
+      return -1;
+    }
 
     if ( out_w ) {
       tal_u->bal_d++;
@@ -944,6 +1013,8 @@ u3_pier_run(const u3_pier_opts* opt_u)
 
   memset(&tal_u, 0, sizeof(tal_u));
   tal_u.sat_d = c3_nanos();
+  u3_pier_hooks_read(opt_u->hooks_t, &_cp_hok_u);
+  u3e_verify_delay((c3_w)c3_min(_cp_hok_u.ver_d, 3600000ULL));
   if ( _cp_start(opt_u, &log_u, &tra_u) ) {
     return 1;
   }

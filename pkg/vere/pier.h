@@ -21,6 +21,8 @@
       c3_o  json_o;          //  JSON summary on stdout
       c3_o  quiet_o;         //  no progress lines
       c3_o  demand_o;        //  map the image on demand
+      c3_o  first_o;         //  --verify-first: every page verified
+                             //  before the first event
       c3_o  swap_pier_o;     //  --swap: the swap file in the pier
       const c3_c* trace_c;   //  per-event CSV of memory figures, or 0
       c3_t  hooks_t;         //  --test-hooks: honour URBIT_TEST_* (tests
