@@ -339,63 +339,79 @@ _p_leftovers(const c3_c* mar_c)
   if ( !fil_u ) {
     return 0;
   }
-  while ( fgets(lin_c, sizeof(lin_c), fil_u) ) {
-    lin_c[strcspn(lin_c, "\n")] = 0;
-    c3_c* val_c = strchr(lin_c, ' ');
-    if ( !val_c ) {
-      continue;
-    }
-    *val_c++ = 0;
-    if ( !strcmp(lin_c, "pid") ) {
-      c3_c  pat_c[64], com_c[64];
-      pid_t pid_i = (pid_t)strtol(val_c, 0, 10);
-      snprintf(pat_c, sizeof(pat_c), "/proc/%d/comm", (c3_i)pid_i);
-      if ( pid_i > 0 && pid_i != getpid() && 0 == kill(pid_i, 0)
-           && h_slurp(pat_c, com_c, sizeof(com_c)) > 0
-           && !strncmp(com_c, "pressure", 8) )
-      {
-        fprintf(stderr, "pressure: %s: another run (pid %d) is using this "
-                        "directory; choose another --dir\n", mar_c,
-                (c3_i)pid_i);
-        fclose(fil_u);
-        return 1;
-      }
-      printf("pressure: cleaning up after an earlier run (pid %d) that "
-             "did not finish\n", (c3_i)pid_i);
-    }
-    else if ( !strcmp(lin_c, "child") ) {
-      //  a child whose parent died had SIGKILL as its death signal; a
-      //  live one would be in a cgroup below, and killed there
-    }
-    else if ( !strcmp(lin_c, "swapon") || !strcmp(lin_c, "swap") ) {
-      if ( !_p_swap_off(val_c) ) {
-        all_t = 0;
+  //  in order: the owner, then swap and cgroups, then files (an active
+  //  swap file cannot be removed)
+  //
+  for ( c3_w pas_w = 0; pas_w < 3; pas_w++ ) {
+    rewind(fil_u);
+    while ( fgets(lin_c, sizeof(lin_c), fil_u) ) {
+      lin_c[strcspn(lin_c, "\n")] = 0;
+      c3_c* val_c = strchr(lin_c, ' ');
+      c3_w  its_w;
+      if ( !val_c ) {
         continue;
       }
-      if ( !strcmp(lin_c, "swap") ) {
-        if ( unlink(val_c) && ENOENT != errno ) {
-          fprintf(stderr, "pressure: unlink %s: %s\n", val_c, strerror(errno));
-          all_t = 0;
+      *val_c++ = 0;
+      its_w = !strcmp(lin_c, "pid") ? 0 : ( !strcmp(lin_c, "scratch") ? 2 : 1 );
+      if ( its_w != pas_w ) {
+        continue;
+      }
+      if ( !strcmp(lin_c, "pid") ) {
+        c3_c  pat_c[64], com_c[64];
+        pid_t pid_i = (pid_t)strtol(val_c, 0, 10);
+        snprintf(pat_c, sizeof(pat_c), "/proc/%d/comm", (c3_i)pid_i);
+        if ( pid_i > 0 && pid_i != getpid() && 0 == kill(pid_i, 0)
+             && h_slurp(pat_c, com_c, sizeof(com_c)) > 0
+             && !strncmp(com_c, "pressure", 8) )
+        {
+          fprintf(stderr, "pressure: %s: another run (pid %d) is using this "
+                          "directory; choose another --dir\n", mar_c,
+                  (c3_i)pid_i);
+          fclose(fil_u);
+          return 1;
         }
-        else {
-          printf("  removed swap file %s (swap off)\n", val_c);
+        printf("pressure: cleaning up after an earlier run (pid %d) that "
+               "did not finish\n", (c3_i)pid_i);
+      }
+      else if ( !strcmp(lin_c, "child") ) {
+        //  a child whose parent died had SIGKILL as its death signal; a
+        //  live one would be in a cgroup below, and killed there
+      }
+      else if ( !strcmp(lin_c, "swapon") || !strcmp(lin_c, "swap") ) {
+        if ( !_p_swap_off(val_c) ) {
+          all_t = 0;
+          continue;
+        }
+        if ( !strcmp(lin_c, "swap") ) {
+          if ( unlink(val_c) && ENOENT != errno ) {
+            fprintf(stderr, "pressure: unlink %s: %s\n", val_c, strerror(errno));
+            all_t = 0;
+          }
+          else {
+            printf("  removed swap file %s (swap off)\n", val_c);
+          }
         }
       }
-    }
-    else if ( !strcmp(lin_c, "cgroup") ) {
-      if ( h_exists(val_c) ) {
-        if ( _p_cg_kill(val_c) ) {
-          printf("  removed cgroup %s\n", val_c);
-        }
-        else {
-          all_t = 0;
+      else if ( !strcmp(lin_c, "cgroup") ) {
+        if ( h_exists(val_c) ) {
+          if ( _p_cg_kill(val_c) ) {
+            printf("  removed cgroup %s\n", val_c);
+          }
+          else {
+            all_t = 0;
+          }
         }
       }
-    }
-    else if ( !strcmp(lin_c, "scratch") ) {
-      if ( h_exists(val_c) ) {
-        h_rm(val_c);
-        printf("  removed %s\n", val_c);
+      else if ( !strcmp(lin_c, "scratch") ) {
+        if ( h_exists(val_c) ) {
+          h_rm(val_c);
+          if ( h_exists(val_c) ) {
+            all_t = 0;
+          }
+          else {
+            printf("  removed %s\n", val_c);
+          }
+        }
       }
     }
   }
