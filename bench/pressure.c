@@ -311,6 +311,7 @@ _p_on_signal(c3_i sig_i)
 {
   _p_sig_i = sig_i;
   if ( _p_kid_i > 0 ) {
+    kill(-_p_kid_i, SIGKILL);
     kill(_p_kid_i, SIGKILL);
   }
 }
@@ -702,6 +703,7 @@ _p_reap(pid_t pid_i, double tim_d, c3_t* tim_t, c3_c* io_c, c3_z io_z)
     }
     if ( !*tim_t && (_p_sig_i || (tim_d > 0 && h_now() > dea_d)) ) {
       *tim_t = !_p_sig_i;
+      kill(-pid_i, SIGKILL);   //  its process group: anything it started
       kill(pid_i, SIGKILL);
     }
     usleep(nap_w);

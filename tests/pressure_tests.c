@@ -7,7 +7,9 @@
 /// are gone, and so is the urbit child.  A third bench is killed with
 /// SIGKILL, which no handler sees: its marker must name what it left (the
 /// swap still on, the cgroup), and `pressure --cleanup` in the same
-/// directory must undo all of it.
+/// directory must undo all of it.  With a stand-in for urbit, a run that
+/// reaches another mug makes the exit status 1, and a run past the time
+/// limit is recorded as a timeout while the bench goes on.
 ///
 /// Needs root (swapon) and a file system that can hold a swap file; skips
 /// with the reason otherwise.  The bench binary is $PRESSURE, else
@@ -308,6 +310,53 @@ _t_killed(void)
   printf("sigkill: --cleanup ran with status %d\n", ret_i);
 }
 
+/* _t_mismatch(): a run that reaches another mug makes the exit status 1,
+**   loudly; a run past the time limit is recorded as a timeout and the
+**   bench goes on.  A stand-in for urbit: the unconstrained run fills 32
+**   MiB of page cache (so the limits are above the floor) and reports
+**   mug 1; a --swap-file run reports mug 2; a --memory-limit run sleeps.
+*/
+static void
+_t_mismatch(void)
+{
+  static h_run run_u;
+  c3_c         dir_c[1024], fak_c[1100], out_c[1100];
+  const c3_c*  fak_y =
+    "#!/bin/sh\n"
+    "case \"$*\" in\n"
+    "  *--help*) echo '  --memory-limit SIZE  a cap'; exit 0 ;;\n"
+    "  *--swap-file*) echo '{\"mug\":2}'; exit 0 ;;\n"
+    "  *--memory-limit*) sleep 30; exit 0 ;;\n"
+    "esac\n"
+    "for a; do p=$a; done\n"
+    "dd if=/dev/zero of=\"$p.fill\" bs=1M count=32 2>/dev/null\n"
+    "echo '{\"mug\":1}'\n";
+
+  snprintf(dir_c, sizeof(dir_c), "%s/mismatch", _t_tmp_c);
+  mkdir(dir_c, 0755);
+  snprintf(fak_c, sizeof(fak_c), "%s/urbit", dir_c);
+  snprintf(out_c, sizeof(out_c), "%s/out", dir_c);
+  h_must_write(fak_c, (const c3_y*)fak_y, strlen(fak_y));
+  chmod(fak_c, 0755);
+
+  c3_c* arg_c[] = {
+    _t_ben_c, "--workloads", "kv", "--ratios", "2", "--columns",
+    "swap-file,memory-limit", "--timeout", "1", "--dir", dir_c, "--out",
+    out_c, "--urbit", fak_c, 0
+  };
+  c3_i ret_i = h_run_in(dir_c, arg_c, 0, 60, &run_u);
+  T_EQ(ret_i, 1);
+  T_OK(0 != strstr(run_u.out_c, "MUG MISMATCH: 0x00000002, unconstrained "
+                                "0x00000001"),
+       "mismatch: not reported: %s", run_u.out_c);
+  T_OK(0 != strstr(run_u.out_c, "memory-limit 1/2 ")
+       && 0 != strstr(strstr(run_u.out_c, "memory-limit 1/2 "), "timeout"),
+       "mismatch: the sleeping run is not a timeout: %s", run_u.out_c);
+  T_OK(0 != strstr(run_u.out_c, "chart: "), "mismatch: no report after the "
+       "timeout: %s%s", run_u.out_c, run_u.err_c);
+  printf("mismatch: exit status %d\n", ret_i);
+}
+
 int
 main(void)
 {
@@ -340,6 +389,7 @@ main(void)
   }
   _t_signal(SIGTERM, "sigterm");
   _t_killed();
+  _t_mismatch();
   h_rm(_t_tmp_c);
   return t_done();
 }
