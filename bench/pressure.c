@@ -15,8 +15,8 @@
 /// at 1/2, 1/4, 1/16 and 1/64 of the unconstrained peak, for churn, kv
 /// and mixed.  Every run must reach the unconstrained run's mug; a
 /// mismatch is reported loudly and makes the exit status 1.  A run that
-/// exceeds its time limit (--timeout, by default 3 times the workload's
-/// unconstrained time and at least 25 s) is killed and recorded as
+/// exceeds its time limit (--timeout, by default 2 times the workload's
+/// unconstrained time and at least 30 s) is killed and recorded as
 /// "timeout" with its elapsed time (a lower bound), and the bench goes
 /// on.  Limits below --floor (the runtime's own floor) are not run.
 ///
@@ -75,7 +75,7 @@
   /** Workloads and their default sizes (see --help and the README): churn
   **  and mixed peak near 580 MiB, so that 1/64 is above the floor; kv
   **  would need about 30 s unconstrained to grow that far, more than the
-  **  bench's time allows, and stops near 250 MiB.
+  **  bench's time allows, and stops near 200 MiB.
   **/
 typedef struct {
   const c3_c* nam_c;   //  -w name
@@ -87,7 +87,7 @@ typedef struct {
 
 static const _p_wok _p_woks[_P_WOKS] = {
   { "churn", 512,  1,     64, 2 },
-  { "kv",    1024, 12000, 16, 2000 },
+  { "kv",    1024, 8000,  16, 2000 },
   { "mixed", 512,  6,     32, 3 },
 };
 
@@ -1301,7 +1301,7 @@ _p_workload(c3_w wok_w)
   _p_R.pek_d[wok_w] = pek_d;
   _p_R.tim_d[wok_w] = _p_O.tix_t
                       ? _p_O.tim_d
-                      : c3_max(_p_O.tim_d, ceil(3 * _p_R.unw_d[wok_w]));
+                      : c3_max(_p_O.tim_d, ceil(2 * _p_R.unw_d[wok_w]));
   printf("  constrained runs stopped after %.0f s\n", _p_R.tim_d[wok_w]);
 
   //  the kernel's swap file: the peak plus room, on the pier's disk
@@ -1405,13 +1405,13 @@ _p_usage(FILE* fil_u)
     "      --columns L    swap-file,kernel-swap,memory-limit (default all)\n"
     "      --size MB      workload size for every workload (default: churn\n"
     "                     512, kv 1024, mixed 512; --quick 64, 16, 32)\n"
-    "      --events N     events per run (default: churn 1, kv 12000,\n"
+    "      --events N     events per run (default: churn 1, kv 8000,\n"
     "                     mixed 6; --quick 2, 2000, 3)\n"
     "      --seed S       event seed (default 0)\n"
     "      --rounds R     repeat every run R times, medians (default 1)\n"
     "      --timeout S    kill a run after S seconds, recorded as timeout\n"
-    "                     (default: 3 times the unconstrained run, at least\n"
-    "                     25, --quick 15; unconstrained runs get 40 times\n"
+    "                     (default: 2 times the unconstrained run, at least\n"
+    "                     30, --quick 15; unconstrained runs get 40 times\n"
     "                     the minimum)\n"
     "      --floor MB     do not run limits below this (default 8: the\n"
     "                     runtime's own floor)\n"
@@ -1540,7 +1540,7 @@ _p_parse(c3_i argc, c3_c** argv)
   _p_O.rat_w[3] = 64; _p_O.nra_w = 4;
   snprintf(_p_O.sed_c, sizeof(_p_O.sed_c), "0");
   _p_O.rou_w = 1;
-  _p_O.tim_d = 25;
+  _p_O.tim_d = 30;
   _p_O.flo_d = 8 * _P_MIB;
 
   while ( -1 != (opt_i = getopt_long(argc, argv, "h", opt_u, 0)) ) {
@@ -1723,7 +1723,7 @@ _p_banner(void)
   printf("pressure: %s, seed %s, %u round%s, timeout %s%.0f s per run, "
          "floor %.0f MiB\n", _p_O.urb_c, _p_O.sed_c, _p_O.rou_w,
          ( 1 == _p_O.rou_w ) ? "" : "s",
-         _p_O.tix_t ? "" : "3 x unconstrained, at least ", _p_O.tim_d,
+         _p_O.tix_t ? "" : "2 x unconstrained, at least ", _p_O.tim_d,
          _p_O.flo_d / _P_MIB);
   printf("  scratch %s (marker %s), outputs in %s\n", _p_S.scr_c, _p_S.mar_c,
          _p_O.out_c);
