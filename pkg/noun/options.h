@@ -20,6 +20,7 @@
       c3_w   fmod_w;     //  u3o_free_free (MADV_FREE) or u3o_free_dontneed
       c3_w   keep_w;     //  pages kept resident next to each gap frontier
       c3_o   lazy_o;     //  never-written pages cost no RAM and no commit
+      c3_d   limit_d;    //  cap on the loom's resident bytes (0: none)
     } u3o_options;
 
 #   define u3o_free_free      0
