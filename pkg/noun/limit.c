@@ -90,8 +90,37 @@ static c3_y _ce_sta_y[_ce_blk_max];   //  each block's state (| ref)
 static c3_w _ce_bud_w;                //  the budget for swap pages, 0: off
 static c3_w _ce_cap_w;                //  the whole cap, pages
 static c3_w _ce_res_w;                //  swap-backed pages of hot and cold
-static c3_w _ce_hnd_w;                //  the clock hand (a block)
+static c3_w _ce_rng_w[_ce_blk_max];  //  the clock: resident blocks in the
+                                      //  order they became resident
+static c3_y _ce_que_y[_ce_blk_max];   //  1 if the block is in the clock
+static c3_w _ce_rhd_w;                //  the clock's hand (oldest entry)
+static c3_w _ce_rnm_w;                //  entries in the clock
 static c3_w _ce_nbk_w;                //  blocks in the loom
+static c3_w _ce_mlo_w, _ce_mhi_w;     //  the blocks of the allocator's
+                                      //  page table and free-page bitmap
+
+/* _ce_ring_put(): put block b_w at the clock's tail, unless it is in. */
+static inline void
+_ce_ring_put(c3_w b_w)
+{
+  if ( !_ce_que_y[b_w] ) {
+    _ce_rng_w[(_ce_rhd_w + _ce_rnm_w) % _ce_blk_max] = b_w;
+    _ce_rnm_w++;
+    _ce_que_y[b_w] = 1;
+  }
+}
+
+/* _ce_ring_pop(): take the block at the clock's hand. */
+static inline c3_w
+_ce_ring_pop(void)
+{
+  c3_w b_w = _ce_rng_w[_ce_rhd_w];
+
+  _ce_rhd_w = (_ce_rhd_w + 1) % _ce_blk_max;
+  _ce_rnm_w--;
+  _ce_que_y[b_w] = 0;
+  return b_w;
+}
 
 /* _ce_blk_mask(): the swap-backed pages of block b_w, one bit each. */
 static inline c3_d
@@ -159,8 +188,9 @@ _ce_blk_shut(c3_w b_w)
   return 0;
 }
 
-/* _ce_blk_pin(): 1 if block b_w holds the current road's header, which
-**   the fault handler reads: never shut.
+/* _ce_blk_pin(): 1 if block b_w holds what the fault handler reads (the
+**   current road's header, the free-page bitmap and the page table next
+**   to it): never shut.
 */
 static inline c3_t
 _ce_blk_pin(c3_w b_w)
@@ -176,57 +206,79 @@ _ce_blk_pin(c3_w b_w)
     return 1;
   }
   pag_w = (c3_w)((c3_d)(rod_y + sizeof(u3a_road) - 1 - u3a_loom_base) >> u3a_page_bits);
-  return (pag_w >> _ce_blk_bits) == b_w;
+  return (pag_w >> _ce_blk_bits) == b_w
+         || (b_w >= _ce_mlo_w && b_w < _ce_mhi_w);
 }
 
-/* _ce_blk_dead(): punch block b_w's swap pages inside the current road's
-**   free gap, which hold nothing: never written, made lazy.  The pages
-**   left to write, as a mask.
+/* _ce_blk_punch(): punch the pages fre_d of block b_w (runs of them),
+**   which hold nothing, and make them lazy; msk_d less those punched.
+*/
+static c3_d
+_ce_blk_punch(c3_w b_w, c3_d msk_d, c3_d fre_d)
+{
+  c3_w bot_w = b_w << _ce_blk_bits;
+  c3_w bit_w = 0;
+
+  while ( bit_w < _ce_blk_pages && (fre_d >> bit_w) ) {
+    if ( !(fre_d >> bit_w & 1) ) {
+      bit_w++;
+      continue;
+    }
+    c3_w end_w = bit_w + 1;
+    while ( end_w < _ce_blk_pages && (fre_d >> end_w & 1) ) {
+      end_w++;
+    }
+    c3_d run_d = ( end_w - bit_w >= 64 ) ? ~0ULL
+                 : (((1ULL << (end_w - bit_w)) - 1) << bit_w);
+    c3_z len_z = (c3_z)(end_w - bit_w) << u3a_page_bits;
+    c3_y* ptr_y = _ce_ptr(bot_w + bit_w);
+
+    if ( 0 == madvise(ptr_y, len_z, c3_madv_remove)
+         && 0 == mprotect(ptr_y, len_z, PROT_READ) )
+    {
+      _ce_lzy_bits(bot_w + bit_w, bot_w + end_w, 1);
+      msk_d &= ~run_d;
+      u3e_Limit.dead_d += end_w - bit_w;
+    }
+    else {
+      u3e_Limit.err_d++;
+    }
+    bit_w = end_w;
+  }
+  return msk_d;
+}
+
+/* _ce_blk_dead(): punch block b_w's swap pages that hold nothing (free
+**   pages of any road's heap, and the current road's free gap): never
+**   written, made lazy.  The pages left to write, as a mask.
 */
 static c3_d
 _ce_blk_dead(c3_w b_w, c3_d msk_d)
 {
   u3a_road* rod_u = u3R;
-  c3_w      bot_w, top_w;
+  c3_w      bot_w = 0, top_w = 0;
+  c3_d      fre_d = 0;
 
-  if ( !rod_u ) {
-    return msk_d;
+  if ( _ce_mhi_w ) {
+    //  one word of the free-page bitmap is this block's pages (the bitmap
+    //  is pinned: reading it cannot fault)
+    fre_d = u3a_Free[b_w];
   }
-  if ( _(rod_u->nor_o) ) {
-    _ce_gap((c3_y*)rod_u->hat_w, (c3_y*)rod_u->cap_w, &bot_w, &top_w);
-  }
-  else {
-    _ce_gap((c3_y*)rod_u->cap_w, (c3_y*)rod_u->hat_w, &bot_w, &top_w);
+  if ( rod_u ) {
+    if ( _(rod_u->nor_o) ) {
+      _ce_gap((c3_y*)rod_u->hat_w, (c3_y*)rod_u->cap_w, &bot_w, &top_w);
+    }
+    else {
+      _ce_gap((c3_y*)rod_u->cap_w, (c3_y*)rod_u->hat_w, &bot_w, &top_w);
+    }
   }
   c3_w lo_w = c3_max(bot_w, b_w << _ce_blk_bits);
   c3_w hi_w = c3_min(top_w, (b_w + 1) << _ce_blk_bits);
 
-  for ( c3_w pag_w = lo_w; pag_w < hi_w; ) {
-    c3_w bit_w = pag_w & (_ce_blk_pages - 1);
-    if ( !(msk_d >> bit_w & 1) ) {
-      pag_w++;
-      continue;
-    }
-    c3_w end_w = pag_w + 1;
-    while ( end_w < hi_w && (msk_d >> (end_w & (_ce_blk_pages - 1)) & 1) ) {
-      end_w++;
-    }
-    c3_z len_z = (c3_z)(end_w - pag_w) << u3a_page_bits;
-    if ( 0 == madvise(_ce_ptr(pag_w), len_z, c3_madv_remove)
-         && 0 == mprotect(_ce_ptr(pag_w), len_z, PROT_READ) )
-    {
-      _ce_lzy_bits(pag_w, end_w, 1);
-      for ( c3_w i_w = pag_w; i_w < end_w; i_w++ ) {
-        msk_d &= ~(1ULL << (i_w & (_ce_blk_pages - 1)));
-      }
-      u3e_Limit.dead_d += end_w - pag_w;
-    }
-    else {
-      u3e_Limit.err_d++;
-    }
-    pag_w = end_w;
+  for ( c3_w pag_w = lo_w; pag_w < hi_w; pag_w++ ) {
+    fre_d |= 1ULL << (pag_w & (_ce_blk_pages - 1));
   }
-  return msk_d;
+  return _ce_blk_punch(b_w, msk_d, fre_d & msk_d);
 }
 
 /* _ce_blk_drop(): write block b_w's pages in msk_d back (the writeback was
@@ -305,15 +357,18 @@ _ce_limit_evict(c3_w low_w, c3_w kep_w)
   c3_w stp_w = 0;
 
   //  two full turns of the hand at most: the first may only cool blocks
-  while ( _ce_res_w > low_w && num_w < _ce_batch && stp_w++ < 2 * _ce_nbk_w + 2 ) {
-    c3_w b_w   = _ce_hnd_w;
+  for ( c3_w max_w = 2 * _ce_rnm_w + 2;
+        _ce_res_w > low_w && num_w < _ce_batch && _ce_rnm_w && stp_w++ < max_w; )
+  {
+    c3_w b_w   = _ce_ring_pop();
     c3_y sta_y = _ce_sta_y[b_w];
     c3_d rst_d;
 
-    _ce_hnd_w = ( b_w + 1 >= _ce_nbk_w ) ? 0 : b_w + 1;
-    if ( b_w == kep_w || _ce_blk_free == sta_y || _ce_blk_out == sta_y
-         || _ce_blk_pin(b_w) )
-    {
+    if ( _ce_blk_free == sta_y || _ce_blk_out == sta_y ) {
+      continue;
+    }
+    if ( b_w == kep_w || _ce_blk_pin(b_w) ) {
+      _ce_ring_put(b_w);
       continue;
     }
     if ( (_ce_blk_hot | _ce_blk_ref) == sta_y ) {
@@ -322,6 +377,7 @@ _ce_limit_evict(c3_w low_w, c3_w kep_w)
         _ce_sta_y[b_w] = _ce_blk_cold;
         u3e_Limit.cool_d++;
       }
+      _ce_ring_put(b_w);
       continue;
     }
     if ( (rst_d = _ce_limit_take(b_w)) ) {
@@ -384,6 +440,7 @@ _ce_limit_back(c3_w lo_w, c3_w hi_w)
       _ce_res_w += hi_w - lo_w;
     }
     _ce_sta_y[b_w] = _ce_blk_hot | _ce_blk_ref;
+    _ce_ring_put(b_w);
   }
   _ce_limit_room(b_w);
 }
@@ -403,6 +460,7 @@ _ce_limit_fault(c3_w pag_w)
 
     _ce_res_w += cnt_w;
     _ce_sta_y[b_w] = _ce_blk_hot | _ce_blk_ref;
+    _ce_ring_put(b_w);
     _ce_limit_room(b_w);
     _ce_blk_open(b_w);
     if ( msk_d ) {
@@ -423,6 +481,7 @@ _ce_limit_fault(c3_w pag_w)
     }
     _ce_blk_open(b_w);
     _ce_sta_y[b_w] = _ce_blk_hot | _ce_blk_ref;
+    _ce_ring_put(b_w);
     u3e_Limit.warm_d++;
     if ( _ce_blk_free == sta_y ) {
       _ce_limit_room(b_w);
@@ -482,6 +541,7 @@ u3e_limit_open(void)
       _ce_blk_open(b_w);
       //  counted whole from here: a save reads what it writes
       _ce_sta_y[b_w] = _ce_blk_hot;
+      _ce_ring_put(b_w);
     }
   }
 }
@@ -510,10 +570,12 @@ u3e_limit_sync(void)
     else if ( _ce_blk_free == sta_y ) {
       //  backed where the pager did not see it (a save's remapping)
       _ce_sta_y[b_w] = _ce_blk_hot;
+      _ce_ring_put(b_w);
       res_w += cnt_w;
     }
     else if ( _ce_blk_out != sta_y ) {
       res_w += cnt_w;
+      _ce_ring_put(b_w);
     }
   }
   _ce_res_w = res_w;
@@ -529,8 +591,10 @@ u3e_limit_set(c3_d cap_d)
   _ce_bud_w = 0;
   _ce_cap_w = 0;
   _ce_res_w = 0;
-  _ce_hnd_w = 0;
+  _ce_rhd_w = 0;
+  _ce_rnm_w = 0;
   memset(_ce_sta_y, 0, sizeof(_ce_sta_y));
+  memset(_ce_que_y, 0, sizeof(_ce_que_y));
   memset(&u3e_Limit, 0, sizeof(u3e_Limit));
   if ( !cap_d ) {
     return 0;
@@ -547,6 +611,14 @@ u3e_limit_set(c3_d cap_d)
   }
   _ce_nbk_w = (u3P.pag_w + _ce_blk_pages - 1) >> _ce_blk_bits;
   _ce_cap_w = (c3_w)c3_min(cap_d >> u3a_page_bits, (c3_d)u3P.pag_w);
+  _ce_mlo_w = _ce_mhi_w = 0;
+  if ( (c3_y*)u3a_Page >= u3a_loom_base && (c3_y*)u3a_Free >= u3a_loom_base ) {
+    const c3_y* lo_y = c3_min((const c3_y*)u3a_Page, (const c3_y*)u3a_Free);
+    const c3_y* hi_y = c3_max((const c3_y*)(u3a_Page + u3P.pag_w),
+                              (const c3_y*)(u3a_Free + _ce_nbk_w));
+    _ce_mlo_w = (c3_w)((c3_d)(lo_y - u3a_loom_base) >> (u3a_page_bits + _ce_blk_bits));
+    _ce_mhi_w = (c3_w)((c3_d)(hi_y - 1 - u3a_loom_base) >> (u3a_page_bits + _ce_blk_bits)) + 1;
+  }
   _ce_bud_w = _ce_cap_w;
   u3e_Limit.cap_d = cap_d;
   return 0;
