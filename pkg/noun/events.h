@@ -240,6 +240,7 @@
       c3_d cool_d;      //  blocks the clock made cold (PROT_NONE, resident)
       c3_d warm_d;      //  cold blocks touched again (no I/O)
       c3_d over_d;      //  times nothing could be evicted to meet the budget
+      c3_d scrub_d;     //  stray cached pages of lazy pages punched
       c3_d err_d;       //  failed system calls
       c3_w res_w;       //  swap pages counted resident at the last sync
       c3_w peak_w;      //  the most counted resident
@@ -274,6 +275,13 @@
     */
     void
     u3e_limit_open(void);
+
+    /* u3e_limit_thaw(): before u3e_release: make the pages the pager shut
+    **   accessible (a hole punch through a mapping needs it writable);
+    **   the next u3e_limit_sync shuts them again.
+    */
+    void
+    u3e_limit_thaw(void);
 
     /* u3e_limit_sync(): at an event boundary: recount the resident pages
     **   from the bitmaps and evict down to the budget.

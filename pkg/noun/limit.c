@@ -96,6 +96,10 @@ static c3_y _ce_que_y[_ce_blk_max];   //  1 if the block is in the clock
 static c3_w _ce_rhd_w;                //  the clock's hand (oldest entry)
 static c3_w _ce_rnm_w;                //  entries in the clock
 static c3_w _ce_nbk_w;                //  blocks in the loom
+static c3_y* _ce_fil_y;               //  the scratch file, mapped read-only
+                                      //  for mincore (never touched)
+static c3_t _ce_thw_t;                //  out and cold blocks opened for
+                                      //  u3e_release (u3e_limit_thaw)
 static c3_w _ce_mlo_w, _ce_mhi_w;     //  the blocks of the allocator's
                                       //  page table and free-page bitmap
 
@@ -231,12 +235,15 @@ _ce_blk_punch(c3_w b_w, c3_d msk_d, c3_d fre_d)
     c3_d run_d = ( end_w - bit_w >= 64 ) ? ~0ULL
                  : (((1ULL << (end_w - bit_w)) - 1) << bit_w);
     c3_z len_z = (c3_z)(end_w - bit_w) << u3a_page_bits;
-    c3_y* ptr_y = _ce_ptr(bot_w + bit_w);
 
-    if ( 0 == madvise(ptr_y, len_z, c3_madv_remove)
-         && 0 == mprotect(ptr_y, len_z, PROT_READ) )
+    //  a hole punch in the file, not MADV_REMOVE, which refuses a mapping
+    //  that is not writable (the block may be shut already)
+    //  and lazy as at the start (anonymous, read-only): a read of a file
+    //  page, even a hole, would put it in the page cache and in RSS
+    if ( 0 == c3_fs_punch(u3P.swp_i, (c3_d)(bot_w + bit_w) << u3a_page_bits,
+                          (c3_d)len_z)
+         && 0 == _ce_lazy_map(bot_w + bit_w, bot_w + end_w) )
     {
-      _ce_lzy_bits(bot_w + bit_w, bot_w + end_w, 1);
       msk_d &= ~run_d;
       u3e_Limit.dead_d += end_w - bit_w;
     }
@@ -345,6 +352,59 @@ _ce_limit_take(c3_w b_w)
   return rst_d;
 }
 
+/* _ce_limit_scrub(): punch the scratch file's cached pages where the
+**   loom's pages are lazy (hold nothing): left in the page cache by a
+**   mapping replaced without a punch, or read in through a lazy page's
+**   view of the file (async-signal-safe).
+*/
+static void
+_ce_limit_scrub(void)
+{
+  c3_w sys_w = 4096;
+  c3_w per_w = u3a_page_bytes / sys_w;
+  c3_y vec_y[u3a_page_bytes / 4096 * _ce_blk_pages];
+
+  if ( !_ce_fil_y ) {
+    return;
+  }
+  for ( c3_w b_w = 0; b_w < _ce_nbk_w; b_w++ ) {
+    c3_d lzy_d = u3P.lzy_d[b_w];
+    c3_d cac_d = 0;
+
+    if ( !lzy_d
+         || mincore(_ce_fil_y + ((c3_d)b_w << (_ce_blk_bits + u3a_page_bits)),
+                    (c3_z)_ce_blk_pages << u3a_page_bits, vec_y) )
+    {
+      continue;
+    }
+    for ( c3_w i_w = 0; i_w < _ce_blk_pages; i_w++ ) {
+      c3_y any_y = 0;
+      for ( c3_w j_w = 0; j_w < per_w; j_w++ ) {
+        any_y |= vec_y[i_w * per_w + j_w] & 1;
+      }
+      cac_d |= (c3_d)any_y << i_w;
+    }
+    if ( (cac_d &= lzy_d) ) {
+      c3_w bit_w = 0;
+      while ( bit_w < _ce_blk_pages ) {
+        if ( !(cac_d >> bit_w & 1) ) {
+          bit_w++;
+          continue;
+        }
+        c3_w end_w = bit_w + 1;
+        while ( end_w < _ce_blk_pages && (cac_d >> end_w & 1) ) {
+          end_w++;
+        }
+        c3_fs_punch(u3P.swp_i,
+                    ((c3_d)(b_w << _ce_blk_bits) + bit_w) << u3a_page_bits,
+                    (c3_d)(end_w - bit_w) << u3a_page_bits);
+        u3e_Limit.scrub_d += end_w - bit_w;
+        bit_w = end_w;
+      }
+    }
+  }
+}
+
 /* _ce_limit_evict(): sweep the clock until the resident count is at most
 **   low_w, never taking block kep_w (async-signal-safe).
 */
@@ -390,6 +450,7 @@ _ce_limit_evict(c3_w low_w, c3_w kep_w)
     _ce_blk_drop(vic_w[i_w], msk_d[i_w]);
   }
   u3e_Limit.evict_d += num_w;
+
 }
 
 /* _ce_limit_room(): after pages of block b_w became resident (add_w more),
@@ -427,6 +488,10 @@ _ce_limit_back(c3_w lo_w, c3_w hi_w)
   c3_w b_w = lo_w >> _ce_blk_bits;
   c3_y sta_y = _ce_sta_y[b_w] & ~_ce_blk_ref;
 
+  //  no read-around on faults: it would fill the page cache with the
+  //  pages of evicted neighbours behind the pager's back (a refault reads
+  //  its own block ahead instead)
+  madvise(_ce_ptr(lo_w), (c3_z)(hi_w - lo_w) << u3a_page_bits, MADV_RANDOM);
   if ( _ce_blk_out == sta_y ) {
     //  backed outside the handler (u3e_reserve): the block's other pages
     //  stay out, and are counted when it is read back
@@ -491,6 +556,18 @@ _ce_limit_fault(c3_w pag_w)
   return 0;
 }
 
+/* _ce_limit_budget(): the swap pages the pager keeps resident under the
+**   cap, with fix_w pages it does not page, less a block of slack for what
+**   it cannot see between two syncs (lazy pages read through the file).
+*/
+static c3_w
+_ce_limit_budget(c3_w fix_w)
+{
+  c3_w slk_w = _ce_blk_pages;
+  return ( _ce_cap_w > fix_w + slk_w + _ce_blk_pages )
+         ? _ce_cap_w - fix_w - slk_w : _ce_blk_pages;
+}
+
 /* _ce_limit_fixed(): resident pages the budget does not page: the clean
 **   image pages in memory and the anonymous ones, from mincore.
 */
@@ -547,6 +624,21 @@ u3e_limit_open(void)
 }
 
 void
+u3e_limit_thaw(void)
+{
+  if ( !_ce_bud_w ) {
+    return;
+  }
+  for ( c3_w b_w = 0; b_w < _ce_nbk_w; b_w++ ) {
+    c3_y sta_y = _ce_sta_y[b_w] & ~_ce_blk_ref;
+    if ( _ce_blk_cold == sta_y || _ce_blk_out == sta_y ) {
+      _ce_blk_open(b_w);
+    }
+  }
+  _ce_thw_t = 1;
+}
+
+void
 u3e_limit_sync(void)
 {
   c3_w res_w = 0;
@@ -573,14 +665,21 @@ u3e_limit_sync(void)
       _ce_ring_put(b_w);
       res_w += cnt_w;
     }
-    else if ( _ce_blk_out != sta_y ) {
-      res_w += cnt_w;
-      _ce_ring_put(b_w);
+    else {
+      if ( _ce_thw_t && _ce_blk_hot != sta_y ) {
+        _ce_blk_shut(b_w);
+      }
+      if ( _ce_blk_out != sta_y ) {
+        res_w += cnt_w;
+        _ce_ring_put(b_w);
+      }
     }
   }
+  _ce_thw_t = 0;
   _ce_res_w = res_w;
+  _ce_limit_scrub();
   fix_w = _ce_limit_fixed();
-  _ce_bud_w = ( _ce_cap_w > fix_w + _ce_blk_pages ) ? _ce_cap_w - fix_w : _ce_blk_pages;
+  _ce_bud_w = _ce_limit_budget(fix_w);
   _ce_limit_room(_ce_blk_max);
   u3e_Limit.res_w = _ce_res_w;
 }
@@ -588,11 +687,16 @@ u3e_limit_sync(void)
 c3_i
 u3e_limit_set(c3_d cap_d)
 {
+  if ( _ce_fil_y ) {
+    munmap(_ce_fil_y, (c3_z)_ce_nbk_w << (_ce_blk_bits + u3a_page_bits));
+    _ce_fil_y = 0;
+  }
   _ce_bud_w = 0;
   _ce_cap_w = 0;
   _ce_res_w = 0;
   _ce_rhd_w = 0;
   _ce_rnm_w = 0;
+  _ce_thw_t = 0;
   memset(_ce_sta_y, 0, sizeof(_ce_sta_y));
   memset(_ce_que_y, 0, sizeof(_ce_que_y));
   memset(&u3e_Limit, 0, sizeof(u3e_Limit));
@@ -619,8 +723,15 @@ u3e_limit_set(c3_d cap_d)
     _ce_mlo_w = (c3_w)((c3_d)(lo_y - u3a_loom_base) >> (u3a_page_bits + _ce_blk_bits));
     _ce_mhi_w = (c3_w)((c3_d)(hi_y - 1 - u3a_loom_base) >> (u3a_page_bits + _ce_blk_bits)) + 1;
   }
-  _ce_bud_w = _ce_cap_w;
+  _ce_bud_w = _ce_limit_budget(_ce_limit_fixed());
   u3e_Limit.cap_d = cap_d;
+  _ce_fil_y = mmap(0, (c3_z)_ce_nbk_w << (_ce_blk_bits + u3a_page_bits), PROT_READ,
+                   MAP_SHARED, u3P.swp_i, 0);
+  if ( MAP_FAILED == _ce_fil_y ) {
+    _ce_fil_y = 0;
+  }
+  //  pages backed before the pager began: no read-around either
+  madvise(u3a_loom_base, (c3_z)u3P.pag_w << u3a_page_bits, MADV_RANDOM);
   return 0;
 }
 
@@ -632,7 +743,7 @@ u3e_limit_floor(c3_w bits_w)
   //  top and the pages it allocates from, and room for the pager to work
   //  in whole blocks
   c3_d tab_d = (1ULL << bits_w) >> (u3a_page_bits - 4);
-  return c3_max(tab_d, (c3_d)u3a_page_bytes) + (8ULL << 20);
+  return c3_max(tab_d, (c3_d)u3a_page_bytes) + (4ULL << 20);
 }
 
 c3_o

@@ -451,6 +451,7 @@ static void
 _cp_release(c3_t for_t, c3_d eve_d)
 {
   if ( for_t || (_(u3C.free_o) && 0 == (eve_d % u3C.toss_w)) ) {
+    u3e_limit_thaw();
     u3e_release();
     u3a_touch_reset();
   }
