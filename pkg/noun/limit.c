@@ -30,18 +30,32 @@
 /// into the scratch file, refaulting an out block.  So the cap holds
 /// during an event, however much the event allocates.
 ///
-/// Eviction (CLOCK, in address order).  When res_w would pass the budget,
-/// the hand sweeps the blocks: a hot block loses its ref and becomes cold
-/// (PROT_NONE, still resident), a cold one is evicted.  A victim's pages
-/// inside the current road's free gap hold nothing (free pages hold no
-/// metadata) and are punched (MADV_REMOVE: no write, blocks returned) and
-/// made lazy; the rest are written back with sync_file_range and dropped
+/// Eviction (CLOCK).  The clock holds the resident blocks in the order
+/// they became resident.  When res_w would pass the budget, the hand takes
+/// the oldest: a hot block with its ref set loses it, becomes cold
+/// (PROT_NONE, still resident) and goes to the back; a cold one, or a hot
+/// one touched since, is evicted.  A victim's pages that hold nothing
+/// (free pages of any heap, by the allocator's free-page bitmap, which is
+/// one word per block; and the current road's free gap) are punched out
+/// of the file (fallocate: never written, blocks returned) and mapped
+/// lazy again; the rest are written back with sync_file_range and dropped
 /// (MADV_DONTNEED on the mapping, POSIX_FADV_DONTNEED on the file).
+/// Blocks the fault handler reads (the current road's header, the
+/// allocator's page table and bitmap) are never shut.  Faults do no
+/// read-around (MADV_RANDOM); a refault reads its own block ahead.
 /// Victims are taken in a batch down to a low-water mark (budget less
 /// 1/16) and their writeback is started for the whole batch before it is
 /// waited for, so the disk sees long sequential runs, and reclaim (the
 /// kernel's, under a cgroup) finds clean pages it can drop at once
 /// instead of waiting for the flusher.
+///
+/// Budget.  The cap less the pages the pager does not page (clean image
+/// pages in memory, anonymous ones), measured at each event boundary, less
+/// one block of slack for what it cannot see between two boundaries:
+/// lazy pages read through the file's mapping after a release.  At each
+/// boundary the scratch file's cached pages at lazy pages' offsets are
+/// punched (u3e_limit_sync); during an event they are not, so the page
+/// cache can pass the cap while the loom's resident pages do not.
 ///
 /// Invariants.  Every page of an out or cold block that is swap-backed is
 /// PROT_NONE; pages of the image below it and lazy pages may be too.  The
