@@ -266,6 +266,9 @@ u3e_fault(void* adr_v)
   if ( u3P.gar_w && pag_w == u3P.gar_w ) {
     return _ce_ward_fault(pag_w);
   }
+  if ( _ce_limit_fault(pag_w) ) {
+    return u3e_fault_done;
+  }
   if ( _ce_lzy(pag_w) ) {
     u3e_fault_e ret_e = _ce_lazy_back(pag_w);
     return ( u3e_fault_full == ret_e ) ? _ce_swap_home(pag_w, 1) : ret_e;
@@ -276,6 +279,9 @@ u3e_fault(void* adr_v)
   }
   if ( u3P.swp_i >= 0 && !_ce_bit(pag_w) ) {
     u3e_fault_e ret_e = _ce_swap_flaw(pag_w);
+    if ( u3e_fault_done == ret_e ) {
+      _ce_limit_back(pag_w, pag_w + 1);
+    }
     return ( u3e_fault_full == ret_e ) ? _ce_swap_home(pag_w, 0) : ret_e;
   }
   return _ce_flaw_protect(pag_w);
@@ -412,6 +418,7 @@ u3e_init(void)
     return -1;
   }
   _ce_close();
+  u3e_limit_set(0);
   memset(&u3e_Stat, 0, sizeof(u3e_Stat));
   memset(u3P.dit_d, 0, sizeof(u3P.dit_d));
   u3P.pag_w = u3C.pages_w;
@@ -766,6 +773,8 @@ u3e_save(c3_w nor_w)
     u3l_log("image: save: no image is open\n");
     return -1;
   }
+  //  write(2) cannot fault a paged-out page back in: open them all
+  u3e_limit_open();
   if ( nor_w > u3P.pag_w ) {
     u3l_log("image: save: %u pages is more than the loom's %u\n",
             nor_w, u3P.pag_w);

@@ -261,6 +261,80 @@
     void
     u3e_verify_delay(c3_w ms_w);
 
+    /* u3e_limit_stats: what the pager did (limit.c), for run reports.
+    */
+    typedef struct {
+      c3_d cap_d;       //  the cap, bytes (0: no pager)
+      c3_d out_d;       //  pages written to the swap file and dropped
+      c3_d in_d;        //  pages read back (refaults of evicted blocks)
+      c3_d dead_d;      //  free pages of victims punched, never written
+      c3_d evict_d;     //  blocks evicted
+      c3_d refault_d;   //  evicted blocks touched again
+      c3_d cool_d;      //  blocks the clock made cold (PROT_NONE, resident)
+      c3_d warm_d;      //  cold blocks touched again (no I/O)
+      c3_d over_d;      //  times nothing could be evicted to meet the budget
+      c3_d scrub_d;     //  stray cached pages of lazy pages punched
+      c3_d err_d;       //  failed system calls
+      c3_w res_w;       //  swap pages counted resident at the last sync
+      c3_w peak_w;      //  the most counted resident
+    } u3e_limit_stats;
+
+    extern u3e_limit_stats u3e_Limit;
+
+    /* u3e_limit_runtime_mb: MiB the runtime keeps for itself under a
+    **   cgroup limit (the headroom's least part; see u3e_limit_headroom).
+    */
+#   define u3e_limit_runtime_mb 24
+
+    /* u3e_limit_set(): page the loom under a cap of cap_d bytes (0: off);
+    **   after u3e_init with a swap file.  0, or -1 with a message (no swap
+    **   file, or a cap below the floor).
+    */
+    c3_i
+    u3e_limit_set(c3_d cap_d);
+
+    /* u3e_limit_floor(): the least cap a loom of 2^bits_w bytes can run
+    **   under, bytes.
+    */
+    c3_d
+    u3e_limit_floor(c3_w bits_w);
+
+    /* u3e_limit_on(): c3y if the pager is on. */
+    c3_o
+    u3e_limit_on(void);
+
+    /* u3e_limit_open(): make every loom page accessible again (before a
+    **   system call reads the loom: a save).
+    */
+    void
+    u3e_limit_open(void);
+
+    /* u3e_limit_thaw(): before u3e_release: make the pages the pager shut
+    **   accessible (a hole punch through a mapping needs it writable);
+    **   the next u3e_limit_sync shuts them again.
+    */
+    void
+    u3e_limit_thaw(void);
+
+    /* u3e_limit_sync(): at an event boundary: recount the resident pages
+    **   from the bitmaps and evict down to the budget.
+    */
+    void
+    u3e_limit_sync(void);
+
+    /* u3e_limit_cgroup(): the memory limit of this process's cgroup (v1
+    **   memory.limit_in_bytes or v2 memory.max), bytes; 0 if none.  The
+    **   file read goes to src_c.
+    */
+    c3_d
+    u3e_limit_cgroup(c3_c* src_c, c3_z src_z);
+
+    /* u3e_limit_headroom(): what a cap keeps free under a cgroup limit of
+    **   lim_d bytes: an eighth, and at least u3e_limit_runtime_mb MiB.
+    */
+    c3_d
+    u3e_limit_headroom(c3_d lim_d);
+
     /* u3e_stop(): close the image's files and release tracking state. */
     void
     u3e_stop(void);

@@ -14,6 +14,8 @@
 ///              and `urbit check` share), and wiping an unusable one
 ///   release.c  memory policies: the swap file, lazy pages, release and
 ///              reserve
+///   limit.c    the pager: a cap on resident loom pages (--memory-limit,
+///              or a swap file under a cgroup limit)
 ///
 /// All their state is one struct, the persistence pool u3P, defined in
 /// events.c.  Functions named _ce_ here are private to these modules.
@@ -491,6 +493,23 @@
     /* _ce_swap_punch(): free the swap file's blocks for pages [lo_w, hi_w). */
     void
     _ce_swap_punch(c3_w lo_w, c3_w hi_w);
+
+
+  /** limit.c
+  **/
+    /* _ce_limit_back(): pages [lo_w, hi_w) (in one block) just became
+    **   backed by the swap file: count them and evict to the budget
+    **   (async-signal-safe).
+    */
+    void
+    _ce_limit_back(c3_w lo_w, c3_w hi_w);
+
+    /* _ce_limit_fault(): a fault on page pag_w: 1 if it was the pager's (a
+    **   cold or evicted block, now accessible again), 0 if not
+    **   (async-signal-safe).
+    */
+    c3_t
+    _ce_limit_fault(c3_w pag_w);
 
 
 #endif  //  U3_EVENTS_IN_H

@@ -25,6 +25,8 @@
       c3_o   later_o;    //  verify the image's pages in the background
                          //  after the start (c3y), or before it returns
       c3_o   quiet_o;    //  no progress messages
+
+      c3_d   limit_d;    //  cap on the loom's resident bytes (0: none)
     } u3o_options;
 
 #   define u3o_free_free      0

@@ -154,6 +154,9 @@ _ce_lazy_back(c3_w pag_w)
   _ce_bits(lo_w, hi_w, 1);
   u3e_Stat.faults_d++;
   u3e_Stat.backed_d += hi_w - lo_w;
+  if ( u3P.swp_i >= 0 ) {
+    _ce_limit_back(lo_w, hi_w);
+  }
   return u3e_fault_done;
 }
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "noun/noun.h"
+#include "noun/events.h"
 #include "vere/kernel.h"
 #include "vere/mass.h"
 #include "vere/pier.h"
@@ -73,6 +74,14 @@ static const c3_c* _cv_usage_c =
 "                        is the same as --loom-free-every-event)\n"
 "      --loom-lazy       never-written pages cost no RAM and no commit charge\n"
 "                        until written; costs one fault per first write\n"
+"      --memory-limit SIZE  keep the loom's resident pages and its swap file's\n"
+"                        page cache under SIZE (bytes, or with K, M or G),\n"
+"                        writing cold pages to the swap file (implies --swap\n"
+"                        unless a swap file is given); the runtime's own\n"
+"                        memory comes on top.  auto: the memory cgroup's\n"
+"                        limit less an eighth (at least 24 MiB); none: no\n"
+"                        pager (by default a swap file run in a memory\n"
+"                        cgroup is paged as with auto)\n"
 "\n"
 "Output:\n"
 "      --json            print one JSON object on stdout at every exit: the\n"
@@ -189,6 +198,7 @@ enum {
   _cv_opt_trace,
   _cv_opt_hooks,
   _cv_opt_first,
+  _cv_opt_limit,
 };
 
 /* _cv_home_bail(): a bail with nothing to abandon: out of memory or swap file
@@ -238,12 +248,46 @@ static const struct option _cv_long_u[] = {
   { "loom-free-keep", required_argument, 0, _cv_opt_fkeep },
   { "toss",       required_argument, 0, _cv_opt_toss },
   { "loom-lazy",  no_argument,       0, _cv_opt_lazy },
+  { "memory-limit", required_argument, 0, _cv_opt_limit },
   { "trace",      required_argument, 0, _cv_opt_trace },
   { "test-hooks", no_argument,       0, _cv_opt_hooks },
   { "quiet",      no_argument,       0, 'q' },
   { "help",       no_argument,       0, 'h' },
   { 0, 0, 0, 0 },
 };
+
+/* _cv_bytes(): parse a size: decimal digits and an optional suffix K, M
+**   or G (binary), at least 1 byte and at most 2^50; 0, or -1 with a
+**   message.
+*/
+static c3_i
+_cv_bytes(const c3_c* flg_c, const c3_c* val_c, c3_d* out_d)
+{
+  c3_c        dig_c[24];
+  c3_z        len_z = strlen(val_c);
+  c3_w        sif_w = 0;
+  c3_d        val_d;
+
+  if ( len_z && strchr("KkMmGg", val_c[len_z - 1]) ) {
+    switch ( val_c[len_z - 1] ) {
+      case 'K': case 'k': sif_w = 10; break;
+      case 'M': case 'm': sif_w = 20; break;
+      default:            sif_w = 30; break;
+    }
+    len_z--;
+  }
+  if ( !len_z || len_z >= sizeof(dig_c) || strspn(val_c, "0123456789") != len_z ) {
+    return -_cv_fail("%s '%s': not a size (decimal digits, then K, M or G "
+                     "for KiB, MiB or GiB; or auto, or none)", flg_c, val_c);
+  }
+  memcpy(dig_c, val_c, len_z);
+  dig_c[len_z] = 0;
+  if ( _cv_number(flg_c, dig_c, 1, 1ULL << (50 - sif_w), &val_d) ) {
+    return -1;
+  }
+  *out_d = val_d << sif_w;
+  return 0;
+}
 
 /* _cv_policy(): parse memory-policy option opt_i (value val_c, flag as
 **   spelled flg_c); 0, 1 if opt_i is not one, or -1 (reported).
@@ -289,6 +333,20 @@ _cv_policy(c3_i opt_i, const c3_c* val_c, const c3_c* flg_c, u3_pier_opts* opt_u
       opt_u->toss_w = (c3_w)val_d;
     } break;
     case _cv_opt_lazy:  opt_u->lazy_o = c3y; break;
+    case _cv_opt_limit: {
+      if ( !strcmp(val_c, "auto") ) {
+        opt_u->limit_e = u3_limit_auto;
+      }
+      else if ( !strcmp(val_c, "none") ) {
+        opt_u->limit_e = u3_limit_none;
+      }
+      else if ( _cv_bytes("--memory-limit", val_c, &opt_u->limit_d) ) {
+        return -1;
+      }
+      else {
+        opt_u->limit_e = u3_limit_size;
+      }
+    } break;
   }
   return 0;
 }
@@ -397,6 +455,17 @@ _cv_parse(c3_i argc, c3_c** argv, _cv_cmd* cmd_u, c3_i* ret_i)
     }
   }
 
+  if ( u3_limit_size == cmd_u->opt_u.limit_e ) {
+    c3_w bit_w = cmd_u->opt_u.bits_w ? cmd_u->opt_u.bits_w : u3a_bits_default;
+    c3_d flo_d = u3e_limit_floor(bit_w);
+    if ( cmd_u->opt_u.limit_d < flo_d ) {
+      _cv_fail("--memory-limit %llu KiB: below the floor of %llu KiB that a "
+               "loom of 2^%u bytes needs to run at all",
+               (unsigned long long)(cmd_u->opt_u.limit_d >> 10),
+               (unsigned long long)(flo_d >> 10), bit_w);
+      return -1;
+    }
+  }
   if ( optind != argc - 1 ) {
     _cv_fail(( optind >= argc ) ? "no pier given" : "one pier at a time");
     fputs(_cv_usage_c, stderr);

@@ -167,6 +167,8 @@ u3_pier_opts_init(u3_pier_opts* opt_u)
   opt_u->fmod_w      = u3o_free_free;
   opt_u->keep_w      = u3o_keep_default;
   opt_u->lazy_o      = c3n;
+  opt_u->limit_e     = u3_limit_cgroup;
+  opt_u->limit_d     = 0;
 }
 
 /* _cp_opts_apply(): the loom's options (u3C) from the run's: the one
@@ -187,7 +189,11 @@ _cp_opts_apply(const u3_pier_opts* opt_u)
   u3C.lazy_o   = opt_u->lazy_o;
   u3C.later_o  = _(opt_u->first_o) ? c3n : c3y;
   u3C.quiet_o  = opt_u->quiet_o;
-  if ( _(opt_u->swap_pier_o) ) {
+  u3C.limit_d  = 0;
+  if ( _(opt_u->swap_pier_o)
+       || (!opt_u->swap_c && (u3_limit_size == opt_u->limit_e
+                              || u3_limit_auto == opt_u->limit_e)) )
+  {
     if (  u3_path_put(swp_c, opt_u->dir_c, u3_path_urb)
        || u3_path_mkdir(swp_c, "urbit")
        || u3_path_put(swp_c, opt_u->dir_c, u3_path_chk)
@@ -308,6 +314,7 @@ static struct {
   c3_d   sav_d, img_d, faults_d, saves_d, released_d, swap_d;
   c3_d   boo_d, ver_d;   //  boot_ms, verify_ms
   u3_mem mem_u;
+  u3e_limit_stats lim_u;   //  the pager's figures (cap_d 0: no pager)
 } _cp_fig_u;
 
 /* _cp_boot_ms(): milliseconds from the run's start to its first new event
@@ -363,6 +370,12 @@ _cp_report(const u3_pier_opts* opt_u, _cp_tally* tal_u)
     fprintf(stderr, "urbit: released %llu pages; swap file holds %llu KiB\n",
             (unsigned long long)u3e_Stat.released_d, (unsigned long long)u3e_swap_kb());
   }
+  if ( u3e_Limit.cap_d ) {
+    fprintf(stderr, "urbit: pager: cap %llu KiB; %llu pages written out, %llu read "
+                    "back, %llu free pages punched unwritten\n",
+            (unsigned long long)(u3e_Limit.cap_d >> 10), (unsigned long long)u3e_Limit.out_d,
+            (unsigned long long)u3e_Limit.in_d, (unsigned long long)u3e_Limit.dead_d);
+  }
 
   _cp_fig_u.set_t      = 1;
   _cp_fig_u.eve_d      = u3H->eve_d;
@@ -381,6 +394,7 @@ _cp_report(const u3_pier_opts* opt_u, _cp_tally* tal_u)
   _cp_fig_u.boo_d      = _cp_boot_ms(tal_u);
   _cp_fig_u.ver_d      = u3e_Stat.verify_ns_d / 1000000ULL;
   _cp_fig_u.mem_u      = mem_u;
+  _cp_fig_u.lim_u      = u3e_Limit;
 }
 
 /* _cp_json_str(): str_c as a JSON string on fil_u. */
@@ -443,6 +457,18 @@ u3_pier_json(c3_i ret_i)
            (unsigned long long)_cp_fig_u.released_d, (unsigned long long)_cp_fig_u.swap_d,
            (unsigned long long)mem_u->loom_commit_kb,
            (unsigned long long)_cp_fig_u.boo_d, (unsigned long long)_cp_fig_u.ver_d);
+    if ( _cp_fig_u.lim_u.cap_d ) {
+      const u3e_limit_stats* lim_u = &_cp_fig_u.lim_u;
+      printf(",\"pager_cap_kb\":%llu,\"pager_out_pages\":%llu,"
+             "\"pager_in_pages\":%llu,\"pager_dead_pages\":%llu,"
+             "\"pager_evictions\":%llu,\"pager_refaults\":%llu,"
+             "\"pager_peak_kb\":%llu,\"pager_over\":%llu",
+             (unsigned long long)(lim_u->cap_d >> 10), (unsigned long long)lim_u->out_d,
+             (unsigned long long)lim_u->in_d, (unsigned long long)lim_u->dead_d,
+             (unsigned long long)lim_u->evict_d, (unsigned long long)lim_u->refault_d,
+             (unsigned long long)lim_u->peak_w << (u3a_page_bits - 10),
+             (unsigned long long)lim_u->over_d);
+    }
     sep_c = ',';
   }
   if ( '{' == sep_c ) {
@@ -460,6 +486,7 @@ static void
 _cp_release(c3_t for_t, c3_d eve_d)
 {
   if ( for_t || (_(u3C.free_o) && 0 == (eve_d % u3C.toss_w)) ) {
+    u3e_limit_thaw();
     u3e_release();
     u3a_touch_reset();
   }
@@ -492,12 +519,18 @@ _cp_trace(const u3_pier_opts* opt_u, FILE* fil_u)
   }
   u3_mem_read(&mem_u, c3n);
   u3a_stat(&u3H->rod_u, &sat_u);
-  fprintf(fil_u, "%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu\n",
+  fprintf(fil_u, "%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu",
           (unsigned long long)u3H->eve_d, (unsigned long long)mem_u.rss_kb,
           (unsigned long long)mem_u.lazyfree_kb, (unsigned long long)mem_u.anon_kb,
           (unsigned long long)mem_u.file_kb, (unsigned long long)mem_u.shmem_kb,
           (unsigned long long)(sat_u.heap_d >> 10), (unsigned long long)(sat_u.live_d >> 10),
           (unsigned long long)u3e_swap_kb(), (unsigned long long)u3e_Stat.released_d);
+  if ( u3C.limit_d ) {
+    fprintf(fil_u, ",%llu,%llu,%llu",
+            (unsigned long long)u3e_Limit.out_d, (unsigned long long)u3e_Limit.in_d,
+            (unsigned long long)u3e_Limit.dead_d);
+  }
+  fputc('\n', fil_u);
   errno = 0;
   if ( fflush(fil_u) || ferror(fil_u) ) {
     return _cp_trace_fail(opt_u, "write", errno);
@@ -685,6 +718,7 @@ _cp_replay(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u)
     else {
       _cp_release(0, eve_d);
     }
+    u3e_limit_sync();
     _cp_progress(opt_u, tal_u, log_u, 1);
   }
   _cp_replay_t = 0;
@@ -766,6 +800,7 @@ _cp_run(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u, FILE* tra_u)
     else {
       _cp_release(0, eve_d);
     }
+    u3e_limit_sync();
     if ( _cp_trace(opt_u, tra_u) ) {
       tal_u->end_d = c3_nanos();
       return _cp_sync(log_u) ? -1 : 1;
@@ -791,7 +826,8 @@ _cp_trace_open(const u3_pier_opts* opt_u, FILE** tra_u)
     return -1;
   }
   fprintf(*tra_u, "event,rss_kb,lazyfree_kb,anon_kb,file_kb,shmem_kb,heap_kb,"
-                  "live_kb,swap_kb,released_pages\n");
+                  "live_kb,swap_kb,released_pages%s\n",
+          u3C.limit_d ? ",pager_out_pages,pager_in_pages,pager_dead_pages" : "");
   return 0;
 }
 
@@ -867,6 +903,78 @@ u3_pier_log_lost(const c3_c* dir_c)
            && stat(log_c, &sat_u) && ENOENT == errno ) ? 1 : 0;
 }
 
+/* _cp_limit(): the cap on the loom's memory (u3C.limit_d) for a loom of
+**   2^bit_w bytes: --memory-limit's size, or the memory cgroup's limit
+**   less its headroom (auto, and by default with a swap file).  0, or -1
+**   (reported).
+*/
+static c3_i
+_cp_limit(const u3_pier_opts* opt_u, c3_w bit_w)
+{
+  c3_c src_c[4800];
+  c3_d lim_d = 0, cap_d;
+  c3_d flo_d = u3e_limit_floor(bit_w);
+
+  switch ( opt_u->limit_e ) {
+    case u3_limit_none: return 0;
+    case u3_limit_size: {
+      if ( opt_u->limit_d < flo_d ) {
+        fprintf(stderr, "urbit: --memory-limit %llu KiB: below the floor of "
+                        "%llu KiB that a loom of 2^%u bytes needs to run at all\n",
+                (unsigned long long)(opt_u->limit_d >> 10),
+                (unsigned long long)(flo_d >> 10), bit_w);
+        u3_pier_fail("--memory-limit is below the loom's floor");
+        return -1;
+      }
+      u3C.limit_d = opt_u->limit_d;
+      return 0;
+    }
+    case u3_limit_cgroup: {
+      if ( !u3C.swap_c || !(lim_d = u3e_limit_cgroup(src_c, sizeof(src_c))) ) {
+        return 0;
+      }
+      cap_d = lim_d - c3_min(lim_d, u3e_limit_headroom(lim_d));
+      if ( cap_d < flo_d ) {
+        fprintf(stderr, "urbit: the memory cgroup's limit (%llu KiB, %s) less "
+                        "the headroom is below the loom's floor (%llu KiB): the "
+                        "swap file is not paged by the runtime\n",
+                (unsigned long long)(lim_d >> 10), src_c,
+                (unsigned long long)(flo_d >> 10));
+        return 0;
+      }
+      u3C.limit_d = cap_d;
+    } break;
+    case u3_limit_auto: {
+      if ( !(lim_d = u3e_limit_cgroup(src_c, sizeof(src_c))) ) {
+        fprintf(stderr, "urbit: --memory-limit auto: this process's memory "
+                        "cgroup sets no limit (see /proc/self/cgroup); give a "
+                        "size, or none\n");
+        u3_pier_fail("--memory-limit auto: no cgroup memory limit");
+        return -1;
+      }
+      cap_d = lim_d - c3_min(lim_d, u3e_limit_headroom(lim_d));
+      if ( cap_d < flo_d ) {
+        fprintf(stderr, "urbit: --memory-limit auto: the memory cgroup's limit "
+                        "(%llu KiB, %s) less the headroom (%llu KiB) is below "
+                        "the floor of %llu KiB that a loom of 2^%u bytes needs\n",
+                (unsigned long long)(lim_d >> 10), src_c,
+                (unsigned long long)(u3e_limit_headroom(lim_d) >> 10),
+                (unsigned long long)(flo_d >> 10), bit_w);
+        u3_pier_fail("--memory-limit auto: the cgroup's limit is below the floor");
+        return -1;
+      }
+      u3C.limit_d = cap_d;
+    } break;
+  }
+  if ( c3n == opt_u->quiet_o ) {
+    fprintf(stderr, "urbit: memory cgroup limit %llu KiB (%s): the loom is "
+                    "paged under %llu KiB\n",
+            (unsigned long long)(lim_d >> 10), src_c,
+            (unsigned long long)(u3C.limit_d >> 10));
+  }
+  return 0;
+}
+
 /* _cp_start(): the start-up phase: lock the pier, open its log, apply
 **   the options, open the trace, boot, and let the log go on from the
 **   snapshot.  0 with *log_u and *tra_u open and the loom booted, or -1
@@ -897,6 +1005,7 @@ _cp_start(const u3_pier_opts* opt_u, u3_log** log_u, FILE** tra_u)
     return -1;
   }
   if (  _cp_opts_apply(opt_u)
+     || _cp_limit(opt_u, bit_w)
      || (u3C.swap_c && u3e_swap_open(u3C.swap_c))
      || _cp_trace_open(opt_u, tra_u) )
   {
@@ -904,6 +1013,15 @@ _cp_start(const u3_pier_opts* opt_u, u3_log** log_u, FILE** tra_u)
     return -1;
   }
   if ( _cp_boot(opt_u, *log_u, bit_w) ) {
+    if ( *tra_u ) {
+      fclose(*tra_u);
+    }
+    u3_log_close(*log_u);
+    return -1;
+  }
+  if ( u3C.limit_d && u3e_limit_set(u3C.limit_d) ) {
+    u3_pier_fail("cannot page the loom under the memory limit");
+    u3m_stop();
     if ( *tra_u ) {
       fclose(*tra_u);
     }

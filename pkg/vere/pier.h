@@ -34,7 +34,17 @@
       c3_w  fmod_w;          //  u3o_free_free or u3o_free_dontneed
       c3_w  keep_w;          //  pages kept resident next to a gap frontier
       c3_o  lazy_o;          //  never-written pages cost nothing
+      c3_i  limit_e;         //  --memory-limit: u3_limit_*
+      c3_d  limit_d;         //  ... its size, bytes (u3_limit_size)
     } u3_pier_opts;
+
+    /* u3_limit_*: where the cap on the loom's memory comes from.
+    */
+#   define u3_limit_cgroup 0   //  default: a swap file run in a memory
+                               //  cgroup is paged under its limit
+#   define u3_limit_size   1   //  --memory-limit SIZE
+#   define u3_limit_auto   2   //  --memory-limit auto: the cgroup's limit
+#   define u3_limit_none   3   //  --memory-limit none: no pager
 
     /* u3_pier_opts_init(): the defaults of every option (no pier). */
     void

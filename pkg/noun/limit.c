@@ -1,0 +1,840 @@
+/// @file limit.c
+/// The pager: a hard cap on the loom's resident memory, enforced by the
+/// runtime itself, for --memory-limit and for a --swap-file run inside a
+/// memory cgroup (whose limit, less a headroom, is the budget).  One
+/// mechanism, two budget sources.
+///
+/// What is counted.  With a swap file every dirty page outside the image
+/// is MAP_SHARED from the scratch file at its own offset, so the loom's
+/// memory is (a) the scratch file's page cache, (b) the clean image
+/// pages read from north.bin, (c) rare anonymous pages (the home road's,
+/// when the disk was full).  The pager keeps (a) under the budget less
+/// (b) and (c) as measured at the last event boundary.
+///
+/// Blocks.  The loom is cut into blocks of 64 pages (1 MiB), exactly one
+/// word of the dirty and lazy bitmaps, so a block's swap-backed pages are
+/// one word: dirty and not lazy.  Each block is in one state:
+///
+///   free   no swap-backed page, or not yet seen by the pager
+///   hot    resident, accessible; ref set when it was last faulted in
+///   cold   resident, but PROT_NONE: the clock hand passed it once; a touch
+///          faults, restores its protections and makes it hot (no I/O)
+///   out    written to the scratch file and dropped from the page cache,
+///          PROT_NONE: a touch faults, reads it back (readahead of the
+///          whole block) and makes it hot
+///
+/// The resident count (res_w) is the sum of the swap-backed pages of hot
+/// and cold blocks: an upper bound, since a block backed on its first
+/// write counts whole.  It grows where pages become resident, inside the
+/// fault handler: backing lazy pages (_ce_lazy_back), moving a clean page
+/// into the scratch file, refaulting an out block.  So the cap holds
+/// during an event, however much the event allocates.
+///
+/// Eviction (CLOCK).  The clock holds the resident blocks in the order
+/// they became resident.  When res_w would pass the budget, the hand takes
+/// the oldest: a hot block with its ref set loses it, becomes cold
+/// (PROT_NONE, still resident) and goes to the back; a cold one, or a hot
+/// one touched since, is evicted.  A victim's pages that hold nothing
+/// (free pages of any heap, by the allocator's free-page bitmap, which is
+/// one word per block; and the current road's free gap) are punched out
+/// of the file (fallocate: never written, blocks returned) and mapped
+/// lazy again; the rest are written back with sync_file_range and dropped
+/// (MADV_DONTNEED on the mapping, POSIX_FADV_DONTNEED on the file).
+/// Blocks the fault handler reads (the current road's header, the
+/// allocator's page table and bitmap) are never shut.  Faults do no
+/// read-around (MADV_RANDOM); a refault reads its own block ahead.
+/// Victims are taken in a batch down to a low-water mark (budget less
+/// 1/16) and their writeback is started for the whole batch before it is
+/// waited for, so the disk sees long sequential runs, and reclaim (the
+/// kernel's, under a cgroup) finds clean pages it can drop at once
+/// instead of waiting for the flusher.
+///
+/// Budget.  The cap less the pages the pager does not page (clean image
+/// pages in memory, anonymous ones), measured at each event boundary, less
+/// one block of slack for what it cannot see between two boundaries:
+/// lazy pages read through the file's mapping after a release.  At each
+/// boundary the scratch file's cached pages at lazy pages' offsets are
+/// punched (u3e_limit_sync); during an event they are not, so the page
+/// cache can pass the cap while the loom's resident pages do not.
+///
+/// Invariants.  Every page of an out or cold block that is swap-backed is
+/// PROT_NONE; pages of the image below it and lazy pages may be too.  The
+/// block being faulted in is never the victim.  Nothing here allocates:
+/// the whole path is async-signal-safe (raw system calls only).  Before a
+/// save (which hands loom pages to write(2), which cannot fault into the
+/// handler), every block is made accessible again (u3e_limit_open); the
+/// next event boundary (u3e_limit_sync) recounts every block from the
+/// bitmaps and evicts down to the budget.
+///
+/// Memory bound: one byte of state per block (16 KiB for a 16 GiB loom),
+/// no allocation.  Mappings: eviction splits the loom's mappings at block
+/// boundaries only, so at most two per block (vm.max_map_count is 65,530;
+/// a 16 GiB loom has 16,384 blocks).
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "c3/portable.h"
+#include "noun/log.h"
+#include "noun/events_in.h"
+#include "noun/manage.h"
+#include "noun/options.h"
+
+#define _ce_blk_bits  6                      //  64 pages (1 MiB) a block
+#define _ce_blk_pages (1U << _ce_blk_bits)
+#define _ce_blk_max   (_ce_max_pages >> _ce_blk_bits)
+#define _ce_batch     32                     //  most blocks evicted at once
+
+enum {
+  _ce_blk_free = 0,
+  _ce_blk_hot  = 1,
+  _ce_blk_cold = 2,
+  _ce_blk_out  = 3,
+};
+#define _ce_blk_ref  0x80                    //  hot: faulted in since the
+                                             //  hand last passed
+
+u3e_limit_stats u3e_Limit;
+
+static c3_y _ce_sta_y[_ce_blk_max];   //  each block's state (| ref)
+static c3_w _ce_bud_w;                //  the budget for swap pages, 0: off
+static c3_w _ce_cap_w;                //  the whole cap, pages
+static c3_w _ce_res_w;                //  swap-backed pages of hot and cold
+static c3_w _ce_rng_w[_ce_blk_max];  //  the clock: resident blocks in the
+                                      //  order they became resident
+static c3_y _ce_que_y[_ce_blk_max];   //  1 if the block is in the clock
+static c3_w _ce_rhd_w;                //  the clock's hand (oldest entry)
+static c3_w _ce_rnm_w;                //  entries in the clock
+static c3_w _ce_nbk_w;                //  blocks in the loom
+static c3_y* _ce_fil_y;               //  the scratch file, mapped read-only
+                                      //  for mincore (never touched)
+static c3_t _ce_thw_t;                //  out and cold blocks opened for
+                                      //  u3e_release (u3e_limit_thaw)
+static c3_w _ce_mlo_w, _ce_mhi_w;     //  the blocks of the allocator's
+                                      //  page table and free-page bitmap
+
+/* _ce_ring_put(): put block b_w at the clock's tail, unless it is in. */
+static inline void
+_ce_ring_put(c3_w b_w)
+{
+  if ( !_ce_que_y[b_w] ) {
+    _ce_rng_w[(_ce_rhd_w + _ce_rnm_w) % _ce_blk_max] = b_w;
+    _ce_rnm_w++;
+    _ce_que_y[b_w] = 1;
+  }
+}
+
+/* _ce_ring_pop(): take the block at the clock's hand. */
+static inline c3_w
+_ce_ring_pop(void)
+{
+  c3_w b_w = _ce_rng_w[_ce_rhd_w];
+
+  _ce_rhd_w = (_ce_rhd_w + 1) % _ce_blk_max;
+  _ce_rnm_w--;
+  _ce_que_y[b_w] = 0;
+  return b_w;
+}
+
+/* _ce_blk_mask(): the swap-backed pages of block b_w, one bit each. */
+static inline c3_d
+_ce_blk_mask(c3_w b_w)
+{
+  c3_d msk_d = u3P.dit_d[b_w] & ~u3P.lzy_d[b_w];
+
+  if ( u3P.gar_w && (u3P.gar_w >> _ce_blk_bits) == b_w ) {
+    msk_d &= ~(1ULL << (u3P.gar_w & (_ce_blk_pages - 1)));
+  }
+  return msk_d;
+}
+
+/* _ce_blk_count(): the swap-backed pages of block b_w. */
+static inline c3_w
+_ce_blk_count(c3_w b_w)
+{
+  return (c3_w)__builtin_popcountll(_ce_blk_mask(b_w));
+}
+
+/* _ce_blk_prot(): the protection page pag_w has in its state. */
+static c3_i
+_ce_blk_prot(c3_w pag_w)
+{
+  if ( u3P.gar_w && pag_w == u3P.gar_w ) return PROT_NONE;
+  if ( _ce_lzy(pag_w) )                  return PROT_READ;
+  if ( _ce_bit(pag_w) )                  return PROT_READ | PROT_WRITE;
+  return _ce_prot_clean();
+}
+
+/* _ce_blk_open(): give block b_w's pages their protections back, a run
+**   of equal ones per call (async-signal-safe).
+*/
+static void
+_ce_blk_open(c3_w b_w)
+{
+  c3_w bot_w = b_w << _ce_blk_bits;
+  c3_w top_w = c3_min(bot_w + _ce_blk_pages, u3P.pag_w);
+  c3_w pag_w = bot_w;
+
+  while ( pag_w < top_w ) {
+    c3_i pro_i = _ce_blk_prot(pag_w);
+    c3_w end_w = pag_w + 1;
+    while ( end_w < top_w && _ce_blk_prot(end_w) == pro_i ) {
+      end_w++;
+    }
+    if ( mprotect(_ce_ptr(pag_w), (c3_z)(end_w - pag_w) << u3a_page_bits, pro_i) ) {
+      u3e_Limit.err_d++;
+    }
+    pag_w = end_w;
+  }
+}
+
+/* _ce_blk_shut(): make block b_w PROT_NONE (async-signal-safe). */
+static c3_i
+_ce_blk_shut(c3_w b_w)
+{
+  c3_w bot_w = b_w << _ce_blk_bits;
+  c3_w top_w = c3_min(bot_w + _ce_blk_pages, u3P.pag_w);
+
+  if ( mprotect(_ce_ptr(bot_w), (c3_z)(top_w - bot_w) << u3a_page_bits, PROT_NONE) ) {
+    u3e_Limit.err_d++;
+    return -1;
+  }
+  return 0;
+}
+
+/* _ce_blk_pin(): 1 if block b_w holds what the fault handler reads (the
+**   current road's header, the free-page bitmap and the page table next
+**   to it): never shut.
+*/
+static inline c3_t
+_ce_blk_pin(c3_w b_w)
+{
+  const c3_y* rod_y = (const c3_y*)u3R;
+  c3_w        pag_w;
+
+  if ( !rod_y || rod_y < u3a_loom_base ) {
+    return 0;
+  }
+  pag_w = (c3_w)((c3_d)(rod_y - u3a_loom_base) >> u3a_page_bits);
+  if ( (pag_w >> _ce_blk_bits) == b_w ) {
+    return 1;
+  }
+  pag_w = (c3_w)((c3_d)(rod_y + sizeof(u3a_road) - 1 - u3a_loom_base) >> u3a_page_bits);
+  return (pag_w >> _ce_blk_bits) == b_w
+         || (b_w >= _ce_mlo_w && b_w < _ce_mhi_w);
+}
+
+/* _ce_blk_punch(): punch the pages fre_d of block b_w (runs of them),
+**   which hold nothing, and make them lazy; msk_d less those punched.
+*/
+static c3_d
+_ce_blk_punch(c3_w b_w, c3_d msk_d, c3_d fre_d)
+{
+  c3_w bot_w = b_w << _ce_blk_bits;
+  c3_w bit_w = 0;
+
+  while ( bit_w < _ce_blk_pages && (fre_d >> bit_w) ) {
+    if ( !(fre_d >> bit_w & 1) ) {
+      bit_w++;
+      continue;
+    }
+    c3_w end_w = bit_w + 1;
+    while ( end_w < _ce_blk_pages && (fre_d >> end_w & 1) ) {
+      end_w++;
+    }
+    c3_d run_d = ( end_w - bit_w >= 64 ) ? ~0ULL
+                 : (((1ULL << (end_w - bit_w)) - 1) << bit_w);
+    c3_z len_z = (c3_z)(end_w - bit_w) << u3a_page_bits;
+
+    //  a hole punch in the file, not MADV_REMOVE, which refuses a mapping
+    //  that is not writable (the block may be shut already)
+    //  and lazy as at the start (anonymous, read-only): a read of a file
+    //  page, even a hole, would put it in the page cache and in RSS
+    if ( 0 == c3_fs_punch(u3P.swp_i, (c3_d)(bot_w + bit_w) << u3a_page_bits,
+                          (c3_d)len_z)
+         && 0 == _ce_lazy_map(bot_w + bit_w, bot_w + end_w) )
+    {
+      msk_d &= ~run_d;
+      u3e_Limit.dead_d += end_w - bit_w;
+    }
+    else {
+      u3e_Limit.err_d++;
+    }
+    bit_w = end_w;
+  }
+  return msk_d;
+}
+
+/* _ce_blk_dead(): punch block b_w's swap pages that hold nothing (free
+**   pages of any road's heap, and the current road's free gap): never
+**   written, made lazy.  The pages left to write, as a mask.
+*/
+static c3_d
+_ce_blk_dead(c3_w b_w, c3_d msk_d)
+{
+  u3a_road* rod_u = u3R;
+  c3_w      bot_w = 0, top_w = 0;
+  c3_d      fre_d = 0;
+
+  if ( _ce_mhi_w ) {
+    //  one word of the free-page bitmap is this block's pages (the bitmap
+    //  is pinned: reading it cannot fault)
+    fre_d = u3a_Free[b_w];
+  }
+  if ( rod_u ) {
+    if ( _(rod_u->nor_o) ) {
+      _ce_gap((c3_y*)rod_u->hat_w, (c3_y*)rod_u->cap_w, &bot_w, &top_w);
+    }
+    else {
+      _ce_gap((c3_y*)rod_u->cap_w, (c3_y*)rod_u->hat_w, &bot_w, &top_w);
+    }
+  }
+  c3_w lo_w = c3_max(bot_w, b_w << _ce_blk_bits);
+  c3_w hi_w = c3_min(top_w, (b_w + 1) << _ce_blk_bits);
+
+  for ( c3_w pag_w = lo_w; pag_w < hi_w; pag_w++ ) {
+    fre_d |= 1ULL << (pag_w & (_ce_blk_pages - 1));
+  }
+  return _ce_blk_punch(b_w, msk_d, fre_d & msk_d);
+}
+
+/* _ce_blk_drop(): write block b_w's pages in msk_d back (the writeback was
+**   started) and drop them from memory (async-signal-safe).
+*/
+static void
+_ce_blk_drop(c3_w b_w, c3_d msk_d)
+{
+  c3_w bot_w = b_w << _ce_blk_bits;
+  c3_w lo_w  = bot_w + (c3_w)__builtin_ctzll(msk_d);
+  c3_w hi_w  = bot_w + 64 - (c3_w)__builtin_clzll(msk_d);
+  c3_d off_d = (c3_d)lo_w << u3a_page_bits;
+  c3_d len_d = (c3_d)(hi_w - lo_w) << u3a_page_bits;
+
+  if ( sync_file_range(u3P.swp_i, (off_t)off_d, (off_t)len_d,
+                       SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE
+                       | SYNC_FILE_RANGE_WAIT_AFTER) )
+  {
+    u3e_Limit.err_d++;
+    return;
+  }
+  //  MADV_DONTNEED would discard an anonymous page (the home road's on a
+  //  full disk, an image page's private copy): where there may be one,
+  //  ask for MADV_PAGEOUT, which reclaims only what is safe to
+  if ( u3e_Stat.swap_anon_d || lo_w < u3P.nor_w || u3P.yol_t ) {
+    if ( madvise(_ce_ptr(lo_w), (c3_z)len_d, MADV_PAGEOUT) ) {
+      u3e_Limit.err_d++;
+    }
+  }
+  else if ( madvise(_ce_ptr(lo_w), (c3_z)len_d, MADV_DONTNEED) ) {
+    u3e_Limit.err_d++;
+  }
+  if ( posix_fadvise(u3P.swp_i, (off_t)off_d, (off_t)len_d, POSIX_FADV_DONTNEED) ) {
+    u3e_Limit.err_d++;
+  }
+  u3e_Limit.out_d += (c3_w)__builtin_popcountll(msk_d);
+}
+
+/* _ce_limit_take(): evict block b_w (hot or cold): punch its dead pages,
+**   shut it and start writing back the rest; the mask of pages whose
+**   writeback was started (0: nothing left to write).
+*/
+static c3_d
+_ce_limit_take(c3_w b_w)
+{
+  c3_w cnt_w = _ce_blk_count(b_w);
+  c3_d rst_d;
+
+  if ( (_ce_sta_y[b_w] & ~_ce_blk_ref) == _ce_blk_hot && _ce_blk_shut(b_w) ) {
+    return 0;
+  }
+  _ce_res_w -= c3_min(_ce_res_w, cnt_w);
+  rst_d = _ce_blk_dead(b_w, _ce_blk_mask(b_w));
+  if ( !rst_d ) {
+    //  all dead: nothing left resident
+    _ce_blk_open(b_w);
+    _ce_sta_y[b_w] = _ce_blk_free;
+    return 0;
+  }
+  //  start the writeback now; the batch waits for it together
+  sync_file_range(u3P.swp_i, (off_t)((c3_d)b_w << (_ce_blk_bits + u3a_page_bits)),
+                  (off_t)1 << (_ce_blk_bits + u3a_page_bits), SYNC_FILE_RANGE_WRITE);
+  _ce_sta_y[b_w] = _ce_blk_out;
+  return rst_d;
+}
+
+/* _ce_limit_scrub(): punch the scratch file's cached pages where the
+**   loom's pages are lazy (hold nothing): left in the page cache by a
+**   mapping replaced without a punch, or read in through a lazy page's
+**   view of the file (async-signal-safe).
+*/
+static void
+_ce_limit_scrub(void)
+{
+  c3_w sys_w = 4096;
+  c3_w per_w = u3a_page_bytes / sys_w;
+  c3_y vec_y[u3a_page_bytes / 4096 * _ce_blk_pages];
+
+  if ( !_ce_fil_y ) {
+    return;
+  }
+  for ( c3_w b_w = 0; b_w < _ce_nbk_w; b_w++ ) {
+    c3_d lzy_d = u3P.lzy_d[b_w];
+    c3_d cac_d = 0;
+
+    if ( !lzy_d
+         || mincore(_ce_fil_y + ((c3_d)b_w << (_ce_blk_bits + u3a_page_bits)),
+                    (c3_z)_ce_blk_pages << u3a_page_bits, vec_y) )
+    {
+      continue;
+    }
+    for ( c3_w i_w = 0; i_w < _ce_blk_pages; i_w++ ) {
+      c3_y any_y = 0;
+      for ( c3_w j_w = 0; j_w < per_w; j_w++ ) {
+        any_y |= vec_y[i_w * per_w + j_w] & 1;
+      }
+      cac_d |= (c3_d)any_y << i_w;
+    }
+    if ( (cac_d &= lzy_d) ) {
+      c3_w bit_w = 0;
+      while ( bit_w < _ce_blk_pages ) {
+        if ( !(cac_d >> bit_w & 1) ) {
+          bit_w++;
+          continue;
+        }
+        c3_w end_w = bit_w + 1;
+        while ( end_w < _ce_blk_pages && (cac_d >> end_w & 1) ) {
+          end_w++;
+        }
+        c3_fs_punch(u3P.swp_i,
+                    ((c3_d)(b_w << _ce_blk_bits) + bit_w) << u3a_page_bits,
+                    (c3_d)(end_w - bit_w) << u3a_page_bits);
+        u3e_Limit.scrub_d += end_w - bit_w;
+        bit_w = end_w;
+      }
+    }
+  }
+}
+
+/* _ce_limit_evict(): sweep the clock until the resident count is at most
+**   low_w, never taking block kep_w (async-signal-safe).
+*/
+static void
+_ce_limit_evict(c3_w low_w, c3_w kep_w)
+{
+  c3_w vic_w[_ce_batch];
+  c3_d msk_d[_ce_batch];
+  c3_w num_w = 0;
+  c3_w stp_w = 0;
+
+  //  two full turns of the hand at most: the first may only cool blocks
+  for ( c3_w max_w = 2 * _ce_rnm_w + 2;
+        _ce_res_w > low_w && num_w < _ce_batch && _ce_rnm_w && stp_w++ < max_w; )
+  {
+    c3_w b_w   = _ce_ring_pop();
+    c3_y sta_y = _ce_sta_y[b_w];
+    c3_d rst_d;
+
+    if ( _ce_blk_free == sta_y || _ce_blk_out == sta_y ) {
+      continue;
+    }
+    if ( b_w == kep_w || _ce_blk_pin(b_w) ) {
+      _ce_ring_put(b_w);
+      continue;
+    }
+    if ( (_ce_blk_hot | _ce_blk_ref) == sta_y ) {
+      //  a second chance: cold, but still resident
+      if ( 0 == _ce_blk_shut(b_w) ) {
+        _ce_sta_y[b_w] = _ce_blk_cold;
+        u3e_Limit.cool_d++;
+      }
+      _ce_ring_put(b_w);
+      continue;
+    }
+    if ( (rst_d = _ce_limit_take(b_w)) ) {
+      vic_w[num_w] = b_w;
+      msk_d[num_w] = rst_d;
+      num_w++;
+    }
+  }
+  for ( c3_w i_w = 0; i_w < num_w; i_w++ ) {
+    _ce_blk_drop(vic_w[i_w], msk_d[i_w]);
+  }
+  u3e_Limit.evict_d += num_w;
+
+}
+
+/* _ce_limit_room(): after pages of block b_w became resident (add_w more),
+**   evict others until the count is under the budget (async-signal-safe).
+*/
+static void
+_ce_limit_room(c3_w b_w)
+{
+  if ( _ce_res_w > _ce_bud_w ) {
+    c3_w low_w = _ce_bud_w - c3_min(_ce_bud_w, c3_max(_ce_bud_w / 16, _ce_blk_pages));
+    c3_w try_w = 0;
+
+    while ( _ce_res_w > low_w && try_w++ < 64 ) {
+      c3_w was_w = _ce_res_w;
+      _ce_limit_evict(low_w, b_w);
+      if ( _ce_res_w == was_w && try_w > 2 ) {
+        break;
+      }
+    }
+    if ( _ce_res_w > _ce_bud_w ) {
+      u3e_Limit.over_d++;
+    }
+  }
+  if ( _ce_res_w > u3e_Limit.peak_w ) {
+    u3e_Limit.peak_w = _ce_res_w;
+  }
+}
+
+void
+_ce_limit_back(c3_w lo_w, c3_w hi_w)
+{
+  if ( !_ce_bud_w || hi_w <= lo_w ) {
+    return;
+  }
+  c3_w b_w = lo_w >> _ce_blk_bits;
+  c3_y sta_y = _ce_sta_y[b_w] & ~_ce_blk_ref;
+
+  //  no read-around on faults: it would fill the page cache with the
+  //  pages of evicted neighbours behind the pager's back (a refault reads
+  //  its own block ahead instead)
+  madvise(_ce_ptr(lo_w), (c3_z)(hi_w - lo_w) << u3a_page_bits, MADV_RANDOM);
+  if ( _ce_blk_out == sta_y ) {
+    //  backed outside the handler (u3e_reserve): the block's other pages
+    //  stay out, and are counted when it is read back
+    _ce_res_w += hi_w - lo_w;
+  }
+  else {
+    if ( _ce_blk_cold == sta_y ) {
+      _ce_blk_open(b_w);
+    }
+    else {
+      _ce_res_w += hi_w - lo_w;
+    }
+    _ce_sta_y[b_w] = _ce_blk_hot | _ce_blk_ref;
+    _ce_ring_put(b_w);
+  }
+  _ce_limit_room(b_w);
+}
+
+c3_t
+_ce_limit_fault(c3_w pag_w)
+{
+  if ( !_ce_bud_w ) {
+    return 0;
+  }
+  c3_w b_w = pag_w >> _ce_blk_bits;
+  c3_y sta_y = _ce_sta_y[b_w] & ~_ce_blk_ref;
+
+  if ( _ce_blk_out == sta_y ) {
+    c3_d msk_d = _ce_blk_mask(b_w);
+    c3_w cnt_w = (c3_w)__builtin_popcountll(msk_d);
+
+    _ce_res_w += cnt_w;
+    _ce_sta_y[b_w] = _ce_blk_hot | _ce_blk_ref;
+    _ce_ring_put(b_w);
+    _ce_limit_room(b_w);
+    _ce_blk_open(b_w);
+    if ( msk_d ) {
+      //  read the block back in one go: most refaults are sequential
+      c3_w lo_w = (b_w << _ce_blk_bits) + (c3_w)__builtin_ctzll(msk_d);
+      c3_w hi_w = (b_w << _ce_blk_bits) + 64 - (c3_w)__builtin_clzll(msk_d);
+      madvise(_ce_ptr(lo_w), (c3_z)(hi_w - lo_w) << u3a_page_bits, MADV_WILLNEED);
+    }
+    u3e_Limit.in_d += cnt_w;
+    u3e_Limit.refault_d++;
+    return 1;
+  }
+  //  a cold block; or a swap page that some remapping left shut (nothing
+  //  else faults on a dirty page that is backed): open the block
+  if ( _ce_blk_cold == sta_y || (_ce_blk_mask(b_w) >> (pag_w & (_ce_blk_pages - 1)) & 1) ) {
+    if ( _ce_blk_free == sta_y ) {
+      _ce_res_w += _ce_blk_count(b_w);
+    }
+    _ce_blk_open(b_w);
+    _ce_sta_y[b_w] = _ce_blk_hot | _ce_blk_ref;
+    _ce_ring_put(b_w);
+    u3e_Limit.warm_d++;
+    if ( _ce_blk_free == sta_y ) {
+      _ce_limit_room(b_w);
+    }
+    return 1;
+  }
+  return 0;
+}
+
+/* _ce_limit_budget(): the swap pages the pager keeps resident under the
+**   cap, with fix_w pages it does not page, less a block of slack for what
+**   it cannot see between two syncs (lazy pages read through the file).
+*/
+static c3_w
+_ce_limit_budget(c3_w fix_w)
+{
+  c3_w slk_w = _ce_blk_pages;
+  return ( _ce_cap_w > fix_w + slk_w + _ce_blk_pages )
+         ? _ce_cap_w - fix_w - slk_w : _ce_blk_pages;
+}
+
+/* _ce_limit_fixed(): resident pages the budget does not page: the clean
+**   image pages in memory and the anonymous ones, from mincore.
+*/
+static c3_w
+_ce_limit_fixed(void)
+{
+  c3_y vec_y[4096];
+  c3_w sys_w = (c3_w)sysconf(_SC_PAGESIZE);
+  c3_w per_w = u3a_page_bytes / sys_w;
+  c3_w num_w = 0;
+  c3_w pag_w = 0;
+
+  //  clean pages lie below the image top: count what is in memory of them
+  while ( pag_w < u3P.nor_w ) {
+    c3_w end_w = c3_min(u3P.nor_w, pag_w + (c3_w)sizeof(vec_y) / per_w);
+    c3_w run_w;
+
+    while ( pag_w < end_w && _ce_bit(pag_w) ) {
+      pag_w++;
+    }
+    run_w = pag_w;
+    while ( run_w < end_w && !_ce_bit(run_w) ) {
+      run_w++;
+    }
+    if ( run_w > pag_w
+         && 0 == mincore(_ce_ptr(pag_w), (c3_z)(run_w - pag_w) << u3a_page_bits, vec_y) )
+    {
+      c3_w sub_w = 0;
+      for ( c3_w i_w = 0; i_w < (run_w - pag_w) * per_w; i_w++ ) {
+        sub_w += vec_y[i_w] & 1;
+      }
+      num_w += (sub_w + per_w - 1) / per_w;
+    }
+    pag_w = run_w;
+  }
+  return num_w + (c3_w)c3_min(u3e_Stat.swap_anon_d, (c3_d)u3P.pag_w);
+}
+
+void
+u3e_limit_open(void)
+{
+  if ( !_ce_bud_w ) {
+    return;
+  }
+  for ( c3_w b_w = 0; b_w < _ce_nbk_w; b_w++ ) {
+    c3_y sta_y = _ce_sta_y[b_w] & ~_ce_blk_ref;
+    if ( _ce_blk_cold == sta_y || _ce_blk_out == sta_y ) {
+      _ce_blk_open(b_w);
+      //  counted whole from here: a save reads what it writes
+      _ce_sta_y[b_w] = _ce_blk_hot;
+      _ce_ring_put(b_w);
+    }
+  }
+}
+
+void
+u3e_limit_thaw(void)
+{
+  if ( !_ce_bud_w ) {
+    return;
+  }
+  for ( c3_w b_w = 0; b_w < _ce_nbk_w; b_w++ ) {
+    c3_y sta_y = _ce_sta_y[b_w] & ~_ce_blk_ref;
+    if ( _ce_blk_cold == sta_y || _ce_blk_out == sta_y ) {
+      _ce_blk_open(b_w);
+    }
+  }
+  _ce_thw_t = 1;
+}
+
+void
+u3e_limit_sync(void)
+{
+  c3_w res_w = 0;
+  c3_w fix_w;
+
+  if ( !_ce_bud_w ) {
+    return;
+  }
+  for ( c3_w b_w = 0; b_w < _ce_nbk_w; b_w++ ) {
+    c3_y sta_y = _ce_sta_y[b_w] & ~_ce_blk_ref;
+    c3_w cnt_w = _ce_blk_count(b_w);
+
+    if ( !cnt_w ) {
+      if ( _ce_blk_free != sta_y ) {
+        if ( _ce_blk_hot != sta_y ) {
+          _ce_blk_open(b_w);
+        }
+        _ce_sta_y[b_w] = _ce_blk_free;
+      }
+    }
+    else if ( _ce_blk_free == sta_y ) {
+      //  backed where the pager did not see it (a save's remapping)
+      _ce_sta_y[b_w] = _ce_blk_hot;
+      _ce_ring_put(b_w);
+      res_w += cnt_w;
+    }
+    else {
+      if ( _ce_thw_t && _ce_blk_hot != sta_y ) {
+        _ce_blk_shut(b_w);
+      }
+      if ( _ce_blk_out != sta_y ) {
+        res_w += cnt_w;
+        _ce_ring_put(b_w);
+      }
+    }
+  }
+  _ce_thw_t = 0;
+  _ce_res_w = res_w;
+  _ce_limit_scrub();
+  fix_w = _ce_limit_fixed();
+  _ce_bud_w = _ce_limit_budget(fix_w);
+  _ce_limit_room(_ce_blk_max);
+  u3e_Limit.res_w = _ce_res_w;
+}
+
+c3_i
+u3e_limit_set(c3_d cap_d)
+{
+  if ( _ce_fil_y ) {
+    munmap(_ce_fil_y, (c3_z)_ce_nbk_w << (_ce_blk_bits + u3a_page_bits));
+    _ce_fil_y = 0;
+  }
+  _ce_bud_w = 0;
+  _ce_cap_w = 0;
+  _ce_res_w = 0;
+  _ce_rhd_w = 0;
+  _ce_rnm_w = 0;
+  _ce_thw_t = 0;
+  memset(_ce_sta_y, 0, sizeof(_ce_sta_y));
+  memset(_ce_que_y, 0, sizeof(_ce_que_y));
+  memset(&u3e_Limit, 0, sizeof(u3e_Limit));
+  if ( !cap_d ) {
+    return 0;
+  }
+  if ( u3P.swp_i < 0 || !u3P.ini_t ) {
+    u3l_log("loom: a memory limit needs a swap file\n");
+    return -1;
+  }
+  if ( cap_d < u3e_limit_floor(u3C.bits_w) ) {
+    u3l_log("loom: memory limit %llu KiB is below the floor of %llu KiB\n",
+            (unsigned long long)(cap_d >> 10),
+            (unsigned long long)(u3e_limit_floor(u3C.bits_w) >> 10));
+    return -1;
+  }
+  _ce_nbk_w = (u3P.pag_w + _ce_blk_pages - 1) >> _ce_blk_bits;
+  _ce_cap_w = (c3_w)c3_min(cap_d >> u3a_page_bits, (c3_d)u3P.pag_w);
+  _ce_mlo_w = _ce_mhi_w = 0;
+  if ( (c3_y*)u3a_Page >= u3a_loom_base && (c3_y*)u3a_Free >= u3a_loom_base ) {
+    const c3_y* lo_y = c3_min((const c3_y*)u3a_Page, (const c3_y*)u3a_Free);
+    const c3_y* hi_y = c3_max((const c3_y*)(u3a_Page + u3P.pag_w),
+                              (const c3_y*)(u3a_Free + _ce_nbk_w));
+    _ce_mlo_w = (c3_w)((c3_d)(lo_y - u3a_loom_base) >> (u3a_page_bits + _ce_blk_bits));
+    _ce_mhi_w = (c3_w)((c3_d)(hi_y - 1 - u3a_loom_base) >> (u3a_page_bits + _ce_blk_bits)) + 1;
+  }
+  _ce_bud_w = _ce_limit_budget(_ce_limit_fixed());
+  u3e_Limit.cap_d = cap_d;
+  _ce_fil_y = mmap(0, (c3_z)_ce_nbk_w << (_ce_blk_bits + u3a_page_bits), PROT_READ,
+                   MAP_SHARED, u3P.swp_i, 0);
+  if ( MAP_FAILED == _ce_fil_y ) {
+    _ce_fil_y = 0;
+  }
+  //  pages backed before the pager began: no read-around either
+  madvise(u3a_loom_base, (c3_z)u3P.pag_w << u3a_page_bits, MADV_RANDOM);
+  return 0;
+}
+
+c3_d
+u3e_limit_floor(c3_w bits_w)
+{
+  //  the home road between events: its allocator's page table (16 bytes a
+  //  page, the home heap's first pages), its reserved stack at the loom's
+  //  top and the pages it allocates from, and room for the pager to work
+  //  in whole blocks
+  c3_d tab_d = (1ULL << bits_w) >> (u3a_page_bits - 4);
+  return c3_max(tab_d, (c3_d)u3a_page_bytes) + (4ULL << 20);
+}
+
+c3_o
+u3e_limit_on(void)
+{
+  return __(0 != _ce_bud_w);
+}
+
+/* _ce_cg_read(): the number in file pat_c, or 0 (none, or "max"). */
+static c3_d
+_ce_cg_read(const c3_c* pat_c)
+{
+  FILE* fil_u = fopen(pat_c, "r");
+  unsigned long long val_d = 0;
+
+  if ( !fil_u ) {
+    return 0;
+  }
+  if ( 1 != fscanf(fil_u, "%llu", &val_d) ) {
+    val_d = 0;
+  }
+  fclose(fil_u);
+  //  v1 says "no limit" with a huge number
+  return ( val_d >= (1ULL << 62) ) ? 0 : (c3_d)val_d;
+}
+
+c3_d
+u3e_limit_cgroup(c3_c* src_c, c3_z src_z)
+{
+  FILE* fil_u = fopen("/proc/self/cgroup", "r");
+  c3_c  lin_c[4096];
+  c3_d  lim_d = 0;
+
+  if ( src_z ) {
+    src_c[0] = 0;
+  }
+  if ( !fil_u ) {
+    return 0;
+  }
+  while ( fgets(lin_c, sizeof(lin_c), fil_u) ) {
+    c3_c* con_c = strchr(lin_c, ':');
+    c3_c* pat_c = con_c ? strchr(con_c + 1, ':') : 0;
+    c3_c  fil_c[4600];
+    c3_d  val_d;
+
+    if ( !pat_c ) {
+      continue;
+    }
+    *pat_c++ = 0;
+    pat_c[strcspn(pat_c, "\n")] = 0;
+    con_c++;
+    if ( !strcmp(con_c, "") ) {
+      //  v2: the unified hierarchy, wherever it is mounted
+      const c3_c* mnt_c[2] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified" };
+      for ( c3_w i_w = 0; i_w < 2 && !lim_d; i_w++ ) {
+        snprintf(fil_c, sizeof(fil_c), "%s%s/memory.max", mnt_c[i_w], pat_c);
+        if ( (val_d = _ce_cg_read(fil_c)) ) {
+          lim_d = val_d;
+          if ( src_z ) snprintf(src_c, src_z, "%s", fil_c);
+        }
+      }
+    }
+    else if ( strstr(con_c, "memory") ) {
+      snprintf(fil_c, sizeof(fil_c), "/sys/fs/cgroup/memory%s/memory.limit_in_bytes",
+               pat_c);
+      if ( (val_d = _ce_cg_read(fil_c)) && (!lim_d || val_d < lim_d) ) {
+        lim_d = val_d;
+        if ( src_z ) snprintf(src_c, src_z, "%s", fil_c);
+      }
+    }
+  }
+  fclose(fil_u);
+  return lim_d;
+}
+
+c3_d
+u3e_limit_headroom(c3_d lim_d)
+{
+  return c3_max(lim_d / 8, (c3_d)u3e_limit_runtime_mb << 20);
+}

@@ -1,0 +1,435 @@
+/// @file limit_tests.c
+/// `--memory-limit`, end to end: the runtime pages its own loom under a cap,
+/// with no cgroup and no swap.  The scenarios, each named in its messages
+/// and on the command line (`limit_tests NAME` runs one):
+///
+///   holds     a churn run whose working set is 16 times the cap: the
+///             loom's resident pages (RSS of its mappings, /proc/PID/smaps)
+///             stay under the cap at every sample (the scratch file's whole
+///             page cache, by mincore over /proc/PID/fd/N, is reported
+///             beside it: stray cached pages at lazy pages' offsets can
+///             still take it past the cap) (every 20 ms, and at once after
+///             every event, seen as a new line of --trace); the run reaches
+///             the unconstrained run's mug; killed by SIGKILL after an
+///             event and restarted under the cap, it reaches it again;
+///   auto      `--memory-limit auto` in a memory cgroup takes the cgroup's
+///             limit less the headroom, and refuses a limit below the
+///             floor with a message;
+///   refusals  a cap below the floor is refused with a message naming the
+///             floor, and malformed sizes with a message naming the flag,
+///             before the pier is made.
+///
+/// auto needs a memory cgroup it can create (root); where it cannot, the
+/// rest still runs and the program ends with t_skip() naming what was
+/// missing.  Bounds are sizes, never timings.
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "test.h"
+#include "harness.h"
+
+#define _t_loom_bits  27                      //  a 128 MiB loom
+#define _t_loom_base  0x200000000000ULL
+#define _t_cap_mib    5                       //  the cap under test
+#define _t_size_mib   80                      //  churn MiB per event: 16 x
+
+static const c3_c* _t_urbit_c;        //  the binary under test
+static c3_c        _t_tmp_c[1000];    //  this program's scratch directory
+static c3_c        _t_skip_c[700];    //  why a part could not run
+
+/* _t_on_term(): on SIGTERM or SIGINT, kill the child and drop the cgroup
+**   (async-signal-safe), then die of the signal.
+*/
+static void
+_t_on_term(c3_i sig_i)
+{
+  pid_t kid_i = h_kid_i;
+  if ( kid_i > 0 ) {
+    kill(kid_i, SIGKILL);
+    waitpid(kid_i, 0, 0);
+  }
+  if ( h_cg_live_c[0] ) {
+    rmdir(h_cg_live_c);
+  }
+  signal(sig_i, SIG_DFL);
+  raise(sig_i);
+}
+
+/* _t_scratch_kb(): KiB of the scratch file's page cache in process pid_i
+**   (the open, deleted file named like the swap file), by mincore over a
+**   mapping of /proc/PID/fd/N; ~0 if it cannot be found.
+*/
+static c3_d
+_t_scratch_kb(pid_t pid_i, const c3_c* nam_c)
+{
+  c3_c           dir_c[64], lnk_c[1200], tgt_c[1200];
+  DIR*           dir_u;
+  struct dirent* ent_u;
+  c3_d           res_d = ~0ULL;
+
+  snprintf(dir_c, sizeof(dir_c), "/proc/%d/fd", (c3_i)pid_i);
+  if ( !(dir_u = opendir(dir_c)) ) {
+    return ~0ULL;
+  }
+  while ( (ent_u = readdir(dir_u)) ) {
+    ssize_t len_i;
+    snprintf(lnk_c, sizeof(lnk_c), "%s/%s", dir_c, ent_u->d_name);
+    if ( 0 >= (len_i = readlink(lnk_c, tgt_c, sizeof(tgt_c) - 1)) ) {
+      continue;
+    }
+    tgt_c[len_i] = 0;
+    if ( !strstr(tgt_c, nam_c) || !strstr(tgt_c, "(deleted)") ) {
+      continue;
+    }
+    c3_i        fid_i = open(lnk_c, O_RDONLY);
+    struct stat sat_u;
+    if ( fid_i < 0 || fstat(fid_i, &sat_u) ) {
+      if ( fid_i >= 0 ) close(fid_i);
+      continue;
+    }
+    c3_z  siz_z = (c3_z)sat_u.st_size;
+    c3_z  pag_z = (c3_z)sysconf(_SC_PAGESIZE);
+    void* ptr_v = siz_z ? mmap(0, siz_z, PROT_READ, MAP_SHARED, fid_i, 0) : 0;
+    res_d = 0;
+    if ( ptr_v && MAP_FAILED != ptr_v ) {
+      c3_z   num_z = (siz_z + pag_z - 1) / pag_z;
+      c3_y*  vec_y = malloc(num_z);
+      if ( vec_y && 0 == mincore(ptr_v, siz_z, vec_y) ) {
+        for ( c3_z i_z = 0; i_z < num_z; i_z++ ) {
+          res_d += (vec_y[i_z] & 1) ? pag_z : 0;
+        }
+      }
+      free(vec_y);
+      munmap(ptr_v, siz_z);
+    }
+    close(fid_i);
+    res_d >>= 10;
+    break;
+  }
+  closedir(dir_u);
+  return res_d;
+}
+
+/* _t_loom_kb(): KiB resident in process pid_i's loom mappings that are not
+**   the scratch file's (named like nam_c; 0: count them too), and *all_kb the
+**   whole process's RSS, from /proc/PID/smaps; ~0 if unreadable.
+*/
+static c3_d
+_t_loom_kb(pid_t pid_i, const c3_c* nam_c, c3_d* all_kb)
+{
+  c3_c  pat_c[64], lin_c[1400];
+  FILE* fil_u;
+  c3_d  lom_d = 0;
+  c3_t  lom_t = 0;
+
+  *all_kb = 0;
+  snprintf(pat_c, sizeof(pat_c), "/proc/%d/smaps", (c3_i)pid_i);
+  if ( !(fil_u = fopen(pat_c, "r")) ) {
+    return ~0ULL;
+  }
+  while ( fgets(lin_c, sizeof(lin_c), fil_u) ) {
+    unsigned long long lo_d, hi_d, kb_d;
+    if ( 2 == sscanf(lin_c, "%llx-%llx ", &lo_d, &hi_d) && strchr(lin_c, ' ') ) {
+      lom_t = lo_d >= _t_loom_base
+              && hi_d <= _t_loom_base + (1ULL << _t_loom_bits)
+              && !(nam_c && strstr(lin_c, nam_c));
+    }
+    else if ( 1 == sscanf(lin_c, "Rss: %llu kB", &kb_d) ) {
+      *all_kb += kb_d;
+      lom_d += lom_t ? kb_d : 0;
+    }
+  }
+  fclose(fil_u);
+  return lom_d;
+}
+
+/* _t_lines(): lines in file pat_c (0 if missing). */
+static c3_w
+_t_lines(const c3_c* pat_c)
+{
+  c3_c  buf_c[65536];
+  c3_w  num_w = 0;
+  ssize_t len_i = h_slurp(pat_c, buf_c, sizeof(buf_c));
+  for ( ssize_t i_i = 0; i_i < len_i; i_i++ ) {
+    num_w += ( '\n' == buf_c[i_i] );
+  }
+  return num_w;
+}
+
+/* _t_watch: what sampling a capped run found. */
+typedef struct {
+  c3_w   num_w;       //  samples
+  c3_w   eve_w;       //  of them, taken just after an event
+  c3_d   max_kb;      //  the most loom memory seen (resident + cache)
+  c3_d   rss_kb;      //  the most loom RSS seen (every loom mapping)
+  c3_d   out_kb;      //  the most process RSS outside the loom seen
+  c3_w   bad_w;       //  samples that could not be read
+} _t_watch;
+
+/* _t_capped(): run urbit with args arg_c under the watch of this process:
+**   sample the loom's memory every 20 ms and after every event (a line of
+**   tra_c); the exit status; *run_u gets the output.
+*/
+static c3_i
+_t_capped(const c3_c* dir_c, c3_c* const* arg_c, const c3_c* tra_c,
+          const c3_c* env_c, h_run* run_u, _t_watch* wat_u)
+{
+  c3_c  out_c[1200], err_c[1200];
+  h_how how_u = { 0 };
+  c3_w  lin_w = 0;
+
+  memset(wat_u, 0, sizeof(*wat_u));
+  h_join(out_c, sizeof(out_c), dir_c, "run.out");
+  h_join(err_c, sizeof(err_c), dir_c, "run.err");
+  how_u.out_c = out_c;
+  how_u.err_c = err_c;
+  how_u.env_c = env_c;
+  pid_t pid_i = h_spawn(arg_c, &how_u);
+  if ( pid_i < 0 ) {
+    return -1;
+  }
+  while ( 1 ) {
+    c3_i  sat_i;
+    pid_t ret_i = waitpid(pid_i, &sat_i, WNOHANG);
+    c3_w  now_w;
+    c3_d  all_kb, sca_kb, lom_kb;
+
+    if ( ret_i ) {
+      h_kid_i = 0;
+      run_u->ret_i = ( ret_i == pid_i ) ? h_status(sat_i) : -1;
+      break;
+    }
+    now_w  = _t_lines(tra_c);
+    c3_d rsl_kb = _t_loom_kb(pid_i, 0, &all_kb);   //  every loom mapping
+    lom_kb = _t_loom_kb(pid_i, "limbo", &all_kb);
+    sca_kb = _t_scratch_kb(pid_i, "limbo");
+    //  a sample counts only if the process was there throughout
+    if ( (ret_i = waitpid(pid_i, &sat_i, WNOHANG)) ) {
+      h_kid_i = 0;
+      run_u->ret_i = ( ret_i == pid_i ) ? h_status(sat_i) : -1;
+      break;
+    }
+    if ( ~0ULL == lom_kb || ~0ULL == sca_kb ) {
+      wat_u->bad_w++;
+    }
+    else {
+      wat_u->num_w++;
+      wat_u->eve_w += ( now_w > lin_w );
+      wat_u->max_kb = c3_max(wat_u->max_kb, lom_kb + sca_kb);
+      wat_u->rss_kb = c3_max(wat_u->rss_kb, rsl_kb);
+      wat_u->out_kb = c3_max(wat_u->out_kb, all_kb - c3_min(all_kb, lom_kb + sca_kb));
+    }
+    if ( now_w > lin_w ) {
+      lin_w = now_w;
+      continue;    //  at once again: the next event may be short
+    }
+    usleep(20000);
+  }
+  h_slurp(out_c, run_u->out_c, sizeof(run_u->out_c));
+  h_slurp(err_c, run_u->err_c, sizeof(run_u->err_c));
+  return run_u->ret_i;
+}
+
+/* _t_churn_args(): the churn command line for pier pir_c, -n num_c, with
+**   extra arguments ext_c (null-terminated) into arg_c.
+*/
+static void
+_t_churn_args(c3_c** arg_c, const c3_c* pir_c, const c3_c* num_c,
+              const c3_c* const* ext_c)
+{
+  static c3_c siz_c[16], bit_c[16];
+  c3_w        n_w = 0;
+
+  snprintf(siz_c, sizeof(siz_c), "%u", _t_size_mib);
+  snprintf(bit_c, sizeof(bit_c), "%u", _t_loom_bits);
+  arg_c[n_w++] = (c3_c*)_t_urbit_c;
+  arg_c[n_w++] = "-q";
+  arg_c[n_w++] = "--json";
+  arg_c[n_w++] = "-w";
+  arg_c[n_w++] = "churn";
+  arg_c[n_w++] = "--seed";
+  arg_c[n_w++] = "3";
+  arg_c[n_w++] = "--size";
+  arg_c[n_w++] = siz_c;
+  arg_c[n_w++] = "--loom";
+  arg_c[n_w++] = bit_c;
+  arg_c[n_w++] = "-n";
+  arg_c[n_w++] = (c3_c*)num_c;
+  while ( ext_c && *ext_c ) {
+    arg_c[n_w++] = (c3_c*)*ext_c++;
+  }
+  arg_c[n_w++] = (c3_c*)pir_c;
+  arg_c[n_w] = 0;
+}
+
+/* _t_holds(): the cap holds on a working set 16 times it, reaches the
+**   unconstrained mug, and survives SIGKILL and a restart.
+*/
+static void
+_t_holds(void)
+{
+  static h_run run_u;
+  c3_c         pir_c[1100], tra_c[1100], cap_c[16];
+  c3_c*        arg_c[40];
+  _t_watch     wat_u;
+  c3_d         mug_d, pek_d;
+
+  snprintf(cap_c, sizeof(cap_c), "%uM", _t_cap_mib);
+  h_join(tra_c, sizeof(tra_c), _t_tmp_c, "trace.csv");
+
+  //  unconstrained: the mug to reach, the working set
+  h_join(pir_c, sizeof(pir_c), _t_tmp_c, "free");
+  _t_churn_args(arg_c, pir_c, "2", 0);
+  T_EQ(0, h_run_in(_t_tmp_c, arg_c, 0, 600, &run_u));
+  mug_d = h_json_d(run_u.out_c, "mug");
+  pek_d = h_json_d(run_u.out_c, "rss_peak_kb");
+  T_OK(~0ULL != mug_d, "holds: unconstrained mug: %s%s", run_u.out_c, run_u.err_c);
+  T_OK(pek_d >= 16ULL * (_t_cap_mib << 10) * 15 / 16,
+       "holds: the working set (peak RSS %llu KiB) is about 16 x the cap",
+       (unsigned long long)pek_d);
+
+  //  capped and watched: killed after event 1, restarted under the cap,
+  //  the same state as unconstrained
+  {
+    const c3_c* ext_c[] = { "--memory-limit", cap_c, "--test-hooks", "--trace", tra_c, 0 };
+    const c3_c* res_c[] = { "--memory-limit", cap_c, "--trace", tra_c, 0 };
+    c3_d        rss_kb, max_kb, out_kb;
+    c3_w        num_w, eve_w;
+
+    h_join(pir_c, sizeof(pir_c), _t_tmp_c, "capped");
+    _t_churn_args(arg_c, pir_c, "2", ext_c);
+    T_EQ(128 + SIGKILL, _t_capped(_t_tmp_c, arg_c, tra_c, "URBIT_TEST_KILL_EVENT=1",
+                                  &run_u, &wat_u));
+    rss_kb = wat_u.rss_kb;
+    max_kb = wat_u.max_kb;
+    out_kb = wat_u.out_kb;
+    num_w  = wat_u.num_w;
+    eve_w  = wat_u.eve_w;
+    _t_churn_args(arg_c, pir_c, "1", res_c);
+    T_EQ(0, _t_capped(_t_tmp_c, arg_c, tra_c, 0, &run_u, &wat_u));
+    T_EQ(2, h_json_d(run_u.out_c, "event"));
+    T_EQ(mug_d, h_json_d(run_u.out_c, "mug"));
+    rss_kb = c3_max(rss_kb, wat_u.rss_kb);
+    max_kb = c3_max(max_kb, wat_u.max_kb);
+    out_kb = c3_max(out_kb, wat_u.out_kb);
+    num_w += wat_u.num_w;
+    eve_w += wat_u.eve_w;
+    T_OK(num_w >= 10 && eve_w >= 1, "holds: %u samples, %u after events", num_w, eve_w);
+    T_OK(rss_kb <= (c3_d)_t_cap_mib << 10,
+         "holds: loom RSS %llu KiB at most, cap %u MiB", (unsigned long long)rss_kb,
+         _t_cap_mib);
+    T_OK(h_json_d(run_u.out_c, "pager_out_pages") > 0
+         && h_json_d(run_u.out_c, "pager_in_pages") > 0
+         && h_json_d(run_u.out_c, "pager_out_pages") != ~0ULL,
+         "holds: pages went out and came back: %s", run_u.out_c);
+    printf("holds: cap %u MiB, working set %llu KiB: loom RSS at most %llu KiB; "
+           "with the scratch file's page cache at most %llu KiB; over %u "
+           "samples (%u after events); the runtime outside the loom at most "
+           "%llu KiB; %s",
+           _t_cap_mib, (unsigned long long)pek_d, (unsigned long long)rss_kb,
+           (unsigned long long)max_kb, num_w, eve_w, (unsigned long long)out_kb,
+           run_u.out_c);
+  }
+}
+
+/* _t_auto(): --memory-limit auto in a memory cgroup. */
+static void
+_t_auto(void)
+{
+  static h_run run_u;
+  c3_c         pir_c[1100], why_c[600];
+  h_cg         cg_u;
+  h_how        how_u = { 0 };
+  c3_d         lim_d = 96ULL << 20;
+
+  if ( !h_cg_make(&cg_u, lim_d, why_c, sizeof(why_c)) ) {
+    snprintf(_t_skip_c, sizeof(_t_skip_c), "auto: no memory cgroup: %s", why_c);
+    return;
+  }
+  how_u.cgp_c = cg_u.dir_c;
+  h_join(pir_c, sizeof(pir_c), _t_tmp_c, "auto");
+  {
+    c3_c* arg_c[] = { (c3_c*)_t_urbit_c, "-q", "--json", "-w", "kv", "--size", "4",
+                      "-n", "20", "--loom", "27", "--memory-limit", "auto", pir_c, 0 };
+    T_EQ(0, h_run_in(_t_tmp_c, arg_c, &how_u, 300, &run_u));
+    //  96 MiB less max(96/8, 24) MiB
+    T_EQ((96 - 24) << 10, h_json_d(run_u.out_c, "pager_cap_kb"));
+  }
+  //  a limit whose cap would be below the floor: refused, with the floor
+  h_cg_drop(&cg_u);
+  if ( !h_cg_make(&cg_u, 26ULL << 20, why_c, sizeof(why_c)) ) {
+    snprintf(_t_skip_c, sizeof(_t_skip_c), "auto: no memory cgroup: %s", why_c);
+    return;
+  }
+  how_u.cgp_c = cg_u.dir_c;
+  h_join(pir_c, sizeof(pir_c), _t_tmp_c, "auto-low");
+  {
+    c3_c* arg_c[] = { (c3_c*)_t_urbit_c, "-q", "--json", "-n", "1",
+                      "--memory-limit", "auto", pir_c, 0 };
+    T_EQ(1, h_run_in(_t_tmp_c, arg_c, &how_u, 300, &run_u));
+    T_OK(strstr(run_u.err_c, "floor") && strstr(run_u.out_c, "\"error\""),
+         "auto: a cgroup limit below the floor is refused: %s", run_u.err_c);
+  }
+  h_cg_drop(&cg_u);
+}
+
+/* _t_refusals(): caps below the floor and malformed sizes. */
+static void
+_t_refusals(void)
+{
+  static h_run run_u;
+  c3_c         pir_c[1100];
+  const c3_c*  bad_c[] = { "", "12X", "-5M", "5 M", " 5M", "0", "0M", "M",
+                           "auto2", "5MB", "99999999999G", "1.5G" };
+
+  h_join(pir_c, sizeof(pir_c), _t_tmp_c, "refused");
+  {
+    //  2 GiB loom: a page table of 2 MiB, and 4 MiB to page in
+    c3_c* arg_c[] = { (c3_c*)_t_urbit_c, "-q", "--memory-limit", "5M", pir_c, 0 };
+    T_EQ(1, h_run_in(_t_tmp_c, arg_c, 0, 60, &run_u));
+    T_OK(strstr(run_u.err_c, "below the floor of 6144 KiB"),
+         "refusals: 5M under a 2 GiB loom: %s", run_u.err_c);
+    T_OK(!h_exists(pir_c), "refusals: nothing made");
+  }
+  {
+    c3_c* arg_c[] = { (c3_c*)_t_urbit_c, "-q", "--loom", "27", "--memory-limit",
+                      "4100K", pir_c, 0 };
+    T_EQ(1, h_run_in(_t_tmp_c, arg_c, 0, 60, &run_u));
+    T_OK(strstr(run_u.err_c, "floor"), "refusals: 4100K: %s", run_u.err_c);
+  }
+  for ( c3_w i_w = 0; i_w < sizeof(bad_c) / sizeof(*bad_c); i_w++ ) {
+    c3_c* arg_c[] = { (c3_c*)_t_urbit_c, "-q", "--memory-limit", (c3_c*)bad_c[i_w],
+                      pir_c, 0 };
+    T_EQ(1, h_run_in(_t_tmp_c, arg_c, 0, 60, &run_u));
+    T_OK(strstr(run_u.err_c, "--memory-limit"), "refusals: '%s': %s",
+         bad_c[i_w], run_u.err_c);
+    T_OK(!h_exists(pir_c), "refusals: '%s': nothing made", bad_c[i_w]);
+  }
+}
+
+int
+main(c3_i argc, c3_c** argv)
+{
+  const c3_c* one_c = ( argc > 1 ) ? argv[1] : 0;
+  const c3_c* why_c = h_start("limit_tests", &_t_urbit_c, _t_tmp_c, sizeof(_t_tmp_c));
+
+  if ( why_c ) {
+    return t_skip(why_c);
+  }
+  signal(SIGTERM, _t_on_term);
+  signal(SIGINT, _t_on_term);
+  if ( !one_c || !strcmp(one_c, "refusals") ) _t_refusals();
+  if ( !one_c || !strcmp(one_c, "auto") )     _t_auto();
+  if ( !one_c || !strcmp(one_c, "holds") )    _t_holds();
+  h_rm(_t_tmp_c);
+  if ( _t_skip_c[0] && !t_fail_w ) {
+    return t_skip(_t_skip_c);
+  }
+  return t_done();
+}
