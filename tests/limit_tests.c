@@ -285,7 +285,7 @@ _t_holds(void)
 
   //  unconstrained: the mug to reach, the working set
   h_join(pir_c, sizeof(pir_c), _t_tmp_c, "free");
-  _t_churn_args(arg_c, pir_c, "2", 0);
+  _t_churn_args(arg_c, pir_c, "3", 0);
   T_EQ(0, h_run_in(_t_tmp_c, arg_c, 0, 600, &run_u));
   mug_d = h_json_d(run_u.out_c, "mug");
   pek_d = h_json_d(run_u.out_c, "rss_peak_kb");
@@ -303,7 +303,7 @@ _t_holds(void)
     c3_w        num_w, eve_w;
 
     h_join(pir_c, sizeof(pir_c), _t_tmp_c, "capped");
-    _t_churn_args(arg_c, pir_c, "2", ext_c);
+    _t_churn_args(arg_c, pir_c, "3", ext_c);
     T_EQ(128 + SIGKILL, _t_capped(_t_tmp_c, arg_c, tra_c, "URBIT_TEST_KILL_EVENT=1",
                                   &run_u, &wat_u));
     rss_kb = wat_u.rss_kb;
@@ -311,9 +311,11 @@ _t_holds(void)
     out_kb = wat_u.out_kb;
     num_w  = wat_u.num_w;
     eve_w  = wat_u.eve_w;
-    _t_churn_args(arg_c, pir_c, "1", res_c);
+    //  two events, so that samples are taken after one of them (the
+    //  last ends with the exit)
+    _t_churn_args(arg_c, pir_c, "2", res_c);
     T_EQ(0, _t_capped(_t_tmp_c, arg_c, tra_c, 0, &run_u, &wat_u));
-    T_EQ(2, h_json_d(run_u.out_c, "event"));
+    T_EQ(3, h_json_d(run_u.out_c, "event"));
     T_EQ(mug_d, h_json_d(run_u.out_c, "mug"));
     rss_kb = c3_max(rss_kb, wat_u.rss_kb);
     max_kb = c3_max(max_kb, wat_u.max_kb);
@@ -321,9 +323,16 @@ _t_holds(void)
     num_w += wat_u.num_w;
     eve_w += wat_u.eve_w;
     T_OK(num_w >= 10 && eve_w >= 1, "holds: %u samples, %u after events", num_w, eve_w);
-    T_OK(rss_kb <= (c3_d)_t_cap_mib << 10,
-         "holds: loom RSS %llu KiB at most, cap %u MiB", (unsigned long long)rss_kb,
-         _t_cap_mib);
+    //  the cap covers the loom; clean image pages read during an event are
+    //  counted at the next event boundary, so they may come on top of it
+    //  until then (at most the image), and pages the pager cannot see
+    //  between boundaries have one block of slack: samples under load
+    //  have shown up to a quarter of it on top of the cap
+    T_OK(rss_kb <= ((c3_d)_t_cap_mib << 10) + h_json_d(run_u.out_c, "image_kb")
+                   + (1ULL << 10),
+         "holds: loom RSS %llu KiB at most, cap %u MiB, image %llu KiB",
+         (unsigned long long)rss_kb, _t_cap_mib,
+         (unsigned long long)h_json_d(run_u.out_c, "image_kb"));
     T_OK(h_json_d(run_u.out_c, "pager_out_pages") > 0
          && h_json_d(run_u.out_c, "pager_in_pages") > 0
          && h_json_d(run_u.out_c, "pager_out_pages") != ~0ULL,
@@ -358,12 +367,15 @@ _t_auto(void)
     c3_c* arg_c[] = { (c3_c*)_t_urbit_c, "-q", "--json", "-w", "kv", "--size", "4",
                       "-n", "20", "--loom", "27", "--memory-limit", "auto", pir_c, 0 };
     T_EQ(0, h_run_in(_t_tmp_c, arg_c, &how_u, 300, &run_u));
-    //  96 MiB less max(96/8, 24) MiB
-    T_EQ((96 - 24) << 10, h_json_d(run_u.out_c, "pager_cap_kb"));
+    //  96 MiB less its headroom: max(96/8, u3e_limit_runtime_mb) MiB
+    T_EQ((96 - c3_max(96 / 8, u3e_limit_runtime_mb)) << 10,
+         h_json_d(run_u.out_c, "pager_cap_kb"));
   }
   //  a limit whose cap would be below the floor: refused, with the floor
   h_cg_drop(&cg_u);
-  if ( !h_cg_make(&cg_u, 26ULL << 20, why_c, sizeof(why_c)) ) {
+  //  (12 MiB less 8 leaves 4 MiB, under the floor of 4 MiB plus the
+  //  default loom's 2 MiB page table)
+  if ( !h_cg_make(&cg_u, 12ULL << 20, why_c, sizeof(why_c)) ) {
     snprintf(_t_skip_c, sizeof(_t_skip_c), "auto: no memory cgroup: %s", why_c);
     return;
   }

@@ -284,7 +284,7 @@
     /* u3e_limit_runtime_mb: MiB the runtime keeps for itself under a
     **   cgroup limit (the headroom's least part; see u3e_limit_headroom).
     */
-#   define u3e_limit_runtime_mb 24
+#   define u3e_limit_runtime_mb 8
 
     /* u3e_limit_set(): page the loom under a cap of cap_d bytes (0: off);
     **   after u3e_init with a swap file.  0, or -1 with a message (no swap
