@@ -386,6 +386,11 @@ u3e_ward(c3_w* lo_w, c3_w* hi_w)
 static void
 _ce_close(void)
 {
+  u3e_line* lin_u;
+  c3_w      pgs_w;
+
+  _ce_apply_wait(&lin_u, &pgs_w);
+  free(lin_u);
   _ce_verify_stop();
   if ( u3P.nor_i >= 0 ) c3_io_close(u3P.nor_i);
   if ( u3P.sum_i >= 0 ) c3_io_close(u3P.sum_i);
@@ -753,6 +758,46 @@ _ce_ward_road(void)
   }
 }
 
+/* _ce_save_settle(): wait for the last save's apply; once durable, its
+**   pages still clean are mapped from north.bin again.  0, or -1 when the
+**   apply failed (the patch stays pending).
+*/
+static c3_i
+_ce_save_settle(void)
+{
+  u3e_line* lin_u;
+  c3_w      pgs_w;
+  c3_i      ret_i = _ce_apply_wait(&lin_u, &pgs_w);
+
+  if ( !ret_i && lin_u && !u3P.yol_t ) {
+    //  pages written since the save (bits set only by a scan, with
+    //  userfaultfd) keep their contents
+    _ce_track_mine();
+    _ce_track_scan(0, u3P.nor_w);
+  }
+  if ( !ret_i && lin_u && !u3P.yol_t && _ce_loom_settle(lin_u, pgs_w) ) {
+    u3l_log("image: save: some saved pages stay in memory, dirty\n");
+  }
+  free(lin_u);
+  return ret_i;
+}
+
+c3_i
+u3e_save_wait(void)
+{
+  return _ce_save_settle();
+}
+
+/* _ce_save_back(): a save may apply its patch on a thread: the option is
+**   on, and every page is plainly anonymous or a private copy of
+**   north.bin (no swap file, no lazy pages, whose clean states differ).
+*/
+static c3_t
+_ce_save_back(void)
+{
+  return _(u3C.apply_o) && u3P.swp_i < 0 && !u3P.lzy_t;
+}
+
 c3_i
 u3e_save(c3_w nor_w)
 {
@@ -760,6 +805,7 @@ u3e_save(c3_w nor_w)
   c3_t      gar_t = ( 0 != u3P.gar_w );
   u3e_line* lin_u = 0;
   c3_w      pgs_w = 0;
+  c3_i      mem_i = -1;
   c3_i      ret_i = -1;
 
   if ( !u3P.liv_t ) {
@@ -787,6 +833,7 @@ u3e_save(c3_w nor_w)
   //  every page that may be clean, below the old top or the new
   _ce_track_scan(0, c3_max(nor_w, u3P.nor_w));
   _ce_ward_lift();
+  _ce_save_settle();    //  a failed apply stays pending: redone below
 
   if ( u3P.pen_t && _ce_patch_redo() ) {
     goto done;
@@ -819,10 +866,33 @@ u3e_save(c3_w nor_w)
     }
   }
 
-  if ( _ce_patch_write(lin_u, pgs_w, nor_w) ) {
+  if ( _ce_patch_write(lin_u, pgs_w, nor_w, _ce_save_back() ? &mem_i : 0) ) {
     goto done;
   }
   u3P.pen_t = 1;
+  if ( _ce_save_back() ) {
+    //  committed: the image is the patch over north.bin.  Pages beyond a
+    //  shrunk image leave the file mapping before the thread cuts it;
+    //  the saved pages are clean at once (the image's contents once
+    //  committed), and are mapped from north.bin after the apply
+    if ( nor_w < u3P.nor_w && _(u3C.demand_o)
+         && _ce_loom_unfile(nor_w, u3P.nor_w) )
+    {
+      goto done;
+    }
+    if ( nor_w < u3P.nor_w ) {
+      u3P.nor_w = nor_w;
+    }
+    if ( _ce_loom_keep(lin_u, pgs_w) ) {
+      u3l_log("image: save: the image is saved, but some pages stay "
+              "dirty\n");
+    }
+    if ( 0 == _ce_apply_start(lin_u, pgs_w, nor_w, mem_i) ) {
+      lin_u = 0;    //  the thread's now, and memory.bin
+      mem_i = -1;
+      goto saved;
+    }
+  }
   if ( _ce_patch_apply(lin_u, pgs_w, nor_w, -1, 1) || _ce_patch_drop() ) {
     goto done;
   }
@@ -833,6 +903,8 @@ u3e_save(c3_w nor_w)
     u3l_log("image: save: the image is saved, but some pages stay "
             "dirty\n");
   }
+
+saved:
   u3P.nor_w = nor_w;
   u3e_Stat.image_w = nor_w;
   u3e_Stat.saves_d++;
@@ -841,6 +913,9 @@ u3e_save(c3_w nor_w)
 
 done:
   free(lin_u);
+  if ( mem_i >= 0 ) {
+    c3_io_close(mem_i);
+  }
   if ( gar_t ) {
     _ce_ward_road();
   }

@@ -25,6 +25,11 @@
       c3_o   later_o;    //  verify the image's pages in the background
                          //  after the start (c3y), or before it returns
       c3_o   quiet_o;    //  no progress messages
+
+      //  saving
+      c3_o   apply_o;    //  apply a save's committed patch to north.bin
+                         //  on a thread while events go on (c3y), or
+                         //  before the save returns
     } u3o_options;
 
 #   define u3o_free_free      0
