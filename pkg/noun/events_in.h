@@ -402,6 +402,13 @@
     c3_i
     _ce_apply_start(u3e_line* lin_u, c3_w pgs_w, c3_w nor_w, c3_i mem_i);
 
+    /* _ce_apply_busy(): 1 while an apply runs (the last save's clean
+    **   pages may be private copies north.bin does not hold yet: never
+    **   drop them).
+    */
+    c3_t
+    _ce_apply_busy(void);
+
     /* _ce_apply_wait(): join the apply thread if one runs: 0 when no apply
     **   is pending or it is durable (u3P.pen_t cleared), -1 when it failed.
     **   *lin_u, *pgs_w get its pages (the caller frees them), or 0.

@@ -888,6 +888,13 @@ _ce_apply_start(u3e_line* lin_u, c3_w pgs_w, c3_w nor_w, c3_i mem_i)
   return 0;
 }
 
+/* _ce_apply_busy(): 1 while a save's patch may not be in north.bin yet. */
+c3_t
+_ce_apply_busy(void)
+{
+  return _ce_Apply.run_t;
+}
+
 /* _ce_apply_wait(): join the apply thread if one runs; its pages to the
 **   caller.
 */
