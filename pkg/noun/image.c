@@ -1120,29 +1120,25 @@ _ce_loom_clean(const u3e_line* lin_u, c3_w pgs_w)
 /* _ce_loom_keep(): the committed patch's pages become clean where they
 **   are (their private copies, write-protected), before the patch reaches
 **   north.bin: a clean page then equals north.bin with the pending patch
-**   applied, which is what the image is once committed.
+**   applied, which is what the image is once committed.  Every page
+**   between the patch's first and last is clean or in the patch, so one
+**   call protects them all (one system call, not one per run).
 */
 c3_i
 _ce_loom_keep(const u3e_line* lin_u, c3_w pgs_w)
 {
-  c3_i ret_i = 0;
-
-  for ( c3_w i_w = 0; i_w < pgs_w; ) {
-    c3_w j_w = i_w + 1;
-    while ( j_w < pgs_w && lin_u[j_w].pag_w == lin_u[j_w - 1].pag_w + 1 ) {
-      j_w++;
-    }
-    c3_w pag_w = lin_u[i_w].pag_w;
-    c3_w end_w = lin_u[j_w - 1].pag_w + 1;
-    if ( _ce_track_clean(pag_w, end_w, 1) ) {
-      ret_i = -1;    //  the pages stay dirty: saved again next time
-    }
-    else {
-      _ce_bits(pag_w, end_w, 0);
-    }
-    i_w = j_w;
+  if ( 0 == pgs_w ) {
+    return 0;
   }
-  return ret_i;
+  c3_w bot_w = lin_u[0].pag_w;
+  c3_w top_w = lin_u[pgs_w - 1].pag_w + 1;
+  if ( _ce_track_clean(bot_w, top_w, 1) ) {
+    return -1;    //  the pages stay dirty: saved again next time
+  }
+  for ( c3_w i_w = 0; i_w < pgs_w; i_w++ ) {
+    _ce_bits(lin_u[i_w].pag_w, lin_u[i_w].pag_w + 1, 0);
+  }
+  return 0;
 }
 
 /* _ce_loom_settle(): once an applied patch is durable in north.bin, its
