@@ -15,6 +15,9 @@
 /// several rounds.  The image is about MIB MiB (default 272); 65,536
 /// pages need an image above 1 GiB and a 2 GiB loom.
 ///
+/// Each dirty page is written one word (B_FULL=1: one word in each of its
+/// 4 KiB parts, as an event that rewrote it would).
+///
 ///   build/gcc/bench/save [rounds] [MIB]  (files under $BENCH_DIR or /tmp)
 #include <fcntl.h>
 #include <ftw.h>
@@ -28,12 +31,19 @@
 #include "noun/events.h"
 #include "noun/options.h"
 
-/* _b_touch(): write to page pag_w without changing it. */
+static c3_t _b_full_t;    //  touch every 4 KiB of a page, not one word
+
+/* _b_touch(): write to page pag_w without changing it: one word (the
+**   rest of the page stays mapped from north.bin, or unmapped), or with
+**   B_FULL=1 in the environment one word in each 4 KiB.
+*/
 static void
 _b_touch(c3_w pag_w)
 {
   volatile c3_w* ptr_w = (volatile c3_w*)u3a_page_ptr(pag_w);
-  ptr_w[7] = ptr_w[7];
+  for ( c3_w i_w = 0; i_w < (_b_full_t ? 4U : 1U); i_w++ ) {
+    ptr_w[7 + 1024 * i_w] = ptr_w[7 + 1024 * i_w];
+  }
 }
 
 /* _b_plain(): seconds to write len_z bytes sequentially and fsync. */
@@ -91,6 +101,7 @@ main(int argc, char** argv)
   c3_w  nor_w, img_w;
   double sav_d[32], apy_d[32], old_d[32], pla_d[32], tmp_d;
 
+  _b_full_t = getenv("B_FULL") && '1' == getenv("B_FULL")[0];
   if ( rnd_w < 1 ) rnd_w = 1;
   if ( rnd_w > 32 ) rnd_w = 32;
   if ( mib_w < 16 || mib_w > 1500 ) {
