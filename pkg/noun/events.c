@@ -8,7 +8,8 @@
 ///
 /// Files.  A pier keeps its image in PIER/.urb/chk/: north.bin (the loom's
 /// pages [0, N)), sums.bin (their checksums), and while a save is in
-/// flight a patch, control.bin and memory.bin (formats: image.c).
+/// flight or being applied a patch, control.bin and memory.bin (formats:
+/// image.c).
 ///
 /// Page states.  Every loom page is in one of these, recorded in the dirty
 /// bitmap (one bit per page, outside the loom) and in its protection:
@@ -64,32 +65,52 @@
 /// clean page becomes dirty (track.c).  Anything else is not ours
 /// (u3e_fault_alien).  The whole path is async-signal-safe.
 ///
-/// The save (u3e_save), with what is durable when:
+/// The save (u3e_save), with what is durable when.  The event loop waits
+/// for one write of each dirty page and the commit's syncs; the second
+/// write, into north.bin, happens on a thread while events go on.  (A
+/// patch synced once and applied later keeps the old protocol's files,
+/// formats, recovery and checker unchanged; shadow paging would write each
+/// page once in all, but scatter the image over its file and need a page
+/// map in every reader.)
 ///
 ///   1. write every dirty page below N' to memory.bin (runs of contiguous
 ///      pages, many runs per vectored write), then control.bin with each
-///      page's checksum and its own; sync both, then the directory.
-///      Until this point north.bin is untouched: a crash leaves the old
-///      image (a control.bin that reached the disk before memory.bin did
-///      names pages that fail their checksums, and is discarded).  Once
-///      both files and their names are durable the patch is committed:
-///      the image is north.bin with the patch applied.
-///   2. apply: write the pages into north.bin at their offsets and their
-///      checksums into sums.bin, cut or extend both to N', sync both.
-///      Applying is idempotent, so a crash here is repaired by applying
-///      the patch again.
-///   3. unlink control.bin, then memory.bin.  Not synced: a crash may
-///      bring the patch back until the next commit syncs the directory,
-///      and it is then applied again to the image it made (a no-op) or,
-///      torn, discarded after the image is verified.
-///   4. the saved pages become clean: mapped afresh from north.bin,
-///      read-only (their private copies are dropped).
+///      page's checksum and its own; sync both (at once), then the
+///      directory.  Until this point north.bin is untouched: a crash
+///      leaves the old image (a control.bin that reached the disk before
+///      memory.bin did names pages that fail their checksums, and is
+///      discarded).  Once both files and their names are durable the
+///      patch is committed: the image is north.bin with the patch applied.
+///   2. the saved pages become clean at once, in place: their private
+///      copies are write-protected (one call over the patch's span), and
+///      equal the committed image.  Pages cut from a shrinking image leave
+///      north.bin's mapping first.  u3e_save returns.
+///   3. apply, on a thread: read the pages back from memory.bin (in the
+///      page cache; the loom changes meanwhile), write them into north.bin
+///      at their offsets and their checksums into sums.bin, cut or extend
+///      both to N', sync both.  Applying is idempotent, so a crash here is
+///      repaired by applying the patch again at the next start.
+///   4. still on the thread: unlink control.bin, then memory.bin.  Not
+///      synced: a crash may bring the patch back until the next commit
+///      syncs the directory, and it is then applied again to the image it
+///      made (a no-op) or, torn, discarded after the image is verified.
+///   5. the next save (after its scan, so pages written since keep their
+///      contents) joins the thread, and the last patch's pages still clean
+///      are mapped afresh from north.bin, dropping their private copies.
+///      A backup, a start and u3e_stop join it too; u3e_save_wait waits
+///      for it.  Meanwhile release drops no clean page (it would refault
+///      from a north.bin that may not hold it yet).
+///
+/// With a swap file or lazy pages (whose clean states are file-backed by
+/// construction), or u3C.apply_o off, steps 3 and 4 run before u3e_save
+/// returns and step 5 happens at once, as one synchronous save.
 ///
 /// A failure (disk full, I/O error) before the commit removes the patch
-/// and leaves the old image; after it, the patch stays pending and the
-/// next save (or the next start) applies it again before anything else.
-/// Dirty bits are cleared only when a save has completed, so a failed
-/// save loses nothing: the next one writes the same pages and more.
+/// and leaves the old image; after it, the patch stays pending (the
+/// thread's failure is reported when it is joined) and the next save (or
+/// the next start) applies it again before anything else.  Dirty bits are
+/// cleared only once a save has committed, so a failed save loses
+/// nothing: the next one writes the same pages and more.
 ///
 /// Start (u3e_live).  The image is judged first, changing nothing
 /// (_ce_judge, the one validator u3e_judge and `urbit check` share): a

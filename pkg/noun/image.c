@@ -33,7 +33,9 @@
 /// Invariants.  north.bin and sums.bin change only by applying a
 /// committed patch, which is idempotent; a patch is committed only once
 /// control.bin, memory.bin and their directory entries are durable.
-/// Reading never changes a file.
+/// Reading never changes a file.  At most one apply runs on a thread
+/// (_ce_Apply); nothing else touches the files, or u3P.sum_w, until it is
+/// joined.
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
