@@ -1261,6 +1261,8 @@ u3e_backup(const c3_c* dst_c)
             "above)\n");
     return -1;
   }
+  //  the last save's apply first: its failure leaves the patch pending
+  u3e_save_wait();
   if ( u3P.pen_t && _ce_patch_redo() ) {
     return -1;
   }
