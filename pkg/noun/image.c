@@ -853,7 +853,21 @@ static struct {
   c3_i      mem_i;     //  memory.bin
   c3_i      ret_i;     //  its result: 0 when durable and the patch dropped
   pid_t     pid_i;     //  the process it runs in (a fork's child has none)
+  c3_t      joi_t;     //  joined already (before a fork)
+  c3_t      fok_t;     //  the fork handler is installed
 } _ce_Apply = { .mem_i = -1 };
+
+/* _ce_apply_fork(): before fork(3): finish the apply, so that the child
+**   never inherits locks a running thread held, nor a patch half written.
+*/
+static void
+_ce_apply_fork(void)
+{
+  if ( _ce_Apply.run_t && !_ce_Apply.joi_t && getpid() == _ce_Apply.pid_i ) {
+    pthread_join(_ce_Apply.thr_u, 0);
+    _ce_Apply.joi_t = 1;
+  }
+}
 
 /* _ce_apply_body(): thread body: apply the patch, durably, and drop it. */
 static void*
@@ -878,7 +892,11 @@ _ce_apply_start(u3e_line* lin_u, c3_w pgs_w, c3_w nor_w, c3_i mem_i)
   _ce_Apply.nor_w = nor_w;
   _ce_Apply.mem_i = mem_i;
   _ce_Apply.ret_i = -1;
-  if ( pthread_create(&_ce_Apply.thr_u, 0, _ce_apply_body, 0) ) {
+  _ce_Apply.joi_t = 0;
+  if ( !_ce_Apply.fok_t ) {
+    _ce_Apply.fok_t = ( 0 == pthread_atfork(_ce_apply_fork, 0, 0) );
+  }
+  if ( !_ce_Apply.fok_t || pthread_create(&_ce_Apply.thr_u, 0, _ce_apply_body, 0) ) {
     u3l_log("image: save: no thread to apply the patch on: applying it "
             "at once\n");
     _ce_Apply.mem_i = -1;
@@ -908,7 +926,7 @@ _ce_apply_wait(u3e_line** lin_u, c3_w* pgs_w)
   if ( !_ce_Apply.run_t ) {
     return 0;
   }
-  if ( getpid() != _ce_Apply.pid_i ) {
+  if ( !_ce_Apply.joi_t && getpid() != _ce_Apply.pid_i ) {
     //  a fork's child: the thread is the parent's; the patch stays
     //  pending here, applied again (the same bytes) before a save
     _ce_Apply.run_t = 0;
@@ -918,7 +936,10 @@ _ce_apply_wait(u3e_line** lin_u, c3_w* pgs_w)
     _ce_Apply.lin_u = 0;
     return -1;
   }
-  pthread_join(_ce_Apply.thr_u, 0);
+  if ( !_ce_Apply.joi_t ) {
+    pthread_join(_ce_Apply.thr_u, 0);
+  }
+  _ce_Apply.joi_t = 0;
   _ce_Apply.run_t = 0;
   c3_io_close(_ce_Apply.mem_i);
   _ce_Apply.mem_i = -1;
