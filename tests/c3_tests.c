@@ -2,10 +2,53 @@
 /// Tests of the portability layer (pkg/c3/c3.h): loobeans, bit counts,
 /// rounding division and motes; plus the smallest loom round trip (map,
 /// pave, a few nouns, leak check, unmap) and the refusal of loom sizes
-/// outside [u3a_bits_min, u3a_bits_max].
+/// outside [u3a_bits_min, u3a_bits_max].  CRC-32C (c3/crc.h) against
+/// its check value and a bit-at-a-time reference.
 
+#include "c3/crc.h"
 #include "noun/noun.h"
 #include "test.h"
+
+/* _t_crc_bits(): CRC-32C one bit at a time, the reference. */
+static c3_w
+_t_crc_bits(c3_w crc_w, const c3_y* buf_y, c3_z len_z)
+{
+  crc_w = ~crc_w;
+  for ( c3_z i_z = 0; i_z < len_z; i_z++ ) {
+    crc_w ^= buf_y[i_z];
+    for ( c3_w j_w = 0; j_w < 8; j_w++ ) {
+      crc_w = (crc_w >> 1) ^ ((crc_w & 1) ? 0x82f63b78U : 0);
+    }
+  }
+  return ~crc_w;
+}
+
+/* _test_crc(): the check value, every length and alignment up to 64
+**   bytes and a page against the reference, and a sum continued in parts.
+*/
+static void
+_test_crc(void)
+{
+  static c3_y buf_y[16384 + 8];
+  c3_w        bad_w = 0;
+
+  T_EQ(c3_crc32c(0, "123456789", 9), 0xe3069283);
+  T_EQ(c3_crc32c(0, "", 0), 0);
+  for ( c3_z i_z = 0; i_z < sizeof(buf_y); i_z++ ) {
+    buf_y[i_z] = (c3_y)((i_z * 2654435761U) >> 13);
+  }
+  for ( c3_z off_z = 0; off_z < 8; off_z++ ) {
+    for ( c3_z len_z = 0; len_z <= 64; len_z++ ) {
+      bad_w += ( c3_crc32c(7, buf_y + off_z, len_z)
+                 != _t_crc_bits(7, buf_y + off_z, len_z) );
+    }
+  }
+  T_EQ(bad_w, 0);
+  c3_w all_w = c3_crc32c(0, buf_y + 3, 16384);
+  T_EQ(all_w, _t_crc_bits(0, buf_y + 3, 16384));
+  T_EQ(c3_crc32c(c3_crc32c(0, buf_y + 3, 4099), buf_y + 3 + 4099, 12285),
+       all_w);
+}
 
 /* _test_loobeans(): yes is 0, no is 1, and the combinators agree. */
 static void
@@ -168,5 +211,6 @@ main(void)
   _test_sizes();
   _test_bad_loom();
   _test_loom();
+  _test_crc();
   return t_done();
 }

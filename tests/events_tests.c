@@ -186,11 +186,14 @@ _t_down(void)
   u3m_fini();
 }
 
-/* _t_save(): save the home road's heap. */
+/* _t_save(): save the home road's heap, and wait for the patch to reach
+**   north.bin (the apply runs on a thread), so the files show the whole
+**   protocol.
+*/
 static c3_i
 _t_save(void)
 {
-  return u3e_save(u3a_page_of(u3R->hat_w));
+  return ( u3e_save(u3a_page_of(u3R->hat_w)) || u3e_save_wait() ) ? -1 : 0;
 }
 
   /** Failure injection through the I/O seam (c3/io.h).
@@ -223,8 +226,10 @@ static struct {
   c3_c   kin_c;      //  or at the first call of this kind on nam_c
   c3_c   nam_c[23];
   c3_w   hit_w;      //  acted (once only)
-  c3_c   act_c;      //  'k': exit (a crash), 'f': fail with err_i
+  c3_c   act_c;      //  'k': exit (a crash), 'f': fail with err_i,
+                     //  'p': say so on pip_i and stop there for good
   c3_i   err_i;
+  c3_i   pip_i;
 } _t_io_u;
 
 /* _t_io_step(): count a call of kind kin_c on pat_c (or descriptor fid_i);
@@ -272,6 +277,14 @@ _t_io_step(c3_c kin_c, const c3_c* pat_c, c3_i fid_i)
   }
   if ( 'k' == _t_io_u.act_c ) {
     _exit(_t_crash_exit);
+  }
+  if ( 'p' == _t_io_u.act_c ) {
+    if ( 1 != write(_t_io_u.pip_i, "p", 1) ) {
+      _exit(1);
+    }
+    for ( ;; ) {
+      pause();
+    }
   }
   errno = _t_io_u.err_i;
   return -1;
@@ -884,6 +897,96 @@ _t_crash(const c3_c* arg_c)
 
 }
 
+/* _t_kill_apply(): a run killed (SIGKILL) while its save's patch is
+**   being applied on the thread, with north.bin half written: the save
+**   had returned and the loom gone on changing; the image on disk is B,
+**   a read-only judgment says the start applies the patch, and the start
+**   does, reaching B with B's mug, after which the judgment is sound with
+**   no patch left.
+*/
+static void
+_t_kill_apply(const c3_c* arg_c)
+{
+  c3_c        dir_c[512];
+  c3_i        pip_i[2];
+  u3e_verdict ver_u;
+  (void)arg_c;
+
+  snprintf(dir_c, sizeof(dir_c), "%s/kill-apply", t_base_c);
+  if ( !_t_make_a(dir_c) ) return;
+  _t_make_b();
+  u3H->eve_d = 77;
+  c3_w mug_w = u3r_mug(u3H->roo);
+  if ( !T_OK(0 == pipe(pip_i), "pipe") ) return;
+
+  fflush(stdout);
+  fflush(stderr);
+  pid_t pid_i = fork();
+  if ( 0 == pid_i ) {
+    //  stop the apply as it comes to sums.bin: north.bin has B's pages
+    //  (unsynced), sums.bin still A's checksums
+    close(pip_i[0]);
+    _t_io_u.pip_i = pip_i[1];
+    _t_io_arm('p', 0, 0, 'w', "sums.bin");
+    if ( u3e_save(u3a_page_of(u3R->hat_w)) ) {
+      _exit(1);
+    }
+    //  the event loop goes on while the apply waits
+    u3H->roo = u3nc(u3H->roo, _t_list(9, 20, _t_a_wor));
+    if ( 1 != write(pip_i[1], "s", 1) ) {
+      _exit(1);
+    }
+    for ( ;; ) {
+      pause();
+    }
+  }
+  close(pip_i[1]);
+  c3_c got_c[2] = { 0, 0 };
+  c3_t ok_t = ( 1 == read(pip_i[0], &got_c[0], 1)
+                && 1 == read(pip_i[0], &got_c[1], 1) );
+  close(pip_i[0]);
+  kill(pid_i, SIGKILL);
+  c3_i sat_i;
+  waitpid(pid_i, &sat_i, 0);
+  T_OK(ok_t && got_c[0] != got_c[1], "the save returned (%c) while its "
+       "apply was stopped (%c)", got_c[0] ? got_c[0] : '-',
+       got_c[1] ? got_c[1] : '-');
+  T_OK(WIFSIGNALED(sat_i) && SIGKILL == WTERMSIG(sat_i), "killed");
+  T_OK(_t_exists(dir_c, "control.bin") && _t_exists(dir_c, "memory.bin"),
+       "the patch is left pending");
+
+  //  read-only: the patch is applied by a start, the image is sound
+  T_EQ(u3e_judge(dir_c, 0, 0, &ver_u), 0);
+  T_EQ(ver_u.pat_e, u3e_pat_apply);
+  T_EQ(ver_u.img_e, u3e_img_sound);
+  T_EQ(ver_u.eve_d, 77);
+
+  //  the start applies it and reaches B, with B's mug
+  c3_w nor_w;
+  t_leak(u3H->roo);
+  u3z(u3H->roo);
+  u3H->roo = 0;
+  t_clean();
+  _t_down();
+  if ( T_OK(0 == _t_boot(dir_c, 27, &nor_w), "start after the kill") ) {
+    T_OK(_t_is_b(), "the start holds B");
+    T_EQ(u3r_mug(u3H->roo), mug_w);
+    T_EQ(u3H->eve_d, 77);
+    T_OK(!_t_exists(dir_c, "control.bin") && !_t_exists(dir_c, "memory.bin"),
+         "the start applied and removed the patch");
+    t_leak(u3H->roo);
+    u3z(u3H->roo);
+    u3H->roo = 0;
+    t_clean();
+    _t_down();
+  }
+  T_EQ(u3e_judge(dir_c, 0, 0, &ver_u), 0);
+  T_EQ(ver_u.pat_e, u3e_pat_none);
+  T_EQ(ver_u.img_e, u3e_img_sound);
+  T_EQ(ver_u.eve_d, 77);
+  h_rm(dir_c);
+}
+
 /* _t_fail(): a save whose calls fail in turn (EIO or ENOSPC), until one
 **   runs to the end: it returns -1 and leaves a usable image, A before the
 **   commit, B after it; the next save succeeds and writes B.
@@ -914,8 +1017,11 @@ _t_fail(const c3_c* arg_c)
       c3_t com_t = 0 != _t_ops_find(1, pre_w, 's', "chk");
       const _t_op* op_u = &_t_ops_u[at_w - 1];
 
-      T_EQ(u3e_Stat.saves_d, sav_d);
-      T_OK(_(u3e_dirty(u3a_page_of(u3R->hat_w) - 1)),
+      //  after the commit the failure is the apply's, on its thread: the
+      //  save itself succeeded, its pages are clean (they are the image),
+      //  and the patch stays pending for the next save
+      T_EQ(u3e_Stat.saves_d, sav_d + (com_t ? 1 : 0));
+      T_OK(com_t || _(u3e_dirty(u3a_page_of(u3R->hat_w) - 1)),
            "call %u: pages stay dirty after a failed save", at_w);
       T_EQ(_t_exists(dir_c, "control.bin"),
            com_t && !_t_ops_find(1, pre_w, 'u', "control.bin"));
@@ -1743,6 +1849,7 @@ main(void)
       t_run("round trip, 256 MiB", _t_round, "65536 1230 30 1");
       t_run("shrink and grow", _t_grow_shrink, 0);
       t_run("crash at every step", _t_crash, 0);
+      t_run("kill during the apply", _t_kill_apply, 0);
       t_run("failure at every step", _t_fail, 0);
       t_run("damaged files", _t_damage, 0);
       t_run("fault stress, 256 MiB", _t_stress, 0);

@@ -1032,7 +1032,7 @@ _t_save_loss(void)
       u3H->eve_d = 2;
       fol_d[1]   = u3_kern_fold(0, u3H->roo);
       _t_rec_arm(tra_c);
-      ok_t = ( 0 == u3m_save() );
+      ok_t = ( 0 == u3m_save() && 0 == u3e_save_wait() );
       c3_io_set(0);
       u3m_stop();
     }

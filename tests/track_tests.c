@@ -308,6 +308,8 @@ _t_clean_matches(const c3_c* dir_c, c3_w* num_w)
   c3_i  fid_i;
 
   *num_w = 0;
+  //  north.bin holds the last save once its apply (a thread) is done
+  T_EQ(u3e_save_wait(), 0);
   snprintf(pat_c, sizeof(pat_c), "%s/.urb/chk/north.bin", dir_c);
   if ( 0 > (fid_i = open(pat_c, O_RDONLY)) ) {
     return T_OK(0, "open %s: %s", pat_c, strerror(errno));

@@ -8,7 +8,8 @@
 ///
 /// Files.  A pier keeps its image in PIER/.urb/chk/: north.bin (the loom's
 /// pages [0, N)), sums.bin (their checksums), and while a save is in
-/// flight a patch, control.bin and memory.bin (formats: image.c).
+/// flight or being applied a patch, control.bin and memory.bin (formats:
+/// image.c).
 ///
 /// Page states.  Every loom page is in one of these, recorded in the dirty
 /// bitmap (one bit per page, outside the loom) and in its protection:
@@ -64,32 +65,52 @@
 /// clean page becomes dirty (track.c).  Anything else is not ours
 /// (u3e_fault_alien).  The whole path is async-signal-safe.
 ///
-/// The save (u3e_save), with what is durable when:
+/// The save (u3e_save), with what is durable when.  The event loop waits
+/// for one write of each dirty page and the commit's syncs; the second
+/// write, into north.bin, happens on a thread while events go on.  (A
+/// patch synced once and applied later keeps the old protocol's files,
+/// formats, recovery and checker unchanged; shadow paging would write each
+/// page once in all, but scatter the image over its file and need a page
+/// map in every reader.)
 ///
 ///   1. write every dirty page below N' to memory.bin (runs of contiguous
 ///      pages, many runs per vectored write), then control.bin with each
-///      page's checksum and its own; sync both, then the directory.
-///      Until this point north.bin is untouched: a crash leaves the old
-///      image (a control.bin that reached the disk before memory.bin did
-///      names pages that fail their checksums, and is discarded).  Once
-///      both files and their names are durable the patch is committed:
-///      the image is north.bin with the patch applied.
-///   2. apply: write the pages into north.bin at their offsets and their
-///      checksums into sums.bin, cut or extend both to N', sync both.
-///      Applying is idempotent, so a crash here is repaired by applying
-///      the patch again.
-///   3. unlink control.bin, then memory.bin.  Not synced: a crash may
-///      bring the patch back until the next commit syncs the directory,
-///      and it is then applied again to the image it made (a no-op) or,
-///      torn, discarded after the image is verified.
-///   4. the saved pages become clean: mapped afresh from north.bin,
-///      read-only (their private copies are dropped).
+///      page's checksum and its own; sync both (at once), then the
+///      directory.  Until this point north.bin is untouched: a crash
+///      leaves the old image (a control.bin that reached the disk before
+///      memory.bin did names pages that fail their checksums, and is
+///      discarded).  Once both files and their names are durable the
+///      patch is committed: the image is north.bin with the patch applied.
+///   2. the saved pages become clean at once, in place: their private
+///      copies are write-protected (one call over the patch's span), and
+///      equal the committed image.  Pages cut from a shrinking image leave
+///      north.bin's mapping first.  u3e_save returns.
+///   3. apply, on a thread: read the pages back from memory.bin (in the
+///      page cache; the loom changes meanwhile), write them into north.bin
+///      at their offsets and their checksums into sums.bin, cut or extend
+///      both to N', sync both.  Applying is idempotent, so a crash here is
+///      repaired by applying the patch again at the next start.
+///   4. still on the thread: unlink control.bin, then memory.bin.  Not
+///      synced: a crash may bring the patch back until the next commit
+///      syncs the directory, and it is then applied again to the image it
+///      made (a no-op) or, torn, discarded after the image is verified.
+///   5. the next save (after its scan, so pages written since keep their
+///      contents) joins the thread, and the last patch's pages still clean
+///      are mapped afresh from north.bin, dropping their private copies.
+///      A backup, a start and u3e_stop join it too; u3e_save_wait waits
+///      for it.  Meanwhile release drops no clean page (it would refault
+///      from a north.bin that may not hold it yet).
+///
+/// With a swap file or lazy pages (whose clean states are file-backed by
+/// construction), or u3C.apply_o off, steps 3 and 4 run before u3e_save
+/// returns and step 5 happens at once, as one synchronous save.
 ///
 /// A failure (disk full, I/O error) before the commit removes the patch
-/// and leaves the old image; after it, the patch stays pending and the
-/// next save (or the next start) applies it again before anything else.
-/// Dirty bits are cleared only when a save has completed, so a failed
-/// save loses nothing: the next one writes the same pages and more.
+/// and leaves the old image; after it, the patch stays pending (the
+/// thread's failure is reported when it is joined) and the next save (or
+/// the next start) applies it again before anything else.  Dirty bits are
+/// cleared only once a save has committed, so a failed save loses
+/// nothing: the next one writes the same pages and more.
 ///
 /// Start (u3e_live).  The image is judged first, changing nothing
 /// (_ce_judge, the one validator u3e_judge and `urbit check` share): a
@@ -392,6 +413,11 @@ u3e_ward(c3_w* lo_w, c3_w* hi_w)
 static void
 _ce_close(void)
 {
+  u3e_line* lin_u;
+  c3_w      pgs_w;
+
+  _ce_apply_wait(&lin_u, &pgs_w);
+  free(lin_u);
   _ce_verify_stop();
   if ( u3P.nor_i >= 0 ) c3_io_close(u3P.nor_i);
   if ( u3P.sum_i >= 0 ) c3_io_close(u3P.sum_i);
@@ -760,6 +786,46 @@ _ce_ward_road(void)
   }
 }
 
+/* _ce_save_settle(): wait for the last save's apply; once durable, its
+**   pages still clean are mapped from north.bin again.  0, or -1 when the
+**   apply failed (the patch stays pending).
+*/
+static c3_i
+_ce_save_settle(void)
+{
+  u3e_line* lin_u;
+  c3_w      pgs_w;
+  c3_i      ret_i = _ce_apply_wait(&lin_u, &pgs_w);
+
+  if ( !ret_i && lin_u && !u3P.yol_t ) {
+    //  pages written since the save (bits set only by a scan, with
+    //  userfaultfd) keep their contents
+    _ce_track_mine();
+    _ce_track_scan(0, u3P.nor_w);
+  }
+  if ( !ret_i && lin_u && !u3P.yol_t && _ce_loom_settle(lin_u, pgs_w) ) {
+    u3l_log("image: save: some saved pages stay in memory, dirty\n");
+  }
+  free(lin_u);
+  return ret_i;
+}
+
+c3_i
+u3e_save_wait(void)
+{
+  return _ce_save_settle();
+}
+
+/* _ce_save_back(): a save may apply its patch on a thread: the option is
+**   on, and every page is plainly anonymous or a private copy of
+**   north.bin (no swap file, no lazy pages, whose clean states differ).
+*/
+static c3_t
+_ce_save_back(void)
+{
+  return _(u3C.apply_o) && u3P.swp_i < 0 && !u3P.lzy_t;
+}
+
 c3_i
 u3e_save(c3_w nor_w)
 {
@@ -767,6 +833,7 @@ u3e_save(c3_w nor_w)
   c3_t      gar_t = ( 0 != u3P.gar_w );
   u3e_line* lin_u = 0;
   c3_w      pgs_w = 0;
+  c3_i      mem_i = -1;
   c3_i      ret_i = -1;
 
   if ( !u3P.liv_t ) {
@@ -796,6 +863,7 @@ u3e_save(c3_w nor_w)
   //  every page that may be clean, below the old top or the new
   _ce_track_scan(0, c3_max(nor_w, u3P.nor_w));
   _ce_ward_lift();
+  _ce_save_settle();    //  a failed apply stays pending: redone below
 
   if ( u3P.pen_t && _ce_patch_redo() ) {
     goto done;
@@ -828,10 +896,33 @@ u3e_save(c3_w nor_w)
     }
   }
 
-  if ( _ce_patch_write(lin_u, pgs_w, nor_w) ) {
+  if ( _ce_patch_write(lin_u, pgs_w, nor_w, _ce_save_back() ? &mem_i : 0) ) {
     goto done;
   }
   u3P.pen_t = 1;
+  if ( _ce_save_back() ) {
+    //  committed: the image is the patch over north.bin.  Pages beyond a
+    //  shrunk image leave the file mapping before the thread cuts it;
+    //  the saved pages are clean at once (the image's contents once
+    //  committed), and are mapped from north.bin after the apply
+    if ( nor_w < u3P.nor_w && _(u3C.demand_o)
+         && _ce_loom_unfile(nor_w, u3P.nor_w) )
+    {
+      goto done;
+    }
+    if ( nor_w < u3P.nor_w ) {
+      u3P.nor_w = nor_w;
+    }
+    if ( _ce_loom_keep(lin_u, pgs_w) ) {
+      u3l_log("image: save: the image is saved, but some pages stay "
+              "dirty\n");
+    }
+    if ( 0 == _ce_apply_start(lin_u, pgs_w, nor_w, mem_i) ) {
+      lin_u = 0;    //  the thread's now, and memory.bin
+      mem_i = -1;
+      goto saved;
+    }
+  }
   if ( _ce_patch_apply(lin_u, pgs_w, nor_w, -1, 1) || _ce_patch_drop() ) {
     goto done;
   }
@@ -842,6 +933,8 @@ u3e_save(c3_w nor_w)
     u3l_log("image: save: the image is saved, but some pages stay "
             "dirty\n");
   }
+
+saved:
   u3P.nor_w = nor_w;
   u3e_Stat.image_w = nor_w;
   u3e_Stat.saves_d++;
@@ -850,6 +943,9 @@ u3e_save(c3_w nor_w)
 
 done:
   free(lin_u);
+  if ( mem_i >= 0 ) {
+    c3_io_close(mem_i);
+  }
   if ( gar_t ) {
     _ce_ward_road();
   }

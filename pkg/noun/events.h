@@ -109,6 +109,14 @@
     c3_i
     u3e_save(c3_w nor_w);
 
+    /* u3e_save_wait(): wait until the last save's patch is applied to
+    **   north.bin (on its thread) and durable there.  0, or -1 when the
+    **   apply failed (with a message; the patch stays pending and the next
+    **   save or start applies it again).
+    */
+    c3_i
+    u3e_save_wait(void);
+
     /* u3e_fault_e: what became of a fault on a loom address.
     */
     typedef enum {

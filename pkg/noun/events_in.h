@@ -375,7 +375,8 @@
     **   the patch is removed and the image is as before.
     */
     c3_i
-    _ce_patch_write(const u3e_line* lin_u, c3_w pgs_w, c3_w nor_w);
+    _ce_patch_write(const u3e_line* lin_u, c3_w pgs_w, c3_w nor_w,
+                    c3_i* fid_i);
 
     /* _ce_patch_apply(): apply a patch to north.bin and sums.bin, durably.
     **   The pages come from the loom (mem_i < 0: a save) or from memory.bin
@@ -388,6 +389,34 @@
     /* _ce_patch_redo(): apply the committed patch left by a failed save. */
     c3_i
     _ce_patch_redo(void);
+
+    /* _ce_loom_unfile(): move loom pages [lo_w, hi_w) out of north.bin's
+    **   mapping (dirty ones with their contents) before it is cut.
+    */
+    c3_i
+    _ce_loom_unfile(c3_w lo_w, c3_w hi_w);
+
+    /* _ce_apply_start(): apply the committed patch (lin_u) on a thread,
+    **   reading its pages from memory.bin (open as mem_i); both are the
+    **   thread's once it starts.  -1 if the thread could not start
+    **   (nothing changed: the caller applies it at once).
+    */
+    c3_i
+    _ce_apply_start(u3e_line* lin_u, c3_w pgs_w, c3_w nor_w, c3_i mem_i);
+
+    /* _ce_apply_busy(): 1 while an apply runs (the last save's clean
+    **   pages may be private copies north.bin does not hold yet: never
+    **   drop them).
+    */
+    c3_t
+    _ce_apply_busy(void);
+
+    /* _ce_apply_wait(): join the apply thread if one runs: 0 when no apply
+    **   is pending or it is durable (u3P.pen_t cleared), -1 when it failed.
+    **   *lin_u, *pgs_w get its pages (the caller frees them), or 0.
+    */
+    c3_i
+    _ce_apply_wait(u3e_line** lin_u, c3_w* pgs_w);
 
     /* _ce_image_verify(): compare pages [0, nor_w) of north.bin (fid_i) with
     **   their checksums, skipping the pages of lin_u (a pending patch, which
@@ -416,6 +445,18 @@
     */
     c3_i
     _ce_loom_clean(const u3e_line* lin_u, c3_w pgs_w);
+
+    /* _ce_loom_keep(): a committed patch's pages become clean in place
+    **   (write-protected private copies) while it is applied on a thread.
+    */
+    c3_i
+    _ce_loom_keep(const u3e_line* lin_u, c3_w pgs_w);
+
+    /* _ce_loom_settle(): once the patch is durable in north.bin, its pages
+    **   still clean are mapped afresh from the file.
+    */
+    c3_i
+    _ce_loom_settle(const u3e_line* lin_u, c3_w pgs_w);
 
 
   /** judge.c

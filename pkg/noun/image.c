@@ -33,7 +33,9 @@
 /// Invariants.  north.bin and sums.bin change only by applying a
 /// committed patch, which is idempotent; a patch is committed only once
 /// control.bin, memory.bin and their directory entries are durable.
-/// Reading never changes a file.
+/// Reading never changes a file.  At most one apply runs on a thread
+/// (_ce_Apply); nothing else touches the files, or u3P.sum_w, until it is
+/// joined.
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -544,10 +546,11 @@ _ce_patch_drop(void)
 
 /* _ce_patch_write(): write pgs_w pages (lin_u, from the loom) to
 **   memory.bin, then control.bin, both durable: the commit.  On failure
-**   the patch is removed and the image is as before.
+**   the patch is removed and the image is as before.  *fid_i, unless
+**   fid_i is 0, keeps memory.bin open (read-write) for the apply.
 */
 c3_i
-_ce_patch_write(const u3e_line* lin_u, c3_w pgs_w, c3_w nor_w)
+_ce_patch_write(const u3e_line* lin_u, c3_w pgs_w, c3_w nor_w, c3_i* fid_i)
 {
   c3_c mpa_c[PATH_MAX], cpa_c[PATH_MAX];
   c3_i mem_i = -1, ctl_i = -1;
@@ -563,7 +566,7 @@ _ce_patch_write(const u3e_line* lin_u, c3_w pgs_w, c3_w nor_w)
   }
 
   //  memory.bin: runs of contiguous pages, up to IOV_MAX runs per write
-  mem_i = c3_io_open(mpa_c, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  mem_i = c3_io_open(mpa_c, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if ( 0 > mem_i ) {
     u3l_log("image: open %s: %s\n", mpa_c, strerror(errno));
     goto fail;
@@ -618,7 +621,12 @@ _ce_patch_write(const u3e_line* lin_u, c3_w pgs_w, c3_w nor_w)
       goto fail;
     }
     c3_io_close(ctl_i);
-    c3_io_close(mem_i);
+    if ( fid_i ) {
+      *fid_i = mem_i;
+    }
+    else {
+      c3_io_close(mem_i);
+    }
     free(buf_y);
   }
   return 0;
@@ -637,7 +645,7 @@ fail:
 **   into anonymous memory before north.bin is cut: dirty pages keep their
 **   contents, clean ones (free gap) become zero pages.  All end dirty.
 */
-static c3_i
+c3_i
 _ce_loom_unfile(c3_w lo_w, c3_w hi_w)
 {
   c3_w pag_w = lo_w;
@@ -819,6 +827,129 @@ _ce_patch_redo(void)
   c3_io_close(mem_i);
   free(lin_u);
   if ( ret_i || _ce_patch_drop() ) {
+    return -1;
+  }
+  u3P.pen_t = 0;
+  return 0;
+}
+
+  /** Applying in the background.
+  ***
+  ***   One apply at a time: the save that commits a patch starts it, and
+  ***   the next save, a backup, a start or the end of the run joins it
+  ***   before touching the files.  The thread reads the pages from
+  ***   memory.bin (just written: in the page cache), never from the loom,
+  ***   which events change meanwhile; it writes only north.bin, sums.bin
+  ***   and their checksum table u3P.sum_w, which nothing else reads until
+  ***   it is joined.
+  **/
+/* _ce_Apply: the apply in flight. */
+static struct {
+  c3_t      run_t;     //  a thread is applying
+  pthread_t thr_u;
+  u3e_line* lin_u;     //  its patch's pages
+  c3_w      pgs_w;
+  c3_w      nor_w;     //  the image's pages once applied
+  c3_i      mem_i;     //  memory.bin
+  c3_i      ret_i;     //  its result: 0 when durable and the patch dropped
+  pid_t     pid_i;     //  the process it runs in (a fork's child has none)
+  c3_t      joi_t;     //  joined already (before a fork)
+  c3_t      fok_t;     //  the fork handler is installed
+} _ce_Apply = { .mem_i = -1 };
+
+/* _ce_apply_fork(): before fork(3): finish the apply, so that the child
+**   never inherits locks a running thread held, nor a patch half written.
+*/
+static void
+_ce_apply_fork(void)
+{
+  if ( _ce_Apply.run_t && !_ce_Apply.joi_t && getpid() == _ce_Apply.pid_i ) {
+    pthread_join(_ce_Apply.thr_u, 0);
+    _ce_Apply.joi_t = 1;
+  }
+}
+
+/* _ce_apply_body(): thread body: apply the patch, durably, and drop it. */
+static void*
+_ce_apply_body(void* arg_v)
+{
+  (void)arg_v;
+  _ce_Apply.ret_i = _ce_patch_apply(_ce_Apply.lin_u, _ce_Apply.pgs_w,
+                                    _ce_Apply.nor_w, _ce_Apply.mem_i, 0)
+                    || _ce_patch_drop();
+  return 0;
+}
+
+/* _ce_apply_start(): apply the committed patch (lin_u, owned from now
+**   on) on a thread, reading its pages from memory.bin (mem_i, owned from
+**   now on when the thread starts).
+*/
+c3_i
+_ce_apply_start(u3e_line* lin_u, c3_w pgs_w, c3_w nor_w, c3_i mem_i)
+{
+  _ce_Apply.lin_u = lin_u;
+  _ce_Apply.pgs_w = pgs_w;
+  _ce_Apply.nor_w = nor_w;
+  _ce_Apply.mem_i = mem_i;
+  _ce_Apply.ret_i = -1;
+  _ce_Apply.joi_t = 0;
+  if ( !_ce_Apply.fok_t ) {
+    _ce_Apply.fok_t = ( 0 == pthread_atfork(_ce_apply_fork, 0, 0) );
+  }
+  if ( !_ce_Apply.fok_t || pthread_create(&_ce_Apply.thr_u, 0, _ce_apply_body, 0) ) {
+    u3l_log("image: save: no thread to apply the patch on: applying it "
+            "at once\n");
+    _ce_Apply.mem_i = -1;
+    _ce_Apply.lin_u = 0;
+    return -1;
+  }
+  _ce_Apply.run_t = 1;
+  _ce_Apply.pid_i = getpid();
+  return 0;
+}
+
+/* _ce_apply_busy(): 1 while a save's patch may not be in north.bin yet. */
+c3_t
+_ce_apply_busy(void)
+{
+  return _ce_Apply.run_t;
+}
+
+/* _ce_apply_wait(): join the apply thread if one runs; its pages to the
+**   caller.
+*/
+c3_i
+_ce_apply_wait(u3e_line** lin_u, c3_w* pgs_w)
+{
+  *lin_u = 0;
+  *pgs_w = 0;
+  if ( !_ce_Apply.run_t ) {
+    return 0;
+  }
+  if ( !_ce_Apply.joi_t && getpid() != _ce_Apply.pid_i ) {
+    //  a fork's child: the thread is the parent's; the patch stays
+    //  pending here, applied again (the same bytes) before a save
+    _ce_Apply.run_t = 0;
+    c3_io_close(_ce_Apply.mem_i);
+    _ce_Apply.mem_i = -1;
+    free(_ce_Apply.lin_u);
+    _ce_Apply.lin_u = 0;
+    return -1;
+  }
+  if ( !_ce_Apply.joi_t ) {
+    pthread_join(_ce_Apply.thr_u, 0);
+  }
+  _ce_Apply.joi_t = 0;
+  _ce_Apply.run_t = 0;
+  c3_io_close(_ce_Apply.mem_i);
+  _ce_Apply.mem_i = -1;
+  *lin_u = _ce_Apply.lin_u;
+  *pgs_w = _ce_Apply.pgs_w;
+  _ce_Apply.lin_u = 0;
+  if ( _ce_Apply.ret_i ) {
+    u3l_log("image: the last save's patch could not be applied to "
+            "north.bin (see above): it stays pending, applied again by "
+            "the next save or start\n");
     return -1;
   }
   u3P.pen_t = 0;
@@ -1009,6 +1140,80 @@ _ce_loom_clean(const u3e_line* lin_u, c3_w pgs_w)
   return ret_i;
 }
 
+/* _ce_loom_keep(): the committed patch's pages become clean where they
+**   are (their private copies, write-protected), before the patch reaches
+**   north.bin: a clean page then equals north.bin with the pending patch
+**   applied, which is what the image is once committed.  Every page
+**   between the patch's first and last is clean or in the patch, so one
+**   call protects them all (one system call, not one per run).
+*/
+c3_i
+_ce_loom_keep(const u3e_line* lin_u, c3_w pgs_w)
+{
+  if ( 0 == pgs_w ) {
+    return 0;
+  }
+  c3_w bot_w = lin_u[0].pag_w;
+  c3_w top_w = lin_u[pgs_w - 1].pag_w + 1;
+  if ( _ce_track_clean(bot_w, top_w, 1) ) {
+    return -1;    //  the pages stay dirty: saved again next time
+  }
+  for ( c3_w i_w = 0; i_w < pgs_w; i_w++ ) {
+    _ce_bits(lin_u[i_w].pag_w, lin_u[i_w].pag_w + 1, 0);
+  }
+  return 0;
+}
+
+/* _ce_loom_settle(): once an applied patch is durable in north.bin, its
+**   pages still clean are mapped afresh from the file, dropping their
+**   private copies; pages written since (dirty) are left alone.  Runs a
+**   few clean pages apart are remapped together, never across a dirty
+**   page.
+*/
+c3_i
+_ce_loom_settle(const u3e_line* lin_u, c3_w pgs_w)
+{
+  c3_i ret_i = 0;
+
+  if ( !_(u3C.demand_o) ) {
+    return 0;    //  the image is copied in: clean pages are anonymous
+  }
+  for ( c3_w i_w = 0; i_w < pgs_w; ) {
+    c3_w pag_w = lin_u[i_w].pag_w;
+    if ( pag_w >= u3P.nor_w || _ce_bit(pag_w) ) {
+      i_w++;
+      continue;
+    }
+    c3_w j_w = i_w + 1;
+    while ( j_w < pgs_w
+            && lin_u[j_w].pag_w <= lin_u[j_w - 1].pag_w + _ce_near_pages
+            && lin_u[j_w].pag_w < u3P.nor_w
+            && _ce_next(lin_u[j_w - 1].pag_w, lin_u[j_w].pag_w + 1, 1)
+               > lin_u[j_w].pag_w )
+    {
+      j_w++;
+    }
+    c3_w num_w = lin_u[j_w - 1].pag_w + 1 - pag_w;
+    c3_z len_z = (c3_z)num_w << u3a_page_bits;
+
+    if ( MAP_FAILED == mmap(_ce_ptr(pag_w), len_z, _ce_prot_clean(),
+                            MAP_PRIVATE | MAP_FIXED, u3P.nor_i,
+                            (off_t)((c3_d)pag_w << u3a_page_bits)) )
+    {
+      u3l_log("image: remap loom pages %u-%u: %s\n",
+              pag_w, pag_w + num_w - 1, strerror(errno));
+      _ce_bits(pag_w, pag_w + num_w, 1);
+      ret_i = -1;
+    }
+    else if ( _ce_track_clean(pag_w, pag_w + num_w, 0) ) {
+      _ce_bits(pag_w, pag_w + num_w, 1);
+      ret_i = -1;
+    }
+    i_w = j_w;
+  }
+  return ret_i;
+}
+
 /* _ce_copy(): copy file src_c to dst_c durably, via a temporary name. */
 static c3_i
 _ce_copy(c3_i src_i, const c3_c* src_c, const c3_c* dst_c)
@@ -1077,6 +1282,8 @@ u3e_backup(const c3_c* dst_c)
             "above)\n");
     return -1;
   }
+  //  the last save's apply first: its failure leaves the patch pending
+  u3e_save_wait();
   if ( u3P.pen_t && _ce_patch_redo() ) {
     return -1;
   }

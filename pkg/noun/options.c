@@ -16,4 +16,5 @@ u3o_options u3C = {
   .lazy_o   = c3n,
   .later_o  = c3n,
   .quiet_o  = c3n,
+  .apply_o  = c3y,
 };

@@ -27,6 +27,11 @@
       c3_o   quiet_o;    //  no progress messages
 
       c3_d   limit_d;    //  cap on the loom's resident bytes (0: none)
+
+      //  saving
+      c3_o   apply_o;    //  apply a save's committed patch to north.bin
+                         //  on a thread while events go on (c3y), or
+                         //  before the save returns
     } u3o_options;
 
 #   define u3o_free_free      0

@@ -353,8 +353,10 @@ _ce_release(c3_w lo_w, c3_w hi_w)
       //  nothing to give back
     }
     else if ( !dit_t ) {
-      //  a clean page equals north.bin: drop the mapped copy
-      if ( _(u3C.demand_o) ) {
+      //  a clean page equals north.bin: drop the mapped copy (not while a
+      //  save's patch is still going to north.bin: its clean pages are
+      //  private copies until then)
+      if ( _(u3C.demand_o) && !_ce_apply_busy() ) {
         ret_i = madvise(ptr_y, len_z, MADV_DONTNEED);
         rel_w += end_w - pag_w;
       }
