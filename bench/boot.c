@@ -49,19 +49,13 @@ _b_drop(void)
 static c3_i
 _b_run(const c3_c* fir_c, ...)
 {
-  const c3_c* arg_c[32];
-  c3_w        num_w = 0;
-  va_list     ap;
+  va_list ap;
+  c3_i    ret_i;
 
-  arg_c[num_w++] = _b_urbit_c;
-  arg_c[num_w++] = fir_c;
   va_start(ap, fir_c);
-  while ( num_w < 31 && (arg_c[num_w] = va_arg(ap, const c3_c*)) ) {
-    num_w++;
-  }
+  ret_i = h_run_list(_b_dir_c, 0, 0, &_b_res, _b_urbit_c, fir_c, ap);
   va_end(ap);
-  arg_c[num_w] = 0;
-  return h_run_in(_b_dir_c, (c3_c* const*)arg_c, 0, 0, &_b_res);
+  return ret_i;
 }
 
 /* _b_ballast(): in a child: boot pir_c and grow its image to mib_w MiB

@@ -29,23 +29,16 @@ static h_run       _t_res;             //  the last run: status, output
 static c3_i
 _t_run(const c3_c* env_c, const c3_c* fir_c, ...)
 {
-  const c3_c* arg_c[32];
-  c3_w        num_w = 0;
-  h_how       how_u;
-  va_list     ap;
+  h_how   how_u;
+  va_list ap;
+  c3_i    ret_i;
 
   memset(&how_u, 0, sizeof(how_u));
   how_u.env_c = env_c;
-  arg_c[num_w++] = _t_urbit_c;
-  arg_c[num_w++] = fir_c;
   va_start(ap, fir_c);
-  while ( num_w < 31 && (arg_c[num_w] = va_arg(ap, const c3_c*)) ) {
-    num_w++;
-  }
+  ret_i = h_run_list(_t_tmp_c, &how_u, 120, &_t_res, _t_urbit_c, fir_c, ap);
   va_end(ap);
-  arg_c[num_w] = 0;
-
-  return h_run_in(_t_tmp_c, (c3_c* const*)arg_c, &how_u, 120, &_t_res);
+  return ret_i;
 }
 
 /* _t_pier(): a fresh pier path NAME under the scratch directory. */

@@ -471,6 +471,26 @@ h_run_in(const c3_c* dir_c, c3_c* const* arg_c, const h_how* how_u,
   return run_u->ret_i;
 }
 
+/* h_run_list(): h_run_in() with the program exe_c, the argument fir_c
+**   and those that follow it in ap (up to 62 in all, ended by a null
+**   pointer; fir_c null: none).
+*/
+static inline c3_i
+h_run_list(const c3_c* dir_c, const h_how* how_u, double tim_d, h_run* run_u,
+           const c3_c* exe_c, const c3_c* fir_c, va_list ap)
+{
+  const c3_c* arg_c[64];
+  c3_w        num_w = 0;
+
+  arg_c[num_w++] = exe_c;
+  arg_c[num_w]   = fir_c;
+  while ( arg_c[num_w] && ++num_w < 63 ) {
+    arg_c[num_w] = va_arg(ap, const c3_c*);
+  }
+  arg_c[num_w] = 0;
+  return h_run_in(dir_c, (c3_c* const*)arg_c, how_u, tim_d, run_u);
+}
+
 /* h_runv(): run bin_c with the arguments in ap (null-terminated, at most
 **   62) to the end, through dir_c as h_run_in() does, without a time
 **   limit; stdout and stderr copied into out_c and err_c when given (cut
@@ -481,15 +501,9 @@ h_runv(const c3_c* dir_c, const h_how* how_u, c3_c* out_c, c3_z out_z,
        c3_c* err_c, c3_z err_z, const c3_c* bin_c, va_list ap)
 {
   static h_run run_u;
-  c3_c*        arg_c[64];
-  c3_w         num_w = 0;
+  const c3_c*  fir_c = va_arg(ap, const c3_c*);
+  c3_i         ret_i = h_run_list(dir_c, how_u, 0, &run_u, bin_c, fir_c, ap);
 
-  arg_c[num_w++] = (c3_c*)bin_c;
-  while ( num_w < 63 && (arg_c[num_w] = va_arg(ap, c3_c*)) ) {
-    num_w++;
-  }
-  arg_c[num_w] = 0;
-  c3_i ret_i = h_run_in(dir_c, arg_c, how_u, 0, &run_u);
   if ( out_c ) {
     _h_say(out_c, out_z, "%s", run_u.out_c);
   }

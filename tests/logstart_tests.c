@@ -26,20 +26,13 @@ static h_run       _t_res;             //  the last run: status, output
 static c3_i
 _t_run(const c3_c* fir_c, ...)
 {
-  const c3_c* arg_c[32];
-  c3_w        num_w = 0;
-  va_list     ap;
+  va_list ap;
+  c3_i    ret_i;
 
-  arg_c[num_w++] = _t_urbit_c;
-  arg_c[num_w++] = fir_c;
   va_start(ap, fir_c);
-  while ( num_w < 31 && (arg_c[num_w] = va_arg(ap, const c3_c*)) ) {
-    num_w++;
-  }
+  ret_i = h_run_list(_t_tmp_c, 0, 0, &_t_res, _t_urbit_c, fir_c, ap);
   va_end(ap);
-  arg_c[num_w] = 0;
-
-  return h_run_in(_t_tmp_c, (c3_c* const*)arg_c, 0, 0, &_t_res);
+  return ret_i;
 }
 
 /* _t_sh(): run a shell command built from fmt_c; exit on failure. */
