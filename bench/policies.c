@@ -1003,13 +1003,8 @@ _b_setup(void)
     return 0;
   }
 
-  struct sigaction sig_u;
-  memset(&sig_u, 0, sizeof(sig_u));
-  sig_u.sa_handler = _b_on_signal;
-  sigaction(SIGINT, &sig_u, 0);
-  sigaction(SIGTERM, &sig_u, 0);
-  sigaction(SIGHUP, &sig_u, 0);
-  sigaction(SIGPIPE, &sig_u, 0);
+  h_on_stop(_b_on_signal);
+  signal(SIGPIPE, _b_on_signal);
 
   FILE* csv_u = fopen(_b_O.csv_c, "w");
   if ( !csv_u ) {

@@ -641,12 +641,7 @@ _p_spawn(c3_c* const* arg_c, const c3_c* cgp_c, const c3_c* out_c,
 
   //  the child: never outlive the bench; a terminal's ^C is the bench's
   //
-  struct sigaction sig_u;
-  memset(&sig_u, 0, sizeof(sig_u));
-  sig_u.sa_handler = SIG_DFL;
-  sigaction(SIGINT, &sig_u, 0);
-  sigaction(SIGTERM, &sig_u, 0);
-  sigaction(SIGHUP, &sig_u, 0);
+  h_on_stop(SIG_DFL);
   setpgid(0, 0);
   if ( prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != par_i ) {
     _exit(125);
@@ -1685,12 +1680,7 @@ _p_setup(void)
 
   //  from here on, everything made is named in the marker first
   //
-  struct sigaction sig_u;
-  memset(&sig_u, 0, sizeof(sig_u));
-  sig_u.sa_handler = _p_on_signal;
-  sigaction(SIGINT, &sig_u, 0);
-  sigaction(SIGTERM, &sig_u, 0);
-  sigaction(SIGHUP, &sig_u, 0);
+  h_on_stop(_p_on_signal);
   atexit(_p_clean);
   snprintf(_p_S.scr_c, sizeof(_p_S.scr_c), "%s/pressure-%d", _p_O.dir_c,
            (c3_i)getpid());

@@ -471,6 +471,21 @@ h_run_in(const c3_c* dir_c, c3_c* const* arg_c, const h_how* how_u,
   return run_u->ret_i;
 }
 
+/* h_on_stop(): han_f (a handler, or SIG_DFL) for the signals that stop a
+**   run from outside: SIGINT, SIGTERM and SIGHUP.
+*/
+static inline void
+h_on_stop(void (*han_f)(int))
+{
+  struct sigaction sig_u;
+
+  memset(&sig_u, 0, sizeof(sig_u));
+  sig_u.sa_handler = han_f;
+  sigaction(SIGINT, &sig_u, 0);
+  sigaction(SIGTERM, &sig_u, 0);
+  sigaction(SIGHUP, &sig_u, 0);
+}
+
 /* h_run_list(): h_run_in() with the program exe_c, the argument fir_c
 **   and those that follow it in ap (up to 62 in all, ended by a null
 **   pointer; fir_c null: none).

@@ -620,36 +620,40 @@ _ce_limit_fixed(void)
   return num_w + (c3_w)c3_min(u3e_Stat.swap_anon_d, (c3_d)u3P.pag_w);
 }
 
-void
-u3e_limit_open(void)
+/* _ce_limit_unshut(): make every cold or out block accessible again;
+**   hot_t: also count it hot (resident) from here on.
+*/
+static void
+_ce_limit_unshut(c3_t hot_t)
 {
-  if ( !_ce_bud_w ) {
-    return;
-  }
   for ( c3_w b_w = 0; b_w < _ce_nbk_w; b_w++ ) {
     c3_y sta_y = _ce_sta_y[b_w] & ~_ce_blk_ref;
     if ( _ce_blk_cold == sta_y || _ce_blk_out == sta_y ) {
       _ce_blk_open(b_w);
-      //  counted whole from here: a save reads what it writes
-      _ce_sta_y[b_w] = _ce_blk_hot;
-      _ce_ring_put(b_w);
+      if ( hot_t ) {
+        _ce_sta_y[b_w] = _ce_blk_hot;
+        _ce_ring_put(b_w);
+      }
     }
+  }
+}
+
+void
+u3e_limit_open(void)
+{
+  if ( _ce_bud_w ) {
+    //  counted whole from here: a save reads what it writes
+    _ce_limit_unshut(1);
   }
 }
 
 void
 u3e_limit_thaw(void)
 {
-  if ( !_ce_bud_w ) {
-    return;
+  if ( _ce_bud_w ) {
+    _ce_limit_unshut(0);
+    _ce_thw_t = 1;
   }
-  for ( c3_w b_w = 0; b_w < _ce_nbk_w; b_w++ ) {
-    c3_y sta_y = _ce_sta_y[b_w] & ~_ce_blk_ref;
-    if ( _ce_blk_cold == sta_y || _ce_blk_out == sta_y ) {
-      _ce_blk_open(b_w);
-    }
-  }
-  _ce_thw_t = 1;
 }
 
 void
