@@ -11,6 +11,8 @@
 #include "noun/events.h"
 #include "vere/kernel.h"
 #include "vere/mass.h"
+#include "vere/meld.h"
+#include "vere/pack.h"
 #include "vere/pier.h"
 
 static const c3_c* _cv_usage_c =
@@ -21,6 +23,15 @@ static const c3_c* _cv_usage_c =
 "                                 bytes by kind and by part of the state,\n"
 "                                 allocator overhead, what pack and meld\n"
 "                                 would save; read-only, bounded memory\n"
+"       urbit pack [options] PIER compact PIER's heap so the image shrinks to\n"
+"                                 its live bytes; same state, same mug\n"
+"       urbit meld [options] PIER store each distinct noun of PIER's state\n"
+"                                 once; same state, same mug\n"
+"                                 pack and meld take the run's options (no\n"
+"                                 new event is run), page the loom under\n"
+"                                 --memory-limit (default: 32 MiB, or auto's\n"
+"                                 cap if lower), and commit with a snapshot:\n"
+"                                 a crash leaves the old image or the new\n"
 "\n"
 "Numbers are plain decimal digits: no sign, space or suffix.\n"
 "\n"
@@ -600,6 +611,42 @@ _cv_mass(c3_i argc, c3_c** argv)
   return ret_i;
 }
 
+/* _cv_tool(): `urbit pack|meld [options] PIER`: a run of no new events
+**   that calls the tool before its final save; the exit status.
+*/
+static c3_i
+_cv_tool(c3_i argc, c3_c** argv, u3_pier_tool tool_f)
+{
+  _cv_cmd cmd_u;
+  c3_i    ret_i;
+  c3_c    nam_c[16];
+
+  snprintf(nam_c, sizeof(nam_c), "%s", argv[1]);
+  for ( c3_i i_i = 2; i_i < argc && strcmp(argv[i_i], "--"); i_i++ ) {
+    if ( !strcmp(argv[i_i], "--json") ) {
+      _cv_json_o = c3y;
+    }
+  }
+  if ( _cv_parse(argc - 1, argv + 1, &cmd_u, &ret_i) ) {
+    return ret_i;
+  }
+  if ( cmd_u.opt_u.events_d != 1000 ) {
+    return _cv_fail("%s runs no new events: -n is not taken", nam_c);
+  }
+  if ( _cv_validate(&cmd_u) ) {
+    return 1;
+  }
+  cmd_u.opt_u.events_d = 0;
+  cmd_u.opt_u.tool_f   = tool_f;
+  cmd_u.opt_u.tool_c   = argv[1];
+  if (  u3_limit_cgroup == cmd_u.opt_u.limit_e
+     && !cmd_u.opt_u.swap_c && c3n == cmd_u.opt_u.swap_pier_o )
+  {
+    cmd_u.opt_u.limit_e = u3_limit_tool;
+  }
+  return u3_pier_run(&cmd_u.opt_u);
+}
+
 /* main(): `urbit check PIER`, `urbit mass PIER`, or parse, validate and run. */
 int
 main(int argc, char** argv)
@@ -624,6 +671,12 @@ main(int argc, char** argv)
   }
   if ( argc >= 2 && !strcmp(argv[1], "mass") ) {
     return _cv_exit(_cv_mass(argc, argv));
+  }
+  if ( argc >= 2 && !strcmp(argv[1], "pack") ) {
+    return _cv_exit(_cv_tool(argc, argv, u3_pack));
+  }
+  if ( argc >= 2 && !strcmp(argv[1], "meld") ) {
+    return _cv_exit(_cv_tool(argc, argv, u3_meld));
   }
 
   //  --json anywhere: even a bad flag before it gets its JSON object

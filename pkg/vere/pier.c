@@ -58,6 +58,11 @@
 
 static volatile sig_atomic_t _cp_stop_i;   //  SIGINT/SIGTERM seen
 static c3_c _cp_err_c[512];                //  the run's failure, or ""
+static struct {                            //  a tool's figures (JSON)
+  const c3_c* key_c;
+  c3_d        val_d;
+} _cp_tfig_u[32];
+static c3_w _cp_tfig_w;                    //  ... how many
 
 /* _cp_on_stop(): ask the loop to stop at the next event boundary. */
 static void
@@ -192,7 +197,8 @@ _cp_opts_apply(const u3_pier_opts* opt_u)
   u3C.limit_d  = 0;
   if ( _(opt_u->swap_pier_o)
        || (!opt_u->swap_c && (u3_limit_size == opt_u->limit_e
-                              || u3_limit_auto == opt_u->limit_e)) )
+                              || u3_limit_auto == opt_u->limit_e
+                              || u3_limit_tool == opt_u->limit_e)) )
   {
     if (  u3_path_put(swp_c, opt_u->dir_c, u3_path_urb)
        || u3_path_mkdir(swp_c, "urbit")
@@ -417,6 +423,24 @@ _cp_json_str(FILE* fil_u, const c3_c* str_c)
   fputc('"', fil_u);
 }
 
+/* u3_pier_stopped(): 1 once the run was asked to stop. */
+c3_t
+u3_pier_stopped(void)
+{
+  return _cp_stop_i ? 1 : 0;
+}
+
+/* u3_pier_figure(): a tool's figure for the JSON object. */
+void
+u3_pier_figure(const c3_c* key_c, c3_d val_d)
+{
+  if ( _cp_tfig_w < sizeof(_cp_tfig_u) / sizeof(_cp_tfig_u[0]) ) {
+    _cp_tfig_u[_cp_tfig_w].key_c = key_c;
+    _cp_tfig_u[_cp_tfig_w].val_d = val_d;
+    _cp_tfig_w++;
+  }
+}
+
 /* u3_pier_json(): the run's JSON object on stdout. */
 void
 u3_pier_json(c3_i ret_i)
@@ -469,6 +493,12 @@ u3_pier_json(c3_i ret_i)
              (unsigned long long)lim_u->peak_w << (u3a_page_bits - 10),
              (unsigned long long)lim_u->over_d);
     }
+    sep_c = ',';
+  }
+  for ( c3_w i_w = 0; i_w < _cp_tfig_w; i_w++ ) {
+    printf("%c", sep_c);
+    _cp_json_str(stdout, _cp_tfig_u[i_w].key_c);
+    printf(":%llu", (unsigned long long)_cp_tfig_u[i_w].val_d);
     sep_c = ',';
   }
   if ( '{' == sep_c ) {
@@ -944,6 +974,33 @@ _cp_limit(const u3_pier_opts* opt_u, c3_w bit_w)
       }
       u3C.limit_d = cap_d;
     } break;
+    case u3_limit_tool: {
+      //  a tool's own cap, lowered to auto's under a tighter cgroup
+      cap_d = c3_max(u3_pier_tool_cap, flo_d + (8ULL << 20));
+      if ( (lim_d = u3e_limit_cgroup(src_c, sizeof(src_c))) ) {
+        c3_d cgc_d = lim_d - c3_min(lim_d, u3e_limit_headroom(lim_d));
+        if ( cgc_d < flo_d ) {
+          fprintf(stderr, "urbit: %s: the memory cgroup's limit (%llu KiB, "
+                          "%s) less the headroom (%llu KiB) is below the "
+                          "floor of %llu KiB that a loom of 2^%u bytes needs\n",
+                  opt_u->tool_c ? opt_u->tool_c : "urbit",
+                  (unsigned long long)(lim_d >> 10), src_c,
+                  (unsigned long long)(u3e_limit_headroom(lim_d) >> 10),
+                  (unsigned long long)(flo_d >> 10), bit_w);
+          u3_pier_fail("the cgroup's memory limit is below the loom's floor");
+          return -1;
+        }
+        cap_d = c3_min(cap_d, cgc_d);
+      }
+      u3C.limit_d = cap_d;
+      if ( c3n == opt_u->quiet_o ) {
+        fprintf(stderr, "urbit: %s: the loom is paged under %llu KiB (give "
+                        "--memory-limit to change it)\n",
+                opt_u->tool_c ? opt_u->tool_c : "urbit",
+                (unsigned long long)(cap_d >> 10));
+      }
+      return 0;
+    }
     case u3_limit_auto: {
       if ( !(lim_d = u3e_limit_cgroup(src_c, sizeof(src_c))) ) {
         fprintf(stderr, "urbit: --memory-limit auto: this process's memory "
@@ -1137,6 +1194,16 @@ u3_pier_run(const u3_pier_opts* opt_u)
     return 1;
   }
   tal_u.fir_d = u3H->eve_d;
-  return _cp_finish(opt_u, log_u, &tal_u,
-                    _cp_events(opt_u, log_u, &tal_u, tra_u));
+  c3_i ret_i = _cp_events(opt_u, log_u, &tal_u, tra_u);
+  if ( 0 == ret_i && opt_u->tool_f && !_cp_stop_i ) {
+    //  the tool changes the loom only; the final save commits it
+    if ( opt_u->tool_f(opt_u->quiet_o) ) {
+      c3_c err_c[96];
+      snprintf(err_c, sizeof(err_c), "%s failed (see stderr); the pier keeps "
+                                     "its image", opt_u->tool_c);
+      u3_pier_fail(err_c);
+      ret_i = -1;
+    }
+  }
+  return _cp_finish(opt_u, log_u, &tal_u, ret_i);
 }

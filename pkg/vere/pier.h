@@ -5,6 +5,16 @@
 
 #include "c3/c3.h"
 
+    /* u3_pier_tool: a tool run on a stopped pier's loom (`urbit pack`,
+    **   `urbit meld`): called on the home road after the start and the
+    **   replay, with no new event, before the final save, which commits
+    **   what it did as every save does (a crash leaves the old image or
+    **   the new one).  0; or -1 (reported on stderr, and with
+    **   u3_pier_fail): the run then saves nothing and exits 1, so the
+    **   pier keeps its old image.  quiet_o: no progress lines.
+    */
+    typedef c3_i (*u3_pier_tool)(c3_o quiet_o);
+
     /* u3_pier_opts: a run as the command line asked for it: every
     **   option in one place.  u3_pier_opts_init() gives the defaults;
     **   u3_pier_run() applies the loom's (u3C) from here, once, at start.
@@ -36,6 +46,8 @@
       c3_o  lazy_o;          //  never-written pages cost nothing
       c3_i  limit_e;         //  --memory-limit: u3_limit_*
       c3_d  limit_d;         //  ... its size, bytes (u3_limit_size)
+      u3_pier_tool tool_f;   //  urbit pack / meld: the tool, or 0
+      const c3_c*  tool_c;   //  ... its name, for messages
     } u3_pier_opts;
 
     /* u3_limit_*: where the cap on the loom's memory comes from.
@@ -45,6 +57,10 @@
 #   define u3_limit_size   1   //  --memory-limit SIZE
 #   define u3_limit_auto   2   //  --memory-limit auto: the cgroup's limit
 #   define u3_limit_none   3   //  --memory-limit none: no pager
+#   define u3_limit_tool   4   //  a tool's default: the smaller of
+                               //  u3_pier_tool_cap and auto's cap
+#   define u3_pier_tool_cap (32ULL << 20)   //  a tool's default cap, bytes
+                               //  (raised to the loom's floor + 8 MiB)
 
     /* u3_pier_opts_init(): the defaults of every option (no pier). */
     void
@@ -78,6 +94,18 @@
     */
     void
     u3_pier_fail(const c3_c* err_c);
+
+    /* u3_pier_stopped(): 1 once SIGINT or SIGTERM asked the run to stop
+    **   (a tool abandons its work, returning -1: nothing is saved).
+    */
+    c3_t
+    u3_pier_stopped(void);
+
+    /* u3_pier_figure(): add "key_c": val_d to the run's JSON object (a
+    **   tool's figures; at most 32, later ones are dropped).
+    */
+    void
+    u3_pier_figure(const c3_c* key_c, c3_d val_d);
 
     /* u3_pier_json(): print the run's JSON object on stdout: the figures
     **   of the last report (if any), and "error" when ret_i is not 0.
