@@ -572,14 +572,19 @@ _ce_limit_fault(c3_w pag_w)
 
 /* _ce_limit_budget(): the swap pages the pager keeps resident under the
 **   cap, with fix_w pages it does not page, less a block of slack for what
-**   it cannot see between two syncs (lazy pages read through the file).
+**   it cannot see between two syncs (lazy pages read through the file);
+**   never below _ce_blk_least blocks: a copy from one block to another
+**   needs both resident, and with one block each fault would evict the
+**   other's (a livelock).
 */
+#define _ce_blk_least 4
 static c3_w
 _ce_limit_budget(c3_w fix_w)
 {
   c3_w slk_w = _ce_blk_pages;
-  return ( _ce_cap_w > fix_w + slk_w + _ce_blk_pages )
-         ? _ce_cap_w - fix_w - slk_w : _ce_blk_pages;
+  c3_w lea_w = _ce_blk_least * _ce_blk_pages;
+  return ( _ce_cap_w > fix_w + slk_w + lea_w )
+         ? _ce_cap_w - fix_w - slk_w : lea_w;
 }
 
 /* _ce_limit_fixed(): resident pages the budget does not page: the clean
