@@ -6,6 +6,10 @@
 /// time, mass's CPU time and peak RSS (its own figure and the kernel's),
 /// and the ratio mass / read.  The page cache is not dropped (that would
 /// disturb everything else on the machine): both read a warm cache.
+/// Then `urbit pack` (under its default cap) on a fresh copy of each pier
+/// every round, against the same read: the whole run (start, pack, the
+/// save that commits it), pack's own passes, CPU, peak RSS, image before
+/// and after.
 ///
 ///   build/gcc/bench/tools [--rounds N] [--sizes 256,1024] [--pier PATH]...
 ///
@@ -116,6 +120,50 @@ _b_pier(const c3_c* pir_c, c3_w rnd_w)
   fflush(stdout);
 }
 
+/* _b_pack(): pack a copy of pier pir_c, fresh each round, over rnd_w
+**   rounds; one table row.
+*/
+static void
+_b_pack(const c3_c* pir_c, c3_w rnd_w)
+{
+  static h_run run_u;
+  c3_c   nor_c[4200], cop_c[4200], cmd_c[8600];
+  c3_c*  arg_c[] = { (c3_c*)_b_urbit_c, "pack", "--json", "-q", cop_c, 0 };
+  double red_d[_b_rounds_max], pac_d[_b_rounds_max], own_d[_b_rounds_max];
+  double cpu_d[_b_rounds_max], rss_d[_b_rounds_max], hwm_d[_b_rounds_max];
+  c3_d   len_d = 0, aft_d = 0;
+
+  snprintf(nor_c, sizeof(nor_c), "%s/.urb/chk/north.bin", pir_c);
+  snprintf(cop_c, sizeof(cop_c), "%s.pack", pir_c);
+  snprintf(cmd_c, sizeof(cmd_c), "rm -rf '%s' && cp -a '%s' '%s'", cop_c, pir_c, cop_c);
+  for ( c3_w i_w = 0; i_w < rnd_w; i_w++ ) {
+    if ( system(cmd_c) ) {
+      fprintf(stderr, "tools: %s failed\n", cmd_c);
+      exit(1);
+    }
+    red_d[i_w] = _b_read(nor_c, &len_d);
+    if ( h_run_in(_b_dir_c, arg_c, 0, 0, &run_u) ) {
+      fprintf(stderr, "tools: pack %s failed (%d): %s\n", cop_c, run_u.ret_i,
+              run_u.err_c);
+      exit(1);
+    }
+    pac_d[i_w] = run_u.wal_d;
+    own_d[i_w] = (double)h_json_d(run_u.out_c, "pack_ms") / 1000.0;
+    cpu_d[i_w] = (double)run_u.use_u.ru_utime.tv_sec + run_u.use_u.ru_utime.tv_usec / 1e6
+                 + (double)run_u.use_u.ru_stime.tv_sec + run_u.use_u.ru_stime.tv_usec / 1e6;
+    rss_d[i_w] = (double)h_json_d(run_u.out_c, "rss_peak_kb") / 1024.0;
+    hwm_d[i_w] = (double)run_u.use_u.ru_maxrss / 1024.0;
+    aft_d = h_json_d(run_u.out_c, "pack_image_after_kb") << 10;
+  }
+  h_rm(cop_c);
+  double red = _b_median(red_d, rnd_w), pac = _b_median(pac_d, rnd_w);
+  printf("| %s | %.0f | %.0f | %.2f | %.2f | %.1f | %.2f | %.2f | %.1f | %.1f |\n",
+         pir_c, (double)len_d / 1048576.0, (double)aft_d / 1048576.0, red, pac,
+         red > 0 ? pac / red : 0.0, _b_median(own_d, rnd_w),
+         _b_median(cpu_d, rnd_w), _b_median(rss_d, rnd_w), _b_median(hwm_d, rnd_w));
+  fflush(stdout);
+}
+
 int
 main(int argc, char** argv)
 {
@@ -176,6 +224,17 @@ main(int argc, char** argv)
          "|---|---|---|---|---|---|---|---|---|---|\n");
   for ( c3_w i_w = 0; i_w < num_w; i_w++ ) {
     _b_pier(pir_c[i_w], rnd_w);
+  }
+
+  printf("\ntools: urbit pack (default cap) on a copy of the pier against a "
+         "sequential read of the image, %u rounds, medians (warm page cache)\n\n",
+         rnd_w);
+  printf("| pier | image MiB | packed MiB | read s | pack s | pack / read "
+         "| of which pack's passes s | pack CPU s | peak RSS MiB (urbit's) "
+         "| max RSS MiB (kernel's) |\n"
+         "|---|---|---|---|---|---|---|---|---|---|\n");
+  for ( c3_w i_w = 0; i_w < num_w; i_w++ ) {
+    _b_pack(pir_c[i_w], rnd_w);
   }
   return 0;
 }
