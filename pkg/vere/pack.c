@@ -47,11 +47,11 @@
 ///
 /// Memory outside the loom: 16 bytes per heap page (rank base, class
 /// index, new page, bitmap index: 1/1024 of the heap), 4 bytes per slot
-/// page (each class's new pages), one bit per slot of every slot page
-/// and a second per 16-byte slot (cells): at most 1/128 of the slot pages'
-/// bytes, 1/64 of the 16-byte class's; and a 4 MiB mark stack.  On a
-/// 1 GiB heap that is at most 1 MiB + 16 MiB + 4 MiB, and 1 MiB + the
-/// bitmaps of the slot pages in practice (most bytes are in page runs).
+/// page (each class's new pages), two bits per slot of every slot page
+/// (live, cell): at most 1/64 of the slot pages' bytes (all 16-byte
+/// slots), nothing for page runs; and a 4 MiB mark stack.  On a 1 GiB
+/// heap that is at most 1 + 16 + 4 MiB, and about 1 MiB + 4 MiB + 1/64
+/// of the slot pages in practice (most bytes are in page runs).
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
