@@ -94,6 +94,7 @@ typedef struct {
   c3_d      mov_d;               //  objects moved
   c3_d      pmv_d;               //  pages moved
   c3_d      mar_d;               //  cells marked
+  c3_d      pop_d;               //  cells descended into
   c3_d      sat_d;               //  start (ns)
   c3_d      pro_d;               //  last progress line (ns)
   c3_d      pas_d;               //  start of the current pass (ns)
@@ -127,8 +128,14 @@ _cp_progress(_cp_pack* pac_u, const c3_c* pas_c, c3_d don_d, c3_d all_d)
   }
   pac_u->pro_d = now_d;
   double sec_d = (double)(now_d - pac_u->pas_d) / 1e9;
+  if ( !all_d ) {
+    //  the mark cannot know how far it is: cells so far
+    fprintf(stderr, "pack: %s: %llu cells, rss %llu MiB\n", pas_c,
+            (unsigned long long)don_d, (unsigned long long)(u3_mem_rss_kb() >> 10));
+    return;
+  }
   fprintf(stderr, "pack: %s: %.0f%%, %.0f pages/s, rss %llu MiB\n", pas_c,
-          all_d ? (100.0 * (double)don_d / (double)all_d) : 100.0,
+          100.0 * (double)don_d / (double)all_d,
           ( sec_d > 0 ) ? (double)don_d / sec_d : 0.0,
           (unsigned long long)(u3_mem_rss_kb() >> 10));
 }
@@ -426,11 +433,11 @@ _cp_mark_drain(_cp_pack* pac_u)
     if ( _cp_mark_kids(pac_u, cel) ) {
       return -1;
     }
-    if ( 0 == (pac_u->mar_d & 0xffff) ) {
+    if ( 0 == (++pac_u->pop_d & 0xffff) ) {
       if ( u3_pier_stopped() ) {
         return -1;
       }
-      _cp_progress(pac_u, "mark", 0, 0);
+      _cp_progress(pac_u, "mark", pac_u->mar_d, 0);
     }
   }
   return 0;
