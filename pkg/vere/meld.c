@@ -38,20 +38,25 @@
 ///      (one mug shared by more objects than it holds) is processed in
 ///      chunks, carrying each group's representatives to the next chunk.
 ///   4. rewrite: the root and every live cell, in address order: a field
-///      that leads to a forwarded object is set to the end of its chain,
-///      which gains a reference while the old target loses one, without
-///      freeing anything yet (every chain stays readable).
-///   5. free: the heap in address order: a reached object whose refcount
-///      is now 0 is freed, its children losing a reference and freed in
-///      turn when they reach 0.  Then no live object may keep a forward:
-///      checked, and -1 (nothing saved) if one does.
+///      that leads to a forwarded object (a bit outside the loom says
+///      which, so other targets are not read) is set to the end of its
+///      chain, which gains a reference.  The forwarded object's loss is
+///      only counted: nothing is freed yet, so every chain stays readable.
+///   5. free: every forwarded object, in address order, is freed whole
+///      (its children lose a reference, and what reaches 0 is freed with
+///      it).  Every reference to a forwarded object was moved in pass 4
+///      (all cells and the root were rewritten), so the references the
+///      freed objects held must equal those moved: checked, and -1
+///      (nothing saved) if not.  No forward is left on a live object.
 ///   The freed space is free pages and slots inside the heap; `urbit
 ///   pack` shrinks the image to the live bytes.
 ///
 /// Memory outside the loom: the two bitmaps (2 bits per 16 bytes of heap,
-/// 1/64 of it: 16 MiB at 1 GiB), the table (8 bytes a key, at most 8 MiB
-/// and at most 1/16 of the loom's cap), the bucket buffers (1 MiB) and
-/// the carried representatives (512 KiB): 9.5 MiB plus 1/64 of the heap.
+/// 1/64 of it: 16 MiB at 1 GiB; the reached bits become the forward bits
+/// after pass 2), the table (8 bytes a key, at most 8 MiB and at most
+/// 1/1024 of the loom's cap: 32 KiB under the default 32 MiB), the bucket
+/// buffers (1 MiB) and the carried representatives (512 KiB): at most
+/// 9.5 MiB plus 1/64 of the heap, whatever the state holds.
 /// The explicit stacks live on the road's stack, inside the loom, which
 /// is paged under the cap like the rest of it.
 #include <dirent.h>
@@ -73,7 +78,7 @@
 
 #define _cm_fwd_bit   0x80000000U     //  a forward, in the mug word
 #define _cm_tab_max   (1U << 20)      //  table keys (8 MiB)
-#define _cm_tab_min   (1U << 12)
+#define _cm_tab_min   (1U << 8)
 #define _cm_buk_max   256             //  bucket files
 #define _cm_buf_bytes (1U << 20)      //  bucket buffers, all together
 #define _cm_car_max   (1U << 16)      //  carried representatives
@@ -89,6 +94,8 @@ typedef struct {
   c3_w    gra_w;      //  granules in the heap at the start
   c3_d*   rea_d;      //  reached bits, one per granule
   c3_d*   cel_d;      //  cell bits, one per granule
+  c3_d*   fwd_d;      //  forward bits, one per granule (after the scan,
+                      //  in the reached bits' place)
   //  keys: (mug << 32) | noun
   c3_d*   tab_d;      //  the table
   c3_w    cap_w;      //  its capacity
@@ -109,7 +116,9 @@ typedef struct {
   c3_d    mer_d;      //  objects linked to an equal one
   c3_d    fre_d;      //  objects freed
   c3_d    ski_d;      //  objects left uncompared (too many classes)
-  c3_d    bad_d;      //  live objects left forwarded (must be 0)
+  c3_d    chu_d;      //  chunks of an overflowing sub-pass
+  c3_d    mov_d;      //  references moved off forwarded objects
+  c3_d    hel_d;      //  references forwarded objects held
   c3_i    err_i;      //  set on an error (reported)
   //  progress
   c3_o    qui_o;
@@ -118,6 +127,7 @@ typedef struct {
   c3_d    pas_d;      //  this pass's start (ns)
   c3_w    tik_w;
   c3_d    rss_kb;     //  peak RSS seen
+  c3_d    tim_d[5];   //  ends of the passes (ns)
 } _cm_meld;
 
   /** Objects.
@@ -141,15 +151,15 @@ _cm_gran(const _cm_meld* mel_u, u3_noun som)
   return ( gra_d < mel_u->gra_w ) ? (c3_w)gra_d : 0xffffffff;
 }
 
-/* _cm_end(): the end of som's forwards (som itself if it has none). */
+/* _cm_end(): the end of som's forwards (som itself if it has none); an
+**   object without a forward bit is not read.
+*/
 static inline u3_noun
-_cm_end(u3_noun som)
+_cm_end(const _cm_meld* mel_u, u3_noun som)
 {
-  while ( _(u3a_is_dog(som)) ) {
+  while ( _(u3a_is_dog(som)) && c3_bit_get(mel_u->fwd_d, _cm_gran(mel_u, som)) ) {
     c3_w mug_w = _cm_box(som)->mug_w;
-    if ( !(mug_w & _cm_fwd_bit) ) {
-      break;
-    }
+    c3_assert( mug_w & _cm_fwd_bit );
     som = (som & 0xc0000000) | (mug_w & 0x3fffffff);
   }
   return som;
@@ -350,6 +360,9 @@ _cm_scan(_cm_meld* mel_u)
       return -1;
     }
   }
+  //  the reached bits are done with: they become the forward bits
+  memset(mel_u->rea_d, 0, c3_rop((c3_d)mel_u->gra_w + 1, 64) * sizeof(c3_d));
+  mel_u->fwd_d = mel_u->rea_d;
   return 0;
 }
 
@@ -359,13 +372,13 @@ _cm_scan(_cm_meld* mel_u)
 **   changes nothing.  Iterative on the road's stack.
 */
 static c3_o
-_cm_same(u3_noun a, u3_noun b)
+_cm_same(const _cm_meld* mel_u, u3_noun a, u3_noun b)
 {
   c3_w* bas_w = u3R->cap_w;
 
   while ( 1 ) {
-    a = _cm_end(a);
-    b = _cm_end(b);
+    a = _cm_end(mel_u, a);
+    b = _cm_end(mel_u, b);
     if ( a != b ) {
       if ( c3y == u3a_is_cat(a) || c3y == u3a_is_cat(b)
            || (a >> 30) != (b >> 30) )
@@ -421,6 +434,7 @@ _cm_link(_cm_meld* mel_u, u3_noun a, u3_noun b)
   u3_noun low = ( hig == a ) ? b : a;
 
   _cm_box(hig)->mug_w = _cm_fwd_bit | (low & 0x3fffffff);
+  c3_bit_set(mel_u->fwd_d, _cm_gran(mel_u, hig));
   mel_u->mer_d++;
 }
 
@@ -433,8 +447,8 @@ _cm_unify(_cm_meld* mel_u, u3_noun a, u3_noun b)
   c3_w* bas_w = u3R->cap_w;
 
   while ( 1 ) {
-    a = _cm_end(a);
-    b = _cm_end(b);
+    a = _cm_end(mel_u, a);
+    b = _cm_end(mel_u, b);
     if ( a != b ) {
       c3_assert( c3y == u3a_is_dog(a) && (a >> 30) == (b >> 30) );
       if ( _(u3a_is_pom(a)) ) {
@@ -496,6 +510,10 @@ _cm_group(_cm_meld* mel_u, c3_w sat_w, c3_w end_w, c3_t car_t)
   u3_noun rep[_cm_rep_max];
   c3_w    rep_w = 0, old_w;
 
+  if ( end_w - sat_w < 2 && !mel_u->car_w ) {
+    return;     //  alone with its mug: nothing to compare, nothing read
+  }
+
   for ( c3_w i_w = _cm_carried(mel_u, mug_w);
         i_w < mel_u->car_w && (c3_w)(mel_u->car_d[i_w] >> 32) == mug_w
         && rep_w < _cm_rep_max; i_w++ )
@@ -504,15 +522,15 @@ _cm_group(_cm_meld* mel_u, c3_w sat_w, c3_w end_w, c3_t car_t)
   }
   old_w = rep_w;    //  carried already
   for ( c3_w i_w = sat_w; i_w < end_w; i_w++ ) {
-    u3_noun som = _cm_end((u3_noun)mel_u->tab_d[i_w]);
+    u3_noun som = _cm_end(mel_u, (u3_noun)mel_u->tab_d[i_w]);
     c3_t    fon_t = 0;
 
     for ( c3_w r_w = 0; r_w < rep_w && !fon_t; r_w++ ) {
-      u3_noun can = rep[r_w] = _cm_end(rep[r_w]);
+      u3_noun can = rep[r_w] = _cm_end(mel_u, rep[r_w]);
       if ( can == som ) {
         fon_t = 1;
       }
-      else if ( c3y == _cm_same(can, som) ) {
+      else if ( c3y == _cm_same(mel_u, can, som) ) {
         _cm_unify(mel_u, can, som);
         fon_t = 1;
       }
@@ -528,7 +546,7 @@ _cm_group(_cm_meld* mel_u, c3_w sat_w, c3_w end_w, c3_t car_t)
   }
   if ( car_t ) {
     for ( c3_w r_w = old_w; r_w < rep_w && mel_u->car_w < _cm_car_max; r_w++ ) {
-      mel_u->car_d[mel_u->car_w++] = ((c3_d)mug_w << 32) | _cm_end(rep[r_w]);
+      mel_u->car_d[mel_u->car_w++] = ((c3_d)mug_w << 32) | _cm_end(mel_u, rep[r_w]);
     }
   }
 }
@@ -539,6 +557,7 @@ _cm_chunk(_cm_meld* mel_u, c3_t car_t)
 {
   c3_w num_w = mel_u->num_w;
 
+  mel_u->chu_d += car_t ? 1 : 0;
   qsort(mel_u->tab_d, num_w, sizeof(c3_d), _cm_cmp);
   for ( c3_w sat_w = 0; sat_w < num_w; ) {
     c3_w mug_w = (c3_w)(mel_u->tab_d[sat_w] >> 32);
@@ -626,19 +645,20 @@ _cm_merge(_cm_meld* mel_u)
 
   /** Pass 4: rewrite.
   **/
-/* _cm_field(): point *fel to the end of its forwards, moving one
-**   reference without freeing.
+/* _cm_field(): point *fel to the end of its forwards: the end gains a
+**   reference; the old target's loss is only counted (every forwarded
+**   object is freed whole in pass 5, so its refcount is not written).
 */
 static inline void
-_cm_field(u3_noun* fel)
+_cm_field(_cm_meld* mel_u, u3_noun* fel)
 {
   u3_noun old = *fel;
 
   if ( _(u3a_is_dog(old)) ) {
-    u3_noun can = _cm_end(old);
+    u3_noun can = _cm_end(mel_u, old);
     if ( can != old ) {
       _cm_box(can)->use_w++;
-      _cm_box(old)->use_w--;
+      mel_u->mov_d++;
       *fel = can;
     }
   }
@@ -651,7 +671,7 @@ _cm_rewrite(_cm_meld* mel_u)
   c3_w top_w = u3a_page_of(u3R->hat_w);
 
   mel_u->pas_d = c3_nanos();
-  _cm_field(&u3H->roo);
+  _cm_field(mel_u, &u3H->roo);
   for ( c3_w pag_w = mel_u->bot_w; pag_w < top_w; pag_w++ ) {
     u3a_page* pag_u = &u3a_Page[pag_w];
 
@@ -669,8 +689,8 @@ _cm_rewrite(_cm_meld* mel_u)
 
       if ( c3_bit_get(mel_u->cel_d, gra_w) && ptr_w[0] ) {
         u3a_cell* cel_u = (u3a_cell*)(void*)ptr_w;
-        _cm_field(&cel_u->hed);
-        _cm_field(&cel_u->tel);
+        _cm_field(mel_u, &cel_u->hed);
+        _cm_field(mel_u, &cel_u->tel);
       }
     }
   }
@@ -679,7 +699,9 @@ _cm_rewrite(_cm_meld* mel_u)
 
   /** Pass 5: free.
   **/
-/* _cm_free(): free dead object som and what dies with it. */
+/* _cm_free(): free object som, whatever its refcount, and what dies
+**   with it (its children lose a reference).
+*/
 static void
 _cm_free(_cm_meld* mel_u, u3_noun som)
 {
@@ -690,7 +712,7 @@ _cm_free(_cm_meld* mel_u, u3_noun som)
     u3a_box* box_u = _cm_box(som);
     u3_noun  kid[2] = { 0, 0 };
 
-    c3_bit_clear(mel_u->rea_d, gra_w);
+    c3_bit_clear(mel_u->fwd_d, gra_w);
     if ( _(u3a_is_pom(som)) ) {
       kid[0] = ((u3a_cell*)(void*)box_u)->hed;
       kid[1] = ((u3a_cell*)(void*)box_u)->tel;
@@ -715,56 +737,37 @@ _cm_free(_cm_meld* mel_u, u3_noun som)
   }
 }
 
-/* _cm_dead(): free the object at ptr_w if it was reached and its
-**   refcount is now 0; count a live one still forwarded.
+/* _cm_sweep(): free every forwarded object, in address order, with
+**   what dies with it.  Every reference to one was moved by pass 4 (all
+**   cells and the root were rewritten), so the references they held must
+**   equal those moved: otherwise a reference to a freed object would be
+**   left (reported: -1, nothing saved).  0 or -1.
 */
-static void
-_cm_dead(_cm_meld* mel_u, c3_w* ptr_w)
-{
-  c3_w gra_w = (c3_w)((ptr_w - mel_u->mat_w) >> 2);
-
-  if ( gra_w >= mel_u->gra_w || !c3_bit_get(mel_u->rea_d, gra_w) ) {
-    return;
-  }
-  u3_post off = (u3_post)u3a_outa(ptr_w);
-  if ( 0 == ptr_w[0] ) {
-    _cm_free(mel_u, c3_bit_get(mel_u->cel_d, gra_w) ? u3a_to_pom(off)
-                                                    : u3a_to_pug(off));
-  }
-  else if ( ptr_w[1] & _cm_fwd_bit ) {
-    if ( !mel_u->bad_d++ ) {
-      fprintf(stderr, "meld: a live object at post 0x%x is still forwarded\n", off);
-    }
-  }
-}
-
-/* _cm_sweep(): free every dead object, in address order; 0 or -1. */
 static c3_i
 _cm_sweep(_cm_meld* mel_u)
 {
-  mel_u->pas_d = c3_nanos();
-  for ( c3_w pag_w = mel_u->bot_w; pag_w < u3a_page_of(u3R->hat_w); pag_w++ ) {
-    u3a_page* pag_u = &u3a_Page[pag_w];
+  c3_w gra_w = 0;
 
-    //  not interrupted: the stop waits for the last pages (a fraction of
-    //  the whole), and the heap stays consistent either way
-    (void)_cm_tick(mel_u, "free", pag_w - mel_u->bot_w,
-                   u3a_page_of(u3R->hat_w) - mel_u->bot_w, pag_w - mel_u->bot_w);
-    if ( u3a_pg_slot == pag_u->typ_y ) {
-      c3_w wid_w = u3a_class_bytes(pag_u->cls_y) >> 2;
-      for ( c3_w sot_w = 0; sot_w < pag_u->bum_s && u3a_pg_slot == pag_u->typ_y;
-            sot_w++ )
-      {
-        _cm_dead(mel_u, u3a_page_ptr(pag_w) + sot_w * wid_w);
-      }
-    }
-    else if ( u3a_pg_runh == pag_u->typ_y ) {
-      c3_w len_w = c3_max(pag_u->nex_w, 1U);
-      _cm_dead(mel_u, u3a_page_ptr(pag_w));
-      pag_w += len_w - 1;
-    }
+  mel_u->pas_d = c3_nanos();
+  while ( (gra_w = c3_bits_next(mel_u->fwd_d, gra_w, mel_u->gra_w, 1)) < mel_u->gra_w ) {
+    c3_w*   ptr_w = mel_u->mat_w + ((c3_d)gra_w << 2);
+    u3_post off   = (u3_post)u3a_outa(ptr_w);
+
+    //  not interrupted: the heap stays consistent either way
+    (void)_cm_tick(mel_u, "free", gra_w, mel_u->gra_w, 0);
+    mel_u->hel_d += ptr_w[0];
+    _cm_free(mel_u, c3_bit_get(mel_u->cel_d, gra_w) ? u3a_to_pom(off)
+                                                    : u3a_to_pug(off));
+    gra_w++;
   }
-  return ( mel_u->bad_d ) ? -1 : 0;
+  if ( mel_u->hel_d != mel_u->mov_d ) {
+    fprintf(stderr, "meld: the merged objects held %llu references, %llu were "
+                    "moved: a reference was not rewritten; nothing is saved\n",
+            (unsigned long long)mel_u->hel_d, (unsigned long long)mel_u->mov_d);
+    mel_u->err_i = 1;
+    return -1;
+  }
+  return 0;
 }
 
   /** Setup.
@@ -827,7 +830,7 @@ static c3_i
 _cm_setup(_cm_meld* mel_u)
 {
   c3_d gra_d = (c3_d)(u3R->hat_w - u3R->mat_w) >> 2;
-  c3_d lim_d = u3C.limit_d ? (u3C.limit_d >> 4) / sizeof(c3_d) : _cm_tab_max;
+  c3_d lim_d = u3C.limit_d ? (u3C.limit_d >> 10) / sizeof(c3_d) : _cm_tab_max;
   c3_d map_d = c3_rop(gra_d + 1, 64) * sizeof(c3_d);
 
   mel_u->mat_w = u3R->mat_w;
@@ -907,16 +910,13 @@ u3_meld(c3_o quiet_o)
   }
   mel_u.pas_d = c3_nanos();
   if ( 0 == _cm_mark(&mel_u, u3H->roo)
-       && 0 == _cm_scan(&mel_u)
-       && 0 == _cm_merge(&mel_u)
-       && 0 == _cm_rewrite(&mel_u)
-       && 0 == _cm_sweep(&mel_u) )
+       && (mel_u.tim_d[0] = c3_nanos(), 0 == _cm_scan(&mel_u))
+       && (mel_u.tim_d[1] = c3_nanos(), 0 == _cm_merge(&mel_u))
+       && (mel_u.tim_d[2] = c3_nanos(), 0 == _cm_rewrite(&mel_u))
+       && (mel_u.tim_d[3] = c3_nanos(), 0 == _cm_sweep(&mel_u)) )
   {
+    mel_u.tim_d[4] = c3_nanos();
     ret_i = 0;
-  }
-  else if ( mel_u.bad_d ) {
-    fprintf(stderr, "meld: %llu live objects still forwarded; nothing is saved\n",
-            (unsigned long long)mel_u.bad_d);
   }
   {
     c3_d rss_kb = u3_mem_rss_kb();
@@ -953,7 +953,17 @@ u3_meld(c3_o quiet_o)
   u3_pier_figure("meld_freed_kb", fkb_d);
   u3_pier_figure("meld_buckets", mel_u.buk_w);
   u3_pier_figure("meld_skipped", mel_u.ski_d);
+  u3_pier_figure("meld_chunks", mel_u.chu_d);
   u3_pier_figure("meld_ms", tim_d / 1000000);
+  {
+    static const c3_c* nam_c[5] = { "meld_mark_ms", "meld_scan_ms", "meld_merge_ms",
+                                    "meld_rewrite_ms", "meld_free_ms" };
+    c3_d las_d = mel_u.sat_d;
+    for ( c3_w i_w = 0; i_w < 5; i_w++ ) {
+      u3_pier_figure(nam_c[i_w], (mel_u.tim_d[i_w] - las_d) / 1000000);
+      las_d = mel_u.tim_d[i_w];
+    }
+  }
   u3_pier_figure("meld_rss_peak_kb", mel_u.rss_kb);
   return 0;
 }
