@@ -438,7 +438,7 @@ _t_refuse(void)
 static void
 _t_kill(void)
 {
-  static const double del_d[] = { 0.05, 0.3, 0.8, 1.5 };
+  static const double del_d[] = { 0.05, 0.2, 0.4, 0.6, 0.9 };
   c3_c cpy_c[4200], fil_c[4096], aft_c[4096], out_c[4200], err_c[4200];
   c3_w don_w = 0;
 
@@ -450,7 +450,7 @@ _t_kill(void)
   for ( c3_w i_w = 0; i_w < 2 * sizeof(del_d) / sizeof(del_d[0]); i_w++ ) {
     c3_i  sig_i = ( i_w & 1 ) ? SIGTERM : SIGKILL;
     c3_c* const arg_c[] = { (c3_c*)_t_urbit_c, (c3_c*)"meld", (c3_c*)"-q",
-                            (c3_c*)"--memory-limit", (c3_c*)"8M", cpy_c, 0 };
+                            (c3_c*)"--memory-limit", (c3_c*)"6M", cpy_c, 0 };
     h_how how_u = { .out_c = out_c, .err_c = err_c };
     pid_t pid_i = h_spawn(arg_c, &how_u);
     c3_i  sat_i = 0;

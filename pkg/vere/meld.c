@@ -65,12 +65,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "c3/bitmap.h"
 #include "c3/clock.h"
 #include "c3/io.h"
 #include "noun/noun.h"
+#include "noun/events.h"
 #include "vere/meld.h"
 #include "vere/mem.h"
 #include "vere/path.h"
@@ -83,7 +85,9 @@
 #define _cm_buf_bytes (1U << 20)      //  bucket buffers, all together
 #define _cm_car_max   (1U << 16)      //  carried representatives
 #define _cm_rep_max   64              //  classes compared per group of a mug
-#define _cm_every     4096            //  steps between progress checks
+#define _cm_every     256             //  steps between RSS and progress checks
+#define _cm_map_bits  19              //  forward map: 2^19 entries (4 MiB)
+#define _cm_adj_max   (1U << 18)      //  refcount changes noted (1 MiB)
 
 /* _cm_meld: one meld run.
 */
@@ -109,6 +113,15 @@ typedef struct {
   c3_w    bfn_w[_cm_buk_max];  //  keys in each buffer
   c3_d*   car_d;      //  carried representatives, sorted
   c3_w    car_w;      //  how many
+  //  forwards: (object, the equal one it merges into), open addressing
+  c3_w*   map_w;      //  2 words an entry; 0: empty
+  c3_w    mab_w;      //  log2 of the entries
+  c3_w    man_w;      //  entries used
+  c3_t    ful_t;      //  the map is full: no more merges this run
+  //  refcount changes to apply in address order
+  u3_noun* adj_u;     //  objects, each gaining (or losing) one reference
+  c3_w     adn_w;     //  how many
+  c3_w     adm_w;     //  room
   //  figures
   c3_d    obj_d;      //  objects reached
   c3_d    key_d;      //  keys made
@@ -127,6 +140,9 @@ typedef struct {
   c3_d    pas_d;      //  this pass's start (ns)
   c3_w    tik_w;
   c3_d    rss_kb;     //  peak RSS seen
+  c3_d    own_kb;     //  what meld allocated outside the loom
+  c3_d    thr_kb;     //  RSS above which clean pages are dropped
+  c3_d    dro_d;      //  clean pages dropped
   c3_d    tim_d[5];   //  ends of the passes (ns)
 } _cm_meld;
 
@@ -151,22 +167,67 @@ _cm_gran(const _cm_meld* mel_u, u3_noun som)
   return ( gra_d < mel_u->gra_w ) ? (c3_w)gra_d : 0xffffffff;
 }
 
-/* _cm_end(): the end of som's forwards (som itself if it has none); an
-**   object without a forward bit is not read.
+/* _cm_slot(): the map entry of som: its own, or the empty one for it. */
+static inline c3_w*
+_cm_slot(const _cm_meld* mel_u, u3_noun som)
+{
+  c3_w msk_w = (1U << mel_u->mab_w) - 1;
+  c3_w idx_w = (som * 0x9e3779b1U) >> (32 - mel_u->mab_w);
+
+  while ( mel_u->map_w[2 * idx_w] && mel_u->map_w[2 * idx_w] != som ) {
+    idx_w = (idx_w + 1) & msk_w;
+  }
+  return &mel_u->map_w[2 * idx_w];
+}
+
+/* _cm_end(): the end of som's forwards (som itself if it has none),
+**   from the map: the loom is not read.
 */
 static inline u3_noun
 _cm_end(const _cm_meld* mel_u, u3_noun som)
 {
   while ( _(u3a_is_dog(som)) && c3_bit_get(mel_u->fwd_d, _cm_gran(mel_u, som)) ) {
-    c3_w mug_w = _cm_box(som)->mug_w;
-    c3_assert( mug_w & _cm_fwd_bit );
-    som = (som & 0xc0000000) | (mug_w & 0x3fffffff);
+    c3_w* ent_w = _cm_slot(mel_u, som);
+    c3_assert( ent_w[0] == som );
+    som = ent_w[1];
   }
   return som;
 }
 
   /** Progress.
   **/
+/* _cm_drop(): drop the heap's clean pages from memory: they equal the
+**   image, which the next touch reads again (as release does after an
+**   event).  Dirty pages are the pager's to keep under the cap.
+*/
+static void
+_cm_drop(_cm_meld* mel_u)
+{
+  c3_w top_w = u3a_page_of(u3R->hat_w);
+
+  if ( c3n == u3C.demand_o ) {
+    return;     //  the image was copied in: its pages are not the file's
+  }
+  for ( c3_w pag_w = mel_u->bot_w; pag_w < top_w; ) {
+    c3_w end_w = pag_w;
+
+    while ( end_w < top_w && c3n == u3e_dirty(end_w) ) {
+      end_w++;
+    }
+    if ( end_w > pag_w ) {
+      if ( madvise(u3a_page_ptr(pag_w), (c3_z)(end_w - pag_w) << u3a_page_bits,
+                   MADV_DONTNEED) )
+      {
+        fprintf(stderr, "meld: madvise pages %u-%u: %s\n", pag_w, end_w - 1,
+                strerror(errno));
+        return;
+      }
+      mel_u->dro_d += end_w - pag_w;
+    }
+    pag_w = end_w + 1;
+  }
+}
+
 /* _cm_tick(): every _cm_every steps: the RSS, a progress line at most
 **   once a second after the first two, and the stop request.  1 to stop.
 */
@@ -182,6 +243,13 @@ _cm_tick(_cm_meld* mel_u, const c3_c* pas_c, c3_d don_d, c3_d all_d, c3_d pag_d)
   c3_d now_d  = c3_nanos();
   if ( rss_kb > mel_u->rss_kb ) {
     mel_u->rss_kb = rss_kb;
+  }
+  if ( rss_kb > mel_u->thr_kb ) {
+    //  the image pages read so far go; if the rest is still above, the
+    //  pager's dirty pages are: wait for more before trying again
+    _cm_drop(mel_u);
+    rss_kb = u3_mem_rss_kb();
+    mel_u->thr_kb = c3_max(mel_u->thr_kb, rss_kb + (16ULL << 10));
   }
   if ( c3n == mel_u->qui_o && (now_d - mel_u->sat_d) >= 2000000000ULL
        && (!mel_u->pro_d || (now_d - mel_u->pro_d) >= 1000000000ULL) )
@@ -425,7 +493,7 @@ _cm_same(const _cm_meld* mel_u, u3_noun a, u3_noun b)
 }
 
 /* _cm_link(): forward the higher of two distinct unforwarded equal
-**   objects to the lower.
+**   objects to the lower, unless the map is full.
 */
 static inline void
 _cm_link(_cm_meld* mel_u, u3_noun a, u3_noun b)
@@ -433,7 +501,16 @@ _cm_link(_cm_meld* mel_u, u3_noun a, u3_noun b)
   u3_noun hig = ( (a & 0x3fffffff) > (b & 0x3fffffff) ) ? a : b;
   u3_noun low = ( hig == a ) ? b : a;
 
-  _cm_box(hig)->mug_w = _cm_fwd_bit | (low & 0x3fffffff);
+  c3_w*   ent_w;
+
+  if ( mel_u->man_w >= (1U << (mel_u->mab_w - 1)) ) {
+    mel_u->ful_t = 1;     //  half full: merge no more (a later meld will)
+    return;
+  }
+  ent_w = _cm_slot(mel_u, hig);
+  ent_w[0] = hig;
+  ent_w[1] = low;
+  mel_u->man_w++;
   c3_bit_set(mel_u->fwd_d, _cm_gran(mel_u, hig));
   mel_u->mer_d++;
 }
@@ -483,6 +560,15 @@ _cm_cmp(const void* a_v, const void* b_v)
   return ( a_d < b_d ) ? -1 : ( a_d > b_d );
 }
 
+/* _cm_cmw(): qsort's order of nouns (by address, within a kind). */
+static int
+_cm_cmw(const void* a_v, const void* b_v)
+{
+  u3_noun a = *(const u3_noun*)a_v;
+  u3_noun b = *(const u3_noun*)b_v;
+  return ( a < b ) ? -1 : ( a > b );
+}
+
 /* _cm_carried(): the index of the first carried key of mug_w. */
 static c3_w
 _cm_carried(const _cm_meld* mel_u, c3_w mug_w)
@@ -510,7 +596,7 @@ _cm_group(_cm_meld* mel_u, c3_w sat_w, c3_w end_w, c3_t car_t)
   u3_noun rep[_cm_rep_max];
   c3_w    rep_w = 0, old_w;
 
-  if ( end_w - sat_w < 2 && !mel_u->car_w ) {
+  if ( end_w - sat_w < 2 && !car_t && !mel_u->car_w ) {
     return;     //  alone with its mug: nothing to compare, nothing read
   }
 
@@ -545,8 +631,13 @@ _cm_group(_cm_meld* mel_u, c3_w sat_w, c3_w end_w, c3_t car_t)
     }
   }
   if ( car_t ) {
-    for ( c3_w r_w = old_w; r_w < rep_w && mel_u->car_w < _cm_car_max; r_w++ ) {
-      mel_u->car_d[mel_u->car_w++] = ((c3_d)mug_w << 32) | _cm_end(mel_u, rep[r_w]);
+    for ( c3_w r_w = old_w; r_w < rep_w; r_w++ ) {
+      if ( mel_u->car_w < _cm_car_max ) {
+        mel_u->car_d[mel_u->car_w++] = ((c3_d)mug_w << 32) | _cm_end(mel_u, rep[r_w]);
+      }
+      else {
+        mel_u->ski_d++;     //  not carried: later chunks cannot meet it
+      }
     }
   }
 }
@@ -566,7 +657,9 @@ _cm_chunk(_cm_meld* mel_u, c3_t car_t)
     while ( end_w < num_w && (c3_w)(mel_u->tab_d[end_w] >> 32) == mug_w ) {
       end_w++;
     }
-    _cm_group(mel_u, sat_w, end_w, car_t);
+    if ( !mel_u->ful_t ) {
+      _cm_group(mel_u, sat_w, end_w, car_t);
+    }
     mel_u->grp_d += end_w - sat_w;
     if ( _cm_tick(mel_u, "merge", mel_u->grp_d, mel_u->key_d, 0) ) {
       return -1;
@@ -645,6 +738,40 @@ _cm_merge(_cm_meld* mel_u)
 
   /** Pass 4: rewrite.
   **/
+/* _cm_apply(): apply the noted refcount changes, sorted by address (the
+**   loom is touched in order, not at random): gains when up_t, else losses
+**   (an object a loss brings to 0 is freed with what dies with it).
+*/
+static void _cm_free(_cm_meld* mel_u, u3_noun som);
+static void
+_cm_apply(_cm_meld* mel_u, c3_t up_t)
+{
+  qsort(mel_u->adj_u, mel_u->adn_w, sizeof(u3_noun), _cm_cmw);
+  for ( c3_w i_w = 0; i_w < mel_u->adn_w; i_w++ ) {
+    u3a_box* box_u = _cm_box(mel_u->adj_u[i_w]);
+    if ( up_t ) {
+      box_u->use_w++;
+    }
+    else {
+      c3_assert( box_u->use_w );
+      if ( 0 == --box_u->use_w ) {
+        _cm_free(mel_u, mel_u->adj_u[i_w]);
+      }
+    }
+  }
+  mel_u->adn_w = 0;
+}
+
+/* _cm_adjust(): note one reference gained (up_t) or lost by som. */
+static inline void
+_cm_adjust(_cm_meld* mel_u, u3_noun som, c3_t up_t)
+{
+  if ( mel_u->adn_w == mel_u->adm_w ) {
+    _cm_apply(mel_u, up_t);
+  }
+  mel_u->adj_u[mel_u->adn_w++] = som;
+}
+
 /* _cm_field(): point *fel to the end of its forwards: the end gains a
 **   reference; the old target's loss is only counted (every forwarded
 **   object is freed whole in pass 5, so its refcount is not written).
@@ -657,7 +784,7 @@ _cm_field(_cm_meld* mel_u, u3_noun* fel)
   if ( _(u3a_is_dog(old)) ) {
     u3_noun can = _cm_end(mel_u, old);
     if ( can != old ) {
-      _cm_box(can)->use_w++;
+      _cm_adjust(mel_u, can, 1);
       mel_u->mov_d++;
       *fel = can;
     }
@@ -694,6 +821,7 @@ _cm_rewrite(_cm_meld* mel_u)
       }
     }
   }
+  _cm_apply(mel_u, 1);
   return 0;
 }
 
@@ -737,6 +865,30 @@ _cm_free(_cm_meld* mel_u, u3_noun som)
   }
 }
 
+/* _cm_kill(): free forwarded object som; its children's losses are
+**   noted, to be applied in address order.
+*/
+static void
+_cm_kill(_cm_meld* mel_u, u3_noun som)
+{
+  u3a_box* box_u = _cm_box(som);
+  u3_noun  kid[2] = { 0, 0 };
+
+  c3_bit_clear(mel_u->fwd_d, _cm_gran(mel_u, som));
+  if ( _(u3a_is_pom(som)) ) {
+    kid[0] = ((u3a_cell*)(void*)box_u)->hed;
+    kid[1] = ((u3a_cell*)(void*)box_u)->tel;
+  }
+  box_u->use_w = 1;           //  allocated, for the allocator's free
+  u3a_wfree((c3_w*)(void*)box_u);
+  mel_u->fre_d++;
+  for ( c3_w i_w = 0; i_w < 2; i_w++ ) {
+    if ( _(u3a_is_dog(kid[i_w])) ) {
+      _cm_adjust(mel_u, kid[i_w], 0);
+    }
+  }
+}
+
 /* _cm_sweep(): free every forwarded object, in address order, with
 **   what dies with it.  Every reference to one was moved by pass 4 (all
 **   cells and the root were rewritten), so the references they held must
@@ -756,10 +908,11 @@ _cm_sweep(_cm_meld* mel_u)
     //  not interrupted: the heap stays consistent either way
     (void)_cm_tick(mel_u, "free", gra_w, mel_u->gra_w, 0);
     mel_u->hel_d += ptr_w[0];
-    _cm_free(mel_u, c3_bit_get(mel_u->cel_d, gra_w) ? u3a_to_pom(off)
+    _cm_kill(mel_u, c3_bit_get(mel_u->cel_d, gra_w) ? u3a_to_pom(off)
                                                     : u3a_to_pug(off));
     gra_w++;
   }
+  _cm_apply(mel_u, 0);
   if ( mel_u->hel_d != mel_u->mov_d ) {
     fprintf(stderr, "meld: the merged objects held %llu references, %llu were "
                     "moved: a reference was not rewritten; nothing is saved\n",
@@ -857,10 +1010,25 @@ _cm_setup(_cm_meld* mel_u)
   mel_u->tab_d = malloc((c3_z)mel_u->cap_w * sizeof(c3_d));
   mel_u->car_d = malloc((c3_z)_cm_car_max * sizeof(c3_d));
   mel_u->buf_d = ( mel_u->buk_w > 1 ) ? malloc(_cm_buf_bytes) : 0;
-  if ( !mel_u->rea_d || !mel_u->cel_d || !mel_u->tab_d || !mel_u->car_d
-       || (mel_u->buk_w > 1 && !mel_u->buf_d) )
   {
-    fprintf(stderr, "meld: malloc bitmaps and table (%llu bytes): %s\n",
+    //  the forward map: twice the objects (a merge per object at most),
+    //  at most 1/8 of the cap (or 4 MiB), at least 1,024 entries
+    c3_d mab_d = u3C.limit_d ? (u3C.limit_d >> 3) / 8 : (1ULL << _cm_map_bits);
+    mel_u->mab_w = 10;
+    while ( mel_u->mab_w < _cm_map_bits
+            && (1ULL << (mel_u->mab_w + 1)) <= mab_d
+            && (1ULL << mel_u->mab_w) < 2 * u3R->obj_d )
+    {
+      mel_u->mab_w++;
+    }
+    mel_u->map_w = calloc((c3_z)1 << mel_u->mab_w, 2 * sizeof(c3_w));
+    mel_u->adm_w = _cm_adj_max;
+    mel_u->adj_u = malloc((c3_z)_cm_adj_max * sizeof(u3_noun));
+  }
+  if ( !mel_u->rea_d || !mel_u->cel_d || !mel_u->tab_d || !mel_u->car_d
+       || (mel_u->buk_w > 1 && !mel_u->buf_d) || !mel_u->map_w || !mel_u->adj_u )
+  {
+    fprintf(stderr, "meld: malloc bitmaps and tables (%llu bytes): %s\n",
             (unsigned long long)(2 * map_d + (c3_d)mel_u->cap_w * 8 + _cm_buf_bytes),
             strerror(errno));
     return -1;
@@ -868,6 +1036,11 @@ _cm_setup(_cm_meld* mel_u)
   for ( c3_w buk_w = 0; buk_w < _cm_buk_max; buk_w++ ) {
     mel_u->fid_i[buk_w] = -1;
   }
+  mel_u->own_kb = (2 * map_d + (c3_d)mel_u->cap_w * 8 + (c3_d)_cm_car_max * 8
+                   + ((c3_d)8 << mel_u->mab_w) + (c3_d)_cm_adj_max * 4
+                   + ( mel_u->buk_w > 1 ? _cm_buf_bytes : 0 )) >> 10;
+  mel_u->thr_kb = mel_u->own_kb + u3_mem_rss_kb()
+                  + ( u3C.limit_d ? (u3C.limit_d >> 11) : (16ULL << 10) );
   return ( mel_u->buk_w > 1 ) ? _cm_files(mel_u) : 0;
 }
 
@@ -885,6 +1058,8 @@ _cm_done(_cm_meld* mel_u)
   free(mel_u->tab_d);
   free(mel_u->car_d);
   free(mel_u->buf_d);
+  free(mel_u->map_w);
+  free(mel_u->adj_u);
 }
 
 /* u3_meld(): merge equal nouns of the home road's state. */
@@ -903,12 +1078,18 @@ u3_meld(c3_o quiet_o)
     fprintf(stderr, "meld: not on the home road\n");
     return -1;
   }
+  u3e_save_wait();   //  no patch is still going to the image
   u3a_stat(u3R, &bef_u);
   if ( _cm_setup(&mel_u) ) {
     _cm_done(&mel_u);
     return -1;
   }
   mel_u.pas_d = c3_nanos();
+  //  the passes that follow references read the heap at random: a fault
+  //  maps its own page, not its neighbours (no fault-around, no readahead)
+  (void)madvise(u3a_page_ptr(mel_u.bot_w),
+                (c3_z)(u3a_page_of(u3R->hat_w) - mel_u.bot_w) << u3a_page_bits,
+                MADV_RANDOM);
   if ( 0 == _cm_mark(&mel_u, u3H->roo)
        && (mel_u.tim_d[0] = c3_nanos(), 0 == _cm_scan(&mel_u))
        && (mel_u.tim_d[1] = c3_nanos(), 0 == _cm_merge(&mel_u))
@@ -945,6 +1126,10 @@ u3_meld(c3_o quiet_o)
           (unsigned long long)(mel_u.rss_kb >> 10),
           mel_u.ski_d ? " (some objects sharing a mug with too many others "
                         "were not compared)" : "");
+  if ( mel_u.ful_t ) {
+    fprintf(stderr, "meld: the forward map filled after %llu merges: run urbit "
+                    "meld again to merge the rest\n", (unsigned long long)mel_u.mer_d);
+  }
   u3_pier_figure("meld_objects", mel_u.obj_d);
   u3_pier_figure("meld_merged", mel_u.mer_d);
   u3_pier_figure("meld_freed_objects", mel_u.fre_d);
@@ -954,6 +1139,8 @@ u3_meld(c3_o quiet_o)
   u3_pier_figure("meld_buckets", mel_u.buk_w);
   u3_pier_figure("meld_skipped", mel_u.ski_d);
   u3_pier_figure("meld_chunks", mel_u.chu_d);
+  u3_pier_figure("meld_full", mel_u.ful_t);
+  u3_pier_figure("meld_dropped_pages", mel_u.dro_d);
   u3_pier_figure("meld_ms", tim_d / 1000000);
   {
     static const c3_c* nam_c[5] = { "meld_mark_ms", "meld_scan_ms", "meld_merge_ms",
