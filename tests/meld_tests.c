@@ -445,16 +445,17 @@ _t_kill(void)
   _t_path(cpy_c, sizeof(cpy_c), "kill");
   _t_path(out_c, sizeof(out_c), "kill.out");
   _t_path(err_c, sizeof(err_c), "kill.err");
-  T_EQ(_t_cp(_t_raw_c, cpy_c), 0);
-  _t_files(cpy_c, fil_c, sizeof(fil_c));
   for ( c3_w i_w = 0; i_w < 2 * sizeof(del_d) / sizeof(del_d[0]); i_w++ ) {
     c3_i  sig_i = ( i_w & 1 ) ? SIGTERM : SIGKILL;
     c3_c* const arg_c[] = { (c3_c*)_t_urbit_c, (c3_c*)"meld", (c3_c*)"-q",
                             (c3_c*)"--memory-limit", (c3_c*)"6M", cpy_c, 0 };
     h_how how_u = { .out_c = out_c, .err_c = err_c };
-    pid_t pid_i = h_spawn(arg_c, &how_u);
+    pid_t pid_i;
     c3_i  sat_i = 0;
 
+    T_EQ(_t_cp(_t_raw_c, cpy_c), 0);    //  unmelded each time
+    _t_files(cpy_c, fil_c, sizeof(fil_c));
+    pid_i = h_spawn(arg_c, &how_u);
     usleep((useconds_t)(del_d[i_w >> 1] * 1e6));
     kill(pid_i, sig_i);
     waitpid(pid_i, &sat_i, 0);
