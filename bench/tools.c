@@ -9,7 +9,9 @@
 /// Then `urbit pack` (under its default cap) on a fresh copy of each pier
 /// every round, against the same read: the whole run (start, pack, the
 /// save that commits it), pack's own passes, CPU, peak RSS, image before
-/// and after.
+/// and after.  And `urbit meld` on a fresh copy of each pier every
+/// round, against a sequential read of the copy's image: meld's own time,
+/// the whole run's, peak RSS, objects merged and live bytes freed.
 ///
 ///   build/gcc/bench/tools [--rounds N] [--sizes 256,1024] [--pier PATH]...
 ///
@@ -117,6 +119,52 @@ _b_pier(const c3_c* pir_c, c3_w rnd_w)
          red > 0 ? mas / red : 0.0, _b_median(cpu_d, rnd_w),
          _b_median(rss_d, rnd_w), _b_median(hwm_d, rnd_w),
          liv_d ? 100.0 * (double)dup_d / (double)liv_d : 0.0);
+  fflush(stdout);
+}
+
+/* _b_meld(): `urbit meld` on a fresh copy of pier pir_c (PIER.meld, left
+**   for a look and replaced each round), over rnd_w rounds; one table row.
+*/
+static void
+_b_meld(const c3_c* pir_c, c3_w rnd_w)
+{
+  static h_run run_u;
+  c3_c   cpy_c[4200], nor_c[4300];
+  c3_c*  cpa_c[] = { "/bin/cp", "-a", (c3_c*)pir_c, cpy_c, 0 };
+  c3_c*  arg_c[] = { (c3_c*)_b_urbit_c, "meld", "--json", "-q", cpy_c, 0 };
+  double red_d[_b_rounds_max], mel_d[_b_rounds_max], all_d[_b_rounds_max];
+  double rss_d[_b_rounds_max], hwm_d[_b_rounds_max];
+  c3_d   len_d = 0, bef_d = 0, aft_d = 0, mer_d = 0;
+
+  snprintf(cpy_c, sizeof(cpy_c), "%s.meld", pir_c);
+  snprintf(nor_c, sizeof(nor_c), "%s/.urb/chk/north.bin", cpy_c);
+  for ( c3_w i_w = 0; i_w < rnd_w; i_w++ ) {
+    h_rm(cpy_c);
+    if ( h_run_in(_b_dir_c, cpa_c, 0, 0, &run_u) ) {
+      fprintf(stderr, "tools: cp -a %s %s failed\n", pir_c, cpy_c);
+      exit(1);
+    }
+    red_d[i_w] = _b_read(nor_c, &len_d);
+    if ( h_run_in(_b_dir_c, arg_c, 0, 0, &run_u) ) {
+      fprintf(stderr, "tools: meld %s failed (%d): %s\n", cpy_c, run_u.ret_i,
+              run_u.err_c);
+      exit(1);
+    }
+    all_d[i_w] = run_u.wal_d;
+    mel_d[i_w] = (double)h_json_d(run_u.out_c, "meld_ms") / 1000.0;
+    rss_d[i_w] = (double)h_json_d(run_u.out_c, "rss_peak_kb") / 1024.0;
+    hwm_d[i_w] = (double)run_u.use_u.ru_maxrss / 1024.0;
+    bef_d = h_json_d(run_u.out_c, "meld_live_before_kb");
+    aft_d = h_json_d(run_u.out_c, "meld_live_after_kb");
+    mer_d = h_json_d(run_u.out_c, "meld_merged");
+  }
+  double red = _b_median(red_d, rnd_w);
+  double mel = _b_median(mel_d, rnd_w), all = _b_median(all_d, rnd_w);
+  printf("| %s | %.0f | %.2f | %.2f | %.1f | %.2f | %.1f | %.1f | %.1f | %llu | "
+         "%.1f%% |\n", pir_c, (double)len_d / 1048576.0, red, mel,
+         red > 0 ? mel / red : 0.0, all, red > 0 ? all / red : 0.0,
+         _b_median(rss_d, rnd_w), _b_median(hwm_d, rnd_w), (unsigned long long)mer_d,
+         bef_d ? 100.0 * (double)(bef_d - c3_min(bef_d, aft_d)) / (double)bef_d : 0.0);
   fflush(stdout);
 }
 
@@ -235,6 +283,16 @@ main(int argc, char** argv)
          "|---|---|---|---|---|---|---|---|---|---|\n");
   for ( c3_w i_w = 0; i_w < num_w; i_w++ ) {
     _b_pack(pir_c[i_w], rnd_w);
+  }
+
+  printf("\ntools: urbit meld on a copy, against a sequential read of the copy's "
+         "image, %u rounds, medians (warm page cache)\n\n", rnd_w);
+  printf("| pier | image MiB | read s | meld s | meld / read | run s (start, meld, "
+         "save) | run / read | peak RSS MiB (run's) | max RSS MiB (kernel's) | "
+         "merged | live freed |\n"
+         "|---|---|---|---|---|---|---|---|---|---|---|\n");
+  for ( c3_w i_w = 0; i_w < num_w; i_w++ ) {
+    _b_meld(pir_c[i_w], rnd_w);
   }
   return 0;
 }

@@ -185,6 +185,7 @@ _cp_opts_apply(const u3_pier_opts* opt_u)
 {
   static c3_c swp_c[u3_path_max];
 
+  u3C.dir_c    = opt_u->dir_c;
   u3C.demand_o = opt_u->demand_o;
   u3C.swap_c   = opt_u->swap_c;
   u3C.free_o   = opt_u->free_o;
