@@ -59,9 +59,11 @@ static const c3_s _ca_unit_s[u3a_classes] = {
 };
 #define _ca_unit_max 512
 static c3_y _ca_class_y[_ca_unit_max + 1];   //  units -> class
+static c3_s _ca_slots_s[u3a_classes];        //  slots in a page of a class
+static c3_d _ca_inv_d[u3a_classes];          //  ceil(2^32 / units): divides
 static c3_t _ca_ready_t;
 
-/* _ca_classes_init(): build the units-to-class table. */
+/* _ca_classes_init(): build the units-to-class, slot and divisor tables. */
 static void
 _ca_classes_init(void)
 {
@@ -73,14 +75,32 @@ _ca_classes_init(void)
     _ca_class_y[uni_w] = (c3_y)cls_w;
   }
   _ca_class_y[0] = 0;
+  for ( cls_w = 0; cls_w < u3a_classes; cls_w++ ) {
+    _ca_slots_s[cls_w] = (c3_s)((u3a_page_bytes / u3a_unit_bytes) / _ca_unit_s[cls_w]);
+    _ca_inv_d[cls_w]   = (((c3_d)1 << 32) + _ca_unit_s[cls_w] - 1)
+                         / _ca_unit_s[cls_w];
+  }
   _ca_ready_t = 1;
 }
 
-/* _ca_slots(): slots in a page of class cls_w. */
+/* _ca_slots(): slots in a page of class cls_w (a constant for cells). */
 static inline c3_w
 _ca_slots(c3_w cls_w)
 {
-  return (u3a_page_bytes / u3a_unit_bytes) / _ca_unit_s[cls_w];
+  return ( 0 == cls_w ) ? (u3a_page_bytes / u3a_unit_bytes) : _ca_slots_s[cls_w];
+}
+
+/* _ca_slot_index(): the slot of class cls_w at word offset off_w in its
+**   page.  off_w is a multiple of the slot's size, so multiplying by the
+**   rounded-up reciprocal divides exactly (off_w is below 2^12).
+*/
+static inline c3_w
+_ca_slot_index(c3_w off_w, c3_w cls_w)
+{
+  if ( 0 == cls_w ) {
+    return off_w >> 2;
+  }
+  return (c3_w)(((c3_d)(off_w >> 2) * _ca_inv_d[cls_w]) >> 32);
 }
 
 c3_w
@@ -270,8 +290,26 @@ _ca_partial_unlink(c3_w pag_w)
   pag_u->nex_w = pag_u->pre_w = 0;
 }
 
-/* _ca_slot_alloc(): a slot of class cls_w. */
-static c3_w*
+/* _ca_slot_page(): a new slot page of class cls_w, on its partial list. */
+static c3_w
+_ca_slot_page(c3_w cls_w)
+{
+  c3_w      pag_w = _ca_pages_get(1);
+  u3a_page* pag_u = &u3a_Page[pag_w];
+
+  pag_u->typ_y = u3a_pg_slot;
+  pag_u->cls_y = (c3_y)cls_w;
+  pag_u->liv_s = 0;
+  pag_u->fre_s = 0;
+  pag_u->bum_s = 0;
+  _ca_partial_link(pag_w);
+  return pag_w;
+}
+
+/* _ca_slot_alloc(): a slot of class cls_w.  Inlined, so that a constant
+**   class (cells) folds its size and count.
+*/
+static inline __attribute__((always_inline)) c3_w*
 _ca_slot_alloc(c3_w cls_w)
 {
   c3_w pag_w = u3R->pat_w[cls_w];
@@ -280,18 +318,9 @@ _ca_slot_alloc(c3_w cls_w)
   c3_w  sot_w;
 
   if ( c3_unlikely(!pag_w) ) {
-    pag_w = _ca_pages_get(1);
-    pag_u = &u3a_Page[pag_w];
-    pag_u->typ_y = u3a_pg_slot;
-    pag_u->cls_y = (c3_y)cls_w;
-    pag_u->liv_s = 0;
-    pag_u->fre_s = 0;
-    pag_u->bum_s = 0;
-    _ca_partial_link(pag_w);
+    pag_w = _ca_slot_page(cls_w);
   }
-  else {
-    pag_u = &u3a_Page[pag_w];
-  }
+  pag_u = &u3a_Page[pag_w];
 
   c3_w wid_w = (c3_w)_ca_unit_s[cls_w] << 2;
   if ( pag_u->fre_s ) {
@@ -313,14 +342,15 @@ _ca_slot_alloc(c3_w cls_w)
   return ptr_w;
 }
 
-/* _ca_slot_free(): free the slot at ptr_w on slot page pag_w. */
-static void
-_ca_slot_free(c3_w* ptr_w, c3_w pag_w)
+/* _ca_slot_free(): free the slot at ptr_w on slot page pag_w, of class
+**   cls_w.  Inlined, so that cells (class 0) fold their size and count.
+*/
+static inline __attribute__((always_inline)) void
+_ca_slot_free(c3_w* ptr_w, c3_w pag_w, c3_w cls_w)
 {
   u3a_page* pag_u = &u3a_Page[pag_w];
-  c3_w      cls_w = pag_u->cls_y;
   c3_w      wid_w = (c3_w)_ca_unit_s[cls_w] << 2;
-  c3_w      sot_w = (c3_w)(ptr_w - u3a_page_ptr(pag_w)) / wid_w;
+  c3_w      sot_w = _ca_slot_index((c3_w)(ptr_w - u3a_page_ptr(pag_w)), cls_w);
   c3_t      ful_t = (pag_u->liv_s == _ca_slots(cls_w));
 
   ptr_w[0] = 0;
@@ -393,7 +423,12 @@ u3a_wfree(c3_w* ptr_w)
   u3a_page* pag_u = &u3a_Page[pag_w];
 
   if ( c3_likely(u3a_pg_slot == pag_u->typ_y) ) {
-    _ca_slot_free(ptr_w, pag_w);
+    if ( c3_likely(0 == pag_u->cls_y) ) {
+      _ca_slot_free(ptr_w, pag_w, 0);
+    }
+    else {
+      _ca_slot_free(ptr_w, pag_w, pag_u->cls_y);
+    }
   }
   else {
     c3_assert( (u3a_pg_runh == pag_u->typ_y) && (ptr_w == u3a_page_ptr(pag_w)) );
