@@ -321,6 +321,10 @@ _ca_slot_alloc(c3_w cls_w)
     pag_w = _ca_slot_page(cls_w);
   }
   pag_u = &u3a_Page[pag_w];
+  //  the two counters apart (in different blocks): updated together, they
+  //  are compiled to one 16-byte load and store, a slower chain from one
+  //  allocation to the next
+  u3R->obj_d++;
 
   c3_w wid_w = (c3_w)_ca_unit_s[cls_w] << 2;
   if ( pag_u->fre_s ) {
@@ -336,14 +340,37 @@ _ca_slot_alloc(c3_w cls_w)
     _ca_partial_unlink(pag_w);
   }
   u3R->liv_d += (c3_d)wid_w << 2;
-  u3R->obj_d++;
   ptr_w[0] = 1;
   ptr_w[1] = 0;
   return ptr_w;
 }
 
+/* _ca_slot_turn(): slot page pag_w was full or is now empty: put it on
+**   its partial list, or free it.  Out of line, to keep the free path short.
+*/
+static __attribute__((noinline)) void
+_ca_slot_turn(c3_w pag_w, c3_t ful_t)
+{
+  u3a_page* pag_u = &u3a_Page[pag_w];
+
+  if ( ful_t ) {
+    if ( pag_u->liv_s ) {
+      _ca_partial_link(pag_w);
+    }
+    else {
+      pag_u->typ_y = u3a_pg_free;
+      _ca_pages_put(pag_w, 1);
+    }
+  }
+  else {
+    _ca_partial_unlink(pag_w);
+    _ca_pages_put(pag_w, 1);
+  }
+}
+
 /* _ca_slot_free(): free the slot at ptr_w on slot page pag_w, of class
-**   cls_w.  Inlined, so that cells (class 0) fold their size and count.
+**   cls_w, but for the object count (the caller's, see _ca_slot_alloc).
+**   Inlined, so that cells (class 0) fold their size and count.
 */
 static inline __attribute__((always_inline)) void
 _ca_slot_free(c3_w* ptr_w, c3_w pag_w, c3_w cls_w)
@@ -358,20 +385,9 @@ _ca_slot_free(c3_w* ptr_w, c3_w pag_w, c3_w cls_w)
   pag_u->fre_s = (c3_s)(sot_w + 1);
   pag_u->liv_s--;
   u3R->liv_d -= (c3_d)wid_w << 2;
-  u3R->obj_d--;
 
-  if ( ful_t ) {
-    if ( pag_u->liv_s ) {
-      _ca_partial_link(pag_w);
-    }
-    else {
-      pag_u->typ_y = u3a_pg_free;
-      _ca_pages_put(pag_w, 1);
-    }
-  }
-  else if ( !pag_u->liv_s ) {
-    _ca_partial_unlink(pag_w);
-    _ca_pages_put(pag_w, 1);
+  if ( c3_unlikely(ful_t || !pag_u->liv_s) ) {
+    _ca_slot_turn(pag_w, ful_t);
   }
 }
 
@@ -416,19 +432,18 @@ u3a_celloc(void)
   return (u3a_cell*)(void*)_ca_slot_alloc(0);
 }
 
-void
-u3a_wfree(c3_w* ptr_w)
+/* _ca_wfree_other(): free ptr_w on page pag_w, not a cell: a slot of a
+**   larger class or a run of pages.  Out of line, so that the cells' path
+**   in u3a_wfree stays short.
+*/
+static __attribute__((noinline)) void
+_ca_wfree_other(c3_w* ptr_w, c3_w pag_w)
 {
-  c3_w pag_w = u3a_page_of(ptr_w);
   u3a_page* pag_u = &u3a_Page[pag_w];
 
   if ( c3_likely(u3a_pg_slot == pag_u->typ_y) ) {
-    if ( c3_likely(0 == pag_u->cls_y) ) {
-      _ca_slot_free(ptr_w, pag_w, 0);
-    }
-    else {
-      _ca_slot_free(ptr_w, pag_w, pag_u->cls_y);
-    }
+    u3R->obj_d--;
+    _ca_slot_free(ptr_w, pag_w, pag_u->cls_y);
   }
   else {
     c3_assert( (u3a_pg_runh == pag_u->typ_y) && (ptr_w == u3a_page_ptr(pag_w)) );
@@ -437,6 +452,21 @@ u3a_wfree(c3_w* ptr_w)
     u3R->liv_d -= (c3_d)num_w << u3a_page_bits;
     u3R->obj_d--;
     _ca_pages_put(pag_w, num_w);
+  }
+}
+
+void
+u3a_wfree(c3_w* ptr_w)
+{
+  c3_w pag_w = u3a_page_of(ptr_w);
+  u3a_page* pag_u = &u3a_Page[pag_w];
+
+  if ( c3_likely(u3a_pg_slot == pag_u->typ_y && 0 == pag_u->cls_y) ) {
+    u3R->obj_d--;
+    _ca_slot_free(ptr_w, pag_w, 0);
+  }
+  else {
+    _ca_wfree_other(ptr_w, pag_w);
   }
 }
 
