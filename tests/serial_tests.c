@@ -183,7 +183,9 @@ _t_ref_jam(_t_refj* ref_u, u3_noun som)
     ref_u->cap_w = ref_u->cap_w ? (ref_u->cap_w << 1) : 64;
     ref_u->sen_u = realloc(ref_u->sen_u, ref_u->cap_w * sizeof(_t_seen));
   }
-  ref_u->sen_u[ref_u->len_w].som   = som;
+  //  a reference of its own: u3r_sing unifies, and may free a copy
+  //  that is only borrowed from inside a noun
+  ref_u->sen_u[ref_u->len_w].som   = u3k(som);
   ref_u->sen_u[ref_u->len_w].pos_d = ref_u->bit_u.len_d;
   ref_u->len_w++;
 
@@ -207,6 +209,9 @@ _t_ref(u3_noun som)
   memset(&ref_u, 0, sizeof(ref_u));
   _t_ref_jam(&ref_u, som);
   u3_atom pro = _t_bits_atom(&ref_u.bit_u);
+  for ( c3_w i_w = 0; i_w < ref_u.len_w; i_w++ ) {
+    u3z(ref_u.sen_u[i_w].som);
+  }
   free(ref_u.bit_u.bit_y);
   free(ref_u.sen_u);
   return pro;

@@ -59,9 +59,11 @@ static const c3_s _ca_unit_s[u3a_classes] = {
 };
 #define _ca_unit_max 512
 static c3_y _ca_class_y[_ca_unit_max + 1];   //  units -> class
+static c3_s _ca_slots_s[u3a_classes];        //  slots in a page of a class
+static c3_d _ca_inv_d[u3a_classes];          //  ceil(2^32 / units): divides
 static c3_t _ca_ready_t;
 
-/* _ca_classes_init(): build the units-to-class table. */
+/* _ca_classes_init(): build the units-to-class, slot and divisor tables. */
 static void
 _ca_classes_init(void)
 {
@@ -73,14 +75,32 @@ _ca_classes_init(void)
     _ca_class_y[uni_w] = (c3_y)cls_w;
   }
   _ca_class_y[0] = 0;
+  for ( cls_w = 0; cls_w < u3a_classes; cls_w++ ) {
+    _ca_slots_s[cls_w] = (c3_s)((u3a_page_bytes / u3a_unit_bytes) / _ca_unit_s[cls_w]);
+    _ca_inv_d[cls_w]   = (((c3_d)1 << 32) + _ca_unit_s[cls_w] - 1)
+                         / _ca_unit_s[cls_w];
+  }
   _ca_ready_t = 1;
 }
 
-/* _ca_slots(): slots in a page of class cls_w. */
+/* _ca_slots(): slots in a page of class cls_w (a constant for cells). */
 static inline c3_w
 _ca_slots(c3_w cls_w)
 {
-  return (u3a_page_bytes / u3a_unit_bytes) / _ca_unit_s[cls_w];
+  return ( 0 == cls_w ) ? (u3a_page_bytes / u3a_unit_bytes) : _ca_slots_s[cls_w];
+}
+
+/* _ca_slot_index(): the slot of class cls_w at word offset off_w in its
+**   page.  off_w is a multiple of the slot's size, so multiplying by the
+**   rounded-up reciprocal divides exactly (off_w is below 2^12).
+*/
+static inline c3_w
+_ca_slot_index(c3_w off_w, c3_w cls_w)
+{
+  if ( 0 == cls_w ) {
+    return off_w >> 2;
+  }
+  return (c3_w)(((c3_d)(off_w >> 2) * _ca_inv_d[cls_w]) >> 32);
 }
 
 c3_w
@@ -270,8 +290,26 @@ _ca_partial_unlink(c3_w pag_w)
   pag_u->nex_w = pag_u->pre_w = 0;
 }
 
-/* _ca_slot_alloc(): a slot of class cls_w. */
-static c3_w*
+/* _ca_slot_page(): a new slot page of class cls_w, on its partial list. */
+static c3_w
+_ca_slot_page(c3_w cls_w)
+{
+  c3_w      pag_w = _ca_pages_get(1);
+  u3a_page* pag_u = &u3a_Page[pag_w];
+
+  pag_u->typ_y = u3a_pg_slot;
+  pag_u->cls_y = (c3_y)cls_w;
+  pag_u->liv_s = 0;
+  pag_u->fre_s = 0;
+  pag_u->bum_s = 0;
+  _ca_partial_link(pag_w);
+  return pag_w;
+}
+
+/* _ca_slot_alloc(): a slot of class cls_w.  Inlined, so that a constant
+**   class (cells) folds its size and count.
+*/
+static inline __attribute__((always_inline)) c3_w*
 _ca_slot_alloc(c3_w cls_w)
 {
   c3_w pag_w = u3R->pat_w[cls_w];
@@ -280,18 +318,13 @@ _ca_slot_alloc(c3_w cls_w)
   c3_w  sot_w;
 
   if ( c3_unlikely(!pag_w) ) {
-    pag_w = _ca_pages_get(1);
-    pag_u = &u3a_Page[pag_w];
-    pag_u->typ_y = u3a_pg_slot;
-    pag_u->cls_y = (c3_y)cls_w;
-    pag_u->liv_s = 0;
-    pag_u->fre_s = 0;
-    pag_u->bum_s = 0;
-    _ca_partial_link(pag_w);
+    pag_w = _ca_slot_page(cls_w);
   }
-  else {
-    pag_u = &u3a_Page[pag_w];
-  }
+  pag_u = &u3a_Page[pag_w];
+  //  the two counters apart (in different blocks): updated together, they
+  //  are compiled to one 16-byte load and store, a slower chain from one
+  //  allocation to the next
+  u3R->obj_d++;
 
   c3_w wid_w = (c3_w)_ca_unit_s[cls_w] << 2;
   if ( pag_u->fre_s ) {
@@ -307,28 +340,18 @@ _ca_slot_alloc(c3_w cls_w)
     _ca_partial_unlink(pag_w);
   }
   u3R->liv_d += (c3_d)wid_w << 2;
-  u3R->obj_d++;
   ptr_w[0] = 1;
   ptr_w[1] = 0;
   return ptr_w;
 }
 
-/* _ca_slot_free(): free the slot at ptr_w on slot page pag_w. */
-static void
-_ca_slot_free(c3_w* ptr_w, c3_w pag_w)
+/* _ca_slot_turn(): slot page pag_w was full or is now empty: put it on
+**   its partial list, or free it.  Out of line, to keep the free path short.
+*/
+static __attribute__((noinline)) void
+_ca_slot_turn(c3_w pag_w, c3_t ful_t)
 {
   u3a_page* pag_u = &u3a_Page[pag_w];
-  c3_w      cls_w = pag_u->cls_y;
-  c3_w      wid_w = (c3_w)_ca_unit_s[cls_w] << 2;
-  c3_w      sot_w = (c3_w)(ptr_w - u3a_page_ptr(pag_w)) / wid_w;
-  c3_t      ful_t = (pag_u->liv_s == _ca_slots(cls_w));
-
-  ptr_w[0] = 0;
-  ptr_w[1] = pag_u->fre_s;
-  pag_u->fre_s = (c3_s)(sot_w + 1);
-  pag_u->liv_s--;
-  u3R->liv_d -= (c3_d)wid_w << 2;
-  u3R->obj_d--;
 
   if ( ful_t ) {
     if ( pag_u->liv_s ) {
@@ -339,9 +362,32 @@ _ca_slot_free(c3_w* ptr_w, c3_w pag_w)
       _ca_pages_put(pag_w, 1);
     }
   }
-  else if ( !pag_u->liv_s ) {
+  else {
     _ca_partial_unlink(pag_w);
     _ca_pages_put(pag_w, 1);
+  }
+}
+
+/* _ca_slot_free(): free the slot at ptr_w on slot page pag_w, of class
+**   cls_w, but for the object count (the caller's, see _ca_slot_alloc).
+**   Inlined, so that cells (class 0) fold their size and count.
+*/
+static inline __attribute__((always_inline)) void
+_ca_slot_free(c3_w* ptr_w, c3_w pag_w, c3_w cls_w)
+{
+  u3a_page* pag_u = &u3a_Page[pag_w];
+  c3_w      wid_w = (c3_w)_ca_unit_s[cls_w] << 2;
+  c3_w      sot_w = _ca_slot_index((c3_w)(ptr_w - u3a_page_ptr(pag_w)), cls_w);
+  c3_t      ful_t = (pag_u->liv_s == _ca_slots(cls_w));
+
+  ptr_w[0] = 0;
+  ptr_w[1] = pag_u->fre_s;
+  pag_u->fre_s = (c3_s)(sot_w + 1);
+  pag_u->liv_s--;
+  u3R->liv_d -= (c3_d)wid_w << 2;
+
+  if ( c3_unlikely(ful_t || !pag_u->liv_s) ) {
+    _ca_slot_turn(pag_w, ful_t);
   }
 }
 
@@ -386,14 +432,18 @@ u3a_celloc(void)
   return (u3a_cell*)(void*)_ca_slot_alloc(0);
 }
 
-void
-u3a_wfree(c3_w* ptr_w)
+/* _ca_wfree_other(): free ptr_w on page pag_w, not a cell: a slot of a
+**   larger class or a run of pages.  Out of line, so that the cells' path
+**   in u3a_wfree stays short.
+*/
+static __attribute__((noinline)) void
+_ca_wfree_other(c3_w* ptr_w, c3_w pag_w)
 {
-  c3_w pag_w = u3a_page_of(ptr_w);
   u3a_page* pag_u = &u3a_Page[pag_w];
 
   if ( c3_likely(u3a_pg_slot == pag_u->typ_y) ) {
-    _ca_slot_free(ptr_w, pag_w);
+    u3R->obj_d--;
+    _ca_slot_free(ptr_w, pag_w, pag_u->cls_y);
   }
   else {
     c3_assert( (u3a_pg_runh == pag_u->typ_y) && (ptr_w == u3a_page_ptr(pag_w)) );
@@ -402,6 +452,21 @@ u3a_wfree(c3_w* ptr_w)
     u3R->liv_d -= (c3_d)num_w << u3a_page_bits;
     u3R->obj_d--;
     _ca_pages_put(pag_w, num_w);
+  }
+}
+
+void
+u3a_wfree(c3_w* ptr_w)
+{
+  c3_w pag_w = u3a_page_of(ptr_w);
+  u3a_page* pag_u = &u3a_Page[pag_w];
+
+  if ( c3_likely(u3a_pg_slot == pag_u->typ_y && 0 == pag_u->cls_y) ) {
+    u3R->obj_d--;
+    _ca_slot_free(ptr_w, pag_w, 0);
+  }
+  else {
+    _ca_wfree_other(ptr_w, pag_w);
   }
 }
 

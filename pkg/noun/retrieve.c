@@ -9,6 +9,20 @@
 /// with the next seed, up to 8 seeds, then 0x7fff (atom) or 0xfffe (cell).
 /// So a mug is never 0, and 0 marks "not yet computed" in an object's mug
 /// slot.  Mugs of cells are computed with an explicit stack on the road.
+///
+/// Equality unifies, as vere's does: when u3r_sing finds that the heads
+/// (or tails) of two cells it compares are equal but distinct copies, it
+/// may point both references at one copy and drop the other, so that
+/// later comparisons are pointer-equal and the dropped copy's memory goes
+/// back to the heap.  Rules (_cr_sing_wed): only a reference held in a
+/// cell on the current road is rewritten, and only to a noun on the
+/// current road or a senior one, so a senior reference never points into
+/// a junior road; the kept copy gains a reference and the dropped one
+/// loses one, on the current road only (senior refcounts are never
+/// touched), so every refcount stays exact; two senior copies are left
+/// alone.  Nouns, mugs and answers are unchanged: only sharing grows.
+/// u3r_sing therefore writes to the loom: never call it on nouns in a
+/// read-only mapping.
 #include <string.h>
 
 #include "noun/retrieve.h"
@@ -376,6 +390,52 @@ typedef struct {
   c3_w    tel_w;    //  0: comparing heads; 1: comparing tails
 } _cr_sing_frame;
 
+/* _cr_sing_wed(): unify the equal references *a_p (held in cell a_u) and
+**   *b_p (held in cell b_u), if the rules at the top of this file allow.
+*/
+static void
+_cr_sing_wed(u3a_cell* a_u, u3_noun* a_p, u3a_cell* b_u, u3_noun* b_p)
+{
+  u3_noun a = *a_p, b = *b_p;
+
+  if ( a == b ) {
+    return;
+  }
+  //  equal and distinct: both are indirect atoms or both cells
+  //
+  c3_t asr_t = !_(u3a_on_road(u3a_to_ptr(a)));
+  c3_t bsr_t = !_(u3a_on_road(u3a_to_ptr(b)));
+  c3_t kep_t;   //  1: keep a, drop b; 0: keep b, drop a
+
+  if ( asr_t && bsr_t ) {
+    return;
+  }
+  else if ( asr_t || bsr_t ) {
+    kep_t = asr_t;
+  }
+  else {
+    //  both on this road: keep the more shared one, so that the dropped
+    //  copy is likelier to be freed
+    //
+    kep_t = ( u3a_use(a) >= u3a_use(b) );
+  }
+
+  if ( kep_t ) {
+    if ( !_(u3a_on_road(b_u)) ) {
+      return;
+    }
+    *b_p = u3k(a);
+    u3z(b);
+  }
+  else {
+    if ( !_(u3a_on_road(a_u)) ) {
+      return;
+    }
+    *a_p = u3k(b);
+    u3z(a);
+  }
+}
+
 c3_o
 u3r_sing(u3_noun a, u3_noun b)
 {
@@ -437,12 +497,16 @@ u3r_sing(u3_noun a, u3_noun b)
         return c3y;
       }
       _cr_sing_frame* fam_u = u3a_peek(fam_w);
+      u3a_cell*       a_u   = (u3a_cell*)(void*)u3a_to_ptr(fam_u->a);
+      u3a_cell*       b_u   = (u3a_cell*)(void*)u3a_to_ptr(fam_u->b);
       if ( 0 == fam_u->tel_w ) {
+        _cr_sing_wed(a_u, &a_u->hed, b_u, &b_u->hed);
         fam_u->tel_w = 1;
-        a = ((u3a_cell*)(void*)u3a_to_ptr(fam_u->a))->tel;
-        b = ((u3a_cell*)(void*)u3a_to_ptr(fam_u->b))->tel;
+        a = a_u->tel;
+        b = b_u->tel;
         break;
       }
+      _cr_sing_wed(a_u, &a_u->tel, b_u, &b_u->tel);
       _cr_memo* mem_u = &_cr_memo_u[_cr_memo_slot(fam_u->a, fam_u->b)];
       mem_u->a = fam_u->a;
       mem_u->b = fam_u->b;

@@ -63,6 +63,11 @@
 
     /* u3r_sing(): c3y if a and b are the same noun (structural equality,
     **   iterative; cached mugs that differ cut the comparison short).
+    **   Unifies: equal copies found inside a and b may come to share one
+    **   copy (refcounts exact, never a senior reference into a junior
+    **   road; see retrieve.c).  So it writes to the loom, and a noun
+    **   borrowed from inside a or b without a reference of its own may be
+    **   freed by it.
     */
     c3_o
     u3r_sing(u3_noun a, u3_noun b);
