@@ -502,10 +502,6 @@ _ce_limit_back(c3_w lo_w, c3_w hi_w)
   c3_w b_w = lo_w >> _ce_blk_bits;
   c3_y sta_y = _ce_sta_y[b_w] & ~_ce_blk_ref;
 
-  //  no read-around on faults: it would fill the page cache with the
-  //  pages of evicted neighbours behind the pager's back (a refault reads
-  //  its own block ahead instead)
-  madvise(_ce_ptr(lo_w), (c3_z)(hi_w - lo_w) << u3a_page_bits, MADV_RANDOM);
   if ( _ce_blk_out == sta_y ) {
     //  backed outside the handler (u3e_reserve): the block's other pages
     //  stay out, and are counted when it is read back
@@ -522,6 +518,21 @@ _ce_limit_back(c3_w lo_w, c3_w hi_w)
     _ce_ring_put(b_w);
   }
   _ce_limit_room(b_w);
+}
+
+void
+_ce_limit_map(c3_w lo_w, c3_w hi_w)
+{
+  //  no read-around on faults: the first touch of a new mapping would
+  //  read the file's holes around it into the page cache (read_ahead_kb,
+  //  8 MiB on this kind of disk: twice a small cap), and a refault the
+  //  pages of evicted neighbours, all behind the pager's back; a refault
+  //  reads its own block ahead instead.  The cap is known before the
+  //  loom is booted, so the mappings made before the pager starts get it
+  //  too
+  if ( u3C.limit_d && hi_w > lo_w ) {
+    madvise(_ce_ptr(lo_w), (c3_z)(hi_w - lo_w) << u3a_page_bits, MADV_RANDOM);
+  }
 }
 
 c3_t
@@ -750,6 +761,8 @@ u3e_limit_set(c3_d cap_d)
   }
   //  pages backed before the pager began: no read-around either
   madvise(u3a_loom_base, (c3_z)u3P.pag_w << u3a_page_bits, MADV_RANDOM);
+  //  and counted from here, not from the first event's end
+  u3e_limit_sync();
   return 0;
 }
 
