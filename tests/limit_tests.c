@@ -8,7 +8,8 @@
 ///             mappings, /proc/PID/smaps) plus the scratch file's whole
 ///             page cache (mincore over /proc/PID/fd/N) stay under the cap
 ///             at every sample (every 20 ms, and at once after every
-///             event, seen as a new line of --trace); the run reaches
+///             event, seen as a new line of --trace; the run is stopped
+///             for each, so that a sample is one instant); the run reaches
 ///             the unconstrained run's mug; killed by SIGKILL after an
 ///             event and restarted under the cap, it reaches it again;
 ///   auto      `--memory-limit auto` in a memory cgroup takes the cgroup's
@@ -115,19 +116,21 @@ _t_scratch_kb(pid_t pid_i, const c3_c* nam_c)
   return res_d;
 }
 
-/* _t_loom_kb(): KiB resident in process pid_i's loom mappings that are not
-**   the scratch file's (named like nam_c; 0: count them too), and *all_kb the
-**   whole process's RSS, from /proc/PID/smaps; ~0 if unreadable.
+/* _t_loom_kb(): KiB resident in process pid_i's loom mappings, *oth_kb
+**   those of them that are not the scratch file's (named like nam_c), and
+**   *all_kb the whole process's RSS, from one read of /proc/PID/smaps; ~0
+**   if unreadable.
 */
 static c3_d
-_t_loom_kb(pid_t pid_i, const c3_c* nam_c, c3_d* all_kb)
+_t_loom_kb(pid_t pid_i, const c3_c* nam_c, c3_d* oth_kb, c3_d* all_kb)
 {
   c3_c  pat_c[64], lin_c[1400];
   FILE* fil_u;
   c3_d  lom_d = 0;
-  c3_t  lom_t = 0;
+  c3_t  lom_t = 0, oth_t = 0;
 
   *all_kb = 0;
+  *oth_kb = 0;
   snprintf(pat_c, sizeof(pat_c), "/proc/%d/smaps", (c3_i)pid_i);
   if ( !(fil_u = fopen(pat_c, "r")) ) {
     return ~0ULL;
@@ -136,12 +139,13 @@ _t_loom_kb(pid_t pid_i, const c3_c* nam_c, c3_d* all_kb)
     unsigned long long lo_d, hi_d, kb_d;
     if ( 2 == sscanf(lin_c, "%llx-%llx ", &lo_d, &hi_d) && strchr(lin_c, ' ') ) {
       lom_t = lo_d >= _t_loom_base
-              && hi_d <= _t_loom_base + (1ULL << _t_loom_bits)
-              && !(nam_c && strstr(lin_c, nam_c));
+              && hi_d <= _t_loom_base + (1ULL << _t_loom_bits);
+      oth_t = lom_t && !strstr(lin_c, nam_c);
     }
     else if ( 1 == sscanf(lin_c, "Rss: %llu kB", &kb_d) ) {
       *all_kb += kb_d;
       lom_d += lom_t ? kb_d : 0;
+      *oth_kb += oth_t ? kb_d : 0;
     }
   }
   fclose(fil_u);
@@ -204,17 +208,21 @@ _t_capped(const c3_c* dir_c, c3_c* const* arg_c, const c3_c* tra_c,
       run_u->ret_i = ( ret_i == pid_i ) ? h_status(sat_i) : -1;
       break;
     }
-    now_w  = _t_lines(tra_c);
-    c3_d rsl_kb = _t_loom_kb(pid_i, 0, &all_kb);   //  every loom mapping
-    lom_kb = _t_loom_kb(pid_i, "limbo", &all_kb);
-    sca_kb = _t_scratch_kb(pid_i, "limbo");
-    //  a sample counts only if the process was there throughout
-    if ( (ret_i = waitpid(pid_i, &sat_i, WNOHANG)) ) {
+    //  a sample is one instant: the process is stopped while its smaps
+    //  and the file's page cache are read (a running pager moves a block
+    //  out and another in between two reads)
+    now_w = _t_lines(tra_c);
+    kill(pid_i, SIGSTOP);
+    ret_i = waitpid(pid_i, &sat_i, WUNTRACED);
+    if ( ret_i != pid_i || !WIFSTOPPED(sat_i) ) {
       h_kid_i = 0;
       run_u->ret_i = ( ret_i == pid_i ) ? h_status(sat_i) : -1;
       break;
     }
-    if ( ~0ULL == lom_kb || ~0ULL == sca_kb ) {
+    c3_d rsl_kb = _t_loom_kb(pid_i, "limbo", &lom_kb, &all_kb);
+    sca_kb = _t_scratch_kb(pid_i, "limbo");
+    kill(pid_i, SIGCONT);
+    if ( ~0ULL == rsl_kb || ~0ULL == sca_kb ) {
       wat_u->bad_w++;
     }
     else {
