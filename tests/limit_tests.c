@@ -4,12 +4,12 @@
 /// and on the command line (`limit_tests NAME` runs one):
 ///
 ///   holds     a churn run whose working set is 16 times the cap: the
-///             loom's resident pages (RSS of its mappings, /proc/PID/smaps)
-///             stay under the cap at every sample (the scratch file's whole
-///             page cache, by mincore over /proc/PID/fd/N, is reported
-///             beside it: stray cached pages at lazy pages' offsets can
-///             still take it past the cap) (every 20 ms, and at once after
-///             every event, seen as a new line of --trace); the run reaches
+///             loom's resident pages outside the scratch file (RSS of its
+///             mappings, /proc/PID/smaps) plus the scratch file's whole
+///             page cache (mincore over /proc/PID/fd/N) stay under the cap
+///             at every sample (every 20 ms, and at once after every
+///             event, seen as a new line of --trace; the run is stopped
+///             for each, so that a sample is one instant); the run reaches
 ///             the unconstrained run's mug; killed by SIGKILL after an
 ///             event and restarted under the cap, it reaches it again;
 ///   auto      `--memory-limit auto` in a memory cgroup takes the cgroup's
@@ -116,19 +116,21 @@ _t_scratch_kb(pid_t pid_i, const c3_c* nam_c)
   return res_d;
 }
 
-/* _t_loom_kb(): KiB resident in process pid_i's loom mappings that are not
-**   the scratch file's (named like nam_c; 0: count them too), and *all_kb the
-**   whole process's RSS, from /proc/PID/smaps; ~0 if unreadable.
+/* _t_loom_kb(): KiB resident in process pid_i's loom mappings, *oth_kb
+**   those of them that are not the scratch file's (named like nam_c), and
+**   *all_kb the whole process's RSS, from one read of /proc/PID/smaps; ~0
+**   if unreadable.
 */
 static c3_d
-_t_loom_kb(pid_t pid_i, const c3_c* nam_c, c3_d* all_kb)
+_t_loom_kb(pid_t pid_i, const c3_c* nam_c, c3_d* oth_kb, c3_d* all_kb)
 {
   c3_c  pat_c[64], lin_c[1400];
   FILE* fil_u;
   c3_d  lom_d = 0;
-  c3_t  lom_t = 0;
+  c3_t  lom_t = 0, oth_t = 0;
 
   *all_kb = 0;
+  *oth_kb = 0;
   snprintf(pat_c, sizeof(pat_c), "/proc/%d/smaps", (c3_i)pid_i);
   if ( !(fil_u = fopen(pat_c, "r")) ) {
     return ~0ULL;
@@ -137,12 +139,13 @@ _t_loom_kb(pid_t pid_i, const c3_c* nam_c, c3_d* all_kb)
     unsigned long long lo_d, hi_d, kb_d;
     if ( 2 == sscanf(lin_c, "%llx-%llx ", &lo_d, &hi_d) && strchr(lin_c, ' ') ) {
       lom_t = lo_d >= _t_loom_base
-              && hi_d <= _t_loom_base + (1ULL << _t_loom_bits)
-              && !(nam_c && strstr(lin_c, nam_c));
+              && hi_d <= _t_loom_base + (1ULL << _t_loom_bits);
+      oth_t = lom_t && !strstr(lin_c, nam_c);
     }
     else if ( 1 == sscanf(lin_c, "Rss: %llu kB", &kb_d) ) {
       *all_kb += kb_d;
       lom_d += lom_t ? kb_d : 0;
+      *oth_kb += oth_t ? kb_d : 0;
     }
   }
   fclose(fil_u);
@@ -205,17 +208,21 @@ _t_capped(const c3_c* dir_c, c3_c* const* arg_c, const c3_c* tra_c,
       run_u->ret_i = ( ret_i == pid_i ) ? h_status(sat_i) : -1;
       break;
     }
-    now_w  = _t_lines(tra_c);
-    c3_d rsl_kb = _t_loom_kb(pid_i, 0, &all_kb);   //  every loom mapping
-    lom_kb = _t_loom_kb(pid_i, "limbo", &all_kb);
-    sca_kb = _t_scratch_kb(pid_i, "limbo");
-    //  a sample counts only if the process was there throughout
-    if ( (ret_i = waitpid(pid_i, &sat_i, WNOHANG)) ) {
+    //  a sample is one instant: the process is stopped while its smaps
+    //  and the file's page cache are read (a running pager moves a block
+    //  out and another in between two reads)
+    now_w = _t_lines(tra_c);
+    kill(pid_i, SIGSTOP);
+    ret_i = waitpid(pid_i, &sat_i, WUNTRACED);
+    if ( ret_i != pid_i || !WIFSTOPPED(sat_i) ) {
       h_kid_i = 0;
       run_u->ret_i = ( ret_i == pid_i ) ? h_status(sat_i) : -1;
       break;
     }
-    if ( ~0ULL == lom_kb || ~0ULL == sca_kb ) {
+    c3_d rsl_kb = _t_loom_kb(pid_i, "limbo", &lom_kb, &all_kb);
+    sca_kb = _t_scratch_kb(pid_i, "limbo");
+    kill(pid_i, SIGCONT);
+    if ( ~0ULL == rsl_kb || ~0ULL == sca_kb ) {
       wat_u->bad_w++;
     }
     else {
@@ -323,19 +330,20 @@ _t_holds(void)
     num_w += wat_u.num_w;
     eve_w += wat_u.eve_w;
     T_OK(num_w >= 10 && eve_w >= 1, "holds: %u samples, %u after events", num_w, eve_w);
-    //  the cap covers the loom; clean image pages read during an event are
-    //  counted at the next event boundary, so they may come on top of it
-    //  until then (at most the image), and pages the pager cannot see
-    //  between boundaries have one block of slack.  Samples on a loaded
-    //  machine have gone past the cap (5,376 KiB with gcc, once 9,868 KiB
-    //  under ASan): what is checked here is the cap's order, twice the
-    //  cap plus the image and a block, far below the 94 MiB working set;
-    //  the peak is printed above for the record
-    T_OK(rss_kb <= ((c3_d)_t_cap_mib << 11) + h_json_d(run_u.out_c, "image_kb")
-                   + (1ULL << 10),
-         "holds: loom RSS %llu KiB at most, cap %u MiB, image %llu KiB",
-         (unsigned long long)rss_kb, _t_cap_mib,
+    //  the cap covers the loom's resident pages and the scratch file's
+    //  page cache together, at every sample, with no slack: the pager
+    //  keeps a block of its budget for the clean image pages an event
+    //  reads (it sees them only at event boundaries), and this image is
+    //  smaller than that block
+    T_OK(h_json_d(run_u.out_c, "image_kb") <= 1024,
+         "holds: the image (%llu KiB) fits in the pager's slack",
          (unsigned long long)h_json_d(run_u.out_c, "image_kb"));
+    T_OK(max_kb <= ((c3_d)_t_cap_mib << 10),
+         "holds: loom RSS and the scratch file's page cache %llu KiB at most, "
+         "cap %u MiB", (unsigned long long)max_kb, _t_cap_mib);
+    T_OK(rss_kb <= ((c3_d)_t_cap_mib << 10),
+         "holds: loom RSS %llu KiB at most, cap %u MiB",
+         (unsigned long long)rss_kb, _t_cap_mib);
     T_OK(h_json_d(run_u.out_c, "pager_out_pages") > 0
          && h_json_d(run_u.out_c, "pager_in_pages") > 0
          && h_json_d(run_u.out_c, "pager_out_pages") != ~0ULL,

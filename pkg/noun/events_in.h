@@ -545,6 +545,13 @@
     void
     _ce_limit_back(c3_w lo_w, c3_w hi_w);
 
+    /* _ce_limit_map(): pages [lo_w, hi_w) were just mapped from the swap
+    **   file: under a cap, no read-around on their faults
+    **   (async-signal-safe).
+    */
+    void
+    _ce_limit_map(c3_w lo_w, c3_w hi_w);
+
     /* _ce_limit_fault(): a fault on page pag_w: 1 if it was the pager's (a
     **   cold or evicted block, now accessible again), 0 if not
     **   (async-signal-safe).

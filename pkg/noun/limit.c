@@ -42,7 +42,11 @@
 /// (MADV_DONTNEED on the mapping, POSIX_FADV_DONTNEED on the file).
 /// Blocks the fault handler reads (the current road's header, the
 /// allocator's page table and bitmap) are never shut.  Faults do no
-/// read-around (MADV_RANDOM); a refault reads its own block ahead.
+/// read-around: every swap-file mapping is made MADV_RANDOM as it is made
+/// (_ce_limit_map; the cap is known before the loom boots), since a first
+/// touch would otherwise read the file's holes around it into the page
+/// cache, read_ahead_kb at a time (8 MiB on a virtio disk), behind the
+/// pager's back; a refault reads its own block ahead.
 /// Victims are taken in a batch down to a low-water mark (budget less
 /// 1/16) and their writeback is started for the whole batch before it is
 /// waited for, so the disk sees long sequential runs, and reclaim (the
@@ -50,12 +54,15 @@
 /// instead of waiting for the flusher.
 ///
 /// Budget.  The cap less the pages the pager does not page (clean image
-/// pages in memory, anonymous ones), measured at each event boundary, less
-/// one block of slack for what it cannot see between two boundaries:
-/// lazy pages read through the file's mapping after a release.  At each
-/// boundary the scratch file's cached pages at lazy pages' offsets are
-/// punched (u3e_limit_sync); during an event they are not, so the page
-/// cache can pass the cap while the loom's resident pages do not.
+/// pages in memory, anonymous ones), measured at each event boundary and
+/// when the pager starts, less one block of slack for what it cannot see
+/// between two boundaries: clean image pages an event reads (readable
+/// without a fault), and lazy pages read through a file mapping a release
+/// left.  At each boundary the scratch file's cached pages at lazy pages'
+/// offsets are punched (u3e_limit_sync).  So the loom's resident pages
+/// plus the scratch file's page cache stay under the cap at every instant
+/// while an event reads less than a block of such pages; beyond that,
+/// until the next boundary.
 ///
 /// Invariants.  Every page of an out or cold block that is swap-backed is
 /// PROT_NONE; pages of the image below it and lazy pages may be too.  The
@@ -64,7 +71,9 @@
 /// save (which hands loom pages to write(2), which cannot fault into the
 /// handler), every block is made accessible again (u3e_limit_open); the
 /// next event boundary (u3e_limit_sync) recounts every block from the
-/// bitmaps and evicts down to the budget.
+/// bitmaps and evicts down to the budget.  A save therefore reads every
+/// page it writes back in at once: while dirty pages below the image top
+/// exceed the cap, the cap does not hold during a save.
 ///
 /// Memory bound: one byte of state per block (16 KiB for a 16 GiB loom),
 /// no allocation.  Mappings: eviction splits the loom's mappings at block
@@ -502,10 +511,6 @@ _ce_limit_back(c3_w lo_w, c3_w hi_w)
   c3_w b_w = lo_w >> _ce_blk_bits;
   c3_y sta_y = _ce_sta_y[b_w] & ~_ce_blk_ref;
 
-  //  no read-around on faults: it would fill the page cache with the
-  //  pages of evicted neighbours behind the pager's back (a refault reads
-  //  its own block ahead instead)
-  madvise(_ce_ptr(lo_w), (c3_z)(hi_w - lo_w) << u3a_page_bits, MADV_RANDOM);
   if ( _ce_blk_out == sta_y ) {
     //  backed outside the handler (u3e_reserve): the block's other pages
     //  stay out, and are counted when it is read back
@@ -522,6 +527,21 @@ _ce_limit_back(c3_w lo_w, c3_w hi_w)
     _ce_ring_put(b_w);
   }
   _ce_limit_room(b_w);
+}
+
+void
+_ce_limit_map(c3_w lo_w, c3_w hi_w)
+{
+  //  no read-around on faults: the first touch of a new mapping would
+  //  read the file's holes around it into the page cache (read_ahead_kb,
+  //  8 MiB on this kind of disk: twice a small cap), and a refault the
+  //  pages of evicted neighbours, all behind the pager's back; a refault
+  //  reads its own block ahead instead.  The cap is known before the
+  //  loom is booted, so the mappings made before the pager starts get it
+  //  too
+  if ( u3C.limit_d && hi_w > lo_w ) {
+    madvise(_ce_ptr(lo_w), (c3_z)(hi_w - lo_w) << u3a_page_bits, MADV_RANDOM);
+  }
 }
 
 c3_t
@@ -755,6 +775,8 @@ u3e_limit_set(c3_d cap_d)
   }
   //  pages backed before the pager began: no read-around either
   madvise(u3a_loom_base, (c3_z)u3P.pag_w << u3a_page_bits, MADV_RANDOM);
+  //  and counted from here, not from the first event's end
+  u3e_limit_sync();
   return 0;
 }
 

@@ -142,6 +142,7 @@ _ce_lazy_back(c3_w pag_w)
       u3m_say("image: mmap swap file: cannot map a loom page\n");
       return ( ENOMEM == errno ) ? u3e_fault_meme : u3e_fault_alien;
     }
+    _ce_limit_map(lo_w, hi_w);
   }
   else if ( MAP_FAILED == mmap(_ce_ptr(lo_w), (c3_z)(hi_w - lo_w) << u3a_page_bits,
                                PROT_READ | PROT_WRITE,
@@ -193,6 +194,7 @@ _ce_swap_flaw(c3_w pag_w)
     u3m_say("image: mmap swap file: cannot move a loom page into it\n");
     return ( ENOMEM == errno ) ? u3e_fault_meme : u3e_fault_alien;
   }
+  _ce_limit_map(pag_w, pag_w + 1);
   _ce_bit_set(pag_w);
   u3e_Stat.faults_d++;
   return u3e_fault_done;
