@@ -43,7 +43,7 @@
       u3e_pat_none,      //  no patch is left
       u3e_pat_apply,     //  a committed, valid patch: a start applies it
       u3e_pat_stray,     //  memory.bin of a save that never committed:
-                         //  a start removes it
+                         //  a start empties it
       u3e_pat_discard,   //  a damaged patch: a start discards it (the
                          //  image without it was verified whole)
     } u3e_pat_e;
