@@ -821,20 +821,25 @@ _ce_save_settle(void)
   return ret_i;
 }
 
+void
+u3e_save_ripe(void)
+{
+  if ( u3P.liv_t && _ce_apply_done() ) {
+    _ce_save_settle();
+  }
+}
+
 c3_i
 u3e_save_wait(void)
 {
   return _ce_save_settle();
 }
 
-/* _ce_save_back(): a save may apply its patch on a thread: the option is
-**   on, and every page is plainly anonymous or a private copy of
-**   north.bin (no swap file, no lazy pages, whose clean states differ).
-*/
+/* _ce_save_back(): a save may apply its patch on a thread (the option). */
 static c3_t
 _ce_save_back(void)
 {
-  return _(u3C.apply_o) && u3P.swp_i < 0 && !u3P.lzy_t;
+  return _(u3C.apply_o);
 }
 
 c3_i
@@ -874,6 +879,10 @@ u3e_save(c3_w nor_w)
   //  every page that may be clean, below the old top or the new
   _ce_track_scan(0, c3_max(nor_w, u3P.nor_w));
   _ce_ward_lift();
+  if ( _ce_apply_busy() && !_ce_apply_done() && c3n == u3C.quiet_o ) {
+    u3l_log("image: the snapshot waits for the last one's apply to "
+            "north.bin\n");
+  }
   _ce_save_settle();    //  a failed apply stays pending: redone below
 
   if ( u3P.pen_t && _ce_patch_redo() ) {

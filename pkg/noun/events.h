@@ -117,6 +117,19 @@
     c3_i
     u3e_save_wait(void);
 
+    /* u3e_apply_delay(): for tests: each save's apply on its thread
+    **   starts ms_w milliseconds late (a slow disk).
+    */
+    void
+    u3e_apply_delay(c3_w ms_w);
+
+    /* u3e_save_ripe(): if the last save's apply has finished, join it and
+    **   map its pages still clean from north.bin, dropping their copies in
+    **   memory; never waits (an event boundary calls it).
+    */
+    void
+    u3e_save_ripe(void);
+
     /* u3e_fault_e: what became of a fault on a loom address.
     */
     typedef enum {

@@ -420,6 +420,12 @@
     c3_t
     _ce_apply_busy(void);
 
+    /* _ce_apply_done(): 1 when an apply ran and has finished (joining it
+    **   will not wait).
+    */
+    c3_t
+    _ce_apply_done(void);
+
     /* _ce_apply_wait(): join the apply thread if one runs: 0 when no apply
     **   is pending or it is durable (u3P.pen_t cleared), -1 when it failed.
     **   *lin_u, *pgs_w get its pages (the caller frees them), or 0.

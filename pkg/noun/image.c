@@ -53,6 +53,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "c3/crc.h"
@@ -975,7 +976,15 @@ static struct {
   pid_t     pid_i;     //  the process it runs in (a fork's child has none)
   c3_t      joi_t;     //  joined already (before a fork)
   c3_t      fok_t;     //  the fork handler is installed
+  c3_i      don_i;     //  the thread has finished (atomic)
+  c3_w      del_w;     //  test delay before applying, ms
 } _ce_Apply = { .mem_i = -1 };
+
+void
+u3e_apply_delay(c3_w ms_w)
+{
+  _ce_Apply.del_w = ms_w;
+}
 
 /* _ce_apply_fork(): before fork(3): finish the apply, so that the child
 **   never inherits locks a running thread held, nor a patch half written.
@@ -994,9 +1003,16 @@ static void*
 _ce_apply_body(void* arg_v)
 {
   (void)arg_v;
+  if ( _ce_Apply.del_w ) {
+    struct timespec tim_u = { _ce_Apply.del_w / 1000,
+                              (long)(_ce_Apply.del_w % 1000) * 1000000L };
+    while ( nanosleep(&tim_u, &tim_u) && EINTR == errno ) {
+    }
+  }
   _ce_Apply.ret_i = _ce_patch_apply(_ce_Apply.lin_u, _ce_Apply.pgs_w,
                                     _ce_Apply.nor_w, _ce_Apply.mem_i, 0)
                     || _ce_patch_drop();
+  __atomic_store_n(&_ce_Apply.don_i, 1, __ATOMIC_RELEASE);
   return 0;
 }
 
@@ -1013,6 +1029,7 @@ _ce_apply_start(u3e_line* lin_u, c3_w pgs_w, c3_w nor_w, c3_i mem_i)
   _ce_Apply.mem_i = mem_i;
   _ce_Apply.ret_i = -1;
   _ce_Apply.joi_t = 0;
+  _ce_Apply.don_i = 0;
   if ( !_ce_Apply.fok_t ) {
     _ce_Apply.fok_t = ( 0 == pthread_atfork(_ce_apply_fork, 0, 0) );
   }
@@ -1033,6 +1050,17 @@ c3_t
 _ce_apply_busy(void)
 {
   return _ce_Apply.run_t;
+}
+
+/* _ce_apply_done(): 1 when an apply ran and has finished: joining it
+**   will not wait.
+*/
+c3_t
+_ce_apply_done(void)
+{
+  return _ce_Apply.run_t && (_ce_Apply.joi_t
+                             || __atomic_load_n(&_ce_Apply.don_i,
+                                                __ATOMIC_ACQUIRE));
 }
 
 /* _ce_apply_wait(): join the apply thread if one runs; its pages to the
@@ -1328,6 +1356,12 @@ _ce_loom_settle(const u3e_line* lin_u, c3_w pgs_w)
     else if ( _ce_track_clean(pag_w, pag_w + num_w, 0) ) {
       _ce_bits(pag_w, pag_w + num_w, 1);
       ret_i = -1;
+    }
+    else {
+      //  lazy pages saved as zeros, swap-file pages kept in the scratch
+      //  file: now plain image pages
+      _ce_lzy_bits(pag_w, pag_w + num_w, 0);
+      _ce_swap_punch(pag_w, pag_w + num_w);
     }
     i_w = j_w;
   }
