@@ -41,13 +41,17 @@ _t_file(c3_c* pat_c, const c3_c* dir_c, const c3_c* nam_c)
   snprintf(pat_c, 600, "%s/.urb/chk/%s", dir_c, nam_c);
 }
 
-/* _t_exists(): 1 if file nam_c is in pier dir_c's chk directory. */
+/* _t_exists(): 1 if file nam_c is in pier dir_c's chk directory and holds
+**   bytes (a running pier keeps its patch files, empty, between saves:
+**   an empty one is no patch).
+*/
 static c3_t
 _t_exists(const c3_c* dir_c, const c3_c* nam_c)
 {
   c3_c pat_c[600];
+  struct stat buf_u;
   _t_file(pat_c, dir_c, nam_c);
-  return 0 == access(pat_c, F_OK);
+  return 0 == stat(pat_c, &buf_u) && buf_u.st_size > 0;
 }
 
 /* _t_fsize(): size of a chk file, or -1. */
@@ -446,6 +450,36 @@ _t_ops_last(c3_w num_w, c3_c kin_c, const c3_c* nam_c)
   return las_w;
 }
 
+/* _t_ops_holds(): after calls [1, num_w] but skp_w (a call that failed),
+**   does file nam_c hold bytes?  Every open counted truncates it, writes
+**   fill it.
+*/
+static c3_t
+_t_ops_holds(c3_w num_w, c3_w skp_w, const c3_c* nam_c)
+{
+  c3_t hol_t = 0;
+  for ( c3_w i_w = 1; i_w <= num_w; i_w++ ) {
+    if ( i_w != skp_w && !strcmp(nam_c, _t_ops_u[i_w - 1].nam_c) ) {
+      if ( 'o' == _t_ops_u[i_w - 1].kin_c ) hol_t = 0;
+      if ( 'w' == _t_ops_u[i_w - 1].kin_c ) hol_t = 1;
+    }
+  }
+  return hol_t;
+}
+
+/* _t_ops_commit(): the call that completes the commit among calls
+**   [1, num_w] (the later of the two data syncs after control.bin's
+**   write), or 0 if it is not complete.
+*/
+static c3_w
+_t_ops_commit(c3_w num_w)
+{
+  c3_w cwr_w = _t_ops_last(num_w, 'w', "control.bin");
+  c3_w dme_w = cwr_w ? _t_ops_find(cwr_w, num_w, 'd', "memory.bin") : 0;
+  c3_w dct_w = cwr_w ? _t_ops_find(cwr_w, num_w, 'd', "control.bin") : 0;
+  return ( dme_w && dct_w ) ? c3_max(dme_w, dct_w) : 0;
+}
+
 /* _t_ops_protocol(): the recorded calls of a whole save, num_w of them,
 **   follow the save protocol step by step.
 */
@@ -453,11 +487,11 @@ static c3_t
 _t_ops_protocol(c3_w num_w)
 {
   c3_w cwr_w = _t_ops_last(num_w, 'w', "control.bin");
-  c3_w com_w = _t_ops_find(cwr_w, num_w, 's', "chk");
+  c3_w com_w = _t_ops_commit(num_w);
   c3_w nor_w = _t_ops_find(1, num_w, 'w', "north.bin");
   c3_w sum_w = _t_ops_find(1, num_w, 'w', "sums.bin");
   c3_w syn_w = _t_ops_find(sum_w, num_w, 'd', "north.bin");
-  c3_w ucl_w = _t_ops_find(1, num_w, 'u', "control.bin");
+  c3_w ocl_w = _t_ops_find(syn_w, num_w, 'o', "control.bin");
 
   if ( getenv("T_VERBOSE") ) {
     for ( c3_w i_w = 1; i_w <= num_w; i_w++ ) {
@@ -470,22 +504,21 @@ _t_ops_protocol(c3_w num_w)
               && _t_ops_last(num_w, 'w', "memory.bin")
                  < _t_ops_find(1, num_w, 'o', "control.bin")
               && _t_ops_find(1, num_w, 'o', "control.bin") < cwr_w
-              && cwr_w < _t_ops_find(cwr_w, num_w, 'd', "memory.bin")
-              && cwr_w < _t_ops_find(cwr_w, num_w, 'd', "control.bin")
-              && _t_ops_last(num_w, 'd', "memory.bin") < com_w
-              && _t_ops_last(num_w, 'd', "control.bin") < com_w
+              && com_w && cwr_w + 2 == com_w
+              && 0 == _t_ops_find(1, num_w, 's', "chk")
               && com_w + 1 == nor_w
               && nor_w < sum_w
               && sum_w < syn_w
               && sum_w < _t_ops_find(sum_w, num_w, 'd', "sums.bin")
-              && syn_w < ucl_w
-              && _t_ops_last(num_w, 'd', "sums.bin") < ucl_w
-              && ucl_w + 1 == _t_ops_find(1, num_w, 'u', "memory.bin")
-              && ucl_w + 1 == num_w,
+              && syn_w < ocl_w
+              && _t_ops_last(num_w, 'd', "sums.bin") < ocl_w
+              && ocl_w + 1 == _t_ops_find(ocl_w, num_w, 'd', "control.bin")
+              && ocl_w + 2 == _t_ops_find(ocl_w, num_w, 'o', "memory.bin")
+              && ocl_w + 2 == num_w,
               "the save's %u calls follow the protocol: memory.bin, "
-              "control.bin, their syncs, the directory's (the commit), "
-              "north.bin, sums.bin, their syncs, control.bin removed, "
-              "memory.bin removed", num_w);
+              "control.bin, their two syncs (the commit; no directory "
+              "sync), north.bin, sums.bin, their syncs, control.bin "
+              "emptied and synced, memory.bin emptied", num_w);
 }
 
 /* _t_word(): word j_w of generated atom i_w of seed sed_w. */
@@ -864,11 +897,9 @@ _t_crash(const c3_c* arg_c)
 
       //  the patch on disk is what the calls made so far say
       T_EQ(_t_exists(dir_c, "memory.bin"),
-           _t_ops_find(1, pre_w, 'o', "memory.bin")
-           && !_t_ops_find(1, pre_w, 'u', "memory.bin"));
+           _t_ops_holds(pre_w, 0, "memory.bin"));
       T_EQ(_t_exists(dir_c, "control.bin"),
-           _t_ops_find(1, pre_w, 'o', "control.bin")
-           && !_t_ops_find(1, pre_w, 'u', "control.bin"));
+           _t_ops_holds(pre_w, 0, "control.bin"));
 
       c3_t who_t = _t_ops_find(1, pre_w, 'w', "control.bin")
                    && !('w' == op_u->kin_c
@@ -1014,7 +1045,7 @@ _t_fail(const c3_c* arg_c)
     }
     else {
       c3_w pre_w = at_w - 1;        //  calls that succeeded
-      c3_t com_t = 0 != _t_ops_find(1, pre_w, 's', "chk");
+      c3_t com_t = 0 != _t_ops_commit(pre_w);
       const _t_op* op_u = &_t_ops_u[at_w - 1];
 
       //  after the commit the failure is the apply's, on its thread: the
@@ -1024,7 +1055,7 @@ _t_fail(const c3_c* arg_c)
       T_OK(com_t || _(u3e_dirty(u3a_page_of(u3R->hat_w) - 1)),
            "call %u: pages stay dirty after a failed save", at_w);
       T_EQ(_t_exists(dir_c, "control.bin"),
-           com_t && !_t_ops_find(1, pre_w, 'u', "control.bin"));
+           com_t && _t_ops_holds(*_t_opn_w, at_w, "control.bin"));
 
       //  the image on disk is whole: A before the commit, B after
       c3_c sat_c = _t_reboot_state(dir_c);

@@ -1020,8 +1020,11 @@ _t_save_loss(void)
     }
   }
 
-  //  B over A: the first 50 atoms dropped, 60 new ones consed on
+  //  B over A: the first 50 atoms dropped, 60 new ones consed on.
+  //  Recorded from the start, which makes the (empty) patch files a save
+  //  then writes without creating a name.
   if ( 0 == (pid_i = _t_fork()) ) {
+    _t_rec_arm(tra_c);
     c3_t ok_t = 0 == _t_sav_boot(dir_c);
     if ( ok_t ) {
       u3_noun lis = u3H->roo;
@@ -1031,7 +1034,6 @@ _t_save_loss(void)
       u3H->roo   = u3nc(_t_list(6, 60), lis);
       u3H->eve_d = 2;
       fol_d[1]   = u3_kern_fold(0, u3H->roo);
-      _t_rec_arm(tra_c);
       ok_t = ( 0 == u3m_save() && 0 == u3e_save_wait() );
       c3_io_set(0);
       u3m_stop();

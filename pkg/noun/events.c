@@ -66,21 +66,27 @@
 /// (u3e_fault_alien).  The whole path is async-signal-safe.
 ///
 /// The save (u3e_save), with what is durable when.  The event loop waits
-/// for one write of each dirty page and the commit's syncs; the second
-/// write, into north.bin, happens on a thread while events go on.  (A
-/// patch synced once and applied later keeps the old protocol's files,
-/// formats, recovery and checker unchanged; shadow paging would write each
-/// page once in all, but scatter the image over its file and need a page
-/// map in every reader.)
+/// for one write of each dirty page and two syncs (memory.bin's and
+/// control.bin's, in flight together); the second write, into north.bin,
+/// happens on a thread while events go on.  (A patch synced once and
+/// applied later keeps the old protocol's files, formats, recovery and
+/// checker unchanged; shadow paging would write each page once in all,
+/// but scatter the image over its file and need a page map in every
+/// reader.)
 ///
-///   1. write every dirty page below N' to memory.bin (runs of contiguous
-///      pages, many runs per vectored write), then control.bin with each
-///      page's checksum and its own; sync both (at once), then the
-///      directory.  Until this point north.bin is untouched: a crash
-///      leaves the old image (a control.bin that reached the disk before
-///      memory.bin did names pages that fail their checksums, and is
-///      discarded).  Once both files and their names are durable the
-///      patch is committed: the image is north.bin with the patch applied.
+///   0. at the start, control.bin and memory.bin are made, empty, and the
+///      directory synced: their names are durable for the whole run, so
+///      no save creates a name or syncs the directory.  (A save that
+///      finds them missing creates them and syncs the directory too.)
+///   1. write every dirty page below N' to memory.bin (emptied first;
+///      runs of contiguous pages, many runs per vectored write), then
+///      control.bin with each page's checksum and its own; sync both (at
+///      once).  Until this point north.bin is untouched: a crash leaves
+///      the old image (a control.bin that reached the disk before
+///      memory.bin did, or an old control.bin beside new pages, names
+///      pages that fail their checksums, and is discarded).  Once both
+///      files are durable the patch is committed: the image is north.bin
+///      with the patch applied.
 ///   2. the saved pages become clean at once, in place: their private
 ///      copies are write-protected (one call over the patch's span), and
 ///      equal the committed image.  Pages cut from a shrinking image leave
@@ -90,10 +96,11 @@
 ///      at their offsets and their checksums into sums.bin, cut or extend
 ///      both to N', sync both.  Applying is idempotent, so a crash here is
 ///      repaired by applying the patch again at the next start.
-///   4. still on the thread: unlink control.bin, then memory.bin.  Not
-///      synced: a crash may bring the patch back until the next commit
-///      syncs the directory, and it is then applied again to the image it
-///      made (a no-op) or, torn, discarded after the image is verified.
+///   4. still on the thread: empty control.bin and sync it (from then on
+///      no crash brings the patch back), then empty memory.bin (not
+///      synced: its pages are no patch without control.bin).  An empty
+///      control.bin is no patch; the empty files are removed at the end
+///      of the run, so a stopped pier holds none.
 ///   5. the next save (after its scan, so pages written since keep their
 ///      contents) joins the thread, and the last patch's pages still clean
 ///      are mapped afresh from north.bin, dropping their private copies.
@@ -418,6 +425,9 @@ _ce_close(void)
 
   _ce_apply_wait(&lin_u, &pgs_w);
   free(lin_u);
+  if ( u3P.liv_t && !u3P.pen_t ) {
+    _ce_patch_tidy();
+  }
   _ce_verify_stop();
   if ( u3P.nor_i >= 0 ) c3_io_close(u3P.nor_i);
   if ( u3P.sum_i >= 0 ) c3_io_close(u3P.sum_i);
@@ -498,7 +508,7 @@ _ce_open(const c3_c* nam_c, c3_c* pat_c)
 }
 
 /* _ce_live_act(): carry out a sound verdict's patch action on disk (a
-**   start): remove a stray memory.bin, discard a damaged patch, apply a
+**   start): empty a stray memory.bin, discard a damaged patch, apply a
 **   valid one.  A failure here is never damage: the files stay as they
 **   are and the next start finds the same patch.  0 or -1.
 */
@@ -509,7 +519,7 @@ _ce_live_act(_ce_judgment* jud_u)
     case u3e_pat_none: return 0;
 
     case u3e_pat_stray: {
-      u3l_log("image: removing memory.bin left by a save that did "
+      u3l_log("image: emptying memory.bin, left by a save that did "
               "not commit\n");
       return _ce_patch_drop();
     }
@@ -700,6 +710,7 @@ _ce_live(const c3_c* dir_c, c3_w* nor_w, c3_t red_t)
   }
   if ( !red_t ) {
     if ( _ce_live_act(&jud_u)
+         || _ce_patch_ready()
          || (!jud_u.lat_t && u3e_img_sound == jud_u.ver_u.img_e
              && _ce_live_unmark()) )
     {
@@ -810,20 +821,25 @@ _ce_save_settle(void)
   return ret_i;
 }
 
+void
+u3e_save_ripe(void)
+{
+  if ( u3P.liv_t && _ce_apply_done() ) {
+    _ce_save_settle();
+  }
+}
+
 c3_i
 u3e_save_wait(void)
 {
   return _ce_save_settle();
 }
 
-/* _ce_save_back(): a save may apply its patch on a thread: the option is
-**   on, and every page is plainly anonymous or a private copy of
-**   north.bin (no swap file, no lazy pages, whose clean states differ).
-*/
+/* _ce_save_back(): a save may apply its patch on a thread (the option). */
 static c3_t
 _ce_save_back(void)
 {
-  return _(u3C.apply_o) && u3P.swp_i < 0 && !u3P.lzy_t;
+  return _(u3C.apply_o);
 }
 
 c3_i
@@ -863,6 +879,10 @@ u3e_save(c3_w nor_w)
   //  every page that may be clean, below the old top or the new
   _ce_track_scan(0, c3_max(nor_w, u3P.nor_w));
   _ce_ward_lift();
+  if ( _ce_apply_busy() && !_ce_apply_done() && c3n == u3C.quiet_o ) {
+    u3l_log("image: the snapshot waits for the last one's apply to "
+            "north.bin\n");
+  }
   _ce_save_settle();    //  a failed apply stays pending: redone below
 
   if ( u3P.pen_t && _ce_patch_redo() ) {

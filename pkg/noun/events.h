@@ -43,7 +43,7 @@
       u3e_pat_none,      //  no patch is left
       u3e_pat_apply,     //  a committed, valid patch: a start applies it
       u3e_pat_stray,     //  memory.bin of a save that never committed:
-                         //  a start removes it
+                         //  a start empties it
       u3e_pat_discard,   //  a damaged patch: a start discards it (the
                          //  image without it was verified whole)
     } u3e_pat_e;
@@ -116,6 +116,19 @@
     */
     c3_i
     u3e_save_wait(void);
+
+    /* u3e_apply_delay(): for tests: each save's apply on its thread
+    **   starts ms_w milliseconds late (a slow disk).
+    */
+    void
+    u3e_apply_delay(c3_w ms_w);
+
+    /* u3e_save_ripe(): if the last save's apply has finished, join it and
+    **   map its pages still clean from north.bin, dropping their copies in
+    **   memory; never waits (an event boundary calls it).
+    */
+    void
+    u3e_save_ripe(void);
 
     /* u3e_fault_e: what became of a fault on a loom address.
     */

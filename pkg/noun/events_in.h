@@ -125,8 +125,9 @@
       _ce_patch_invalid,      //  torn or damaged (why_c says how)
       _ce_patch_valid,        //  committed and whole: to be applied
       _ce_patch_none,         //  no patch
-      _ce_patch_stray,        //  memory.bin without control.bin: a save
-                              //  that never committed
+      _ce_patch_stray,        //  memory.bin with pages, control.bin
+                              //  missing or empty: a save that never
+                              //  committed
     } _ce_patch_e;
 
     /* _ce_judgment: a verdict, and the valid patch it found (for applying). */
@@ -360,19 +361,27 @@
     _ce_patch_load(const c3_c* chk_c, c3_w max_w, u3e_control* ctl_u,
                    u3e_line** lin_u, c3_i* mem_i, c3_c* why_c, c3_z why_z);
 
-    /* _ce_patch_drop(): remove an applied patch: control.bin first (so a
-    **   crash between the two leaves no committed patch), then memory.bin.
-    **   The removals need not be durable at once: until the next commit's
-    **   directory fsync, a crash may bring back this patch, which is then
-    **   applied again to the image it produced (a no-op), or found torn and
-    **   discarded after the image is verified.
+    /* _ce_patch_drop(): remove an applied patch: control.bin is emptied,
+    **   durably, then memory.bin; the files stay for the next save.
     */
     c3_i
     _ce_patch_drop(void);
 
+    /* _ce_patch_ready(): at a start, with no patch left: control.bin and
+    **   memory.bin made (empty) and their names durable.  0 or -1.
+    */
+    c3_i
+    _ce_patch_ready(void);
+
+    /* _ce_patch_tidy(): at the end of a run with no patch pending: the
+    **   empty patch files are removed.  Best effort.
+    */
+    void
+    _ce_patch_tidy(void);
+
     /* _ce_patch_write(): write pgs_w pages (lin_u, from the loom) to
     **   memory.bin, then control.bin, both durable: the commit.  On failure
-    **   the patch is removed and the image is as before.
+    **   the patch is emptied and the image is as before.
     */
     c3_i
     _ce_patch_write(const u3e_line* lin_u, c3_w pgs_w, c3_w nor_w,
@@ -410,6 +419,12 @@
     */
     c3_t
     _ce_apply_busy(void);
+
+    /* _ce_apply_done(): 1 when an apply ran and has finished (joining it
+    **   will not wait).
+    */
+    c3_t
+    _ce_apply_done(void);
 
     /* _ce_apply_wait(): join the apply thread if one runs: 0 when no apply
     **   is pending or it is durable (u3P.pen_t cleared), -1 when it failed.

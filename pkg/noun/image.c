@@ -15,8 +15,9 @@
 ///                 8  u32  page size in bits, 14
 ///                12  u32  reserved, zero
 ///                16  N x u32  CRC-32C of each page of north.bin, in order
-///   control.bin a patch's table of contents (present only while a save is
-///               in flight, or after a crash during one):
+///   control.bin a patch's table of contents (non-empty only while a save
+///               is in flight or being applied, or after a crash during
+///               one; empty, or absent, when there is no patch):
 ///                 0  u32  magic "ptch" (0x68637470)
 ///                 4  u32  format version, 1
 ///                 8  u32  page size in bits, 14
@@ -27,12 +28,19 @@
 ///                    page numbers strictly ascending and below N'
 ///   memory.bin  the patch's pages: P * 16 KiB, in the order of the entries.
 ///
+/// While a pier is open both files stay in place between saves, emptied
+/// rather than removed once a patch is applied: a save then changes no
+/// directory entry, and its commit syncs the two files and not the
+/// directory (two syncs).  A stopped pier has neither (they are removed
+/// at the end of a run when empty); an empty control.bin is no patch.
+///
 /// Integers are little-endian (the host order: the image itself is host
 /// order, and only little-endian hosts are supported).
 ///
 /// Invariants.  north.bin and sums.bin change only by applying a
 /// committed patch, which is idempotent; a patch is committed only once
-/// control.bin, memory.bin and their directory entries are durable.
+/// control.bin, memory.bin and their directory entries are durable (the
+/// entries made durable when the files were created, at the start).
 /// Reading never changes a file.  At most one apply runs on a thread
 /// (_ce_Apply); nothing else touches the files, or u3P.sum_w, until it is
 /// joined.
@@ -45,6 +53,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "c3/crc.h"
@@ -468,6 +477,20 @@ _ce_patch_mem(c3_i fid_i, const c3_c* mpa_c, const u3e_control* ctl_u,
   }
 }
 
+/* _ce_patch_left(): no control.bin, or an empty one: memory.bin with
+**   pages in it is a save that never committed, else there is no patch.
+*/
+static _ce_patch_e
+_ce_patch_left(const c3_c* mpa_c)
+{
+  struct stat sat_u;
+
+  if ( 0 == stat(mpa_c, &sat_u) && sat_u.st_size > 0 ) {
+    return _ce_patch_stray;
+  }
+  return _ce_patch_none;
+}
+
 /* _ce_patch_load(): find and check the patch in chk_c, reading every
 **   page of memory.bin.  A valid patch leaves *ctl_u, *lin_u (malloc'd)
 **   and *mem_i (open) to the caller; an invalid one says why in why_c; a
@@ -495,7 +518,19 @@ _ce_patch_load(const c3_c* chk_c, c3_w max_w, u3e_control* ctl_u,
       u3l_log("image: open %s: %s\n", cpa_c, strerror(errno));
       return _ce_patch_failed;
     }
-    return ( 0 == access(mpa_c, F_OK) ) ? _ce_patch_stray : _ce_patch_none;
+    return _ce_patch_left(mpa_c);
+  }
+  {
+    c3_d len_d;
+    if ( _ce_size(ctl_i, &len_d, cpa_c) ) {
+      c3_io_close(ctl_i);
+      return _ce_patch_failed;
+    }
+    if ( 0 == len_d ) {
+      //  emptied once applied (or never written): no patch
+      c3_io_close(ctl_i);
+      return _ce_patch_left(mpa_c);
+    }
   }
 
   ret_e = _ce_patch_ctl(ctl_i, cpa_c, max_w, ctl_u, &lin_v, why_c, why_z);
@@ -526,22 +561,110 @@ done:
   return ret_e;
 }
 
-/* _ce_patch_drop(): remove an applied patch: control.bin first (so a
-**   crash between the two leaves no committed patch), then memory.bin.
-**   The removals need not be durable at once: until the next commit's
-**   directory fsync, a crash may bring back this patch, which is then
-**   applied again to the image it produced (a no-op), or found torn and
-**   discarded after the image is verified.
+/* _ce_patch_empty(): empty chk file nam_c, if it is there (and with syn_t
+**   durably).
+*/
+static c3_i
+_ce_patch_empty(const c3_c* nam_c, c3_t syn_t)
+{
+  c3_c pat_c[PATH_MAX];
+  c3_i fid_i, ret_i = 0;
+
+  if ( _ce_path(pat_c, u3P.dir_c, nam_c) ) {
+    return -1;
+  }
+  if ( 0 > (fid_i = c3_io_open(pat_c, O_WRONLY | O_TRUNC | O_CLOEXEC, 0)) ) {
+    if ( ENOENT == errno ) {
+      return 0;
+    }
+    u3l_log("image: truncate %s: %s\n", pat_c, strerror(errno));
+    return -1;
+  }
+  if ( syn_t ) {
+    ret_i = _ce_fdatasync(fid_i, pat_c);
+  }
+  c3_io_close(fid_i);
+  return ret_i;
+}
+
+/* _ce_patch_drop(): remove an applied patch: control.bin is emptied,
+**   durably (from then on no crash brings this patch back), then
+**   memory.bin, not durably (its pages are no patch without control.bin).
+**   The files stay, so the next save creates no name.
 */
 c3_i
 _ce_patch_drop(void)
 {
-  if ( _ce_unlink(u3P.dir_c, "control.bin")
-       || _ce_unlink(u3P.dir_c, "memory.bin") )
+  if ( _ce_patch_empty("control.bin", 1)
+       || _ce_patch_empty("memory.bin", 0) )
   {
     return -1;
   }
   return 0;
+}
+
+/* _ce_patch_open(): open chk file pat_c (flg_i: access and O_TRUNC) for a
+**   patch; created when missing, and then *new_t is set: its name is not
+**   durable until the directory is synced.
+*/
+static c3_i
+_ce_patch_open(const c3_c* pat_c, c3_i flg_i, c3_t* new_t)
+{
+  c3_i fid_i = c3_io_open(pat_c, flg_i | O_CLOEXEC, 0644);
+
+  if ( 0 > fid_i && ENOENT == errno ) {
+    fid_i = c3_io_open(pat_c, flg_i | O_CREAT | O_CLOEXEC, 0644);
+    if ( fid_i >= 0 ) {
+      *new_t = 1;
+    }
+  }
+  if ( 0 > fid_i ) {
+    u3l_log("image: open %s: %s\n", pat_c, strerror(errno));
+  }
+  return fid_i;
+}
+
+/* _ce_patch_ready(): at a start, with no patch left: control.bin and
+**   memory.bin made (empty) and their names durable, so that no save
+**   creates a name.  0 or -1.
+*/
+c3_i
+_ce_patch_ready(void)
+{
+  static const c3_c* nam_c[] = { "control.bin", "memory.bin" };
+  c3_c pat_c[PATH_MAX];
+  c3_t new_t = 0;
+
+  for ( c3_w i_w = 0; i_w < 2; i_w++ ) {
+    c3_i fid_i;
+    if ( _ce_path(pat_c, u3P.dir_c, nam_c[i_w])
+         || 0 > (fid_i = _ce_patch_open(pat_c, O_WRONLY, &new_t)) )
+    {
+      return -1;
+    }
+    c3_io_close(fid_i);
+  }
+  return new_t ? _ce_fsync(u3P.dir_i, u3P.dir_c) : 0;
+}
+
+/* _ce_patch_tidy(): at the end of a run with no patch pending: the empty
+**   patch files are removed, so a stopped pier holds none.  Best effort
+**   (an empty one left behind is no patch).
+*/
+void
+_ce_patch_tidy(void)
+{
+  static const c3_c* nam_c[] = { "control.bin", "memory.bin" };
+  c3_c pat_c[PATH_MAX];
+
+  for ( c3_w i_w = 0; i_w < 2; i_w++ ) {
+    struct stat sat_u;
+    if ( 0 == _ce_path(pat_c, u3P.dir_c, nam_c[i_w])
+         && 0 == stat(pat_c, &sat_u) && 0 == sat_u.st_size )
+    {
+      _ce_unlink(u3P.dir_c, nam_c[i_w]);
+    }
+  }
 }
 
 /* _ce_patch_write(): write pgs_w pages (lin_u, from the loom) to
@@ -558,6 +681,7 @@ _ce_patch_write(const u3e_line* lin_u, c3_w pgs_w, c3_w nor_w, c3_i* fid_i)
   c3_i cnt_i = 0;
   c3_d off_d = 0;
   c3_y* buf_y = 0;
+  c3_t new_t = 0;
 
   if ( _ce_path(mpa_c, u3P.dir_c, "memory.bin")
        || _ce_path(cpa_c, u3P.dir_c, "control.bin") )
@@ -566,9 +690,7 @@ _ce_patch_write(const u3e_line* lin_u, c3_w pgs_w, c3_w nor_w, c3_i* fid_i)
   }
 
   //  memory.bin: runs of contiguous pages, up to IOV_MAX runs per write
-  mem_i = c3_io_open(mpa_c, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if ( 0 > mem_i ) {
-    u3l_log("image: open %s: %s\n", mpa_c, strerror(errno));
+  if ( 0 > (mem_i = _ce_patch_open(mpa_c, O_RDWR | O_TRUNC, &new_t)) ) {
     goto fail;
   }
   for ( c3_w i_w = 0; i_w < pgs_w; ) {
@@ -591,10 +713,11 @@ _ce_patch_write(const u3e_line* lin_u, c3_w pgs_w, c3_w nor_w, c3_i* fid_i)
     }
   }
 
-  //  control.bin, written last; both made durable, then the directory.
-  //  Should control.bin reach the disk before memory.bin, a crash leaves
-  //  a patch whose pages fail their checksums: discarded, north.bin being
-  //  untouched until the commit is whole.
+  //  control.bin, written last; both made durable (the directory too if
+  //  either file was created now; the files a start made stay, so not in
+  //  a run's saves).  Should control.bin reach the disk before memory.bin,
+  //  a crash leaves a patch whose pages fail their checksums: discarded,
+  //  north.bin being untouched until the commit is whole.
   {
     c3_z len_z = sizeof(u3e_control) + (c3_z)pgs_w * sizeof(u3e_line);
     u3e_control ctl_u = {
@@ -609,14 +732,12 @@ _ce_patch_write(const u3e_line* lin_u, c3_w pgs_w, c3_w nor_w, c3_i* fid_i)
     memcpy(buf_y, &ctl_u, sizeof(ctl_u));
     memcpy(buf_y + sizeof(ctl_u), lin_u, len_z - sizeof(ctl_u));
 
-    ctl_i = c3_io_open(cpa_c, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if ( 0 > ctl_i ) {
-      u3l_log("image: open %s: %s\n", cpa_c, strerror(errno));
+    if ( 0 > (ctl_i = _ce_patch_open(cpa_c, O_WRONLY | O_TRUNC, &new_t)) ) {
       goto fail;
     }
     if ( _ce_pwrite_all(ctl_i, buf_y, len_z, 0, cpa_c)
          || _ce_fdatasync_two(mem_i, mpa_c, ctl_i, cpa_c)
-         || _ce_fsync(u3P.dir_i, u3P.dir_c) )
+         || (new_t && _ce_fsync(u3P.dir_i, u3P.dir_c)) )
     {
       goto fail;
     }
@@ -635,9 +756,9 @@ fail:
   free(buf_y);
   if ( mem_i >= 0 ) c3_io_close(mem_i);
   if ( ctl_i >= 0 ) c3_io_close(ctl_i);
-  _ce_unlink(u3P.dir_c, "control.bin");
-  _ce_unlink(u3P.dir_c, "memory.bin");
-  c3_io_fsync(u3P.dir_i);
+  //  no commit: control.bin emptied durably, so this patch never returns
+  _ce_patch_empty("control.bin", 1);
+  _ce_patch_empty("memory.bin", 0);
   return -1;
 }
 
@@ -855,7 +976,15 @@ static struct {
   pid_t     pid_i;     //  the process it runs in (a fork's child has none)
   c3_t      joi_t;     //  joined already (before a fork)
   c3_t      fok_t;     //  the fork handler is installed
+  c3_i      don_i;     //  the thread has finished (atomic)
+  c3_w      del_w;     //  test delay before applying, ms
 } _ce_Apply = { .mem_i = -1 };
+
+void
+u3e_apply_delay(c3_w ms_w)
+{
+  _ce_Apply.del_w = ms_w;
+}
 
 /* _ce_apply_fork(): before fork(3): finish the apply, so that the child
 **   never inherits locks a running thread held, nor a patch half written.
@@ -874,9 +1003,16 @@ static void*
 _ce_apply_body(void* arg_v)
 {
   (void)arg_v;
+  if ( _ce_Apply.del_w ) {
+    struct timespec tim_u = { _ce_Apply.del_w / 1000,
+                              (long)(_ce_Apply.del_w % 1000) * 1000000L };
+    while ( nanosleep(&tim_u, &tim_u) && EINTR == errno ) {
+    }
+  }
   _ce_Apply.ret_i = _ce_patch_apply(_ce_Apply.lin_u, _ce_Apply.pgs_w,
                                     _ce_Apply.nor_w, _ce_Apply.mem_i, 0)
                     || _ce_patch_drop();
+  __atomic_store_n(&_ce_Apply.don_i, 1, __ATOMIC_RELEASE);
   return 0;
 }
 
@@ -893,6 +1029,7 @@ _ce_apply_start(u3e_line* lin_u, c3_w pgs_w, c3_w nor_w, c3_i mem_i)
   _ce_Apply.mem_i = mem_i;
   _ce_Apply.ret_i = -1;
   _ce_Apply.joi_t = 0;
+  _ce_Apply.don_i = 0;
   if ( !_ce_Apply.fok_t ) {
     _ce_Apply.fok_t = ( 0 == pthread_atfork(_ce_apply_fork, 0, 0) );
   }
@@ -913,6 +1050,17 @@ c3_t
 _ce_apply_busy(void)
 {
   return _ce_Apply.run_t;
+}
+
+/* _ce_apply_done(): 1 when an apply ran and has finished: joining it
+**   will not wait.
+*/
+c3_t
+_ce_apply_done(void)
+{
+  return _ce_Apply.run_t && (_ce_Apply.joi_t
+                             || __atomic_load_n(&_ce_Apply.don_i,
+                                                __ATOMIC_ACQUIRE));
 }
 
 /* _ce_apply_wait(): join the apply thread if one runs; its pages to the
@@ -1208,6 +1356,12 @@ _ce_loom_settle(const u3e_line* lin_u, c3_w pgs_w)
     else if ( _ce_track_clean(pag_w, pag_w + num_w, 0) ) {
       _ce_bits(pag_w, pag_w + num_w, 1);
       ret_i = -1;
+    }
+    else {
+      //  lazy pages saved as zeros, swap-file pages kept in the scratch
+      //  file: now plain image pages
+      _ce_lzy_bits(pag_w, pag_w + num_w, 0);
+      _ce_swap_punch(pag_w, pag_w + num_w);
     }
     i_w = j_w;
   }

@@ -407,7 +407,7 @@ u3e_judge(const c3_c* dir_c, c3_w bits_w, FILE* fil_u, u3e_verdict* ver_u)
     } break;
     case u3e_pat_stray: {
       _ce_tell(fil_u, "memory.bin without control.bin: a save that never "
-                      "committed; a start removes it");
+                      "committed; a start empties it");
     } break;
     case u3e_pat_discard: {
       _ce_tell(fil_u, "a start discards the damaged patch%s",
@@ -518,14 +518,18 @@ u3e_wipe(const c3_c* dir_c)
     if ( (c3_i)sizeof(bad_c) <= snprintf(bad_c, sizeof(bad_c), "%s.bad", old_c) ) {
       return -1;
     }
-    if ( kep_t ? c3_io_rename(old_c, bad_c) : c3_io_unlink(old_c) ) {
+    //  an empty patch file is no patch: nothing to keep
+    struct stat sat_u;
+    c3_t        mov_t = kep_t && !(i_w >= 2 && 0 == stat(old_c, &sat_u)
+                                   && 0 == sat_u.st_size);
+    if ( mov_t ? c3_io_rename(old_c, bad_c) : c3_io_unlink(old_c) ) {
       if ( ENOENT != errno ) {
-        u3l_log("image: %s %s: %s\n", kep_t ? "rename" : "unlink",
+        u3l_log("image: %s %s: %s\n", mov_t ? "rename" : "unlink",
                 old_c, strerror(errno));
         ret_i = -1;
       }
     }
-    else if ( kep_t ) {
+    else if ( mov_t ) {
       u3l_log("image: moved %s aside to %s\n", old_c, bad_c);
     }
   }

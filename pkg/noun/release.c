@@ -520,6 +520,8 @@ u3e_release(void)
   if ( !u3P.ini_t || !hom_u ) {
     return 0;
   }
+  //  the last save's pages, once in north.bin, leave memory too
+  u3e_save_ripe();
 
   //  Only the home road's gap as it is now holds nothing: taking the last
   //  product up may have grown the heap past where an inner road's heap

@@ -1,7 +1,7 @@
 /// @file hooks.h
 /// u3_pier_hooks: the runtime's one test entry point.
 ///
-/// The crash and bail tests drive the `urbit` binary through four
+/// The crash and bail tests drive the `urbit` binary through five
 /// environment variables, the first three naming a new event by number:
 ///
 ///     URBIT_TEST_EXIT_EVENT   that event is malformed: it bails (%exit),
@@ -13,6 +13,9 @@
 ///     URBIT_TEST_VERIFY_MS    the image's background verification starts
 ///                             reading that many milliseconds late (a slow
 ///                             disk: the first save must wait for it)
+///     URBIT_TEST_APPLY_MS     each save's patch is applied to north.bin
+///                             that many milliseconds late (a slow disk:
+///                             the next save must wait for it)
 ///
 /// They are read here and nowhere else, into a u3_pier_hooks that the run
 /// loop (pier.c) consults.  Only `--test-hooks` turns them on, and each
@@ -32,6 +35,7 @@
       c3_d  kill_d;      //  URBIT_TEST_KILL_EVENT
       c3_d  intr_d;      //  URBIT_TEST_INTR_EVENT
       c3_d  ver_d;       //  URBIT_TEST_VERIFY_MS
+      c3_d  app_d;       //  URBIT_TEST_APPLY_MS
     } u3_pier_hooks;
 
     /* u3_pier_hooks_read(): fill *hok_u from the environment when on_t

@@ -516,6 +516,8 @@ u3_pier_json(c3_i ret_i)
 static void
 _cp_release(c3_t for_t, c3_d eve_d)
 {
+  //  the last save's pages leave memory once its apply has finished
+  u3e_save_ripe();
   if ( for_t || (_(u3C.free_o) && 0 == (eve_d % u3C.toss_w)) ) {
     u3e_limit_thaw();
     u3e_release();
@@ -1191,6 +1193,7 @@ u3_pier_run(const u3_pier_opts* opt_u)
   tal_u.sat_d = c3_nanos();
   u3_pier_hooks_read(opt_u->hooks_t, &_cp_hok_u);
   u3e_verify_delay((c3_w)c3_min(_cp_hok_u.ver_d, 3600000ULL));
+  u3e_apply_delay((c3_w)c3_min(_cp_hok_u.app_d, 3600000ULL));
   if ( _cp_start(opt_u, &log_u, &tra_u) ) {
     return 1;
   }
