@@ -623,9 +623,8 @@ u3e_reserve(c3_w* lo_w, c3_w* hi_w)
 }
 
 /* u3e_drop_clean(): drop the clean image pages of [lo_w, hi_w) from
-**   memory, and north.bin's page cache there (they equal north.bin and
-**   are read again when touched); dirty, lazy and guard pages stay.  The
-**   pages dropped.
+**   memory (they equal north.bin and are read again when touched); dirty,
+**   lazy and guard pages stay.  The pages dropped.
 */
 c3_w
 u3e_drop_clean(c3_w lo_w, c3_w hi_w)
@@ -648,10 +647,6 @@ u3e_drop_clean(c3_w lo_w, c3_w hi_w)
                         MADV_DONTNEED) )
       {
         rel_w += end_w - pag_w;
-        //  the cache too: the pager counts it against its budget
-        (void)posix_fadvise(u3P.nor_i, (off_t)pag_w << u3a_page_bits,
-                            (off_t)(end_w - pag_w) << u3a_page_bits,
-                            POSIX_FADV_DONTNEED);
       }
       pag_w = end_w;
     }

@@ -336,8 +336,6 @@ _cp_scan(_cp_pack* pac_u)
     pac_u->lic_d[cls_w] += num_w;
   }
   u3e_drop_clean(pac_u->bot_w, pac_u->top_w);
-  //  what the pager may keep resident, with the image's cache dropped
-  u3e_limit_sync();
   return 0;
 }
 
@@ -498,8 +496,6 @@ _cp_mark(_cp_pack* pac_u)
   free(pac_u->sak_u);
   pac_u->sak_u = 0;
   u3e_drop_clean(pac_u->bot_w, pac_u->top_w);
-  //  what the pager may keep resident, with the image's cache dropped
-  u3e_limit_sync();
   return 0;
 }
 
