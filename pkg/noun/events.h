@@ -356,6 +356,14 @@
     c3_d
     u3e_limit_headroom(c3_d lim_d);
 
+    /* u3e_drop_clean(): drop the clean image pages of loom pages [lo_w,
+    **   hi_w) from memory (read again from north.bin when touched), for a
+    **   pass over the whole image that must not keep it resident; dirty,
+    **   lazy and guard pages stay.  The pages dropped.
+    */
+    c3_w
+    u3e_drop_clean(c3_w lo_w, c3_w hi_w);
+
     /* u3e_stop(): close the image's files and release tracking state. */
     void
     u3e_stop(void);

@@ -625,3 +625,38 @@ u3e_reserve(c3_w* lo_w, c3_w* hi_w)
   }
   return u3e_reserve_done;
 }
+
+/* u3e_drop_clean(): drop the clean image pages of [lo_w, hi_w) from
+**   memory (they equal north.bin and are read again when touched); dirty,
+**   lazy and guard pages stay.  The pages dropped.
+*/
+c3_w
+u3e_drop_clean(c3_w lo_w, c3_w hi_w)
+{
+  c3_w rel_w = 0;
+
+  hi_w = c3_min(hi_w, u3P.nor_w);
+  if ( !u3P.liv_t || !_(u3C.demand_o) || lo_w >= hi_w || _ce_apply_busy() ) {
+    return 0;
+  }
+  //  bits clear: a stale bit would pass a written page off as clean
+  _ce_track_scan(lo_w, hi_w);
+  for ( c3_w pag_w = _ce_next(lo_w, hi_w, 0); pag_w < hi_w; ) {
+    c3_w end_w = pag_w;
+    while ( end_w < hi_w && !_ce_bit(end_w) && !_ce_lzy(end_w) && end_w != u3P.gar_w ) {
+      end_w++;
+    }
+    if ( end_w > pag_w ) {
+      if ( 0 == madvise(_ce_ptr(pag_w), (c3_z)(end_w - pag_w) << u3a_page_bits,
+                        MADV_DONTNEED) )
+      {
+        rel_w += end_w - pag_w;
+      }
+      pag_w = end_w;
+    }
+    else {
+      pag_w = _ce_next(pag_w + 1, hi_w, 0);
+    }
+  }
+  return rel_w;
+}

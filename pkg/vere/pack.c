@@ -41,7 +41,10 @@
 ///      unchanged, free pages become 0.
 ///
 /// A word is written only when it changes, so pages that stay as they
-/// were stay clean and are not saved.  The free-page bitmap is cleared
+/// were stay clean and are not saved.  Clean image pages read are
+/// dropped behind each pass (every 4 MiB; during the mark, every 65,536
+/// cells): the pager bounds only written pages, and a pass over a file
+/// mapping would otherwise leave the whole image resident.  The free-page bitmap is cleared
 /// below the new frontier before anything moves, so the pager never takes
 /// a destination page for a dead one.
 ///
@@ -65,6 +68,8 @@
 #include "vere/pier.h"
 
 #define _cp_stack_max (1U << 20)   //  mark stack entries (4 MiB)
+#define _cp_drop_pages 256          //  clean pages read are dropped this
+                                    //  often (4 MiB)
 
 /* _cp_page: what pack knows of one heap page. */
 typedef struct {
@@ -282,17 +287,20 @@ _cp_scan(_cp_pack* pac_u)
     return -1;
   }
 
-  //  then the live slots, page by page
+  //  then the live slots, page by page, dropping the pages read behind
   bis_w = 0;
   pac_u->pas_d = c3_nanos();
+  c3_w drp_w = pac_u->bot_w;
   for ( c3_w pag_w = pac_u->bot_w + pac_u->met_w; pag_w < pac_u->top_w; pag_w++ ) {
     u3a_page* pag_u = &u3a_Page[pag_w];
     _cp_page* pac_p = &pac_u->pag_u[pag_w - pac_u->bot_w];
 
-    if ( 0 == (pag_w & 1023) ) {
+    if ( pag_w - drp_w >= _cp_drop_pages ) {
       if ( u3_pier_stopped() ) {
         return -1;
       }
+      u3e_drop_clean(drp_w, pag_w);
+      drp_w = pag_w;
       _cp_progress(pac_u, "scan", pag_w - pac_u->bot_w, pac_u->top_w - pac_u->bot_w);
     }
     if ( u3a_pg_runh == pag_u->typ_y ) {
@@ -327,6 +335,7 @@ _cp_scan(_cp_pack* pac_u)
     pac_p->cid_w = pac_u->npg_w[cls_w]++;
     pac_u->lic_d[cls_w] += num_w;
   }
+  u3e_drop_clean(pac_u->bot_w, pac_u->top_w);
   return 0;
 }
 
@@ -437,6 +446,8 @@ _cp_mark_drain(_cp_pack* pac_u)
       if ( u3_pier_stopped() ) {
         return -1;
       }
+      //  the cells' pages are read in no order: drop them all now and then
+      u3e_drop_clean(pac_u->bot_w, pac_u->top_w);
       _cp_progress(pac_u, "mark", pac_u->mar_d, 0);
     }
   }
@@ -484,6 +495,7 @@ _cp_mark(_cp_pack* pac_u)
   }
   free(pac_u->sak_u);
   pac_u->sak_u = 0;
+  u3e_drop_clean(pac_u->bot_w, pac_u->top_w);
   return 0;
 }
 
@@ -558,13 +570,17 @@ _cp_move(_cp_pack* pac_u)
   }
 
   pac_u->pas_d = c3_nanos();
+  c3_w drp_w = lo_w;
   for ( c3_w pag_w = lo_w; pag_w < pac_u->top_w; pag_w++ ) {
     u3a_page* pag_u = &u3a_Page[pag_w];
 
-    if ( 0 == (pag_w & 255) ) {
+    if ( pag_w - drp_w >= _cp_drop_pages ) {
       if ( u3_pier_stopped() ) {
         return -1;
       }
+      //  below pag_w everything was read: what stayed clean can go
+      u3e_drop_clean(drp_w, pag_w);
+      drp_w = pag_w;
       _cp_progress(pac_u, "move", pag_w - pac_u->bot_w, pac_u->top_w - pac_u->bot_w);
     }
     if ( u3a_pg_runh == pag_u->typ_y ) {
