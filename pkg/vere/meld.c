@@ -749,6 +749,9 @@ _cm_apply(_cm_meld* mel_u, c3_t up_t)
   qsort(mel_u->adj_u, mel_u->adn_w, sizeof(u3_noun), _cm_cmw);
   for ( c3_w i_w = 0; i_w < mel_u->adn_w; i_w++ ) {
     u3a_box* box_u = _cm_box(mel_u->adj_u[i_w]);
+
+    //  (the RSS check only: the changes must all be applied)
+    (void)_cm_tick(mel_u, up_t ? "rewrite" : "free", i_w, mel_u->adn_w, 0);
     if ( up_t ) {
       box_u->use_w++;
     }
