@@ -27,11 +27,14 @@
 ///      each group of equal mugs is compared against its classes'
 ///      representatives with meld's own iterative comparator (cached mugs
 ///      that differ cut it short).  Equal objects are linked: the one at
-///      the higher address gets, in its mug word, the top bit set and the
-///      lower one's noun bits (a forward; mugs are 31 bits).  Links join
-///      only unforwarded objects (each is first followed to its end), so
-///      the forwards form a forest that points down in address order: no
-///      cycles.  After two structures compare equal, the walk is done
+///      the higher address is forwarded to the lower, in a map outside
+///      the loom (open addressing, at most half full; the loom is not
+///      written), with a forward bit per granule so that an object
+///      without one is never looked up.  Links join only unforwarded
+///      objects (each is first followed to its end), so the forwards form
+///      a forest that points down in address order: no cycles.  When the
+///      map is half full no more links are made (the summary says so; a
+///      second meld merges the rest).  After two structures compare equal, the walk is done
 ///      again linking every distinct equal pair below them, so a
 ///      duplicated subtree is compared once, not again for each of its
 ///      nodes (work stays linear in the state).  A table that overflows
@@ -40,11 +43,12 @@
 ///   4. rewrite: the root and every live cell, in address order: a field
 ///      that leads to a forwarded object (a bit outside the loom says
 ///      which, so other targets are not read) is set to the end of its
-///      chain, which gains a reference.  The forwarded object's loss is
-///      only counted: nothing is freed yet, so every chain stays readable.
+///      chain, which gains a reference (noted, and applied in batches
+///      sorted by address: the loom is never written at random).  The
+///      forwarded object's loss is only counted: nothing is freed yet.
 ///   5. free: every forwarded object, in address order, is freed whole
-///      (its children lose a reference, and what reaches 0 is freed with
-///      it).  Every reference to a forwarded object was moved in pass 4
+///      (its children lose a reference, again in sorted batches, and what
+///      reaches 0 is freed with it).  Every reference to a forwarded object was moved in pass 4
 ///      (all cells and the root were rewritten), so the references the
 ///      freed objects held must equal those moved: checked, and -1
 ///      (nothing saved) if not.  No forward is left on a live object.
@@ -55,10 +59,13 @@
 /// 1/64 of it: 16 MiB at 1 GiB; the reached bits become the forward bits
 /// after pass 2), the table (8 bytes a key, at most 8 MiB and at most
 /// 1/1024 of the loom's cap: 32 KiB under the default 32 MiB), the bucket
-/// buffers (1 MiB) and the carried representatives (512 KiB): at most
-/// 9.5 MiB plus 1/64 of the heap, whatever the state holds.
-/// The explicit stacks live on the road's stack, inside the loom, which
-/// is paged under the cap like the rest of it.
+/// buffers (1 MiB), the carried representatives (512 KiB), the forward
+/// map (at most 4 MiB, and 1/8 of the cap) and the noted refcount changes
+/// (1 MiB): at most 14.5 MiB plus 1/64 of the heap, whatever the state
+/// holds.  The explicit stacks live on the road's stack, inside the loom,
+/// which is paged under the cap like the rest of it.  Clean image pages
+/// are dropped (MADV_DONTNEED) whenever the RSS passes meld's own memory
+/// plus half the cap, so reading the state does not keep it resident.
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
