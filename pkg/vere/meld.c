@@ -73,6 +73,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "c3/bitmap.h"
@@ -145,6 +146,7 @@ typedef struct {
   c3_d    sat_d;      //  start (ns)
   c3_d    pro_d;      //  last progress line (ns)
   c3_d    pas_d;      //  this pass's start (ns)
+  c3_d    flt_d;      //  page faults before this pass
   c3_w    tik_w;
   c3_d    rss_kb;     //  peak RSS seen
   c3_d    own_kb;     //  what meld allocated outside the loom
@@ -235,6 +237,23 @@ _cm_drop(_cm_meld* mel_u)
   }
 }
 
+/* _cm_faults(): page faults so far (pages the passes brought in). */
+static c3_d
+_cm_faults(void)
+{
+  struct rusage use_u;
+  getrusage(RUSAGE_SELF, &use_u);
+  return (c3_d)use_u.ru_minflt + (c3_d)use_u.ru_majflt;
+}
+
+/* _cm_pass(): a pass starts: its clock and fault count. */
+static void
+_cm_pass(_cm_meld* mel_u)
+{
+  mel_u->pas_d = c3_nanos();
+  mel_u->flt_d = _cm_faults();
+}
+
 /* _cm_tick(): every _cm_every steps: the RSS, a progress line at most
 **   once a second after the first two, and the stop request.  1 to stop.
 */
@@ -262,10 +281,16 @@ _cm_tick(_cm_meld* mel_u, const c3_c* pas_c, c3_d don_d, c3_d all_d, c3_d pag_d)
        && (!mel_u->pro_d || (now_d - mel_u->pro_d) >= 1000000000ULL) )
   {
     double sec_d = (double)(now_d - mel_u->pas_d) / 1e9;
-    fprintf(stderr, "meld: %s: %.0f%%, %.0f pages/s, rss %llu MiB\n", pas_c,
+    //  passes in address order count heap pages; the others, pages
+    //  faulted in (following references)
+    c3_t   flt_t = !pag_d;
+    if ( flt_t ) {
+      pag_d = _cm_faults() - mel_u->flt_d;
+    }
+    fprintf(stderr, "meld: %s: %.0f%%, %.0f %s/s, rss %llu MiB\n", pas_c,
             all_d ? 100.0 * (double)c3_min(don_d, all_d) / (double)all_d : 100.0,
             sec_d > 0 ? (double)pag_d / sec_d : 0.0,
-            (unsigned long long)(mel_u->rss_kb >> 10));
+            flt_t ? "page faults" : "pages", (unsigned long long)(mel_u->rss_kb >> 10));
     mel_u->pro_d = now_d;
   }
   if ( u3_pier_stopped() ) {
@@ -406,7 +431,7 @@ _cm_scan(_cm_meld* mel_u)
 {
   c3_w top_w = u3a_page_of(u3R->hat_w);
 
-  mel_u->pas_d = c3_nanos();
+  _cm_pass(mel_u);
   for ( c3_w pag_w = mel_u->bot_w; pag_w < top_w; pag_w++ ) {
     u3a_page* pag_u = &u3a_Page[pag_w];
 
@@ -731,7 +756,7 @@ _cm_bucket(_cm_meld* mel_u, c3_w buk_w)
 static c3_i
 _cm_merge(_cm_meld* mel_u)
 {
-  mel_u->pas_d = c3_nanos();
+  _cm_pass(mel_u);
   if ( 1 == mel_u->buk_w ) {
     return _cm_chunk(mel_u, 0);
   }
@@ -807,7 +832,7 @@ _cm_rewrite(_cm_meld* mel_u)
 {
   c3_w top_w = u3a_page_of(u3R->hat_w);
 
-  mel_u->pas_d = c3_nanos();
+  _cm_pass(mel_u);
   _cm_field(mel_u, &u3H->roo);
   for ( c3_w pag_w = mel_u->bot_w; pag_w < top_w; pag_w++ ) {
     u3a_page* pag_u = &u3a_Page[pag_w];
@@ -910,7 +935,7 @@ _cm_sweep(_cm_meld* mel_u)
 {
   c3_w gra_w = 0;
 
-  mel_u->pas_d = c3_nanos();
+  _cm_pass(mel_u);
   while ( (gra_w = c3_bits_next(mel_u->fwd_d, gra_w, mel_u->gra_w, 1)) < mel_u->gra_w ) {
     c3_w*   ptr_w = mel_u->mat_w + ((c3_d)gra_w << 2);
     u3_post off   = (u3_post)u3a_outa(ptr_w);
@@ -1094,7 +1119,7 @@ u3_meld(c3_o quiet_o)
     _cm_done(&mel_u);
     return -1;
   }
-  mel_u.pas_d = c3_nanos();
+  _cm_pass(&mel_u);
   //  the passes that follow references read the heap at random: a fault
   //  maps its own page, not its neighbours (no fault-around, no readahead)
   (void)madvise(u3a_page_ptr(mel_u.bot_w),
