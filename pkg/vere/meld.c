@@ -121,6 +121,8 @@ typedef struct {
   c3_w    bfn_w[_cm_buk_max];  //  keys in each buffer
   c3_d*   car_d;      //  carried representatives, sorted
   c3_w    car_w;      //  how many
+  c3_w    cas_w;      //  how many of them are sorted (the earlier chunks':
+                      //  this chunk's are appended after, unsorted)
   //  forwards: (object, the equal one it merges into), open addressing
   c3_w*   map_w;      //  2 words an entry; 0: empty
   c3_w    mab_w;      //  log2 of the entries
@@ -605,7 +607,7 @@ _cm_cmw(const void* a_v, const void* b_v)
 static c3_w
 _cm_carried(const _cm_meld* mel_u, c3_w mug_w)
 {
-  c3_w lo_w = 0, hi_w = mel_u->car_w;
+  c3_w lo_w = 0, hi_w = mel_u->cas_w;
   while ( lo_w < hi_w ) {
     c3_w mid_w = lo_w + ((hi_w - lo_w) >> 1);
     if ( (c3_w)(mel_u->car_d[mid_w] >> 32) < mug_w ) {
@@ -633,7 +635,7 @@ _cm_group(_cm_meld* mel_u, c3_w sat_w, c3_w end_w, c3_t car_t)
   }
 
   for ( c3_w i_w = _cm_carried(mel_u, mug_w);
-        i_w < mel_u->car_w && (c3_w)(mel_u->car_d[i_w] >> 32) == mug_w
+        i_w < mel_u->cas_w && (c3_w)(mel_u->car_d[i_w] >> 32) == mug_w
         && rep_w < _cm_rep_max; i_w++ )
   {
     rep[rep_w++] = (u3_noun)mel_u->car_d[i_w];
@@ -700,6 +702,7 @@ _cm_chunk(_cm_meld* mel_u, c3_t car_t)
   }
   if ( car_t ) {
     qsort(mel_u->car_d, mel_u->car_w, sizeof(c3_d), _cm_cmp);
+    mel_u->cas_w = mel_u->car_w;
   }
   mel_u->num_w = 0;
   return 0;
@@ -720,7 +723,7 @@ _cm_bucket(_cm_meld* mel_u, c3_w buk_w)
     sbt_w++;
   }
   for ( c3_w sub_w = 0; sub_w < (1U << sbt_w); sub_w++ ) {
-    mel_u->car_w = 0;
+    mel_u->car_w = mel_u->cas_w = 0;
     mel_u->num_w = 0;
     for ( c3_d don_d = 0; don_d < cnt_d; ) {
       c3_w num_w = (c3_w)c3_min((c3_d)rdw_w, cnt_d - don_d);
