@@ -27,11 +27,14 @@
 ///      each group of equal mugs is compared against its classes'
 ///      representatives with meld's own iterative comparator (cached mugs
 ///      that differ cut it short).  Equal objects are linked: the one at
-///      the higher address gets, in its mug word, the top bit set and the
-///      lower one's noun bits (a forward; mugs are 31 bits).  Links join
-///      only unforwarded objects (each is first followed to its end), so
-///      the forwards form a forest that points down in address order: no
-///      cycles.  After two structures compare equal, the walk is done
+///      the higher address is forwarded to the lower, in a map outside
+///      the loom (open addressing, at most half full; the loom is not
+///      written), with a forward bit per granule so that an object
+///      without one is never looked up.  Links join only unforwarded
+///      objects (each is first followed to its end), so the forwards form
+///      a forest that points down in address order: no cycles.  When the
+///      map is half full no more links are made (the summary says so; a
+///      second meld merges the rest).  After two structures compare equal, the walk is done
 ///      again linking every distinct equal pair below them, so a
 ///      duplicated subtree is compared once, not again for each of its
 ///      nodes (work stays linear in the state).  A table that overflows
@@ -40,11 +43,12 @@
 ///   4. rewrite: the root and every live cell, in address order: a field
 ///      that leads to a forwarded object (a bit outside the loom says
 ///      which, so other targets are not read) is set to the end of its
-///      chain, which gains a reference.  The forwarded object's loss is
-///      only counted: nothing is freed yet, so every chain stays readable.
+///      chain, which gains a reference (noted, and applied in batches
+///      sorted by address: the loom is never written at random).  The
+///      forwarded object's loss is only counted: nothing is freed yet.
 ///   5. free: every forwarded object, in address order, is freed whole
-///      (its children lose a reference, and what reaches 0 is freed with
-///      it).  Every reference to a forwarded object was moved in pass 4
+///      (its children lose a reference, again in sorted batches, and what
+///      reaches 0 is freed with it).  Every reference to a forwarded object was moved in pass 4
 ///      (all cells and the root were rewritten), so the references the
 ///      freed objects held must equal those moved: checked, and -1
 ///      (nothing saved) if not.  No forward is left on a live object.
@@ -55,10 +59,13 @@
 /// 1/64 of it: 16 MiB at 1 GiB; the reached bits become the forward bits
 /// after pass 2), the table (8 bytes a key, at most 8 MiB and at most
 /// 1/1024 of the loom's cap: 32 KiB under the default 32 MiB), the bucket
-/// buffers (1 MiB) and the carried representatives (512 KiB): at most
-/// 9.5 MiB plus 1/64 of the heap, whatever the state holds.
-/// The explicit stacks live on the road's stack, inside the loom, which
-/// is paged under the cap like the rest of it.
+/// buffers (1 MiB), the carried representatives (512 KiB), the forward
+/// map (at most 4 MiB, and 1/8 of the cap) and the noted refcount changes
+/// (1 MiB): at most 14.5 MiB plus 1/64 of the heap, whatever the state
+/// holds.  The explicit stacks live on the road's stack, inside the loom,
+/// which is paged under the cap like the rest of it.  Clean image pages
+/// are dropped (MADV_DONTNEED) whenever the RSS passes meld's own memory
+/// plus half the cap, so reading the state does not keep it resident.
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -66,6 +73,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "c3/bitmap.h"
@@ -113,6 +121,8 @@ typedef struct {
   c3_w    bfn_w[_cm_buk_max];  //  keys in each buffer
   c3_d*   car_d;      //  carried representatives, sorted
   c3_w    car_w;      //  how many
+  c3_w    cas_w;      //  how many of them are sorted (the earlier chunks':
+                      //  this chunk's are appended after, unsorted)
   //  forwards: (object, the equal one it merges into), open addressing
   c3_w*   map_w;      //  2 words an entry; 0: empty
   c3_w    mab_w;      //  log2 of the entries
@@ -138,6 +148,7 @@ typedef struct {
   c3_d    sat_d;      //  start (ns)
   c3_d    pro_d;      //  last progress line (ns)
   c3_d    pas_d;      //  this pass's start (ns)
+  c3_d    flt_d;      //  page faults before this pass
   c3_w    tik_w;
   c3_d    rss_kb;     //  peak RSS seen
   c3_d    own_kb;     //  what meld allocated outside the loom
@@ -228,6 +239,23 @@ _cm_drop(_cm_meld* mel_u)
   }
 }
 
+/* _cm_faults(): page faults so far (pages the passes brought in). */
+static c3_d
+_cm_faults(void)
+{
+  struct rusage use_u;
+  getrusage(RUSAGE_SELF, &use_u);
+  return (c3_d)use_u.ru_minflt + (c3_d)use_u.ru_majflt;
+}
+
+/* _cm_pass(): a pass starts: its clock and fault count. */
+static void
+_cm_pass(_cm_meld* mel_u)
+{
+  mel_u->pas_d = c3_nanos();
+  mel_u->flt_d = _cm_faults();
+}
+
 /* _cm_tick(): every _cm_every steps: the RSS, a progress line at most
 **   once a second after the first two, and the stop request.  1 to stop.
 */
@@ -255,10 +283,16 @@ _cm_tick(_cm_meld* mel_u, const c3_c* pas_c, c3_d don_d, c3_d all_d, c3_d pag_d)
        && (!mel_u->pro_d || (now_d - mel_u->pro_d) >= 1000000000ULL) )
   {
     double sec_d = (double)(now_d - mel_u->pas_d) / 1e9;
-    fprintf(stderr, "meld: %s: %.0f%%, %.0f pages/s, rss %llu MiB\n", pas_c,
+    //  passes in address order count heap pages; the others, pages
+    //  faulted in (following references)
+    c3_t   flt_t = !pag_d;
+    if ( flt_t ) {
+      pag_d = _cm_faults() - mel_u->flt_d;
+    }
+    fprintf(stderr, "meld: %s: %.0f%%, %.0f %s/s, rss %llu MiB\n", pas_c,
             all_d ? 100.0 * (double)c3_min(don_d, all_d) / (double)all_d : 100.0,
             sec_d > 0 ? (double)pag_d / sec_d : 0.0,
-            (unsigned long long)(mel_u->rss_kb >> 10));
+            flt_t ? "page faults" : "pages", (unsigned long long)(mel_u->rss_kb >> 10));
     mel_u->pro_d = now_d;
   }
   if ( u3_pier_stopped() ) {
@@ -399,7 +433,7 @@ _cm_scan(_cm_meld* mel_u)
 {
   c3_w top_w = u3a_page_of(u3R->hat_w);
 
-  mel_u->pas_d = c3_nanos();
+  _cm_pass(mel_u);
   for ( c3_w pag_w = mel_u->bot_w; pag_w < top_w; pag_w++ ) {
     u3a_page* pag_u = &u3a_Page[pag_w];
 
@@ -573,7 +607,7 @@ _cm_cmw(const void* a_v, const void* b_v)
 static c3_w
 _cm_carried(const _cm_meld* mel_u, c3_w mug_w)
 {
-  c3_w lo_w = 0, hi_w = mel_u->car_w;
+  c3_w lo_w = 0, hi_w = mel_u->cas_w;
   while ( lo_w < hi_w ) {
     c3_w mid_w = lo_w + ((hi_w - lo_w) >> 1);
     if ( (c3_w)(mel_u->car_d[mid_w] >> 32) < mug_w ) {
@@ -601,7 +635,7 @@ _cm_group(_cm_meld* mel_u, c3_w sat_w, c3_w end_w, c3_t car_t)
   }
 
   for ( c3_w i_w = _cm_carried(mel_u, mug_w);
-        i_w < mel_u->car_w && (c3_w)(mel_u->car_d[i_w] >> 32) == mug_w
+        i_w < mel_u->cas_w && (c3_w)(mel_u->car_d[i_w] >> 32) == mug_w
         && rep_w < _cm_rep_max; i_w++ )
   {
     rep[rep_w++] = (u3_noun)mel_u->car_d[i_w];
@@ -668,6 +702,7 @@ _cm_chunk(_cm_meld* mel_u, c3_t car_t)
   }
   if ( car_t ) {
     qsort(mel_u->car_d, mel_u->car_w, sizeof(c3_d), _cm_cmp);
+    mel_u->cas_w = mel_u->car_w;
   }
   mel_u->num_w = 0;
   return 0;
@@ -688,7 +723,7 @@ _cm_bucket(_cm_meld* mel_u, c3_w buk_w)
     sbt_w++;
   }
   for ( c3_w sub_w = 0; sub_w < (1U << sbt_w); sub_w++ ) {
-    mel_u->car_w = 0;
+    mel_u->car_w = mel_u->cas_w = 0;
     mel_u->num_w = 0;
     for ( c3_d don_d = 0; don_d < cnt_d; ) {
       c3_w num_w = (c3_w)c3_min((c3_d)rdw_w, cnt_d - don_d);
@@ -724,7 +759,7 @@ _cm_bucket(_cm_meld* mel_u, c3_w buk_w)
 static c3_i
 _cm_merge(_cm_meld* mel_u)
 {
-  mel_u->pas_d = c3_nanos();
+  _cm_pass(mel_u);
   if ( 1 == mel_u->buk_w ) {
     return _cm_chunk(mel_u, 0);
   }
@@ -749,6 +784,9 @@ _cm_apply(_cm_meld* mel_u, c3_t up_t)
   qsort(mel_u->adj_u, mel_u->adn_w, sizeof(u3_noun), _cm_cmw);
   for ( c3_w i_w = 0; i_w < mel_u->adn_w; i_w++ ) {
     u3a_box* box_u = _cm_box(mel_u->adj_u[i_w]);
+
+    //  (the RSS check only: the changes must all be applied)
+    (void)_cm_tick(mel_u, up_t ? "rewrite" : "free", i_w, mel_u->adn_w, 0);
     if ( up_t ) {
       box_u->use_w++;
     }
@@ -797,7 +835,7 @@ _cm_rewrite(_cm_meld* mel_u)
 {
   c3_w top_w = u3a_page_of(u3R->hat_w);
 
-  mel_u->pas_d = c3_nanos();
+  _cm_pass(mel_u);
   _cm_field(mel_u, &u3H->roo);
   for ( c3_w pag_w = mel_u->bot_w; pag_w < top_w; pag_w++ ) {
     u3a_page* pag_u = &u3a_Page[pag_w];
@@ -900,7 +938,7 @@ _cm_sweep(_cm_meld* mel_u)
 {
   c3_w gra_w = 0;
 
-  mel_u->pas_d = c3_nanos();
+  _cm_pass(mel_u);
   while ( (gra_w = c3_bits_next(mel_u->fwd_d, gra_w, mel_u->gra_w, 1)) < mel_u->gra_w ) {
     c3_w*   ptr_w = mel_u->mat_w + ((c3_d)gra_w << 2);
     u3_post off   = (u3_post)u3a_outa(ptr_w);
@@ -1084,7 +1122,7 @@ u3_meld(c3_o quiet_o)
     _cm_done(&mel_u);
     return -1;
   }
-  mel_u.pas_d = c3_nanos();
+  _cm_pass(&mel_u);
   //  the passes that follow references read the heap at random: a fault
   //  maps its own page, not its neighbours (no fault-around, no readahead)
   (void)madvise(u3a_page_ptr(mel_u.bot_w),
