@@ -84,8 +84,12 @@ _b_open(_b_alloc* alo_u, const char* nam_c, const char* lib_c,
   alo_u->own_t = 0;
   alo_u->byt_d = 0;
   if ( !han_v ) {
-    printf("  %s: skipped (dlopen %s: %s; apt-get install lib%s-dev)\n",
-           nam_c, lib_c, dlerror(), nam_c);
+    const c3_c* err_c = dlerror();
+    err_c = err_c ? err_c : "unknown error";
+    printf("  %s: skipped (dlopen %s: %s%s%s%s)\n", nam_c, lib_c, err_c,
+           strstr(err_c, "No such file") ? "; apt-get install lib" : "",
+           strstr(err_c, "No such file") ? nam_c : "",
+           strstr(err_c, "No such file") ? "-dev" : "");
     return;
   }
   alo_u->alo_f = (_b_alloc_f)dlsym(han_v, alo_c);

@@ -59,11 +59,22 @@ static const c3_s _ca_unit_s[u3a_classes] = {
 };
 #define _ca_unit_max 512
 static c3_y _ca_class_y[_ca_unit_max + 1];   //  units -> class
-static c3_s _ca_slots_s[u3a_classes];        //  slots in a page of a class
-static c3_d _ca_inv_d[u3a_classes];          //  ceil(2^32 / units): divides
+//  slots in a page of each class, and ceil(2^32 / units), which divides by
+//  the units (constants, so that a free needs no table built first; the
+//  first road checks them)
+static const c3_s _ca_slots_s[u3a_classes] = {
+  1024, 512, 341, 256, 204, 170, 128, 102, 85, 64, 51, 42,
+  32, 25, 21, 16, 12, 10, 8, 6, 5, 4, 3, 2
+};
+static const c3_d _ca_inv_d[u3a_classes] = {
+  0x100000000, 0x80000000, 0x55555556, 0x40000000, 0x33333334, 0x2aaaaaab,
+  0x20000000, 0x1999999a, 0x15555556, 0x10000000, 0xccccccd, 0xaaaaaab,
+  0x8000000, 0x6666667, 0x5555556, 0x4000000, 0x3333334, 0x2aaaaab,
+  0x2000000, 0x199999a, 0x1555556, 0x1000000, 0xc0300d, 0x800000
+};
 static c3_t _ca_ready_t;
 
-/* _ca_classes_init(): build the units-to-class, slot and divisor tables. */
+/* _ca_classes_init(): build the units-to-class table; check the others. */
 static void
 _ca_classes_init(void)
 {
@@ -76,9 +87,10 @@ _ca_classes_init(void)
   }
   _ca_class_y[0] = 0;
   for ( cls_w = 0; cls_w < u3a_classes; cls_w++ ) {
-    _ca_slots_s[cls_w] = (c3_s)((u3a_page_bytes / u3a_unit_bytes) / _ca_unit_s[cls_w]);
-    _ca_inv_d[cls_w]   = (((c3_d)1 << 32) + _ca_unit_s[cls_w] - 1)
-                         / _ca_unit_s[cls_w];
+    c3_assert( _ca_slots_s[cls_w]
+               == (u3a_page_bytes / u3a_unit_bytes) / _ca_unit_s[cls_w] );
+    c3_assert( _ca_inv_d[cls_w]
+               == ((((c3_d)1 << 32) + _ca_unit_s[cls_w] - 1) / _ca_unit_s[cls_w]) );
   }
   _ca_ready_t = 1;
 }
