@@ -880,8 +880,8 @@ u3e_save(c3_w nor_w)
   _ce_track_scan(0, c3_max(nor_w, u3P.nor_w));
   _ce_ward_lift();
   if ( _ce_apply_busy() && !_ce_apply_done() && c3n == u3C.quiet_o ) {
-    u3l_log("image: the snapshot waits for the last one's apply to "
-            "north.bin\n");
+    u3l_log("image: the snapshot is held until the last one's apply "
+            "reaches north.bin\n");
   }
   _ce_save_settle();    //  a failed apply stays pending: redone below
 
@@ -905,13 +905,24 @@ u3e_save(c3_w nor_w)
     u3l_log("image: save: out of memory for %u pages\n", pgs_w);
     goto done;
   }
+  //  the dirty pages are read once (copied, checksummed and written by
+  //  _ce_patch_write): each run is mapped for reading in one call first.
+  //  A page written in one 4 KiB part has its other parts unmapped (mapped
+  //  afresh from north.bin after the last save), and each would cost a
+  //  read fault, which with userfaultfd (no fault-around) and under a
+  //  paravirtual MMU costs more than writing the page to disk.  Best
+  //  effort: without it, the reads fault.
+  for ( c3_w pag_w = _ce_next(0, nor_w, 1); pag_w < nor_w; ) {
+    c3_w end_w = _ce_next(pag_w, nor_w, 0);
+    c3_mem_prefault(_ce_ptr(pag_w), (c3_z)(end_w - pag_w) << u3a_page_bits);
+    pag_w = _ce_next(end_w, nor_w, 1);
+  }
   {
     c3_w i_w = 0;
     for ( c3_w pag_w = _ce_next(0, nor_w, 1); pag_w < nor_w;
           pag_w = _ce_next(pag_w + 1, nor_w, 1) )
     {
       lin_u[i_w].pag_w = pag_w;
-      lin_u[i_w].sum_w = _ce_sum_page(_ce_ptr(pag_w));
       i_w++;
     }
   }

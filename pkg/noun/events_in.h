@@ -384,7 +384,7 @@
     **   the patch is emptied and the image is as before.
     */
     c3_i
-    _ce_patch_write(const u3e_line* lin_u, c3_w pgs_w, c3_w nor_w,
+    _ce_patch_write(u3e_line* lin_u, c3_w pgs_w, c3_w nor_w,
                     c3_i* fid_i);
 
     /* _ce_patch_apply(): apply a patch to north.bin and sums.bin, durably.
