@@ -79,18 +79,21 @@
 ///      no save creates a name or syncs the directory.  (A save that
 ///      finds them missing creates them and syncs the directory too.)
 ///   1. write every dirty page below N' to memory.bin (emptied first;
-///      runs of contiguous pages, many runs per vectored write), then
-///      control.bin with each page's checksum and its own; sync both (at
-///      once).  Until this point north.bin is untouched: a crash leaves
+///      each run of dirty pages prefaulted for reading in one call, each
+///      page copied once into a small buffer, checksummed there and
+///      written from it), then control.bin with each page's checksum and
+///      its own; sync both (at once).  Until this point north.bin is untouched: a crash leaves
 ///      the old image (a control.bin that reached the disk before
 ///      memory.bin did, or an old control.bin beside new pages, names
 ///      pages that fail their checksums, and is discarded).  Once both
 ///      files are durable the patch is committed: the image is north.bin
 ///      with the patch applied.
 ///   2. the saved pages become clean at once, in place: their private
-///      copies are write-protected (one call over the patch's span), and
-///      equal the committed image.  Pages cut from a shrinking image leave
-///      north.bin's mapping first.  u3e_save returns.
+///      copies (with a swap file: their scratch-file pages; a lazy page:
+///      its zero page, still lazy) are write-protected (one call over the
+///      patch's span), and equal the committed image.  Pages cut from a
+///      shrinking image leave north.bin's mapping first.  u3e_save
+///      returns.
 ///   3. apply, on a thread: read the pages back from memory.bin (in the
 ///      page cache; the loom changes meanwhile), write them into north.bin
 ///      at their offsets and their checksums into sums.bin, cut or extend
@@ -101,16 +104,17 @@
 ///      synced: its pages are no patch without control.bin).  An empty
 ///      control.bin is no patch; the empty files are removed at the end
 ///      of the run, so a stopped pier holds none.
-///   5. the next save (after its scan, so pages written since keep their
-///      contents) joins the thread, and the last patch's pages still clean
-///      are mapped afresh from north.bin, dropping their private copies.
-///      A backup, a start and u3e_stop join it too; u3e_save_wait waits
-///      for it.  Meanwhile release drops no clean page (it would refault
-///      from a north.bin that may not hold it yet).
+///   5. the first event boundary after the thread has finished
+///      (u3e_save_ripe), or else the next save (after its scan, so pages
+///      written since keep their contents), joins the thread, and the
+///      last patch's pages still clean are mapped afresh from north.bin,
+///      dropping their private or scratch-file copies (and their scratch
+///      blocks).  A backup, a start and u3e_stop join it too;
+///      u3e_save_wait waits for it.  Meanwhile release drops no clean page
+///      (it would refault from a north.bin that may not hold it yet).
 ///
-/// With a swap file or lazy pages (whose clean states are file-backed by
-/// construction), or u3C.apply_o off, steps 3 and 4 run before u3e_save
-/// returns and step 5 happens at once, as one synchronous save.
+/// With u3C.apply_o off, steps 3 and 4 run before u3e_save returns and
+/// step 5 happens at once, as one synchronous save.
 ///
 /// A failure (disk full, I/O error) before the commit removes the patch
 /// and leaves the old image; after it, the patch stays pending (the
