@@ -713,10 +713,16 @@ _ce_live(const c3_c* dir_c, c3_w* nor_w, c3_t red_t)
     }
   }
   if ( !red_t ) {
-    if ( _ce_live_act(&jud_u)
-         || _ce_patch_ready()
-         || (!jud_u.lat_t && u3e_img_sound == jud_u.ver_u.img_e
-             && _ce_live_unmark()) )
+    if ( _ce_live_act(&jud_u) ) {
+      goto fail;
+    }
+    if ( _ce_patch_ready() ) {
+      //  best effort: with the files gone, the first save makes them
+      //  and syncs the directory itself
+      _ce_patch_tidy();
+    }
+    if ( !jud_u.lat_t && u3e_img_sound == jud_u.ver_u.img_e
+         && _ce_live_unmark() )
     {
       goto fail;
     }

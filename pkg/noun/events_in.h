@@ -379,9 +379,10 @@
     void
     _ce_patch_tidy(void);
 
-    /* _ce_patch_write(): write pgs_w pages (lin_u, from the loom) to
-    **   memory.bin, then control.bin, both durable: the commit.  On failure
-    **   the patch is emptied and the image is as before.
+    /* _ce_patch_write(): write pgs_w pages (lin_u, from the loom; their
+    **   checksums filled in here) to memory.bin, then control.bin, both
+    **   durable: the commit.  On failure the patch is emptied and the
+    **   image is as before.
     */
     c3_i
     _ce_patch_write(u3e_line* lin_u, c3_w pgs_w, c3_w nor_w,

@@ -687,7 +687,7 @@ _ce_patch_pages(c3_i mem_i, const c3_c* mpa_c, u3e_line* lin_u, c3_w pgs_w)
 
 /* _ce_patch_write(): write pgs_w pages (lin_u, from the loom; their
 **   checksums filled in here) to memory.bin, then control.bin, both
-**   durable: the commit.  On failure the patch is removed and the image
+**   durable: the commit.  On failure the patch is emptied and the image
 **   is as before.  *fid_i, unless fid_i is 0, keeps memory.bin open
 **   (read-write) for the apply.
 */
