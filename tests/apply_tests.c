@@ -151,7 +151,10 @@ _t_kill(const _t_pol* pol_u, c3_d mug_d)
   //  a save after each event; the first one's apply waits a minute, so
   //  the second save waits for it
   memset(&how_u, 0, sizeof(how_u));
-  snprintf(err_c, sizeof(err_c), "%s/kill.err", _t_tmp_c);
+  //  a file of its own, gone before the run starts: never an earlier
+  //  run's message
+  snprintf(err_c, sizeof(err_c), "%s/kill-%s.err", _t_tmp_c, pol_u->nam_c);
+  unlink(err_c);
   how_u.err_c = err_c;
   how_u.env_c = "URBIT_TEST_APPLY_MS=60000";
   arg_c[0] = _t_urbit_c;
