@@ -82,10 +82,11 @@
 ///      each run of dirty pages prefaulted for reading in one call, each
 ///      page copied once into a small buffer, checksummed there and
 ///      written from it), then control.bin with each page's checksum and
-///      its own; sync both (at once).  Until this point north.bin is untouched: a crash leaves
-///      the old image (a control.bin that reached the disk before
-///      memory.bin did, or an old control.bin beside new pages, names
-///      pages that fail their checksums, and is discarded).  Once both
+///      its own; sync both (at once).  Until this point north.bin is
+///      untouched: a crash leaves the old image (a control.bin that
+///      reached the disk before memory.bin did, or an old control.bin
+///      beside new pages, names pages that fail their checksums, and is
+///      discarded).  Once both
 ///      files are durable the patch is committed: the image is north.bin
 ///      with the patch applied.
 ///   2. the saved pages become clean at once, in place: their private
@@ -116,7 +117,7 @@
 /// With u3C.apply_o off, steps 3 and 4 run before u3e_save returns and
 /// step 5 happens at once, as one synchronous save.
 ///
-/// A failure (disk full, I/O error) before the commit removes the patch
+/// A failure (disk full, I/O error) before the commit empties the patch
 /// and leaves the old image; after it, the patch stays pending (the
 /// thread's failure is reported when it is joined) and the next save (or
 /// the next start) applies it again before anything else.  Dirty bits are
