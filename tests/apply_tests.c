@@ -105,7 +105,7 @@ _t_slow(const _t_pol* pol_u, c3_d mug_d)
   T_EQ(_t_run("URBIT_TEST_APPLY_MS=300", "--test-hooks", "--json", "-w",
               "kv", "--size", "8", "--seed", "5", "-n", "10", "--snap-every",
               "3", pol_u->one_c, pol_u->two_c, pir_c, (c3_c*)0), 0);
-  T_OK(0 != strstr(_t_res.err_c, "waits for the last one's apply"),
+  T_OK(0 != strstr(_t_res.err_c, "held until the last one's apply"),
        "%s: a save waits for the last apply: %s", pol_u->nam_c,
        _t_res.err_c);
   T_EQ(h_json_d(_t_res.out_c, "event"), 10);
@@ -151,7 +151,10 @@ _t_kill(const _t_pol* pol_u, c3_d mug_d)
   //  a save after each event; the first one's apply waits a minute, so
   //  the second save waits for it
   memset(&how_u, 0, sizeof(how_u));
-  snprintf(err_c, sizeof(err_c), "%s/kill.err", _t_tmp_c);
+  //  a file of its own, gone before the run starts: never an earlier
+  //  run's message
+  snprintf(err_c, sizeof(err_c), "%s/kill-%s.err", _t_tmp_c, pol_u->nam_c);
+  unlink(err_c);
   how_u.err_c = err_c;
   how_u.env_c = "URBIT_TEST_APPLY_MS=60000";
   arg_c[0] = _t_urbit_c;
@@ -172,7 +175,7 @@ _t_kill(const _t_pol* pol_u, c3_d mug_d)
   for ( c3_w i_w = 0; i_w < 3000 && !wai_t; i_w++ ) {
     usleep(10000);
     h_slurp(err_c, buf_c, sizeof(buf_c));
-    wai_t = ( 0 != strstr(buf_c, "waits for the last one's apply") );
+    wai_t = ( 0 != strstr(buf_c, "held until the last one's apply") );
   }
   T_OK(wai_t, "%s: the second save waits for the first's apply: %s",
        pol_u->nam_c, buf_c);

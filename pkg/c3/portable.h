@@ -27,6 +27,10 @@
 ///                        blocks (MADV_REMOVE; elsewhere: c3_fs_punch)
 ///   c3_madv_free         madvise: pages the kernel may take lazily
 ///                        (MADV_FREE, Linux 4.5+; macOS has its own)
+///   c3_mem_prefault()    map a range's pages for reading in one call,
+///                        not one fault per page (MADV_POPULATE_READ,
+///                        Linux 5.14+; elsewhere, or older: a no-op that
+///                        fails, and the reads fault as they go)
 ///
 /// Linux alone, with no substitute (the feature is off elsewhere): the
 /// userfaultfd backend of dirty tracking and /proc/self/pagemap's
@@ -90,6 +94,19 @@
     {
       return fallocate(fid_i, FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE,
                        (off_t)off_d, (off_t)len_d);
+    }
+
+    /* c3_mem_prefault(): map the pages of [adr_v, adr_v + len_z) for
+    **   reading (what a read would fault in), without taking a fault for
+    **   each: private file pages stay shared with the page cache.
+    */
+    static inline c3_i
+    c3_mem_prefault(void* adr_v, c3_z len_z)
+    {
+#ifndef MADV_POPULATE_READ
+#  define MADV_POPULATE_READ 22    //  linux/mman.h, Linux 5.14+
+#endif
+      return madvise(adr_v, len_z, MADV_POPULATE_READ);
     }
 
     /* c3_fs_memory(): whether directory dir_c is on a memory file system:

@@ -79,18 +79,22 @@
 ///      no save creates a name or syncs the directory.  (A save that
 ///      finds them missing creates them and syncs the directory too.)
 ///   1. write every dirty page below N' to memory.bin (emptied first;
-///      runs of contiguous pages, many runs per vectored write), then
-///      control.bin with each page's checksum and its own; sync both (at
-///      once).  Until this point north.bin is untouched: a crash leaves
-///      the old image (a control.bin that reached the disk before
-///      memory.bin did, or an old control.bin beside new pages, names
-///      pages that fail their checksums, and is discarded).  Once both
+///      each run of dirty pages prefaulted for reading in one call, each
+///      page copied once into a small buffer, checksummed there and
+///      written from it), then control.bin with each page's checksum and
+///      its own; sync both (at once).  Until this point north.bin is
+///      untouched: a crash leaves the old image (a control.bin that
+///      reached the disk before memory.bin did, or an old control.bin
+///      beside new pages, names pages that fail their checksums, and is
+///      discarded).  Once both
 ///      files are durable the patch is committed: the image is north.bin
 ///      with the patch applied.
 ///   2. the saved pages become clean at once, in place: their private
-///      copies are write-protected (one call over the patch's span), and
-///      equal the committed image.  Pages cut from a shrinking image leave
-///      north.bin's mapping first.  u3e_save returns.
+///      copies (with a swap file: their scratch-file pages; a lazy page:
+///      its zero page, still lazy) are write-protected (one call over the
+///      patch's span), and equal the committed image.  Pages cut from a
+///      shrinking image leave north.bin's mapping first.  u3e_save
+///      returns.
 ///   3. apply, on a thread: read the pages back from memory.bin (in the
 ///      page cache; the loom changes meanwhile), write them into north.bin
 ///      at their offsets and their checksums into sums.bin, cut or extend
@@ -101,18 +105,19 @@
 ///      synced: its pages are no patch without control.bin).  An empty
 ///      control.bin is no patch; the empty files are removed at the end
 ///      of the run, so a stopped pier holds none.
-///   5. the next save (after its scan, so pages written since keep their
-///      contents) joins the thread, and the last patch's pages still clean
-///      are mapped afresh from north.bin, dropping their private copies.
-///      A backup, a start and u3e_stop join it too; u3e_save_wait waits
-///      for it.  Meanwhile release drops no clean page (it would refault
-///      from a north.bin that may not hold it yet).
+///   5. the first event boundary after the thread has finished
+///      (u3e_save_ripe), or else the next save (after its scan, so pages
+///      written since keep their contents), joins the thread, and the
+///      last patch's pages still clean are mapped afresh from north.bin,
+///      dropping their private or scratch-file copies (and their scratch
+///      blocks).  A backup, a start and u3e_stop join it too;
+///      u3e_save_wait waits for it.  Meanwhile release drops no clean page
+///      (it would refault from a north.bin that may not hold it yet).
 ///
-/// With a swap file or lazy pages (whose clean states are file-backed by
-/// construction), or u3C.apply_o off, steps 3 and 4 run before u3e_save
-/// returns and step 5 happens at once, as one synchronous save.
+/// With u3C.apply_o off, steps 3 and 4 run before u3e_save returns and
+/// step 5 happens at once, as one synchronous save.
 ///
-/// A failure (disk full, I/O error) before the commit removes the patch
+/// A failure (disk full, I/O error) before the commit empties the patch
 /// and leaves the old image; after it, the patch stays pending (the
 /// thread's failure is reported when it is joined) and the next save (or
 /// the next start) applies it again before anything else.  Dirty bits are
@@ -709,10 +714,16 @@ _ce_live(const c3_c* dir_c, c3_w* nor_w, c3_t red_t)
     }
   }
   if ( !red_t ) {
-    if ( _ce_live_act(&jud_u)
-         || _ce_patch_ready()
-         || (!jud_u.lat_t && u3e_img_sound == jud_u.ver_u.img_e
-             && _ce_live_unmark()) )
+    if ( _ce_live_act(&jud_u) ) {
+      goto fail;
+    }
+    if ( _ce_patch_ready() ) {
+      //  best effort: with the files gone, the first save makes them
+      //  and syncs the directory itself
+      _ce_patch_tidy();
+    }
+    if ( !jud_u.lat_t && u3e_img_sound == jud_u.ver_u.img_e
+         && _ce_live_unmark() )
     {
       goto fail;
     }
@@ -880,8 +891,8 @@ u3e_save(c3_w nor_w)
   _ce_track_scan(0, c3_max(nor_w, u3P.nor_w));
   _ce_ward_lift();
   if ( _ce_apply_busy() && !_ce_apply_done() && c3n == u3C.quiet_o ) {
-    u3l_log("image: the snapshot waits for the last one's apply to "
-            "north.bin\n");
+    u3l_log("image: the snapshot is held until the last one's apply "
+            "reaches north.bin\n");
   }
   _ce_save_settle();    //  a failed apply stays pending: redone below
 
@@ -905,13 +916,24 @@ u3e_save(c3_w nor_w)
     u3l_log("image: save: out of memory for %u pages\n", pgs_w);
     goto done;
   }
+  //  the dirty pages are read once (copied, checksummed and written by
+  //  _ce_patch_write): each run is mapped for reading in one call first.
+  //  A page written in one 4 KiB part has its other parts unmapped (mapped
+  //  afresh from north.bin after the last save), and each would cost a
+  //  read fault, which with userfaultfd (no fault-around) and under a
+  //  paravirtual MMU costs more than writing the page to disk.  Best
+  //  effort: without it, the reads fault.
+  for ( c3_w pag_w = _ce_next(0, nor_w, 1); pag_w < nor_w; ) {
+    c3_w end_w = _ce_next(pag_w, nor_w, 0);
+    c3_mem_prefault(_ce_ptr(pag_w), (c3_z)(end_w - pag_w) << u3a_page_bits);
+    pag_w = _ce_next(end_w, nor_w, 1);
+  }
   {
     c3_w i_w = 0;
     for ( c3_w pag_w = _ce_next(0, nor_w, 1); pag_w < nor_w;
           pag_w = _ce_next(pag_w + 1, nor_w, 1) )
     {
       lin_u[i_w].pag_w = pag_w;
-      lin_u[i_w].sum_w = _ce_sum_page(_ce_ptr(pag_w));
       i_w++;
     }
   }

@@ -379,12 +379,13 @@
     void
     _ce_patch_tidy(void);
 
-    /* _ce_patch_write(): write pgs_w pages (lin_u, from the loom) to
-    **   memory.bin, then control.bin, both durable: the commit.  On failure
-    **   the patch is emptied and the image is as before.
+    /* _ce_patch_write(): write pgs_w pages (lin_u, from the loom; their
+    **   checksums filled in here) to memory.bin, then control.bin, both
+    **   durable: the commit.  On failure the patch is emptied and the
+    **   image is as before.
     */
     c3_i
-    _ce_patch_write(const u3e_line* lin_u, c3_w pgs_w, c3_w nor_w,
+    _ce_patch_write(u3e_line* lin_u, c3_w pgs_w, c3_w nor_w,
                     c3_i* fid_i);
 
     /* _ce_patch_apply(): apply a patch to north.bin and sums.bin, durably.

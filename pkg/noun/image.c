@@ -52,7 +52,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -124,18 +123,6 @@ _ce_pwrite_all(c3_i fid_i, const void* buf_v, c3_z len_z, c3_d off_d,
                const c3_c* pat_c)
 {
   if ( c3_io_pwrite_all(fid_i, buf_v, len_z, off_d) ) {
-    u3l_log("image: write %s: %s\n", pat_c, strerror(errno));
-    return -1;
-  }
-  return 0;
-}
-
-/* _ce_pwritev_all(): write iov_u[0, cnt_i) at off_d; iov_u is consumed. */
-static c3_i
-_ce_pwritev_all(c3_i fid_i, struct iovec* iov_u, c3_i cnt_i, c3_d off_d,
-                const c3_c* pat_c)
-{
-  if ( c3_io_pwritev_all(fid_i, iov_u, cnt_i, off_d) ) {
     u3l_log("image: write %s: %s\n", pat_c, strerror(errno));
     return -1;
   }
@@ -667,19 +654,48 @@ _ce_patch_tidy(void)
   }
 }
 
-/* _ce_patch_write(): write pgs_w pages (lin_u, from the loom) to
-**   memory.bin, then control.bin, both durable: the commit.  On failure
-**   the patch is removed and the image is as before.  *fid_i, unless
-**   fid_i is 0, keeps memory.bin open (read-write) for the apply.
+/* _ce_patch_pages(): memory.bin's contents, through a small buffer: each
+**   page is copied from the loom and checksummed there (into lin_u: one
+**   pass over the loom, where reading costs most: its 4 KiB mappings
+**   against the buffer's few, kept in the cache), then written at the
+**   end of the file in runs of _ce_run_pages.
+*/
+static c3_i
+_ce_patch_pages(c3_i mem_i, const c3_c* mpa_c, u3e_line* lin_u, c3_w pgs_w)
+{
+  c3_y* buf_y = malloc((c3_z)_ce_run_pages << u3a_page_bits);
+  c3_i  ret_i = 0;
+
+  if ( !buf_y ) {
+    u3l_log("image: out of memory writing %s\n", mpa_c);
+    return -1;
+  }
+  for ( c3_w i_w = 0; i_w < pgs_w && !ret_i; ) {
+    c3_w num_w = c3_min(pgs_w - i_w, _ce_run_pages);
+    for ( c3_w j_w = 0; j_w < num_w; j_w++ ) {
+      c3_y* pag_y = buf_y + ((c3_z)j_w << u3a_page_bits);
+      memcpy(pag_y, _ce_ptr(lin_u[i_w + j_w].pag_w), u3a_page_bytes);
+      lin_u[i_w + j_w].sum_w = _ce_sum_page(pag_y);
+    }
+    ret_i = _ce_pwrite_all(mem_i, buf_y, (c3_z)num_w << u3a_page_bits,
+                           (c3_d)i_w << u3a_page_bits, mpa_c);
+    i_w += num_w;
+  }
+  free(buf_y);
+  return ret_i;
+}
+
+/* _ce_patch_write(): write pgs_w pages (lin_u, from the loom; their
+**   checksums filled in here) to memory.bin, then control.bin, both
+**   durable: the commit.  On failure the patch is emptied and the image
+**   is as before.  *fid_i, unless fid_i is 0, keeps memory.bin open
+**   (read-write) for the apply.
 */
 c3_i
-_ce_patch_write(const u3e_line* lin_u, c3_w pgs_w, c3_w nor_w, c3_i* fid_i)
+_ce_patch_write(u3e_line* lin_u, c3_w pgs_w, c3_w nor_w, c3_i* fid_i)
 {
   c3_c mpa_c[PATH_MAX], cpa_c[PATH_MAX];
   c3_i mem_i = -1, ctl_i = -1;
-  struct iovec iov_u[IOV_MAX];
-  c3_i cnt_i = 0;
-  c3_d off_d = 0;
   c3_y* buf_y = 0;
   c3_t new_t = 0;
 
@@ -689,28 +705,11 @@ _ce_patch_write(const u3e_line* lin_u, c3_w pgs_w, c3_w nor_w, c3_i* fid_i)
     return -1;
   }
 
-  //  memory.bin: runs of contiguous pages, up to IOV_MAX runs per write
   if ( 0 > (mem_i = _ce_patch_open(mpa_c, O_RDWR | O_TRUNC, &new_t)) ) {
     goto fail;
   }
-  for ( c3_w i_w = 0; i_w < pgs_w; ) {
-    c3_w j_w = i_w + 1;
-    while ( j_w < pgs_w && lin_u[j_w].pag_w == lin_u[j_w - 1].pag_w + 1 ) {
-      j_w++;
-    }
-    iov_u[cnt_i].iov_base = _ce_ptr(lin_u[i_w].pag_w);
-    iov_u[cnt_i].iov_len  = (c3_z)(j_w - i_w) << u3a_page_bits;
-    cnt_i++;
-    i_w = j_w;
-    if ( IOV_MAX == cnt_i || i_w == pgs_w ) {
-      c3_d len_d = 0;
-      for ( c3_i k_i = 0; k_i < cnt_i; k_i++ ) {
-        len_d += iov_u[k_i].iov_len;
-      }
-      if ( _ce_pwritev_all(mem_i, iov_u, cnt_i, off_d, mpa_c) ) goto fail;
-      off_d += len_d;
-      cnt_i  = 0;
-    }
+  if ( _ce_patch_pages(mem_i, mpa_c, lin_u, pgs_w) ) {
+    goto fail;
   }
 
   //  control.bin, written last; both made durable (the directory too if
