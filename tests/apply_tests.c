@@ -30,14 +30,11 @@ static h_run       _t_res;             //  the last run: status, output
 static c3_i
 _t_run(const c3_c* env_c, const c3_c* fir_c, ...)
 {
-  h_how   how_u;
   va_list ap;
   c3_i    ret_i;
 
-  memset(&how_u, 0, sizeof(how_u));
-  how_u.env_c = env_c;
   va_start(ap, fir_c);
-  ret_i = h_run_list(_t_tmp_c, &how_u, 120, &_t_res, _t_urbit_c, fir_c, ap);
+  ret_i = h_run_env(_t_tmp_c, &_t_res, _t_urbit_c, env_c, fir_c, ap);
   va_end(ap);
   return ret_i;
 }

@@ -506,6 +506,40 @@ h_run_list(const c3_c* dir_c, const h_how* how_u, double tim_d, h_run* run_u,
   return h_run_in(dir_c, (c3_c* const*)arg_c, how_u, tim_d, run_u);
 }
 
+/* h_run_env(): h_run_list() with the environment variable env_c
+**   (NAME=value, or 0) and a limit of 120 s: the exit status, or 128 +
+**   signal.
+*/
+static inline c3_i
+h_run_env(const c3_c* dir_c, h_run* run_u, const c3_c* exe_c,
+          const c3_c* env_c, const c3_c* fir_c, va_list ap)
+{
+  h_how how_u;
+
+  memset(&how_u, 0, sizeof(how_u));
+  how_u.env_c = env_c;
+  return h_run_list(dir_c, &how_u, 120, run_u, exe_c, fir_c, ap);
+}
+
+/* h_seen(): 1 if the nonzero key key_w is in the open-addressing set
+**   set_w of 2^sbt_w words (0: an empty slot); else adds it, and 0.
+*/
+static inline c3_t
+h_seen(c3_w* set_w, c3_w sbt_w, c3_w key_w)
+{
+  c3_w msk_w = (1U << sbt_w) - 1;
+  c3_w idx_w = (key_w * 0x9e3779b1U) >> (32 - sbt_w);
+
+  while ( set_w[idx_w] ) {
+    if ( set_w[idx_w] == key_w ) {
+      return 1;
+    }
+    idx_w = (idx_w + 1) & msk_w;
+  }
+  set_w[idx_w] = key_w;
+  return 0;
+}
+
 /* h_runv(): run bin_c with the arguments in ap (null-terminated, at most
 **   62) to the end, through dir_c as h_run_in() does, without a time
 **   limit; stdout and stderr copied into out_c and err_c when given (cut

@@ -92,17 +92,7 @@ typedef struct {
 static c3_t
 _t_seen(_t_walk* wal_u, c3_w pos_w)
 {
-  c3_w msk_w = (1U << wal_u->sbt_w) - 1;
-  c3_w idx_w = (pos_w * 0x9e3779b1U) >> (32 - wal_u->sbt_w);
-
-  while ( wal_u->set_w[idx_w] ) {
-    if ( wal_u->set_w[idx_w] == pos_w ) {
-      return 1;
-    }
-    idx_w = (idx_w + 1) & msk_w;
-  }
-  wal_u->set_w[idx_w] = pos_w;
-  return 0;
+  return h_seen(wal_u->set_w, wal_u->sbt_w, pos_w);
 }
 
 /* _t_cmp(): order indirect atoms by length, then bytes. */

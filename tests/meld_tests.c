@@ -74,17 +74,7 @@ typedef struct {
 static c3_t
 _t_seen(_t_set* set_u, c3_w pos_w)
 {
-  c3_w msk_w = (1U << set_u->sbt_w) - 1;
-  c3_w idx_w = (pos_w * 0x9e3779b1U) >> (32 - set_u->sbt_w);
-
-  while ( set_u->set_w[idx_w] ) {
-    if ( set_u->set_w[idx_w] == pos_w ) {
-      return 1;
-    }
-    idx_w = (idx_w + 1) & msk_w;
-  }
-  set_u->set_w[idx_w] = pos_w;
-  return 0;
+  return h_seen(set_u->set_w, set_u->sbt_w, pos_w);
 }
 
 /* _t_same(): 1 if nouns a and b are equal (an explicit stack of pairs). */
