@@ -590,6 +590,32 @@ _ce_limit_fault(c3_w pag_w)
   return 0;
 }
 
+c3_t
+_ce_limit_shut(c3_w pag_w)
+{
+  c3_y sta_y;
+
+  if ( !_ce_bud_w || pag_w >= u3P.pag_w ) {
+    return 0;
+  }
+  sta_y = _ce_sta_y[pag_w >> _ce_blk_bits] & ~_ce_blk_ref;
+  return _ce_blk_cold == sta_y || _ce_blk_out == sta_y;
+}
+
+void
+_ce_limit_reshut(void)
+{
+  if ( !_ce_bud_w ) {
+    return;
+  }
+  for ( c3_w b_w = 0; b_w < _ce_nbk_w; b_w++ ) {
+    c3_y sta_y = _ce_sta_y[b_w] & ~_ce_blk_ref;
+    if ( _ce_blk_cold == sta_y || _ce_blk_out == sta_y ) {
+      _ce_blk_shut(b_w);
+    }
+  }
+}
+
 /* _ce_limit_budget(): the swap pages the pager keeps resident under the
 **   cap, with fix_w pages it does not page, less a block of slack for what
 **   it cannot see between two syncs (lazy pages read through the file);
