@@ -12,6 +12,11 @@
 ///             for each, so that a sample is one instant); the run reaches
 ///             the unconstrained run's mug; killed by SIGKILL after an
 ///             event and restarted under the cap, it reaches it again;
+///   save      a save whose dirty pages are over ten times the cap (a
+///             blob state, one snapshot at the end) stays under it at every
+///             sample, the save's included; the mug is the unconstrained
+///             run's, `urbit check` finds the pier sound, and a run killed
+///             by SIGKILL in its save restarts to the same mug;
 ///   auto      `--memory-limit auto` in a memory cgroup takes the cgroup's
 ///             limit less the headroom, and refuses a limit below the
 ///             floor with a message;
@@ -39,6 +44,7 @@
 #define _t_cap_mib    5                       //  the cap under test
 #define _t_size_mib   80                      //  churn MiB per event: 16 x
 
+static c3_w        _t_bits_w = _t_loom_bits;  //  the loom of the run
 static const c3_c* _t_urbit_c;        //  the binary under test
 static c3_c        _t_tmp_c[1000];    //  this program's scratch directory
 static c3_c        _t_skip_c[700];    //  why a part could not run
@@ -139,7 +145,7 @@ _t_loom_kb(pid_t pid_i, const c3_c* nam_c, c3_d* oth_kb, c3_d* all_kb)
     unsigned long long lo_d, hi_d, kb_d;
     if ( 2 == sscanf(lin_c, "%llx-%llx ", &lo_d, &hi_d) && strchr(lin_c, ' ') ) {
       lom_t = lo_d >= _t_loom_base
-              && hi_d <= _t_loom_base + (1ULL << _t_loom_bits);
+              && hi_d <= _t_loom_base + (1ULL << _t_bits_w);
       oth_t = lom_t && !strstr(lin_c, nam_c);
     }
     else if ( 1 == sscanf(lin_c, "Rss: %llu kB", &kb_d) ) {
@@ -177,11 +183,12 @@ typedef struct {
 
 /* _t_capped(): run urbit with args arg_c under the watch of this process:
 **   sample the loom's memory every 20 ms and after every event (a line of
-**   tra_c); the exit status; *run_u gets the output.
+**   tra_c); kil_w: SIGKILL it at the first sample after kil_w events (0:
+**   never); the exit status; *run_u gets the output.
 */
 static c3_i
 _t_capped(const c3_c* dir_c, c3_c* const* arg_c, const c3_c* tra_c,
-          const c3_c* env_c, h_run* run_u, _t_watch* wat_u)
+          const c3_c* env_c, h_run* run_u, _t_watch* wat_u, c3_w kil_w)
 {
   c3_c  out_c[1200], err_c[1200];
   h_how how_u = { 0 };
@@ -231,6 +238,9 @@ _t_capped(const c3_c* dir_c, c3_c* const* arg_c, const c3_c* tra_c,
       wat_u->max_kb = c3_max(wat_u->max_kb, lom_kb + sca_kb);
       wat_u->rss_kb = c3_max(wat_u->rss_kb, rsl_kb);
       wat_u->out_kb = c3_max(wat_u->out_kb, all_kb - c3_min(all_kb, lom_kb + sca_kb));
+    }
+    if ( kil_w && now_w >= kil_w ) {
+      kill(pid_i, SIGKILL);
     }
     if ( now_w > lin_w ) {
       lin_w = now_w;
@@ -312,7 +322,7 @@ _t_holds(void)
     h_join(pir_c, sizeof(pir_c), _t_tmp_c, "capped");
     _t_churn_args(arg_c, pir_c, "3", ext_c);
     T_EQ(128 + SIGKILL, _t_capped(_t_tmp_c, arg_c, tra_c, "URBIT_TEST_KILL_EVENT=1",
-                                  &run_u, &wat_u));
+                                  &run_u, &wat_u, 0));
     rss_kb = wat_u.rss_kb;
     max_kb = wat_u.max_kb;
     out_kb = wat_u.out_kb;
@@ -321,7 +331,7 @@ _t_holds(void)
     //  two events, so that samples are taken after one of them (the
     //  last ends with the exit)
     _t_churn_args(arg_c, pir_c, "2", res_c);
-    T_EQ(0, _t_capped(_t_tmp_c, arg_c, tra_c, 0, &run_u, &wat_u));
+    T_EQ(0, _t_capped(_t_tmp_c, arg_c, tra_c, 0, &run_u, &wat_u, 0));
     T_EQ(3, h_json_d(run_u.out_c, "event"));
     T_EQ(mug_d, h_json_d(run_u.out_c, "mug"));
     rss_kb = c3_max(rss_kb, wat_u.rss_kb);
@@ -436,6 +446,121 @@ _t_refusals(void)
   }
 }
 
+/* _t_save_args(): the blob command line for the save scenario: pier
+**   pir_c, -n num_c, then extra arguments ext_c (null-terminated).
+*/
+static void
+_t_save_args(c3_c** arg_c, const c3_c* pir_c, const c3_c* num_c,
+             const c3_c* const* ext_c)
+{
+  static c3_c bit_c[16];
+  c3_w        n_w = 0;
+
+  snprintf(bit_c, sizeof(bit_c), "%u", _t_bits_w);
+  arg_c[n_w++] = (c3_c*)_t_urbit_c;
+  arg_c[n_w++] = "-q";
+  arg_c[n_w++] = "--json";
+  arg_c[n_w++] = "-w";
+  arg_c[n_w++] = "blob";
+  arg_c[n_w++] = "--seed";
+  arg_c[n_w++] = "5";
+  arg_c[n_w++] = "--size";
+  arg_c[n_w++] = "64";
+  arg_c[n_w++] = "--loom";
+  arg_c[n_w++] = bit_c;
+  arg_c[n_w++] = "--snap-every";
+  arg_c[n_w++] = "1000";
+  arg_c[n_w++] = "-n";
+  arg_c[n_w++] = (c3_c*)num_c;
+  while ( ext_c && *ext_c ) {
+    arg_c[n_w++] = (c3_c*)*ext_c++;
+  }
+  arg_c[n_w++] = (c3_c*)pir_c;
+  arg_c[n_w] = 0;
+}
+
+/* _t_save(): a save of dirty pages over ten times the cap stays under it,
+**   saves the unconstrained state, and survives SIGKILL in the save.
+*/
+static void
+_t_save(void)
+{
+  static h_run run_u;
+  c3_c         pir_c[1100], tra_c[1100], cap_c[16];
+  c3_c*        arg_c[40];
+  _t_watch     wat_u;
+  c3_d         mug_d, max_kb, rss_kb;
+  c3_w         num_w;
+
+  _t_bits_w = _t_loom_bits + 1;    //  a 256 MiB loom: the state is 64
+  snprintf(cap_c, sizeof(cap_c), "%uM", _t_cap_mib);
+  h_join(tra_c, sizeof(tra_c), _t_tmp_c, "trace-save.csv");
+
+  h_join(pir_c, sizeof(pir_c), _t_tmp_c, "save-free");
+  _t_save_args(arg_c, pir_c, "3", 0);
+  T_EQ(0, h_run_in(_t_tmp_c, arg_c, 0, 600, &run_u));
+  mug_d = h_json_d(run_u.out_c, "mug");
+  T_OK(~0ULL != mug_d, "save: unconstrained mug: %s%s", run_u.out_c, run_u.err_c);
+  h_rm(pir_c);
+
+  //  one save at the end writes the whole state
+  {
+    const c3_c* ext_c[] = { "--memory-limit", cap_c, "--trace", tra_c, 0 };
+    c3_c*       chk_c[] = { (c3_c*)_t_urbit_c, "check", pir_c, 0 };
+
+    h_join(pir_c, sizeof(pir_c), _t_tmp_c, "save-capped");
+    _t_save_args(arg_c, pir_c, "3", ext_c);
+    T_EQ(0, _t_capped(_t_tmp_c, arg_c, tra_c, 0, &run_u, &wat_u, 0));
+    T_EQ(mug_d, h_json_d(run_u.out_c, "mug"));
+    T_EQ(1, h_json_d(run_u.out_c, "saves"));
+    T_OK(h_json_d(run_u.out_c, "image_kb") >= 10ULL * (_t_cap_mib << 10),
+         "save: the saved image (%llu KiB) is over ten times the cap",
+         (unsigned long long)h_json_d(run_u.out_c, "image_kb"));
+    T_OK(wat_u.num_w >= 10, "save: %u samples", wat_u.num_w);
+    T_OK(wat_u.max_kb <= ((c3_d)_t_cap_mib << 10),
+         "save: loom RSS and the scratch file's page cache %llu KiB at most, "
+         "cap %u MiB", (unsigned long long)wat_u.max_kb, _t_cap_mib);
+    T_OK(wat_u.rss_kb <= ((c3_d)_t_cap_mib << 10),
+         "save: loom RSS %llu KiB at most, cap %u MiB",
+         (unsigned long long)wat_u.rss_kb, _t_cap_mib);
+    max_kb = wat_u.max_kb;
+    rss_kb = wat_u.rss_kb;
+    num_w  = wat_u.num_w;
+    T_EQ(0, h_run_in(_t_tmp_c, chk_c, 0, 600, &run_u));
+    T_OK(strstr(run_u.out_c, "sound") || strstr(run_u.err_c, "sound"),
+         "save: check: %s%s", run_u.out_c, run_u.err_c);
+    h_rm(pir_c);
+  }
+
+  //  killed once its three events are done (a line each in the trace,
+  //  after its header): in the save, whose apply is held back; then
+  //  restarted under the cap: the same state
+  h_rm(tra_c);
+  {
+    const c3_c* ext_c[] = { "--memory-limit", cap_c, "--trace", tra_c, 0 };
+    const c3_c* hok_c[] = { "--memory-limit", cap_c, "--trace", tra_c,
+                            "--test-hooks", 0 };
+
+    h_join(pir_c, sizeof(pir_c), _t_tmp_c, "save-killed");
+    _t_save_args(arg_c, pir_c, "3", hok_c);
+    T_EQ(128 + SIGKILL, _t_capped(_t_tmp_c, arg_c, tra_c,
+                                  "URBIT_TEST_APPLY_MS=3000", &run_u, &wat_u, 4));
+    max_kb = c3_max(max_kb, wat_u.max_kb);
+    _t_save_args(arg_c, pir_c, "0", ext_c);
+    T_EQ(0, _t_capped(_t_tmp_c, arg_c, tra_c, 0, &run_u, &wat_u, 0));
+    T_EQ(mug_d, h_json_d(run_u.out_c, "mug"));
+    T_EQ(3, h_json_d(run_u.out_c, "event"));
+    T_OK(wat_u.max_kb <= ((c3_d)_t_cap_mib << 10),
+         "save: restarted: loom RSS and cache %llu KiB at most, cap %u MiB",
+         (unsigned long long)wat_u.max_kb, _t_cap_mib);
+    h_rm(pir_c);
+  }
+  printf("save: cap %u MiB: loom RSS at most %llu KiB, with the scratch "
+         "file's page cache at most %llu KiB, over %u samples\n",
+         _t_cap_mib, (unsigned long long)rss_kb, (unsigned long long)max_kb, num_w);
+  _t_bits_w = _t_loom_bits;
+}
+
 int
 main(c3_i argc, c3_c** argv)
 {
@@ -450,6 +575,7 @@ main(c3_i argc, c3_c** argv)
   if ( !one_c || !strcmp(one_c, "refusals") ) _t_refusals();
   if ( !one_c || !strcmp(one_c, "auto") )     _t_auto();
   if ( !one_c || !strcmp(one_c, "holds") )    _t_holds();
+  if ( !one_c || !strcmp(one_c, "save") )     _t_save();
   h_rm(_t_tmp_c);
   if ( _t_skip_c[0] && !t_fail_w ) {
     return t_skip(_t_skip_c);

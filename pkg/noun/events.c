@@ -223,7 +223,10 @@ static void
 _ce_ward_lift(void)
 {
   if ( u3P.gar_w ) {
-    if ( mprotect(_ce_ptr(u3P.gar_w), u3a_page_bytes,
+    //  in a block the pager shut, it stays PROT_NONE: the pager's fault
+    //  gives it its protection from the bitmaps
+    if ( !_ce_limit_shut(u3P.gar_w)
+         && mprotect(_ce_ptr(u3P.gar_w), u3a_page_bytes,
                   _ce_lzy(u3P.gar_w) ? PROT_READ : (PROT_READ | PROT_WRITE)) )
     {
       u3m_say("image: mprotect: cannot lift the guard page\n");
@@ -828,6 +831,9 @@ _ce_save_settle(void)
   if ( !ret_i && lin_u && !u3P.yol_t && _ce_loom_settle(lin_u, pgs_w) ) {
     u3l_log("image: save: some saved pages stay in memory, dirty\n");
   }
+  if ( !ret_i && lin_u && !u3P.yol_t ) {
+    _ce_limit_reshut();
+  }
   free(lin_u);
   return ret_i;
 }
@@ -867,8 +873,6 @@ u3e_save(c3_w nor_w)
     u3l_log("image: save: no image is open\n");
     return -1;
   }
-  //  write(2) cannot fault a paged-out page back in: open them all
-  u3e_limit_open();
   if ( nor_w > u3P.pag_w ) {
     u3l_log("image: save: %u pages is more than the loom's %u\n",
             nor_w, u3P.pag_w);
@@ -923,9 +927,22 @@ u3e_save(c3_w nor_w)
   //  read fault, which with userfaultfd (no fault-around) and under a
   //  paravirtual MMU costs more than writing the page to disk.  Best
   //  effort: without it, the reads fault.
+  //  Under a memory cap, blocks the pager shut stay shut: the copy
+  //  faults them in through its handler one by one, evicting others, as
+  //  an event's reads do, so the save stays under the cap too.
   for ( c3_w pag_w = _ce_next(0, nor_w, 1); pag_w < nor_w; ) {
     c3_w end_w = _ce_next(pag_w, nor_w, 0);
-    c3_mem_prefault(_ce_ptr(pag_w), (c3_z)(end_w - pag_w) << u3a_page_bits);
+    while ( pag_w < end_w ) {
+      c3_w stp_w = pag_w + 1;
+      c3_t sht_t = _ce_limit_shut(pag_w);
+      while ( stp_w < end_w && _ce_limit_shut(stp_w) == sht_t ) {
+        stp_w++;
+      }
+      if ( !sht_t ) {
+        c3_mem_prefault(_ce_ptr(pag_w), (c3_z)(stp_w - pag_w) << u3a_page_bits);
+      }
+      pag_w = stp_w;
+    }
     pag_w = _ce_next(end_w, nor_w, 1);
   }
   {
@@ -938,7 +955,12 @@ u3e_save(c3_w nor_w)
     }
   }
 
-  if ( _ce_patch_write(lin_u, pgs_w, nor_w, _ce_save_back() ? &mem_i : 0) ) {
+  //  the apply reads the patch back from memory.bin, not from the loom,
+  //  whose pages the pager may have shut since (write(2) cannot fault
+  //  them in): always on a thread, and in place under a cap
+  if ( _ce_patch_write(lin_u, pgs_w, nor_w,
+                       (_ce_save_back() || c3y == u3e_limit_on()) ? &mem_i : 0) )
+  {
     goto done;
   }
   u3P.pen_t = 1;
@@ -959,13 +981,14 @@ u3e_save(c3_w nor_w)
       u3l_log("image: save: the image is saved, but some pages stay "
               "dirty\n");
     }
+    _ce_limit_reshut();
     if ( 0 == _ce_apply_start(lin_u, pgs_w, nor_w, mem_i) ) {
       lin_u = 0;    //  the thread's now, and memory.bin
       mem_i = -1;
       goto saved;
     }
   }
-  if ( _ce_patch_apply(lin_u, pgs_w, nor_w, -1, 1) || _ce_patch_drop() ) {
+  if ( _ce_patch_apply(lin_u, pgs_w, nor_w, mem_i, 1) || _ce_patch_drop() ) {
     goto done;
   }
   u3P.pen_t = 0;
@@ -975,6 +998,7 @@ u3e_save(c3_w nor_w)
     u3l_log("image: save: the image is saved, but some pages stay "
             "dirty\n");
   }
+  _ce_limit_reshut();
 
 saved:
   u3P.nor_w = nor_w;

@@ -325,7 +325,8 @@
     u3e_limit_on(void);
 
     /* u3e_limit_open(): make every loom page accessible again (before a
-    **   system call reads the loom: a save).
+    **   system call reads loom pages directly; a save copies them, and
+    **   leaves shut blocks to the pager's faults).
     */
     void
     u3e_limit_open(void);

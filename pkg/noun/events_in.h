@@ -575,5 +575,17 @@
     c3_t
     _ce_limit_fault(c3_w pag_w);
 
+    /* _ce_limit_shut(): 1 if page pag_w's block is shut by the pager (cold
+    **   or out: PROT_NONE until a fault opens it).
+    */
+    c3_t
+    _ce_limit_shut(c3_w pag_w);
+
+    /* _ce_limit_reshut(): shut the pager's cold and out blocks again, after
+    **   a protection change or remapping that may have covered them.
+    */
+    void
+    _ce_limit_reshut(void);
+
 
 #endif  //  U3_EVENTS_IN_H

@@ -67,13 +67,24 @@
 /// Invariants.  Every page of an out or cold block that is swap-backed is
 /// PROT_NONE; pages of the image below it and lazy pages may be too.  The
 /// block being faulted in is never the victim.  Nothing here allocates:
-/// the whole path is async-signal-safe (raw system calls only).  Before a
-/// save (which hands loom pages to write(2), which cannot fault into the
-/// handler), every block is made accessible again (u3e_limit_open); the
-/// next event boundary (u3e_limit_sync) recounts every block from the
-/// bitmaps and evicts down to the budget.  A save therefore reads every
-/// page it writes back in at once: while dirty pages below the image top
-/// exceed the cap, the cap does not hold during a save.
+/// the whole path is async-signal-safe (raw system calls only).
+///
+/// Saves.  A save copies each dirty page into a buffer of its own before
+/// write(2) sees it, so a shut block faults into the handler on the copy
+/// like an event's read: it is read back, counted, and others are evicted
+/// (written back to the scratch file first: nothing is lost).  So a save
+/// leaves shut blocks shut: its prefault skips them, and the apply, which
+/// writes north.bin, reads the patch from memory.bin (on its thread, and
+/// in place under a cap), never from the loom, whose pages write(2)
+/// could not fault in.  What changes protections after the copy (making
+/// saved pages clean, remapping them from north.bin once applied, lifting
+/// the guard page) may cover shut blocks: _ce_limit_reshut shuts every
+/// cold or out block again at once (on the main thread: nothing reads the
+/// loom meanwhile), and a fault later gives the block its protections
+/// from the bitmaps (_ce_blk_open).  The cap thus holds during a save
+/// whatever its dirty set; u3e_limit_open, which opens every block and
+/// counts it resident, is left for callers that hand loom pages to the
+/// kernel directly.
 ///
 /// Memory bound: one byte of state per block (16 KiB for a 16 GiB loom),
 /// no allocation.  Mappings: eviction splits the loom's mappings at block
@@ -588,6 +599,32 @@ _ce_limit_fault(c3_w pag_w)
     return 1;
   }
   return 0;
+}
+
+c3_t
+_ce_limit_shut(c3_w pag_w)
+{
+  c3_y sta_y;
+
+  if ( !_ce_bud_w || pag_w >= u3P.pag_w ) {
+    return 0;
+  }
+  sta_y = _ce_sta_y[pag_w >> _ce_blk_bits] & ~_ce_blk_ref;
+  return _ce_blk_cold == sta_y || _ce_blk_out == sta_y;
+}
+
+void
+_ce_limit_reshut(void)
+{
+  if ( !_ce_bud_w ) {
+    return;
+  }
+  for ( c3_w b_w = 0; b_w < _ce_nbk_w; b_w++ ) {
+    c3_y sta_y = _ce_sta_y[b_w] & ~_ce_blk_ref;
+    if ( _ce_blk_cold == sta_y || _ce_blk_out == sta_y ) {
+      _ce_blk_shut(b_w);
+    }
+  }
 }
 
 /* _ce_limit_budget(): the swap pages the pager keeps resident under the
