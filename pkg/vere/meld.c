@@ -865,6 +865,25 @@ _cm_rewrite(_cm_meld* mel_u)
 
   /** Pass 5: free.
   **/
+
+/* _cm_unbox(): free forwarded object som (its forward bit cleared), its
+**   children into kid (0 for none).
+*/
+static void
+_cm_unbox(_cm_meld* mel_u, u3_noun som, u3_noun kid[2])
+{
+  u3a_box* box_u = _cm_box(som);
+
+  kid[0] = kid[1] = 0;
+  c3_bit_clear(mel_u->fwd_d, _cm_gran(mel_u, som));
+  if ( _(u3a_is_pom(som)) ) {
+    kid[0] = ((u3a_cell*)(void*)box_u)->hed;
+    kid[1] = ((u3a_cell*)(void*)box_u)->tel;
+  }
+  box_u->use_w = 1;           //  allocated, for the allocator's free
+  u3a_wfree((c3_w*)(void*)box_u);
+  mel_u->fre_d++;
+}
 /* _cm_free(): free object som, whatever its refcount, and what dies
 **   with it (its children lose a reference).
 */
@@ -874,18 +893,9 @@ _cm_free(_cm_meld* mel_u, u3_noun som)
   c3_w* bas_w = u3R->cap_w;
 
   while ( 1 ) {
-    c3_w     gra_w = _cm_gran(mel_u, som);
-    u3a_box* box_u = _cm_box(som);
-    u3_noun  kid[2] = { 0, 0 };
+    u3_noun kid[2];
 
-    c3_bit_clear(mel_u->fwd_d, gra_w);
-    if ( _(u3a_is_pom(som)) ) {
-      kid[0] = ((u3a_cell*)(void*)box_u)->hed;
-      kid[1] = ((u3a_cell*)(void*)box_u)->tel;
-    }
-    box_u->use_w = 1;           //  allocated, for the allocator's free
-    u3a_wfree((c3_w*)(void*)box_u);
-    mel_u->fre_d++;
+    _cm_unbox(mel_u, som, kid);
     for ( c3_w i_w = 0; i_w < 2; i_w++ ) {
       if ( _(u3a_is_dog(kid[i_w])) ) {
         u3a_box* kbx_u = _cm_box(kid[i_w]);
@@ -909,17 +919,9 @@ _cm_free(_cm_meld* mel_u, u3_noun som)
 static void
 _cm_kill(_cm_meld* mel_u, u3_noun som)
 {
-  u3a_box* box_u = _cm_box(som);
-  u3_noun  kid[2] = { 0, 0 };
+  u3_noun kid[2];
 
-  c3_bit_clear(mel_u->fwd_d, _cm_gran(mel_u, som));
-  if ( _(u3a_is_pom(som)) ) {
-    kid[0] = ((u3a_cell*)(void*)box_u)->hed;
-    kid[1] = ((u3a_cell*)(void*)box_u)->tel;
-  }
-  box_u->use_w = 1;           //  allocated, for the allocator's free
-  u3a_wfree((c3_w*)(void*)box_u);
-  mel_u->fre_d++;
+  _cm_unbox(mel_u, som, kid);
   for ( c3_w i_w = 0; i_w < 2; i_w++ ) {
     if ( _(u3a_is_dog(kid[i_w])) ) {
       _cm_adjust(mel_u, kid[i_w], 0);
