@@ -324,13 +324,6 @@
     c3_o
     u3e_limit_on(void);
 
-    /* u3e_limit_open(): make every loom page accessible again (before a
-    **   system call reads loom pages directly; a save copies them, and
-    **   leaves shut blocks to the pager's faults).
-    */
-    void
-    u3e_limit_open(void);
-
     /* u3e_limit_thaw(): before u3e_release: make the pages the pager shut
     **   accessible (a hole punch through a mapping needs it writable);
     **   the next u3e_limit_sync shuts them again.

@@ -82,9 +82,7 @@
 /// cold or out block again at once (on the main thread: nothing reads the
 /// loom meanwhile), and a fault later gives the block its protections
 /// from the bitmaps (_ce_blk_open).  The cap thus holds during a save
-/// whatever its dirty set; u3e_limit_open, which opens every block and
-/// counts it resident, is left for callers that hand loom pages to the
-/// kernel directly.
+/// whatever its dirty set.
 ///
 /// Memory bound: one byte of state per block (16 KiB for a 16 GiB loom),
 /// no allocation.  Mappings: eviction splits the loom's mappings at block
@@ -697,15 +695,6 @@ _ce_limit_unshut(c3_t hot_t)
         _ce_ring_put(b_w);
       }
     }
-  }
-}
-
-void
-u3e_limit_open(void)
-{
-  if ( _ce_bud_w ) {
-    //  counted whole from here: a save reads what it writes
-    _ce_limit_unshut(1);
   }
 }
 
