@@ -111,6 +111,93 @@ _t_hold(void)
   u3a_Touch.lis_o = c3n;
 }
 
+/* _t_kb(): a figure of /proc/self/status (VmRSS, VmHWM), KiB. */
+static c3_d
+_t_kb(const c3_c* key_c)
+{
+  FILE* fil_u = fopen("/proc/self/status", "r");
+  c3_c  lin_c[256];
+  c3_d  kb_d = 0;
+  c3_z  len_z = strlen(key_c);
+
+  while ( fil_u && fgets(lin_c, sizeof(lin_c), fil_u) ) {
+    if ( !strncmp(lin_c, key_c, len_z) && ':' == lin_c[len_z] ) {
+      kb_d = strtoull(lin_c + len_z + 1, 0, 10);
+    }
+  }
+  if ( fil_u ) fclose(fil_u);
+  return kb_d;
+}
+
+/* _t_save_lazy(): a save writes the lazy pages below the image's top (the
+**   free pages release gave back) as the zeros they hold, without reading
+**   them: reading would make each resident again (a cached page of the
+**   swap file, or a fresh anonymous page where the kernel maps no zero
+**   page), so a save would take back all the memory release gave.
+*/
+static void
+_t_save_lazy(const c3_c* dir_c)
+{
+  c3_c pir_c[600];
+  c3_w nor_w = 0;
+  FILE* clr_u;
+
+  snprintf(pir_c, sizeof(pir_c), "%s/pier", dir_c);
+  u3C.lazy_o = c3y;
+  if ( !T_OK(0 == u3m_init(28), "a 256 MiB loom")
+       || !T_OK(0 == u3e_init(), "dirty tracking")
+       || !T_OK(0 == u3e_live(pir_c, &nor_w), "a new image") )
+  {
+    return;
+  }
+  u3m_pave();
+
+  //  about 24 MiB of cells and atoms, then a small noun above them
+  u3_noun big = 0;
+  for ( c3_w i_w = 0; i_w < 800000; i_w++ ) {
+    big = u3nc(u3i_chub(0x100000000ULL + i_w), big);
+  }
+  u3_noun kep = u3nc(u3i_chub(0x200000000ULL), 0);
+  u3a_touch_reset();
+  u3a_Touch.lis_o = c3y;
+  u3z(big);
+  c3_d rel_d = u3e_Stat.released_d;
+  u3e_release();
+  rel_d = u3e_Stat.released_d - rel_d;
+  T_OK(rel_d >= 1000, "release gave back %llu pages",
+       (unsigned long long)rel_d);
+
+  //  the save's peak memory above what the loom held before it
+  clr_u = fopen("/proc/self/clear_refs", "w");
+  c3_t clr_t = clr_u && fputs("5", clr_u) >= 0 && 0 == fclose(clr_u);
+  if ( !clr_t ) {
+    printf("save of lazy pages: cannot reset the peak RSS "
+           "(/proc/self/clear_refs); not measured\n");
+  }
+  else {
+    c3_d bef_d = _t_kb("VmRSS");
+    c3_t sav_t = 0 == u3e_save(u3a_page_of(u3R->hat_w)) && 0 == u3e_save_wait();
+    c3_d hwm_d = _t_kb("VmHWM");
+    c3_d gro_d = hwm_d - c3_min(hwm_d, bef_d);
+    T_OK(sav_t, "save");
+    printf("save of %llu released pages: RSS %llu KiB before, peak %llu KiB "
+           "during the save\n", (unsigned long long)rel_d,
+           (unsigned long long)bef_d, (unsigned long long)hwm_d);
+    //  the save's own buffers are a few MiB; the released pages, 16 MiB
+    //  and more
+    T_OK(gro_d < 4096, "the save of %llu released pages took %llu KiB more "
+         "memory (the pages read back?)", (unsigned long long)rel_d,
+         (unsigned long long)gro_d);
+  }
+  T_OK(0x200000000ULL == u3r_chub(0, u3h(kep)), "the noun above the released pages");
+  t_leak(kep);
+  u3z(kep);
+  u3a_Touch.lis_o = c3n;
+  u3e_stop();
+  u3m_fini();
+  u3C.lazy_o = c3n;
+}
+
 int
 main(void)
 {
@@ -128,6 +215,7 @@ main(void)
     h_rm(dir_c);
     return t_skip("cannot install the signal handler");
   }
+  _t_save_lazy(dir_c);
   u3C.swap_c = swp_c;
   if ( u3m_init(28) ) {
     h_rm(dir_c);
@@ -148,6 +236,7 @@ main(void)
   u3e_stop();
   u3m_fini();
   u3C.swap_c = 0;
+
   h_rm(dir_c);
   return t_done();
 }

@@ -934,8 +934,11 @@ u3e_save(c3_w nor_w)
     c3_w end_w = _ce_next(pag_w, nor_w, 0);
     while ( pag_w < end_w ) {
       c3_w stp_w = pag_w + 1;
-      c3_t sht_t = _ce_limit_shut(pag_w);
-      while ( stp_w < end_w && _ce_limit_shut(stp_w) == sht_t ) {
+      //  (nor lazy pages: they hold zeros, and are never read)
+      c3_t sht_t = _ce_limit_shut(pag_w) || _ce_lzy(pag_w);
+      while ( stp_w < end_w
+              && (_ce_limit_shut(stp_w) || _ce_lzy(stp_w)) == sht_t )
+      {
         stp_w++;
       }
       if ( !sht_t ) {

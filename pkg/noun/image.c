@@ -674,7 +674,16 @@ _ce_patch_pages(c3_i mem_i, const c3_c* mpa_c, u3e_line* lin_u, c3_w pgs_w)
     c3_w num_w = c3_min(pgs_w - i_w, _ce_run_pages);
     for ( c3_w j_w = 0; j_w < num_w; j_w++ ) {
       c3_y* pag_y = buf_y + ((c3_z)j_w << u3a_page_bits);
-      memcpy(pag_y, _ce_ptr(lin_u[i_w + j_w].pag_w), u3a_page_bytes);
+      c3_w  pag_w = lin_u[i_w + j_w].pag_w;
+      //  a lazy page holds zeros: reading it would make it resident (a
+      //  cached page of the swap file, or a fresh anonymous page where
+      //  the kernel maps no zero page), for nothing
+      if ( _ce_lzy(pag_w) ) {
+        memset(pag_y, 0, u3a_page_bytes);
+      }
+      else {
+        memcpy(pag_y, _ce_ptr(pag_w), u3a_page_bytes);
+      }
       lin_u[i_w + j_w].sum_w = _ce_sum_page(pag_y);
     }
     ret_i = _ce_pwrite_all(mem_i, buf_y, (c3_z)num_w << u3a_page_bits,
@@ -819,6 +828,9 @@ _ce_loom_unfile(c3_w lo_w, c3_w hi_w)
   return 0;
 }
 
+/* _ce_zero_y: a page of zeros, what a lazy page holds. */
+static const c3_y _ce_zero_y[u3a_page_bytes];
+
 /* _ce_patch_apply(): apply a patch to north.bin and sums.bin, durably.
 **   The pages come from the loom (mem_i < 0: a save) or from memory.bin
 **   (a patch left over).  Idempotent.
@@ -845,13 +857,17 @@ _ce_patch_apply(const u3e_line* lin_u, c3_w pgs_w, c3_w nor_w, c3_i mem_i,
   for ( c3_w i_w = 0; i_w < pgs_w; ) {
     c3_w j_w = i_w + 1;
     c3_w lim_w = ( mem_i >= 0 ) ? _ce_run_pages : UINT32_MAX;
-    while ( j_w < pgs_w && (j_w - i_w) < lim_w
-            && lin_u[j_w].pag_w == lin_u[j_w - 1].pag_w + 1 )
+    //  from the loom, a lazy page is written from zeros, one at a time,
+    //  and never read (which would make it resident)
+    c3_t lzy_t = ( mem_i < 0 ) && _ce_lzy(lin_u[i_w].pag_w);
+    while ( j_w < pgs_w && (j_w - i_w) < lim_w && !lzy_t
+            && lin_u[j_w].pag_w == lin_u[j_w - 1].pag_w + 1
+            && !(mem_i < 0 && _ce_lzy(lin_u[j_w].pag_w)) )
     {
       j_w++;
     }
     c3_z  len_z = (c3_z)(j_w - i_w) << u3a_page_bits;
-    const c3_y* src_y = _ce_ptr(lin_u[i_w].pag_w);
+    const c3_y* src_y = lzy_t ? _ce_zero_y : _ce_ptr(lin_u[i_w].pag_w);
     if ( mem_i >= 0 ) {
       if ( _ce_pread_all(mem_i, buf_y, len_z, (c3_d)i_w << u3a_page_bits,
                          mpa_c) )
