@@ -469,6 +469,47 @@ _t_kill(void)
   h_rm(cpy_c);
 }
 
+/* _t_bound(): meld's loom, clean pages read and tables together stay
+**   under its cap, on a state three times the cap: its peak RSS is at most
+**   the cap above what the runtime itself holds (a run of no events on
+**   the same pier, whose peak also counts the pages it reads at start),
+**   with 4 MiB of slack: what a few faults map (a fault on the image can
+**   map a whole 2 MiB folio) between two looks at the RSS.
+*/
+static void
+_t_bound(void)
+{
+  static c3_c out_c[65536], err_c[65536];
+  c3_c pir_c[4200];
+  c3_d bas_d, pik_d, mug_d;
+
+  _t_path(pir_c, sizeof(pir_c), "bound");
+  T_EQ(_t_run(0, 0, err_c, sizeof(err_c), "-q", "-w", "kv", "--size", "64",
+              "--dup", "30", "-n", "8000", "--snap-every", "8000", pir_c,
+              (c3_c*)0), 0);
+  T_EQ(_t_run(out_c, sizeof(out_c), err_c, sizeof(err_c), "-q", "--json", "-n",
+              "0", pir_c, (c3_c*)0), 0);
+  bas_d = h_json_d(out_c, "rss_peak_kb");
+  mug_d = h_json_d(out_c, "mug");
+  T_OK(h_json_d(out_c, "image_kb") >= (56ULL << 10), "a state of %llu KiB",
+       (unsigned long long)h_json_d(out_c, "image_kb"));
+  T_EQ(_t_run(out_c, sizeof(out_c), err_c, sizeof(err_c), "meld", "--json",
+              "--memory-limit", "32M", pir_c, (c3_c*)0), 0);
+  pik_d = h_json_d(out_c, "rss_peak_kb");
+  printf("meld_tests: bound: peak RSS %llu KiB under a 32 MiB cap, the "
+         "runtime's own %llu KiB (tables %llu KiB, loom paged under %llu KiB)\n",
+         (unsigned long long)pik_d, (unsigned long long)bas_d,
+         (unsigned long long)h_json_d(out_c, "tool_tables_kb"),
+         (unsigned long long)h_json_d(out_c, "tool_loom_cap_kb"));
+  T_OK(h_json_d(out_c, "meld_merged") > 0, "meld merged: %s", out_c);
+  T_EQ(h_json_d(out_c, "mug"), mug_d);
+  T_OK(pik_d <= bas_d + (36ULL << 10), "meld's peak RSS %llu KiB is within "
+       "32 MiB (and 4 of slack) of the runtime's own %llu KiB",
+       (unsigned long long)pik_d, (unsigned long long)bas_d);
+  T_OK(_t_sound(pir_c), "check is sound after a bounded meld");
+  h_rm(pir_c);
+}
+
 /* _t_cgroup(): meld inside a 64 MiB memory cgroup. */
 static void
 _t_cgroup(void)
@@ -521,6 +562,7 @@ main(void)
   _t_mixed();
   _t_refuse();
   _t_kill();
+  _t_bound();
   _t_cgroup();
 
   h_rm(_t_tmp_c);

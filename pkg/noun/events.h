@@ -314,6 +314,14 @@
     c3_i
     u3e_limit_set(c3_d cap_d);
 
+    /* u3e_limit_lower(): from now on, page the loom under cap_d bytes (at
+    **   least the floor) if that is below the cap in force, evicting down
+    **   to it at once; for a tool whose own tables outside the loom come
+    **   out of the same memory.  The cap in force after (0: no pager).
+    */
+    c3_d
+    u3e_limit_lower(c3_d cap_d);
+
     /* u3e_limit_floor(): the least cap a loom of 2^bits_w bytes can run
     **   under, bytes.
     */

@@ -817,6 +817,21 @@ u3e_limit_floor(c3_w bits_w)
   return c3_max(tab_d, (c3_d)u3a_page_bytes) + (4ULL << 20);
 }
 
+c3_d
+u3e_limit_lower(c3_d cap_d)
+{
+  if ( !_ce_bud_w ) {
+    return 0;
+  }
+  cap_d = c3_max(cap_d, u3e_limit_floor(u3C.bits_w));
+  if ( cap_d < u3e_Limit.cap_d ) {
+    _ce_cap_w = (c3_w)c3_min(cap_d >> u3a_page_bits, (c3_d)u3P.pag_w);
+    u3e_Limit.cap_d = cap_d;
+    u3e_limit_sync();
+  }
+  return u3e_Limit.cap_d;
+}
+
 c3_o
 u3e_limit_on(void)
 {

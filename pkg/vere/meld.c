@@ -96,6 +96,8 @@
 #define _cm_every     256             //  steps between RSS and progress checks
 #define _cm_map_bits  19              //  forward map: 2^19 entries (4 MiB)
 #define _cm_adj_max   (1U << 18)      //  refcount changes noted (1 MiB)
+#define _cm_fault_kb_bits 11          //  KiB a page fault may map: 2 MiB
+#define _cm_cmp_words (1U << 16)      //  atom words compared at once (256 KiB)
 
 /* _cm_meld: one meld run.
 */
@@ -153,6 +155,8 @@ typedef struct {
   c3_d    rss_kb;     //  peak RSS seen
   c3_d    own_kb;     //  what meld allocated outside the loom
   c3_d    thr_kb;     //  RSS above which clean pages are dropped
+  c3_d    rsl_kb;     //  the RSS when last read
+  c3_d    fch_d;      //  page faults then
   c3_d    dro_d;      //  clean pages dropped
   c3_d    tim_d[5];   //  ends of the passes (ns)
 } _cm_meld;
@@ -256,19 +260,14 @@ _cm_pass(_cm_meld* mel_u)
   mel_u->flt_d = _cm_faults();
 }
 
-/* _cm_tick(): every _cm_every steps: the RSS, a progress line at most
-**   once a second after the first two, and the stop request.  1 to stop.
+/* _cm_room(): read the RSS (and its peak); above the threshold, drop
+**   the clean pages read.
 */
-static c3_t
-_cm_tick(_cm_meld* mel_u, const c3_c* pas_c, c3_d don_d, c3_d all_d, c3_d pag_d)
+static void
+_cm_room(_cm_meld* mel_u)
 {
-  if ( ++mel_u->tik_w < _cm_every ) {
-    return 0;
-  }
-  mel_u->tik_w = 0;
-
   c3_d rss_kb = u3_mem_rss_kb();
-  c3_d now_d  = c3_nanos();
+
   if ( rss_kb > mel_u->rss_kb ) {
     mel_u->rss_kb = rss_kb;
   }
@@ -277,8 +276,43 @@ _cm_tick(_cm_meld* mel_u, const c3_c* pas_c, c3_d don_d, c3_d all_d, c3_d pag_d)
     //  pager's dirty pages are: wait for more before trying again
     _cm_drop(mel_u);
     rss_kb = u3_mem_rss_kb();
-    mel_u->thr_kb = c3_max(mel_u->thr_kb, rss_kb + (16ULL << 10));
+    mel_u->thr_kb = c3_max(mel_u->thr_kb, rss_kb + (4ULL << 10));
   }
+  mel_u->rsl_kb = rss_kb;
+  mel_u->fch_d  = _cm_faults();
+}
+
+/* _cm_look(): within a step: a fault on the image may map a whole folio
+**   of the page cache (64 KiB around it, up to 2 MiB for a large folio),
+**   not one 4 KiB page: the RSS is read (a few microseconds) only when
+**   the faults since it was last read (a microsecond) could have taken it
+**   past the threshold.
+*/
+static inline void
+_cm_look(_cm_meld* mel_u)
+{
+  if ( mel_u->rsl_kb + ((_cm_faults() - mel_u->fch_d) << _cm_fault_kb_bits)
+       > mel_u->thr_kb )
+  {
+    _cm_room(mel_u);
+  }
+}
+
+/* _cm_tick(): a step: the page faults since the RSS was read; every
+**   _cm_every steps, the RSS, a progress line at most once a second
+**   after the first two, and the stop request.  1 to stop.
+*/
+static c3_t
+_cm_tick(_cm_meld* mel_u, const c3_c* pas_c, c3_d don_d, c3_d all_d, c3_d pag_d)
+{
+  _cm_look(mel_u);
+  if ( ++mel_u->tik_w < _cm_every ) {
+    return 0;
+  }
+  mel_u->tik_w = 0;
+  _cm_room(mel_u);
+
+  c3_d now_d  = c3_nanos();
   if ( c3n == mel_u->qui_o && (now_d - mel_u->sat_d) >= 2000000000ULL
        && (!mel_u->pro_d || (now_d - mel_u->pro_d) >= 1000000000ULL) )
   {
@@ -474,11 +508,12 @@ _cm_scan(_cm_meld* mel_u)
 **   changes nothing.  Iterative on the road's stack.
 */
 static c3_o
-_cm_same(const _cm_meld* mel_u, u3_noun a, u3_noun b)
+_cm_same(_cm_meld* mel_u, u3_noun a, u3_noun b)
 {
   c3_w* bas_w = u3R->cap_w;
 
   while ( 1 ) {
+    _cm_look(mel_u);    //  two big structures may be read whole
     a = _cm_end(mel_u, a);
     b = _cm_end(mel_u, b);
     if ( a != b ) {
@@ -498,9 +533,17 @@ _cm_same(const _cm_meld* mel_u, u3_noun a, u3_noun b)
       if ( _(u3a_is_pug(a)) ) {
         u3a_atom* aat_u = (u3a_atom*)(void*)abx_u;
         u3a_atom* bat_u = (u3a_atom*)(void*)bbx_u;
-        if ( aat_u->len_w != bat_u->len_w
-             || memcmp(aat_u->buf_w, bat_u->buf_w, (c3_z)aat_u->len_w << 2) )
-        {
+        c3_w len_w = aat_u->len_w;
+        c3_t dif_t = ( len_w != bat_u->len_w );
+
+        //  big atoms a chunk at a time, the RSS looked at between
+        for ( c3_w off_w = 0; !dif_t && off_w < len_w; off_w += _cm_cmp_words ) {
+          c3_w num_w = c3_min(len_w - off_w, _cm_cmp_words);
+          dif_t = 0 != memcmp(aat_u->buf_w + off_w, bat_u->buf_w + off_w,
+                              (c3_z)num_w << 2);
+          _cm_look(mel_u);
+        }
+        if ( dif_t ) {
           u3R->cap_w = bas_w;
           return c3n;
         }
@@ -1079,8 +1122,22 @@ _cm_setup(_cm_meld* mel_u)
   mel_u->own_kb = (2 * map_d + (c3_d)mel_u->cap_w * 8 + (c3_d)_cm_car_max * 8
                    + ((c3_d)8 << mel_u->mab_w) + (c3_d)_cm_adj_max * 4
                    + ( mel_u->buk_w > 1 ? _cm_buf_bytes : 0 )) >> 10;
-  mel_u->thr_kb = mel_u->own_kb + u3_mem_rss_kb()
-                  + ( u3C.limit_d ? (u3C.limit_d >> 11) : (16ULL << 10) );
+  {
+    //  the tables come out of the cap: the loom is paged under what is
+    //  left, less room for the clean pages read between two drops; the
+    //  RSS stays under the runtime's own (the RSS less the loom's pages,
+    //  once the clean ones start read are gone) plus the cap as given
+    c3_d all_d, rss_kb, loo_kb;
+
+    _cm_drop(mel_u);
+    all_d  = u3_pier_tool_room("meld", mel_u->own_kb << 10, mel_u->qui_o);
+    rss_kb = u3_mem_rss_kb();
+    loo_kb = (c3_d)u3e_Limit.res_w << (u3a_page_bits - 10);
+    mel_u->thr_kb = all_d ? (rss_kb - c3_min(rss_kb, loo_kb)) + (all_d >> 10)
+                          : mel_u->own_kb + rss_kb + (16ULL << 10);
+    mel_u->rsl_kb = rss_kb;
+    mel_u->fch_d  = _cm_faults();
+  }
   return ( mel_u->buk_w > 1 ) ? _cm_files(mel_u) : 0;
 }
 

@@ -286,6 +286,11 @@ _cp_scan(_cp_pack* pac_u)
             slp_w);
     return -1;
   }
+  //  the tables, and the mark stack to come, come out of the cap
+  u3_pier_tool_room("pack", (c3_d)(pac_u->top_w - pac_u->bot_w + 1) * sizeof(_cp_page)
+                            + ((c3_d)bis_w + 1) * 16 + ((c3_d)slp_w + 1) * 4
+                            + (c3_d)_cp_stack_max * sizeof(u3_noun),
+                    pac_u->qui_o);
 
   //  then the live slots, page by page, dropping the pages read behind
   bis_w = 0;

@@ -431,6 +431,32 @@ u3_pier_stopped(void)
   return _cp_stop_i ? 1 : 0;
 }
 
+/* u3_pier_tool_room(): lower the pager's cap by a tool's tables. */
+c3_d
+u3_pier_tool_room(const c3_c* nam_c, c3_d own_d, c3_o qui_o)
+{
+  c3_d all_d = u3e_Limit.cap_d;
+  c3_d min_d = u3e_limit_floor(u3C.bits_w) + (4ULL << 20);
+  c3_d cap_d;
+
+  if ( !all_d ) {
+    return 0;
+  }
+  cap_d = ( all_d > own_d + (all_d >> 3) + min_d )
+          ? all_d - own_d - (all_d >> 3) : min_d;
+  cap_d = u3e_limit_lower(cap_d);
+  if ( c3n == qui_o ) {
+    fprintf(stderr, "%s: its tables take %llu KiB outside the loom: the "
+                    "loom is paged under %llu KiB, %llu KiB in all\n",
+            nam_c, (unsigned long long)(own_d >> 10),
+            (unsigned long long)(cap_d >> 10),
+            (unsigned long long)(c3_max(all_d, cap_d + own_d + (all_d >> 3)) >> 10));
+  }
+  u3_pier_figure("tool_tables_kb", own_d >> 10);
+  u3_pier_figure("tool_loom_cap_kb", cap_d >> 10);
+  return c3_max(all_d, cap_d + own_d + (all_d >> 3));
+}
+
 /* u3_pier_figure(): a tool's figure for the JSON object. */
 void
 u3_pier_figure(const c3_c* key_c, c3_d val_d)

@@ -59,8 +59,9 @@
 #   define u3_limit_none   3   //  --memory-limit none: no pager
 #   define u3_limit_tool   4   //  a tool's default: the smaller of
                                //  u3_pier_tool_cap and auto's cap
-#   define u3_pier_tool_cap (32ULL << 20)   //  a tool's default cap, bytes
-                               //  (raised to the loom's floor + 8 MiB)
+#   define u3_pier_tool_cap (44ULL << 20)   //  a tool's default cap, bytes
+                               //  (raised to the loom's floor + 8 MiB):
+                               //  its loom and its tables together
 
     /* u3_pier_opts_init(): the defaults of every option (no pier). */
     void
@@ -100,6 +101,16 @@
     */
     c3_t
     u3_pier_stopped(void);
+
+    /* u3_pier_tool_room(): a tool's tables outside the loom, own_d bytes,
+    **   come out of its cap: the pager's cap is lowered by them and by an
+    **   eighth of it (room for the clean image pages a pass reads before
+    **   dropping them), down to the loom's floor + 4 MiB at the least.
+    **   The cap as it was (bytes): what the tool's loom and tables stay
+    **   under together, the runtime's own few MiB on top; 0 with no pager.
+    */
+    c3_d
+    u3_pier_tool_room(const c3_c* nam_c, c3_d own_d, c3_o qui_o);
 
     /* u3_pier_figure(): add "key_c": val_d to the run's JSON object (a
     **   tool's figures; at most 32, later ones are dropped).
