@@ -45,4 +45,5 @@ u3_pier_hooks_read(c3_t on_t, u3_pier_hooks* hok_u)
   hok_u->intr_d = _ch_event(on_t, "URBIT_TEST_INTR_EVENT");
   hok_u->ver_d  = _ch_event(on_t, "URBIT_TEST_VERIFY_MS");
   hok_u->app_d  = _ch_event(on_t, "URBIT_TEST_APPLY_MS");
+  hok_u->mel_d  = _ch_event(on_t, "URBIT_TEST_MELD_MERGES");
 }

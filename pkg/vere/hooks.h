@@ -1,7 +1,7 @@
 /// @file hooks.h
 /// u3_pier_hooks: the runtime's one test entry point.
 ///
-/// The crash and bail tests drive the `urbit` binary through five
+/// The crash and bail tests drive the `urbit` binary through six
 /// environment variables, the first three naming a new event by number:
 ///
 ///     URBIT_TEST_EXIT_EVENT   that event is malformed: it bails (%exit),
@@ -16,6 +16,9 @@
 ///     URBIT_TEST_APPLY_MS     each save's patch is applied to north.bin
 ///                             that many milliseconds late (a slow disk:
 ///                             the next save must wait for it)
+///     URBIT_TEST_MELD_MERGES  `urbit meld` makes at most that many merges
+///                             (its forward map full early, as a big
+///                             state's would be: a second meld merges on)
 ///
 /// They are read here and nowhere else, into a u3_pier_hooks that the run
 /// loop (pier.c) consults.  Only `--test-hooks` turns them on, and each
@@ -36,6 +39,7 @@
       c3_d  intr_d;      //  URBIT_TEST_INTR_EVENT
       c3_d  ver_d;       //  URBIT_TEST_VERIFY_MS
       c3_d  app_d;       //  URBIT_TEST_APPLY_MS
+      c3_d  mel_d;       //  URBIT_TEST_MELD_MERGES
     } u3_pier_hooks;
 
     /* u3_pier_hooks_read(): fill *hok_u from the environment when on_t

@@ -130,6 +130,7 @@ typedef struct {
   c3_w    mab_w;      //  log2 of the entries
   c3_w    man_w;      //  entries used
   c3_t    ful_t;      //  the map is full: no more merges this run
+  c3_d    mxm_d;      //  the most merges (a test hook), 0: the map's
   //  refcount changes to apply in address order
   u3_noun* adj_u;     //  objects, each gaining (or losing) one reference
   c3_w     adn_w;     //  how many
@@ -276,7 +277,7 @@ _cm_room(_cm_meld* mel_u)
     //  pager's dirty pages are: wait for more before trying again
     _cm_drop(mel_u);
     rss_kb = u3_mem_rss_kb();
-    mel_u->thr_kb = c3_max(mel_u->thr_kb, rss_kb + (4ULL << 10));
+    mel_u->thr_kb = c3_max(mel_u->thr_kb, rss_kb + (1ULL << 10));
   }
   mel_u->rsl_kb = rss_kb;
   mel_u->fch_d  = _cm_faults();
@@ -580,7 +581,9 @@ _cm_link(_cm_meld* mel_u, u3_noun a, u3_noun b)
 
   c3_w*   ent_w;
 
-  if ( mel_u->man_w >= (1U << (mel_u->mab_w - 1)) ) {
+  if ( mel_u->man_w >= (1U << (mel_u->mab_w - 1))
+       || (mel_u->mxm_d && mel_u->mer_d >= mel_u->mxm_d) )
+  {
     mel_u->ful_t = 1;     //  half full: merge no more (a later meld will)
     return;
   }
@@ -1069,7 +1072,18 @@ _cm_setup(_cm_meld* mel_u)
   c3_d lim_d = u3C.limit_d ? (u3C.limit_d >> 10) / sizeof(c3_d) : _cm_tab_max;
   c3_d map_d = c3_rop(gra_d + 1, 64) * sizeof(c3_d);
 
+  c3_d bas_kb;
+
+  //  the runtime's own memory: the RSS less the loom's pages, once every
+  //  clean page the start read is gone
+  if ( c3y == u3C.demand_o ) {
+    (void)u3e_drop_clean(0, u3a_page_of(u3R->hat_w));
+  }
+  bas_kb = u3_mem_rss_kb();
+  bas_kb -= c3_min(bas_kb, (c3_d)u3e_Limit.res_w << (u3a_page_bits - 10));
+
   mel_u->mat_w = u3R->mat_w;
+  mel_u->mxm_d = u3_pier_meld_merges();
   mel_u->bot_w = u3a_page_of(u3R->mat_w);
   mel_u->gra_w = (c3_w)gra_d;
   mel_u->cap_w = (c3_w)c3_max(c3_min(lim_d, (c3_d)_cm_tab_max), (c3_d)_cm_tab_min);
@@ -1125,15 +1139,13 @@ _cm_setup(_cm_meld* mel_u)
   {
     //  the tables come out of the cap: the loom is paged under what is
     //  left, less room for the clean pages read between two drops; the
-    //  RSS stays under the runtime's own (the RSS less the loom's pages,
-    //  once the clean ones start read are gone) plus the cap as given
-    c3_d all_d, rss_kb, loo_kb;
+    //  RSS stays under the runtime's own (measured before the tables were
+    //  allocated, which the allocator may have zeroed) plus the cap as
+    //  given
+    c3_d all_d = u3_pier_tool_room("meld", mel_u->own_kb << 10, mel_u->qui_o);
+    c3_d rss_kb = u3_mem_rss_kb();
 
-    _cm_drop(mel_u);
-    all_d  = u3_pier_tool_room("meld", mel_u->own_kb << 10, mel_u->qui_o);
-    rss_kb = u3_mem_rss_kb();
-    loo_kb = (c3_d)u3e_Limit.res_w << (u3a_page_bits - 10);
-    mel_u->thr_kb = all_d ? (rss_kb - c3_min(rss_kb, loo_kb)) + (all_d >> 10)
+    mel_u->thr_kb = all_d ? bas_kb + (all_d >> 10)
                           : mel_u->own_kb + rss_kb + (16ULL << 10);
     mel_u->rsl_kb = rss_kb;
     mel_u->fch_d  = _cm_faults();
@@ -1176,6 +1188,13 @@ u3_meld(c3_o quiet_o)
     return -1;
   }
   u3e_save_wait();   //  no patch is still going to the image
+  //  nor is the image still being verified (its reads' 8 MiB buffer is
+  //  not meld's to carry); a damaged image is not melded
+  if ( u3e_verify_sound != u3e_verify_wait() ) {
+    fprintf(stderr, "meld: the image failed its verification (see above); "
+                    "nothing is melded\n");
+    return -1;
+  }
   u3a_stat(u3R, &bef_u);
   if ( _cm_setup(&mel_u) ) {
     _cm_done(&mel_u);

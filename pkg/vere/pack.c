@@ -757,6 +757,13 @@ u3_pack(c3_o quiet_o)
     fprintf(stderr, "pack: not on the home road\n");
     return -1;
   }
+  //  the image's background verification ends first: its reads' 8 MiB
+  //  buffer is not pack's to carry, and a damaged image is not packed
+  if ( u3e_verify_sound != u3e_verify_wait() ) {
+    fprintf(stderr, "pack: the image failed its verification (see above); "
+                    "nothing is packed\n");
+    return -1;
+  }
   pac_u.bot_w = u3a_page_of(rod_u->mat_w);
   pac_u.top_w = u3a_page_of(rod_u->hat_w);
   pac_u.met_w = rod_u->met_w;

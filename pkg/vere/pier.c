@@ -431,6 +431,13 @@ u3_pier_stopped(void)
   return _cp_stop_i ? 1 : 0;
 }
 
+/* u3_pier_meld_merges(): the test hook's merge limit, or 0. */
+c3_d
+u3_pier_meld_merges(void)
+{
+  return _cp_hok_u.mel_d;
+}
+
 /* u3_pier_tool_room(): lower the pager's cap by a tool's tables. */
 c3_d
 u3_pier_tool_room(const c3_c* nam_c, c3_d own_d, c3_o qui_o)

@@ -112,6 +112,12 @@
     c3_d
     u3_pier_tool_room(const c3_c* nam_c, c3_d own_d, c3_o qui_o);
 
+    /* u3_pier_meld_merges(): the most merges a meld may make, for tests
+    **   (URBIT_TEST_MELD_MERGES, hooks.h); 0: as many as its map holds.
+    */
+    c3_d
+    u3_pier_meld_merges(void);
+
     /* u3_pier_figure(): add "key_c": val_d to the run's JSON object (a
     **   tool's figures; at most 32, later ones are dropped).
     */
