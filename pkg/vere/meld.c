@@ -63,9 +63,22 @@
 /// map (at most 4 MiB, and 1/8 of the cap) and the noted refcount changes
 /// (1 MiB): at most 14.5 MiB plus 1/64 of the heap, whatever the state
 /// holds.  The explicit stacks live on the road's stack, inside the loom,
-/// which is paged under the cap like the rest of it.  Clean image pages
-/// are dropped (MADV_DONTNEED) whenever the RSS passes meld's own memory
-/// plus half the cap, so reading the state does not keep it resident.
+/// which is paged under the cap like the rest of it.
+///
+/// The bound.  The tables come out of the tool's cap (44 MiB by default):
+/// the pager's cap is lowered by their size and an eighth of the cap
+/// (u3_pier_tool_room), and clean image pages read are dropped
+/// (MADV_DONTNEED) whenever the RSS passes the runtime's own memory
+/// (measured before the tables, once the start's clean pages are gone)
+/// plus the cap.  A fault on the image may map a whole folio of the page
+/// cache, up to 2 MiB, so the RSS is read (from /proc/self/statm) as soon
+/// as the faults since the last reading (getrusage, every step, and
+/// every 256 KiB of a big atom compared) could have passed that line.
+/// So meld's RSS stays within the runtime's own plus the cap, give or
+/// take the few MiB one step may map, while the tables fit in the cap
+/// less the loom's floor + 4 MiB (up to a heap of about 1.5 GiB under
+/// the default cap); beyond, the cap grows by the tables' excess, and
+/// the summary says by how much.
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -48,6 +48,9 @@
 /// below the new frontier before anything moves, so the pager never takes
 /// a destination page for a dead one.
 ///
+/// These tables come out of the tool's cap (u3_pier_tool_room): the
+/// pager's cap is lowered by their size once they are allocated.
+///
 /// Memory outside the loom: 16 bytes per heap page (rank base, class
 /// index, new page, bitmap index: 1/1024 of the heap), 4 bytes per slot
 /// page (each class's new pages), two bits per slot of every slot page
