@@ -122,8 +122,9 @@ _b_pier(const c3_c* pir_c, c3_w rnd_w)
   fflush(stdout);
 }
 
-/* _b_meld(): `urbit meld` on a fresh copy of pier pir_c (PIER.meld, left
-**   for a look and replaced each round), over rnd_w rounds; one table row.
+/* _b_meld(): `urbit meld` on a fresh copy of pier pir_c (PIER.meld,
+**   replaced each round and removed after the last), over rnd_w rounds;
+**   one table row.
 */
 static void
 _b_meld(const c3_c* pir_c, c3_w rnd_w)
@@ -158,6 +159,7 @@ _b_meld(const c3_c* pir_c, c3_w rnd_w)
     aft_d = h_json_d(run_u.out_c, "meld_live_after_kb");
     mer_d = h_json_d(run_u.out_c, "meld_merged");
   }
+  h_rm(cpy_c);
   double red = _b_median(red_d, rnd_w);
   double mel = _b_median(mel_d, rnd_w), all = _b_median(all_d, rnd_w);
   printf("| %s | %.0f | %.2f | %.2f | %.1f | %.2f | %.1f | %.1f | %.1f | %llu | "
