@@ -226,35 +226,13 @@ _cm_end(const _cm_meld* mel_u, u3_noun som)
   /** Progress.
   **/
 /* _cm_drop(): drop the heap's clean pages from memory: they equal the
-**   image, which the next touch reads again (as release does after an
-**   event).  Dirty pages are the pager's to keep under the cap.
+**   image, which the next touch reads again.  Dirty pages are the
+**   pager's to keep under the cap.
 */
 static void
 _cm_drop(_cm_meld* mel_u)
 {
-  c3_w top_w = u3a_page_of(u3R->hat_w);
-
-  if ( c3n == u3C.demand_o ) {
-    return;     //  the image was copied in: its pages are not the file's
-  }
-  for ( c3_w pag_w = mel_u->bot_w; pag_w < top_w; ) {
-    c3_w end_w = pag_w;
-
-    while ( end_w < top_w && c3n == u3e_dirty(end_w) ) {
-      end_w++;
-    }
-    if ( end_w > pag_w ) {
-      if ( madvise(u3a_page_ptr(pag_w), (c3_z)(end_w - pag_w) << u3a_page_bits,
-                   MADV_DONTNEED) )
-      {
-        fprintf(stderr, "meld: madvise pages %u-%u: %s\n", pag_w, end_w - 1,
-                strerror(errno));
-        return;
-      }
-      mel_u->dro_d += end_w - pag_w;
-    }
-    pag_w = end_w + 1;
-  }
+  mel_u->dro_d += u3e_drop_clean(mel_u->bot_w, u3a_page_of(u3R->hat_w));
 }
 
 /* _cm_faults(): page faults so far (pages the passes brought in). */
@@ -1089,9 +1067,7 @@ _cm_setup(_cm_meld* mel_u)
 
   //  the runtime's own memory: the RSS less the loom's pages, once every
   //  clean page the start read is gone
-  if ( c3y == u3C.demand_o ) {
-    (void)u3e_drop_clean(0, u3a_page_of(u3R->hat_w));
-  }
+  (void)u3e_drop_clean(0, u3a_page_of(u3R->hat_w));
   bas_kb = u3_mem_rss_kb();
   bas_kb -= c3_min(bas_kb, (c3_d)u3e_Limit.res_w << (u3a_page_bits - 10));
 

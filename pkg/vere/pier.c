@@ -452,16 +452,16 @@ u3_pier_tool_room(const c3_c* nam_c, c3_d own_d, c3_o qui_o)
   cap_d = ( all_d > own_d + (all_d >> 3) + min_d )
           ? all_d - own_d - (all_d >> 3) : min_d;
   cap_d = u3e_limit_lower(cap_d);
+  all_d = c3_max(all_d, cap_d + own_d + (all_d >> 3));
   if ( c3n == qui_o ) {
     fprintf(stderr, "%s: its tables take %llu KiB outside the loom: the "
                     "loom is paged under %llu KiB, %llu KiB in all\n",
             nam_c, (unsigned long long)(own_d >> 10),
-            (unsigned long long)(cap_d >> 10),
-            (unsigned long long)(c3_max(all_d, cap_d + own_d + (all_d >> 3)) >> 10));
+            (unsigned long long)(cap_d >> 10), (unsigned long long)(all_d >> 10));
   }
   u3_pier_figure("tool_tables_kb", own_d >> 10);
   u3_pier_figure("tool_loom_cap_kb", cap_d >> 10);
-  return c3_max(all_d, cap_d + own_d + (all_d >> 3));
+  return all_d;
 }
 
 /* u3_pier_figure(): a tool's figure for the JSON object. */

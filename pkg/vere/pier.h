@@ -106,8 +106,9 @@
     **   come out of its cap: the pager's cap is lowered by them and by an
     **   eighth of it (room for the clean image pages a pass reads before
     **   dropping them), down to the loom's floor + 4 MiB at the least.
-    **   The cap as it was (bytes): what the tool's loom and tables stay
-    **   under together, the runtime's own few MiB on top; 0 with no pager.
+    **   What the tool's loom and tables stay under together (bytes): the
+    **   cap as it was, or more when the tables leave less than that least
+    **   loom; the runtime's own few MiB on top; 0 with no pager.
     */
     c3_d
     u3_pier_tool_room(const c3_c* nam_c, c3_d own_d, c3_o qui_o);
