@@ -561,6 +561,99 @@ _t_save(void)
   _t_bits_w = _t_loom_bits;
 }
 
+/* _t_image_args(): the kv command line for the image scenario: pier
+**   pir_c, -n num_c, then extra arguments ext_c (null-terminated).
+*/
+static void
+_t_image_args(c3_c** arg_c, const c3_c* pir_c, const c3_c* num_c,
+              const c3_c* const* ext_c)
+{
+  static c3_c bit_c[16];
+  c3_w        n_w = 0;
+
+  snprintf(bit_c, sizeof(bit_c), "%u", _t_loom_bits + 1);
+  arg_c[n_w++] = (c3_c*)_t_urbit_c;
+  arg_c[n_w++] = "-q";
+  arg_c[n_w++] = "--json";
+  arg_c[n_w++] = "-w";
+  arg_c[n_w++] = "kv";
+  arg_c[n_w++] = "--seed";
+  arg_c[n_w++] = "7";
+  arg_c[n_w++] = "--size";
+  arg_c[n_w++] = "24";
+  arg_c[n_w++] = "--loom";
+  arg_c[n_w++] = bit_c;
+  arg_c[n_w++] = "--snap-every";
+  arg_c[n_w++] = "2000";
+  arg_c[n_w++] = "-n";
+  arg_c[n_w++] = (c3_c*)num_c;
+  while ( ext_c && *ext_c ) {
+    arg_c[n_w++] = (c3_c*)*ext_c++;
+  }
+  arg_c[n_w++] = (c3_c*)pir_c;
+  arg_c[n_w] = 0;
+}
+
+/* _t_image(): events that read the image (clean pages mapped from
+**   north.bin) far beyond the cap, over many blocks each: the cap holds at
+**   every sample, and the state is the unconstrained one.
+*/
+static void
+_t_image(void)
+{
+  static h_run run_u;
+  c3_c         pir_c[1100], cop_c[1100], tra_c[1100];
+  c3_c*        arg_c[40];
+  _t_watch     wat_u;
+  c3_d         mug_d, img_kb;
+  const c3_w   cap_w = 12;    //  MiB: above a 256 MiB loom's floor
+
+  h_join(tra_c, sizeof(tra_c), _t_tmp_c, "trace-image.csv");
+  h_join(pir_c, sizeof(pir_c), _t_tmp_c, "image");
+  h_join(cop_c, sizeof(cop_c), _t_tmp_c, "image-free");
+
+  //  a kv state of about 30 MiB, saved: then all of it is clean image
+  _t_image_args(arg_c, pir_c, "2000", 0);
+  T_EQ(0, h_run_in(_t_tmp_c, arg_c, 0, 600, &run_u));
+  img_kb = h_json_d(run_u.out_c, "image_kb");
+  T_OK(~0ULL != img_kb && img_kb >= 2ULL * (cap_w << 10),
+       "image: the image (%llu KiB) is over twice the cap", (unsigned long long)img_kb);
+  {
+    c3_c* cpy_c[] = { "/bin/cp", "-a", pir_c, cop_c, 0 };
+    T_EQ(0, h_run_in(_t_tmp_c, cpy_c, 0, 60, &run_u));
+  }
+  //  100 more events unconstrained: the mug to reach
+  _t_image_args(arg_c, cop_c, "100", 0);
+  T_EQ(0, h_run_in(_t_tmp_c, arg_c, 0, 600, &run_u));
+  mug_d = h_json_d(run_u.out_c, "mug");
+  T_OK(~0ULL != mug_d, "image: unconstrained mug: %s%s", run_u.out_c, run_u.err_c);
+  h_rm(cop_c);
+
+  //  each event reads keys all over the map: clean pages of many blocks
+  {
+    c3_c        cap_c[16];
+    snprintf(cap_c, sizeof(cap_c), "%uM", cap_w);
+    const c3_c* ext_c[] = { "--memory-limit", cap_c, "--trace", tra_c, 0 };
+
+    _t_image_args(arg_c, pir_c, "100", ext_c);
+    T_EQ(0, _t_capped(_t_tmp_c, arg_c, tra_c, 0, &run_u, &wat_u, 0));
+    T_EQ(mug_d, h_json_d(run_u.out_c, "mug"));
+    T_OK(wat_u.num_w >= 10, "image: %u samples", wat_u.num_w);
+    T_OK(wat_u.max_kb <= ((c3_d)cap_w << 10),
+         "image: loom RSS and the scratch file's page cache %llu KiB at most, "
+         "cap %u MiB", (unsigned long long)wat_u.max_kb, cap_w);
+    T_OK(h_json_d(run_u.out_c, "pager_clean_pages") > 0
+         && h_json_d(run_u.out_c, "pager_clean_pages") != ~0ULL,
+         "image: clean pages were dropped: %s", run_u.out_c);
+    printf("image: cap %u MiB, image %llu KiB: loom RSS at most %llu KiB, with "
+           "the scratch file's page cache at most %llu KiB, over %u samples "
+           "(%u after events)\n", cap_w, (unsigned long long)img_kb,
+           (unsigned long long)wat_u.rss_kb, (unsigned long long)wat_u.max_kb,
+           wat_u.num_w, wat_u.eve_w);
+    h_rm(pir_c);
+  }
+}
+
 int
 main(c3_i argc, c3_c** argv)
 {
@@ -576,6 +669,7 @@ main(c3_i argc, c3_c** argv)
   if ( !one_c || !strcmp(one_c, "auto") )     _t_auto();
   if ( !one_c || !strcmp(one_c, "holds") )    _t_holds();
   if ( !one_c || !strcmp(one_c, "save") )     _t_save();
+  if ( !one_c || !strcmp(one_c, "image") )    _t_image();
   h_rm(_t_tmp_c);
   if ( _t_skip_c[0] && !t_fail_w ) {
     return t_skip(_t_skip_c);

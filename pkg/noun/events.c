@@ -316,7 +316,7 @@ u3e_fault(void* adr_v)
   if ( u3P.swp_i >= 0 && !_ce_bit(pag_w) ) {
     u3e_fault_e ret_e = _ce_swap_flaw(pag_w);
     if ( u3e_fault_done == ret_e ) {
-      _ce_limit_back(pag_w, pag_w + 1);
+      _ce_limit_moved(pag_w);
     }
     return ( u3e_fault_full == ret_e ) ? _ce_swap_home(pag_w, 0) : ret_e;
   }

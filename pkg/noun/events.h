@@ -289,6 +289,7 @@
       c3_d out_d;       //  pages written to the swap file and dropped
       c3_d in_d;        //  pages read back (refaults of evicted blocks)
       c3_d dead_d;      //  free pages of victims punched, never written
+      c3_d clean_d;     //  clean image pages of victims dropped (no I/O)
       c3_d evict_d;     //  blocks evicted
       c3_d refault_d;   //  evicted blocks touched again
       c3_d cool_d;      //  blocks the clock made cold (PROT_NONE, resident)
@@ -296,7 +297,7 @@
       c3_d over_d;      //  times nothing could be evicted to meet the budget
       c3_d scrub_d;     //  stray cached pages of lazy pages punched
       c3_d err_d;       //  failed system calls
-      c3_w res_w;       //  swap pages counted resident at the last sync
+      c3_w res_w;       //  pages counted resident at the last sync
       c3_w peak_w;      //  the most counted resident
     } u3e_limit_stats;
 

@@ -561,6 +561,13 @@
     void
     _ce_limit_back(c3_w lo_w, c3_w hi_w);
 
+    /* _ce_limit_moved(): clean page pag_w was just moved into the swap
+    **   file on its first write: count it, if it was not counted as a clean
+    **   page (async-signal-safe).
+    */
+    void
+    _ce_limit_moved(c3_w pag_w);
+
     /* _ce_limit_map(): pages [lo_w, hi_w) were just mapped from the swap
     **   file: under a cap, no read-around on their faults
     **   (async-signal-safe).

@@ -119,6 +119,9 @@ enum {
 u3e_limit_stats u3e_Limit;
 
 static c3_y _ce_sta_y[_ce_blk_max];   //  each block's state (| ref)
+static c3_y _ce_hlf_y[_ce_blk_max];   //  1: the block's clean pages were
+                                      //  dropped (PROT_NONE), its swap
+                                      //  pages kept
 static c3_w _ce_bud_w;                //  the budget for swap pages, 0: off
 static c3_w _ce_cap_w;                //  the whole cap, pages
 static c3_w _ce_res_w;                //  swap-backed pages of hot and cold
@@ -134,6 +137,12 @@ static c3_t _ce_thw_t;                //  out and cold blocks opened for
                                       //  u3e_release (u3e_limit_thaw)
 static c3_w _ce_mlo_w, _ce_mhi_w;     //  the blocks of the allocator's
                                       //  page table and free-page bitmap
+static c3_t _ce_cln_t;                //  clean image pages are paged too
+                                      //  (mapped from north.bin: demand
+                                      //  paging)
+
+static void _ce_limit_count(void);
+static void _ce_limit_fit(void);
 
 /* _ce_ring_put(): put block b_w at the clock's tail, unless it is in. */
 static inline void
@@ -158,9 +167,34 @@ _ce_ring_pop(void)
   return b_w;
 }
 
-/* _ce_blk_mask(): the swap-backed pages of block b_w, one bit each. */
+/* _ce_blk_mask(): the pages of block b_w the pager counts, one bit each:
+**   every page that is not lazy (swap-backed, or a clean image page) when
+**   clean pages are paged, else the swap-backed ones.
+*/
 static inline c3_d
 _ce_blk_mask(c3_w b_w)
+{
+  c3_d msk_d;
+
+  if ( _ce_cln_t ) {
+    c3_w bot_w = b_w << _ce_blk_bits;
+    c3_w num_w = ( u3P.pag_w > bot_w ) ? c3_min(u3P.pag_w - bot_w, _ce_blk_pages) : 0;
+    c3_d all_d = ( num_w >= 64 ) ? ~0ULL : ((1ULL << num_w) - 1);
+    msk_d = all_d & ~u3P.lzy_d[b_w];
+  }
+  else {
+    msk_d = u3P.dit_d[b_w] & ~u3P.lzy_d[b_w];
+  }
+
+  if ( u3P.gar_w && (u3P.gar_w >> _ce_blk_bits) == b_w ) {
+    msk_d &= ~(1ULL << (u3P.gar_w & (_ce_blk_pages - 1)));
+  }
+  return msk_d;
+}
+
+/* _ce_blk_swap(): the swap-backed pages of block b_w, one bit each. */
+static inline c3_d
+_ce_blk_swap(c3_w b_w)
 {
   c3_d msk_d = u3P.dit_d[b_w] & ~u3P.lzy_d[b_w];
 
@@ -170,11 +204,20 @@ _ce_blk_mask(c3_w b_w)
   return msk_d;
 }
 
-/* _ce_blk_count(): the swap-backed pages of block b_w. */
+/* _ce_blk_held(): the counted pages of block b_w that may be resident:
+**   all of them, or, once its clean pages were dropped, its swap pages.
+*/
+static inline c3_d
+_ce_blk_held(c3_w b_w)
+{
+  return _ce_hlf_y[b_w] ? _ce_blk_swap(b_w) : _ce_blk_mask(b_w);
+}
+
+/* _ce_blk_count(): the pages of block b_w counted resident. */
 static inline c3_w
 _ce_blk_count(c3_w b_w)
 {
-  return (c3_w)__builtin_popcountll(_ce_blk_mask(b_w));
+  return (c3_w)__builtin_popcountll(_ce_blk_held(b_w));
 }
 
 /* _ce_blk_prot(): the protection page pag_w has in its state. */
@@ -183,6 +226,7 @@ _ce_blk_prot(c3_w pag_w)
 {
   if ( u3P.gar_w && pag_w == u3P.gar_w ) return PROT_NONE;
   if ( _ce_lzy(pag_w) )                  return PROT_READ;
+  if ( _ce_hlf_y[pag_w >> _ce_blk_bits] && !_ce_bit(pag_w) ) return PROT_NONE;
   if ( _ce_bit(pag_w) )                  return PROT_READ | PROT_WRITE;
   return _ce_prot_clean();
 }
@@ -340,9 +384,12 @@ _ce_blk_drop(c3_w b_w, c3_d msk_d)
     return;
   }
   //  MADV_DONTNEED would discard an anonymous page (the home road's on a
-  //  full disk, an image page's private copy): where there may be one,
-  //  ask for MADV_PAGEOUT, which reclaims only what is safe to
-  if ( u3e_Stat.swap_anon_d || lo_w < u3P.nor_w || u3P.yol_t ) {
+  //  full disk, an image page's private copy, an image copied in): where
+  //  there may be one, ask for MADV_PAGEOUT, which reclaims only what is
+  //  safe to.  A clean page mapped from north.bin just leaves the mapping
+  //  (its page cache stays, for a cheap refault: clean, and the kernel's
+  //  to reclaim)
+  if ( u3e_Stat.swap_anon_d || u3P.yol_t || (!_ce_cln_t && lo_w < u3P.nor_w) ) {
     if ( madvise(_ce_ptr(lo_w), (c3_z)len_d, MADV_PAGEOUT) ) {
       u3e_Limit.err_d++;
     }
@@ -353,7 +400,64 @@ _ce_blk_drop(c3_w b_w, c3_d msk_d)
   if ( posix_fadvise(u3P.swp_i, (off_t)off_d, (off_t)len_d, POSIX_FADV_DONTNEED) ) {
     u3e_Limit.err_d++;
   }
-  u3e_Limit.out_d += (c3_w)__builtin_popcountll(msk_d);
+  u3e_Limit.out_d += (c3_w)__builtin_popcountll(msk_d & u3P.dit_d[b_w]);
+  u3e_Limit.clean_d += (c3_w)__builtin_popcountll(msk_d & ~u3P.dit_d[b_w]);
+}
+
+/* _ce_blk_runs(): apply madvise adv_i (or, if adv_i < 0, PROT_NONE) to
+**   each run of the pages msk_d of block b_w (async-signal-safe).
+*/
+static void
+_ce_blk_runs(c3_w b_w, c3_d msk_d, c3_i adv_i)
+{
+  c3_w bot_w = b_w << _ce_blk_bits;
+  c3_w bit_w = 0;
+
+  while ( bit_w < _ce_blk_pages && (msk_d >> bit_w) ) {
+    if ( !(msk_d >> bit_w & 1) ) {
+      bit_w++;
+      continue;
+    }
+    c3_w end_w = bit_w + 1;
+    while ( end_w < _ce_blk_pages && (msk_d >> end_w & 1) ) {
+      end_w++;
+    }
+    c3_y* ptr_y = _ce_ptr(bot_w + bit_w);
+    c3_z  len_z = (c3_z)(end_w - bit_w) << u3a_page_bits;
+    if ( (adv_i < 0) ? mprotect(ptr_y, len_z, PROT_NONE)
+                     : madvise(ptr_y, len_z, adv_i) )
+    {
+      u3e_Limit.err_d++;
+    }
+    bit_w = end_w;
+  }
+}
+
+/* _ce_limit_half(): drop block b_w's clean pages (shut, unmapped: no I/O,
+**   their page cache stays), keeping its swap pages; 1 if it did.  A block
+**   gives up its clean pages before its swap pages are written.
+*/
+static c3_t
+_ce_limit_half(c3_w b_w)
+{
+  c3_d cln_d, swp_d;
+
+  if ( !_ce_cln_t || _ce_hlf_y[b_w] || u3e_Stat.swap_anon_d || u3P.yol_t ) {
+    return 0;
+  }
+  swp_d = _ce_blk_swap(b_w);
+  cln_d = _ce_blk_mask(b_w) & ~swp_d;
+  if ( !cln_d || !swp_d ) {
+    return 0;
+  }
+  if ( (_ce_sta_y[b_w] & ~_ce_blk_ref) == _ce_blk_hot ) {
+    _ce_blk_runs(b_w, cln_d, -1);
+  }
+  _ce_blk_runs(b_w, cln_d, MADV_DONTNEED);
+  _ce_hlf_y[b_w] = 1;
+  _ce_res_w -= c3_min(_ce_res_w, (c3_w)__builtin_popcountll(cln_d));
+  u3e_Limit.clean_d += (c3_w)__builtin_popcountll(cln_d);
+  return 1;
 }
 
 /* _ce_limit_take(): evict block b_w (hot or cold): punch its dead pages,
@@ -370,7 +474,10 @@ _ce_limit_take(c3_w b_w)
     return 0;
   }
   _ce_res_w -= c3_min(_ce_res_w, cnt_w);
-  rst_d = _ce_blk_dead(b_w, _ce_blk_mask(b_w));
+  //  dead swap pages are punched; clean image pages are only dropped
+  rst_d = _ce_blk_held(b_w);
+  _ce_hlf_y[b_w] = 0;
+  rst_d = (rst_d & ~u3P.dit_d[b_w]) | _ce_blk_dead(b_w, rst_d & u3P.dit_d[b_w]);
   if ( !rst_d ) {
     //  all dead: nothing left resident
     _ce_blk_open(b_w);
@@ -472,6 +579,11 @@ _ce_limit_evict(c3_w low_w, c3_w kep_w)
       _ce_ring_put(b_w);
       continue;
     }
+    if ( _ce_limit_half(b_w) ) {
+      //  its clean pages went; its swap pages get another turn
+      _ce_ring_put(b_w);
+      continue;
+    }
     if ( (rst_d = _ce_limit_take(b_w)) ) {
       vic_w[num_w] = b_w;
       msk_d[num_w] = rst_d;
@@ -566,24 +678,41 @@ _ce_limit_fault(c3_w pag_w)
     c3_d msk_d = _ce_blk_mask(b_w);
     c3_w cnt_w = (c3_w)__builtin_popcountll(msk_d);
 
+    _ce_hlf_y[b_w] = 0;
     _ce_res_w += cnt_w;
     _ce_sta_y[b_w] = _ce_blk_hot | _ce_blk_ref;
     _ce_ring_put(b_w);
     _ce_limit_room(b_w);
     _ce_blk_open(b_w);
-    if ( msk_d ) {
-      //  read the block back in one go: most refaults are sequential
+    if ( (msk_d &= u3P.dit_d[b_w]) ) {
+      //  read the block's swap pages back in one go: most refaults are
+      //  sequential (clean pages come from north.bin's page cache, or are
+      //  read where they are touched)
       c3_w lo_w = (b_w << _ce_blk_bits) + (c3_w)__builtin_ctzll(msk_d);
       c3_w hi_w = (b_w << _ce_blk_bits) + 64 - (c3_w)__builtin_clzll(msk_d);
       madvise(_ce_ptr(lo_w), (c3_z)(hi_w - lo_w) << u3a_page_bits, MADV_WILLNEED);
     }
-    u3e_Limit.in_d += cnt_w;
+    u3e_Limit.in_d += (c3_w)__builtin_popcountll(msk_d & u3P.dit_d[b_w]);
     u3e_Limit.refault_d++;
+    return 1;
+  }
+  //  a clean page of a block whose clean pages were dropped: they come
+  //  back, counted before they can be touched
+  if ( _ce_hlf_y[b_w] && _ce_blk_hot == sta_y
+       && ((_ce_blk_mask(b_w) & ~_ce_blk_swap(b_w)) >> (pag_w & (_ce_blk_pages - 1)) & 1) )
+  {
+    _ce_res_w += (c3_w)__builtin_popcountll(_ce_blk_mask(b_w) & ~_ce_blk_swap(b_w));
+    _ce_hlf_y[b_w] = 0;
+    _ce_sta_y[b_w] = _ce_blk_hot | _ce_blk_ref;
+    _ce_ring_put(b_w);
+    _ce_limit_room(b_w);
+    _ce_blk_open(b_w);
+    u3e_Limit.warm_d++;
     return 1;
   }
   //  a cold block; or a swap page that some remapping left shut (nothing
   //  else faults on a dirty page that is backed): open the block
-  if ( _ce_blk_cold == sta_y || (_ce_blk_mask(b_w) >> (pag_w & (_ce_blk_pages - 1)) & 1) ) {
+  if ( _ce_blk_cold == sta_y || (_ce_blk_swap(b_w) >> (pag_w & (_ce_blk_pages - 1)) & 1) ) {
     if ( _ce_blk_free == sta_y ) {
       _ce_res_w += _ce_blk_count(b_w);
     }
@@ -608,7 +737,8 @@ _ce_limit_shut(c3_w pag_w)
     return 0;
   }
   sta_y = _ce_sta_y[pag_w >> _ce_blk_bits] & ~_ce_blk_ref;
-  return _ce_blk_cold == sta_y || _ce_blk_out == sta_y;
+  return _ce_blk_cold == sta_y || _ce_blk_out == sta_y
+         || (_ce_hlf_y[pag_w >> _ce_blk_bits] && !_ce_bit(pag_w) && !_ce_lzy(pag_w));
 }
 
 void
@@ -619,9 +749,41 @@ _ce_limit_reshut(void)
   }
   for ( c3_w b_w = 0; b_w < _ce_nbk_w; b_w++ ) {
     c3_y sta_y = _ce_sta_y[b_w] & ~_ce_blk_ref;
+    //  a save made swap pages clean where they are (in the scratch
+    //  file, resident): a block whose clean pages were dropped counts
+    //  whole again
+    if ( _ce_hlf_y[b_w] ) {
+      _ce_hlf_y[b_w] = 0;
+      if ( _ce_blk_hot == sta_y ) {
+        _ce_blk_open(b_w);
+      }
+    }
     if ( _ce_blk_cold == sta_y || _ce_blk_out == sta_y ) {
       _ce_blk_shut(b_w);
     }
+  }
+  //  a save's remapping makes pages the pager counts (lazy pages saved as
+  //  zeros, now image pages): counted now, not at the next boundary
+  _ce_limit_count();
+  _ce_limit_fit();
+}
+
+void
+_ce_limit_moved(c3_w pag_w)
+{
+  c3_w b_w;
+
+  if ( !_ce_bud_w ) {
+    return;
+  }
+  if ( !_ce_cln_t ) {
+    _ce_limit_back(pag_w, pag_w + 1);
+    return;
+  }
+  //  counted already, as a clean page: its block is in use again
+  b_w = pag_w >> _ce_blk_bits;
+  if ( _ce_blk_hot == (_ce_sta_y[b_w] & ~_ce_blk_ref) ) {
+    _ce_sta_y[b_w] = _ce_blk_hot | _ce_blk_ref;
   }
 }
 
@@ -642,8 +804,9 @@ _ce_limit_budget(c3_w fix_w)
          ? _ce_cap_w - fix_w - slk_w : lea_w;
 }
 
-/* _ce_limit_fixed(): resident pages the budget does not page: the clean
-**   image pages in memory and the anonymous ones, from mincore.
+/* _ce_limit_fixed(): resident pages the budget does not page: the
+**   anonymous ones, and the clean image pages in memory (by mincore) when
+**   the image is copied in.
 */
 static c3_w
 _ce_limit_fixed(void)
@@ -654,8 +817,9 @@ _ce_limit_fixed(void)
   c3_w num_w = 0;
   c3_w pag_w = 0;
 
-  //  clean pages lie below the image top: count what is in memory of them
-  while ( pag_w < u3P.nor_w ) {
+  //  clean pages lie below the image top: count what is in memory of them,
+  //  unless the pager pages them (they are in its count)
+  while ( !_ce_cln_t && pag_w < u3P.nor_w ) {
     c3_w end_w = c3_min(u3P.nor_w, pag_w + (c3_w)sizeof(vec_y) / per_w);
     c3_w run_w;
 
@@ -707,21 +871,23 @@ u3e_limit_thaw(void)
   }
 }
 
-void
-u3e_limit_sync(void)
+/* _ce_limit_count(): recount the resident pages from the bitmaps: blocks
+**   left with nothing counted are free; blocks that gained pages where the
+**   pager did not see it (a save's remapping, the start) are hot; after a
+**   thaw, every block not hot is shut again.
+*/
+static void
+_ce_limit_count(void)
 {
   c3_w res_w = 0;
-  c3_w fix_w;
 
-  if ( !_ce_bud_w ) {
-    return;
-  }
   for ( c3_w b_w = 0; b_w < _ce_nbk_w; b_w++ ) {
     c3_y sta_y = _ce_sta_y[b_w] & ~_ce_blk_ref;
     c3_w cnt_w = _ce_blk_count(b_w);
 
-    if ( !cnt_w ) {
+    if ( !_ce_blk_mask(b_w) ) {
       if ( _ce_blk_free != sta_y ) {
+        _ce_hlf_y[b_w] = 0;
         if ( _ce_blk_hot != sta_y ) {
           _ce_blk_open(b_w);
         }
@@ -730,6 +896,8 @@ u3e_limit_sync(void)
     }
     else if ( _ce_blk_free == sta_y ) {
       //  backed where the pager did not see it (a save's remapping)
+      _ce_hlf_y[b_w] = 0;
+      cnt_w = _ce_blk_count(b_w);
       _ce_sta_y[b_w] = _ce_blk_hot;
       _ce_ring_put(b_w);
       res_w += cnt_w;
@@ -746,11 +914,33 @@ u3e_limit_sync(void)
   }
   _ce_thw_t = 0;
   _ce_res_w = res_w;
-  _ce_limit_scrub();
-  fix_w = _ce_limit_fixed();
-  _ce_bud_w = _ce_limit_budget(fix_w);
-  _ce_limit_room(_ce_blk_max);
+}
+
+/* _ce_limit_fit(): evict until the count is within the budget, or nothing
+**   more can be evicted.
+*/
+static void
+_ce_limit_fit(void)
+{
+  c3_w was_w;
+
+  do {
+    was_w = _ce_res_w;
+    _ce_limit_room(_ce_blk_max);
+  } while ( _ce_res_w > _ce_bud_w && _ce_res_w < was_w );
   u3e_Limit.res_w = _ce_res_w;
+}
+
+void
+u3e_limit_sync(void)
+{
+  if ( !_ce_bud_w ) {
+    return;
+  }
+  _ce_limit_count();
+  _ce_limit_scrub();
+  _ce_bud_w = _ce_limit_budget(_ce_limit_fixed());
+  _ce_limit_fit();
 }
 
 c3_i
@@ -766,7 +956,9 @@ u3e_limit_set(c3_d cap_d)
   _ce_rhd_w = 0;
   _ce_rnm_w = 0;
   _ce_thw_t = 0;
+  _ce_cln_t = 0;
   memset(_ce_sta_y, 0, sizeof(_ce_sta_y));
+  memset(_ce_hlf_y, 0, sizeof(_ce_hlf_y));
   memset(_ce_que_y, 0, sizeof(_ce_que_y));
   memset(&u3e_Limit, 0, sizeof(u3e_Limit));
   if ( !cap_d ) {
@@ -785,6 +977,9 @@ u3e_limit_set(c3_d cap_d)
   _ce_nbk_w = (u3P.pag_w + _ce_blk_pages - 1) >> _ce_blk_bits;
   _ce_cap_w = (c3_w)c3_min(cap_d >> u3a_page_bits, (c3_d)u3P.pag_w);
   _ce_mlo_w = _ce_mhi_w = 0;
+  //  clean pages mapped from north.bin can be dropped and read again;
+  //  copied in (anonymous), they cannot, and are counted apart
+  _ce_cln_t = _(u3C.clean_o) && _(u3C.demand_o) && !u3P.uff_t;
   if ( (c3_y*)u3a_Page >= u3a_loom_base && (c3_y*)u3a_Free >= u3a_loom_base ) {
     const c3_y* lo_y = c3_min((const c3_y*)u3a_Page, (const c3_y*)u3a_Free);
     const c3_y* hi_y = c3_max((const c3_y*)(u3a_Page + u3P.pag_w),

@@ -16,5 +16,6 @@ u3o_options u3C = {
   .lazy_o   = c3n,
   .later_o  = c3n,
   .quiet_o  = c3n,
+  .clean_o  = c3y,
   .apply_o  = c3y,
 };

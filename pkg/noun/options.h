@@ -27,6 +27,10 @@
       c3_o   quiet_o;    //  no progress messages
 
       c3_d   limit_d;    //  cap on the loom's resident bytes (0: none)
+      c3_o   clean_o;    //  under the cap, clean image pages are paged too
+                         //  (c3y); c3n: not counted by the pager, which
+                         //  leaves them to the caller (the tools drop
+                         //  them as they go)
 
       //  saving
       c3_o   apply_o;    //  apply a save's committed patch to north.bin

@@ -601,11 +601,17 @@ u3e_reserve(c3_w* lo_w, c3_w* hi_w)
   top_w = c3_min(u3a_page_of((c3_y*)hi_w + u3a_page_bytes - 1), u3P.pag_w);
   for ( c3_w pag_w = bot_w; pag_w < top_w; pag_w++ ) {
     if ( u3P.swp_i >= 0 && !_ce_bit(pag_w) && pag_w != u3P.gar_w ) {
-      //  a clean page moves into the swap file on its first write
-      u3e_fault_e ret_e = _ce_swap_flaw(pag_w);
-      if ( u3e_fault_done != ret_e ) {
+      //  a clean page moves into the swap file on its first write (read
+      //  from its block, which the pager may have shut: opened first)
+      u3e_fault_e ret_e;
+
+      if ( _ce_limit_shut(pag_w) ) {
+        _ce_limit_fault(pag_w);
+      }
+      if ( u3e_fault_done != (ret_e = _ce_swap_flaw(pag_w)) ) {
         return _ce_reserve_of(ret_e);
       }
+      _ce_limit_moved(pag_w);
     }
     else if ( _ce_lzy(pag_w) ) {
       //  the guard page too: when it moves on, it is written

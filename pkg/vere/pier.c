@@ -196,6 +196,9 @@ _cp_opts_apply(const u3_pier_opts* opt_u)
   u3C.later_o  = _(opt_u->first_o) ? c3n : c3y;
   u3C.quiet_o  = opt_u->quiet_o;
   u3C.limit_d  = 0;
+  //  a tool reads the whole state once, in its own order, and drops clean
+  //  pages itself against its RSS; events get the pager's count of them
+  u3C.clean_o  = opt_u->tool_c ? c3n : c3y;
   if ( _(opt_u->swap_pier_o)
        || (!opt_u->swap_c && (u3_limit_size == opt_u->limit_e
                               || u3_limit_auto == opt_u->limit_e
@@ -379,9 +382,11 @@ _cp_report(const u3_pier_opts* opt_u, _cp_tally* tal_u)
   }
   if ( u3e_Limit.cap_d ) {
     fprintf(stderr, "urbit: pager: cap %llu KiB; %llu pages written out, %llu read "
-                    "back, %llu free pages punched unwritten\n",
+                    "back, %llu free pages punched unwritten, %llu clean pages "
+                    "dropped\n",
             (unsigned long long)(u3e_Limit.cap_d >> 10), (unsigned long long)u3e_Limit.out_d,
-            (unsigned long long)u3e_Limit.in_d, (unsigned long long)u3e_Limit.dead_d);
+            (unsigned long long)u3e_Limit.in_d, (unsigned long long)u3e_Limit.dead_d,
+            (unsigned long long)u3e_Limit.clean_d);
   }
 
   _cp_fig_u.set_t      = 1;
@@ -520,12 +525,13 @@ u3_pier_json(c3_i ret_i)
       printf(",\"pager_cap_kb\":%llu,\"pager_out_pages\":%llu,"
              "\"pager_in_pages\":%llu,\"pager_dead_pages\":%llu,"
              "\"pager_evictions\":%llu,\"pager_refaults\":%llu,"
-             "\"pager_peak_kb\":%llu,\"pager_over\":%llu",
+             "\"pager_peak_kb\":%llu,\"pager_over\":%llu,"
+             "\"pager_clean_pages\":%llu",
              (unsigned long long)(lim_u->cap_d >> 10), (unsigned long long)lim_u->out_d,
              (unsigned long long)lim_u->in_d, (unsigned long long)lim_u->dead_d,
              (unsigned long long)lim_u->evict_d, (unsigned long long)lim_u->refault_d,
              (unsigned long long)lim_u->peak_w << (u3a_page_bits - 10),
-             (unsigned long long)lim_u->over_d);
+             (unsigned long long)lim_u->over_d, (unsigned long long)lim_u->clean_d);
     }
     sep_c = ',';
   }
@@ -592,9 +598,9 @@ _cp_trace(const u3_pier_opts* opt_u, FILE* fil_u)
           (unsigned long long)(sat_u.heap_d >> 10), (unsigned long long)(sat_u.live_d >> 10),
           (unsigned long long)u3e_swap_kb(), (unsigned long long)u3e_Stat.released_d);
   if ( u3C.limit_d ) {
-    fprintf(fil_u, ",%llu,%llu,%llu",
+    fprintf(fil_u, ",%llu,%llu,%llu,%llu",
             (unsigned long long)u3e_Limit.out_d, (unsigned long long)u3e_Limit.in_d,
-            (unsigned long long)u3e_Limit.dead_d);
+            (unsigned long long)u3e_Limit.dead_d, (unsigned long long)u3e_Limit.clean_d);
   }
   fputc('\n', fil_u);
   errno = 0;
@@ -893,7 +899,8 @@ _cp_trace_open(const u3_pier_opts* opt_u, FILE** tra_u)
   }
   fprintf(*tra_u, "event,rss_kb,lazyfree_kb,anon_kb,file_kb,shmem_kb,heap_kb,"
                   "live_kb,swap_kb,released_pages%s\n",
-          u3C.limit_d ? ",pager_out_pages,pager_in_pages,pager_dead_pages" : "");
+          u3C.limit_d ? ",pager_out_pages,pager_in_pages,pager_dead_pages,"
+                        "pager_clean_pages" : "");
   return 0;
 }
 
