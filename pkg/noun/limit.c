@@ -8,24 +8,37 @@
 /// is MAP_SHARED from the scratch file at its own offset, so the loom's
 /// memory is (a) the scratch file's page cache, (b) the clean image
 /// pages read from north.bin, (c) rare anonymous pages (the home road's,
-/// when the disk was full).  The pager keeps (a) under the budget less
-/// (b) and (c) as measured at the last event boundary.
+/// when the disk was full).  The pager counts (a) and (b) together: every
+/// page that is not lazy (u3C.clean_o, the default for events, with
+/// demand paging).  A clean page costs no I/O to drop (it leaves the
+/// mapping; its page cache stays, clean, the kernel's to reclaim) and is
+/// read again from north.bin's page cache when touched.  Without demand
+/// paging (the image copied into anonymous memory, which cannot be
+/// dropped), or for the tools (which read the state once and drop clean
+/// pages themselves against their RSS), (b) is not paged: it is measured
+/// at each event boundary and taken off the budget, with (c).
 ///
 /// Blocks.  The loom is cut into blocks of 64 pages (1 MiB), exactly one
 /// word of the dirty and lazy bitmaps, so a block's swap-backed pages are
-/// one word: dirty and not lazy.  Each block is in one state:
+/// one word: dirty and not lazy; its counted pages, not lazy.  Each block
+/// is in one state:
 ///
-///   free   no swap-backed page, or not yet seen by the pager
+///   free   no counted page, or not yet seen by the pager
 ///   hot    resident, accessible; ref set when it was last faulted in
 ///   cold   resident, but PROT_NONE: the clock hand passed it once; a touch
 ///          faults, restores its protections and makes it hot (no I/O)
 ///   out    written to the scratch file and dropped from the page cache,
 ///          PROT_NONE: a touch faults, reads it back (readahead of the
-///          whole block) and makes it hot
+///          block's swap pages) and makes it hot
 ///
-/// The resident count (res_w) is the sum of the swap-backed pages of hot
-/// and cold blocks: an upper bound, since a block backed on its first
-/// write counts whole.  It grows where pages become resident, inside the
+/// and, besides, "half" (a flag): its clean pages were dropped and shut
+/// (PROT_NONE, run by run: they are separate mappings from its swap pages
+/// anyway, so this splits no mapping), its swap pages kept; a touch of a
+/// clean page brings them all back, counted first.
+///
+/// The resident count (res_w) is the sum of the counted pages of hot and
+/// cold blocks (of a half block, its swap pages): an upper bound, since a
+/// block counts whole however little of it was touched.  It grows where pages become resident, inside the
 /// fault handler: backing lazy pages (_ce_lazy_back), moving a clean page
 /// into the scratch file, refaulting an out block.  So the cap holds
 /// during an event, however much the event allocates.
@@ -34,7 +47,10 @@
 /// they became resident.  When res_w would pass the budget, the hand takes
 /// the oldest: a hot block with its ref set loses it, becomes cold
 /// (PROT_NONE, still resident) and goes to the back; a cold one, or a hot
-/// one touched since, is evicted.  A victim's pages that hold nothing
+/// one touched since, gives up its clean pages first if it has swap pages
+/// too (half, back to the end of the clock: no I/O), and is evicted the
+/// next time.  An evicted block's clean pages are dropped; its swap
+/// pages that hold nothing
 /// (free pages of any heap, by the allocator's free-page bitmap, which is
 /// one word per block; and the current road's free gap) are punched out
 /// of the file (fallocate: never written, blocks returned) and mapped
@@ -53,16 +69,17 @@
 /// kernel's, under a cgroup) finds clean pages it can drop at once
 /// instead of waiting for the flusher.
 ///
-/// Budget.  The cap less the pages the pager does not page (clean image
-/// pages in memory, anonymous ones), measured at each event boundary and
-/// when the pager starts, less one block of slack for what it cannot see
-/// between two boundaries: clean image pages an event reads (readable
-/// without a fault), and lazy pages read through a file mapping a release
-/// left.  At each boundary the scratch file's cached pages at lazy pages'
-/// offsets are punched (u3e_limit_sync).  So the loom's resident pages
-/// plus the scratch file's page cache stay under the cap at every instant
-/// while an event reads less than a block of such pages; beyond that,
-/// until the next boundary.
+/// Budget.  The cap less the pages the pager does not page (anonymous
+/// ones; clean image pages in memory when they are not paged), measured
+/// at each event boundary and when the pager starts, less one block of
+/// slack for what it cannot see between two boundaries: lazy pages read
+/// through a file mapping a release left.  At each boundary the scratch
+/// file's cached pages at lazy pages' offsets are punched
+/// (u3e_limit_sync).  So the loom's resident pages plus the scratch
+/// file's page cache stay under the cap at every instant, however much of
+/// the image an event reads.  After a save's remapping (pages made clean
+/// where they are, lazy pages saved as zeros mapped from north.bin) the
+/// pager recounts at once (_ce_limit_reshut), not at the next boundary.
 ///
 /// Invariants.  Every page of an out or cold block that is swap-backed is
 /// PROT_NONE; pages of the image below it and lazy pages may be too.  The
@@ -84,7 +101,7 @@
 /// from the bitmaps (_ce_blk_open).  The cap thus holds during a save
 /// whatever its dirty set.
 ///
-/// Memory bound: one byte of state per block (16 KiB for a 16 GiB loom),
+/// Memory bound: two bytes of state per block (32 KiB for a 16 GiB loom),
 /// no allocation.  Mappings: eviction splits the loom's mappings at block
 /// boundaries only, so at most two per block (vm.max_map_count is 65,530;
 /// a 16 GiB loom has 16,384 blocks).
