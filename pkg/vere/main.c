@@ -92,7 +92,7 @@ static const c3_c* _cv_usage_c =
 "                        writing cold pages to the swap file (implies --swap\n"
 "                        unless a swap file is given); the runtime's own\n"
 "                        memory comes on top.  auto: the memory cgroup's\n"
-"                        limit less an eighth (at least 24 MiB); none: no\n"
+"                        limit less an eighth (at least 8 MiB); none: no \n"
 "                        pager (by default a swap file run in a memory\n"
 "                        cgroup is paged as with auto)\n"
 "\n"
