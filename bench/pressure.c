@@ -49,6 +49,7 @@
 ///                            [--rounds R] [--timeout S] [--floor MB]
 ///                            [--quick] [--dir DIR] [--out DIR]
 ///                            [--urbit PATH] [--cleanup] [--help]
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
@@ -1230,21 +1231,33 @@ _p_chart(const c3_c* png_c)
   /** The bench.
   **/
 
-/* _p_defines(): where fla_c first starts a line of txt_c (after spaces
-**   only): the line defining the flag, not a mention of it in another
-**   flag's text; 0 if none.
+/* _p_defines(): where txt_c defines fla_c: the flag first on its line
+**   (after spaces only) and followed by its argument's name in capitals,
+**   two spaces or the line's end; not a mention of it in another flag's
+**   text, even one that starts a line; 0 if none.
 */
 static const c3_c*
 _p_defines(const c3_c* txt_c, const c3_c* fla_c)
 {
+  c3_z len_z = strlen(fla_c);
+
   for ( const c3_c* hit_c = strstr(txt_c, fla_c); hit_c;
         hit_c = strstr(hit_c + 1, fla_c) )
   {
     const c3_c* bol_c = hit_c;
+    const c3_c* end_c = hit_c + len_z;
     while ( bol_c > txt_c && ' ' == bol_c[-1] ) {
       bol_c--;
     }
-    if ( bol_c == txt_c || '\n' == bol_c[-1] ) {
+    if ( bol_c != txt_c && '\n' != bol_c[-1] ) {
+      continue;
+    }
+    if ( !*end_c || '\n' == end_c[0] ) {
+      return hit_c;
+    }
+    if ( ' ' == end_c[0]
+         && ( ' ' == end_c[1] || isupper((unsigned char)end_c[1]) ) )
+    {
       return hit_c;
     }
   }

@@ -358,8 +358,8 @@ _t_mismatch(void)
 }
 
 /* _t_limit_arg(): --memory-limit gets bytes when urbit's help line for the
-**   flag says nothing of MiB, even where another flag's text mentions it
-**   and MiB first (pack's default cap).  A stand-in for urbit whose
+**   flag says nothing of MiB, even where another flag's text, on a line
+**   of its own, mentions the flag and MiB first (pack's default cap).  A stand-in for urbit whose
 **   --memory-limit run fails on a value under 1 MiB.
 */
 static void
@@ -370,8 +370,8 @@ _t_limit_arg(void)
   const c3_c*  fak_y =
     "#!/bin/sh\n"
     "case \"$*\" in\n"
-    "  *--help*) echo '  pack  caps the loom by --memory-limit (default: 44"
-    " MiB)'\n"
+    "  *--help*) echo '  pack  caps the loom it pages under'\n"
+    "    echo '                --memory-limit (default: 44 MiB)'\n"
     "    echo '      --memory-limit SIZE  a cap (bytes, or with K, M or G)'\n"
     "    exit 0 ;;\n"
     "  *--memory-limit*) v=; q=\n"
