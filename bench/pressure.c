@@ -49,6 +49,7 @@
 ///                            [--rounds R] [--timeout S] [--floor MB]
 ///                            [--quick] [--dir DIR] [--out DIR]
 ///                            [--urbit PATH] [--cleanup] [--help]
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
@@ -1230,7 +1231,40 @@ _p_chart(const c3_c* png_c)
   /** The bench.
   **/
 
-/* _p_knows(): `urbit --help` mentions fla_c; its help line into lin_c. */
+/* _p_defines(): where txt_c defines fla_c: the flag first on its line
+**   (after spaces only) and followed by its argument's name in capitals,
+**   two spaces or the line's end; not a mention of it in another flag's
+**   text, even one that starts a line; 0 if none.
+*/
+static const c3_c*
+_p_defines(const c3_c* txt_c, const c3_c* fla_c)
+{
+  c3_z len_z = strlen(fla_c);
+
+  for ( const c3_c* hit_c = strstr(txt_c, fla_c); hit_c;
+        hit_c = strstr(hit_c + 1, fla_c) )
+  {
+    const c3_c* bol_c = hit_c;
+    const c3_c* end_c = hit_c + len_z;
+    while ( bol_c > txt_c && ' ' == bol_c[-1] ) {
+      bol_c--;
+    }
+    if ( bol_c != txt_c && '\n' != bol_c[-1] ) {
+      continue;
+    }
+    if ( !*end_c || '\n' == end_c[0] ) {
+      return hit_c;
+    }
+    if ( ' ' == end_c[0]
+         && ( ' ' == end_c[1] || isupper((unsigned char)end_c[1]) ) )
+    {
+      return hit_c;
+    }
+  }
+  return 0;
+}
+
+/* _p_knows(): `urbit --help` defines fla_c; its help line into lin_c. */
 static c3_t
 _p_knows(const c3_c* fla_c, c3_c* lin_c, c3_z lin_z)
 {
@@ -1241,8 +1275,8 @@ _p_knows(const c3_c* fla_c, c3_c* lin_c, c3_z lin_z)
   if ( 0 > h_run_in(_p_S.scr_c, arg_c, 0, 30, &run_u) ) {
     return 0;
   }
-  const c3_c* hit_c = strstr(run_u.out_c, fla_c);
-  hit_c = hit_c ? hit_c : strstr(run_u.err_c, fla_c);
+  const c3_c* hit_c = _p_defines(run_u.out_c, fla_c);
+  hit_c = hit_c ? hit_c : _p_defines(run_u.err_c, fla_c);
   if ( hit_c ) {
     c3_z len_z = strcspn(hit_c, "\n");
     snprintf(lin_c, lin_z, "%.*s", (c3_i)len_z, hit_c);

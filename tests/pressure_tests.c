@@ -357,6 +357,53 @@ _t_mismatch(void)
   printf("mismatch: exit status %d\n", ret_i);
 }
 
+/* _t_limit_arg(): --memory-limit gets bytes when urbit's help line for the
+**   flag says nothing of MiB, even where another flag's text, on a line
+**   of its own, mentions the flag and MiB first (pack's default cap).  A stand-in for urbit whose
+**   --memory-limit run fails on a value under 1 MiB.
+*/
+static void
+_t_limit_arg(void)
+{
+  static h_run run_u;
+  c3_c         dir_c[1024], fak_c[1100], out_c[1100];
+  const c3_c*  fak_y =
+    "#!/bin/sh\n"
+    "case \"$*\" in\n"
+    "  *--help*) echo '  pack  caps the loom it pages under'\n"
+    "    echo '                --memory-limit (default: 44 MiB)'\n"
+    "    echo '      --memory-limit SIZE  a cap (bytes, or with K, M or G)'\n"
+    "    exit 0 ;;\n"
+    "  *--memory-limit*) v=; q=\n"
+    "    for a; do [ \"$q\" = --memory-limit ] && v=$a; q=$a; done\n"
+    "    [ \"$v\" -ge 1048576 ] || { echo \"limit $v: bytes?\" >&2; exit 1; }\n"
+    "    echo '{\"mug\":1}'; exit 0 ;;\n"
+    "esac\n"
+    "for a; do p=$a; done\n"
+    "dd if=/dev/zero of=\"$p.fill\" bs=1M count=32 2>/dev/null\n"
+    "echo '{\"mug\":1}'\n";
+
+  snprintf(dir_c, sizeof(dir_c), "%s/limit", _t_tmp_c);
+  mkdir(dir_c, 0755);
+  snprintf(fak_c, sizeof(fak_c), "%s/urbit", dir_c);
+  snprintf(out_c, sizeof(out_c), "%s/out", dir_c);
+  h_must_write(fak_c, (const c3_y*)fak_y, strlen(fak_y));
+  chmod(fak_c, 0755);
+
+  c3_c* arg_c[] = {
+    _t_ben_c, "--workloads", "kv", "--ratios", "2", "--columns",
+    "memory-limit", "--timeout", "10", "--dir", dir_c, "--out", out_c,
+    "--urbit", fak_c, 0
+  };
+  c3_i ret_i = h_run_in(dir_c, arg_c, 0, 60, &run_u);
+  T_EQ(ret_i, 0);
+  const c3_c* row_c = strstr(run_u.out_c, "memory-limit 1/2 ");
+  T_OK(0 != row_c && 0 != strstr(row_c, " ok "),
+       "limit: the --memory-limit run did not finish: %s%s", run_u.out_c,
+       run_u.err_c);
+  printf("limit: exit status %d\n", ret_i);
+}
+
 int
 main(void)
 {
@@ -390,6 +437,7 @@ main(void)
   _t_signal(SIGTERM, "sigterm");
   _t_killed();
   _t_mismatch();
+  _t_limit_arg();
   h_rm(_t_tmp_c);
   return t_done();
 }
