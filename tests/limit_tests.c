@@ -561,6 +561,55 @@ _t_save(void)
   _t_bits_w = _t_loom_bits;
 }
 
+/* _t_resave(): a save every event, its apply held back: the pages each
+**   save makes clean stay in the scratch file until the apply ends, and
+**   are counted all along: the cap holds at every sample.
+*/
+static void
+_t_resave(void)
+{
+  static h_run run_u;
+  c3_c         pir_c[1100], tra_c[1100], cap_c[16];
+  c3_c*        arg_c[40];
+  _t_watch     wat_u;
+  c3_d         mug_d;
+
+  _t_bits_w = _t_loom_bits + 1;
+  snprintf(cap_c, sizeof(cap_c), "%uM", _t_cap_mib);
+  h_join(tra_c, sizeof(tra_c), _t_tmp_c, "trace-resave.csv");
+  h_join(pir_c, sizeof(pir_c), _t_tmp_c, "resave-free");
+  {
+    const c3_c* ext_c[] = { "--snap-every", "1", 0 };
+    _t_save_args(arg_c, pir_c, "4", ext_c);
+  }
+  T_EQ(0, h_run_in(_t_tmp_c, arg_c, 0, 600, &run_u));
+  mug_d = h_json_d(run_u.out_c, "mug");
+  T_OK(~0ULL != mug_d, "resave: unconstrained mug: %s%s", run_u.out_c, run_u.err_c);
+  h_rm(pir_c);
+  {
+    const c3_c* ext_c[] = { "--snap-every", "1", "--memory-limit", cap_c,
+                            "--trace", tra_c, "--test-hooks", 0 };
+
+    h_join(pir_c, sizeof(pir_c), _t_tmp_c, "resave-capped");
+    _t_save_args(arg_c, pir_c, "4", ext_c);
+    T_EQ(0, _t_capped(_t_tmp_c, arg_c, tra_c, "URBIT_TEST_APPLY_MS=1500",
+                      &run_u, &wat_u, 0));
+    T_EQ(mug_d, h_json_d(run_u.out_c, "mug"));
+    T_OK(h_json_d(run_u.out_c, "saves") >= 4,
+         "resave: a save every event: %s", run_u.out_c);
+    T_OK(wat_u.num_w >= 10, "resave: %u samples", wat_u.num_w);
+    T_OK(wat_u.max_kb <= ((c3_d)_t_cap_mib << 10),
+         "resave: loom RSS and the scratch file's page cache %llu KiB at "
+         "most, cap %u MiB", (unsigned long long)wat_u.max_kb, _t_cap_mib);
+    printf("resave: cap %u MiB: loom RSS at most %llu KiB, with the scratch "
+           "file's page cache at most %llu KiB, over %u samples\n", _t_cap_mib,
+           (unsigned long long)wat_u.rss_kb, (unsigned long long)wat_u.max_kb,
+           wat_u.num_w);
+    h_rm(pir_c);
+  }
+  _t_bits_w = _t_loom_bits;
+}
+
 /* _t_image_args(): the kv command line for the image scenario: pier
 **   pir_c, -n num_c, then extra arguments ext_c (null-terminated).
 */
@@ -670,6 +719,7 @@ main(c3_i argc, c3_c** argv)
   if ( !one_c || !strcmp(one_c, "holds") )    _t_holds();
   if ( !one_c || !strcmp(one_c, "save") )     _t_save();
   if ( !one_c || !strcmp(one_c, "image") )    _t_image();
+  if ( !one_c || !strcmp(one_c, "resave") )   _t_resave();
   h_rm(_t_tmp_c);
   if ( _t_skip_c[0] && !t_fail_w ) {
     return t_skip(_t_skip_c);
