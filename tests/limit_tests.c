@@ -446,30 +446,32 @@ _t_refusals(void)
   }
 }
 
-/* _t_save_args(): the blob command line for the save scenario: pier
+/* _t_kern_args(): a command line for workload wok_c (--seed sed_c,
+**   --size siz_c, a loom of 2^bit_w bytes, --snap-every snp_c) on pier
 **   pir_c, -n num_c, then extra arguments ext_c (null-terminated).
 */
 static void
-_t_save_args(c3_c** arg_c, const c3_c* pir_c, const c3_c* num_c,
-             const c3_c* const* ext_c)
+_t_kern_args(c3_c** arg_c, const c3_c* wok_c, const c3_c* sed_c,
+             const c3_c* siz_c, c3_w bit_w, const c3_c* snp_c,
+             const c3_c* pir_c, const c3_c* num_c, const c3_c* const* ext_c)
 {
   static c3_c bit_c[16];
   c3_w        n_w = 0;
 
-  snprintf(bit_c, sizeof(bit_c), "%u", _t_bits_w);
+  snprintf(bit_c, sizeof(bit_c), "%u", bit_w);
   arg_c[n_w++] = (c3_c*)_t_urbit_c;
   arg_c[n_w++] = "-q";
   arg_c[n_w++] = "--json";
   arg_c[n_w++] = "-w";
-  arg_c[n_w++] = "blob";
+  arg_c[n_w++] = (c3_c*)wok_c;
   arg_c[n_w++] = "--seed";
-  arg_c[n_w++] = "5";
+  arg_c[n_w++] = (c3_c*)sed_c;
   arg_c[n_w++] = "--size";
-  arg_c[n_w++] = "64";
+  arg_c[n_w++] = (c3_c*)siz_c;
   arg_c[n_w++] = "--loom";
   arg_c[n_w++] = bit_c;
   arg_c[n_w++] = "--snap-every";
-  arg_c[n_w++] = "1000";
+  arg_c[n_w++] = (c3_c*)snp_c;
   arg_c[n_w++] = "-n";
   arg_c[n_w++] = (c3_c*)num_c;
   while ( ext_c && *ext_c ) {
@@ -477,6 +479,16 @@ _t_save_args(c3_c** arg_c, const c3_c* pir_c, const c3_c* num_c,
   }
   arg_c[n_w++] = (c3_c*)pir_c;
   arg_c[n_w] = 0;
+}
+
+/* _t_save_args(): the blob command line for the save scenario: pier
+**   pir_c, -n num_c, then extra arguments ext_c (null-terminated).
+*/
+static void
+_t_save_args(c3_c** arg_c, const c3_c* pir_c, const c3_c* num_c,
+             const c3_c* const* ext_c)
+{
+  _t_kern_args(arg_c, "blob", "5", "64", _t_bits_w, "1000", pir_c, num_c, ext_c);
 }
 
 /* _t_save(): a save of dirty pages over ten times the cap stays under it,
@@ -578,20 +590,17 @@ _t_resave(void)
   snprintf(cap_c, sizeof(cap_c), "%uM", _t_cap_mib);
   h_join(tra_c, sizeof(tra_c), _t_tmp_c, "trace-resave.csv");
   h_join(pir_c, sizeof(pir_c), _t_tmp_c, "resave-free");
-  {
-    const c3_c* ext_c[] = { "--snap-every", "1", 0 };
-    _t_save_args(arg_c, pir_c, "4", ext_c);
-  }
+  _t_kern_args(arg_c, "blob", "5", "64", _t_bits_w, "1", pir_c, "4", 0);
   T_EQ(0, h_run_in(_t_tmp_c, arg_c, 0, 600, &run_u));
   mug_d = h_json_d(run_u.out_c, "mug");
   T_OK(~0ULL != mug_d, "resave: unconstrained mug: %s%s", run_u.out_c, run_u.err_c);
   h_rm(pir_c);
   {
-    const c3_c* ext_c[] = { "--snap-every", "1", "--memory-limit", cap_c,
-                            "--trace", tra_c, "--test-hooks", 0 };
+    const c3_c* ext_c[] = { "--memory-limit", cap_c, "--trace", tra_c,
+                            "--test-hooks", 0 };
 
     h_join(pir_c, sizeof(pir_c), _t_tmp_c, "resave-capped");
-    _t_save_args(arg_c, pir_c, "4", ext_c);
+    _t_kern_args(arg_c, "blob", "5", "64", _t_bits_w, "1", pir_c, "4", ext_c);
     T_EQ(0, _t_capped(_t_tmp_c, arg_c, tra_c, "URBIT_TEST_APPLY_MS=1500",
                       &run_u, &wat_u, 0));
     T_EQ(mug_d, h_json_d(run_u.out_c, "mug"));
@@ -617,30 +626,7 @@ static void
 _t_image_args(c3_c** arg_c, const c3_c* pir_c, const c3_c* num_c,
               const c3_c* const* ext_c)
 {
-  static c3_c bit_c[16];
-  c3_w        n_w = 0;
-
-  snprintf(bit_c, sizeof(bit_c), "%u", _t_loom_bits + 1);
-  arg_c[n_w++] = (c3_c*)_t_urbit_c;
-  arg_c[n_w++] = "-q";
-  arg_c[n_w++] = "--json";
-  arg_c[n_w++] = "-w";
-  arg_c[n_w++] = "kv";
-  arg_c[n_w++] = "--seed";
-  arg_c[n_w++] = "7";
-  arg_c[n_w++] = "--size";
-  arg_c[n_w++] = "24";
-  arg_c[n_w++] = "--loom";
-  arg_c[n_w++] = bit_c;
-  arg_c[n_w++] = "--snap-every";
-  arg_c[n_w++] = "2000";
-  arg_c[n_w++] = "-n";
-  arg_c[n_w++] = (c3_c*)num_c;
-  while ( ext_c && *ext_c ) {
-    arg_c[n_w++] = (c3_c*)*ext_c++;
-  }
-  arg_c[n_w++] = (c3_c*)pir_c;
-  arg_c[n_w] = 0;
+  _t_kern_args(arg_c, "kv", "7", "24", _t_loom_bits + 1, "2000", pir_c, num_c, ext_c);
 }
 
 /* _t_image(): events that read the image (clean pages mapped from

@@ -310,6 +310,23 @@ _t_killed(void)
   printf("sigkill: --cleanup ran with status %d\n", ret_i);
 }
 
+/* _t_stand_in(): write script fak_y as a stand-in urbit in a directory
+**   nam_c of the scratch: its directory into dir_c (1024 bytes), the
+**   script's path into fak_c and an output directory into out_c (1100
+**   bytes each).
+*/
+static void
+_t_stand_in(const c3_c* nam_c, const c3_c* fak_y, c3_c* dir_c, c3_c* fak_c,
+            c3_c* out_c)
+{
+  snprintf(dir_c, 1024, "%s/%s", _t_tmp_c, nam_c);
+  mkdir(dir_c, 0755);
+  snprintf(fak_c, 1100, "%s/urbit", dir_c);
+  snprintf(out_c, 1100, "%s/out", dir_c);
+  h_must_write(fak_c, (const c3_y*)fak_y, strlen(fak_y));
+  chmod(fak_c, 0755);
+}
+
 /* _t_mismatch(): a run that reaches another mug makes the exit status 1,
 **   loudly; a run past the time limit is recorded as a timeout and the
 **   bench goes on.  A stand-in for urbit: the unconstrained run fills 32
@@ -332,12 +349,7 @@ _t_mismatch(void)
     "dd if=/dev/zero of=\"$p.fill\" bs=1M count=32 2>/dev/null\n"
     "echo '{\"mug\":1}'\n";
 
-  snprintf(dir_c, sizeof(dir_c), "%s/mismatch", _t_tmp_c);
-  mkdir(dir_c, 0755);
-  snprintf(fak_c, sizeof(fak_c), "%s/urbit", dir_c);
-  snprintf(out_c, sizeof(out_c), "%s/out", dir_c);
-  h_must_write(fak_c, (const c3_y*)fak_y, strlen(fak_y));
-  chmod(fak_c, 0755);
+  _t_stand_in("mismatch", fak_y, dir_c, fak_c, out_c);
 
   c3_c* arg_c[] = {
     _t_ben_c, "--workloads", "kv", "--ratios", "2", "--columns",
@@ -383,12 +395,7 @@ _t_limit_arg(void)
     "dd if=/dev/zero of=\"$p.fill\" bs=1M count=32 2>/dev/null\n"
     "echo '{\"mug\":1}'\n";
 
-  snprintf(dir_c, sizeof(dir_c), "%s/limit", _t_tmp_c);
-  mkdir(dir_c, 0755);
-  snprintf(fak_c, sizeof(fak_c), "%s/urbit", dir_c);
-  snprintf(out_c, sizeof(out_c), "%s/out", dir_c);
-  h_must_write(fak_c, (const c3_y*)fak_y, strlen(fak_y));
-  chmod(fak_c, 0755);
+  _t_stand_in("limit", fak_y, dir_c, fak_c, out_c);
 
   c3_c* arg_c[] = {
     _t_ben_c, "--workloads", "kv", "--ratios", "2", "--columns",
