@@ -496,6 +496,12 @@ _ce_limit_take(c3_w b_w)
   _ce_hlf_y[b_w] = 0;
   rst_d = (rst_d & ~u3P.dit_d[b_w]) | _ce_blk_dead(b_w, rst_d & u3P.dit_d[b_w]);
   if ( !rst_d ) {
+    if ( _ce_blk_mask(b_w) ) {
+      //  its swap pages all dead, its clean pages dropped before: out
+      //  (shut), so that a read of them is counted
+      _ce_sta_y[b_w] = _ce_blk_out;
+      return 0;
+    }
     //  all dead: nothing left resident
     _ce_blk_open(b_w);
     _ce_sta_y[b_w] = _ce_blk_free;
