@@ -685,8 +685,19 @@ _t_image(void)
            "(%u after events)\n", cap_w, (unsigned long long)img_kb,
            (unsigned long long)wat_u.rss_kb, (unsigned long long)wat_u.max_kb,
            wat_u.num_w, wat_u.eve_w);
-    h_rm(pir_c);
   }
+  //  an image copied in cannot be paged: said, not silently over the cap
+  {
+    c3_c        cap_c[16];
+    snprintf(cap_c, sizeof(cap_c), "%uM", cap_w);
+    const c3_c* ext_c[] = { "--memory-limit", cap_c, "--no-demand", 0 };
+
+    _t_image_args(arg_c, pir_c, "1", ext_c);
+    T_EQ(0, h_run_in(_t_tmp_c, arg_c, 0, 600, &run_u));
+    T_OK(strstr(run_u.err_c, "--no-demand copied the image"),
+         "image: --no-demand under a cap is warned of: %s", run_u.err_c);
+  }
+  h_rm(pir_c);
 }
 
 int

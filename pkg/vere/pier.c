@@ -1128,6 +1128,17 @@ _cp_start(const u3_pier_opts* opt_u, u3_log** log_u, FILE** tra_u)
     u3_log_close(*log_u);
     return -1;
   }
+  if ( u3C.limit_d && c3n == u3C.demand_o
+       && ((c3_d)u3e_Stat.image_w << u3a_page_bits) > u3C.limit_d / 2 )
+  {
+    //  the image copied in is anonymous: the pager cannot drop it
+    fprintf(stderr, "urbit: warning: --no-demand copied the image (%llu KiB) "
+                    "into memory the pager cannot page: the memory limit "
+                    "(%llu KiB) holds only above it; map the image on "
+                    "demand under a cap\n",
+            (unsigned long long)(((c3_d)u3e_Stat.image_w << u3a_page_bits) >> 10),
+            (unsigned long long)(u3C.limit_d >> 10));
+  }
 
   //  only now, knowing the snapshot, may the log cut a torn tail
   if ( u3_log_start(*log_u, u3H->eve_d) ) {
