@@ -980,9 +980,12 @@ u3e_limit_set(c3_d cap_d)
   _ce_rnm_w = 0;
   _ce_thw_t = 0;
   _ce_cln_t = 0;
-  memset(_ce_sta_y, 0, sizeof(_ce_sta_y));
-  memset(_ce_hlf_y, 0, sizeof(_ce_hlf_y));
-  memset(_ce_que_y, 0, sizeof(_ce_que_y));
+  //  only the blocks the last setting used: the rest were never written
+  //  (a run without a cap never touches these tables' pages)
+  memset(_ce_sta_y, 0, _ce_nbk_w);
+  memset(_ce_hlf_y, 0, _ce_nbk_w);
+  memset(_ce_que_y, 0, _ce_nbk_w);
+  _ce_nbk_w = 0;
   memset(&u3e_Limit, 0, sizeof(u3e_Limit));
   if ( !cap_d ) {
     return 0;
