@@ -221,6 +221,25 @@ _ce_blk_swap(c3_w b_w)
   return msk_d;
 }
 
+/* _ce_blk_clean(): the counted pages of block b_w that are not swap pages
+**   (clean image pages), one bit each.
+*/
+static inline c3_d
+_ce_blk_clean(c3_w b_w)
+{
+  return _ce_blk_mask(b_w) & ~_ce_blk_swap(b_w);
+}
+
+/* _ce_blk_anon(): 1 if a loom page may be anonymous memory that
+**   MADV_DONTNEED would discard: the home road's on a full disk, a private
+**   copy made with tracking suspended (u3e_yolo).
+*/
+static inline c3_t
+_ce_blk_anon(void)
+{
+  return u3e_Stat.swap_anon_d || u3P.yol_t;
+}
+
 /* _ce_blk_held(): the counted pages of block b_w that may be resident:
 **   all of them, or, once its clean pages were dropped, its swap pages.
 */
@@ -406,7 +425,7 @@ _ce_blk_drop(c3_w b_w, c3_d msk_d)
   //  safe to.  A clean page mapped from north.bin just leaves the mapping
   //  (its page cache stays, for a cheap refault: clean, and the kernel's
   //  to reclaim)
-  if ( u3e_Stat.swap_anon_d || u3P.yol_t || (!_ce_cln_t && lo_w < u3P.nor_w) ) {
+  if ( _ce_blk_anon() || (!_ce_cln_t && lo_w < u3P.nor_w) ) {
     if ( madvise(_ce_ptr(lo_w), (c3_z)len_d, MADV_PAGEOUT) ) {
       u3e_Limit.err_d++;
     }
@@ -459,11 +478,11 @@ _ce_limit_half(c3_w b_w)
 {
   c3_d cln_d, swp_d;
 
-  if ( !_ce_cln_t || _ce_hlf_y[b_w] || u3e_Stat.swap_anon_d || u3P.yol_t ) {
+  if ( !_ce_cln_t || _ce_hlf_y[b_w] || _ce_blk_anon() ) {
     return 0;
   }
   swp_d = _ce_blk_swap(b_w);
-  cln_d = _ce_blk_mask(b_w) & ~swp_d;
+  cln_d = _ce_blk_clean(b_w);
   if ( !cln_d || !swp_d ) {
     return 0;
   }
@@ -719,33 +738,28 @@ _ce_limit_fault(c3_w pag_w)
     u3e_Limit.refault_d++;
     return 1;
   }
-  //  a clean page of a block whose clean pages were dropped: they come
-  //  back, counted before they can be touched
-  if ( _ce_hlf_y[b_w] && _ce_blk_hot == sta_y
-       && ((_ce_blk_mask(b_w) & ~_ce_blk_swap(b_w)) >> (pag_w & (_ce_blk_pages - 1)) & 1) )
-  {
-    _ce_res_w += (c3_w)__builtin_popcountll(_ce_blk_mask(b_w) & ~_ce_blk_swap(b_w));
-    _ce_hlf_y[b_w] = 0;
-    _ce_sta_y[b_w] = _ce_blk_hot | _ce_blk_ref;
-    _ce_ring_put(b_w);
-    _ce_limit_room(b_w);
-    _ce_blk_open(b_w);
-    u3e_Limit.warm_d++;
-    return 1;
-  }
-  //  a cold block; or a swap page that some remapping left shut (nothing
-  //  else faults on a dirty page that is backed): open the block
-  if ( _ce_blk_cold == sta_y || (_ce_blk_swap(b_w) >> (pag_w & (_ce_blk_pages - 1)) & 1) ) {
-    if ( _ce_blk_free == sta_y ) {
-      _ce_res_w += _ce_blk_count(b_w);
+  //  a cold block; a swap page that some remapping left shut (nothing
+  //  else faults on a dirty page that is backed); or a clean page of a
+  //  block whose clean pages were dropped (hot or cold): open the block,
+  //  its clean pages counted again before they can be touched
+  c3_w bit_w = pag_w & (_ce_blk_pages - 1);
+  c3_t cln_t = _ce_hlf_y[b_w] && (_ce_blk_clean(b_w) >> bit_w & 1);
+
+  if ( _ce_blk_cold == sta_y || cln_t || (_ce_blk_swap(b_w) >> bit_w & 1) ) {
+    c3_w add_w = ( _ce_blk_free == sta_y ) ? _ce_blk_count(b_w) : 0;
+
+    if ( cln_t ) {
+      add_w += (c3_w)__builtin_popcountll(_ce_blk_clean(b_w));
+      _ce_hlf_y[b_w] = 0;
     }
-    _ce_blk_open(b_w);
+    _ce_res_w += add_w;
     _ce_sta_y[b_w] = _ce_blk_hot | _ce_blk_ref;
     _ce_ring_put(b_w);
-    u3e_Limit.warm_d++;
-    if ( _ce_blk_free == sta_y ) {
+    if ( add_w ) {
       _ce_limit_room(b_w);
     }
+    _ce_blk_open(b_w);
+    u3e_Limit.warm_d++;
     return 1;
   }
   return 0;

@@ -605,8 +605,7 @@ u3e_reserve(c3_w* lo_w, c3_w* hi_w)
       //  from its block, which the pager may have shut: opened first)
       u3e_fault_e ret_e;
 
-      for ( c3_w try_w = 0; try_w < 3 && _ce_limit_shut(pag_w); try_w++ ) {
-        //  (a cold block whose clean pages were dropped opens in two steps)
+      if ( _ce_limit_shut(pag_w) ) {
         _ce_limit_fault(pag_w);
       }
       if ( u3e_fault_done != (ret_e = _ce_swap_flaw(pag_w)) ) {
