@@ -1260,11 +1260,12 @@ _b_release(void)
     flo_d[f_w] = _b_median_nan(tmp_d, c3_min(_b_O.rou_w, 64));
     printf("  floor: %-48s %8.2f us/page\n", _b_fln_c[f_w], flo_d[f_w]);
   }
-  printf("%-10s %-8s %10s %10s %10s %8s %10s\n", "policy", "base",
-         "pages", "us/page", "floor", "ratio", "ev/s ratio");
+  printf("%-10s %-8s %10s %10s %10s %8s %10s %10s\n", "policy", "base",
+         "pages", "us/page", "floor", "ratio", "ev/s ratio", "at floor");
   for ( c3_w i_w = 0; i_w < sizeof(cmp_u) / sizeof(cmp_u[0]); i_w++ ) {
     c3_w   pol_w = cmp_u[i_w].pol_w, bas_w = cmp_u[i_w].bas_w;
-    double pag_d, cos_d, eps_d, bep_d;
+    double pag_d, cos_d, eps_d, bep_d, bas_d[64], cei_d;
+    c3_w   num_w = 0;
 
     if ( c3n == _b_O.use_o[pol_w] || c3n == _b_O.use_o[bas_w]
          || _(_b_R.gon_o[pol_w]) || _(_b_R.gon_o[bas_w]) )
@@ -1274,11 +1275,23 @@ _b_release(void)
     cos_d = _b_cost(pol_w, bas_w, &pag_d);
     eps_d = _B_MED(_b_R.run_u[pol_w], _b_O.rou_w, eps_d);
     bep_d = _B_MED(_b_R.run_u[bas_w], _b_O.rou_w, eps_d);
-    printf("%-10s %-8s %10.0f %10.2f %10.2f %8.2f %10.3f\n",
+    //  the best ratio release could reach paying the floor per page: the
+    //  base's event time against it plus the released pages at the floor
+    for ( c3_w r_w = 0; r_w < _b_O.rou_w && r_w < 64; r_w++ ) {
+      if ( !isnan(_b_evs(&_b_R.run_u[bas_w][r_w])) ) {
+        bas_d[num_w++] = _b_evs(&_b_R.run_u[bas_w][r_w]);
+      }
+    }
+    cei_d = _b_median_nan(bas_d, num_w);
+    cei_d = cei_d / (cei_d + pag_d * flo_d[cmp_u[i_w].flo_w] / 1e6);
+    printf("%-10s %-8s %10.0f %10.2f %10.2f %8.2f %10.3f %10.3f\n",
            _b_pols[pol_w].nam_c, _b_pols[bas_w].nam_c, pag_d, cos_d,
            flo_d[cmp_u[i_w].flo_w], cos_d / flo_d[cmp_u[i_w].flo_w],
-           eps_d / bep_d);
+           eps_d / bep_d, cei_d);
   }
+  printf("at floor: the ev/s ratio if every released page cost the floor "
+         "and nothing else (the base's event time against it plus the "
+         "pages at the floor)\n");
   printf("goals: us/page <= 1.5 x floor; free >= 0.97 x default on kv, "
          ">= 0.90 on mixed; swap+free >= 0.90 x swap\n");
 }

@@ -470,6 +470,8 @@ u3e_init(void)
   u3P.gar_w = 0;
   u3P.yol_t = 0;
   _ce_bits(0, u3P.pag_w, 1);
+  u3P.hug_t = 0;
+  memset(u3P.hug_d, 0, sizeof(u3P.hug_d));
   u3P.lzy_t = _(u3C.lazy_o) || (u3P.swp_i >= 0);
   if ( u3P.swp_i >= 0 ) {
     //  a fresh loom: nothing left in the scratch file from an earlier one

@@ -114,6 +114,9 @@
       c3_w  hon_w[2];              //  events noted in hol_w
       c3_w  hod_w[2];              //  pages held (zeroed, blocks kept)
                                    //  there at the last release
+      c3_t  hug_t;                 //  some swap pages were given large
+                                   //  folios (_ce_swap_large)
+      c3_d  hug_d[_ce_max_pages / 128 / 64];  //  which 2 MiB chunks
       c3_t  lzy_t;                 //  lazy pages in use
       c3_d  lzy_d[_ce_max_pages / 64];  //  lazy: unbacked, read-only
     } u3e_pool;
@@ -574,6 +577,12 @@
     */
     void
     _ce_limit_map(c3_w lo_w, c3_w hi_w);
+
+    /* _ce_swap_mapped(): pages [lo_w, hi_w) were just mapped from the
+    **   swap file: give the mapping its advice (async-signal-safe).
+    */
+      void
+      _ce_swap_mapped(c3_w lo_w, c3_w hi_w);
 
     /* _ce_limit_fault(): a fault on page pag_w: 1 if it was the pager's (a
     **   cold or evicted block, now accessible again), 0 if not

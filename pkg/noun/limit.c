@@ -702,8 +702,14 @@ _ce_limit_map(c3_w lo_w, c3_w hi_w)
   //  reads its own block ahead instead.  The cap is known before the
   //  loom is booted, so the mappings made before the pager starts get it
   //  too
-  if ( u3C.limit_d && hi_w > lo_w ) {
+  if ( hi_w > lo_w ) {
     madvise(_ce_ptr(lo_w), (c3_z)(hi_w - lo_w) << u3a_page_bits, MADV_RANDOM);
+    //  large folios read 2 MiB around a fault whatever MADV_RANDOM says:
+    //  once a run without a cap made them (_ce_swap_mapped), every new
+    //  mapping turns them off too, so that its flags match its neighbours'
+    if ( u3P.hug_t ) {
+      madvise(_ce_ptr(lo_w), (c3_z)(hi_w - lo_w) << u3a_page_bits, MADV_NOHUGEPAGE);
+    }
   }
 }
 
@@ -1036,6 +1042,9 @@ u3e_limit_set(c3_d cap_d)
   }
   //  pages backed before the pager began: no read-around either
   madvise(u3a_loom_base, (c3_z)u3P.pag_w << u3a_page_bits, MADV_RANDOM);
+  if ( u3P.hug_t ) {
+    madvise(u3a_loom_base, (c3_z)u3P.pag_w << u3a_page_bits, MADV_NOHUGEPAGE);
+  }
   //  and counted from here, not from the first event's end
   u3e_limit_sync();
   return 0;

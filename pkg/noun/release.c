@@ -142,7 +142,7 @@ _ce_lazy_back(c3_w pag_w)
       u3m_say("image: mmap swap file: cannot map a loom page\n");
       return ( ENOMEM == errno ) ? u3e_fault_meme : u3e_fault_alien;
     }
-    _ce_limit_map(lo_w, hi_w);
+    _ce_swap_mapped(lo_w, hi_w);
   }
   else if ( MAP_FAILED == mmap(_ce_ptr(lo_w), (c3_z)(hi_w - lo_w) << u3a_page_bits,
                                PROT_READ | PROT_WRITE,
@@ -159,6 +159,14 @@ _ce_lazy_back(c3_w pag_w)
     _ce_limit_back(lo_w, hi_w);
   }
   return u3e_fault_done;
+}
+
+void
+_ce_swap_mapped(c3_w lo_w, c3_w hi_w)
+{
+  if ( u3C.limit_d || _(u3e_limit_on()) ) {
+    _ce_limit_map(lo_w, hi_w);
+  }
 }
 
 /* _ce_swap_flaw(): a write to clean image page pag_w with a swap file:
@@ -194,7 +202,7 @@ _ce_swap_flaw(c3_w pag_w)
     u3m_say("image: mmap swap file: cannot move a loom page into it\n");
     return ( ENOMEM == errno ) ? u3e_fault_meme : u3e_fault_alien;
   }
-  _ce_limit_map(pag_w, pag_w + 1);
+  _ce_swap_mapped(pag_w, pag_w + 1);
   _ce_bit_set(pag_w);
   u3e_Stat.faults_d++;
   return u3e_fault_done;
@@ -320,6 +328,81 @@ u3e_swap_kb(void)
   return (c3_d)sat_u.st_blocks / 2;
 }
 
+#define _ce_fol_pages  (1U << (21 - u3a_page_bits))   //  pages per 2 MiB
+
+/* _ce_hug(): 1 if page pag_w's 2 MiB chunk was given large folios. */
+static inline c3_t
+_ce_hug(c3_w pag_w)
+{
+  c3_w chu_w = pag_w / _ce_fol_pages;
+  return (u3P.hug_d[chu_w >> 6] >> (chu_w & 63)) & 1;
+}
+
+/* _ce_hug_bits(): mark the whole chunks [lo_w, hi_w) (pages, aligned). */
+static void
+_ce_hug_bits(c3_w lo_w, c3_w hi_w, c3_t on_t)
+{
+  for ( c3_w chu_w = lo_w / _ce_fol_pages; chu_w < hi_w / _ce_fol_pages; chu_w++ ) {
+    if ( on_t ) {
+      u3P.hug_d[chu_w >> 6] |= 1ULL << (chu_w & 63);
+    }
+    else {
+      u3P.hug_d[chu_w >> 6] &= ~(1ULL << (chu_w & 63));
+    }
+  }
+}
+
+/* _ce_swap_whole(): narrow swap pages [*lo_w, *hi_w) so that it ends on
+**   no part of a chunk given large folios; 0 if nothing is left.  Zeroing
+**   or punching a part of a large folio tries to split it, unmaps it and
+**   marks all its buffers dirty, for hundreds of microseconds, and rarely
+**   frees the part: so such parts stay as they are, resident, until the
+**   whole folio is free.
+*/
+static c3_t
+_ce_swap_whole(c3_w* lo_w, c3_w* hi_w)
+{
+  c3_w msk_w = _ce_fol_pages - 1;
+
+  if ( !u3P.hug_t || *lo_w >= *hi_w ) {
+    return *lo_w < *hi_w;
+  }
+  if ( (*lo_w & msk_w) && _ce_hug(*lo_w) ) {
+    *lo_w = (c3_w)c3_min(((c3_d)*lo_w + msk_w) & ~(c3_d)msk_w, (c3_d)*hi_w);
+  }
+  if ( *hi_w > *lo_w && (*hi_w & msk_w) && _ce_hug(*hi_w - 1) ) {
+    *hi_w = c3_max(*hi_w & ~msk_w, *lo_w);
+  }
+  return *lo_w < *hi_w;
+}
+
+/* _ce_swap_large(): give the whole 2 MiB chunks of swap pages [lo_w,
+**   hi_w), about to be zeroed, large folios (MADV_HUGEPAGE), if there are
+**   at least _ce_hug_min of them: a big event's pages come back on the
+**   next one's writes 2 MiB per fault.  Small ranges keep 4 KiB folios:
+**   a large one costs a 2 MiB zero-fill for every sparse touch.
+*/
+#define _ce_hug_min 4
+
+static void
+_ce_swap_large(c3_w lo_w, c3_w hi_w)
+{
+  c3_w msk_w = _ce_fol_pages - 1;
+
+  if ( u3C.limit_d || _(u3e_limit_on()) ) {
+    return;
+  }
+  lo_w = (c3_w)c3_min(((c3_d)lo_w + msk_w) & ~(c3_d)msk_w, (c3_d)hi_w);
+  hi_w = c3_max(hi_w & ~msk_w, lo_w);
+  if ( hi_w - lo_w >= _ce_hug_min * _ce_fol_pages
+       && 0 == madvise(_ce_ptr(lo_w), (c3_z)(hi_w - lo_w) << u3a_page_bits,
+                       MADV_HUGEPAGE) )
+  {
+    _ce_hug_bits(lo_w, hi_w, 1);
+    u3P.hug_t = 1;
+  }
+}
+
 /* _ce_release(): give back pages [lo_w, hi_w), which hold nothing. */
 static c3_w
 _ce_release(c3_w lo_w, c3_w hi_w)
@@ -364,17 +447,28 @@ _ce_release(c3_w lo_w, c3_w hi_w)
       }
     }
     else if ( u3P.swp_i >= 0 ) {
-      ret_i = madvise(ptr_y, len_z, c3_madv_remove);
-      if ( 0 == ret_i ) {
-        ret_i = mprotect(ptr_y, len_z, PROT_READ);
-        _ce_lzy_bits(pag_w, end_w, 1);
+      c3_w lo_w = pag_w, top_w = end_w;
+
+      if ( _ce_swap_whole(&lo_w, &top_w) ) {
+        ptr_y = _ce_ptr(lo_w);
+        len_z = (c3_z)(top_w - lo_w) << u3a_page_bits;
+        ret_i = madvise(ptr_y, len_z, c3_madv_remove);
+        if ( 0 == ret_i ) {
+          ret_i = mprotect(ptr_y, len_z, PROT_READ);
+          _ce_lzy_bits(lo_w, top_w, 1);
+          //  the folios are gone; the pages come back 4 KiB at a time
+          //  in a new mapping
+          madvise(ptr_y, len_z, MADV_NOHUGEPAGE);
+          _ce_hug_bits((lo_w + _ce_fol_pages - 1) & ~(_ce_fol_pages - 1),
+                       top_w & ~(_ce_fol_pages - 1), 0);
+        }
+        else {
+          //  pages that went to anonymous memory when the disk was full,
+          //  or private copies: discard them whole
+          ret_i = _ce_lazy_map(lo_w, top_w);
+        }
+        rel_w += top_w - lo_w;
       }
-      else {
-        //  pages that went to anonymous memory when the disk was full,
-        //  or private copies: discard them whole
-        ret_i = _ce_lazy_map(pag_w, end_w);
-      }
-      rel_w += end_w - pag_w;
     }
     else if ( _(u3C.lazy_o) ) {
       ret_i = _ce_lazy_map(pag_w, end_w);
@@ -424,25 +518,30 @@ _ce_swap_zero(c3_w lo_w, c3_w hi_w)
     {
       end_w++;
     }
+    c3_w lo_w = pag_w, top_w = end_w;
+
     if ( !bak_t ) {
       rel_w += _ce_release(pag_w, end_w);
     }
-    else if ( c3_fs_zero(u3P.swp_i, (c3_d)pag_w << u3a_page_bits,
-                         (c3_d)(end_w - pag_w) << u3a_page_bits) )
+    else if ( !_ce_swap_whole(&lo_w, &top_w) ) {
+      //  no whole large folio in it
+    }
+    else if ( c3_fs_zero(u3P.swp_i, (c3_d)lo_w << u3a_page_bits,
+                         (c3_d)(top_w - lo_w) << u3a_page_bits) )
     {
-      rel_w += _ce_release(pag_w, end_w);
+      rel_w += _ce_release(lo_w, top_w);
     }
     else {
       //  pages that went to anonymous memory when the disk was full are
       //  not in the file: dropping the range takes them too
-      if ( madvise(_ce_ptr(pag_w), (c3_z)(end_w - pag_w) << u3a_page_bits,
+      if ( madvise(_ce_ptr(lo_w), (c3_z)(top_w - lo_w) << u3a_page_bits,
                    MADV_DONTNEED)
            && !u3e_Stat.release_err_d++ )
       {
         u3l_log("loom: release pages %u-%u: %s\n",
-                pag_w, end_w - 1, strerror(errno));
+                lo_w, top_w - 1, strerror(errno));
       }
-      rel_w += end_w - pag_w;
+      rel_w += top_w - lo_w;
     }
     pag_w = end_w;
   }
@@ -486,6 +585,7 @@ _ce_swap_hold(c3_w sid_w, c3_w anc_w, c3_w len_w, c3_w kep_w)
   c3_w  hol_w = 0, rel_w = 0;
   c3_w  old_w, lo_w, hi_w;
 
+
   rin_w[u3P.hon_w[sid_w]++ % _ce_hold_events] = len_w;
   for ( c3_w i_w = 0; i_w < _ce_hold_events; i_w++ ) {
     hol_w = c3_max(hol_w, rin_w[i_w]);
@@ -503,6 +603,9 @@ _ce_swap_hold(c3_w sid_w, c3_w anc_w, c3_w len_w, c3_w kep_w)
   _ce_swap_side(sid_w, anc_w, c3_min(kep_w, len_w), c3_min(hol_w, len_w),
                 &lo_w, &hi_w);
   if ( lo_w < hi_w ) {
+    if ( _(u3C.free_o) ) {
+      _ce_swap_large(lo_w, hi_w);
+    }
     rel_w += _ce_swap_zero(lo_w, hi_w);
   }
   return rel_w;
