@@ -280,6 +280,41 @@ _t_large(const c3_c* swp_c)
   u3C.swap_c = 0;
 }
 
+/* _t_top(): the loom's top, which release keeps reserved for the home
+**   road's stack, is never punched and reserved again: release itself
+**   takes no loom fault, while the hold shrinks under it.
+*/
+static void
+_t_top(void)
+{
+  c3_w top_w = u3C.pages_w - c3_min(u3C.pages_w, 64U);
+  c3_w cap_w = u3a_page_of(u3m_home_road()->cap_w);
+  c3_d rel_d = 0, fau_d = 0;
+
+  printf("top: the home cap at page %u, the reserved top from page %u\n",
+         cap_w, top_w);
+  for ( c3_w i_w = 0; i_w < 40; i_w++ ) {
+    //  a bigger event every tenth: the hold grows, then shrinks as it
+    //  ages out, and what lies beyond goes back
+    c3_w num_w = ( 0 == i_w % 10 ) ? 12000 : 200;
+    u3_noun arg = u3nc(num_w, 0);
+    u3a_touch_reset();
+    u3_noun pro = u3m_soft(_t_build, arg);
+    T_OK(0 == u3h(pro), "top: event %u ran", i_w);
+    u3z(pro);
+    u3z(arg);
+    c3_d fau0_d = u3e_Stat.faults_d, rel0_d = u3e_Stat.released_d;
+    u3e_release();
+    fau_d += u3e_Stat.faults_d - fau0_d;
+    rel_d += u3e_Stat.released_d - rel0_d;
+  }
+  printf("top: 40 releases gave back %llu pages and took %llu loom faults\n",
+         (unsigned long long)rel_d, (unsigned long long)fau_d);
+  T_OK(rel_d > 0, "top: release gave pages back");
+  T_OK(0 == fau_d, "top: release took %llu loom faults reserving again what "
+       "it had just punched", (unsigned long long)fau_d);
+}
+
 /* _t_kb(): a figure of /proc/self/status (VmRSS, VmHWM), KiB. */
 static c3_d
 _t_kb(const c3_c* key_c)
@@ -400,6 +435,7 @@ main(void)
   u3m_pave();
 
   _t_hold();
+  _t_top();
 
   t_clean();
   u3e_stop();

@@ -566,6 +566,20 @@ _ce_swap_side(c3_w sid_w, c3_w anc_w, c3_w a_w, c3_w b_w,
   }
 }
 
+/* _ce_hat_pages: pages above the home hat that u3e_release keeps
+**   reserved with a swap file, for the home road's next allocations.
+*/
+#define _ce_hat_pages 8
+
+/* _ce_swap_top(): the first page of the loom's top that the home road's
+**   stack keeps reserved with a swap file (u3e_release).
+*/
+static c3_w
+_ce_swap_top(void)
+{
+  return u3P.pag_w - c3_min(u3P.pag_w, (c3_w)_ce_back_pages << 2);
+}
+
 /* _ce_swap_hold(): with a swap file, release one side of the home gap:
 **   the len_w pages an event took next to anc_w, the home hat's page
 **   (sid_w 0, above it: where an event's road keeps its stack) or the
@@ -593,10 +607,24 @@ _ce_swap_hold(c3_w sid_w, c3_w anc_w, c3_w len_w, c3_w kep_w)
   old_w = u3P.hod_w[sid_w];
   u3P.hod_w[sid_w] = hol_w;
 
-  //  beyond the hold: what older, bigger events left held
-  _ce_swap_side(sid_w, anc_w, hol_w, c3_max(len_w, old_w), &lo_w, &hi_w);
+  //  beyond the hold: what older, bigger events left held; but the
+  //  loom's top, which u3e_release keeps reserved for the home road's
+  //  stack, keeps its blocks (punched, it would be reserved and mapped
+  //  again at once)
+  //  (and never the kept margin, nor above the hat the pages u3e_release
+  //  keeps reserved there)
+  _ce_swap_side(sid_w, anc_w,
+                c3_max(c3_max(hol_w, kep_w), sid_w ? 0 : _ce_hat_pages),
+                c3_max(len_w, old_w), &lo_w, &hi_w);
   if ( lo_w < hi_w ) {
-    rel_w += _ce_release(lo_w, hi_w);
+    c3_w mid_w = c3_max(lo_w, c3_min(hi_w, _ce_swap_top()));
+
+    if ( lo_w < mid_w ) {
+      rel_w += _ce_release(lo_w, mid_w);
+    }
+    if ( mid_w < hi_w ) {
+      rel_w += _ce_swap_zero(mid_w, hi_w);
+    }
   }
   //  inside it, what this event took past the margin: memory back,
   //  blocks kept
@@ -667,11 +695,10 @@ u3e_release(void)
     c3_w low_w[8];
     c3_w num_w = u3a_free_low(low_w, 8);
     c3_y* top_y = u3a_loom_base + ((c3_d)u3P.pag_w << u3a_page_bits);
-    c3_d  res_d = c3_min((c3_d)u3P.pag_w << u3a_page_bits,
-                         (c3_d)_ce_back_pages << (u3a_page_bits + 2));
 
-    u3e_reserve((c3_w*)(void*)(top_y - res_d), (c3_w*)(void*)top_y);
-    u3e_reserve(hom_u->hat_w, (c3_w*)((c3_y*)hom_u->hat_w + 8 * u3a_page_bytes));
+    u3e_reserve((c3_w*)(void*)_ce_ptr(_ce_swap_top()), (c3_w*)(void*)top_y);
+    u3e_reserve(hom_u->hat_w,
+                (c3_w*)((c3_y*)hom_u->hat_w + _ce_hat_pages * u3a_page_bytes));
     for ( c3_w i_w = 0; i_w < num_w; i_w++ ) {
       u3e_reserve(u3a_page_ptr(low_w[i_w]), u3a_page_ptr(low_w[i_w] + 1));
     }
