@@ -368,6 +368,50 @@ _t_holds(void)
   }
 }
 
+/* _t_ahead(): under a cap of 40 blocks and more, refaults that walk the
+**   loom block after block read the next blocks ahead; those are counted
+**   under the cap like any other, which holds at every sample, and the
+**   run reaches the unconstrained mug.
+*/
+static void
+_t_ahead(void)
+{
+  static h_run run_u;
+  c3_c         pir_c[1100], tra_c[1100];
+  _t_watch     wat_u;
+  c3_d         mug_d, ahd_d, ref_d;
+  const c3_c*  cap_c = "40M";
+  c3_c*        arg_c[] = { (c3_c*)_t_urbit_c, "-q", "--json", "-w", "churn",
+                           "--seed", "3", "--size", "240", "--loom", "29",
+                           "-n", "1", pir_c, 0, 0, 0, 0, 0 };
+
+  h_join(tra_c, sizeof(tra_c), _t_tmp_c, "ahead.csv");
+  h_join(pir_c, sizeof(pir_c), _t_tmp_c, "ahead-free");
+  T_EQ(0, h_run_in(_t_tmp_c, arg_c, 0, 600, &run_u));
+  mug_d = h_json_d(run_u.out_c, "mug");
+  T_OK(~0ULL != mug_d, "ahead: unconstrained mug: %s%s", run_u.out_c, run_u.err_c);
+
+  h_join(pir_c, sizeof(pir_c), _t_tmp_c, "ahead-capped");
+  arg_c[13] = "--memory-limit";
+  arg_c[14] = (c3_c*)cap_c;
+  arg_c[15] = "--trace";
+  arg_c[16] = tra_c;
+  arg_c[17] = pir_c;
+  T_EQ(0, _t_capped(_t_tmp_c, arg_c, tra_c, 0, &run_u, &wat_u, 0));
+  T_EQ(mug_d, h_json_d(run_u.out_c, "mug"));
+  ahd_d = h_json_d(run_u.out_c, "pager_ahead");
+  ref_d = h_json_d(run_u.out_c, "pager_refaults");
+  T_OK(~0ULL != ahd_d && ahd_d > 0 && ~0ULL != ref_d,
+       "ahead: blocks were read ahead of the refaults: %s", run_u.out_c);
+  T_OK(wat_u.num_w >= 5, "ahead: %u samples", wat_u.num_w);
+  T_OK(wat_u.max_kb <= (40ULL << 10),
+       "ahead: loom RSS and the scratch file's page cache %llu KiB at most, "
+       "cap 40 MiB", (unsigned long long)wat_u.max_kb);
+  printf("ahead: churn 240 MiB under 40 MiB: %llu blocks refaulted, %llu read "
+         "ahead; at most %llu KiB over %u samples\n", (unsigned long long)ref_d,
+         (unsigned long long)ahd_d, (unsigned long long)wat_u.max_kb, wat_u.num_w);
+}
+
 /* _t_auto(): --memory-limit auto in a memory cgroup. */
 static void
 _t_auto(void)
@@ -714,6 +758,7 @@ main(c3_i argc, c3_c** argv)
   if ( !one_c || !strcmp(one_c, "refusals") ) _t_refusals();
   if ( !one_c || !strcmp(one_c, "auto") )     _t_auto();
   if ( !one_c || !strcmp(one_c, "holds") )    _t_holds();
+  if ( !one_c || !strcmp(one_c, "ahead") )    _t_ahead();
   if ( !one_c || !strcmp(one_c, "save") )     _t_save();
   if ( !one_c || !strcmp(one_c, "image") )    _t_image();
   if ( !one_c || !strcmp(one_c, "resave") )   _t_resave();

@@ -292,6 +292,7 @@
       c3_d clean_d;     //  clean image pages of victims dropped (no I/O)
       c3_d evict_d;     //  blocks evicted
       c3_d refault_d;   //  evicted blocks touched again
+      c3_d ahead_d;     //  evicted blocks read ahead of a stream of refaults
       c3_d cool_d;      //  blocks the clock made cold (PROT_NONE, resident)
       c3_d warm_d;      //  cold blocks touched again (no I/O)
       c3_d over_d;      //  times nothing could be evicted to meet the budget

@@ -348,12 +348,16 @@ _ce_blk_punch(c3_w b_w, c3_d msk_d, c3_d fre_d)
                  : (((1ULL << (end_w - bit_w)) - 1) << bit_w);
     c3_z len_z = (c3_z)(end_w - bit_w) << u3a_page_bits;
 
-    //  a hole punch in the file, not MADV_REMOVE, which refuses a mapping
-    //  that is not writable (the block may be shut already)
-    //  and lazy as at the start (anonymous, read-only): a read of a file
-    //  page, even a hole, would put it in the page cache and in RSS
-    if ( 0 == c3_fs_punch(u3P.swp_i, (c3_d)(bot_w + bit_w) << u3a_page_bits,
-                          (c3_d)len_z)
+    //  the file's range zeroed, not MADV_REMOVE, which refuses a mapping
+    //  that is not writable (the block may be shut already): the cached
+    //  pages go unwritten, the blocks stay (unwritten extents), as a hole
+    //  punch would free them, which a file system mounted with -o discard
+    //  pays for at once (300 us a call here); a punch where zeroing is
+    //  not supported.  And lazy as at the start (anonymous, read-only): a
+    //  read of a file page, even a zeroed one, would put it in the page
+    //  cache and in RSS
+    c3_d off_d = (c3_d)(bot_w + bit_w) << u3a_page_bits;
+    if ( (0 == c3_fs_punch(u3P.swp_i, off_d, (c3_d)len_z))
          && 0 == _ce_lazy_map(bot_w + bit_w, bot_w + end_w) )
     {
       msk_d &= ~run_d;
@@ -713,6 +717,82 @@ _ce_limit_map(c3_w lo_w, c3_w hi_w)
   }
 }
 
+/* _ce_blk_in(): bring out block b_w back in, counted first: hot (ref
+**   set if ref_t), open, its swap pages read back in one go (most
+**   refaults are sequential; clean pages come from north.bin's page
+**   cache, or are read where they are touched).  The read is started,
+**   not waited for: a touch of a page still in flight waits for it.
+*/
+static void
+_ce_blk_in(c3_w b_w, c3_t ref_t)
+{
+  c3_d msk_d = _ce_blk_mask(b_w);
+
+  _ce_hlf_y[b_w] = 0;
+  _ce_res_w += (c3_w)__builtin_popcountll(msk_d);
+  _ce_sta_y[b_w] = _ce_blk_hot | ( ref_t ? _ce_blk_ref : 0 );
+  _ce_ring_put(b_w);
+  _ce_limit_room(b_w);
+  _ce_blk_open(b_w);
+  if ( (msk_d &= u3P.dit_d[b_w]) ) {
+    c3_w lo_w = (b_w << _ce_blk_bits) + (c3_w)__builtin_ctzll(msk_d);
+    c3_w hi_w = (b_w << _ce_blk_bits) + 64 - (c3_w)__builtin_clzll(msk_d);
+    madvise(_ce_ptr(lo_w), (c3_z)(hi_w - lo_w) << u3a_page_bits, MADV_WILLNEED);
+  }
+  u3e_Limit.in_d += (c3_w)__builtin_popcountll(msk_d);
+}
+
+/* _ce_limit_ahead(): block b_w was just refaulted: if a block next to it
+**   came in lately (refaulted or read ahead), the touches walk the loom
+**   in that direction, and the next _ce_ahead_blocks out blocks beyond
+**   b_w are read in now, so that their reads overlap the work on b_w
+**   instead of each waiting at its own fault.  Not under a small budget,
+**   where a block read in vain would push out one in use.
+*/
+#define _ce_ahead_blocks 2     //  blocks read ahead of a stream
+#define _ce_ahead_least  32    //  the least budget, in blocks, for it
+#define _ce_ahead_seen   8     //  recent arrivals remembered
+
+static c3_w _ce_sen_w[_ce_ahead_seen];   //  recent arrivals (block + 1)
+static c3_w _ce_snx_w;                    //  next slot
+
+static c3_t
+_ce_seen(c3_w b_w)
+{
+  for ( c3_w i_w = 0; i_w < _ce_ahead_seen; i_w++ ) {
+    if ( _ce_sen_w[i_w] == b_w + 1 ) {
+      return 1;
+    }
+  }
+  return 0;
+}
+
+static void
+_ce_limit_ahead(c3_w b_w)
+{
+  c3_t up_t = ( b_w > 0 && _ce_seen(b_w - 1) );
+  c3_t dn_t = ( b_w + 1 < _ce_nbk_w && _ce_seen(b_w + 1) );
+
+  _ce_sen_w[_ce_snx_w++ % _ce_ahead_seen] = b_w + 1;
+  if ( (up_t == dn_t) || _ce_bud_w < (_ce_ahead_least << _ce_blk_bits) ) {
+    return;
+  }
+  for ( c3_w i_w = 1; i_w <= _ce_ahead_blocks; i_w++ ) {
+    c3_w n_w;
+
+    if ( up_t ? (b_w + i_w >= _ce_nbk_w) : (i_w > b_w) ) {
+      break;
+    }
+    n_w = up_t ? b_w + i_w : b_w - i_w;
+    if ( _ce_blk_out != (_ce_sta_y[n_w] & ~_ce_blk_ref) ) {
+      continue;
+    }
+    _ce_blk_in(n_w, 0);
+    _ce_sen_w[_ce_snx_w++ % _ce_ahead_seen] = n_w + 1;
+    u3e_Limit.ahead_d++;
+  }
+}
+
 c3_t
 _ce_limit_fault(c3_w pag_w)
 {
@@ -723,25 +803,9 @@ _ce_limit_fault(c3_w pag_w)
   c3_y sta_y = _ce_sta_y[b_w] & ~_ce_blk_ref;
 
   if ( _ce_blk_out == sta_y ) {
-    c3_d msk_d = _ce_blk_mask(b_w);
-    c3_w cnt_w = (c3_w)__builtin_popcountll(msk_d);
-
-    _ce_hlf_y[b_w] = 0;
-    _ce_res_w += cnt_w;
-    _ce_sta_y[b_w] = _ce_blk_hot | _ce_blk_ref;
-    _ce_ring_put(b_w);
-    _ce_limit_room(b_w);
-    _ce_blk_open(b_w);
-    if ( (msk_d &= u3P.dit_d[b_w]) ) {
-      //  read the block's swap pages back in one go: most refaults are
-      //  sequential (clean pages come from north.bin's page cache, or are
-      //  read where they are touched)
-      c3_w lo_w = (b_w << _ce_blk_bits) + (c3_w)__builtin_ctzll(msk_d);
-      c3_w hi_w = (b_w << _ce_blk_bits) + 64 - (c3_w)__builtin_clzll(msk_d);
-      madvise(_ce_ptr(lo_w), (c3_z)(hi_w - lo_w) << u3a_page_bits, MADV_WILLNEED);
-    }
-    u3e_Limit.in_d += (c3_w)__builtin_popcountll(msk_d & u3P.dit_d[b_w]);
+    _ce_blk_in(b_w, 1);
     u3e_Limit.refault_d++;
+    _ce_limit_ahead(b_w);
     return 1;
   }
   //  a cold block; a swap page that some remapping left shut (nothing
@@ -1006,6 +1070,7 @@ u3e_limit_set(c3_d cap_d)
   memset(_ce_hlf_y, 0, _ce_nbk_w);
   memset(_ce_que_y, 0, _ce_nbk_w);
   _ce_nbk_w = 0;
+  memset(_ce_sen_w, 0, sizeof(_ce_sen_w));
   memset(&u3e_Limit, 0, sizeof(u3e_Limit));
   if ( !cap_d ) {
     return 0;

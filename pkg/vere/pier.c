@@ -383,10 +383,11 @@ _cp_report(const u3_pier_opts* opt_u, _cp_tally* tal_u)
   if ( u3e_Limit.cap_d ) {
     fprintf(stderr, "urbit: pager: cap %llu KiB; %llu pages written out, %llu read "
                     "back, %llu free pages punched unwritten, %llu clean pages "
-                    "dropped\n",
+                    "dropped; %llu blocks refaulted, %llu read ahead\n",
             (unsigned long long)(u3e_Limit.cap_d >> 10), (unsigned long long)u3e_Limit.out_d,
             (unsigned long long)u3e_Limit.in_d, (unsigned long long)u3e_Limit.dead_d,
-            (unsigned long long)u3e_Limit.clean_d);
+            (unsigned long long)u3e_Limit.clean_d, (unsigned long long)u3e_Limit.refault_d,
+            (unsigned long long)u3e_Limit.ahead_d);
   }
 
   _cp_fig_u.set_t      = 1;
@@ -526,12 +527,13 @@ u3_pier_json(c3_i ret_i)
              "\"pager_in_pages\":%llu,\"pager_dead_pages\":%llu,"
              "\"pager_evictions\":%llu,\"pager_refaults\":%llu,"
              "\"pager_peak_kb\":%llu,\"pager_over\":%llu,"
-             "\"pager_clean_pages\":%llu",
+             "\"pager_clean_pages\":%llu,\"pager_ahead\":%llu",
              (unsigned long long)(lim_u->cap_d >> 10), (unsigned long long)lim_u->out_d,
              (unsigned long long)lim_u->in_d, (unsigned long long)lim_u->dead_d,
              (unsigned long long)lim_u->evict_d, (unsigned long long)lim_u->refault_d,
              (unsigned long long)lim_u->peak_w << (u3a_page_bits - 10),
-             (unsigned long long)lim_u->over_d, (unsigned long long)lim_u->clean_d);
+             (unsigned long long)lim_u->over_d, (unsigned long long)lim_u->clean_d,
+             (unsigned long long)lim_u->ahead_d);
     }
     sep_c = ',';
   }
