@@ -706,10 +706,10 @@ _ce_limit_map(c3_w lo_w, c3_w hi_w)
   //  reads its own block ahead instead.  The cap is known before the
   //  loom is booted, so the mappings made before the pager starts get it
   //  too
-  if ( hi_w > lo_w ) {
+  if ( (u3C.limit_d || _ce_bud_w) && hi_w > lo_w ) {
     madvise(_ce_ptr(lo_w), (c3_z)(hi_w - lo_w) << u3a_page_bits, MADV_RANDOM);
     //  large folios read 2 MiB around a fault whatever MADV_RANDOM says:
-    //  once a run without a cap made them (_ce_swap_mapped), every new
+    //  once a release without a cap gave some (_ce_swap_large), every new
     //  mapping turns them off too, so that its flags match its neighbours'
     if ( u3P.hug_t ) {
       madvise(_ce_ptr(lo_w), (c3_z)(hi_w - lo_w) << u3a_page_bits, MADV_NOHUGEPAGE);
