@@ -578,6 +578,17 @@
     void
     _ce_limit_map(c3_w lo_w, c3_w hi_w);
 
+    /* _ce_blk_anon(): with a swap file, 1 if a loom page may be
+    **   anonymous memory, which only MADV_DONTNEED discards: the home
+    **   road's on a full disk, a private copy made with tracking
+    **   suspended (u3e_yolo).
+    */
+      static inline c3_t
+      _ce_blk_anon(void)
+      {
+        return u3e_Stat.swap_anon_d || u3P.yol_t;
+      }
+
     /* _ce_limit_fault(): a fault on page pag_w: 1 if it was the pager's (a
     **   cold or evicted block, now accessible again), 0 if not
     **   (async-signal-safe).

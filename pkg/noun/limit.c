@@ -230,16 +230,6 @@ _ce_blk_clean(c3_w b_w)
   return _ce_blk_mask(b_w) & ~_ce_blk_swap(b_w);
 }
 
-/* _ce_blk_anon(): 1 if a loom page may be anonymous memory that
-**   MADV_DONTNEED would discard: the home road's on a full disk, a private
-**   copy made with tracking suspended (u3e_yolo).
-*/
-static inline c3_t
-_ce_blk_anon(void)
-{
-  return u3e_Stat.swap_anon_d || u3P.yol_t;
-}
-
 /* _ce_blk_held(): the counted pages of block b_w that may be resident:
 **   all of them, or, once its clean pages were dropped, its swap pages.
 */

@@ -540,10 +540,12 @@ _ce_swap_zero(c3_w lo_w, c3_w hi_w)
       rel_w += _ce_release(lo_w, top_w);
     }
     else {
-      //  pages that went to anonymous memory when the disk was full are
-      //  not in the file: dropping the range takes them too
-      if ( madvise(_ce_ptr(lo_w), (c3_z)(top_w - lo_w) << u3a_page_bits,
-                   MADV_DONTNEED)
+      //  zeroing the range unmapped its file pages; pages that went to
+      //  anonymous memory when the disk was full are not in the file, and
+      //  dropping the range takes them too
+      if ( _ce_blk_anon()
+           && madvise(_ce_ptr(lo_w), (c3_z)(top_w - lo_w) << u3a_page_bits,
+                      MADV_DONTNEED)
            && !u3e_Stat.release_err_d++ )
       {
         u3l_log("loom: release pages %u-%u: %s\n",
