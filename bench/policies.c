@@ -1264,8 +1264,7 @@ _b_release(void)
          "pages", "us/page", "floor", "ratio", "ev/s ratio", "at floor");
   for ( c3_w i_w = 0; i_w < sizeof(cmp_u) / sizeof(cmp_u[0]); i_w++ ) {
     c3_w   pol_w = cmp_u[i_w].pol_w, bas_w = cmp_u[i_w].bas_w;
-    double pag_d, cos_d, eps_d, bep_d, bas_d[64], cei_d;
-    c3_w   num_w = 0;
+    double pag_d, cos_d, eps_d, bep_d, cei_d;
 
     if ( c3n == _b_O.use_o[pol_w] || c3n == _b_O.use_o[bas_w]
          || _(_b_R.gon_o[pol_w]) || _(_b_R.gon_o[bas_w]) )
@@ -1276,13 +1275,9 @@ _b_release(void)
     eps_d = _B_MED(_b_R.run_u[pol_w], _b_O.rou_w, eps_d);
     bep_d = _B_MED(_b_R.run_u[bas_w], _b_O.rou_w, eps_d);
     //  the best ratio release could reach paying the floor per page: the
-    //  base's event time against it plus the released pages at the floor
-    for ( c3_w r_w = 0; r_w < _b_O.rou_w && r_w < 64; r_w++ ) {
-      if ( !isnan(_b_evs(&_b_R.run_u[bas_w][r_w])) ) {
-        bas_d[num_w++] = _b_evs(&_b_R.run_u[bas_w][r_w]);
-      }
-    }
-    cei_d = _b_median_nan(bas_d, num_w);
+    //  base's event time (events over its median events/s) against it
+    //  plus the released pages at the floor
+    cei_d = strtod(_b_O.num_c, 0) / bep_d;
     cei_d = cei_d / (cei_d + pag_d * flo_d[cmp_u[i_w].flo_w] / 1e6);
     printf("%-10s %-8s %10.0f %10.2f %10.2f %8.2f %10.3f %10.3f\n",
            _b_pols[pol_w].nam_c, _b_pols[bas_w].nam_c, pag_d, cos_d,

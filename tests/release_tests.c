@@ -10,6 +10,8 @@
 /// fault per 2 MiB where 4 KiB folios cost one per 4 KiB on a heap that
 /// grows downwards; under a cap the advice is the opposite.  Every
 /// event's product survives release, and the loom ends with no leak.
+#include <fcntl.h>
+#include <stdint.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 
@@ -30,11 +32,11 @@ _t_build(u3_noun arg)
   return mug_w;
 }
 
-/* _t_event(): run an event of num_w atoms and release after it; its mug,
-**   or 0 when it bailed.
+/* _t_run(): run an event of num_w atoms, without release; its mug, or 0
+**   when it bailed.
 */
 static c3_w
-_t_event(c3_w num_w)
+_t_run(c3_w num_w)
 {
   u3_noun arg = u3nc(num_w, 0);
   u3a_touch_reset();
@@ -43,6 +45,17 @@ _t_event(c3_w num_w)
 
   u3z(pro);
   u3z(arg);
+  return mug_w;
+}
+
+/* _t_event(): run an event of num_w atoms and release after it; its mug,
+**   or 0 when it bailed.
+*/
+static c3_w
+_t_event(c3_w num_w)
+{
+  c3_w mug_w = _t_run(num_w);
+
   u3e_release();
   return mug_w;
 }
@@ -115,18 +128,16 @@ _t_hold(void)
   u3a_Touch.lis_o = c3n;
 }
 
-/* _t_vma(): the mapping that holds adr_y, from /proc/self/smaps: its
-**   VmFlags line into flg_c, and its FilePmdMapped, KiB.  0, or -1 if
-**   not found.
+/* _t_vma(): the VmFlags line of the mapping that holds adr_y, from
+**   /proc/self/smaps, into flg_c.  0, or -1 if not found.
 */
 static c3_i
-_t_vma(const c3_y* adr_y, c3_c* flg_c, c3_z len_z, c3_d* pmd_d)
+_t_vma(const c3_y* adr_y, c3_c* flg_c, c3_z len_z)
 {
   FILE* fil_u = fopen("/proc/self/smaps", "r");
   c3_c  lin_c[512];
   c3_t  hit_t = 0, don_t = 0;
 
-  *pmd_d = 0;
   flg_c[0] = 0;
   while ( fil_u && !don_t && fgets(lin_c, sizeof(lin_c), fil_u) ) {
     unsigned long lo_l, hi_l;
@@ -135,9 +146,6 @@ _t_vma(const c3_y* adr_y, c3_c* flg_c, c3_z len_z, c3_d* pmd_d)
         don_t = 1;
       }
       hit_t = ( (unsigned long)adr_y >= lo_l && (unsigned long)adr_y < hi_l );
-    }
-    else if ( hit_t && !strncmp(lin_c, "FilePmdMapped:", 14) ) {
-      *pmd_d = strtoull(lin_c + 14, 0, 10);
     }
     else if ( hit_t && !strncmp(lin_c, "VmFlags:", 8) ) {
       snprintf(flg_c, len_z, "%.300s", lin_c + 8);
@@ -169,20 +177,55 @@ _t_minflt(void)
   return getrusage(RUSAGE_SELF, &use_u) ? 0 : (c3_d)use_u.ru_minflt;
 }
 
-/* _t_thp(): 1 if the kernel makes transparent huge pages on request. */
+/* _t_folios(): 1 if the file system of directory dir_c gives a shared
+**   mapping advised MADV_HUGEPAGE large folios: 4 MiB of a scratch file,
+**   written from the top down, fault fewer than once per 16 KiB (with 4
+**   KiB folios, once per 4 KiB).  Why not, into why_c.
+*/
 static c3_t
-_t_thp(void)
+_t_folios(const c3_c* dir_c, c3_c* why_c, c3_z len_z)
 {
-  FILE* fil_u = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
-  c3_c  lin_c[128] = { 0 };
-  c3_t  yes_t;
+  const c3_z siz_z = 4U << 20;
+  c3_c       pat_c[700];
+  c3_i       fid_i;
+  c3_y*      ptr_y;
+  c3_d       flt_d;
 
-  if ( !fil_u ) {
+  snprintf(pat_c, sizeof(pat_c), "%s/folios.bin", dir_c);
+  fid_i = open(pat_c, O_RDWR | O_CREAT | O_TRUNC, 0600);
+  if ( fid_i < 0 || ftruncate(fid_i, (off_t)siz_z) ) {
+    snprintf(why_c, len_z, "cannot make a scratch file: %s", strerror(errno));
+    if ( fid_i >= 0 ) close(fid_i);
     return 0;
   }
-  yes_t = fgets(lin_c, sizeof(lin_c), fil_u) && !strstr(lin_c, "[never]");
-  fclose(fil_u);
-  return yes_t;
+  unlink(pat_c);
+  ptr_y = mmap(0, 2 * siz_z, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if ( MAP_FAILED == ptr_y ) {
+    snprintf(why_c, len_z, "cannot map the probe");
+    close(fid_i);
+    return 0;
+  }
+  //  2 MiB-aligned, as the loom's chunks are
+  c3_y* aln_y = (c3_y*)(((uintptr_t)ptr_y + (2U << 20) - 1) & ~(uintptr_t)((2U << 20) - 1));
+  if ( MAP_FAILED == mmap(aln_y, siz_z, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+                          fid_i, 0)
+       || madvise(aln_y, siz_z, MADV_HUGEPAGE) )
+  {
+    snprintf(why_c, len_z, "MADV_HUGEPAGE on a shared file mapping: %s", strerror(errno));
+    munmap(ptr_y, 2 * siz_z);
+    close(fid_i);
+    return 0;
+  }
+  flt_d = _t_minflt();
+  for ( c3_z i_z = siz_z; i_z > 0; i_z -= 4096 ) {
+    ((volatile c3_y*)aln_y)[i_z - 4096] = 1;
+  }
+  flt_d = _t_minflt() - flt_d;
+  munmap(ptr_y, 2 * siz_z);
+  close(fid_i);
+  snprintf(why_c, len_z, "4 MiB written downwards took %llu minor faults",
+           (unsigned long long)flt_d);
+  return flt_d < (siz_z >> 14);
 }
 
 /* _t_large(): with release after every event and no cap, the chunks a
@@ -190,11 +233,11 @@ _t_thp(void)
 **   takes them back a folio per fault; a cap turns the advice off.
 */
 static void
-_t_large(const c3_c* swp_c)
+_t_large(const c3_c* dir_c, const c3_c* swp_c)
 {
   const c3_w big_w = 400000;   //  about 12 MiB of cells and atoms
-  c3_c       flg_c[400];
-  c3_d       pmd_d, flt_d;
+  c3_c       flg_c[400], why_c[300];
+  c3_d       flt_d;
   c3_w       mug_w, two_w, res_w;
 
   u3C.free_o = c3y;
@@ -217,7 +260,7 @@ _t_large(const c3_c* swp_c)
   u3a_Touch.lis_o = c3y;
   mug_w = _t_event(big_w);
   T_OK(0 != mug_w, "the big event ran");
-  T_OK(0 == _t_vma(mid_y, flg_c, sizeof(flg_c), &pmd_d),
+  T_OK(0 == _t_vma(mid_y, flg_c, sizeof(flg_c)),
        "the mapping below the cap is in smaps");
   T_OK(_t_flag(flg_c, "hg"), "the 2 MiB chunks a big event released are "
        "given large folios (MADV_HUGEPAGE): VmFlags%s", flg_c);
@@ -227,34 +270,25 @@ _t_large(const c3_c* swp_c)
 
   //  the same event again: its pages come back a folio at a time (its
   //  release comes after the mapping is looked at)
-  u3_noun arg = u3nc(big_w, 0);
-  u3a_touch_reset();
   flt_d = _t_minflt();
   __asm__ __volatile__("" ::: "memory");
-  u3_noun pro = u3m_soft(_t_build, arg);
+  two_w = _t_run(big_w);
   __asm__ __volatile__("" ::: "memory");
   flt_d = _t_minflt() - flt_d;
-  two_w = ( 0 == u3h(pro) ) ? (c3_w)u3t(pro) : 0;
-  u3z(pro);
-  u3z(arg);
   T_EQ(two_w, mug_w);
-  _t_vma(mid_y, flg_c, sizeof(flg_c), &pmd_d);
   u3e_release();
-  if ( !_t_thp() || !pmd_d ) {
+  if ( !_t_folios(dir_c, why_c, sizeof(why_c)) ) {
     //  the kernel gives large folios only where the file system takes
     //  them (ext4 from Linux 6.16, xfs) and THP is not off
-    printf("large folios: none here (transparent_hugepage %s, "
-           "FilePmdMapped %llu KiB): the second big event's %llu minor "
-           "faults are not checked\n", _t_thp() ? "on" : "never",
-           (unsigned long long)pmd_d, (unsigned long long)flt_d);
+    printf("large folios: none here (%s): the second big event's %llu "
+           "minor faults are not checked\n", why_c, (unsigned long long)flt_d);
   }
   else {
     //  with 4 KiB folios the event takes about 5,000 minor faults, most
     //  one per 4 KiB of the heap it grows downwards; the chunks at either
     //  end of the released range, taken in part, keep 4 KiB folios
     printf("large folios: the second big event took %llu minor faults "
-           "(FilePmdMapped %llu KiB)\n", (unsigned long long)flt_d,
-           (unsigned long long)pmd_d);
+           "(here %s)\n", (unsigned long long)flt_d, why_c);
     T_OK(flt_d < 2500, "the second big event took %llu minor faults (4 KiB "
          "folios: about 5,000)", (unsigned long long)flt_d);
   }
@@ -263,11 +297,11 @@ _t_large(const c3_c* swp_c)
 
   //  a cap: the loom's mappings lose the advice, and new ones never get it
   T_OK(0 == u3e_limit_set(64ULL << 20), "a 64 MiB cap");
-  _t_vma(mid_y, flg_c, sizeof(flg_c), &pmd_d);
+  _t_vma(mid_y, flg_c, sizeof(flg_c));
   T_OK(!_t_flag(flg_c, "hg") && _t_flag(flg_c, "nh") && _t_flag(flg_c, "rr"),
        "under a cap, no large folios and no read-around: VmFlags%s", flg_c);
   T_EQ(_t_event(big_w), mug_w);
-  _t_vma(mid_y, flg_c, sizeof(flg_c), &pmd_d);
+  _t_vma(mid_y, flg_c, sizeof(flg_c));
   T_OK(!_t_flag(flg_c, "hg"), "under a cap, an event's release gives no "
        "large folios: VmFlags%s", flg_c);
   u3e_limit_set(0);
@@ -296,13 +330,7 @@ _t_top(void)
   for ( c3_w i_w = 0; i_w < 40; i_w++ ) {
     //  a bigger event every tenth: the hold grows, then shrinks as it
     //  ages out, and what lies beyond goes back
-    c3_w num_w = ( 0 == i_w % 10 ) ? 12000 : 200;
-    u3_noun arg = u3nc(num_w, 0);
-    u3a_touch_reset();
-    u3_noun pro = u3m_soft(_t_build, arg);
-    T_OK(0 == u3h(pro), "top: event %u ran", i_w);
-    u3z(pro);
-    u3z(arg);
+    T_OK(0 != _t_run(( 0 == i_w % 10 ) ? 12000 : 200), "top: event %u ran", i_w);
     c3_d fau0_d = u3e_Stat.faults_d, rel0_d = u3e_Stat.released_d;
     u3e_release();
     fau_d += u3e_Stat.faults_d - fau0_d;
@@ -442,7 +470,7 @@ main(void)
   u3m_fini();
   u3C.swap_c = 0;
 
-  _t_large(swp_c);
+  _t_large(dir_c, swp_c);
 
   h_rm(dir_c);
   return t_done();

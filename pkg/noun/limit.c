@@ -62,7 +62,9 @@
 /// (_ce_limit_map; the cap is known before the loom boots), since a first
 /// touch would otherwise read the file's holes around it into the page
 /// cache, read_ahead_kb at a time (8 MiB on a virtio disk), behind the
-/// pager's back; a refault reads its own block ahead.
+/// pager's back; a refault reads its own block ahead, and, when it comes
+/// next to a block that came in lately, the next blocks in that direction
+/// too (_ce_limit_ahead: counted first, read without waiting).
 /// Victims are taken in a batch down to a low-water mark (budget less
 /// 1/16) and their writeback is started for the whole batch before it is
 /// waited for, so the disk sees long sequential runs, and reclaim (the
@@ -338,16 +340,12 @@ _ce_blk_punch(c3_w b_w, c3_d msk_d, c3_d fre_d)
                  : (((1ULL << (end_w - bit_w)) - 1) << bit_w);
     c3_z len_z = (c3_z)(end_w - bit_w) << u3a_page_bits;
 
-    //  the file's range zeroed, not MADV_REMOVE, which refuses a mapping
-    //  that is not writable (the block may be shut already): the cached
-    //  pages go unwritten, the blocks stay (unwritten extents), as a hole
-    //  punch would free them, which a file system mounted with -o discard
-    //  pays for at once (300 us a call here); a punch where zeroing is
-    //  not supported.  And lazy as at the start (anonymous, read-only): a
-    //  read of a file page, even a zeroed one, would put it in the page
-    //  cache and in RSS
-    c3_d off_d = (c3_d)(bot_w + bit_w) << u3a_page_bits;
-    if ( (0 == c3_fs_punch(u3P.swp_i, off_d, (c3_d)len_z))
+    //  a hole punch in the file, not MADV_REMOVE, which refuses a mapping
+    //  that is not writable (the block may be shut already)
+    //  and lazy as at the start (anonymous, read-only): a read of a file
+    //  page, even a hole, would put it in the page cache and in RSS
+    if ( 0 == c3_fs_punch(u3P.swp_i, (c3_d)(bot_w + bit_w) << u3a_page_bits,
+                          (c3_d)len_z)
          && 0 == _ce_lazy_map(bot_w + bit_w, bot_w + end_w) )
     {
       msk_d &= ~run_d;

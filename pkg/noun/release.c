@@ -455,27 +455,27 @@ _ce_release(c3_w lo_w, c3_w hi_w)
       }
     }
     else if ( u3P.swp_i >= 0 ) {
-      c3_w lo_w = pag_w, top_w = end_w;
+      c3_w beg_w = pag_w, fin_w = end_w;
 
-      if ( _ce_swap_whole(&lo_w, &top_w) ) {
-        ptr_y = _ce_ptr(lo_w);
-        len_z = (c3_z)(top_w - lo_w) << u3a_page_bits;
+      if ( _ce_swap_whole(&beg_w, &fin_w) ) {
+        ptr_y = _ce_ptr(beg_w);
+        len_z = (c3_z)(fin_w - beg_w) << u3a_page_bits;
         ret_i = madvise(ptr_y, len_z, c3_madv_remove);
         if ( 0 == ret_i ) {
           ret_i = mprotect(ptr_y, len_z, PROT_READ);
-          _ce_lzy_bits(lo_w, top_w, 1);
+          _ce_lzy_bits(beg_w, fin_w, 1);
           //  the folios are gone; the pages come back 4 KiB at a time
           //  in a new mapping
           madvise(ptr_y, len_z, MADV_NOHUGEPAGE);
-          _ce_hug_bits((lo_w + _ce_fol_pages - 1) & ~(_ce_fol_pages - 1),
-                       top_w & ~(_ce_fol_pages - 1), 0);
+          _ce_hug_bits((beg_w + _ce_fol_pages - 1) & ~(_ce_fol_pages - 1),
+                       fin_w & ~(_ce_fol_pages - 1), 0);
         }
         else {
           //  pages that went to anonymous memory when the disk was full,
           //  or private copies: discard them whole
-          ret_i = _ce_lazy_map(lo_w, top_w);
+          ret_i = _ce_lazy_map(beg_w, fin_w);
         }
-        rel_w += top_w - lo_w;
+        rel_w += fin_w - beg_w;
       }
     }
     else if ( _(u3C.lazy_o) ) {
@@ -526,32 +526,32 @@ _ce_swap_zero(c3_w lo_w, c3_w hi_w)
     {
       end_w++;
     }
-    c3_w lo_w = pag_w, top_w = end_w;
+    c3_w beg_w = pag_w, fin_w = end_w;
 
     if ( !bak_t ) {
       rel_w += _ce_release(pag_w, end_w);
     }
-    else if ( !_ce_swap_whole(&lo_w, &top_w) ) {
+    else if ( !_ce_swap_whole(&beg_w, &fin_w) ) {
       //  no whole large folio in it
     }
-    else if ( c3_fs_zero(u3P.swp_i, (c3_d)lo_w << u3a_page_bits,
-                         (c3_d)(top_w - lo_w) << u3a_page_bits) )
+    else if ( c3_fs_zero(u3P.swp_i, (c3_d)beg_w << u3a_page_bits,
+                         (c3_d)(fin_w - beg_w) << u3a_page_bits) )
     {
-      rel_w += _ce_release(lo_w, top_w);
+      rel_w += _ce_release(beg_w, fin_w);
     }
     else {
       //  zeroing the range unmapped its file pages; pages that went to
       //  anonymous memory when the disk was full are not in the file, and
       //  dropping the range takes them too
       if ( _ce_blk_anon()
-           && madvise(_ce_ptr(lo_w), (c3_z)(top_w - lo_w) << u3a_page_bits,
+           && madvise(_ce_ptr(beg_w), (c3_z)(fin_w - beg_w) << u3a_page_bits,
                       MADV_DONTNEED)
            && !u3e_Stat.release_err_d++ )
       {
         u3l_log("loom: release pages %u-%u: %s\n",
-                lo_w, top_w - 1, strerror(errno));
+                beg_w, fin_w - 1, strerror(errno));
       }
-      rel_w += top_w - lo_w;
+      rel_w += fin_w - beg_w;
     }
     pag_w = end_w;
   }
@@ -614,7 +614,6 @@ _ce_swap_hold(c3_w sid_w, c3_w anc_w, c3_w len_w, c3_w kep_w)
   c3_w  hol_w = 0, rel_w = 0;
   c3_w  old_w, lo_w, hi_w;
 
-
   rin_w[u3P.hon_w[sid_w]++ % _ce_hold_events] = len_w;
   for ( c3_w i_w = 0; i_w < _ce_hold_events; i_w++ ) {
     hol_w = c3_max(hol_w, rin_w[i_w]);
@@ -622,12 +621,11 @@ _ce_swap_hold(c3_w sid_w, c3_w anc_w, c3_w len_w, c3_w kep_w)
   old_w = u3P.hod_w[sid_w];
   u3P.hod_w[sid_w] = hol_w;
 
-  //  beyond the hold: what older, bigger events left held; but the
-  //  loom's top, which u3e_release keeps reserved for the home road's
-  //  stack, keeps its blocks (punched, it would be reserved and mapped
-  //  again at once)
-  //  (and never the kept margin, nor above the hat the pages u3e_release
-  //  keeps reserved there)
+  //  beyond the hold: what older, bigger events left held, but never the
+  //  kept margin, nor the pages above the hat that u3e_release keeps
+  //  reserved; and the loom's top, which it keeps reserved for the home
+  //  road's stack, keeps its blocks (punched, each of these would be
+  //  reserved and mapped again at once)
   _ce_swap_side(sid_w, anc_w,
                 c3_max(c3_max(hol_w, kep_w), sid_w ? 0 : _ce_hat_pages),
                 c3_max(len_w, old_w), &lo_w, &hi_w);
