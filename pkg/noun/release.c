@@ -402,7 +402,15 @@ _ce_swap_large(c3_w lo_w, c3_w hi_w)
   }
   lo_w = (c3_w)c3_min(((c3_d)lo_w + msk_w) & ~(c3_d)msk_w, (c3_d)hi_w);
   hi_w = c3_max(hi_w & ~msk_w, lo_w);
-  if ( hi_w - lo_w >= _ce_hug_min * _ce_fol_pages
+  if ( hi_w - lo_w < _ce_hug_min * _ce_fol_pages ) {
+    return;
+  }
+  //  events alike release the same range: advised once
+  c3_w chu_w = lo_w;
+  while ( chu_w < hi_w && _ce_hug(chu_w) ) {
+    chu_w += _ce_fol_pages;
+  }
+  if ( chu_w < hi_w
        && 0 == madvise(_ce_ptr(lo_w), (c3_z)(hi_w - lo_w) << u3a_page_bits,
                        MADV_HUGEPAGE) )
   {
