@@ -297,6 +297,7 @@
       c3_d warm_d;      //  cold blocks touched again (no I/O)
       c3_d over_d;      //  times nothing could be evicted to meet the budget
       c3_d scrub_d;     //  stray cached pages of lazy pages punched
+      c3_d look_d;      //  pages the scrub looked at one by one (mincore)
       c3_d err_d;       //  failed system calls
       c3_w res_w;       //  pages counted resident at the last sync
       c3_w peak_w;      //  the most counted resident

@@ -1,0 +1,225 @@
+/// @file pager_tests.c
+/// The pager (limit.c) in one process, on a 2 GiB loom with a swap file
+/// and a cap: what it does at every event boundary (u3e_limit_sync).
+///
+///   scrub   the scratch file's pages cached where the loom's pages are
+///           lazy (planted by reading the file's holes: one in the gap
+///           between the roads, one beside live pages) are punched out of
+///           the page cache by the next sync; and a sync looks page by
+///           page (mincore) only where something is cached: a sync with
+///           nothing stray looks at fewer than 1/16 of the loom's pages
+///           (looking at every lazy page, as it once did, cost 25 ms an
+///           event on this loom).
+///
+/// White-box: it reads the lazy bitmap (events_in.h) to pick where to
+/// plant.  The loom ends with no leak.
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+#include "test.h"
+#include "noun/events_in.h"
+
+#define _t_bits 31                    //  a 2 GiB loom
+
+/* _t_swap_fd(): the swap file's descriptor (unlinked: found by its name
+**   in /proc/self/fd), or -1.
+*/
+static c3_i
+_t_swap_fd(const c3_c* nam_c)
+{
+  DIR*           dir_u = opendir("/proc/self/fd");
+  struct dirent* ent_u;
+  c3_i           fid_i = -1;
+
+  while ( dir_u && (ent_u = readdir(dir_u)) ) {
+    c3_c pat_c[300], lin_c[1100];
+    ssize_t len_i;
+
+    snprintf(pat_c, sizeof(pat_c), "/proc/self/fd/%s", ent_u->d_name);
+    len_i = readlink(pat_c, lin_c, sizeof(lin_c) - 1);
+    if ( len_i > 0 ) {
+      lin_c[len_i] = 0;
+      if ( strstr(lin_c, nam_c) ) {
+        fid_i = atoi(ent_u->d_name);
+      }
+    }
+  }
+  if ( dir_u ) closedir(dir_u);
+  return fid_i;
+}
+
+/* _t_cached(): whether the file's 4 KiB at page pag_w's offset is in the
+**   page cache (by mincore on a mapping of our own); -1 if unknown.
+*/
+static c3_i
+_t_cached(c3_i fid_i, c3_w pag_w)
+{
+  c3_d          off_d = (c3_d)pag_w << u3a_page_bits;
+  unsigned char vec_y[1];
+  c3_y*         map_y = mmap(0, 4096, PROT_READ, MAP_SHARED, fid_i, (off_t)off_d);
+  c3_i          ret_i = -1;
+
+  if ( MAP_FAILED != map_y ) {
+    if ( 0 == mincore(map_y, 4096, vec_y) ) {
+      ret_i = vec_y[0] & 1;
+    }
+    munmap(map_y, 4096);
+  }
+  return ret_i;
+}
+
+/* _t_plant(): read the file's hole at page pag_w, which caches it; 1 if
+**   it is cached after.
+*/
+static c3_t
+_t_plant(c3_i fid_i, c3_w pag_w)
+{
+  c3_y buf_y[4096];
+
+  return ( sizeof(buf_y) == pread(fid_i, buf_y, sizeof(buf_y),
+                                  (off_t)((c3_d)pag_w << u3a_page_bits)) )
+         && 1 == _t_cached(fid_i, pag_w);
+}
+
+static void
+_t_scrub(const c3_c* nam_c)
+{
+  c3_i    fid_i = _t_swap_fd(nam_c);
+  u3_noun kep = 0;
+  c3_w    gap_w, sid_w = 0;
+  c3_d    lok_d, scr_d;
+
+  if ( !T_OK(fid_i >= 0, "scrub: the swap file's descriptor") ) {
+    return;
+  }
+
+  //  live state, about 24 MiB, interleaved with as much freed (runs of a
+  //  few pages): victims of the pager under a 16 MiB cap have their free
+  //  pages punched, lazy beside live ones
+  u3_noun tmp = 0;
+  for ( c3_w i_w = 0; i_w < 800000; i_w++ ) {
+    if ( (i_w / 1000) & 1 ) {
+      kep = u3nc(u3i_chub(0x100000000ULL + i_w), kep);
+    }
+    else {
+      tmp = u3nc(u3i_chub(0x300000000ULL + i_w), tmp);
+    }
+  }
+  u3z(tmp);
+  T_OK(0 == u3e_limit_set(16ULL << 20), "scrub: a 16 MiB cap");
+  u3e_limit_sync();
+
+  //  nothing stray: a sync looks at next to nothing page by page
+  lok_d = u3e_Limit.look_d;
+  for ( c3_w i_w = 0; i_w < 10; i_w++ ) {
+    u3e_limit_sync();
+  }
+  lok_d = (u3e_Limit.look_d - lok_d) / 10;
+  printf("scrub: a sync with nothing stray looked at %llu of the loom's "
+         "%u pages one by one\n", (unsigned long long)lok_d, u3P.pag_w);
+  T_OK(lok_d < u3P.pag_w / 16, "scrub: a sync looked at %llu pages one by "
+       "one, of a loom of %u", (unsigned long long)lok_d, u3P.pag_w);
+
+  //  a stray in the gap between the roads, and one in a block that holds
+  //  live pages too
+  gap_w = u3P.pag_w / 2;
+  T_OK(_ce_lzy(gap_w), "scrub: the loom's middle page is lazy");
+  for ( c3_w b_w = 0; b_w < u3P.pag_w / 64 && !sid_w; b_w++ ) {
+    c3_d lzy_d = u3P.lzy_d[b_w];
+    if ( lzy_d && ~lzy_d ) {
+      sid_w = b_w * 64 + (c3_w)__builtin_ctzll(lzy_d);
+    }
+  }
+  T_OK(_t_plant(fid_i, gap_w), "scrub: a stray planted in the gap");
+  if ( sid_w ) {
+    T_OK(_t_plant(fid_i, sid_w), "scrub: a stray planted beside live pages");
+  }
+  else {
+    printf("scrub: no block here holds both lazy and live pages; one stray\n");
+  }
+  scr_d = u3e_Limit.scrub_d;
+  u3e_limit_sync();
+  if ( sid_w ) {
+    T_OK(0 == _t_cached(fid_i, sid_w), "scrub: the stray beside live pages "
+         "(page %u) is still cached after a sync", sid_w);
+  }
+  //  where the kernel has no cachestat, a wholly lazy block is looked at
+  //  in its turn, one sync in 64
+  c3_w syn_w = 1;
+  while ( syn_w < 64 && 0 != _t_cached(fid_i, gap_w) ) {
+    u3e_limit_sync();
+    syn_w++;
+  }
+  T_OK(0 == _t_cached(fid_i, gap_w), "scrub: the stray in the gap (page %u) "
+       "is still cached after %u syncs", gap_w, syn_w);
+  T_OK(u3e_Limit.scrub_d - scr_d >= ( sid_w ? 2U : 1U ),
+       "scrub: %llu stray pages punched", (unsigned long long)(u3e_Limit.scrub_d - scr_d));
+  printf("scrub: the stray beside live pages (page %u) punched by the first "
+         "sync, the one in the gap (page %u) by sync %u\n", sid_w, gap_w, syn_w);
+
+  //  the state is intact, read with the pager on and after it is off
+  for ( c3_w pas_w = 0; pas_w < 2; pas_w++ ) {
+    u3_noun lis = kep;
+    c3_t    ok_t = 1;
+    c3_w    len_w = 0;
+    for ( c3_w i_w = 800000; i_w-- > 0; ) {
+      if ( (i_w / 1000) & 1 ) {
+        ok_t &= u3_nul != lis && (0x100000000ULL + i_w) == u3r_chub(0, u3h(lis));
+        if ( u3_nul != lis ) lis = u3t(lis);
+        len_w++;
+      }
+    }
+    T_OK(ok_t && u3_nul == lis && 400000 == len_w, "scrub: the live state is "
+         "intact (%s)", pas_w ? "the pager off" : "the pager on");
+    if ( !pas_w ) {
+      //  off again: every block it shut is open
+      u3e_limit_set(0);
+    }
+  }
+
+  t_leak(kep);
+  u3z(kep);
+}
+
+int
+main(void)
+{
+  const c3_c* tmp_c = getenv("TEST_TMPDIR");
+  c3_c        dir_c[512], swp_c[600];
+
+  setvbuf(stdout, 0, _IOLBF, 0);
+  snprintf(dir_c, sizeof(dir_c), "%s/pager_tests.XXXXXX",
+           ( tmp_c && *tmp_c ) ? tmp_c : "/tmp");
+  if ( !mkdtemp(dir_c) ) {
+    return t_skip("cannot make a scratch directory");
+  }
+  snprintf(swp_c, sizeof(swp_c), "%s/pager-swap.bin", dir_c);
+  if ( u3m_signals() ) {
+    h_rm(dir_c);
+    return t_skip("cannot install the signal handler");
+  }
+  u3C.swap_c = swp_c;
+  if ( u3m_init(_t_bits) ) {
+    h_rm(dir_c);
+    return t_skip("cannot map a 2 GiB loom");
+  }
+  if ( u3e_swap_open(swp_c) ) {
+    u3m_fini();
+    h_rm(dir_c);
+    return t_skip("no swap file here (a memory file system, or no "
+                  "fallocate): set TEST_TMPDIR to a disk-backed directory");
+  }
+  T_EQ(u3e_init(), 0);
+  u3m_pave();
+
+  _t_scrub("pager-swap.bin");
+
+  t_clean();
+  u3e_stop();
+  u3m_fini();
+  u3C.swap_c = 0;
+  h_rm(dir_c);
+  return t_done();
+}
