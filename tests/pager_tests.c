@@ -10,6 +10,13 @@
 ///           nothing stray looks at fewer than 1/16 of the loom's pages
 ///           (looking at every lazy page, as it once did, cost 25 ms an
 ///           event on this loom).
+///   save    a pier under a 12 MiB cap with 40 MiB of dirty state, most
+///           of it written out by the pager: the save copies the pages
+///           written out from the scratch file (no block comes back in
+///           for it), the loom's pages remapped from north.bin after it
+///           get no read-around (the `rr` flag: read-around pulled up to
+///           read_ahead_kb of north.bin into the page cache at every
+///           fault, 8 MiB here), and the state reads back whole.
 ///
 /// White-box: it reads the lazy bitmap (events_in.h) to pick where to
 /// plant.  The loom ends with no leak.
@@ -183,6 +190,92 @@ _t_scrub(const c3_c* nam_c)
   u3z(kep);
 }
 
+/* _t_flags(): the VmFlags of the mapping holding adr_y (smaps), into
+**   flg_c; 0, or -1 if not found.
+*/
+static c3_i
+_t_flags(const c3_y* adr_y, c3_c* flg_c, c3_z len_z)
+{
+  FILE* fil_u = fopen("/proc/self/smaps", "r");
+  c3_c  lin_c[512];
+  c3_t  in_t = 0;
+  c3_i  ret_i = -1;
+
+  while ( fil_u && fgets(lin_c, sizeof(lin_c), fil_u) ) {
+    unsigned long lo_l, hi_l;
+    if ( 2 == sscanf(lin_c, "%lx-%lx ", &lo_l, &hi_l) && strchr(lin_c, ' ') ) {
+      in_t = (c3_d)(uintptr_t)adr_y >= lo_l && (c3_d)(uintptr_t)adr_y < hi_l;
+    }
+    else if ( in_t && !strncmp(lin_c, "VmFlags:", 8) ) {
+      snprintf(flg_c, len_z, "%s", lin_c + 8);
+      ret_i = 0;
+      break;
+    }
+  }
+  if ( fil_u ) fclose(fil_u);
+  return ret_i;
+}
+
+static void
+_t_save(const c3_c* dir_c)
+{
+  c3_c    pir_c[600], swp_c[700], flg_c[600];
+  u3_noun kep = 0;
+  c3_d    ref_d, out_d;
+  c3_w    pag_w;
+
+  snprintf(pir_c, sizeof(pir_c), "%s/pier", dir_c);
+  snprintf(swp_c, sizeof(swp_c), "%s/save-swap.bin", dir_c);
+  u3C.swap_c = swp_c;
+  if ( !T_OK(0 == u3e_swap_open(swp_c), "save: a swap file")
+       || !T_OK(u3m_boot_new == u3m_boot(pir_c, 28), "save: a new pier")
+       || !T_OK(0 == u3e_limit_set(12ULL << 20), "save: a 12 MiB cap") )
+  {
+    u3C.swap_c = 0;
+    return;
+  }
+  //  40 MiB of cells and atoms, all dirty: most of them go out
+  for ( c3_w i_w = 0; i_w < 1300000; i_w++ ) {
+    kep = u3nc(u3i_chub(0x100000000ULL + i_w), kep);
+  }
+  u3e_limit_sync();
+  out_d = u3e_Limit.out_d;
+  ref_d = u3e_Limit.refault_d;
+  T_OK(out_d > 1000, "save: the pager wrote %llu pages out before the save",
+       (unsigned long long)out_d);
+  T_OK(0 == u3m_save() && 0 == u3e_save_wait(), "save: the save");
+  printf("save: %llu pages written out before it; the save took %llu "
+         "refaults\n", (unsigned long long)out_d,
+         (unsigned long long)(u3e_Limit.refault_d - ref_d));
+  T_OK(u3e_Limit.refault_d - ref_d < 4, "save: the save brought %llu blocks "
+       "back in to copy their pages", (unsigned long long)(u3e_Limit.refault_d - ref_d));
+
+  //  a page of the list, now an image page mapped from north.bin
+  pag_w = (c3_w)(((c3_y*)u3a_to_ptr(kep) - u3a_loom_base) >> u3a_page_bits);
+  T_OK(pag_w < u3P.nor_w, "save: page %u is an image page (%u)", pag_w, u3P.nor_w);
+  (void)*(volatile c3_w*)u3a_to_ptr(kep);
+  if ( T_OK(0 == _t_flags(_ce_ptr(pag_w), flg_c, sizeof(flg_c)), "save: flags") ) {
+    T_OK(0 != strstr(flg_c, " rr"), "save: a remapped image page is not "
+         "advised random (read-around on): VmFlags%s", flg_c);
+  }
+
+  //  the state reads back whole
+  c3_w    len_w = 0;
+  c3_t    ok_t = 1;
+  u3_noun lis = kep;
+  while ( u3_nul != lis ) {
+    ok_t &= (0x100000000ULL + (1299999 - len_w)) == u3r_chub(0, u3h(lis));
+    len_w++;
+    lis = u3t(lis);
+  }
+  T_OK(ok_t && 1300000 == len_w, "save: the state reads back whole");
+  u3e_limit_set(0);
+  t_leak(kep);
+  u3z(kep);
+  u3m_stop();
+  u3C.swap_c = 0;
+}
+
 int
 main(void)
 {
@@ -220,6 +313,7 @@ main(void)
   u3e_stop();
   u3m_fini();
   u3C.swap_c = 0;
+  _t_save(dir_c);
   h_rm(dir_c);
   return t_done();
 }

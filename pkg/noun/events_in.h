@@ -572,8 +572,8 @@
     _ce_limit_moved(c3_w pag_w);
 
     /* _ce_limit_map(): pages [lo_w, hi_w) were just mapped from the swap
-    **   file: under a cap, no read-around on their faults
-    **   (async-signal-safe).
+    **   file or from north.bin: under a cap, no read-around on their
+    **   faults (async-signal-safe).
     */
     void
     _ce_limit_map(c3_w lo_w, c3_w hi_w);
@@ -595,6 +595,13 @@
     */
     c3_t
     _ce_limit_fault(c3_w pag_w);
+
+    /* _ce_limit_away(): 1 if page pag_w is a swap page of a block the
+    **   pager wrote out: its bytes are in the scratch file alone, where a
+    **   save reads them (pread) instead of faulting the block back in.
+    */
+    c3_t
+    _ce_limit_away(c3_w pag_w);
 
     /* _ce_limit_shut(): 1 if page pag_w's block is shut by the pager (cold
     **   or out: PROT_NONE until a fault opens it).

@@ -681,6 +681,16 @@ _ce_patch_pages(c3_i mem_i, const c3_c* mpa_c, u3e_line* lin_u, c3_w pgs_w)
       if ( _ce_lzy(pag_w) ) {
         memset(pag_y, 0, u3a_page_bytes);
       }
+      //  a page the pager wrote out is read from the scratch file, and
+      //  left out of its page cache: through the loom, its block would
+      //  come back in and push others out, for one copy
+      else if ( _ce_limit_away(pag_w)
+                && 0 == c3_io_pread_all(u3P.swp_i, pag_y, u3a_page_bytes,
+                                        (c3_d)pag_w << u3a_page_bits) )
+      {
+        (void)posix_fadvise(u3P.swp_i, (off_t)((c3_d)pag_w << u3a_page_bits),
+                            u3a_page_bytes, POSIX_FADV_DONTNEED);
+      }
       else {
         memcpy(pag_y, _ce_ptr(pag_w), u3a_page_bytes);
       }
@@ -1221,6 +1231,7 @@ _ce_loom_mapf_north(c3_w nor_w, const c3_c* npa_c)
                 npa_c, nor_w, strerror(errno));
         return -1;
       }
+      _ce_limit_map(0, nor_w);
     }
     else {
       if ( MAP_FAILED == mmap(u3a_loom_base, len_d, PROT_READ | PROT_WRITE,
@@ -1275,7 +1286,10 @@ _ce_loom_clean(const u3e_line* lin_u, c3_w pgs_w)
       bad_t = ( MAP_FAILED == mmap(_ce_ptr(pag_w), len_z, _ce_prot_clean(),
                                    MAP_PRIVATE | MAP_FIXED, u3P.nor_i,
                                    (off_t)((c3_d)pag_w << u3a_page_bits)) );
-      if ( bad_t ) {
+      if ( !bad_t ) {
+        _ce_limit_map(pag_w, pag_w + num_w);
+      }
+      else {
         //  the pages stay dirty: saved again next time
         u3l_log("image: remap loom pages %u-%u: %s\n",
                 pag_w, pag_w + num_w - 1, strerror(errno));
@@ -1359,10 +1373,13 @@ _ce_loom_settle(const u3e_line* lin_u, c3_w pgs_w)
     c3_w num_w = lin_u[j_w - 1].pag_w + 1 - pag_w;
     c3_z len_z = (c3_z)num_w << u3a_page_bits;
 
-    if ( MAP_FAILED == mmap(_ce_ptr(pag_w), len_z, _ce_prot_clean(),
-                            MAP_PRIVATE | MAP_FIXED, u3P.nor_i,
-                            (off_t)((c3_d)pag_w << u3a_page_bits)) )
-    {
+    c3_t map_t = ( MAP_FAILED != mmap(_ce_ptr(pag_w), len_z, _ce_prot_clean(),
+                                      MAP_PRIVATE | MAP_FIXED, u3P.nor_i,
+                                      (off_t)((c3_d)pag_w << u3a_page_bits)) );
+    if ( map_t ) {
+      _ce_limit_map(pag_w, pag_w + num_w);
+    }
+    if ( !map_t ) {
       u3l_log("image: remap loom pages %u-%u: %s\n",
               pag_w, pag_w + num_w - 1, strerror(errno));
       _ce_bits(pag_w, pag_w + num_w, 1);

@@ -919,6 +919,14 @@ _ce_limit_shut(c3_w pag_w)
          || (_ce_hlf_y[pag_w >> _ce_blk_bits] && !_ce_bit(pag_w) && !_ce_lzy(pag_w));
 }
 
+c3_t
+_ce_limit_away(c3_w pag_w)
+{
+  return _ce_bud_w && pag_w < u3P.pag_w
+         && _ce_blk_out == (_ce_sta_y[pag_w >> _ce_blk_bits] & ~_ce_blk_ref)
+         && _ce_bit(pag_w) && !_ce_lzy(pag_w);
+}
+
 void
 _ce_limit_reshut(void)
 {
@@ -1141,6 +1149,7 @@ u3e_limit_set(c3_d cap_d)
 {
   if ( _ce_bud_w ) {
     _ce_limit_off();
+    (void)posix_fadvise(u3P.swp_i, 0, 0, POSIX_FADV_NORMAL);
   }
   if ( _ce_fil_y ) {
     munmap(_ce_fil_y, (c3_z)_ce_nbk_w << (_ce_blk_bits + u3a_page_bits));
@@ -1191,6 +1200,10 @@ u3e_limit_set(c3_d cap_d)
   u3e_Limit.cap_d = cap_d;
   _ce_fil_y = mmap(0, (c3_z)_ce_nbk_w << (_ce_blk_bits + u3a_page_bits), PROT_READ,
                    MAP_SHARED, u3P.swp_i, 0);
+  //  a read through the descriptor (a save copying a page the pager
+  //  wrote out) reads that page, not read_ahead_kb of the file behind
+  //  the pager's back; the mappings' faults have MADV_RANDOM already
+  (void)posix_fadvise(u3P.swp_i, 0, 0, POSIX_FADV_RANDOM);
   if ( MAP_FAILED == _ce_fil_y ) {
     _ce_fil_y = 0;
   }
