@@ -160,6 +160,9 @@ static c3_w _ce_mlo_w, _ce_mhi_w;     //  the blocks of the allocator's
 static c3_t _ce_cln_t;                //  clean image pages are paged too
                                       //  (mapped from north.bin: demand
                                       //  paging)
+static c3_t _ce_rcl_t;                //  clean image pages (mapped from
+                                      //  north.bin) are the cgroup's to
+                                      //  reclaim: not paged, not counted
 
 static void _ce_limit_count(void);
 static void _ce_limit_fit(void);
@@ -418,7 +421,7 @@ _ce_blk_drop(c3_w b_w, c3_d msk_d)
   //  safe to.  A clean page mapped from north.bin just leaves the mapping
   //  (its page cache stays, for a cheap refault: clean, and the kernel's
   //  to reclaim)
-  if ( _ce_blk_anon() || (!_ce_cln_t && lo_w < u3P.nor_w) ) {
+  if ( _ce_blk_anon() || (!_ce_cln_t && !_ce_rcl_t && lo_w < u3P.nor_w) ) {
     if ( madvise(_ce_ptr(lo_w), (c3_z)len_d, MADV_PAGEOUT) ) {
       u3e_Limit.err_d++;
     }
@@ -1004,8 +1007,9 @@ _ce_limit_fixed(void)
   c3_w pag_w = 0;
 
   //  clean pages lie below the image top: count what is in memory of them,
-  //  unless the pager pages them (they are in its count)
-  while ( !_ce_cln_t && pag_w < u3P.nor_w ) {
+  //  unless the pager pages them (they are in its count) or the cgroup
+  //  reclaims them
+  while ( !_ce_cln_t && !_ce_rcl_t && pag_w < u3P.nor_w ) {
     c3_w end_w = c3_min(u3P.nor_w, pag_w + (c3_w)sizeof(vec_y) / per_w);
     c3_w run_w;
 
@@ -1162,6 +1166,7 @@ u3e_limit_set(c3_d cap_d)
   _ce_rnm_w = 0;
   _ce_thw_t = 0;
   _ce_cln_t = 0;
+  _ce_rcl_t = 0;
   //  only the blocks the last setting used: the rest were never written
   //  (a run without a cap never touches these tables' pages)
   memset(_ce_sta_y, 0, _ce_nbk_w);
@@ -1189,6 +1194,10 @@ u3e_limit_set(c3_d cap_d)
   //  clean pages mapped from north.bin can be dropped and read again;
   //  copied in (anonymous), they cannot, and are counted apart
   _ce_cln_t = _(u3C.clean_o) && _(u3C.demand_o) && !u3P.uff_t;
+  _ce_rcl_t = _ce_cln_t && _(u3C.reclaim_o);
+  if ( _ce_rcl_t ) {
+    _ce_cln_t = 0;
+  }
   if ( (c3_y*)u3a_Page >= u3a_loom_base && (c3_y*)u3a_Free >= u3a_loom_base ) {
     const c3_y* lo_y = c3_min((const c3_y*)u3a_Page, (const c3_y*)u3a_Free);
     const c3_y* hi_y = c3_max((const c3_y*)(u3a_Page + u3P.pag_w),

@@ -17,5 +17,6 @@ u3o_options u3C = {
   .later_o  = c3n,
   .quiet_o  = c3n,
   .clean_o  = c3y,
+  .reclaim_o = c3n,
   .apply_o  = c3y,
 };

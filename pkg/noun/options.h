@@ -31,6 +31,10 @@
                          //  (c3y); c3n: not counted by the pager, which
                          //  leaves them to the caller (the tools drop
                          //  them as they go)
+      c3_o   reclaim_o;  //  with clean_o: clean image pages are left to a
+                         //  memory cgroup's reclaim, neither paged nor
+                         //  counted (a swap file run in a cgroup, whose
+                         //  limit is the cap's source); c3n: paged
 
       //  saving
       c3_o   apply_o;    //  apply a save's committed patch to north.bin

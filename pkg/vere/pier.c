@@ -1020,6 +1020,10 @@ _cp_limit(const u3_pier_opts* opt_u, c3_w bit_w)
         return 0;
       }
       u3C.limit_d = cap_d;
+      //  the cgroup reclaims clean image pages itself, 4 KiB at a time and
+      //  with no I/O: the pager keeps to the swap file's pages, which it
+      //  reclaims far better (written early, in runs, dead ones never)
+      u3C.reclaim_o = c3y;
     } break;
     case u3_limit_tool: {
       //  a tool's own cap, lowered to auto's under a tighter cgroup
@@ -1072,9 +1076,11 @@ _cp_limit(const u3_pier_opts* opt_u, c3_w bit_w)
   }
   if ( c3n == opt_u->quiet_o ) {
     fprintf(stderr, "urbit: memory cgroup limit %llu KiB (%s): the loom is "
-                    "paged under %llu KiB\n",
+                    "paged under %llu KiB%s\n",
             (unsigned long long)(lim_d >> 10), src_c,
-            (unsigned long long)(u3C.limit_d >> 10));
+            (unsigned long long)(u3C.limit_d >> 10),
+            _(u3C.reclaim_o) ? " (its clean image pages are left to the "
+                               "cgroup's reclaim)" : "");
   }
   return 0;
 }
