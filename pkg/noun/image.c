@@ -1376,24 +1376,24 @@ _ce_loom_settle(const u3e_line* lin_u, c3_w pgs_w)
     c3_t map_t = ( MAP_FAILED != mmap(_ce_ptr(pag_w), len_z, _ce_prot_clean(),
                                       MAP_PRIVATE | MAP_FIXED, u3P.nor_i,
                                       (off_t)((c3_d)pag_w << u3a_page_bits)) );
-    if ( map_t ) {
-      _ce_limit_map(pag_w, pag_w + num_w);
-    }
     if ( !map_t ) {
       u3l_log("image: remap loom pages %u-%u: %s\n",
               pag_w, pag_w + num_w - 1, strerror(errno));
       _ce_bits(pag_w, pag_w + num_w, 1);
       ret_i = -1;
     }
-    else if ( _ce_track_clean(pag_w, pag_w + num_w, 0) ) {
-      _ce_bits(pag_w, pag_w + num_w, 1);
-      ret_i = -1;
-    }
     else {
-      //  lazy pages saved as zeros, swap-file pages kept in the scratch
-      //  file: now plain image pages
-      _ce_lzy_bits(pag_w, pag_w + num_w, 0);
-      _ce_swap_punch(pag_w, pag_w + num_w);
+      _ce_limit_map(pag_w, pag_w + num_w);
+      if ( _ce_track_clean(pag_w, pag_w + num_w, 0) ) {
+        _ce_bits(pag_w, pag_w + num_w, 1);
+        ret_i = -1;
+      }
+      else {
+        //  lazy pages saved as zeros, swap-file pages kept in the scratch
+        //  file: now plain image pages
+        _ce_lzy_bits(pag_w, pag_w + num_w, 0);
+        _ce_swap_punch(pag_w, pag_w + num_w);
+      }
     }
     i_w = j_w;
   }

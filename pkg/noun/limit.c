@@ -16,7 +16,13 @@
 /// paging (the image copied into anonymous memory, which cannot be
 /// dropped), or for the tools (which read the state once and drop clean
 /// pages themselves against their RSS), (b) is not paged: it is measured
-/// at each event boundary and taken off the budget, with (c).
+/// at each event boundary and taken off the budget, with (c).  A swap
+/// file run in a memory cgroup (u3C.reclaim_o) neither pages nor counts
+/// (b): the cgroup's reclaim drops clean pages itself, 4 KiB at a time
+/// and with no I/O, where the pager would count a 1 MiB block for one
+/// page read (a state read at random over a cap of a few of its blocks'
+/// worth turned over on every read); the pager keeps to (a), which the
+/// kernel reclaims badly.
 ///
 /// Blocks.  The loom is cut into blocks of 64 pages (1 MiB), exactly one
 /// word of the dirty and lazy bitmaps, so a block's swap-backed pages are
@@ -72,7 +78,8 @@
 /// instead of waiting for the flusher.
 ///
 /// Budget.  The cap less the pages the pager does not page (anonymous
-/// ones; clean image pages in memory when they are not paged), measured
+/// ones; clean image pages in memory when they are not paged, unless the
+/// cgroup reclaims them), measured
 /// at each event boundary and when the pager starts, less one block of
 /// slack for what it cannot see between two boundaries: lazy pages read
 /// through a file mapping a release left.  At each boundary the scratch
