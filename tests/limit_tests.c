@@ -681,7 +681,7 @@ static void
 _t_image(void)
 {
   static h_run run_u;
-  c3_c         pir_c[1100], cop_c[1100], cgp_c[1100], tra_c[1100];
+  c3_c         pir_c[1100], cop_c[1100], cgp_c[1100], aut_c[1100], tra_c[1100];
   c3_c*        arg_c[40];
   _t_watch     wat_u;
   c3_d         mug_d, img_kb;
@@ -691,6 +691,7 @@ _t_image(void)
   h_join(pir_c, sizeof(pir_c), _t_tmp_c, "image");
   h_join(cop_c, sizeof(cop_c), _t_tmp_c, "image-free");
   h_join(cgp_c, sizeof(cgp_c), _t_tmp_c, "image-cgroup");
+  h_join(aut_c, sizeof(aut_c), _t_tmp_c, "image-auto");
 
   //  a kv state of about 30 MiB, saved: then all of it is clean image
   _t_image_args(arg_c, pir_c, "2000", 0);
@@ -701,8 +702,10 @@ _t_image(void)
   {
     c3_c* cpy_c[] = { "/bin/cp", "-a", pir_c, cop_c, 0 };
     c3_c* cpc_c[] = { "/bin/cp", "-a", pir_c, cgp_c, 0 };
+    c3_c* cpa_c[] = { "/bin/cp", "-a", pir_c, aut_c, 0 };
     T_EQ(0, h_run_in(_t_tmp_c, cpy_c, 0, 60, &run_u));
     T_EQ(0, h_run_in(_t_tmp_c, cpc_c, 0, 60, &run_u));
+    T_EQ(0, h_run_in(_t_tmp_c, cpa_c, 0, 60, &run_u));
   }
   //  100 more events unconstrained: the mug to reach
   _t_image_args(arg_c, cop_c, "100", 0);
@@ -744,45 +747,49 @@ _t_image(void)
     T_OK(strstr(run_u.err_c, "--no-demand copied the image"),
          "image: --no-demand under a cap is warned of: %s", run_u.err_c);
   }
-  //  a swap file run in a memory cgroup: the pager keeps to the swap
-  //  file's pages, and the cgroup reclaims the clean image pages (paging
-  //  them as --memory-limit does turned a kv run at a quarter of its
-  //  peak 30 x slower: blocks of 1 MiB for reads all over the map)
-  {
+  //  a swap file run in a memory cgroup, and --memory-limit auto: the
+  //  pager keeps to the swap file's pages, and the cgroup reclaims the
+  //  clean image pages (paging them as --memory-limit SIZE does turned a
+  //  kv run at a quarter of its peak 30 x slower: blocks of 1 MiB for
+  //  reads all over the map)
+  for ( c3_w i_w = 0; i_w < 2; i_w++ ) {
     h_cg        cg_u;
     h_how       how_u = { 0 };
     c3_c        why_c[600];
     const c3_d  lim_d = 24ULL << 20;
-    const c3_c* ext_c[] = { "--swap", 0 };
+    const c3_c* swp_c[] = { "--swap", 0 };
+    const c3_c* aut_a[] = { "--memory-limit", "auto", 0 };
+    const c3_c* how_c = i_w ? "--memory-limit auto" : "--swap";
 
     if ( !h_cg_make(&cg_u, lim_d, why_c, sizeof(why_c)) ) {
       snprintf(_t_skip_c, sizeof(_t_skip_c), "image: no memory cgroup: %s", why_c);
+      break;
     }
-    else {
-      how_u.cgp_c = cg_u.dir_c;
-      _t_image_args(arg_c, cgp_c, "100", ext_c);
-      //  not -q: the start's message is checked
-      for ( c3_w i_w = 1; arg_c[i_w]; i_w++ ) {
-        arg_c[i_w] = arg_c[i_w + 1];
-      }
-      T_EQ(0, h_run_in(_t_tmp_c, arg_c, &how_u, 600, &run_u));
-      T_EQ(mug_d, h_json_d(run_u.out_c, "mug"));
-      T_EQ((24 - c3_max(24 / 8, u3e_limit_runtime_mb)) << 10,
-           h_json_d(run_u.out_c, "pager_cap_kb"));
-      T_OK(0 == h_json_d(run_u.out_c, "pager_clean_pages"),
-           "image: in a cgroup, the pager left clean pages to its reclaim: %s",
-           run_u.out_c);
-      T_OK(0 != strstr(run_u.err_c, "left to the cgroup's reclaim"),
-           "image: the start says clean pages are the cgroup's: %s", run_u.err_c);
-      printf("image: in a 24 MiB cgroup, image %llu KiB: pager cap %llu KiB, "
-             "%llu swap pages out, %llu clean pages paged\n",
-             (unsigned long long)img_kb,
-             (unsigned long long)h_json_d(run_u.out_c, "pager_cap_kb"),
-             (unsigned long long)h_json_d(run_u.out_c, "pager_out_pages"),
-             (unsigned long long)h_json_d(run_u.out_c, "pager_clean_pages"));
-      h_cg_drop(&cg_u);
+    how_u.cgp_c = cg_u.dir_c;
+    _t_image_args(arg_c, i_w ? aut_c : cgp_c, "100", i_w ? aut_a : swp_c);
+    //  not -q: the start's message is checked
+    for ( c3_w j_w = 1; arg_c[j_w]; j_w++ ) {
+      arg_c[j_w] = arg_c[j_w + 1];
     }
+    T_EQ(0, h_run_in(_t_tmp_c, arg_c, &how_u, 600, &run_u));
+    T_EQ(mug_d, h_json_d(run_u.out_c, "mug"));
+    T_EQ((24 - c3_max(24 / 8, u3e_limit_runtime_mb)) << 10,
+         h_json_d(run_u.out_c, "pager_cap_kb"));
+    T_OK(0 == h_json_d(run_u.out_c, "pager_clean_pages"),
+         "image: %s in a cgroup: the pager left clean pages to its reclaim: %s",
+         how_c, run_u.out_c);
+    T_OK(0 != strstr(run_u.err_c, "left to the cgroup's reclaim"),
+         "image: %s: the start says clean pages are the cgroup's: %s",
+         how_c, run_u.err_c);
+    printf("image: %s in a 24 MiB cgroup, image %llu KiB: pager cap %llu KiB, "
+           "%llu swap pages out, %llu clean pages paged\n", how_c,
+           (unsigned long long)img_kb,
+           (unsigned long long)h_json_d(run_u.out_c, "pager_cap_kb"),
+           (unsigned long long)h_json_d(run_u.out_c, "pager_out_pages"),
+           (unsigned long long)h_json_d(run_u.out_c, "pager_clean_pages"));
+    h_cg_drop(&cg_u);
   }
+  h_rm(aut_c);
   h_rm(cgp_c);
   h_rm(pir_c);
 }

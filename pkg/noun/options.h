@@ -33,8 +33,9 @@
                          //  them as they go)
       c3_o   reclaim_o;  //  with clean_o: clean image pages are left to a
                          //  memory cgroup's reclaim, neither paged nor
-                         //  counted (a swap file run in a cgroup, whose
-                         //  limit is the cap's source); c3n: paged
+                         //  counted (the cap comes from a cgroup's
+                         //  limit: a swap file run in one, or --memory-
+                         //  limit auto); c3n: paged
 
       //  saving
       c3_o   apply_o;    //  apply a save's committed patch to north.bin

@@ -1072,6 +1072,8 @@ _cp_limit(const u3_pier_opts* opt_u, c3_w bit_w)
         return -1;
       }
       u3C.limit_d = cap_d;
+      //  the cgroup's reclaim takes the clean image pages, as above
+      u3C.reclaim_o = c3y;
     } break;
   }
   if ( c3n == opt_u->quiet_o ) {
