@@ -472,10 +472,79 @@ _t_release_clip(void)
   u3m_fini();
 }
 
+/* _t_chunk(): cons atoms onto *lis_u until the home heap has grown by
+**   num_w pages.
+*/
+static void
+_t_chunk(u3_noun* lis_u, c3_w num_w, c3_d* sed_d)
+{
+  c3_y* hat_y = (c3_y*)u3R->hat_w;
+  while ( (c3_z)((c3_y*)u3R->hat_w - hat_y) < (c3_z)num_w << u3a_page_bits ) {
+    *lis_u = u3nc(u3i_chub(0x100000000ULL + (*sed_d)++), *lis_u);
+  }
+}
+
+/* _t_release_small(): release leaves a run of fewer than 4 free pages
+**   inside the home heap where it is (a system call and a TLB shootdown
+**   each, for at most 48 KiB the heap takes again first), and gives the
+**   longer runs back.
+*/
+static void
+_t_release_small(void)
+{
+  u3_noun pin = 0, big = 0, sml = 0;
+  c3_d    sed_d = 0;
+  c3_w    pag_w, len_w, sht_w = 0, lng_w = 0;
+
+  T_EQ(u3m_init(26), 0);
+  u3m_pave();
+  T_EQ(u3e_init(), 0);
+  u3C.keep_w = 0;
+
+  //  chunks of 2 and 3 pages between pinned cells, and one of 24
+  for ( c3_w i_w = 0; i_w < 12; i_w++ ) {
+    _t_chunk(&sml, 2 + (i_w & 1), &sed_d);
+    pin = u3nc(u3i_chub(sed_d++), pin);
+    _t_chunk(&pin, 1, &sed_d);
+  }
+  _t_chunk(&big, 24, &sed_d);
+  pin = u3nc(u3i_chub(sed_d++), pin);
+  _t_chunk(&pin, 1, &sed_d);
+
+  u3a_Touch.lis_o = c3y;
+  u3a_touch_reset();
+  u3z(sml);
+  u3z(big);
+  while ( u3a_freed_next(&pag_w, &len_w) ) {
+    *( len_w < 4 ? &sht_w : &lng_w ) += len_w;
+  }
+  T_OK(sht_w > 0 && lng_w >= 16, "free runs of fewer than 4 pages (%u pages) "
+       "and longer (%u pages): the case under test", sht_w, lng_w);
+
+  //  the same runs again, found by a scan, for the release
+  u3a_touch_reset();
+  u3a_Touch.ovf_t = 1;
+  c3_d rel_d = u3e_Stat.released_d;
+  u3e_release();
+  rel_d = u3e_Stat.released_d - rel_d;
+  printf("release, small runs: %u pages in runs of fewer than 4, %u in "
+         "longer ones; %llu released\n", sht_w, lng_w, (unsigned long long)rel_d);
+  T_EQ(rel_d, lng_w);
+
+  u3a_Touch.lis_o = c3n;
+  u3C.keep_w = u3o_keep_default;
+  t_leak(pin);
+  u3z(pin);
+  t_clean();
+  u3e_stop();
+  u3m_fini();
+}
+
 int
 main(void)
 {
   _t_release_clip();
+  _t_release_small();
   _t_bad_sizes();
 
   if ( u3m_init(31) ) {

@@ -349,12 +349,14 @@ _t_release(const c3_c* arg_c)
   if ( _t_boot(dir_c, 27) ) return;
 
   //  two lists of big atoms, interleaved in the heap; the image holds both
+  //  (the dropped one's atoms 5 pages each: release leaves runs of fewer
+  //  than 4 free pages as they are)
   u3_noun kep = u3_nul, gon = u3_nul;
   {
     u3_noun one = _t_list(4, 1, 9000), two = _t_list(5, 1, 9000);
     for ( c3_w i_w = 0; i_w < 24; i_w++ ) {
       kep = u3nc(_t_list(6 + i_w, 1, 9000), kep);
-      gon = u3nc(_t_list(60 + i_w, 1, 9000), gon);
+      gon = u3nc(_t_list(60 + i_w, 1, 20000), gon);
     }
     u3H->roo = u3nt(one, kep, u3nc(two, gon));
   }

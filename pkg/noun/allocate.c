@@ -620,6 +620,45 @@ u3a_free_low(c3_w* pag_w, c3_w max_w)
   return num_w;
 }
 
+/* _ca_touch_merge(): sort the noted runs by page and merge those that
+**   overlap or touch, so that a free stretch freed in pieces, in any
+**   order, is handed out whole (shell sort: no allocation).
+*/
+static void
+_ca_touch_merge(void)
+{
+  c3_w (*ran_w)[2] = u3a_Touch.ran_w;
+  c3_w num_w = u3a_Touch.num_w;
+  c3_w out_w = 0;
+
+  for ( c3_w gap_w = num_w / 2; gap_w > 0; gap_w /= 2 ) {
+    for ( c3_w i_w = gap_w; i_w < num_w; i_w++ ) {
+      c3_w one_w = ran_w[i_w][0], two_w = ran_w[i_w][1];
+      c3_w j_w = i_w;
+      while ( j_w >= gap_w && ran_w[j_w - gap_w][0] > one_w ) {
+        ran_w[j_w][0] = ran_w[j_w - gap_w][0];
+        ran_w[j_w][1] = ran_w[j_w - gap_w][1];
+        j_w -= gap_w;
+      }
+      ran_w[j_w][0] = one_w;
+      ran_w[j_w][1] = two_w;
+    }
+  }
+  for ( c3_w i_w = 0; i_w < num_w; i_w++ ) {
+    if ( out_w && ran_w[i_w][0] <= ran_w[out_w - 1][0] + ran_w[out_w - 1][1] ) {
+      c3_w end_w = c3_max(ran_w[out_w - 1][0] + ran_w[out_w - 1][1],
+                          ran_w[i_w][0] + ran_w[i_w][1]);
+      ran_w[out_w - 1][1] = end_w - ran_w[out_w - 1][0];
+    }
+    else {
+      ran_w[out_w][0] = ran_w[i_w][0];
+      ran_w[out_w][1] = ran_w[i_w][1];
+      out_w++;
+    }
+  }
+  u3a_Touch.num_w = out_w;
+}
+
 c3_t
 u3a_freed_next(c3_w* pag_w, c3_w* len_w)
 {
@@ -627,6 +666,9 @@ u3a_freed_next(c3_w* pag_w, c3_w* len_w)
   c3_w bot_w = u3a_page_of(hom_u->mat_w);
   c3_w top_w = u3a_page_of(hom_u->hat_w);
 
+  if ( !u3a_Touch.ovf_t && 0 == u3a_Touch.nex_w ) {
+    _ca_touch_merge();
+  }
   if ( u3a_Touch.ovf_t ) {
     //  too many runs to have noted: one pass over the whole bitmap
     u3a_Touch.ovf_t = 0;

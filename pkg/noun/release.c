@@ -584,10 +584,10 @@ _ce_swap_side(c3_w sid_w, c3_w anc_w, c3_w a_w, c3_w b_w,
   }
 }
 
-/* _ce_swap_least: the shortest run of the home heap's free pages that
-**   release gives back with a swap file.
+/* _ce_free_least: the shortest run of the home heap's free pages that
+**   release gives back.
 */
-#define _ce_swap_least 4
+#define _ce_free_least 4
 
 /* _ce_hat_pages: pages above the home hat that u3e_release keeps
 **   reserved with a swap file, for the home road's next allocations.
@@ -699,17 +699,21 @@ u3e_release(void)
   else if ( top_w > bot_w + kep_w ) {
     rel_w += _ce_release(bot_w, top_w - kep_w);
   }
-  //  whole free pages inside the home heap: with a swap file, the heap
-  //  keeps their blocks, as it will take them again, and a run of fewer
-  //  than _ce_swap_least pages stays as it is: the heap's next small
-  //  allocations take such runs first, and zeroing one costs a system
-  //  call and a refault (30 to 50 us each on a paravirtual guest) for
-  //  at most 48 KiB
+  //  whole free pages inside the home heap (with a swap file, the heap
+  //  keeps their blocks, as it will take them again); a run of fewer
+  //  than _ce_free_least pages stays as it is: the heap's next small
+  //  allocations take such runs first, and giving one back costs a
+  //  system call, a TLB shootdown and a refault (30 to 50 us zeroed in
+  //  the swap file on a paravirtual guest; 3 to 5 us with MADV_FREE)
+  //  for at most 48 KiB
   while ( u3a_freed_next(&pag_w, &len_w) ) {
+    if ( len_w < _ce_free_least ) {
+      continue;
+    }
     if ( u3P.swp_i < 0 ) {
       rel_w += _ce_release(pag_w, pag_w + len_w);
     }
-    else if ( len_w >= _ce_swap_least ) {
+    else {
       rel_w += _ce_swap_zero(pag_w, pag_w + len_w);
     }
   }
