@@ -329,6 +329,24 @@ _ce_blk_pin(c3_w b_w)
          || (b_w >= _ce_mlo_w && b_w < _ce_mhi_w);
 }
 
+/* _ce_run_next(): the first run of set bits of msk_d (a block's pages) at
+**   or after bit *bit_w, as [*bit_w, *end_w); 0 when none is left.
+*/
+static inline c3_t
+_ce_run_next(c3_d msk_d, c3_w* bit_w, c3_w* end_w)
+{
+  c3_d rst_d;
+
+  if ( *bit_w >= _ce_blk_pages || !(rst_d = msk_d >> *bit_w) ) {
+    return 0;
+  }
+  *bit_w += (c3_w)__builtin_ctzll(rst_d);
+  rst_d = ~msk_d >> *bit_w;
+  *end_w = rst_d ? c3_min(*bit_w + (c3_w)__builtin_ctzll(rst_d), _ce_blk_pages)
+                 : _ce_blk_pages;
+  return 1;
+}
+
 /* _ce_blk_punch(): punch the pages fre_d of block b_w (runs of them),
 **   which hold nothing, and make them lazy; msk_d less those punched.
 */
@@ -336,17 +354,8 @@ static c3_d
 _ce_blk_punch(c3_w b_w, c3_d msk_d, c3_d fre_d)
 {
   c3_w bot_w = b_w << _ce_blk_bits;
-  c3_w bit_w = 0;
 
-  while ( bit_w < _ce_blk_pages && (fre_d >> bit_w) ) {
-    if ( !(fre_d >> bit_w & 1) ) {
-      bit_w++;
-      continue;
-    }
-    c3_w end_w = bit_w + 1;
-    while ( end_w < _ce_blk_pages && (fre_d >> end_w & 1) ) {
-      end_w++;
-    }
+  for ( c3_w bit_w = 0, end_w; _ce_run_next(fre_d, &bit_w, &end_w); bit_w = end_w ) {
     c3_d run_d = ( end_w - bit_w >= 64 ) ? ~0ULL
                  : (((1ULL << (end_w - bit_w)) - 1) << bit_w);
     c3_z len_z = (c3_z)(end_w - bit_w) << u3a_page_bits;
@@ -365,7 +374,6 @@ _ce_blk_punch(c3_w b_w, c3_d msk_d, c3_d fre_d)
     else {
       u3e_Limit.err_d++;
     }
-    bit_w = end_w;
   }
   return msk_d;
 }
@@ -450,17 +458,8 @@ static void
 _ce_blk_runs(c3_w b_w, c3_d msk_d, c3_i adv_i)
 {
   c3_w bot_w = b_w << _ce_blk_bits;
-  c3_w bit_w = 0;
 
-  while ( bit_w < _ce_blk_pages && (msk_d >> bit_w) ) {
-    if ( !(msk_d >> bit_w & 1) ) {
-      bit_w++;
-      continue;
-    }
-    c3_w end_w = bit_w + 1;
-    while ( end_w < _ce_blk_pages && (msk_d >> end_w & 1) ) {
-      end_w++;
-    }
+  for ( c3_w bit_w = 0, end_w; _ce_run_next(msk_d, &bit_w, &end_w); bit_w = end_w ) {
     c3_y* ptr_y = _ce_ptr(bot_w + bit_w);
     c3_z  len_z = (c3_z)(end_w - bit_w) << u3a_page_bits;
     if ( (adv_i < 0) ? mprotect(ptr_y, len_z, PROT_NONE)
@@ -468,7 +467,6 @@ _ce_blk_runs(c3_w b_w, c3_d msk_d, c3_i adv_i)
     {
       u3e_Limit.err_d++;
     }
-    bit_w = end_w;
   }
 }
 
@@ -602,23 +600,12 @@ _ce_limit_scrub_blk(c3_w b_w)
     }
     cac_d |= (c3_d)any_y << i_w;
   }
-  if ( (cac_d &= lzy_d) ) {
-    c3_w bit_w = 0;
-    while ( bit_w < _ce_blk_pages ) {
-      if ( !(cac_d >> bit_w & 1) ) {
-        bit_w++;
-        continue;
-      }
-      c3_w end_w = bit_w + 1;
-      while ( end_w < _ce_blk_pages && (cac_d >> end_w & 1) ) {
-        end_w++;
-      }
-      c3_fs_punch(u3P.swp_i,
-                  ((c3_d)(b_w << _ce_blk_bits) + bit_w) << u3a_page_bits,
-                  (c3_d)(end_w - bit_w) << u3a_page_bits);
-      u3e_Limit.scrub_d += end_w - bit_w;
-      bit_w = end_w;
-    }
+  cac_d &= lzy_d;
+  for ( c3_w bit_w = 0, end_w; _ce_run_next(cac_d, &bit_w, &end_w); bit_w = end_w ) {
+    c3_fs_punch(u3P.swp_i,
+                ((c3_d)(b_w << _ce_blk_bits) + bit_w) << u3a_page_bits,
+                (c3_d)(end_w - bit_w) << u3a_page_bits);
+    u3e_Limit.scrub_d += end_w - bit_w;
   }
 }
 
