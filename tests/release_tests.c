@@ -433,31 +433,17 @@ _t_save_lazy(const c3_c* dir_c)
 int
 main(void)
 {
-  const c3_c* tmp_c = getenv("TEST_TMPDIR");
   c3_c        dir_c[512], swp_c[600];
+  const c3_c* why_c = t_scratch("release_tests", dir_c);
 
-  setvbuf(stdout, 0, _IOLBF, 0);
-  snprintf(dir_c, sizeof(dir_c), "%s/release_tests.XXXXXX",
-           ( tmp_c && *tmp_c ) ? tmp_c : "/tmp");
-  if ( !mkdtemp(dir_c) ) {
-    return t_skip("cannot make a scratch directory");
+  if ( why_c ) {
+    return t_skip(why_c);
   }
   snprintf(swp_c, sizeof(swp_c), "%s/swap.bin", dir_c);
-  if ( u3m_signals() ) {
-    h_rm(dir_c);
-    return t_skip("cannot install the signal handler");
-  }
   _t_save_lazy(dir_c);
-  u3C.swap_c = swp_c;
-  if ( u3m_init(28) ) {
+  if ( (why_c = t_swap_loom(28, swp_c)) ) {
     h_rm(dir_c);
-    return t_skip("cannot map a 256 MiB loom");
-  }
-  if ( u3e_swap_open(swp_c) ) {
-    u3m_fini();
-    h_rm(dir_c);
-    return t_skip("no swap file here (a memory file system, or no "
-                  "fallocate): set TEST_TMPDIR to a disk-backed directory");
+    return t_skip(why_c);
   }
   T_EQ(u3e_init(), 0);
   u3m_pave();

@@ -176,6 +176,47 @@ t_touch(c3_w pag_w)
   __asm__ __volatile__("" ::: "memory");
 }
 
+/* t_scratch(): a fresh scratch directory NAM_C.XXXXXX under $TEST_TMPDIR
+**   (or /tmp) in dir_c (512 bytes), with line-buffered output and the
+**   loom's signal handler; 0, or why not (nothing left behind).
+*/
+static inline const c3_c*
+t_scratch(const c3_c* nam_c, c3_c* dir_c)
+{
+  const c3_c* tmp_c = getenv("TEST_TMPDIR");
+
+  setvbuf(stdout, 0, _IOLBF, 0);
+  snprintf(dir_c, 512, "%s/%s.XXXXXX", ( tmp_c && *tmp_c ) ? tmp_c : "/tmp", nam_c);
+  if ( !mkdtemp(dir_c) ) {
+    return "cannot make a scratch directory";
+  }
+  if ( u3m_signals() ) {
+    h_rm(dir_c);
+    return "cannot install the signal handler";
+  }
+  return 0;
+}
+
+/* t_swap_loom(): a loom of 2^bit_w bytes with the swap file swp_c
+**   (u3C.swap_c), for u3e_init; 0, or why not (the loom unmapped).
+*/
+static inline const c3_c*
+t_swap_loom(c3_w bit_w, const c3_c* swp_c)
+{
+  u3C.swap_c = (c3_c*)swp_c;
+  if ( u3m_init(bit_w) ) {
+    u3C.swap_c = 0;
+    return "cannot map the loom";
+  }
+  if ( u3e_swap_open(swp_c) ) {
+    u3m_fini();
+    u3C.swap_c = 0;
+    return "no swap file here (a memory file system, or no fallocate): "
+           "set TEST_TMPDIR to a disk-backed directory";
+  }
+  return 0;
+}
+
 /* t_skip(): say why the test cannot run here; exit status 77. */
 static inline c3_i
 t_skip(const c3_c* why_c)
