@@ -462,6 +462,9 @@ u3e_init(void)
     return -1;
   }
   _ce_close();
+  //  a pager left on belongs to a loom that may be gone: its state is
+  //  dropped, not undone on the loom mapped now
+  _ce_limit_forget();
   u3e_limit_set(0);
   memset(&u3e_Stat, 0, sizeof(u3e_Stat));
   memset(u3P.dit_d, 0, sizeof(u3P.dit_d));

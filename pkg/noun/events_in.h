@@ -571,6 +571,13 @@
     void
     _ce_limit_moved(c3_w pag_w);
 
+    /* _ce_limit_forget(): drop the pager's state without touching the
+    **   loom (whose mapping may be another by now); u3e_limit_set(0)
+    **   then resets the rest.
+    */
+    void
+    _ce_limit_forget(void);
+
     /* _ce_limit_map(): pages [lo_w, hi_w) were just mapped from the swap
     **   file or from north.bin: under a cap, no read-around on their
     **   faults (async-signal-safe).

@@ -1127,6 +1127,12 @@ u3e_limit_sync(void)
   _ce_limit_fit();
 }
 
+void
+_ce_limit_forget(void)
+{
+  _ce_bud_w = 0;
+}
+
 /* _ce_limit_off(): give every block the pager shut, or half shut, its
 **   protections back: the pager is stopping, or starting again.
 */
