@@ -239,6 +239,7 @@ _ca_pages_put(c3_w pag_w, c3_w len_w)
       u3a_Touch.ran_w[u3a_Touch.num_w][0] = pag_w;
       u3a_Touch.ran_w[u3a_Touch.num_w][1] = len_w;
       u3a_Touch.num_w++;
+      u3a_Touch.mer_t = 0;
     }
     else {
       u3a_Touch.ovf_t = 1;
@@ -601,6 +602,7 @@ u3a_touch_reset(void)
   u3a_Touch.num_w = 0;
   u3a_Touch.nex_w = 0;
   u3a_Touch.ovf_t = 0;
+  u3a_Touch.mer_t = 0;
 }
 
 c3_w
@@ -666,8 +668,11 @@ u3a_freed_next(c3_w* pag_w, c3_w* len_w)
   c3_w bot_w = u3a_page_of(hom_u->mat_w);
   c3_w top_w = u3a_page_of(hom_u->hat_w);
 
-  if ( !u3a_Touch.ovf_t && 0 == u3a_Touch.nex_w ) {
+  //  once per reset: a stretch handed out leaves its run shortened in
+  //  place, and the next call resumes there
+  if ( !u3a_Touch.ovf_t && !u3a_Touch.mer_t ) {
     _ca_touch_merge();
+    u3a_Touch.mer_t = 1;
   }
   if ( u3a_Touch.ovf_t ) {
     //  too many runs to have noted: one pass over the whole bitmap

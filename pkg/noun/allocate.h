@@ -310,6 +310,7 @@
       c3_w  num_w;     //  runs noted
       c3_w  nex_w;     //  next run to hand out
       c3_t  ovf_t;     //  more runs were freed than noted: scan the heap
+      c3_t  mer_t;     //  the noted runs are sorted and merged
       c3_o  lis_o;     //  note freed runs (c3y while release is wanted)
       c3_w  ran_w[u3a_touch_runs][2];  //  (page, pages)
     } u3a_touch;

@@ -992,6 +992,7 @@ _cp_limit(const u3_pier_opts* opt_u, c3_w bit_w)
   c3_d lim_d = 0, cap_d;
   c3_d flo_d = u3e_limit_floor(bit_w);
 
+  u3C.reclaim_o = c3n;
   switch ( opt_u->limit_e ) {
     case u3_limit_none: return 0;
     case u3_limit_size: {
