@@ -310,6 +310,12 @@
     */
 #   define u3e_limit_runtime_mb 8
 
+    /* u3e_limit_least_mb: the least MiB the runtime keeps for itself under
+    **   a cgroup limit too small for the whole headroom: what it was
+    **   measured to use outside the loom, with a little to spare.
+    */
+#   define u3e_limit_least_mb 3
+
     /* u3e_limit_set(): page the loom under a cap of cap_d bytes (0: off);
     **   after u3e_init with a swap file.  0, or -1 with a message (no swap
     **   file, or a cap below the floor).
@@ -360,6 +366,14 @@
     */
     c3_d
     u3e_limit_headroom(c3_d lim_d);
+
+    /* u3e_limit_under(): the cap for a loom of 2^bits_w bytes under a
+    **   cgroup limit of lim_d bytes: the limit less its headroom; or, if
+    **   that is below the floor, the floor, as long as the limit leaves
+    **   u3e_limit_least_mb MiB above it (*tit_o set to c3y); else 0.
+    */
+    c3_d
+    u3e_limit_under(c3_d lim_d, c3_w bits_w, c3_o* tit_o);
 
     /* u3e_drop_clean(): drop the clean image pages of loom pages [lo_w,
     **   hi_w) from memory (read again from north.bin when touched), for a

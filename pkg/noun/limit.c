@@ -1330,3 +1330,22 @@ u3e_limit_headroom(c3_d lim_d)
 {
   return c3_max(lim_d / 8, (c3_d)u3e_limit_runtime_mb << 20);
 }
+
+c3_d
+u3e_limit_under(c3_d lim_d, c3_w bits_w, c3_o* tit_o)
+{
+  c3_d flo_d = u3e_limit_floor(bits_w);
+  c3_d cap_d = lim_d - c3_min(lim_d, u3e_limit_headroom(lim_d));
+
+  *tit_o = c3n;
+  if ( cap_d >= flo_d ) {
+    return cap_d;
+  }
+  //  too small for the whole headroom: the floor, if what is left above
+  //  it still holds the runtime's own memory
+  if ( lim_d >= flo_d + ((c3_d)u3e_limit_least_mb << 20) ) {
+    *tit_o = c3y;
+    return flo_d;
+  }
+  return 0;
+}

@@ -991,6 +991,7 @@ _cp_limit(const u3_pier_opts* opt_u, c3_w bit_w)
   c3_c src_c[4800];
   c3_d lim_d = 0, cap_d;
   c3_d flo_d = u3e_limit_floor(bit_w);
+  c3_o tit_o = c3n;
 
   u3C.reclaim_o = c3n;
   switch ( opt_u->limit_e ) {
@@ -1011,13 +1012,13 @@ _cp_limit(const u3_pier_opts* opt_u, c3_w bit_w)
       if ( !u3C.swap_c || !(lim_d = u3e_limit_cgroup(src_c, sizeof(src_c))) ) {
         return 0;
       }
-      cap_d = lim_d - c3_min(lim_d, u3e_limit_headroom(lim_d));
-      if ( cap_d < flo_d ) {
-        fprintf(stderr, "urbit: the memory cgroup's limit (%llu KiB, %s) less "
-                        "the headroom is below the loom's floor (%llu KiB): the "
-                        "swap file is not paged by the runtime\n",
+      if ( !(cap_d = u3e_limit_under(lim_d, bit_w, &tit_o)) ) {
+        fprintf(stderr, "urbit: the memory cgroup's limit (%llu KiB, %s) is "
+                        "below the loom's floor (%llu KiB) plus the %u MiB the "
+                        "runtime needs for itself: the swap file is not paged "
+                        "by the runtime\n",
                 (unsigned long long)(lim_d >> 10), src_c,
-                (unsigned long long)(flo_d >> 10));
+                (unsigned long long)(flo_d >> 10), u3e_limit_least_mb);
         return 0;
       }
       u3C.limit_d = cap_d;
@@ -1030,15 +1031,15 @@ _cp_limit(const u3_pier_opts* opt_u, c3_w bit_w)
       //  a tool's own cap, lowered to auto's under a tighter cgroup
       cap_d = c3_max(u3_pier_tool_cap, flo_d + (8ULL << 20));
       if ( (lim_d = u3e_limit_cgroup(src_c, sizeof(src_c))) ) {
-        c3_d cgc_d = lim_d - c3_min(lim_d, u3e_limit_headroom(lim_d));
-        if ( cgc_d < flo_d ) {
+        c3_d cgc_d = u3e_limit_under(lim_d, bit_w, &tit_o);
+        if ( !cgc_d ) {
           fprintf(stderr, "urbit: %s: the memory cgroup's limit (%llu KiB, "
-                          "%s) less the headroom (%llu KiB) is below the "
-                          "floor of %llu KiB that a loom of 2^%u bytes needs\n",
+                          "%s) is below the floor of %llu KiB that a loom of "
+                          "2^%u bytes needs plus the %u MiB the runtime needs "
+                          "for itself\n",
                   opt_u->tool_c ? opt_u->tool_c : "urbit",
                   (unsigned long long)(lim_d >> 10), src_c,
-                  (unsigned long long)(u3e_limit_headroom(lim_d) >> 10),
-                  (unsigned long long)(flo_d >> 10), bit_w);
+                  (unsigned long long)(flo_d >> 10), bit_w, u3e_limit_least_mb);
           u3_pier_fail("the cgroup's memory limit is below the loom's floor");
           return -1;
         }
@@ -1061,14 +1062,13 @@ _cp_limit(const u3_pier_opts* opt_u, c3_w bit_w)
         u3_pier_fail("--memory-limit auto: no cgroup memory limit");
         return -1;
       }
-      cap_d = lim_d - c3_min(lim_d, u3e_limit_headroom(lim_d));
-      if ( cap_d < flo_d ) {
+      if ( !(cap_d = u3e_limit_under(lim_d, bit_w, &tit_o)) ) {
         fprintf(stderr, "urbit: --memory-limit auto: the memory cgroup's limit "
-                        "(%llu KiB, %s) less the headroom (%llu KiB) is below "
-                        "the floor of %llu KiB that a loom of 2^%u bytes needs\n",
+                        "(%llu KiB, %s) is below the floor of %llu KiB that a "
+                        "loom of 2^%u bytes needs plus the %u MiB the runtime "
+                        "needs for itself\n",
                 (unsigned long long)(lim_d >> 10), src_c,
-                (unsigned long long)(u3e_limit_headroom(lim_d) >> 10),
-                (unsigned long long)(flo_d >> 10), bit_w);
+                (unsigned long long)(flo_d >> 10), bit_w, u3e_limit_least_mb);
         u3_pier_fail("--memory-limit auto: the cgroup's limit is below the floor");
         return -1;
       }
@@ -1076,6 +1076,19 @@ _cp_limit(const u3_pier_opts* opt_u, c3_w bit_w)
       //  the cgroup's reclaim takes the clean image pages, as above
       u3C.reclaim_o = c3y;
     } break;
+  }
+  if ( _(tit_o) ) {
+    //  said even with -q: an operator should know the pod is too small
+    fprintf(stderr, "urbit: memory cgroup limit %llu KiB (%s) leaves less "
+                    "than the usual headroom (%llu KiB) above the loom's "
+                    "floor: the loom is paged under the floor, %llu KiB, "
+                    "and the runtime keeps %llu KiB for itself; paging this "
+                    "tight is slow (give the pod %llu KiB or more)\n",
+            (unsigned long long)(lim_d >> 10), src_c,
+            (unsigned long long)(u3e_limit_headroom(lim_d) >> 10),
+            (unsigned long long)(u3C.limit_d >> 10),
+            (unsigned long long)((lim_d - u3C.limit_d) >> 10),
+            (unsigned long long)((flo_d + u3e_limit_headroom(flo_d)) >> 10));
   }
   if ( c3n == opt_u->quiet_o ) {
     fprintf(stderr, "urbit: memory cgroup limit %llu KiB (%s): the loom is "
