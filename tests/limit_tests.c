@@ -18,8 +18,10 @@
 ///             run's, `urbit check` finds the pier sound, and a run killed
 ///             by SIGKILL in its save restarts to the same mug;
 ///   auto      `--memory-limit auto` in a memory cgroup takes the cgroup's
-///             limit less the headroom, and refuses a limit below the
-///             floor with a message;
+///             limit less the headroom; under a limit too small for the
+///             headroom, the floor, said on stderr; and refuses a limit
+///             that leaves under u3e_limit_least_mb MiB above the floor,
+///             with a message;
 ///   refusals  a cap below the floor is refused with a message naming the
 ///             floor, and malformed sizes with a message naming the flag,
 ///             before the pier is made.
@@ -436,11 +438,31 @@ _t_auto(void)
     T_EQ((96 - c3_max(96 / 8, u3e_limit_runtime_mb)) << 10,
          h_json_d(run_u.out_c, "pager_cap_kb"));
   }
-  //  a limit whose cap would be below the floor: refused, with the floor
+  //  a limit too small for the whole headroom: the floor, said on stderr
+  //  even with -q (12 MiB less 8 leaves 4 MiB, under the floor of 4 MiB
+  //  plus the default loom's 2 MiB page table; 6 MiB are left above it)
   h_cg_drop(&cg_u);
-  //  (12 MiB less 8 leaves 4 MiB, under the floor of 4 MiB plus the
-  //  default loom's 2 MiB page table)
   if ( !h_cg_make(&cg_u, 12ULL << 20, why_c, sizeof(why_c)) ) {
+    snprintf(_t_skip_c, sizeof(_t_skip_c), "auto: no memory cgroup: %s", why_c);
+    return;
+  }
+  how_u.cgp_c = cg_u.dir_c;
+  h_join(pir_c, sizeof(pir_c), _t_tmp_c, "auto-tight");
+  {
+    c3_c* arg_c[] = { (c3_c*)_t_urbit_c, "-q", "--json", "-w", "kv", "--size", "4",
+                      "-n", "20", "--memory-limit", "auto", pir_c, 0 };
+    T_EQ(0, h_run_in(_t_tmp_c, arg_c, &how_u, 300, &run_u));
+    T_EQ(u3e_limit_floor(31) >> 10, h_json_d(run_u.out_c, "pager_cap_kb"));
+    T_OK(strstr(run_u.err_c, "less than the usual headroom")
+         && strstr(run_u.err_c, "paged under the floor, 6144 KiB"),
+         "auto: a tight cgroup limit is said: %s", run_u.err_c);
+  }
+  //  a limit that leaves less than u3e_limit_least_mb above the floor:
+  //  refused, with the floor
+  h_cg_drop(&cg_u);
+  if ( !h_cg_make(&cg_u, u3e_limit_floor(31) + ((u3e_limit_least_mb << 20) - 4096),
+                  why_c, sizeof(why_c)) )
+  {
     snprintf(_t_skip_c, sizeof(_t_skip_c), "auto: no memory cgroup: %s", why_c);
     return;
   }
@@ -450,7 +472,7 @@ _t_auto(void)
     c3_c* arg_c[] = { (c3_c*)_t_urbit_c, "-q", "--json", "-n", "1",
                       "--memory-limit", "auto", pir_c, 0 };
     T_EQ(1, h_run_in(_t_tmp_c, arg_c, &how_u, 300, &run_u));
-    T_OK(strstr(run_u.err_c, "floor") && strstr(run_u.out_c, "\"error\""),
+    T_OK(strstr(run_u.err_c, "floor of 6144 KiB") && strstr(run_u.out_c, "\"error\""),
          "auto: a cgroup limit below the floor is refused: %s", run_u.err_c);
   }
   h_cg_drop(&cg_u);
@@ -707,8 +729,8 @@ _t_image(void)
     T_EQ(0, h_run_in(_t_tmp_c, cpc_c, 0, 60, &run_u));
     T_EQ(0, h_run_in(_t_tmp_c, cpa_c, 0, 60, &run_u));
   }
-  //  100 more events unconstrained: the mug to reach
-  _t_image_args(arg_c, cop_c, "100", 0);
+  //  300 more events unconstrained: the mug to reach
+  _t_image_args(arg_c, cop_c, "300", 0);
   T_EQ(0, h_run_in(_t_tmp_c, arg_c, 0, 600, &run_u));
   mug_d = h_json_d(run_u.out_c, "mug");
   T_OK(~0ULL != mug_d, "image: unconstrained mug: %s%s", run_u.out_c, run_u.err_c);
@@ -720,7 +742,7 @@ _t_image(void)
     snprintf(cap_c, sizeof(cap_c), "%uM", cap_w);
     const c3_c* ext_c[] = { "--memory-limit", cap_c, "--trace", tra_c, 0 };
 
-    _t_image_args(arg_c, pir_c, "100", ext_c);
+    _t_image_args(arg_c, pir_c, "300", ext_c);
     T_EQ(0, _t_capped(_t_tmp_c, arg_c, tra_c, 0, &run_u, &wat_u, 0));
     T_EQ(mug_d, h_json_d(run_u.out_c, "mug"));
     T_OK(wat_u.num_w >= 10, "image: %u samples", wat_u.num_w);
@@ -766,7 +788,7 @@ _t_image(void)
       break;
     }
     how_u.cgp_c = cg_u.dir_c;
-    _t_image_args(arg_c, i_w ? aut_c : cgp_c, "100", i_w ? aut_a : swp_c);
+    _t_image_args(arg_c, i_w ? aut_c : cgp_c, "300", i_w ? aut_a : swp_c);
     //  not -q: the start's message is checked
     for ( c3_w j_w = 1; arg_c[j_w]; j_w++ ) {
       arg_c[j_w] = arg_c[j_w + 1];

@@ -17,6 +17,11 @@
 ///           get no read-around (the `rr` flag: read-around pulled up to
 ///           read_ahead_kb of north.bin into the page cache at every
 ///           fault, 8 MiB here), and the state reads back whole.
+///   grain   under a small cap the pager's blocks are small: one word
+///           read in each of 16 atoms 1.5 MiB apart, over and over, under
+///           the least cap (6 MiB): the 16 pages fit, so after the first
+///           pass nothing is refaulted (with 1 MiB blocks, 16 blocks did
+///           not fit, and every read was a refault of a whole block).
 ///
 /// White-box: it reads the lazy bitmap (events_in.h) to pick where to
 /// plant.  The loom ends with no leak.
@@ -190,6 +195,76 @@ _t_scrub(const c3_c* nam_c)
   u3z(kep);
 }
 
+/* _t_grain(): a working set of few pages in many MiB under the least cap. */
+static void
+_t_grain(void)
+{
+  static c3_w buf_w[16384];           //  64 KiB atoms
+  u3_noun     lis = 0;
+  u3_noun     pik[16];
+  c3_d        ref_d = 0;
+  c3_t        ok_t = 1;
+
+  //  24 MiB of 64 KiB atoms; every 24th is picked: 16 atoms 1.5 MiB apart
+  for ( c3_w i_w = 0; i_w < 384; i_w++ ) {
+    for ( c3_w j_w = 0; j_w < 16384; j_w++ ) {
+      buf_w[j_w] = (i_w << 16) ^ j_w ^ 0x5a5a0000;
+    }
+    lis = u3nc(u3i_words(16384, buf_w), lis);
+  }
+  {
+    u3_noun t = lis;
+    for ( c3_w i_w = 384, n_w = 0; i_w-- > 0; t = u3t(t) ) {
+      if ( 0 == i_w % 24 ) {
+        pik[n_w++] = u3h(t);
+      }
+    }
+  }
+  T_OK(0 == u3e_limit_set(u3e_limit_floor(_t_bits)), "grain: the least cap");
+  u3e_limit_sync();
+
+  //  a warm-up pass brings the 16 in; eight more must find them resident
+  for ( c3_w pas_w = 0; pas_w < 9; pas_w++ ) {
+    if ( 1 == pas_w ) {
+      ref_d = u3e_Limit.refault_d;
+    }
+    for ( c3_w n_w = 0; n_w < 16; n_w++ ) {
+      c3_w i_w = 360 - 24 * n_w;
+      ok_t &= ((i_w << 16) ^ 0x5a5a0000) == u3r_word(0, pik[n_w]);
+    }
+  }
+  ref_d = u3e_Limit.refault_d - ref_d;
+  printf("grain: 16 pages 1.5 MiB apart under a %llu KiB cap: %llu refaults "
+         "in 8 passes\n", (unsigned long long)(u3e_limit_floor(_t_bits) >> 10),
+         (unsigned long long)ref_d);
+  T_OK(ok_t, "grain: the words read back");
+  T_OK(ref_d < 16, "grain: %llu refaults in 8 passes over 16 pages that fit "
+       "the cap", (unsigned long long)ref_d);
+
+  //  16 MiB more allocated under the cap: each fault backs 1 MiB, several
+  //  small blocks, each counted and evicted in its turn (the count never
+  //  passes the cap)
+  {
+    u3_noun mor = 0;
+    for ( c3_w i_w = 0; i_w < 256; i_w++ ) {
+      buf_w[0] = i_w;
+      mor = u3nc(u3i_words(16384, buf_w), mor);
+    }
+    printf("grain: 16 MiB allocated under the cap: %u pages counted at the "
+           "most, %llu times over the budget\n", u3e_Limit.peak_w,
+           (unsigned long long)u3e_Limit.over_d);
+    T_OK((c3_d)u3e_Limit.peak_w << u3a_page_bits <= u3e_limit_floor(_t_bits),
+         "grain: %u pages counted at the most, under a cap of %llu KiB",
+         u3e_Limit.peak_w, (unsigned long long)(u3e_limit_floor(_t_bits) >> 10));
+    T_EQ(0, u3e_Limit.over_d);
+    u3z(mor);
+  }
+  u3e_limit_set(0);
+
+  t_leak(lis);
+  u3z(lis);
+}
+
 /* _t_flags(): the VmFlags of the mapping holding adr_y (smaps), into
 **   flg_c; 0, or -1 if not found.
 */
@@ -294,6 +369,7 @@ main(void)
   u3m_pave();
 
   _t_scrub("pager-swap.bin");
+  _t_grain();
 
   t_clean();
   u3e_stop();

@@ -557,12 +557,13 @@
 
   /** limit.c
   **/
-    /* _ce_limit_back(): pages [lo_w, hi_w) (in one block) just became
-    **   backed by the swap file: count them and evict to the budget
+    /* _ce_limit_back(): pages [lo_w, hi_w) (in one aligned MiB) just
+    **   became backed by the swap file for a touch of page pag_w: count
+    **   them and evict to the budget, never pag_w's block
     **   (async-signal-safe).
     */
     void
-    _ce_limit_back(c3_w lo_w, c3_w hi_w);
+    _ce_limit_back(c3_w lo_w, c3_w hi_w, c3_w pag_w);
 
     /* _ce_limit_moved(): clean page pag_w was just moved into the swap
     **   file on its first write: count it, if it was not counted as a clean

@@ -25,9 +25,10 @@
 /// kernel reclaims badly.
 ///
 /// Blocks.  The loom is cut into blocks of 64 pages (1 MiB), exactly one
-/// word of the dirty and lazy bitmaps, so a block's swap-backed pages are
-/// one word: dirty and not lazy; its counted pages, not lazy.  Each block
-/// is in one state:
+/// word of the dirty and lazy bitmaps, or, under a cap below 24 MiB, of
+/// 16 or 8 pages (a quarter or an eighth of a word: _ce_limit_grain),
+/// so a block's swap-backed pages are its bits of a word: dirty and not
+/// lazy; its counted pages, not lazy.  Each block is in one state:
 ///
 ///   free   no counted page, or not yet seen by the pager
 ///   hot    resident, accessible; ref set when it was last faulted in
@@ -110,10 +111,13 @@
 /// from the bitmaps (_ce_blk_open).  The cap thus holds during a save
 /// whatever its dirty set.
 ///
-/// Memory bound: two bytes of state per block (32 KiB for a 16 GiB loom),
-/// no allocation.  Mappings: eviction splits the loom's mappings at block
-/// boundaries only, so at most two per block (vm.max_map_count is 65,530;
-/// a 16 GiB loom has 16,384 blocks).
+/// Memory bound: seven bytes of state per block, for the smallest blocks
+/// (896 KiB for a 16 GiB loom, in zeroed static memory, touched only as
+/// far as the loom's blocks go), no allocation.  Mappings: eviction
+/// splits the loom's mappings at block boundaries only, so at most two
+/// per block (vm.max_map_count is 65,530): blocks are never so small that
+/// the loom has more than 16,384 of them (a 16 GiB loom has 16,384 of 1
+/// MiB; a 2 GiB loom, 16,384 of 128 KiB).
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -129,9 +133,12 @@
 #include "noun/manage.h"
 #include "noun/options.h"
 
-#define _ce_blk_bits  6                      //  64 pages (1 MiB) a block
-#define _ce_blk_pages (1U << _ce_blk_bits)
-#define _ce_blk_max   (_ce_max_pages >> _ce_blk_bits)
+#define _ce_blk_big   6                      //  64 pages (1 MiB) a block
+#define _ce_blk_small 3                      //  8 pages (128 KiB) a block,
+                                             //  the least (small caps)
+#define _ce_blk_bits  _ce_bkb_w
+#define _ce_blk_pages (1U << _ce_bkb_w)
+#define _ce_blk_max   (_ce_max_pages >> _ce_blk_small)
 #define _ce_batch     32                     //  most blocks evicted at once
 
 enum {
@@ -145,6 +152,7 @@ enum {
 
 u3e_limit_stats u3e_Limit;
 
+static c3_w _ce_bkb_w = _ce_blk_big;  //  log2 of the pages in a block
 static c3_y _ce_sta_y[_ce_blk_max];   //  each block's state (| ref)
 static c3_y _ce_hlf_y[_ce_blk_max];   //  1: the block's clean pages were
                                       //  dropped (PROT_NONE), its swap
@@ -173,6 +181,25 @@ static c3_t _ce_rcl_t;                //  clean image pages (mapped from
 
 static void _ce_limit_count(void);
 static void _ce_limit_fit(void);
+
+/* _ce_blk_all(): every page of a block, one bit each. */
+static inline c3_d
+_ce_blk_all(void)
+{
+  return ( _ce_blk_pages >= 64 ) ? ~0ULL : ((1ULL << _ce_blk_pages) - 1);
+}
+
+/* _ce_bw(): block b_w's bits of a bitmap of one bit per page (a word
+**   holds one big block, or four small ones).
+*/
+static inline c3_d
+_ce_bw(const c3_d* map_d, c3_w b_w)
+{
+  c3_w per_w = 6 - _ce_blk_bits;      //  log2 of the blocks in a word
+
+  return ( map_d[b_w >> per_w] >> ((b_w & ((1U << per_w) - 1)) << _ce_blk_bits) )
+         & _ce_blk_all();
+}
 
 /* _ce_ring_put(): put block b_w at the clock's tail, unless it is in. */
 static inline void
@@ -210,10 +237,10 @@ _ce_blk_mask(c3_w b_w)
     c3_w bot_w = b_w << _ce_blk_bits;
     c3_w num_w = ( u3P.pag_w > bot_w ) ? c3_min(u3P.pag_w - bot_w, _ce_blk_pages) : 0;
     c3_d all_d = ( num_w >= 64 ) ? ~0ULL : ((1ULL << num_w) - 1);
-    msk_d = all_d & ~u3P.lzy_d[b_w];
+    msk_d = all_d & ~_ce_bw(u3P.lzy_d, b_w);
   }
   else {
-    msk_d = u3P.dit_d[b_w] & ~u3P.lzy_d[b_w];
+    msk_d = _ce_bw(u3P.dit_d, b_w) & ~_ce_bw(u3P.lzy_d, b_w);
   }
 
   if ( u3P.gar_w && (u3P.gar_w >> _ce_blk_bits) == b_w ) {
@@ -226,7 +253,7 @@ _ce_blk_mask(c3_w b_w)
 static inline c3_d
 _ce_blk_swap(c3_w b_w)
 {
-  c3_d msk_d = u3P.dit_d[b_w] & ~u3P.lzy_d[b_w];
+  c3_d msk_d = _ce_bw(u3P.dit_d, b_w) & ~_ce_bw(u3P.lzy_d, b_w);
 
   if ( u3P.gar_w && (u3P.gar_w >> _ce_blk_bits) == b_w ) {
     msk_d &= ~(1ULL << (u3P.gar_w & (_ce_blk_pages - 1)));
@@ -392,7 +419,7 @@ _ce_blk_dead(c3_w b_w, c3_d msk_d)
   if ( _ce_mhi_w ) {
     //  one word of the free-page bitmap is this block's pages (the bitmap
     //  is pinned: reading it cannot fault)
-    fre_d = u3a_Free[b_w];
+    fre_d = _ce_bw(u3a_Free, b_w);
   }
   if ( rod_u ) {
     if ( _(rod_u->nor_o) ) {
@@ -447,8 +474,8 @@ _ce_blk_drop(c3_w b_w, c3_d msk_d)
   if ( posix_fadvise(u3P.swp_i, (off_t)off_d, (off_t)len_d, POSIX_FADV_DONTNEED) ) {
     u3e_Limit.err_d++;
   }
-  u3e_Limit.out_d += (c3_w)__builtin_popcountll(msk_d & u3P.dit_d[b_w]);
-  u3e_Limit.clean_d += (c3_w)__builtin_popcountll(msk_d & ~u3P.dit_d[b_w]);
+  u3e_Limit.out_d += (c3_w)__builtin_popcountll(msk_d & _ce_bw(u3P.dit_d, b_w));
+  u3e_Limit.clean_d += (c3_w)__builtin_popcountll(msk_d & ~_ce_bw(u3P.dit_d, b_w));
 }
 
 /* _ce_blk_runs(): apply madvise adv_i (or, if adv_i < 0, PROT_NONE) to
@@ -514,7 +541,7 @@ _ce_limit_take(c3_w b_w)
   //  dead swap pages are punched; clean image pages are only dropped
   rst_d = _ce_blk_held(b_w);
   _ce_hlf_y[b_w] = 0;
-  rst_d = (rst_d & ~u3P.dit_d[b_w]) | _ce_blk_dead(b_w, rst_d & u3P.dit_d[b_w]);
+  rst_d = (rst_d & ~_ce_bw(u3P.dit_d, b_w)) | _ce_blk_dead(b_w, rst_d & _ce_bw(u3P.dit_d, b_w));
   if ( !rst_d ) {
     if ( _ce_blk_mask(b_w) ) {
       //  its swap pages all dead, its clean pages dropped before: out
@@ -580,8 +607,8 @@ _ce_limit_scrub_blk(c3_w b_w)
 {
   c3_w sys_w = 4096;
   c3_w per_w = u3a_page_bytes / sys_w;
-  c3_y vec_y[u3a_page_bytes / 4096 * _ce_blk_pages];
-  c3_d lzy_d = u3P.lzy_d[b_w];
+  c3_y vec_y[u3a_page_bytes / 4096 * (1U << _ce_blk_big)];
+  c3_d lzy_d = _ce_bw(u3P.lzy_d, b_w);
   c3_d cac_d = 0;
 
   if ( !lzy_d ) {
@@ -649,7 +676,7 @@ _ce_limit_scrub(void)
     for ( c3_w b_w = c3_max(don_w, lo_w >> _ce_blk_bits);
           b_w <= (hi_w - 1) >> _ce_blk_bits; b_w++ )
     {
-      if ( any_i < 0 && ~0ULL == u3P.lzy_d[b_w] && (b_w & 63) != trn_w ) {
+      if ( any_i < 0 && _ce_blk_all() == _ce_bw(u3P.lzy_d, b_w) && (b_w & 63) != trn_w ) {
         continue;
       }
       _ce_limit_scrub_blk(b_w);
@@ -738,30 +765,35 @@ _ce_limit_room(c3_w b_w)
 }
 
 void
-_ce_limit_back(c3_w lo_w, c3_w hi_w)
+_ce_limit_back(c3_w lo_w, c3_w hi_w, c3_w pag_w)
 {
   if ( !_ce_bud_w || hi_w <= lo_w ) {
     return;
   }
-  c3_w b_w = lo_w >> _ce_blk_bits;
-  c3_y sta_y = _ce_sta_y[b_w] & ~_ce_blk_ref;
+  //  the backed run may cover several blocks (a lazy fault backs 1 MiB,
+  //  a small block 128 or 256 KiB): each is counted and in the clock
+  for ( c3_w b_w = lo_w >> _ce_blk_bits; b_w <= (hi_w - 1) >> _ce_blk_bits; b_w++ ) {
+    c3_w bot_w = c3_max(lo_w, b_w << _ce_blk_bits);
+    c3_w top_w = c3_min(hi_w, (b_w + 1) << _ce_blk_bits);
+    c3_y sta_y = _ce_sta_y[b_w] & ~_ce_blk_ref;
 
-  if ( _ce_blk_out == sta_y ) {
-    //  backed outside the handler (u3e_reserve): the block's other pages
-    //  stay out, and are counted when it is read back
-    _ce_res_w += hi_w - lo_w;
-  }
-  else {
-    if ( _ce_blk_cold == sta_y ) {
-      _ce_blk_open(b_w);
+    if ( _ce_blk_out == sta_y ) {
+      //  backed outside the handler (u3e_reserve): the block's other pages
+      //  stay out, and are counted when it is read back
+      _ce_res_w += top_w - bot_w;
     }
     else {
-      _ce_res_w += hi_w - lo_w;
+      if ( _ce_blk_cold == sta_y ) {
+        _ce_blk_open(b_w);
+      }
+      else {
+        _ce_res_w += top_w - bot_w;
+      }
+      _ce_sta_y[b_w] = _ce_blk_hot | _ce_blk_ref;
+      _ce_ring_put(b_w);
     }
-    _ce_sta_y[b_w] = _ce_blk_hot | _ce_blk_ref;
-    _ce_ring_put(b_w);
   }
-  _ce_limit_room(b_w);
+  _ce_limit_room(pag_w >> _ce_blk_bits);
 }
 
 void
@@ -802,7 +834,7 @@ _ce_blk_in(c3_w b_w, c3_t ref_t)
   _ce_ring_put(b_w);
   _ce_limit_room(b_w);
   _ce_blk_open(b_w);
-  if ( (msk_d &= u3P.dit_d[b_w]) ) {
+  if ( (msk_d &= _ce_bw(u3P.dit_d, b_w)) ) {
     c3_w lo_w = (b_w << _ce_blk_bits) + (c3_w)__builtin_ctzll(msk_d);
     c3_w hi_w = (b_w << _ce_blk_bits) + 64 - (c3_w)__builtin_clzll(msk_d);
     madvise(_ce_ptr(lo_w), (c3_z)(hi_w - lo_w) << u3a_page_bits, MADV_WILLNEED);
@@ -842,7 +874,7 @@ _ce_limit_ahead(c3_w b_w)
   c3_t dn_t = ( b_w + 1 < _ce_nbk_w && _ce_seen(b_w + 1) );
 
   _ce_sen_w[_ce_snx_w++ % _ce_ahead_seen] = b_w + 1;
-  if ( (up_t == dn_t) || _ce_bud_w < (_ce_ahead_least << _ce_blk_bits) ) {
+  if ( (up_t == dn_t) || _ce_bud_w < (_ce_ahead_least << _ce_blk_big) ) {
     return;
   }
   for ( c3_w i_w = 1; i_w <= _ce_ahead_blocks; i_w++ ) {
@@ -960,7 +992,7 @@ _ce_limit_moved(c3_w pag_w)
     return;
   }
   if ( !_ce_cln_t ) {
-    _ce_limit_back(pag_w, pag_w + 1);
+    _ce_limit_back(pag_w, pag_w + 1, pag_w);
     return;
   }
   //  counted already, as a clean page: its block is in use again
@@ -1148,6 +1180,34 @@ _ce_limit_off(void)
   }
 }
 
+/* _ce_limit_grain(): log2 of the pages in a block under a cap of cap_d
+**   bytes.  A block is the unit of counting, eviction and refault, so a
+**   cap of few blocks thrashes on a working set of a few pages spread
+**   over more blocks than it holds (the road's stack, the allocator's
+**   current pages, the structure walked).  Measured in a memory cgroup
+**   (churn 512 MiB, kv 1024 MiB, 2 GiB loom): under a 6 MiB cap, 1 MiB
+**   blocks took 79 s and over 120 s, 256 KiB blocks 11 s and 84 s, 128
+**   KiB blocks 9 s and 15 s; under 15 MiB, kv took over 120 s, 7.8 s and
+**   8.1 s; under 24 MiB, 7.8 s and 7.3 s; from 28 MiB up 1 MiB blocks
+**   are as fast or faster (fewer faults, longer writes).  Eviction splits
+**   the loom's mappings at block boundaries, at most two a block, so a
+**   block is never so small that the loom has more than _ce_grain_maps
+**   of them (vm.max_map_count is 65,530).
+*/
+#define _ce_grain_maps 16384
+static c3_w
+_ce_limit_grain(c3_d cap_d)
+{
+  c3_w bit_w = ( cap_d < (12ULL << 20) ) ? _ce_blk_small
+             : ( cap_d < (24ULL << 20) ) ? _ce_blk_small + 1
+             : _ce_blk_big;
+
+  while ( bit_w < _ce_blk_big && (u3P.pag_w >> bit_w) > _ce_grain_maps ) {
+    bit_w++;
+  }
+  return bit_w;
+}
+
 c3_i
 u3e_limit_set(c3_d cap_d)
 {
@@ -1188,6 +1248,7 @@ u3e_limit_set(c3_d cap_d)
             (unsigned long long)(u3e_limit_floor(u3C.bits_w) >> 10));
     return -1;
   }
+  _ce_bkb_w = _ce_limit_grain(cap_d);
   _ce_nbk_w = (u3P.pag_w + _ce_blk_pages - 1) >> _ce_blk_bits;
   _ce_cap_w = (c3_w)c3_min(cap_d >> u3a_page_bits, (c3_d)u3P.pag_w);
   _ce_mlo_w = _ce_mhi_w = 0;
@@ -1201,7 +1262,7 @@ u3e_limit_set(c3_d cap_d)
   if ( (c3_y*)u3a_Page >= u3a_loom_base && (c3_y*)u3a_Free >= u3a_loom_base ) {
     const c3_y* lo_y = c3_min((const c3_y*)u3a_Page, (const c3_y*)u3a_Free);
     const c3_y* hi_y = c3_max((const c3_y*)(u3a_Page + u3P.pag_w),
-                              (const c3_y*)(u3a_Free + _ce_nbk_w));
+                              (const c3_y*)(u3a_Free + ((u3P.pag_w + 63) >> 6)));
     _ce_mlo_w = (c3_w)((c3_d)(lo_y - u3a_loom_base) >> (u3a_page_bits + _ce_blk_bits));
     _ce_mhi_w = (c3_w)((c3_d)(hi_y - 1 - u3a_loom_base) >> (u3a_page_bits + _ce_blk_bits)) + 1;
   }

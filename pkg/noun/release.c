@@ -172,7 +172,7 @@ _ce_lazy_back(c3_w pag_w)
   u3e_Stat.faults_d++;
   u3e_Stat.backed_d += hi_w - lo_w;
   if ( u3P.swp_i >= 0 ) {
-    _ce_limit_back(lo_w, hi_w);
+    _ce_limit_back(lo_w, hi_w, pag_w);
   }
   return u3e_fault_done;
 }
