@@ -370,10 +370,11 @@ _t_holds(void)
   }
 }
 
-/* _t_ahead(): under a cap of 40 blocks and more, refaults that walk the
-**   loom block after block read the next blocks ahead; those are counted
-**   under the cap like any other, which holds at every sample, and the
-**   run reaches the unconstrained mug.
+/* _t_ahead(): under a cap of 40 MiB, refaults that walk the loom block
+**   after block read the next blocks ahead; those are counted under the
+**   cap like any other, which holds at every sample, and the run reaches
+**   the unconstrained mug.  A cap of its own counts clean image pages, so
+**   its blocks are 256 KiB whatever its size.
 */
 static void
 _t_ahead(void)
@@ -405,6 +406,7 @@ _t_ahead(void)
   ref_d = h_json_d(run_u.out_c, "pager_refaults");
   T_OK(~0ULL != ahd_d && ahd_d > 0 && ~0ULL != ref_d,
        "ahead: blocks were read ahead of the refaults: %s", run_u.out_c);
+  T_EQ(256, h_json_d(run_u.out_c, "pager_block_kb"));
   T_OK(wat_u.num_w >= 5, "ahead: %u samples", wat_u.num_w);
   T_OK(wat_u.max_kb <= (40ULL << 10),
        "ahead: loom RSS and the scratch file's page cache %llu KiB at most, "
@@ -434,9 +436,11 @@ _t_auto(void)
     c3_c* arg_c[] = { (c3_c*)_t_urbit_c, "-q", "--json", "-w", "kv", "--size", "4",
                       "-n", "20", "--loom", "27", "--memory-limit", "auto", pir_c, 0 };
     T_EQ(0, h_run_in(_t_tmp_c, arg_c, &how_u, 300, &run_u));
-    //  96 MiB less its headroom: max(96/8, u3e_limit_runtime_mb) MiB
+    //  96 MiB less its headroom: max(96/8, u3e_limit_runtime_mb) MiB, in
+    //  1 MiB blocks (the cgroup reclaims the clean pages: none counted)
     T_EQ((96 - c3_max(96 / 8, u3e_limit_runtime_mb)) << 10,
          h_json_d(run_u.out_c, "pager_cap_kb"));
+    T_EQ(1024, h_json_d(run_u.out_c, "pager_block_kb"));
   }
   //  a limit too small for the whole headroom: the floor, said on stderr
   //  even with -q (12 MiB less 8 leaves 4 MiB, under the floor of 4 MiB
@@ -453,6 +457,7 @@ _t_auto(void)
                       "-n", "20", "--memory-limit", "auto", pir_c, 0 };
     T_EQ(0, h_run_in(_t_tmp_c, arg_c, &how_u, 300, &run_u));
     T_EQ(u3e_limit_floor(31) >> 10, h_json_d(run_u.out_c, "pager_cap_kb"));
+    T_EQ(128, h_json_d(run_u.out_c, "pager_block_kb"));
     T_OK(strstr(run_u.err_c, "less than the usual headroom")
          && strstr(run_u.err_c, "paged under the floor, 6144 KiB"),
          "auto: a tight cgroup limit is said: %s", run_u.err_c);

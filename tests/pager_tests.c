@@ -221,6 +221,7 @@ _t_grain(void)
     }
   }
   T_OK(0 == u3e_limit_set(u3e_limit_floor(_t_bits)), "grain: the least cap");
+  T_EQ(8, u3e_Limit.blk_w);
   u3e_limit_sync();
 
   //  a warm-up pass brings the 16 in; eight more must find them resident

@@ -301,6 +301,7 @@
       c3_d err_d;       //  failed system calls
       c3_w res_w;       //  pages counted resident at the last sync
       c3_w peak_w;      //  the most counted resident
+      c3_w blk_w;       //  pages in a block (the unit counted and paged)
     } u3e_limit_stats;
 
     extern u3e_limit_stats u3e_Limit;

@@ -25,8 +25,9 @@
 /// kernel reclaims badly.
 ///
 /// Blocks.  The loom is cut into blocks of 64 pages (1 MiB), exactly one
-/// word of the dirty and lazy bitmaps, or, under a cap below 24 MiB, of
-/// 16 or 8 pages (a quarter or an eighth of a word: _ce_limit_grain),
+/// word of the dirty and lazy bitmaps, or, under a cap below 24 MiB or
+/// one that counts clean pages, of 16 or 8 pages (a quarter or an eighth
+/// of a word: _ce_limit_grain),
 /// so a block's swap-backed pages are its bits of a word: dirty and not
 /// lazy; its counted pages, not lazy.  Each block is in one state:
 ///
@@ -1181,25 +1182,30 @@ _ce_limit_off(void)
 }
 
 /* _ce_limit_grain(): log2 of the pages in a block under a cap of cap_d
-**   bytes.  A block is the unit of counting, eviction and refault, so a
-**   cap of few blocks thrashes on a working set of a few pages spread
-**   over more blocks than it holds (the road's stack, the allocator's
-**   current pages, the structure walked).  Measured in a memory cgroup
-**   (churn 512 MiB, kv 1024 MiB, 2 GiB loom): under a 6 MiB cap, 1 MiB
-**   blocks took 79 s and over 120 s, 256 KiB blocks 11 s and 84 s, 128
-**   KiB blocks 9 s and 15 s; under 15 MiB, kv took over 120 s, 7.8 s and
-**   8.1 s; under 24 MiB, 7.8 s and 7.3 s; from 28 MiB up 1 MiB blocks
-**   are as fast or faster (fewer faults, longer writes).  Eviction splits
-**   the loom's mappings at block boundaries, at most two a block, so a
-**   block is never so small that the loom has more than _ce_grain_maps
-**   of them (vm.max_map_count is 65,530).
+**   bytes, clean image pages counted too if cln_t.  A block is the unit
+**   of counting, eviction and refault, so a cap of few blocks thrashes on
+**   a working set of a few pages spread over more blocks than it holds
+**   (the road's stack, the allocator's current pages, the structure
+**   walked), and so does a state read at random whose clean pages are
+**   counted.  Measured (churn 512 MiB, kv 1024 MiB, 2 GiB loom), in a
+**   memory cgroup: under a 6 MiB cap, 1 MiB blocks took 79 s and over
+**   120 s, 256 KiB blocks 11 s and 84 s, 128 KiB blocks 9 s and 15 s;
+**   under 15 MiB, kv took over 120 s, 7.8 s and 8.1 s; under 24 MiB, 7.8
+**   s and 7.3 s; from 28 MiB up 1 MiB blocks are as fast or faster (fewer
+**   faults, longer writes).  Under --memory-limit 45M, counting clean
+**   pages, kv took 25.6 s, 3.0 s and 3.5 s, while churn and mixed (which
+**   read their clean pages little) took 10 to 15 % longer with 256 KiB
+**   blocks than with 1 MiB ones.  Eviction splits the loom's mappings at
+**   block boundaries, at most two a block, so a block is never so small
+**   that the loom has more than _ce_grain_maps of them (vm.max_map_count
+**   is 65,530).
 */
 #define _ce_grain_maps 16384
 static c3_w
-_ce_limit_grain(c3_d cap_d)
+_ce_limit_grain(c3_d cap_d, c3_t cln_t)
 {
   c3_w bit_w = ( cap_d < (12ULL << 20) ) ? _ce_blk_small
-             : ( cap_d < (24ULL << 20) ) ? _ce_blk_small + 1
+             : ( cap_d < (24ULL << 20) || cln_t ) ? _ce_blk_small + 1
              : _ce_blk_big;
 
   while ( bit_w < _ce_blk_big && (u3P.pag_w >> bit_w) > _ce_grain_maps ) {
@@ -1248,10 +1254,6 @@ u3e_limit_set(c3_d cap_d)
             (unsigned long long)(u3e_limit_floor(u3C.bits_w) >> 10));
     return -1;
   }
-  _ce_bkb_w = _ce_limit_grain(cap_d);
-  _ce_nbk_w = (u3P.pag_w + _ce_blk_pages - 1) >> _ce_blk_bits;
-  _ce_cap_w = (c3_w)c3_min(cap_d >> u3a_page_bits, (c3_d)u3P.pag_w);
-  _ce_mlo_w = _ce_mhi_w = 0;
   //  clean pages mapped from north.bin can be dropped and read again;
   //  copied in (anonymous), they cannot, and are counted apart
   _ce_cln_t = _(u3C.clean_o) && _(u3C.demand_o) && !u3P.uff_t;
@@ -1259,6 +1261,11 @@ u3e_limit_set(c3_d cap_d)
   if ( _ce_rcl_t ) {
     _ce_cln_t = 0;
   }
+  _ce_bkb_w = _ce_limit_grain(cap_d, _ce_cln_t);
+  u3e_Limit.blk_w = _ce_blk_pages;
+  _ce_nbk_w = (u3P.pag_w + _ce_blk_pages - 1) >> _ce_blk_bits;
+  _ce_cap_w = (c3_w)c3_min(cap_d >> u3a_page_bits, (c3_d)u3P.pag_w);
+  _ce_mlo_w = _ce_mhi_w = 0;
   if ( (c3_y*)u3a_Page >= u3a_loom_base && (c3_y*)u3a_Free >= u3a_loom_base ) {
     const c3_y* lo_y = c3_min((const c3_y*)u3a_Page, (const c3_y*)u3a_Free);
     const c3_y* hi_y = c3_max((const c3_y*)(u3a_Page + u3P.pag_w),

@@ -383,11 +383,11 @@ _cp_report(const u3_pier_opts* opt_u, _cp_tally* tal_u)
   if ( u3e_Limit.cap_d ) {
     fprintf(stderr, "urbit: pager: cap %llu KiB; %llu pages written out, %llu read "
                     "back, %llu free pages punched unwritten, %llu clean pages "
-                    "dropped; %llu blocks refaulted, %llu read ahead\n",
+                    "dropped; %llu blocks of %u KiB refaulted, %llu read ahead\n",
             (unsigned long long)(u3e_Limit.cap_d >> 10), (unsigned long long)u3e_Limit.out_d,
             (unsigned long long)u3e_Limit.in_d, (unsigned long long)u3e_Limit.dead_d,
             (unsigned long long)u3e_Limit.clean_d, (unsigned long long)u3e_Limit.refault_d,
-            (unsigned long long)u3e_Limit.ahead_d);
+            u3e_Limit.blk_w << (u3a_page_bits - 10), (unsigned long long)u3e_Limit.ahead_d);
   }
 
   _cp_fig_u.set_t      = 1;
@@ -528,14 +528,15 @@ u3_pier_json(c3_i ret_i)
              "\"pager_evictions\":%llu,\"pager_refaults\":%llu,"
              "\"pager_peak_kb\":%llu,\"pager_over\":%llu,"
              "\"pager_clean_pages\":%llu,\"pager_ahead\":%llu,"
-             "\"pager_scrub_pages\":%llu,\"pager_scrub_looked\":%llu",
+             "\"pager_scrub_pages\":%llu,\"pager_scrub_looked\":%llu,"
+             "\"pager_block_kb\":%u",
              (unsigned long long)(lim_u->cap_d >> 10), (unsigned long long)lim_u->out_d,
              (unsigned long long)lim_u->in_d, (unsigned long long)lim_u->dead_d,
              (unsigned long long)lim_u->evict_d, (unsigned long long)lim_u->refault_d,
              (unsigned long long)lim_u->peak_w << (u3a_page_bits - 10),
              (unsigned long long)lim_u->over_d, (unsigned long long)lim_u->clean_d,
              (unsigned long long)lim_u->ahead_d, (unsigned long long)lim_u->scrub_d,
-             (unsigned long long)lim_u->look_d);
+             (unsigned long long)lim_u->look_d, lim_u->blk_w << (u3a_page_bits - 10));
     }
     sep_c = ',';
   }
