@@ -370,7 +370,7 @@ _t_holds(void)
   }
 }
 
-/* _t_ahead(): under a cap of 40 MiB, refaults that walk the loom block
+/* _t_ahead(): under a cap of 24 MiB, refaults that walk the loom block
 **   after block read the next blocks ahead; those are counted under the
 **   cap like any other, which holds at every sample, and the run reaches
 **   the unconstrained mug.  A cap of its own counts clean image pages, so
@@ -383,7 +383,7 @@ _t_ahead(void)
   c3_c         pir_c[1100], tra_c[1100];
   _t_watch     wat_u;
   c3_d         mug_d, ahd_d, ref_d;
-  const c3_c*  cap_c = "40M";
+  const c3_c*  cap_c = "24M";
   c3_c*        arg_c[] = { (c3_c*)_t_urbit_c, "-q", "--json", "-w", "churn",
                            "--seed", "3", "--size", "240", "--loom", "29",
                            "-n", "1", pir_c, 0, 0, 0, 0, 0 };
@@ -408,10 +408,10 @@ _t_ahead(void)
        "ahead: blocks were read ahead of the refaults: %s", run_u.out_c);
   T_EQ(256, h_json_d(run_u.out_c, "pager_block_kb"));
   T_OK(wat_u.num_w >= 5, "ahead: %u samples", wat_u.num_w);
-  T_OK(wat_u.max_kb <= (40ULL << 10),
+  T_OK(wat_u.max_kb <= (24ULL << 10),
        "ahead: loom RSS and the scratch file's page cache %llu KiB at most, "
-       "cap 40 MiB", (unsigned long long)wat_u.max_kb);
-  printf("ahead: churn 240 MiB under 40 MiB: %llu blocks refaulted, %llu read "
+       "cap 24 MiB", (unsigned long long)wat_u.max_kb);
+  printf("ahead: churn 240 MiB under 24 MiB: %llu blocks refaulted, %llu read "
          "ahead; at most %llu KiB over %u samples\n", (unsigned long long)ref_d,
          (unsigned long long)ahd_d, (unsigned long long)wat_u.max_kb, wat_u.num_w);
 }
