@@ -22,6 +22,10 @@
 ///           the least cap (6 MiB): the 16 pages fit, so after the first
 ///           pass nothing is refaulted (with 1 MiB blocks, 16 blocks did
 ///           not fit, and every read was a refault of a whole block).
+///   lose    a 24 MiB list of small lists, freed under an 8 MiB cap: the
+///           free reads each page of it back about once (u3a_lose frees a
+///           cell's head before its tail, as a fold reads it; freeing the
+///           spine first and the items after read it all back twice).
 ///
 /// White-box: it reads the lazy bitmap (events_in.h) to pick where to
 /// plant.  The loom ends with no leak.
@@ -266,6 +270,35 @@ _t_grain(void)
   u3z(lis);
 }
 
+/* _t_lose(): a list of lists freed under a cap reads it back once. */
+static void
+_t_lose(void)
+{
+  u3_noun lis = 0;
+  c3_d    liv_d = u3R->liv_d;
+  c3_d    pag_d, in_d;
+
+  //  1.5 million cells: 96,000 items of 16 cells, and the spine
+  for ( c3_w i_w = 0; i_w < 96000; i_w++ ) {
+    u3_noun itm = 0;
+    for ( c3_w j_w = 0; j_w < 15; j_w++ ) {
+      itm = u3nc(i_w ^ (j_w << 20), itm);
+    }
+    lis = u3nc(itm, lis);
+  }
+  pag_d = (u3R->liv_d - liv_d) >> u3a_page_bits;
+  T_OK(0 == u3e_limit_set(8ULL << 20), "lose: an 8 MiB cap");
+  u3e_limit_sync();
+  in_d = u3e_Limit.in_d;
+  u3z(lis);
+  in_d = u3e_Limit.in_d - in_d;
+  printf("lose: a list of %llu pages freed under an 8 MiB cap read %llu pages "
+         "back\n", (unsigned long long)pag_d, (unsigned long long)in_d);
+  T_OK(in_d <= pag_d + pag_d / 4, "lose: freeing %llu pages read %llu back",
+       (unsigned long long)pag_d, (unsigned long long)in_d);
+  u3e_limit_set(0);
+}
+
 /* _t_flags(): the VmFlags of the mapping holding adr_y (smaps), into
 **   flg_c; 0, or -1 if not found.
 */
@@ -371,6 +404,7 @@ main(void)
 
   _t_scrub("pager-swap.bin");
   _t_grain();
+  _t_lose();
 
   t_clean();
   u3e_stop();

@@ -770,10 +770,20 @@ u3a_lose(u3_noun som)
             u3_noun   tel   = cel_u->tel;
 
             u3a_wfree((c3_w*)(void*)box_u);
+            //  the head first, as a fold reads it (and as vere frees):
+            //  a list of structures is freed in one pass in the order it
+            //  was read, and the stack holds one tail per level, where
+            //  freeing the spine first held every item at once and read
+            //  the whole structure twice (under a cap, twice from disk)
             if ( _(u3a_is_dog(hed)) ) {
-              *(u3_noun*)u3a_push(1) = hed;
+              if ( _(u3a_is_dog(tel)) ) {
+                *(u3_noun*)u3a_push(1) = tel;
+              }
+              som = hed;
             }
-            som = tel;
+            else {
+              som = tel;
+            }
             continue;
           }
           u3a_wfree((c3_w*)(void*)box_u);
