@@ -1442,8 +1442,9 @@ _p_usage(FILE* fil_u)
     "                     (default: 2 times the unconstrained run, at least\n"
     "                     30, --quick 15; unconstrained runs get 40 times\n"
     "                     the minimum)\n"
-    "      --floor MB     do not run limits below this (default 8: the\n"
-    "                     runtime's own floor)\n"
+    "      --floor MB     do not run limits below this (default 9: the\n"
+    "                     default loom's floor, 6 MiB, and the 3 MiB the\n"
+    "                     runtime keeps for itself in a tight cgroup)\n"
     "      --quick        small sizes: a check that everything works\n"
     "      --dir DIR      scratch: piers, swap files and the marker, on a\n"
     "                     disk-backed file system (default $TEST_TMPDIR or\n"
@@ -1570,7 +1571,7 @@ _p_parse(c3_i argc, c3_c** argv)
   snprintf(_p_O.sed_c, sizeof(_p_O.sed_c), "0");
   _p_O.rou_w = 1;
   _p_O.tim_d = 30;
-  _p_O.flo_d = 8 * _P_MIB;
+  _p_O.flo_d = 9 * _P_MIB;
 
   while ( -1 != (opt_i = getopt_long(argc, argv, "h", opt_u, 0)) ) {
     switch ( opt_i ) {
