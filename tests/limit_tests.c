@@ -442,9 +442,9 @@ _t_auto(void)
          h_json_d(run_u.out_c, "pager_cap_kb"));
     T_EQ(1024, h_json_d(run_u.out_c, "pager_block_kb"));
   }
-  //  a limit too small for the whole headroom: the floor, said on stderr
-  //  even with -q (12 MiB less 8 leaves 4 MiB, under the floor of 4 MiB
-  //  plus the default loom's 2 MiB page table; 6 MiB are left above it)
+  //  a limit too small for the whole headroom keeps only the least of it,
+  //  said on stderr even with -q (12 MiB less 8 leaves 4 MiB, under the
+  //  floor of 4 MiB plus the default loom's 2 MiB page table)
   h_cg_drop(&cg_u);
   if ( !h_cg_make(&cg_u, 12ULL << 20, why_c, sizeof(why_c)) ) {
     snprintf(_t_skip_c, sizeof(_t_skip_c), "auto: no memory cgroup: %s", why_c);
@@ -456,10 +456,10 @@ _t_auto(void)
     c3_c* arg_c[] = { (c3_c*)_t_urbit_c, "-q", "--json", "-w", "kv", "--size", "4",
                       "-n", "20", "--memory-limit", "auto", pir_c, 0 };
     T_EQ(0, h_run_in(_t_tmp_c, arg_c, &how_u, 300, &run_u));
-    T_EQ(u3e_limit_floor(31) >> 10, h_json_d(run_u.out_c, "pager_cap_kb"));
+    T_EQ((12 - u3e_limit_least_mb) << 10, h_json_d(run_u.out_c, "pager_cap_kb"));
     T_EQ(128, h_json_d(run_u.out_c, "pager_block_kb"));
-    T_OK(strstr(run_u.err_c, "less than the usual headroom")
-         && strstr(run_u.err_c, "paged under the floor, 6144 KiB"),
+    T_OK(strstr(run_u.err_c, "too small for the usual headroom")
+         && strstr(run_u.err_c, "paged under 9216 KiB"),
          "auto: a tight cgroup limit is said: %s", run_u.err_c);
   }
   //  a limit that leaves less than u3e_limit_least_mb above the floor:
@@ -481,6 +481,56 @@ _t_auto(void)
          "auto: a cgroup limit below the floor is refused: %s", run_u.err_c);
   }
   h_cg_drop(&cg_u);
+}
+
+/* _t_under(): the cap a cgroup limit gives (u3e_limit_under), for the
+**   default loom and a 16 GiB one: 0 below the floor plus the runtime's
+**   least, at least the floor above it, at most the limit less that
+**   least, never less than the limit less the whole headroom and exactly
+**   that once it leaves the floor plus the rest of the headroom's least,
+**   and never falling as the limit grows.
+*/
+static void
+_t_under(void)
+{
+  c3_w bit_w[2] = { 31, 34 };
+
+  for ( c3_w i_w = 0; i_w < 2; i_w++ ) {
+    c3_d flo_d = u3e_limit_floor(bit_w[i_w]);
+    c3_d lea_d = (c3_d)u3e_limit_least_mb << 20;
+    c3_d las_d = 0;
+    c3_t ok_t  = 1;
+    c3_w tit_w = 0;
+    c3_d bad_d = ~0ULL;               //  the first limit that fails
+
+    for ( c3_d lim_d = 0; lim_d <= (256ULL << 20) && ok_t; lim_d += 64ULL << 10 ) {
+      c3_o tit_o;
+      c3_d cap_d = u3e_limit_under(lim_d, bit_w[i_w], &tit_o);
+      c3_d ful_d = lim_d - c3_min(lim_d, u3e_limit_headroom(lim_d));
+
+      if ( lim_d < flo_d + lea_d ) {
+        ok_t = ( 0 == cap_d );
+      }
+      else {
+        ok_t = cap_d >= flo_d && cap_d <= lim_d - lea_d && cap_d >= ful_d
+               && cap_d >= las_d && (_(tit_o) == (cap_d > ful_d))
+               //  a limit with room for the whole headroom keeps it
+               && ( ful_d < flo_d + ((c3_d)u3e_limit_runtime_mb << 20) - lea_d
+                    || cap_d == ful_d );
+        tit_w += _(tit_o);
+        las_d = cap_d;
+      }
+      if ( !ok_t ) {
+        bad_d = lim_d;
+      }
+    }
+    T_OK(ok_t, "under: 2^%u loom: the cap for a limit of %llu KiB", bit_w[i_w],
+         (unsigned long long)(bad_d >> 10));
+    printf("under: a 2^%u-byte loom (floor %llu KiB): %u of the limits tried "
+           "were too small for the whole headroom\n", bit_w[i_w],
+           (unsigned long long)(flo_d >> 10), tit_w);
+    T_OK(tit_w > 0, "under: some limits were tight");
+  }
 }
 
 /* _t_refusals(): caps below the floor and malformed sizes. */
@@ -832,6 +882,7 @@ main(c3_i argc, c3_c** argv)
   }
   signal(SIGTERM, _t_on_term);
   signal(SIGINT, _t_on_term);
+  if ( !one_c || !strcmp(one_c, "under") )    _t_under();
   if ( !one_c || !strcmp(one_c, "refusals") ) _t_refusals();
   if ( !one_c || !strcmp(one_c, "auto") )     _t_auto();
   if ( !one_c || !strcmp(one_c, "holds") )    _t_holds();

@@ -369,9 +369,12 @@
     u3e_limit_headroom(c3_d lim_d);
 
     /* u3e_limit_under(): the cap for a loom of 2^bits_w bytes under a
-    **   cgroup limit of lim_d bytes: the limit less its headroom; or, if
-    **   that is below the floor, the floor, as long as the limit leaves
-    **   u3e_limit_least_mb MiB above it (*tit_o set to c3y); else 0.
+    **   cgroup limit of lim_d bytes: the limit less its headroom; under a
+    **   limit too small for the whole headroom, the limit less
+    **   u3e_limit_least_mb MiB, up to the floor plus the rest of the
+    **   headroom's least (*tit_o set to c3y: never less than the whole
+    **   headroom would give, and never falling as the limit grows); 0
+    **   below the floor plus u3e_limit_least_mb MiB.
     */
     c3_d
     u3e_limit_under(c3_d lim_d, c3_w bits_w, c3_o* tit_o);

@@ -1406,17 +1406,22 @@ c3_d
 u3e_limit_under(c3_d lim_d, c3_w bits_w, c3_o* tit_o)
 {
   c3_d flo_d = u3e_limit_floor(bits_w);
-  c3_d cap_d = lim_d - c3_min(lim_d, u3e_limit_headroom(lim_d));
+  c3_d lea_d = (c3_d)u3e_limit_least_mb << 20;
+  c3_d ful_d = lim_d - c3_min(lim_d, u3e_limit_headroom(lim_d));
+  c3_d tit_d;
 
   *tit_o = c3n;
-  if ( cap_d >= flo_d ) {
-    return cap_d;
+  if ( lim_d < flo_d + lea_d ) {
+    return 0;
   }
-  //  too small for the whole headroom: the floor, if what is left above
-  //  it still holds the runtime's own memory
-  if ( lim_d >= flo_d + ((c3_d)u3e_limit_least_mb << 20) ) {
+  //  a limit too small for the whole headroom keeps only the least of it
+  //  for the runtime, up to the cap the whole headroom gives at the
+  //  smallest limit that has it: the cap never falls as the limit grows
+  tit_d = c3_min(lim_d - lea_d,
+                 flo_d + ((c3_d)u3e_limit_runtime_mb << 20) - lea_d);
+  if ( tit_d > ful_d ) {
     *tit_o = c3y;
-    return flo_d;
+    return tit_d;
   }
-  return 0;
+  return ful_d;
 }

@@ -1080,16 +1080,17 @@ _cp_limit(const u3_pier_opts* opt_u, c3_w bit_w)
   }
   if ( _(tit_o) ) {
     //  said even with -q: an operator should know the pod is too small
-    fprintf(stderr, "urbit: memory cgroup limit %llu KiB (%s) leaves less "
-                    "than the usual headroom (%llu KiB) above the loom's "
-                    "floor: the loom is paged under the floor, %llu KiB, "
-                    "and the runtime keeps %llu KiB for itself; paging this "
-                    "tight is slow (give the pod %llu KiB or more)\n",
+    fprintf(stderr, "urbit: memory cgroup limit %llu KiB (%s) is too small "
+                    "for the usual headroom (%llu KiB): the loom is paged "
+                    "under %llu KiB and the runtime keeps %llu KiB for "
+                    "itself (the usual headroom needs a limit of %llu KiB "
+                    "or more)\n",
             (unsigned long long)(lim_d >> 10), src_c,
             (unsigned long long)(u3e_limit_headroom(lim_d) >> 10),
             (unsigned long long)(u3C.limit_d >> 10),
             (unsigned long long)((lim_d - u3C.limit_d) >> 10),
-            (unsigned long long)((flo_d + u3e_limit_headroom(flo_d)) >> 10));
+            (unsigned long long)((flo_d + ((2ULL * u3e_limit_runtime_mb
+                                            - u3e_limit_least_mb) << 20)) >> 10));
   }
   if ( c3n == opt_u->quiet_o ) {
     fprintf(stderr, "urbit: memory cgroup limit %llu KiB (%s): the loom is "
