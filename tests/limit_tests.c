@@ -21,7 +21,8 @@
 ///             limit less the headroom; under a limit too small for the
 ///             headroom, the floor, said on stderr; and refuses a limit
 ///             that leaves under u3e_limit_least_mb MiB above the floor,
-///             with a message;
+///             with a message, where a swap file run goes on unpaged and
+///             says so;
 ///   refusals  a cap below the floor is refused with a message naming the
 ///             floor, and malformed sizes with a message naming the flag,
 ///             before the pier is made.
@@ -480,6 +481,17 @@ _t_auto(void)
     T_OK(strstr(run_u.err_c, "floor of 6144 KiB") && strstr(run_u.out_c, "\"error\""),
          "auto: a cgroup limit below the floor is refused: %s", run_u.err_c);
   }
+  //  a swap file run there is not refused: it runs unpaged, and says so
+  h_join(pir_c, sizeof(pir_c), _t_tmp_c, "auto-low-swap");
+  {
+    c3_c* arg_c[] = { (c3_c*)_t_urbit_c, "-q", "--json", "-w", "kv", "--size", "1",
+                      "-n", "5", "--swap", pir_c, 0 };
+    T_EQ(0, h_run_in(_t_tmp_c, arg_c, &how_u, 300, &run_u));
+    T_OK(strstr(run_u.err_c, "the swap file is not paged by the runtime")
+         && !strstr(run_u.out_c, "pager_cap_kb"),
+         "auto: a swap file run below the floor runs unpaged: %s%s",
+         run_u.out_c, run_u.err_c);
+  }
   h_cg_drop(&cg_u);
 }
 
@@ -516,7 +528,9 @@ _t_under(void)
                && cap_d >= las_d && (_(tit_o) == (cap_d > ful_d))
                //  a limit with room for the whole headroom keeps it
                && ( ful_d < flo_d + ((c3_d)u3e_limit_runtime_mb << 20) - lea_d
-                    || cap_d == ful_d );
+                    || cap_d == ful_d )
+               //  from u3e_limit_ample up, and only there
+               && ( _(tit_o) == (lim_d < u3e_limit_ample(bit_w[i_w])) );
         tit_w += _(tit_o);
         las_d = cap_d;
       }
@@ -527,8 +541,9 @@ _t_under(void)
     T_OK(ok_t, "under: 2^%u loom: the cap for a limit of %llu KiB", bit_w[i_w],
          (unsigned long long)(bad_d >> 10));
     printf("under: a 2^%u-byte loom (floor %llu KiB): %u of the limits tried "
-           "were too small for the whole headroom\n", bit_w[i_w],
-           (unsigned long long)(flo_d >> 10), tit_w);
+           "were too small for the whole headroom, up to %llu KiB\n", bit_w[i_w],
+           (unsigned long long)(flo_d >> 10), tit_w,
+           (unsigned long long)(u3e_limit_ample(bit_w[i_w]) >> 10));
     T_OK(tit_w > 0, "under: some limits were tight");
   }
 }

@@ -28,6 +28,7 @@
 /// heap: nouns of senior roads are read-only from a junior road.  Freeing
 /// a structure, copying a product up (u3a_take) and marking use explicit
 /// stacks on the road, never C recursion.
+#include <stdlib.h>
 #include <string.h>
 
 #include "c3/bitmap.h"
@@ -622,9 +623,17 @@ u3a_free_low(c3_w* pag_w, c3_w max_w)
   return num_w;
 }
 
+/* _ca_run_cmp(): qsort's order of noted runs: by first page. */
+static c3_i
+_ca_run_cmp(const void* a_v, const void* b_v)
+{
+  c3_w a_w = ((const c3_w*)a_v)[0], b_w = ((const c3_w*)b_v)[0];
+  return ( a_w > b_w ) - ( a_w < b_w );
+}
+
 /* _ca_touch_merge(): sort the noted runs by page and merge those that
 **   overlap or touch, so that a free stretch freed in pieces, in any
-**   order, is handed out whole (shell sort: no allocation).
+**   order, is handed out whole.
 */
 static void
 _ca_touch_merge(void)
@@ -633,19 +642,7 @@ _ca_touch_merge(void)
   c3_w num_w = u3a_Touch.num_w;
   c3_w out_w = 0;
 
-  for ( c3_w gap_w = num_w / 2; gap_w > 0; gap_w /= 2 ) {
-    for ( c3_w i_w = gap_w; i_w < num_w; i_w++ ) {
-      c3_w one_w = ran_w[i_w][0], two_w = ran_w[i_w][1];
-      c3_w j_w = i_w;
-      while ( j_w >= gap_w && ran_w[j_w - gap_w][0] > one_w ) {
-        ran_w[j_w][0] = ran_w[j_w - gap_w][0];
-        ran_w[j_w][1] = ran_w[j_w - gap_w][1];
-        j_w -= gap_w;
-      }
-      ran_w[j_w][0] = one_w;
-      ran_w[j_w][1] = two_w;
-    }
-  }
+  qsort(ran_w, num_w, sizeof(ran_w[0]), _ca_run_cmp);
   for ( c3_w i_w = 0; i_w < num_w; i_w++ ) {
     if ( out_w && ran_w[i_w][0] <= ran_w[out_w - 1][0] + ran_w[out_w - 1][1] ) {
       c3_w end_w = c3_max(ran_w[out_w - 1][0] + ran_w[out_w - 1][1],

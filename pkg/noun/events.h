@@ -379,6 +379,13 @@
     c3_d
     u3e_limit_under(c3_d lim_d, c3_w bits_w, c3_o* tit_o);
 
+    /* u3e_limit_ample(): the least cgroup limit under which a loom of
+    **   2^bits_w bytes keeps the whole headroom (u3e_limit_under leaves
+    **   *tit_o c3n from there up).
+    */
+    c3_d
+    u3e_limit_ample(c3_w bits_w);
+
     /* u3e_drop_clean(): drop the clean image pages of loom pages [lo_w,
     **   hi_w) from memory (read again from north.bin when touched), for a
     **   pass over the whole image that must not keep it resident; dirty,

@@ -27,9 +27,9 @@
 /// Blocks.  The loom is cut into blocks of 64 pages (1 MiB), exactly one
 /// word of the dirty and lazy bitmaps, or, under a cap below 24 MiB or
 /// one that counts clean pages, of 16 or 8 pages (a quarter or an eighth
-/// of a word: _ce_limit_grain),
-/// so a block's swap-backed pages are its bits of a word: dirty and not
-/// lazy; its counted pages, not lazy.  Each block is in one state:
+/// of a word: _ce_limit_grain), so a block's swap-backed pages are its
+/// bits of a word: dirty and not lazy; its counted pages, not lazy.  Each
+/// block is in one state:
 ///
 ///   free   no counted page, or not yet seen by the pager
 ///   hot    resident, accessible; ref set when it was last faulted in
@@ -183,15 +183,22 @@ static c3_t _ce_rcl_t;                //  clean image pages (mapped from
 static void _ce_limit_count(void);
 static void _ce_limit_fit(void);
 
+/* _ce_low(): the low num_w bits set (num_w at most 64). */
+static inline c3_d
+_ce_low(c3_w num_w)
+{
+  return ( num_w >= 64 ) ? ~0ULL : ((1ULL << num_w) - 1);
+}
+
 /* _ce_blk_all(): every page of a block, one bit each. */
 static inline c3_d
 _ce_blk_all(void)
 {
-  return ( _ce_blk_pages >= 64 ) ? ~0ULL : ((1ULL << _ce_blk_pages) - 1);
+  return _ce_low(_ce_blk_pages);
 }
 
 /* _ce_bw(): block b_w's bits of a bitmap of one bit per page (a word
-**   holds one big block, or four small ones).
+**   holds one big block, or four or eight small ones).
 */
 static inline c3_d
 _ce_bw(const c3_d* map_d, c3_w b_w)
@@ -237,8 +244,7 @@ _ce_blk_mask(c3_w b_w)
   if ( _ce_cln_t ) {
     c3_w bot_w = b_w << _ce_blk_bits;
     c3_w num_w = ( u3P.pag_w > bot_w ) ? c3_min(u3P.pag_w - bot_w, _ce_blk_pages) : 0;
-    c3_d all_d = ( num_w >= 64 ) ? ~0ULL : ((1ULL << num_w) - 1);
-    msk_d = all_d & ~_ce_bw(u3P.lzy_d, b_w);
+    msk_d = _ce_low(num_w) & ~_ce_bw(u3P.lzy_d, b_w);
   }
   else {
     msk_d = _ce_bw(u3P.dit_d, b_w) & ~_ce_bw(u3P.lzy_d, b_w);
@@ -384,8 +390,7 @@ _ce_blk_punch(c3_w b_w, c3_d msk_d, c3_d fre_d)
   c3_w bot_w = b_w << _ce_blk_bits;
 
   for ( c3_w bit_w = 0, end_w; _ce_run_next(fre_d, &bit_w, &end_w); bit_w = end_w ) {
-    c3_d run_d = ( end_w - bit_w >= 64 ) ? ~0ULL
-                 : (((1ULL << (end_w - bit_w)) - 1) << bit_w);
+    c3_d run_d = _ce_low(end_w - bit_w) << bit_w;
     c3_z len_z = (c3_z)(end_w - bit_w) << u3a_page_bits;
 
     //  a hole punch in the file, not MADV_REMOVE, which refuses a mapping
@@ -418,8 +423,8 @@ _ce_blk_dead(c3_w b_w, c3_d msk_d)
   c3_d      fre_d = 0;
 
   if ( _ce_mhi_w ) {
-    //  one word of the free-page bitmap is this block's pages (the bitmap
-    //  is pinned: reading it cannot fault)
+    //  this block's bits of the free-page bitmap (which is pinned:
+    //  reading it cannot fault)
     fre_d = _ce_bw(u3a_Free, b_w);
   }
   if ( rod_u ) {
@@ -1402,6 +1407,28 @@ u3e_limit_headroom(c3_d lim_d)
   return c3_max(lim_d / 8, (c3_d)u3e_limit_runtime_mb << 20);
 }
 
+/* _ce_limit_tight(): the most a cap under a limit too small for the
+**   whole headroom reaches, for a loom of 2^bits_w bytes: what keeping
+**   only u3e_limit_least_mb gives at the smallest limit with room for the
+**   whole headroom above the floor (the floor plus u3e_limit_runtime_mb),
+**   where the whole headroom gives only the floor.
+*/
+static c3_d
+_ce_limit_tight(c3_w bits_w)
+{
+  return u3e_limit_floor(bits_w)
+         + ((c3_d)(u3e_limit_runtime_mb - u3e_limit_least_mb) << 20);
+}
+
+c3_d
+u3e_limit_ample(c3_w bits_w)
+{
+  c3_d top_d = _ce_limit_tight(bits_w);
+
+  //  lim_d - max(lim_d / 8, runtime) >= top_d
+  return c3_max(top_d + ((c3_d)u3e_limit_runtime_mb << 20), (top_d * 8 + 6) / 7);
+}
+
 c3_d
 u3e_limit_under(c3_d lim_d, c3_w bits_w, c3_o* tit_o)
 {
@@ -1415,10 +1442,10 @@ u3e_limit_under(c3_d lim_d, c3_w bits_w, c3_o* tit_o)
     return 0;
   }
   //  a limit too small for the whole headroom keeps only the least of it
-  //  for the runtime, up to the cap the whole headroom gives at the
-  //  smallest limit that has it: the cap never falls as the limit grows
-  tit_d = c3_min(lim_d - lea_d,
-                 flo_d + ((c3_d)u3e_limit_runtime_mb << 20) - lea_d);
+  //  for the runtime, up to _ce_limit_tight, which holds until the whole
+  //  headroom gives more (at u3e_limit_ample): the cap never falls as the
+  //  limit grows
+  tit_d = c3_min(lim_d - lea_d, _ce_limit_tight(bits_w));
   if ( tit_d > ful_d ) {
     *tit_o = c3y;
     return tit_d;

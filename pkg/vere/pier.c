@@ -981,6 +981,22 @@ u3_pier_log_lost(const c3_c* dir_c)
            && stat(log_c, &sat_u) && ENOENT == errno ) ? 1 : 0;
 }
 
+/* _cp_limit_low(): say that a cgroup limit of lim_d bytes (read from
+**   src_c) leaves a loom of 2^bit_w bytes too little, for who_c; tal_c
+**   ends the line.
+*/
+static void
+_cp_limit_low(const c3_c* who_c, c3_d lim_d, const c3_c* src_c, c3_w bit_w,
+              const c3_c* tal_c)
+{
+  fprintf(stderr, "urbit: %s: the memory cgroup's limit (%llu KiB, %s) is "
+                  "below the floor of %llu KiB that a loom of 2^%u bytes needs "
+                  "plus the %u MiB the runtime needs for itself%s\n",
+          who_c, (unsigned long long)(lim_d >> 10), src_c,
+          (unsigned long long)(u3e_limit_floor(bit_w) >> 10), bit_w,
+          u3e_limit_least_mb, tal_c);
+}
+
 /* _cp_limit(): the cap on the loom's memory (u3C.limit_d) for a loom of
 **   2^bit_w bytes: --memory-limit's size, or the memory cgroup's limit
 **   less its headroom (auto, and by default with a swap file).  0, or -1
@@ -1014,12 +1030,8 @@ _cp_limit(const u3_pier_opts* opt_u, c3_w bit_w)
         return 0;
       }
       if ( !(cap_d = u3e_limit_under(lim_d, bit_w, &tit_o)) ) {
-        fprintf(stderr, "urbit: the memory cgroup's limit (%llu KiB, %s) is "
-                        "below the loom's floor (%llu KiB) plus the %u MiB the "
-                        "runtime needs for itself: the swap file is not paged "
-                        "by the runtime\n",
-                (unsigned long long)(lim_d >> 10), src_c,
-                (unsigned long long)(flo_d >> 10), u3e_limit_least_mb);
+        _cp_limit_low("--swap-file", lim_d, src_c, bit_w,
+                      ": the swap file is not paged by the runtime");
         return 0;
       }
       u3C.limit_d = cap_d;
@@ -1034,13 +1046,8 @@ _cp_limit(const u3_pier_opts* opt_u, c3_w bit_w)
       if ( (lim_d = u3e_limit_cgroup(src_c, sizeof(src_c))) ) {
         c3_d cgc_d = u3e_limit_under(lim_d, bit_w, &tit_o);
         if ( !cgc_d ) {
-          fprintf(stderr, "urbit: %s: the memory cgroup's limit (%llu KiB, "
-                          "%s) is below the floor of %llu KiB that a loom of "
-                          "2^%u bytes needs plus the %u MiB the runtime needs "
-                          "for itself\n",
-                  opt_u->tool_c ? opt_u->tool_c : "urbit",
-                  (unsigned long long)(lim_d >> 10), src_c,
-                  (unsigned long long)(flo_d >> 10), bit_w, u3e_limit_least_mb);
+          _cp_limit_low(opt_u->tool_c ? opt_u->tool_c : "urbit", lim_d, src_c,
+                        bit_w, "");
           u3_pier_fail("the cgroup's memory limit is below the loom's floor");
           return -1;
         }
@@ -1064,12 +1071,7 @@ _cp_limit(const u3_pier_opts* opt_u, c3_w bit_w)
         return -1;
       }
       if ( !(cap_d = u3e_limit_under(lim_d, bit_w, &tit_o)) ) {
-        fprintf(stderr, "urbit: --memory-limit auto: the memory cgroup's limit "
-                        "(%llu KiB, %s) is below the floor of %llu KiB that a "
-                        "loom of 2^%u bytes needs plus the %u MiB the runtime "
-                        "needs for itself\n",
-                (unsigned long long)(lim_d >> 10), src_c,
-                (unsigned long long)(flo_d >> 10), bit_w, u3e_limit_least_mb);
+        _cp_limit_low("--memory-limit auto", lim_d, src_c, bit_w, "");
         u3_pier_fail("--memory-limit auto: the cgroup's limit is below the floor");
         return -1;
       }
@@ -1089,8 +1091,7 @@ _cp_limit(const u3_pier_opts* opt_u, c3_w bit_w)
             (unsigned long long)(u3e_limit_headroom(lim_d) >> 10),
             (unsigned long long)(u3C.limit_d >> 10),
             (unsigned long long)((lim_d - u3C.limit_d) >> 10),
-            (unsigned long long)((flo_d + ((2ULL * u3e_limit_runtime_mb
-                                            - u3e_limit_least_mb) << 20)) >> 10));
+            (unsigned long long)(u3e_limit_ample(bit_w) >> 10));
   }
   if ( c3n == opt_u->quiet_o ) {
     fprintf(stderr, "urbit: memory cgroup limit %llu KiB (%s): the loom is "
