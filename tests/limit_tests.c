@@ -481,13 +481,25 @@ _t_auto(void)
     T_OK(strstr(run_u.err_c, "floor of 6144 KiB") && strstr(run_u.out_c, "\"error\""),
          "auto: a cgroup limit below the floor is refused: %s", run_u.err_c);
   }
+  h_cg_drop(&cg_u);
+
   //  a swap file run there is not refused: it runs unpaged, and says so
+  //  (a 16 GiB loom, whose floor is 20 MiB: the cgroup under its floor
+  //  plus 3 MiB still holds a sanitizer build, 14 MiB of RSS)
+  if ( !h_cg_make(&cg_u, u3e_limit_floor(34) + ((u3e_limit_least_mb << 20) - 4096),
+                  why_c, sizeof(why_c)) )
+  {
+    snprintf(_t_skip_c, sizeof(_t_skip_c), "auto: no memory cgroup: %s", why_c);
+    return;
+  }
+  how_u.cgp_c = cg_u.dir_c;
   h_join(pir_c, sizeof(pir_c), _t_tmp_c, "auto-low-swap");
   {
     c3_c* arg_c[] = { (c3_c*)_t_urbit_c, "-q", "--json", "-w", "kv", "--size", "1",
-                      "-n", "5", "--swap", pir_c, 0 };
+                      "-n", "5", "--loom", "34", "--swap", pir_c, 0 };
     T_EQ(0, h_run_in(_t_tmp_c, arg_c, &how_u, 300, &run_u));
     T_OK(strstr(run_u.err_c, "the swap file is not paged by the runtime")
+         && strstr(run_u.err_c, "floor of 20480 KiB")
          && !strstr(run_u.out_c, "pager_cap_kb"),
          "auto: a swap file run below the floor runs unpaged: %s%s",
          run_u.out_c, run_u.err_c);
