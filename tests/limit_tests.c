@@ -374,8 +374,9 @@ _t_holds(void)
 /* _t_ahead(): under a cap of 24 MiB, refaults that walk the loom block
 **   after block read the next blocks ahead; those are counted under the
 **   cap like any other, which holds at every sample, and the run reaches
-**   the unconstrained mug.  A cap of its own counts clean image pages, so
-**   its blocks are 256 KiB whatever its size.
+**   the unconstrained mug.  A cap of its own counts clean image pages:
+**   one by one up to 128 MiB, where its blocks are a cgroup cap's (1 MiB
+**   from 24 MiB), and a block at a time above, in 256 KiB blocks.
 */
 static void
 _t_ahead(void)
@@ -407,7 +408,7 @@ _t_ahead(void)
   ref_d = h_json_d(run_u.out_c, "pager_refaults");
   T_OK(~0ULL != ahd_d && ahd_d > 0 && ~0ULL != ref_d,
        "ahead: blocks were read ahead of the refaults: %s", run_u.out_c);
-  T_EQ(256, h_json_d(run_u.out_c, "pager_block_kb"));
+  T_EQ(1024, h_json_d(run_u.out_c, "pager_block_kb"));
   T_OK(wat_u.num_w >= 5, "ahead: %u samples", wat_u.num_w);
   T_OK(wat_u.max_kb <= (24ULL << 10),
        "ahead: loom RSS and the scratch file's page cache %llu KiB at most, "
@@ -415,6 +416,14 @@ _t_ahead(void)
   printf("ahead: churn 240 MiB under 24 MiB: %llu blocks refaulted, %llu read "
          "ahead; at most %llu KiB over %u samples\n", (unsigned long long)ref_d,
          (unsigned long long)ahd_d, (unsigned long long)wat_u.max_kb, wat_u.num_w);
+
+  //  above 128 MiB, clean pages count a block at a time: 256 KiB blocks
+  h_join(pir_c, sizeof(pir_c), _t_tmp_c, "ahead-large");
+  arg_c[8]  = "8";
+  arg_c[14] = "160M";
+  T_EQ(0, h_run_in(_t_tmp_c, arg_c, 0, 600, &run_u));
+  T_EQ(256, h_json_d(run_u.out_c, "pager_block_kb"));
+  T_EQ(160ULL << 10, h_json_d(run_u.out_c, "pager_cap_kb"));
 }
 
 /* _t_auto(): --memory-limit auto in a memory cgroup. */

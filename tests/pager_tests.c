@@ -22,6 +22,12 @@
 ///           the least cap (6 MiB): the 16 pages fit, so after the first
 ///           pass nothing is refaulted (with 1 MiB blocks, 16 blocks did
 ///           not fit, and every read was a refault of a whole block).
+///   sparse  (after save, on its pier) one word read in each of 120
+///           blocks of clean image pages, over and over, under the 12 MiB
+///           cap: a touch counts its clean page alone, so the 120 pages
+///           fit and later passes take no fault (counted a block at a
+///           time, 16 pages each, they did not fit, and every pass
+///           refaulted every block).
 ///   lose    a 24 MiB list of small lists, freed under an 8 MiB cap: the
 ///           free reads each page of it back about once (u3a_lose frees a
 ///           cell's head before its tail, as a fold reads it; freeing the
@@ -325,6 +331,59 @@ _t_flags(const c3_y* adr_y, c3_c* flg_c, c3_z len_z)
   return ret_i;
 }
 
+/* _t_sparse(): under a cap that counts clean image pages, a touch of one
+**   clean page counts that page, not its whole block: one word read in
+**   each of 120 blocks of the saved list kep (clean pages, mapped from
+**   north.bin), over and over, fits the 12 MiB cap after two passes;
+**   counted a block at a time (16 pages each), it did not, and every pass
+**   refaulted every block.
+*/
+static void
+_t_sparse(u3_noun kep)
+{
+  u3_noun pik[120];
+  c3_d    val[120];
+  c3_w    num_w = 0, las_w = ~0U;
+  c3_w    len_w = 0;
+  c3_d    flt_d = 0;
+  c3_t    ok_t = 1;
+
+  u3e_limit_sync();
+  for ( u3_noun lis = kep; u3_nul != lis && num_w < 120; lis = u3t(lis), len_w++ ) {
+    u3_noun a     = u3h(lis);
+    c3_w    pag_w = (c3_w)(((c3_y*)u3a_to_ptr(a) - u3a_loom_base) >> u3a_page_bits);
+    c3_w    b_w   = pag_w / u3e_Limit.blk_w;
+
+    if ( b_w != las_w && pag_w < u3P.nor_w && !_ce_bit(pag_w) ) {
+      las_w = b_w;
+      pik[num_w] = a;
+      val[num_w++] = 0x100000000ULL + (1299999 - len_w);
+    }
+  }
+  if ( !T_OK(120 == num_w, "sparse: %u clean blocks of the list", num_w) ) {
+    return;
+  }
+  //  two passes bring them in (the first one's faults push out what the
+  //  walk above left, and cool some of the picks' blocks on the way);
+  //  eight more must find them resident
+  for ( c3_w pas_w = 0; pas_w < 10; pas_w++ ) {
+    if ( 2 == pas_w ) {
+      flt_d = u3e_Limit.refault_d + u3e_Limit.warm_d;
+    }
+    for ( c3_w i_w = 0; i_w < num_w; i_w++ ) {
+      ok_t &= val[i_w] == u3r_chub(0, pik[i_w]);
+    }
+  }
+  flt_d = u3e_Limit.refault_d + u3e_Limit.warm_d - flt_d;
+  printf("sparse: a word in each of 120 blocks of clean pages (%u KiB each) "
+         "under a 12 MiB cap: %llu faults in 8 passes\n",
+         u3e_Limit.blk_w << (u3a_page_bits - 10), (unsigned long long)flt_d);
+  T_OK(ok_t, "sparse: the words read back");
+  T_OK(flt_d < 8, "sparse: %llu faults in 8 passes over 120 clean pages that "
+       "fit the cap", (unsigned long long)flt_d);
+  T_EQ(0, u3e_Limit.over_d);
+}
+
 static void
 _t_save(const c3_c* dir_c)
 {
@@ -378,6 +437,7 @@ _t_save(const c3_c* dir_c)
     lis = u3t(lis);
   }
   T_OK(ok_t && 1300000 == len_w, "save: the state reads back whole");
+  _t_sparse(kep);
   u3e_limit_set(0);
   t_leak(kep);
   u3z(kep);
