@@ -205,15 +205,12 @@ main(int argc, char** argv)
     if ( _b_boot(dir_c, num_w, &img_w) ) return 1;
     fau_d = u3e_Stat.faults_d;
     for ( c3_w r_w = 0; r_w < rnd_w; r_w++ ) {
-      struct rusage use_u;
-      c3_d          flt_d;
+      c3_d flt_d;
 
       _b_read(pag_y, num_w);
-      getrusage(RUSAGE_SELF, &use_u);
-      flt_d = (c3_d)use_u.ru_minflt + (c3_d)use_u.ru_majflt;
+      flt_d = _b_faults();
       swp_d[r_w] = _b_write(pag_y, num_w);
-      getrusage(RUSAGE_SELF, &use_u);
-      swf_d += (c3_d)use_u.ru_minflt + (c3_d)use_u.ru_majflt - flt_d;
+      swf_d += _b_faults() - flt_d;
       swm_d = c3_max(swm_d, _b_maps());
       if ( u3e_save(img_w) ) return 1;
     }

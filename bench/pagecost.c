@@ -32,13 +32,11 @@
 ///
 ///   build/gcc/bench/pagecost [--size MB] [--rounds R] [--out MB] [--in MB]
 ///   (the file under $BENCH_DIR, else /var/tmp: a disk, not tmpfs)
-#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "bench.h"
@@ -63,17 +61,6 @@ _b_on_signal(c3_i sig_i)
   unlink(_b_pat_c);
   signal(sig_i, SIG_DFL);
   raise(sig_i);
-}
-
-/* _b_faults(): page faults of this process so far (a first touch of a
-**   file page that reads it, a hole included, counts as a major one).
-*/
-static c3_d
-_b_faults(void)
-{
-  struct rusage use_u;
-  getrusage(RUSAGE_SELF, &use_u);
-  return (c3_d)use_u.ru_minflt + (c3_d)use_u.ru_majflt;
 }
 
 /* _b_touch(): write one word in each 4 KiB of [ptr_y, ptr_y + len_d). */
@@ -209,23 +196,6 @@ done:
   return ret_i;
 }
 
-/* _b_number(): a whole number from 1 to max_d, or 0 (said). */
-static c3_d
-_b_number(const c3_c* arg_c, c3_d max_d, const c3_c* nam_c)
-{
-  c3_c* end_c;
-  unsigned long long val_l;
-
-  errno = 0;
-  val_l = strtoull(arg_c, &end_c, 10);
-  if ( errno || end_c == arg_c || *end_c || '-' == arg_c[0] || !val_l || val_l > max_d ) {
-    fprintf(stderr, "pagecost: %s: expected a whole number from 1 to %llu, "
-                    "got '%s'\n", nam_c, (unsigned long long)max_d, arg_c);
-    return 0;
-  }
-  return (c3_d)val_l;
-}
-
 int
 main(int argc, char** argv)
 {
@@ -245,10 +215,10 @@ main(int argc, char** argv)
 
   while ( -1 != (opt_i = getopt_long(argc, argv, "h", opt_u, 0)) ) {
     switch ( opt_i ) {
-      case 's': if ( !(siz_d = _b_number(optarg, 8192, "--size")) ) return 1; break;
-      case 'r': if ( !(rnd_d = _b_number(optarg, _B_ROUNDS, "--rounds")) ) return 1; break;
-      case 'o': if ( !(out_d = _b_number(optarg, 1 << 20, "--out")) ) return 1; break;
-      case 'i': if ( !(in_d = _b_number(optarg, 1 << 20, "--in")) ) return 1; break;
+      case 's': if ( !(siz_d = _b_number("pagecost", optarg, 8192, "--size")) ) return 1; break;
+      case 'r': if ( !(rnd_d = _b_number("pagecost", optarg, _B_ROUNDS, "--rounds")) ) return 1; break;
+      case 'o': if ( !(out_d = _b_number("pagecost", optarg, 1 << 20, "--out")) ) return 1; break;
+      case 'i': if ( !(in_d = _b_number("pagecost", optarg, 1 << 20, "--in")) ) return 1; break;
       case 'h':
         printf("usage: pagecost [--size MB] [--rounds R] [--out MB] [--in MB]\n"
                "  the kernel's price per MiB of a page going out and coming\n"

@@ -1495,23 +1495,6 @@ _p_list(const c3_c* lis_c, const c3_c* const* nam_c, c3_w num_w, c3_t* sel_t,
   return 0;
 }
 
-/* _p_number(): a positive decimal number in [1, max_d]; 0 if bad. */
-static c3_d
-_p_number(const c3_c* txt_c, c3_d max_d, const c3_c* fla_c)
-{
-  c3_c* end_c;
-  errno = 0;
-  c3_d val_d = strtoull(txt_c, &end_c, 10);
-  if ( errno || end_c == txt_c || *end_c || '-' == txt_c[0] || !val_d
-       || val_d > max_d )
-  {
-    fprintf(stderr, "pressure: %s: a number from 1 to %llu, not '%s'\n", fla_c,
-            (unsigned long long)max_d, txt_c);
-    return 0;
-  }
-  return val_d;
-}
-
 /* _p_find_urbit(): --urbit, $URBIT, build/gcc/urbit, or ../urbit beside
 **   this program.
 */
@@ -1597,7 +1580,7 @@ _p_parse(c3_i argc, c3_c** argv)
             free(dup_c);
             return 1;
           }
-          if ( !(val_d = _p_number(tok_c, 4096, "--ratios")) ) {
+          if ( !(val_d = _b_number("pressure", tok_c, 4096, "--ratios")) ) {
             free(dup_c);
             return 1;
           }
@@ -1611,11 +1594,11 @@ _p_parse(c3_i argc, c3_c** argv)
         break;
       }
       case 's':
-        if ( !(val_d = _p_number(optarg, 8192, "--size")) ) return 1;
+        if ( !(val_d = _b_number("pressure", optarg, 8192, "--size")) ) return 1;
         _p_O.siz_w = (c3_w)val_d;
         break;
       case 'n':
-        if ( !(val_d = _p_number(optarg, 1000000000, "--events")) ) return 1;
+        if ( !(val_d = _b_number("pressure", optarg, 1000000000, "--events")) ) return 1;
         _p_O.num_w = (c3_w)val_d;
         break;
       case 'e':
@@ -1628,16 +1611,16 @@ _p_parse(c3_i argc, c3_c** argv)
         snprintf(_p_O.sed_c, sizeof(_p_O.sed_c), "%s", optarg);
         break;
       case 'R':
-        if ( !(val_d = _p_number(optarg, _P_ROUNDS, "--rounds")) ) return 1;
+        if ( !(val_d = _b_number("pressure", optarg, _P_ROUNDS, "--rounds")) ) return 1;
         _p_O.rou_w = (c3_w)val_d;
         break;
       case 't':
-        if ( !(val_d = _p_number(optarg, 86400, "--timeout")) ) return 1;
+        if ( !(val_d = _b_number("pressure", optarg, 86400, "--timeout")) ) return 1;
         _p_O.tim_d = (double)val_d;
         _p_O.tix_t = tim_t = 1;
         break;
       case 'f':
-        if ( !(val_d = _p_number(optarg, 1 << 20, "--floor")) ) return 1;
+        if ( !(val_d = _b_number("pressure", optarg, 1 << 20, "--floor")) ) return 1;
         _p_O.flo_d = (double)val_d * _P_MIB;
         break;
       case 'q': _p_O.qik_t = 1; break;

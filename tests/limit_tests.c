@@ -426,21 +426,35 @@ _t_ahead(void)
   T_EQ(160ULL << 10, h_json_d(run_u.out_c, "pager_cap_kb"));
 }
 
+/* _t_auto_cg(): a memory cgroup of lim_d bytes for the next run of
+**   _t_auto, into *cg_u and how_u; 0, with the reason to skip noted, if
+**   none can be made.
+*/
+static c3_t
+_t_auto_cg(h_cg* cg_u, h_how* how_u, c3_d lim_d)
+{
+  c3_c why_c[600];
+
+  if ( !h_cg_make(cg_u, lim_d, why_c, sizeof(why_c)) ) {
+    snprintf(_t_skip_c, sizeof(_t_skip_c), "auto: no memory cgroup: %s", why_c);
+    return 0;
+  }
+  how_u->cgp_c = cg_u->dir_c;
+  return 1;
+}
+
 /* _t_auto(): --memory-limit auto in a memory cgroup. */
 static void
 _t_auto(void)
 {
   static h_run run_u;
-  c3_c         pir_c[1100], why_c[600];
+  c3_c         pir_c[1100];
   h_cg         cg_u;
   h_how        how_u = { 0 };
-  c3_d         lim_d = 96ULL << 20;
 
-  if ( !h_cg_make(&cg_u, lim_d, why_c, sizeof(why_c)) ) {
-    snprintf(_t_skip_c, sizeof(_t_skip_c), "auto: no memory cgroup: %s", why_c);
+  if ( !_t_auto_cg(&cg_u, &how_u, 96ULL << 20) ) {
     return;
   }
-  how_u.cgp_c = cg_u.dir_c;
   h_join(pir_c, sizeof(pir_c), _t_tmp_c, "auto");
   {
     c3_c* arg_c[] = { (c3_c*)_t_urbit_c, "-q", "--json", "-w", "kv", "--size", "4",
@@ -456,11 +470,9 @@ _t_auto(void)
   //  said on stderr even with -q (12 MiB less 8 leaves 4 MiB, under the
   //  floor of 4 MiB plus the default loom's 2 MiB page table)
   h_cg_drop(&cg_u);
-  if ( !h_cg_make(&cg_u, 12ULL << 20, why_c, sizeof(why_c)) ) {
-    snprintf(_t_skip_c, sizeof(_t_skip_c), "auto: no memory cgroup: %s", why_c);
+  if ( !_t_auto_cg(&cg_u, &how_u, 12ULL << 20) ) {
     return;
   }
-  how_u.cgp_c = cg_u.dir_c;
   h_join(pir_c, sizeof(pir_c), _t_tmp_c, "auto-tight");
   {
     c3_c* arg_c[] = { (c3_c*)_t_urbit_c, "-q", "--json", "-w", "kv", "--size", "4",
@@ -475,13 +487,11 @@ _t_auto(void)
   //  a limit that leaves less than u3e_limit_least_mb above the floor:
   //  refused, with the floor
   h_cg_drop(&cg_u);
-  if ( !h_cg_make(&cg_u, u3e_limit_floor(31) + ((u3e_limit_least_mb << 20) - 4096),
-                  why_c, sizeof(why_c)) )
+  if ( !_t_auto_cg(&cg_u, &how_u,
+                   u3e_limit_floor(31) + ((u3e_limit_least_mb << 20) - 4096)) )
   {
-    snprintf(_t_skip_c, sizeof(_t_skip_c), "auto: no memory cgroup: %s", why_c);
     return;
   }
-  how_u.cgp_c = cg_u.dir_c;
   h_join(pir_c, sizeof(pir_c), _t_tmp_c, "auto-low");
   {
     c3_c* arg_c[] = { (c3_c*)_t_urbit_c, "-q", "--json", "-n", "1",
@@ -495,13 +505,11 @@ _t_auto(void)
   //  a swap file run there is not refused: it runs unpaged, and says so
   //  (a 16 GiB loom, whose floor is 20 MiB: the cgroup under its floor
   //  plus 3 MiB still holds a sanitizer build, 14 MiB of RSS)
-  if ( !h_cg_make(&cg_u, u3e_limit_floor(34) + ((u3e_limit_least_mb << 20) - 4096),
-                  why_c, sizeof(why_c)) )
+  if ( !_t_auto_cg(&cg_u, &how_u,
+                   u3e_limit_floor(34) + ((u3e_limit_least_mb << 20) - 4096)) )
   {
-    snprintf(_t_skip_c, sizeof(_t_skip_c), "auto: no memory cgroup: %s", why_c);
     return;
   }
-  how_u.cgp_c = cg_u.dir_c;
   h_join(pir_c, sizeof(pir_c), _t_tmp_c, "auto-low-swap");
   {
     c3_c* arg_c[] = { (c3_c*)_t_urbit_c, "-q", "--json", "-w", "kv", "--size", "1",

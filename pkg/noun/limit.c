@@ -881,7 +881,7 @@ _ce_blk_in(c3_w b_w, c3_t ref_t, c3_w pag_w)
   c3_d msk_d = _ce_blk_mask(b_w);
 
   _ce_whole(b_w);
-  if ( _ce_spc_t && _ce_cln_t ) {
+  if ( _ce_spc_t ) {
     c3_d cln_d = _ce_blk_clean(b_w);
 
     _ce_hlf_y[b_w] = 1;
