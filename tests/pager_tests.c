@@ -32,6 +32,13 @@
 ///           free reads each page of it back about once (u3a_lose frees a
 ///           cell's head before its tail, as a fold reads it; freeing the
 ///           spine first and the items after read it all back twice).
+///   cold    a lazy run that crosses from a block in use into a cold one
+///           (shut by the clock's hand, still resident), backed by one
+///           write: the cold block's pages backed with it are counted
+///           (they were not: the running count fell 4 pages short of a
+///           recount, so the cap could be passed by that much until the
+///           next sync).  grain, lose, sparse and cold end with the
+///           running count equal to a recount (_ce_limit_recount).
 ///
 /// White-box: it reads the lazy bitmap (events_in.h) to pick where to
 /// plant.  The loom ends with no leak.
@@ -268,6 +275,7 @@ _t_grain(void)
          "grain: %u pages counted at the most, under a cap of %llu KiB",
          u3e_Limit.peak_w, (unsigned long long)(u3e_limit_floor(_t_bits) >> 10));
     T_EQ(0, u3e_Limit.over_d);
+    T_EQ(_ce_limit_recount(), _ce_limit_counted());
     u3z(mor);
   }
   u3e_limit_set(0);
@@ -298,11 +306,83 @@ _t_lose(void)
   in_d = u3e_Limit.in_d;
   u3z(lis);
   in_d = u3e_Limit.in_d - in_d;
+  T_EQ(_ce_limit_recount(), _ce_limit_counted());
   printf("lose: a list of %llu pages freed under an 8 MiB cap read %llu pages "
          "back\n", (unsigned long long)pag_d, (unsigned long long)in_d);
   T_OK(in_d <= pag_d + pag_d / 4, "lose: freeing %llu pages read %llu back",
        (unsigned long long)pag_d, (unsigned long long)in_d);
   u3e_limit_set(0);
+}
+
+/* _t_cold(): lazy pages of a cold block, backed with a neighbour's. */
+static void
+_t_cold(void)
+{
+  c3_w    bot_w = (u3P.pag_w / 2) & ~63U;  //  a lazy MiB in the gap
+  c3_w    bp_w, one_w, two_w;
+  u3_noun lis = 0;
+  c3_w    num_w = 0;
+  c3_t    lzy_t = 1;
+
+  for ( c3_w pag_w = bot_w; pag_w < bot_w + 64; pag_w++ ) {
+    lzy_t &= _ce_lzy(pag_w);
+  }
+  if ( !T_OK(lzy_t, "cold: pages %u to %u are lazy", bot_w, bot_w + 63)
+       || !T_OK(0 == u3e_limit_set(8ULL << 20), "cold: an 8 MiB cap") )
+  {
+    return;
+  }
+  bp_w  = u3e_Limit.blk_w;
+  one_w = bot_w + bp_w;               //  block one: [one_w, two_w)
+  two_w = bot_w + 2 * bp_w;           //  block two, its neighbour
+  T_OK(bp_w < 64, "cold: blocks of %u pages, less than a lazy back's MiB", bp_w);
+
+  //  2 MiB in use first, ahead of the two blocks in the clock: the hand's
+  //  first turn cools every block, the second takes these first
+  for ( c3_w i_w = 0; i_w < 32; i_w++ ) {
+    static c3_w buf_w[16384];
+    buf_w[0] = i_w;
+    buf_w[16383] = 1;                 //  64 KiB: no zero words trimmed
+    lis = u3nc(u3i_words(16384, buf_w), lis);
+  }
+
+  //  the whole MiB backed by one write, then the last 4 pages of block one
+  //  and the first 4 of block two made lazy again: one lazy run across
+  //  the two blocks' border
+  *(volatile c3_w*)_ce_ptr(bot_w) = 1;
+  for ( c3_w pag_w = bot_w; pag_w < bot_w + 64; pag_w++ ) {
+    *(volatile c3_w*)_ce_ptr(pag_w) = pag_w;
+  }
+  _ce_swap_punch(two_w - 4, two_w + 4);
+  T_OK(0 == _ce_lazy_map(two_w - 4, two_w + 4), "cold: pages made lazy");
+  u3e_limit_sync();
+  T_EQ(_ce_limit_recount(), _ce_limit_counted());
+
+  //  pressure until the clock's hand has passed block one: cold (shut, but
+  //  resident, not written out)
+  while ( !_ce_limit_shut(one_w) && num_w < 4096 ) {
+    static c3_w buf_w[16384];
+    buf_w[0] = num_w++;
+    buf_w[16383] = 1;
+    lis = u3nc(u3i_words(16384, buf_w), lis);
+  }
+  T_OK(_ce_limit_shut(one_w) && !_ce_limit_away(one_w),
+       "cold: block one is cold after %u atoms of 64 KiB", num_w);
+  T_EQ(two_w + 5, *(volatile c3_w*)_ce_ptr(two_w + 5));  //  block two in use
+  T_OK(!_ce_limit_shut(two_w), "cold: block two is hot");
+  T_OK(_ce_limit_shut(one_w), "cold: block one is still cold");
+
+  //  a write to block two's first (lazy) page backs the lazy run, block
+  //  one's 4 pages with it: they are counted as they become resident
+  *(volatile c3_w*)_ce_ptr(two_w) = two_w;
+  T_OK(!_ce_lzy(two_w - 1) && !_ce_lzy(two_w), "cold: the lazy run backed");
+  printf("cold: after a lazy run across a cold block was backed: %u pages "
+         "counted, %u on a recount\n", _ce_limit_counted(), _ce_limit_recount());
+  T_EQ(_ce_limit_recount(), _ce_limit_counted());
+  u3e_limit_set(0);
+  u3z(lis);
+  _ce_swap_punch(bot_w, bot_w + 64);
+  T_OK(0 == _ce_lazy_map(bot_w, bot_w + 64), "cold: the MiB lazy again");
 }
 
 /* _t_flags(): the VmFlags of the mapping holding adr_y (smaps), into
@@ -382,6 +462,7 @@ _t_sparse(u3_noun kep)
   T_OK(flt_d < 8, "sparse: %llu faults in 8 passes over 120 clean pages that "
        "fit the cap", (unsigned long long)flt_d);
   T_EQ(0, u3e_Limit.over_d);
+  T_EQ(_ce_limit_recount(), _ce_limit_counted());
 }
 
 static void
@@ -465,6 +546,7 @@ main(void)
   _t_scrub("pager-swap.bin");
   _t_grain();
   _t_lose();
+  _t_cold();
 
   t_clean();
   u3e_stop();
@@ -474,3 +556,4 @@ main(void)
   h_rm(dir_c);
   return t_done();
 }
+

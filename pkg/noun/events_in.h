@@ -617,6 +617,18 @@
     c3_t
     _ce_limit_shut(c3_w pag_w);
 
+    /* _ce_limit_counted(): the pages the pager counts resident now, by its
+    **   running count (tests: it must equal _ce_limit_recount()).
+    */
+    c3_w
+    _ce_limit_counted(void);
+
+    /* _ce_limit_recount(): the pages the pager would count resident if it
+    **   counted its hot and cold blocks again, changing nothing.
+    */
+    c3_w
+    _ce_limit_recount(void);
+
     /* _ce_limit_reshut(): shut the pager's cold and out blocks again, after
     **   a protection change or remapping that may have covered them.
     */

@@ -833,12 +833,13 @@ _ce_limit_back(c3_w lo_w, c3_w hi_w, c3_w pag_w)
       _ce_res_w += top_w - bot_w;
     }
     else {
+      //  a cold block's pages were counted, but not these, which were
+      //  lazy: it opens, and counts them (a lazy run backed at a fault
+      //  in the next block may reach into it)
       if ( _ce_blk_cold == sta_y ) {
         _ce_blk_open(b_w);
       }
-      else {
-        _ce_res_w += top_w - bot_w;
-      }
+      _ce_res_w += top_w - bot_w;
       _ce_sta_y[b_w] = _ce_blk_hot | _ce_blk_ref;
       _ce_ring_put(b_w);
     }
@@ -1209,6 +1210,26 @@ _ce_limit_count(void)
   }
   _ce_thw_t = 0;
   _ce_res_w = res_w;
+}
+
+c3_w
+_ce_limit_counted(void)
+{
+  return _ce_res_w;
+}
+
+c3_w
+_ce_limit_recount(void)
+{
+  c3_w res_w = 0;
+
+  for ( c3_w b_w = 0; b_w < _ce_nbk_w; b_w++ ) {
+    c3_y sta_y = _ce_sta_y[b_w] & ~_ce_blk_ref;
+    if ( _ce_blk_hot == sta_y || _ce_blk_cold == sta_y ) {
+      res_w += _ce_blk_count(b_w);
+    }
+  }
+  return res_w;
 }
 
 /* _ce_limit_fit(): evict until the count is within the budget, or nothing
