@@ -27,6 +27,9 @@
 ///             floor, and malformed sizes with a message naming the flag,
 ///             before the pier is made.
 ///
+/// Every watched run that reports a pager also reports its running count
+/// never short of a recount at a sync (`pager_short` 0).
+///
 /// auto needs a memory cgroup it can create (root); where it cannot, the
 /// rest still runs and the program ends with t_skip() naming what was
 /// missing.  Bounds are sizes, never timings.
@@ -253,6 +256,10 @@ _t_capped(const c3_c* dir_c, c3_c* const* arg_c, const c3_c* tra_c,
   }
   h_slurp(out_c, run_u->out_c, sizeof(run_u->out_c));
   h_slurp(err_c, run_u->err_c, sizeof(run_u->err_c));
+  //  the pager's running count never fell short of a recount at a sync
+  if ( strstr(run_u->out_c, "\"pager_short\"") ) {
+    T_EQ(0, h_json_d(run_u->out_c, "pager_short"));
+  }
   return run_u->ret_i;
 }
 

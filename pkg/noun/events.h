@@ -301,6 +301,8 @@
       c3_d err_d;       //  failed system calls
       c3_w res_w;       //  pages counted resident at the last sync
       c3_w peak_w;      //  the most counted resident
+      c3_w short_w;     //  the most pages the running count fell short of
+                        //  a recount at a sync (0: it never did)
       c3_w blk_w;       //  pages in a block (the unit counted and paged)
     } u3e_limit_stats;
 

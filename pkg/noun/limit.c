@@ -1253,6 +1253,12 @@ u3e_limit_sync(void)
   if ( !_ce_bud_w ) {
     return;
   }
+  {
+    c3_w tru_w = _ce_limit_recount();
+    if ( tru_w > _ce_res_w && tru_w - _ce_res_w > u3e_Limit.short_w ) {
+      u3e_Limit.short_w = tru_w - _ce_res_w;
+    }
+  }
   _ce_limit_count();
   _ce_limit_scrub();
   _ce_bud_w = _ce_limit_budget(_ce_limit_fixed());

@@ -529,14 +529,15 @@ u3_pier_json(c3_i ret_i)
              "\"pager_peak_kb\":%llu,\"pager_over\":%llu,"
              "\"pager_clean_pages\":%llu,\"pager_ahead\":%llu,"
              "\"pager_scrub_pages\":%llu,\"pager_scrub_looked\":%llu,"
-             "\"pager_block_kb\":%u",
+             "\"pager_block_kb\":%u,\"pager_short\":%u",
              (unsigned long long)(lim_u->cap_d >> 10), (unsigned long long)lim_u->out_d,
              (unsigned long long)lim_u->in_d, (unsigned long long)lim_u->dead_d,
              (unsigned long long)lim_u->evict_d, (unsigned long long)lim_u->refault_d,
              (unsigned long long)lim_u->peak_w << (u3a_page_bits - 10),
              (unsigned long long)lim_u->over_d, (unsigned long long)lim_u->clean_d,
              (unsigned long long)lim_u->ahead_d, (unsigned long long)lim_u->scrub_d,
-             (unsigned long long)lim_u->look_d, lim_u->blk_w << (u3a_page_bits - 10));
+             (unsigned long long)lim_u->look_d, lim_u->blk_w << (u3a_page_bits - 10),
+             lim_u->short_w);
     }
     sep_c = ',';
   }
