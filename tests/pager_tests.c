@@ -39,6 +39,13 @@
 ///           recount, so the cap could be passed by that much until the
 ///           next sync).  grain, lose, sparse and cold end with the
 ///           running count equal to a recount (_ce_limit_recount).
+///   outback a free page of a block the pager wrote out, backed by
+///           u3e_reserve (as the allocator backs pages it takes): counted,
+///           still counted after a sync; taken and written, it is evicted
+///           in its turn under more pressure, written out and shut, and
+///           read back by the pager's refault (it was counted once, then
+///           forgotten by the next sync, and stayed resident until the
+///           block came back).
 ///
 /// White-box: it reads the lazy bitmap (events_in.h) to pick where to
 /// plant.  The loom ends with no leak.
@@ -276,6 +283,9 @@ _t_grain(void)
          u3e_Limit.peak_w, (unsigned long long)(u3e_limit_floor(_t_bits) >> 10));
     T_EQ(0, u3e_Limit.over_d);
     T_EQ(_ce_limit_recount(), _ce_limit_counted());
+    T_OK(u3e_Limit.peak_w >= _ce_limit_counted() && u3e_Limit.peak_w > 0,
+         "grain: the peak (%u pages) is at least the count (%u)",
+         u3e_Limit.peak_w, _ce_limit_counted());
     u3z(mor);
   }
   u3e_limit_set(0);
@@ -379,10 +389,147 @@ _t_cold(void)
   printf("cold: after a lazy run across a cold block was backed: %u pages "
          "counted, %u on a recount\n", _ce_limit_counted(), _ce_limit_recount());
   T_EQ(_ce_limit_recount(), _ce_limit_counted());
+
+  //  pages of the road's free gap hold nothing: when their blocks are
+  //  evicted, they are punched, never written
+  num_w = 0;
+  while ( !_ce_lzy(one_w) && num_w < 2048 ) {
+    static c3_w buf_w[16384];
+    buf_w[0] = num_w++;
+    buf_w[16383] = 1;
+    lis = u3nc(u3i_words(16384, buf_w), lis);
+  }
+  T_OK(_ce_lzy(one_w), "cold: block one's page in the gap punched after %u "
+       "more atoms of 64 KiB", num_w);
   u3e_limit_set(0);
   u3z(lis);
   _ce_swap_punch(bot_w, bot_w + 64);
   T_OK(0 == _ce_lazy_map(bot_w, bot_w + 64), "cold: the MiB lazy again");
+}
+
+/* _t_resident(): 1 if loom page pag_w's first 4 KiB is in memory. */
+static c3_t
+_t_resident(c3_w pag_w)
+{
+  c3_y vec_y[1];
+  return 0 == mincore(_ce_ptr(pag_w), 4096, vec_y) && (vec_y[0] & 1);
+}
+
+/* _t_outback(): free pages of an evicted block, backed again. */
+static void
+_t_outback(void)
+{
+  static c3_w buf_w[16384];
+  u3_noun     kep = 0, mor = 0;
+  u3_noun     ato[64];
+  c3_w        num_w = 0, pag_w = 0;
+  c3_t        fnd_t = 0;
+
+  if ( !T_OK(0 == u3e_limit_set(8ULL << 20), "outback: an 8 MiB cap") ) {
+    return;
+  }
+  //  64 atoms of 64 KiB, every other one freed: free pages among live
+  //  ones, which an evicted block's punch makes lazy
+  for ( c3_w i_w = 0; i_w < 64; i_w++ ) {
+    buf_w[0] = i_w;
+    buf_w[16383] = 1;
+    ato[i_w] = u3i_words(16384, buf_w);
+  }
+  for ( c3_w i_w = 0; i_w < 64; i_w++ ) {
+    if ( i_w & 1 ) {
+      u3z(ato[i_w]);
+    }
+    else {
+      kep = u3nc(ato[i_w], kep);
+    }
+  }
+  //  pressure until some block holds both a page written out and a free
+  //  page punched (lazy)
+  while ( !fnd_t && num_w < 2048 ) {
+    //  128 KiB, twice a freed atom: never put in a freed atom's place
+    static c3_w big_w[32768];
+    big_w[0] = num_w++;
+    big_w[32767] = 1;
+    mor = u3nc(u3i_words(32768, big_w), mor);
+    for ( u3_noun t = kep; !fnd_t && u3_nul != t; t = u3t(t) ) {
+      c3_w bot_w = u3a_page_of(u3a_to_ptr(u3h(t)));
+      for ( c3_w p_w = bot_w; !fnd_t && p_w < bot_w + 10; p_w++ ) {
+        c3_w b_w = p_w / u3e_Limit.blk_w;
+        if ( !_ce_lzy(p_w) ) {
+          continue;
+        }
+        for ( c3_w q_w = b_w * u3e_Limit.blk_w; q_w < (b_w + 1) * u3e_Limit.blk_w; q_w++ ) {
+          if ( _ce_limit_away(q_w) ) {
+            fnd_t = 1;
+            pag_w = p_w;
+            break;
+          }
+        }
+      }
+    }
+  }
+  if ( T_OK(fnd_t, "outback: a lazy page in a block written out, after %u "
+            "atoms of 128 KiB", num_w) )
+  {
+    c3_w* lo_w = (c3_w*)(void*)_ce_ptr(pag_w);
+    c3_w* hi_w = (c3_w*)(void*)_ce_ptr(pag_w + 1);
+
+    c3_w  cnt_w, out_w = 0;
+
+    //  the allocator backs pages it takes ahead of use, outside the fault
+    //  handler: the page is counted, and stays counted at the next sync
+    //  (which counted no page of a block written out)
+    cnt_w = _ce_limit_counted();
+    T_EQ(u3e_reserve_done, u3e_reserve(lo_w, hi_w));
+    T_OK(!_ce_lzy(pag_w), "outback: page %u backed", pag_w);
+    T_EQ(cnt_w + 1, _ce_limit_counted());
+    lo_w[0] = 7;
+    printf("outback: a free page of a block written out, backed: %u pages "
+           "counted, %u on a recount\n", _ce_limit_counted(), _ce_limit_recount());
+    T_EQ(_ce_limit_recount(), _ce_limit_counted());
+    u3e_limit_sync();
+    T_EQ(_ce_limit_recount(), _ce_limit_counted());
+
+    //  taken by the allocator (white-box: its bit in the free-page bitmap
+    //  cleared) and written; more pressure evicts it in its turn: written
+    //  out, not punched, and shut, so that a touch is the pager's refault
+    c3_bit_clear(u3a_Free, pag_w);
+    lo_w[0] = 7;
+    T_OK(_t_resident(pag_w), "outback: the fresh page is resident");
+    while ( _t_resident(pag_w) && out_w < 2048 ) {
+      static c3_w big_w[32768];
+      big_w[0] = out_w++;
+      big_w[32767] = 1;
+      mor = u3nc(u3i_words(32768, big_w), mor);
+    }
+    printf("outback: the fresh page evicted after %u atoms of 128 KiB\n", out_w);
+    T_OK(!_t_resident(pag_w), "outback: the fresh page evicted after "
+         "%u atoms of 128 KiB", out_w);
+    T_OK(!_ce_lzy(pag_w), "outback: the fresh page written out, not punched");
+    T_EQ(_ce_limit_recount(), _ce_limit_counted());
+    {
+      //  volatile: the refault is counted in the signal handler
+      c3_d ref_d = *(volatile c3_d*)&u3e_Limit.refault_d;
+      T_EQ(7, *(volatile c3_w*)lo_w);
+      T_OK(*(volatile c3_d*)&u3e_Limit.refault_d > ref_d, "outback: reading "
+           "the evicted page was the pager's refault");
+      T_EQ(_ce_limit_recount(), _ce_limit_counted());
+    }
+    c3_bit_set(u3a_Free, pag_w);
+  }
+  //  the atoms kept read back
+  {
+    c3_t ok_t = 1;
+    c3_w i_w = 64;
+    for ( u3_noun t = kep; u3_nul != t; t = u3t(t) ) {
+      i_w -= 2;
+      ok_t &= i_w == u3r_word(0, u3h(t)) && 1 == u3r_word(16383, u3h(t));
+    }
+    T_OK(ok_t && 0 == i_w, "outback: the atoms kept read back");
+  }
+  u3e_limit_set(0);
+  u3z(mor);
+  u3z(kep);
 }
 
 /* _t_flags(): the VmFlags of the mapping holding adr_y (smaps), into
@@ -547,6 +694,7 @@ main(void)
   _t_grain();
   _t_lose();
   _t_cold();
+  _t_outback();
 
   t_clean();
   u3e_stop();
@@ -556,4 +704,3 @@ main(void)
   h_rm(dir_c);
   return t_done();
 }
-

@@ -106,8 +106,16 @@
 /// where they are, lazy pages saved as zeros mapped from north.bin) the
 /// pager recounts at once (_ce_limit_reshut), not at the next boundary.
 ///
+/// Fresh pages.  The allocator backs the free pages it takes ahead of use
+/// (u3e_reserve), outside the fault handler, and they may lie in an out
+/// block; so may a lazy run backed at a fault next door.  Such pages are
+/// resident and open while the rest of the block stays out: they are the
+/// block's fresh pages (_ce_frs_d), counted, and the block is in the clock
+/// for them, which evicts them (no second chance) like a block's pages.
+/// A refault of the block counts the rest.
+///
 /// Invariants.  Every page of an out or cold block that is swap-backed is
-/// PROT_NONE; pages of the image below it and lazy pages may be too.  The
+/// PROT_NONE, but an out block's fresh pages; pages of the image below it and lazy pages may be too.  The
 /// block being faulted in is never the victim.  Nothing here allocates:
 /// the whole path is async-signal-safe (raw system calls only).
 ///
@@ -126,8 +134,8 @@
 /// from the bitmaps (_ce_blk_open).  The cap thus holds during a save
 /// whatever its dirty set.
 ///
-/// Memory bound: fifteen bytes of state per block, for the smallest blocks
-/// (1.9 MiB for a 16 GiB loom, in zeroed static memory, touched only as
+/// Memory bound: 23 bytes of state per block, for the smallest blocks
+/// (2.9 MiB for a 16 GiB loom, in zeroed static memory, touched only as
 /// far as the loom's blocks go), no allocation.  Mappings: eviction
 /// splits the loom's mappings at block boundaries only, so at most two
 /// per block (vm.max_map_count is 65,530): blocks are never so small that
@@ -175,6 +183,9 @@ static c3_y _ce_hlf_y[_ce_blk_max];   //  1: the block's clean pages were
 static c3_d _ce_cop_d[_ce_blk_max];   //  of a half block, the clean pages
                                       //  opened again one by one since
                                       //  (_ce_spc_t), counted each
+static c3_d _ce_frs_d[_ce_blk_max];   //  of an out block, its pages backed
+                                      //  since it went out: fresh, resident
+                                      //  and open, counted, in the clock
 static c3_w _ce_bud_w;                //  the budget for swap pages, 0: off
 static c3_w _ce_cap_w;                //  the whole cap, pages
 static c3_w _ce_res_w;                //  swap-backed pages of hot and cold
@@ -574,6 +585,29 @@ _ce_limit_half(c3_w b_w)
   return 1;
 }
 
+/* _ce_limit_fresh(): evict the fresh pages of out block b_w: shut, the
+**   dead punched, writeback started for the rest; the mask of pages whose
+**   writeback was started (0: nothing left to write).
+*/
+static c3_d
+_ce_limit_fresh(c3_w b_w)
+{
+  c3_d frs_d = _ce_frs_d[b_w] & _ce_blk_swap(b_w);
+  c3_d rst_d;
+
+  _ce_frs_d[b_w] = 0;
+  _ce_res_w -= c3_min(_ce_res_w, (c3_w)__builtin_popcountll(frs_d));
+  if ( !frs_d ) {
+    return 0;
+  }
+  _ce_blk_runs(b_w, frs_d, -1);
+  if ( (rst_d = _ce_blk_dead(b_w, frs_d)) ) {
+    sync_file_range(u3P.swp_i, (off_t)((c3_d)b_w << (_ce_blk_bits + u3a_page_bits)),
+                    (off_t)1 << (_ce_blk_bits + u3a_page_bits), SYNC_FILE_RANGE_WRITE);
+  }
+  return rst_d;
+}
+
 /* _ce_limit_take(): evict block b_w (hot or cold): punch its dead pages,
 **   shut it and start writing back the rest; the mask of pages whose
 **   writeback was started (0: nothing left to write).
@@ -588,6 +622,7 @@ _ce_limit_take(c3_w b_w)
     return 0;
   }
   _ce_res_w -= c3_min(_ce_res_w, cnt_w);
+  _ce_frs_d[b_w] = 0;
   //  dead swap pages are punched; clean image pages are only dropped
   rst_d = _ce_blk_held(b_w);
   _ce_whole(b_w);
@@ -754,11 +789,20 @@ _ce_limit_evict(c3_w low_w, c3_w kep_w)
     c3_y sta_y = _ce_sta_y[b_w];
     c3_d rst_d;
 
-    if ( _ce_blk_free == sta_y || _ce_blk_out == sta_y ) {
+    if ( _ce_blk_free == sta_y || (_ce_blk_out == sta_y && !_ce_frs_d[b_w]) ) {
       continue;
     }
     if ( b_w == kep_w || _ce_blk_pin(b_w) ) {
       _ce_ring_put(b_w);
+      continue;
+    }
+    if ( _ce_blk_out == sta_y ) {
+      //  its fresh pages go (no second chance: the block is out)
+      if ( (rst_d = _ce_limit_fresh(b_w)) ) {
+        vic_w[num_w] = b_w;
+        msk_d[num_w] = rst_d;
+        num_w++;
+      }
       continue;
     }
     if ( (_ce_blk_hot | _ce_blk_ref) == sta_y ) {
@@ -828,9 +872,16 @@ _ce_limit_back(c3_w lo_w, c3_w hi_w, c3_w pag_w)
     c3_y sta_y = _ce_sta_y[b_w] & ~_ce_blk_ref;
 
     if ( _ce_blk_out == sta_y ) {
-      //  backed outside the handler (u3e_reserve): the block's other pages
-      //  stay out, and are counted when it is read back
+      //  backed outside the handler (u3e_reserve: the allocator takes
+      //  free pages of an evicted block), or by a lazy run reaching into
+      //  it: the block's other pages stay out; these are fresh, counted
+      //  until it is read back or they are evicted themselves (the block
+      //  is in the clock for them).  Counted once and forgotten, they
+      //  stayed resident, and the next sync, which counted no page of an
+      //  out block, no longer counted them
       _ce_res_w += top_w - bot_w;
+      _ce_frs_d[b_w] |= _ce_low(top_w - bot_w) << (bot_w - (b_w << _ce_blk_bits));
+      _ce_ring_put(b_w);
     }
     else {
       //  a cold block's pages were counted, but not these, which were
@@ -880,7 +931,9 @@ static void
 _ce_blk_in(c3_w b_w, c3_t ref_t, c3_w pag_w)
 {
   c3_d msk_d = _ce_blk_mask(b_w);
+  c3_d frs_d = _ce_frs_d[b_w];        //  counted, resident already
 
+  _ce_frs_d[b_w] = 0;
   _ce_whole(b_w);
   if ( _ce_spc_t ) {
     c3_d cln_d = _ce_blk_clean(b_w);
@@ -891,12 +944,12 @@ _ce_blk_in(c3_w b_w, c3_t ref_t, c3_w pag_w)
     }
     msk_d &= ~cln_d | _ce_cop_d[b_w];
   }
-  _ce_res_w += (c3_w)__builtin_popcountll(msk_d);
+  _ce_res_w += (c3_w)__builtin_popcountll(msk_d & ~frs_d);
   _ce_sta_y[b_w] = _ce_blk_hot | ( ref_t ? _ce_blk_ref : 0 );
   _ce_ring_put(b_w);
   _ce_limit_room(b_w);
   _ce_blk_open(b_w);
-  if ( (msk_d &= _ce_bw(u3P.dit_d, b_w)) ) {
+  if ( (msk_d &= _ce_bw(u3P.dit_d, b_w) & ~frs_d) ) {
     c3_w lo_w = (b_w << _ce_blk_bits) + (c3_w)__builtin_ctzll(msk_d);
     c3_w hi_w = (b_w << _ce_blk_bits) + 64 - (c3_w)__builtin_clzll(msk_d);
     madvise(_ce_ptr(lo_w), (c3_z)(hi_w - lo_w) << u3a_page_bits, MADV_WILLNEED);
@@ -1151,6 +1204,7 @@ _ce_limit_unshut(c3_t hot_t)
     if ( _ce_blk_cold == sta_y || _ce_blk_out == sta_y ) {
       _ce_blk_open(b_w);
       if ( hot_t ) {
+        _ce_frs_d[b_w] = 0;
         _ce_sta_y[b_w] = _ce_blk_hot;
         _ce_ring_put(b_w);
       }
@@ -1182,6 +1236,7 @@ _ce_limit_count(void)
     c3_w cnt_w = _ce_blk_count(b_w);
 
     if ( !_ce_blk_mask(b_w) ) {
+      _ce_frs_d[b_w] = 0;
       if ( _ce_blk_free != sta_y ) {
         _ce_whole(b_w);
         if ( _ce_blk_hot != sta_y ) {
@@ -1206,6 +1261,10 @@ _ce_limit_count(void)
         res_w += cnt_w;
         _ce_ring_put(b_w);
       }
+      else if ( (_ce_frs_d[b_w] &= _ce_blk_swap(b_w)) ) {
+        res_w += (c3_w)__builtin_popcountll(_ce_frs_d[b_w]);
+        _ce_ring_put(b_w);
+      }
     }
   }
   _ce_thw_t = 0;
@@ -1227,6 +1286,9 @@ _ce_limit_recount(void)
     c3_y sta_y = _ce_sta_y[b_w] & ~_ce_blk_ref;
     if ( _ce_blk_hot == sta_y || _ce_blk_cold == sta_y ) {
       res_w += _ce_blk_count(b_w);
+    }
+    else if ( _ce_blk_out == sta_y ) {
+      res_w += (c3_w)__builtin_popcountll(_ce_frs_d[b_w] & _ce_blk_swap(b_w));
     }
   }
   return res_w;
@@ -1279,6 +1341,7 @@ _ce_limit_off(void)
 {
   for ( c3_w b_w = 0; b_w < _ce_nbk_w; b_w++ ) {
     c3_y sta_y = _ce_sta_y[b_w] & ~_ce_blk_ref;
+    _ce_frs_d[b_w] = 0;
     if ( _ce_hlf_y[b_w] || _ce_blk_cold == sta_y || _ce_blk_out == sta_y ) {
       _ce_whole(b_w);
       _ce_blk_open(b_w);
@@ -1356,6 +1419,7 @@ u3e_limit_set(c3_d cap_d)
   memset(_ce_sta_y, 0, _ce_nbk_w);
   memset(_ce_hlf_y, 0, _ce_nbk_w);
   memset(_ce_cop_d, 0, (c3_z)_ce_nbk_w * sizeof(c3_d));
+  memset(_ce_frs_d, 0, (c3_z)_ce_nbk_w * sizeof(c3_d));
   memset(_ce_que_y, 0, _ce_nbk_w);
   _ce_nbk_w = 0;
   memset(_ce_sen_w, 0, sizeof(_ce_sen_w));
