@@ -818,6 +818,7 @@ _t_image(void)
 {
   static h_run run_u;
   c3_c         pir_c[1100], cop_c[1100], cgp_c[1100], aut_c[1100], tra_c[1100];
+  c3_c         nod_c[1100];
   c3_c*        arg_c[40];
   _t_watch     wat_u;
   c3_d         mug_d, img_kb;
@@ -828,6 +829,7 @@ _t_image(void)
   h_join(cop_c, sizeof(cop_c), _t_tmp_c, "image-free");
   h_join(cgp_c, sizeof(cgp_c), _t_tmp_c, "image-cgroup");
   h_join(aut_c, sizeof(aut_c), _t_tmp_c, "image-auto");
+  h_join(nod_c, sizeof(nod_c), _t_tmp_c, "image-copied");
 
   //  a kv state of about 30 MiB, saved: then all of it is clean image
   _t_image_args(arg_c, pir_c, "2000", 0);
@@ -839,6 +841,8 @@ _t_image(void)
     c3_c* cpy_c[] = { "/bin/cp", "-a", pir_c, cop_c, 0 };
     c3_c* cpc_c[] = { "/bin/cp", "-a", pir_c, cgp_c, 0 };
     c3_c* cpa_c[] = { "/bin/cp", "-a", pir_c, aut_c, 0 };
+    c3_c* cpn_c[] = { "/bin/cp", "-a", pir_c, nod_c, 0 };
+    T_EQ(0, h_run_in(_t_tmp_c, cpn_c, 0, 60, &run_u));
     T_EQ(0, h_run_in(_t_tmp_c, cpy_c, 0, 60, &run_u));
     T_EQ(0, h_run_in(_t_tmp_c, cpc_c, 0, 60, &run_u));
     T_EQ(0, h_run_in(_t_tmp_c, cpa_c, 0, 60, &run_u));
@@ -883,6 +887,32 @@ _t_image(void)
     T_OK(strstr(run_u.err_c, "--no-demand copied the image"),
          "image: --no-demand under a cap is warned of: %s", run_u.err_c);
   }
+  //  a cap of the image's size, the image copied in: the image's pages in
+  //  memory (not all of it is) are taken off the budget, since they
+  //  cannot be paged, and the swap pages are paged under what is left, so
+  //  the whole loom stays under the cap
+  if ( ~0ULL != img_kb ) {
+    c3_c        cap_c[32];
+    c3_d        cap_kb = img_kb + (2ULL << 10);
+    snprintf(cap_c, sizeof(cap_c), "%lluK", (unsigned long long)cap_kb);
+    const c3_c* ext_c[] = { "--memory-limit", cap_c, "--no-demand", "--trace", tra_c, 0 };
+
+    _t_image_args(arg_c, nod_c, "300", ext_c);
+    T_EQ(0, _t_capped(_t_tmp_c, arg_c, tra_c, 0, &run_u, &wat_u, 0));
+    T_EQ(mug_d, h_json_d(run_u.out_c, "mug"));
+    T_OK(wat_u.num_w >= 10, "image: copied in: %u samples", wat_u.num_w);
+    T_OK(h_json_d(run_u.out_c, "pager_out_pages") > 0
+         && h_json_d(run_u.out_c, "pager_out_pages") != ~0ULL,
+         "image: copied in: swap pages were paged: %s", run_u.out_c);
+    T_OK(wat_u.max_kb <= cap_kb,
+         "image: copied in: loom RSS and the scratch file's page cache %llu "
+         "KiB at most, cap %llu KiB", (unsigned long long)wat_u.max_kb,
+         (unsigned long long)cap_kb);
+    printf("image: copied in (--no-demand), cap %llu KiB: loom RSS and the "
+           "scratch file's page cache at most %llu KiB over %u samples\n",
+           (unsigned long long)cap_kb, (unsigned long long)wat_u.max_kb, wat_u.num_w);
+  }
+  h_rm(nod_c);
   //  a swap file run in a memory cgroup, and --memory-limit auto: the
   //  pager keeps to the swap file's pages, and the cgroup reclaims the
   //  clean image pages (paging them as --memory-limit SIZE does turned a
