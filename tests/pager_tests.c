@@ -13,7 +13,9 @@
 ///   save    a pier under a 12 MiB cap with 40 MiB of dirty state, most
 ///           of it written out by the pager: the save copies the pages
 ///           written out from the scratch file (no block comes back in
-///           for it), the loom's pages remapped from north.bin after it
+///           for it), every page the pager shut is PROT_NONE after the
+///           save's remapping (/proc/self/maps; not shut again, 3,136
+///           were open), the loom's pages remapped from north.bin after it
 ///           get no read-around (the `rr` flag: read-around pulled up to
 ///           read_ahead_kb of north.bin into the page cache at every
 ///           fault, 8 MiB here), and the state reads back whole.
@@ -558,6 +560,48 @@ _t_flags(const c3_y* adr_y, c3_c* flg_c, c3_z len_z)
   return ret_i;
 }
 
+/* _t_open_shut(): the pages the pager has shut (cold or out blocks, and
+**   the clean pages of half blocks), neither lazy nor the guard, whose
+**   mapping is not PROT_NONE (from /proc/self/maps): 0 when every one is
+**   shut, so that a touch is counted.
+*/
+static c3_w
+_t_open_shut(void)
+{
+  FILE*         fil_u = fopen("/proc/self/maps", "r");
+  c3_c          lin_c[512];
+  unsigned long lo_l = 0, hi_l = 0;
+  c3_c          per_c[8] = "";
+  c3_w          bad_w = 0;
+  c3_w          pag_w = 0;
+
+  if ( !fil_u ) {
+    return ~0U;
+  }
+  //  the maps are in address order, as are the pages
+  while ( pag_w < u3P.pag_w ) {
+    uintptr_t adr_l = (uintptr_t)_ce_ptr(pag_w);
+
+    if ( adr_l >= hi_l ) {
+      if ( !fgets(lin_c, sizeof(lin_c), fil_u) ) {
+        break;
+      }
+      if ( 3 != sscanf(lin_c, "%lx-%lx %7s", &lo_l, &hi_l, per_c) ) {
+        hi_l = 0;
+      }
+      continue;
+    }
+    if ( adr_l >= lo_l && _ce_limit_shut(pag_w) && !_ce_lzy(pag_w)
+         && pag_w != u3P.gar_w && strncmp(per_c, "---", 3) )
+    {
+      bad_w++;
+    }
+    pag_w++;
+  }
+  fclose(fil_u);
+  return bad_w;
+}
+
 /* _t_sparse(): under a cap that counts clean image pages, a touch of one
 **   clean page counts that page, not its whole block: one word read in
 **   each of 120 blocks of the saved list kep (clean pages, mapped from
@@ -610,6 +654,7 @@ _t_sparse(u3_noun kep)
        "fit the cap", (unsigned long long)flt_d);
   T_EQ(0, u3e_Limit.over_d);
   T_EQ(_ce_limit_recount(), _ce_limit_counted());
+  T_EQ(0, _t_open_shut());
 }
 
 static void
@@ -645,6 +690,12 @@ _t_save(const c3_c* dir_c)
          (unsigned long long)(u3e_Limit.refault_d - ref_d));
   T_OK(u3e_Limit.refault_d - ref_d < 4, "save: the save brought %llu blocks "
        "back in to copy their pages", (unsigned long long)(u3e_Limit.refault_d - ref_d));
+  //  the save's remapping covered shut blocks: shut again, every page
+  {
+    c3_w opn_w = _t_open_shut();
+    printf("save: after the save, %u pages the pager shut are open\n", opn_w);
+    T_EQ(0, opn_w);
+  }
 
   //  a page of the list, now an image page mapped from north.bin
   pag_w = (c3_w)(((c3_y*)u3a_to_ptr(kep) - u3a_loom_base) >> u3a_page_bits);
