@@ -52,6 +52,11 @@
 ///           refaults read the next blocks ahead, so there are fewer
 ///           refaults than blocks read ahead (15 and 27; read ahead the
 ///           wrong way, 42 refaults and none read ahead).
+///   guard   the guard page put in the middle of the home road's gap (as
+///           a boot does), and a write to the lazy page on each side of it:
+///           each backs its lazy run up to the guard, which stays
+///           PROT_NONE (/proc/self/maps; a run taken over it mapped it
+///           rw-s, and the guard was gone).
 ///
 /// White-box: it reads the lazy bitmap (events_in.h) to pick where to
 /// plant.  The loom ends with no leak.
@@ -455,6 +460,59 @@ _t_ahead(void)
   u3z(lis);
 }
 
+/* _t_perm(): the permissions of the mapping holding loom page pag_w
+**   (/proc/self/maps, "rw-s" and so on) into per_c; 0, or -1.
+*/
+static c3_i
+_t_perm(c3_w pag_w, c3_c per_c[8])
+{
+  FILE*     fil_u = fopen("/proc/self/maps", "r");
+  c3_c      lin_c[512];
+  uintptr_t adr_l = (uintptr_t)_ce_ptr(pag_w);
+  c3_i      ret_i = -1;
+
+  while ( fil_u && fgets(lin_c, sizeof(lin_c), fil_u) ) {
+    unsigned long lo_l, hi_l;
+    if ( 3 == sscanf(lin_c, "%lx-%lx %7s", &lo_l, &hi_l, per_c)
+         && adr_l >= lo_l && adr_l < hi_l )
+    {
+      ret_i = 0;
+      break;
+    }
+  }
+  if ( fil_u ) fclose(fil_u);
+  return ret_i;
+}
+
+/* _t_guard(): a lazy run backed next to the guard page leaves it shut. */
+static void
+_t_guard(void)
+{
+  c3_w gar_w;
+  c3_c per_c[8] = "";
+
+  //  as a boot puts it: in the middle of the home road's gap
+  u3e_ward(u3R->hat_w, u3R->cap_w);
+  gar_w = u3P.gar_w;
+  if ( !T_OK(0 != gar_w && _ce_lzy(gar_w - 1) && _ce_lzy(gar_w + 1),
+             "guard: a guard page (%u) with lazy pages on both sides", gar_w) )
+  {
+    return;
+  }
+  //  a write on each side backs the lazy run around it, up to the guard
+  *(volatile c3_w*)_ce_ptr(gar_w - 1) = 1;
+  *(volatile c3_w*)_ce_ptr(gar_w + 1) = 1;
+  T_EQ(gar_w, u3P.gar_w);
+  T_OK(!_ce_lzy(gar_w - 1) && !_ce_lzy(gar_w + 1), "guard: both sides backed");
+  T_OK(0 == _t_perm(gar_w, per_c) && !strncmp(per_c, "---", 3),
+       "guard: the guard page is still PROT_NONE: %s", per_c);
+  //  lazy again: the gap holds nothing
+  _ce_swap_punch(gar_w - 1, gar_w);
+  _ce_swap_punch(gar_w + 1, gar_w + 2);
+  T_OK(0 == _ce_lazy_map(gar_w - 1, gar_w) && 0 == _ce_lazy_map(gar_w + 1, gar_w + 2),
+       "guard: the sides lazy again");
+}
+
 /* _t_resident(): 1 if loom page pag_w's first 4 KiB is in memory. */
 static c3_t
 _t_resident(c3_w pag_w)
@@ -793,6 +851,7 @@ main(void)
   _t_cold();
   _t_outback();
   _t_ahead();
+  _t_guard();
 
   t_clean();
   u3e_stop();
