@@ -16,6 +16,7 @@
 #include <sys/resource.h>
 
 #include "test.h"
+#include "noun/events_in.h"
 
 /* _t_build(): an event: a list of u3h(arg) 64-bit atoms, folded to its
 **   mug; retains arg.
@@ -316,7 +317,9 @@ _t_large(const c3_c* dir_c, const c3_c* swp_c)
 
 /* _t_top(): the loom's top, which release keeps reserved for the home
 **   road's stack, is never punched and reserved again: release itself
-**   takes no loom fault, while the hold shrinks under it.
+**   takes no loom fault, while the hold shrinks under it; and after it,
+**   the top, the pages above the home hat and the lowest free pages of
+**   the home heap are backed.
 */
 static void
 _t_top(void)
@@ -341,6 +344,42 @@ _t_top(void)
   T_OK(rel_d > 0, "top: release gave pages back");
   T_OK(0 == fau_d, "top: release took %llu loom faults reserving again what "
        "it had just punched", (unsigned long long)fau_d);
+
+  //  what release keeps backed for the home road's work between events,
+  //  where a full disk could not be caught: the loom's top (its stack),
+  //  the pages above the home hat, the lowest free pages of its heap
+  //  (made lazy first, as the pager's punch or a release beyond the hold
+  //  leaves them)
+  {
+    c3_w hat_w = u3a_page_of(u3m_home_road()->hat_w);
+    c3_w low_w[8];
+    c3_w num_w;
+    c3_w lzy_w = 0;
+
+    _ce_swap_punch(top_w, u3C.pages_w);
+    T_OK(0 == _ce_lazy_map(top_w, u3C.pages_w), "top: the top made lazy");
+    _ce_swap_punch(hat_w, hat_w + 8);
+    T_OK(0 == _ce_lazy_map(hat_w, hat_w + 8), "top: above the hat made lazy");
+    u3e_release();
+    num_w = u3a_free_low(low_w, 8);
+
+    for ( c3_w pag_w = top_w; pag_w < u3C.pages_w; pag_w++ ) {
+      lzy_w += ( pag_w != u3P.gar_w && _ce_lzy(pag_w) );
+    }
+    T_EQ(0, lzy_w);
+    lzy_w = 0;
+    for ( c3_w pag_w = hat_w; pag_w < hat_w + 8; pag_w++ ) {
+      lzy_w += ( pag_w != u3P.gar_w && _ce_lzy(pag_w) );
+    }
+    T_EQ(0, lzy_w);
+    lzy_w = 0;
+    for ( c3_w i_w = 0; i_w < num_w; i_w++ ) {
+      lzy_w += _ce_lzy(low_w[i_w]);
+    }
+    T_EQ(0, lzy_w);
+    printf("top: after release, the top's %u pages, the 8 above the hat and "
+           "the %u lowest free pages are backed\n", u3C.pages_w - top_w, num_w);
+  }
 }
 
 /* _t_kb(): a figure of /proc/self/status (VmRSS, VmHWM), KiB. */
