@@ -115,9 +115,10 @@
 /// A refault of the block counts the rest.
 ///
 /// Invariants.  Every page of an out or cold block that is swap-backed is
-/// PROT_NONE, but an out block's fresh pages; pages of the image below it and lazy pages may be too.  The
-/// block being faulted in is never the victim.  Nothing here allocates:
-/// the whole path is async-signal-safe (raw system calls only).
+/// PROT_NONE, but an out block's fresh pages; pages of the image below it
+/// and lazy pages may be too.  The block being faulted in is never the
+/// victim.  Nothing here allocates: the whole path is async-signal-safe
+/// (raw system calls only).
 ///
 /// Saves.  A save copies each dirty page into a buffer of its own before
 /// write(2) sees it, so a shut block faults into the handler on the copy
@@ -875,10 +876,8 @@ _ce_limit_back(c3_w lo_w, c3_w hi_w, c3_w pag_w)
       //  backed outside the handler (u3e_reserve: the allocator takes
       //  free pages of an evicted block), or by a lazy run reaching into
       //  it: the block's other pages stay out; these are fresh, counted
-      //  until it is read back or they are evicted themselves (the block
-      //  is in the clock for them).  Counted once and forgotten, they
-      //  stayed resident, and the next sync, which counted no page of an
-      //  out block, no longer counted them
+      //  (at every sync too) until the block is read back or they are
+      //  evicted themselves: the block is in the clock for them
       _ce_res_w += top_w - bot_w;
       _ce_frs_d[b_w] |= _ce_low(top_w - bot_w) << (bot_w - (b_w << _ce_blk_bits));
       _ce_ring_put(b_w);
