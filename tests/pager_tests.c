@@ -335,6 +335,19 @@ _t_lose(void)
   u3e_limit_set(0);
 }
 
+/* _t_atom(): an atom of wor_w words (at most 32,768) whose first is val_w
+**   and last 1: wor_w words, none trimmed.
+*/
+static u3_atom
+_t_atom(c3_w wor_w, c3_w val_w)
+{
+  static c3_w buf_w[32768];
+
+  buf_w[0] = val_w;
+  buf_w[wor_w - 1] = 1;
+  return u3i_words(wor_w, buf_w);
+}
+
 /* _t_cold(): lazy pages of a cold block, backed with a neighbour's. */
 static void
 _t_cold(void)
@@ -361,16 +374,12 @@ _t_cold(void)
   //  2 MiB in use first, ahead of the two blocks in the clock: the hand's
   //  first turn cools every block, the second takes these first
   for ( c3_w i_w = 0; i_w < 32; i_w++ ) {
-    static c3_w buf_w[16384];
-    buf_w[0] = i_w;
-    buf_w[16383] = 1;                 //  64 KiB: no zero words trimmed
-    lis = u3nc(u3i_words(16384, buf_w), lis);
+    lis = u3nc(_t_atom(16384, i_w), lis);
   }
 
   //  the whole MiB backed by one write, then the last 4 pages of block one
   //  and the first 4 of block two made lazy again: one lazy run across
   //  the two blocks' border
-  *(volatile c3_w*)_ce_ptr(bot_w) = 1;
   for ( c3_w pag_w = bot_w; pag_w < bot_w + 64; pag_w++ ) {
     *(volatile c3_w*)_ce_ptr(pag_w) = pag_w;
   }
@@ -382,10 +391,7 @@ _t_cold(void)
   //  pressure until the clock's hand has passed block one: cold (shut, but
   //  resident, not written out)
   while ( !_ce_limit_shut(one_w) && num_w < 4096 ) {
-    static c3_w buf_w[16384];
-    buf_w[0] = num_w++;
-    buf_w[16383] = 1;
-    lis = u3nc(u3i_words(16384, buf_w), lis);
+    lis = u3nc(_t_atom(16384, num_w++), lis);
   }
   T_OK(_ce_limit_shut(one_w) && !_ce_limit_away(one_w),
        "cold: block one is cold after %u atoms of 64 KiB", num_w);
@@ -405,10 +411,7 @@ _t_cold(void)
   //  evicted, they are punched, never written
   num_w = 0;
   while ( !_ce_lzy(one_w) && num_w < 2048 ) {
-    static c3_w buf_w[16384];
-    buf_w[0] = num_w++;
-    buf_w[16383] = 1;
-    lis = u3nc(u3i_words(16384, buf_w), lis);
+    lis = u3nc(_t_atom(16384, num_w++), lis);
   }
   T_OK(_ce_lzy(one_w), "cold: block one's page in the gap punched after %u "
        "more atoms of 64 KiB", num_w);
@@ -422,17 +425,14 @@ _t_cold(void)
 static void
 _t_ahead(void)
 {
-  static c3_w buf_w[16384];
-  u3_noun     lis = 0;
-  c3_d        ref_d, ahd_d;
-  c3_t        ok_t = 1;
+  u3_noun lis = 0;
+  c3_d    ref_d, ahd_d;
+  c3_t    ok_t = 1;
 
   //  48 MiB of 64 KiB atoms, most of it written out under a 24 MiB cap
   //  (1 MiB blocks; over 16 MiB of budget, so refaults read ahead)
   for ( c3_w i_w = 0; i_w < 768; i_w++ ) {
-    buf_w[0] = i_w;
-    buf_w[16383] = 1;
-    lis = u3nc(u3i_words(16384, buf_w), lis);
+    lis = u3nc(_t_atom(16384, i_w), lis);
   }
   if ( !T_OK(0 == u3e_limit_set(24ULL << 20), "ahead: a 24 MiB cap") ) {
     u3z(lis);
@@ -521,15 +521,38 @@ _t_resident(c3_w pag_w)
   return 0 == mincore(_ce_ptr(pag_w), 4096, vec_y) && (vec_y[0] & 1);
 }
 
+/* _t_lazy_away(): a lazy page within 10 pages of an atom of the list
+**   lis, in a block the pager wrote out (a page of it is away); 0 if none.
+*/
+static c3_w
+_t_lazy_away(u3_noun lis)
+{
+  c3_w per_w = u3e_Limit.blk_w;
+
+  for ( ; u3_nul != lis; lis = u3t(lis) ) {
+    c3_w bot_w = u3a_page_of(u3a_to_ptr(u3h(lis)));
+    for ( c3_w pag_w = bot_w; pag_w < bot_w + 10; pag_w++ ) {
+      c3_w blk_w = pag_w / per_w * per_w;
+      if ( !_ce_lzy(pag_w) ) {
+        continue;
+      }
+      for ( c3_w q_w = blk_w; q_w < blk_w + per_w; q_w++ ) {
+        if ( _ce_limit_away(q_w) ) {
+          return pag_w;
+        }
+      }
+    }
+  }
+  return 0;
+}
+
 /* _t_outback(): free pages of an evicted block, backed again. */
 static void
 _t_outback(void)
 {
-  static c3_w buf_w[16384];
-  u3_noun     kep = 0, mor = 0;
-  u3_noun     ato[64];
-  c3_w        num_w = 0, pag_w = 0;
-  c3_t        fnd_t = 0;
+  u3_noun kep = 0, mor = 0;
+  u3_noun ato[64];
+  c3_w    num_w = 0, pag_w = 0;
 
   if ( !T_OK(0 == u3e_limit_set(8ULL << 20), "outback: an 8 MiB cap") ) {
     return;
@@ -537,9 +560,7 @@ _t_outback(void)
   //  64 atoms of 64 KiB, every other one freed: free pages among live
   //  ones, which an evicted block's punch makes lazy
   for ( c3_w i_w = 0; i_w < 64; i_w++ ) {
-    buf_w[0] = i_w;
-    buf_w[16383] = 1;
-    ato[i_w] = u3i_words(16384, buf_w);
+    ato[i_w] = _t_atom(16384, i_w);
   }
   for ( c3_w i_w = 0; i_w < 64; i_w++ ) {
     if ( i_w & 1 ) {
@@ -551,35 +572,15 @@ _t_outback(void)
   }
   //  pressure until some block holds both a page written out and a free
   //  page punched (lazy)
-  while ( !fnd_t && num_w < 2048 ) {
+  while ( !(pag_w = _t_lazy_away(kep)) && num_w < 2048 ) {
     //  128 KiB, twice a freed atom: never put in a freed atom's place
-    static c3_w big_w[32768];
-    big_w[0] = num_w++;
-    big_w[32767] = 1;
-    mor = u3nc(u3i_words(32768, big_w), mor);
-    for ( u3_noun t = kep; !fnd_t && u3_nul != t; t = u3t(t) ) {
-      c3_w bot_w = u3a_page_of(u3a_to_ptr(u3h(t)));
-      for ( c3_w p_w = bot_w; !fnd_t && p_w < bot_w + 10; p_w++ ) {
-        c3_w b_w = p_w / u3e_Limit.blk_w;
-        if ( !_ce_lzy(p_w) ) {
-          continue;
-        }
-        for ( c3_w q_w = b_w * u3e_Limit.blk_w; q_w < (b_w + 1) * u3e_Limit.blk_w; q_w++ ) {
-          if ( _ce_limit_away(q_w) ) {
-            fnd_t = 1;
-            pag_w = p_w;
-            break;
-          }
-        }
-      }
-    }
+    mor = u3nc(_t_atom(32768, num_w++), mor);
   }
-  if ( T_OK(fnd_t, "outback: a lazy page in a block written out, after %u "
+  if ( T_OK(pag_w, "outback: a lazy page in a block written out, after %u "
             "atoms of 128 KiB", num_w) )
   {
     c3_w* lo_w = (c3_w*)(void*)_ce_ptr(pag_w);
     c3_w* hi_w = (c3_w*)(void*)_ce_ptr(pag_w + 1);
-
     c3_w  cnt_w, out_w = 0;
 
     //  the allocator backs pages it takes ahead of use, outside the fault
@@ -589,7 +590,6 @@ _t_outback(void)
     T_EQ(u3e_reserve_done, u3e_reserve(lo_w, hi_w));
     T_OK(!_ce_lzy(pag_w), "outback: page %u backed", pag_w);
     T_EQ(cnt_w + 1, _ce_limit_counted());
-    lo_w[0] = 7;
     printf("outback: a free page of a block written out, backed: %u pages "
            "counted, %u on a recount\n", _ce_limit_counted(), _ce_limit_recount());
     T_EQ(_ce_limit_recount(), _ce_limit_counted());
@@ -603,10 +603,7 @@ _t_outback(void)
     lo_w[0] = 7;
     T_OK(_t_resident(pag_w), "outback: the fresh page is resident");
     while ( _t_resident(pag_w) && out_w < 2048 ) {
-      static c3_w big_w[32768];
-      big_w[0] = out_w++;
-      big_w[32767] = 1;
-      mor = u3nc(u3i_words(32768, big_w), mor);
+      mor = u3nc(_t_atom(32768, out_w++), mor);
     }
     printf("outback: the fresh page evicted after %u atoms of 128 KiB\n", out_w);
     T_OK(!_t_resident(pag_w), "outback: the fresh page evicted after "

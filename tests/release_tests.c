@@ -315,6 +315,18 @@ _t_large(const c3_c* dir_c, const c3_c* swp_c)
   u3C.swap_c = 0;
 }
 
+/* _t_lazy(): the lazy pages of [lo_w, hi_w), the guard page aside. */
+static c3_w
+_t_lazy(c3_w lo_w, c3_w hi_w)
+{
+  c3_w lzy_w = 0;
+
+  for ( c3_w pag_w = lo_w; pag_w < hi_w; pag_w++ ) {
+    lzy_w += ( pag_w != u3P.gar_w && _ce_lzy(pag_w) );
+  }
+  return lzy_w;
+}
+
 /* _t_top(): the loom's top, which release keeps reserved for the home
 **   road's stack, is never punched and reserved again: release itself
 **   takes no loom fault, while the hold shrinks under it; and after it,
@@ -349,36 +361,40 @@ _t_top(void)
   //  where a full disk could not be caught: the loom's top (its stack),
   //  the pages above the home hat, the lowest free pages of its heap
   //  (made lazy first, as the pager's punch or a release beyond the hold
-  //  leaves them)
+  //  leaves them; a 64 KiB atom freed below another, so that the heap has
+  //  free pages)
   {
-    c3_w hat_w = u3a_page_of(u3m_home_road()->hat_w);
-    c3_w low_w[8];
-    c3_w num_w;
-    c3_w lzy_w = 0;
+    static c3_w buf_w[16384];
+    c3_w    hat_w, num_w, lzy_w = 0;
+    c3_w    low_w[8];
+    u3_atom fre, kep;
 
+    buf_w[16383] = 1;
+    fre = u3i_words(16384, buf_w);
+    kep = u3i_words(16384, buf_w);
+    u3z(fre);
+    hat_w = u3a_page_of(u3m_home_road()->hat_w);
+    num_w = u3a_free_low(low_w, 8);
+    T_OK(num_w > 0, "top: the home heap has free pages");
     _ce_swap_punch(top_w, u3C.pages_w);
     T_OK(0 == _ce_lazy_map(top_w, u3C.pages_w), "top: the top made lazy");
     _ce_swap_punch(hat_w, hat_w + 8);
     T_OK(0 == _ce_lazy_map(hat_w, hat_w + 8), "top: above the hat made lazy");
+    for ( c3_w i_w = 0; i_w < num_w; i_w++ ) {
+      _ce_swap_punch(low_w[i_w], low_w[i_w] + 1);
+      T_OK(0 == _ce_lazy_map(low_w[i_w], low_w[i_w] + 1), "top: a free page made lazy");
+    }
     u3e_release();
-    num_w = u3a_free_low(low_w, 8);
 
-    for ( c3_w pag_w = top_w; pag_w < u3C.pages_w; pag_w++ ) {
-      lzy_w += ( pag_w != u3P.gar_w && _ce_lzy(pag_w) );
-    }
-    T_EQ(0, lzy_w);
-    lzy_w = 0;
-    for ( c3_w pag_w = hat_w; pag_w < hat_w + 8; pag_w++ ) {
-      lzy_w += ( pag_w != u3P.gar_w && _ce_lzy(pag_w) );
-    }
-    T_EQ(0, lzy_w);
-    lzy_w = 0;
+    T_EQ(0, _t_lazy(top_w, u3C.pages_w));
+    T_EQ(0, _t_lazy(hat_w, hat_w + 8));
     for ( c3_w i_w = 0; i_w < num_w; i_w++ ) {
       lzy_w += _ce_lzy(low_w[i_w]);
     }
     T_EQ(0, lzy_w);
     printf("top: after release, the top's %u pages, the 8 above the hat and "
            "the %u lowest free pages are backed\n", u3C.pages_w - top_w, num_w);
+    u3z(kep);
   }
 }
 

@@ -211,7 +211,7 @@ static c3_t _ce_rcl_t;                //  clean image pages (mapped from
                                       //  north.bin) are the cgroup's to
                                       //  reclaim: not paged, not counted
 
-static void _ce_limit_count(void);
+static c3_w _ce_limit_count(void);
 static void _ce_limit_fit(void);
 
 /* _ce_low(): the low num_w bits set (num_w at most 64). */
@@ -623,7 +623,6 @@ _ce_limit_take(c3_w b_w)
     return 0;
   }
   _ce_res_w -= c3_min(_ce_res_w, cnt_w);
-  _ce_frs_d[b_w] = 0;
   //  dead swap pages are punched; clean image pages are only dropped
   rst_d = _ce_blk_held(b_w);
   _ce_whole(b_w);
@@ -1111,7 +1110,7 @@ _ce_limit_reshut(void)
   }
   //  a save's remapping makes pages the pager counts (lazy pages saved as
   //  zeros, now image pages): counted now, not at the next boundary
-  _ce_limit_count();
+  (void)_ce_limit_count();
   _ce_limit_fit();
 }
 
@@ -1223,12 +1222,15 @@ u3e_limit_thaw(void)
 /* _ce_limit_count(): recount the resident pages from the bitmaps: blocks
 **   left with nothing counted are free; blocks that gained pages where the
 **   pager did not see it (a save's remapping, the start) are hot; after a
-**   thaw, every block not hot is shut again.
+**   thaw, every block not hot is shut again.  The pages found in the
+**   blocks it held (hot, cold, and the fresh pages of out blocks): what
+**   its running count should have been.
 */
-static void
+static c3_w
 _ce_limit_count(void)
 {
   c3_w res_w = 0;
+  c3_w new_w = 0;                     //  in blocks it did not hold
 
   for ( c3_w b_w = 0; b_w < _ce_nbk_w; b_w++ ) {
     c3_y sta_y = _ce_sta_y[b_w] & ~_ce_blk_ref;
@@ -1251,6 +1253,7 @@ _ce_limit_count(void)
       _ce_sta_y[b_w] = _ce_blk_hot;
       _ce_ring_put(b_w);
       res_w += cnt_w;
+      new_w += cnt_w;
     }
     else {
       if ( _ce_thw_t && _ce_blk_hot != sta_y ) {
@@ -1268,6 +1271,7 @@ _ce_limit_count(void)
   }
   _ce_thw_t = 0;
   _ce_res_w = res_w;
+  return res_w - new_w;
 }
 
 c3_w
@@ -1276,6 +1280,9 @@ _ce_limit_counted(void)
   return _ce_res_w;
 }
 
+/* _ce_limit_recount(): the sum _ce_limit_count() returns, without its
+**   changes.
+*/
 c3_w
 _ce_limit_recount(void)
 {
@@ -1315,12 +1322,12 @@ u3e_limit_sync(void)
     return;
   }
   {
-    c3_w tru_w = _ce_limit_recount();
-    if ( tru_w > _ce_res_w && tru_w - _ce_res_w > u3e_Limit.short_w ) {
-      u3e_Limit.short_w = tru_w - _ce_res_w;
+    c3_w was_w = _ce_res_w;
+    c3_w tru_w = _ce_limit_count();
+    if ( tru_w > was_w && tru_w - was_w > u3e_Limit.short_w ) {
+      u3e_Limit.short_w = tru_w - was_w;
     }
   }
-  _ce_limit_count();
   _ce_limit_scrub();
   _ce_bud_w = _ce_limit_budget(_ce_limit_fixed());
   _ce_limit_fit();
