@@ -9,7 +9,12 @@
 ///     (counted in the pages the save writes);
 ///   - release (u3e_release) with and without demand paging, in free and
 ///     dontneed modes: afterwards every clean page still equals its copy in
-///     north.bin, and a full walk of the state (no cached mug) is unchanged.
+///     north.bin, and a full walk of the state (no cached mug) is unchanged;
+///   - while a save's patch is still being applied to north.bin (held back
+///     2 s), u3e_drop_clean (pack, meld) drops none of its pages: a live
+///     page dropped then would read its old contents back; once applied,
+///     it and release give clean pages back (their page-table entries,
+///     /proc/self/pagemap).
 ///
 /// Each scenario runs in a child process with its own loom, once per
 /// tracking backend this machine offers; when userfaultfd is unavailable,
@@ -398,6 +403,151 @@ _t_release(const c3_c* arg_c)
   u3C.fmod_w   = u3o_free_free;
 }
 
+  /** A save's apply still running.
+  **/
+/* _t_present(): 1 if loom page pag_w's first 4 KiB is mapped in this
+**   process (its page-table entry: /proc/self/pagemap, bit 63).
+*/
+static c3_t
+_t_present(c3_w pag_w)
+{
+  c3_i fid_i = open("/proc/self/pagemap", O_RDONLY);
+  c3_d ent_d = 0;
+  off_t off_i = (off_t)((uintptr_t)u3a_page_ptr(pag_w) / 4096) * 8;
+
+  if ( 0 > fid_i ) {
+    return T_OK(0, "open /proc/self/pagemap: %s", strerror(errno));
+  }
+  if ( 8 != pread(fid_i, &ent_d, 8, off_i) ) {
+    T_OK(0, "read /proc/self/pagemap: %s", strerror(errno));
+  }
+  close(fid_i);
+  return (ent_d >> 63) & 1;
+}
+
+/* _t_flip(): change every word of indirect atom vat but its last (which
+**   stays nonzero); its pages are written.  The pages wholly inside its
+**   words go to [*lo_w, *hi_w).
+*/
+static void
+_t_flip(u3_atom vat, c3_w x_w, c3_w* lo_w, c3_w* hi_w)
+{
+  u3a_atom* vat_u = (u3a_atom*)(void*)u3a_to_ptr(vat);
+
+  vat_u->mug_w = 0;
+  for ( c3_w i_w = 0; i_w + 1 < vat_u->len_w; i_w++ ) {
+    vat_u->buf_w[i_w] ^= x_w;
+  }
+  *lo_w = u3a_page_of((c3_y*)vat_u->buf_w + u3a_page_bytes - 1);
+  *hi_w = u3a_page_of(&vat_u->buf_w[vat_u->len_w]);
+}
+
+/* _t_sum(): read every word of pages [lo_w, hi_w) (faults them in). */
+static c3_w
+_t_sum(c3_w lo_w, c3_w hi_w)
+{
+  c3_w sum_w = 0;
+  for ( c3_w p_w = lo_w; p_w < hi_w; p_w++ ) {
+    volatile c3_w* pag_w = (volatile c3_w*)u3a_page_ptr(p_w);
+    for ( c3_w i_w = 0; i_w < (u3a_page_bytes >> 2); i_w += 1024 ) {
+      sum_w += pag_w[i_w];
+    }
+  }
+  return sum_w;
+}
+
+/* _t_busy(): after a save, until its patch is in north.bin (applied on a
+**   thread, held back here), the pages it saved are clean yet differ from
+**   north.bin: neither u3e_drop_clean (pack, meld) nor release may drop
+**   them, or they would read the old contents back (a live page that
+**   u3e_drop_clean dropped would stay so).  Once the patch is applied,
+**   both give clean pages back.
+*/
+static void
+_t_busy(const c3_c* arg_c)
+{
+  c3_c dir_c[512];
+  c3_w kep_w[2], one_w[2], two_w[2], num_w;
+  c3_d has_d;
+
+  (void)arg_c;
+  u3C.demand_o = c3y;
+  t_pier(dir_c, "busy", t_track_c);
+  if ( _t_boot(dir_c, 27) ) return;
+  //  three atoms of 5 pages, in the image
+  u3H->roo = u3nt(_t_list(31, 1, 20000), _t_list(32, 1, 20000),
+                  _t_list(33, 1, 20000));
+  T_EQ(u3m_save(), 0);
+  T_EQ(u3e_save_wait(), 0);
+
+  //  all three changed, saved, and the apply held back
+  _t_flip(u3h(u3h(u3H->roo)), 0x5a5a5a5a, &kep_w[0], &kep_w[1]);
+  _t_flip(u3h(u3h(u3t(u3H->roo))), 0x3c3c3c3c, &one_w[0], &one_w[1]);
+  _t_flip(u3h(u3t(u3t(u3H->roo))), 0x0f0f0f0f, &two_w[0], &two_w[1]);
+  T_OK(kep_w[1] >= kep_w[0] + 3 && one_w[1] >= one_w[0] + 3
+       && two_w[1] >= two_w[0] + 3, "each atom has 3 whole pages");
+  has_d = _t_hash(u3H->roo);
+  u3e_apply_delay(2000);
+  T_EQ(u3m_save(), 0);
+
+  //  pack and meld's drop: nothing, while the apply runs
+  T_EQ(u3e_drop_clean(kep_w[0], kep_w[1]), 0);
+  T_EQ(_t_hash(u3H->roo), has_d);
+
+  //  a release meanwhile, of an atom's pages freed: nothing lost, and
+  //  once applied every clean page equals north.bin
+  u3a_touch_reset();
+  {
+    u3_noun old = u3H->roo;
+    u3H->roo = u3nc(u3k(u3h(old)), u3k(u3t(u3t(old))));
+    u3z(old);
+  }
+  has_d = _t_hash(u3H->roo);
+  u3e_release();
+  u3a_touch_reset();
+  (void)_t_sum(one_w[0], one_w[1]);
+  T_EQ(u3e_save_wait(), 0);
+  u3e_apply_delay(0);
+  T_OK(_t_clean_matches(dir_c, &num_w), "after a release while the apply ran");
+  T_EQ(_t_hash(u3H->roo), has_d);
+
+  //  applied: clean pages are dropped, by both
+  (void)_t_sum(kep_w[0], kep_w[1]);
+  T_OK(_t_present(kep_w[0] + 1), "the kept atom's page is mapped");
+  T_OK(u3e_drop_clean(kep_w[0], kep_w[1]) >= kep_w[1] - kep_w[0],
+       "pack and meld's drop gives back the clean pages once applied");
+  T_OK(!_t_present(kep_w[0] + 1), "the kept atom's page is dropped");
+  T_EQ(_t_hash(u3H->roo), has_d);
+
+  (void)_t_sum(two_w[0], two_w[1]);
+  T_OK(_t_present(two_w[0] + 1), "the dropped atom's page is mapped");
+  u3a_touch_reset();
+  {
+    u3_noun old = u3H->roo;
+    u3H->roo = u3nc(u3k(u3h(old)), u3_nul);
+    u3z(old);
+  }
+  has_d = _t_hash(u3H->roo);
+  u3e_release();
+  u3a_touch_reset();
+  {
+    c3_w map_w = 0;
+    for ( c3_w p_w = two_w[0] + 1; p_w < two_w[1]; p_w++ ) {
+      map_w += _t_present(p_w);
+    }
+    T_OK(0 == map_w, "release gives back the freed atom's clean pages: "
+         "%u of %u still mapped", map_w, two_w[1] - two_w[0] - 1);
+  }
+  printf("busy (%s): an atom's %u pages kept while the apply ran, dropped "
+         "after\n", t_track_c, kep_w[1] - kep_w[0]);
+  T_EQ(_t_hash(u3H->roo), has_d);
+  T_EQ(u3m_save(), 0);
+  T_OK(_t_clean_matches(dir_c, &num_w), "after the last save");
+  t_leak(u3H->roo);
+  u3m_stop();
+  h_rm(dir_c);
+}
+
   /** Which backends.
   **/
 /* _t_uffd_why(): 0 if userfaultfd tracking works here, else why not. */
@@ -470,6 +620,7 @@ main(void)
     t_run("release, demand paging, dontneed", _t_release, "1 dontneed");
     t_run("release, no demand paging, free", _t_release, "0 free");
     t_run("release, no demand paging, dontneed", _t_release, "0 dontneed");
+    t_run("drop and release while a save's apply runs", _t_busy, 0);
   }
 
   t_pass_w += t_shared_w[0];
