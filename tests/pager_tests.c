@@ -52,6 +52,11 @@
 ///           refaults read the next blocks ahead, so there are fewer
 ///           refaults than blocks read ahead (15 and 27; read ahead the
 ///           wrong way, 42 refaults and none read ahead).
+///   reserve (after sparse) u3e_reserve of a clean image page in a block
+///           the pager shut: the block is opened first, and the page moves
+///           into the swap file with its contents and is counted (not
+///           opened, the move's write read a PROT_NONE page and failed,
+///           EFAULT, taken for a full disk).
 ///   guard   the guard page put in the middle of the home road's gap (as
 ///           a boot does), and a write to the lazy page on each side of it:
 ///           each backs its lazy run up to the guard, which stays
@@ -758,6 +763,42 @@ _t_sparse(u3_noun kep)
   T_EQ(0, _t_open_shut());
 }
 
+/* _t_reserve(): u3e_reserve (the allocator backing a page it takes) of a
+**   clean image page of the list kep in a block the pager shut: the block
+**   is opened first (the page's contents are read for the move), the page
+**   moves into the swap file with its contents, and is counted.
+*/
+static void
+_t_reserve(u3_noun kep)
+{
+  u3_noun a = 0;
+  c3_w    pag_w = 0, len_w = 0, idx_w = 0;
+  c3_d    cnt_d;
+
+  for ( u3_noun lis = kep; u3_nul != lis; lis = u3t(lis), len_w++ ) {
+    c3_w p_w = u3a_page_of(u3a_to_ptr(u3h(lis)));
+    if ( p_w < u3P.nor_w && !_ce_bit(p_w) && _ce_limit_shut(p_w) ) {
+      a = u3h(lis);
+      pag_w = p_w;
+      idx_w = len_w;
+      break;
+    }
+  }
+  if ( !T_OK(0 != pag_w, "reserve: a clean image page in a shut block") ) {
+    return;
+  }
+  cnt_d = _ce_limit_counted();
+  T_EQ(u3e_reserve_done, u3e_reserve((c3_w*)(void*)_ce_ptr(pag_w),
+                                     (c3_w*)(void*)_ce_ptr(pag_w + 1)));
+  T_OK(_ce_bit(pag_w), "reserve: page %u moved into the swap file", pag_w);
+  T_OK(_ce_limit_counted() > cnt_d, "reserve: the page is counted (%llu, "
+       "before %llu)", (unsigned long long)_ce_limit_counted(),
+       (unsigned long long)cnt_d);
+  T_EQ(_ce_limit_recount(), _ce_limit_counted());
+  T_EQ(0x100000000ULL + (1299999 - idx_w), u3r_chub(0, a));
+  T_EQ(_ce_limit_recount(), _ce_limit_counted());
+}
+
 static void
 _t_save(const c3_c* dir_c)
 {
@@ -818,6 +859,7 @@ _t_save(const c3_c* dir_c)
   }
   T_OK(ok_t && 1300000 == len_w, "save: the state reads back whole");
   _t_sparse(kep);
+  _t_reserve(kep);
   u3e_limit_set(0);
   t_leak(kep);
   u3z(kep);
