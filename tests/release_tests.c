@@ -8,7 +8,9 @@
 /// it.  With release after every event, the 2 MiB chunks a big event
 /// released get large folios, so the next big event takes them back a
 /// fault per 2 MiB where 4 KiB folios cost one per 4 KiB on a heap that
-/// grows downwards; under a cap the advice is the opposite.  Every
+/// grows downwards, while a small event's (fewer than 4 whole chunks)
+/// get none; under a cap the advice is the opposite, on the chunks
+/// advised before and on new ones.  Every
 /// event's product survives release, and the loom ends with no leak.
 #include <fcntl.h>
 #include <stdint.h>
@@ -259,6 +261,12 @@ _t_large(const c3_c* dir_c, const c3_c* swp_c)
   c3_y* mid_y = cap_y - (4U << 20);
 
   u3a_Touch.lis_o = c3y;
+  //  a small event's chunks (fewer than 4 whole) get no advice: a large
+  //  folio costs a 2 MiB zero-fill for every sparse touch
+  T_OK(0 != _t_event(big_w / 3), "a small event ran");
+  T_OK(0 == _t_vma(cap_y - (3U << 20), flg_c, sizeof(flg_c))
+       && !_t_flag(flg_c, "hg"), "a small event's release gives no large "
+       "folios: VmFlags%s", flg_c);
   mug_w = _t_event(big_w);
   T_OK(0 != mug_w, "the big event ran");
   T_OK(0 == _t_vma(mid_y, flg_c, sizeof(flg_c)),
@@ -305,6 +313,11 @@ _t_large(const c3_c* dir_c, const c3_c* swp_c)
   _t_vma(mid_y, flg_c, sizeof(flg_c));
   T_OK(!_t_flag(flg_c, "hg"), "under a cap, an event's release gives no "
        "large folios: VmFlags%s", flg_c);
+  //  nor to chunks no release advised before: a bigger event's
+  T_OK(0 != _t_event(2 * big_w), "a bigger event ran under the cap");
+  _t_vma(cap_y - (20U << 20), flg_c, sizeof(flg_c));
+  T_OK(!_t_flag(flg_c, "hg"), "under a cap, a bigger event's release gives "
+       "its new chunks no large folios: VmFlags%s", flg_c);
   u3e_limit_set(0);
   u3a_Touch.lis_o = c3n;
 
