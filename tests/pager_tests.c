@@ -51,7 +51,11 @@
 ///   ahead   48 MiB of atoms walked in address order under a 24 MiB cap:
 ///           refaults read the next blocks ahead, so there are fewer
 ///           refaults than blocks read ahead (15 and 27; read ahead the
-///           wrong way, 42 refaults and none read ahead).
+///           wrong way, 42 refaults and none read ahead).  Then a tool's
+///           tables lower the cap to 12 MiB (u3e_limit_lower): the count
+///           is under it at once (it waited for the next sync: 1,344
+///           pages, 21 MiB), and a cap is never raised this way nor put
+///           under the floor.
 ///   reserve (after sparse) u3e_reserve of a clean image page in a block
 ///           the pager shut: the block is opened first, and the page moves
 ///           into the swap file with its contents and is counted (not
@@ -461,6 +465,25 @@ _t_ahead(void)
   T_OK(ahd_d > 0, "ahead: blocks were read ahead");
   T_OK(ref_d < ahd_d, "ahead: %llu refaults, more than the %llu blocks read "
        "ahead", (unsigned long long)ref_d, (unsigned long long)ahd_d);
+
+  //  a tool's tables outside the loom lower the cap (u3e_limit_lower):
+  //  the pager evicts down to it at once, not at the next sync
+  {
+    c3_w bef_w = _ce_limit_counted();
+    c3_d cap_d = u3e_limit_lower(12ULL << 20);
+
+    T_EQ(cap_d, 12ULL << 20);
+    T_EQ(u3e_Limit.cap_d, 12ULL << 20);
+    T_OK((c3_d)bef_w << u3a_page_bits > cap_d, "ahead: %u pages counted "
+         "before the cap was lowered", bef_w);
+    T_OK((c3_d)_ce_limit_counted() << u3a_page_bits <= cap_d,
+         "lower: %u pages counted at once under a cap of %llu KiB (%u before)",
+         _ce_limit_counted(), (unsigned long long)(cap_d >> 10), bef_w);
+    T_EQ(_ce_limit_recount(), _ce_limit_counted());
+    //  never raised, nor under the floor
+    T_EQ(u3e_limit_lower(20ULL << 20), 12ULL << 20);
+    T_EQ(u3e_limit_lower(1), u3e_limit_floor(u3C.bits_w));
+  }
   u3e_limit_set(0);
   u3z(lis);
 }
