@@ -23,6 +23,12 @@
 ///             that leaves under u3e_limit_least_mb MiB above the floor,
 ///             with a message, where a swap file run goes on unpaged and
 ///             says so;
+///   cgroup    auto's limit found from /proc/self/cgroup and
+///             /proc/self/mountinfo laid out as hosts and containers lay
+///             them out (fake trees, in process): v1 and v2, a mount that
+///             shows a cgroup below the hierarchy's root, a parent's limit
+///             binding a child with none, both hierarchies, escapes, no
+///             mount table, and mounts that only name memory;
 ///   refusals  a cap below the floor is refused with a message naming the
 ///             floor, and malformed sizes with a message naming the flag,
 ///             before the pier is made.
@@ -47,6 +53,7 @@
 
 #include "test.h"
 #include "harness.h"
+#include "noun/events_in.h"
 
 #define _t_loom_bits  27                      //  a 128 MiB loom
 #define _t_loom_base  0x200000000000ULL
@@ -960,6 +967,162 @@ _t_image(void)
   h_rm(pir_c);
 }
 
+/* _t_cg_file(): the file rel_c under dir_c (its directories made),
+**   holding str_c.
+*/
+static void
+_t_cg_file(const c3_c* dir_c, const c3_c* rel_c, const c3_c* str_c)
+{
+  c3_c pat_c[1400];
+
+  snprintf(pat_c, sizeof(pat_c), "%s/%s", dir_c, rel_c);
+  for ( c3_c* sla_c = strchr(pat_c + strlen(dir_c) + 1, '/'); sla_c;
+        sla_c = strchr(sla_c + 1, '/') )
+  {
+    *sla_c = 0;
+    mkdir(pat_c, 0755);
+    *sla_c = '/';
+  }
+  h_must_write(pat_c, (const c3_y*)str_c, strlen(str_c));
+}
+
+/* _t_cgroup(): `auto`'s limit found from /proc/self/cgroup and
+**   /proc/self/mountinfo as containers and hosts lay them out, on fake
+**   trees: the hierarchy's mount point and root from the mount table (a
+**   container without a cgroup namespace sees its own cgroup at the
+**   mount point, under a path that names it from the host's root), and
+**   the least limit of the cgroup and its ancestors (a pod's limit binds
+**   its containers, whose own cgroups may set none).
+*/
+static void
+_t_cgroup(void)
+{
+  static const c3_c* v1m_c = "35 31 0:32 / /sys/fs/cgroup/memory rw,nosuid "
+                             "shared:14 - cgroup cgroup rw,memory\n";
+  static const c3_c* v2m_c = "30 25 0:26 / /sys/fs/cgroup rw,nosuid shared:4 "
+                             "- cgroup2 cgroup2 rw,nsdelegate\n";
+  static const c3_c* big_c = "9223372036854771712\n";
+  struct {
+    const c3_c* nam_c;             //  the case
+    const c3_c* cgr_c;             //  /proc/self/cgroup
+    const c3_c* mif_c;             //  /proc/self/mountinfo, 0 for none
+    const c3_c* fil_c[8];          //  path, contents, path, contents ...
+    c3_d        lim_d;             //  the limit found
+    const c3_c* src_c;             //  the file it came from
+  } cas_u[] = {
+    { "v1 container without a cgroup namespace",
+      "4:memory:/docker/abc\n1:cpu:/docker/abc\n",
+      "32 31 0:29 /docker/abc /sys/fs/cgroup/cpu rw - cgroup cgroup rw,cpu\n"
+      "35 31 0:32 /docker/abc /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n",
+      { "sys/fs/cgroup/memory/memory.limit_in_bytes", "268435456\n" },
+      256ULL << 20, "sys/fs/cgroup/memory/memory.limit_in_bytes" },
+    { "v1 host: a parent's limit binds",
+      "4:memory:/pods/p1/c1\n", v1m_c,
+      { "sys/fs/cgroup/memory/pods/p1/c1/memory.limit_in_bytes", big_c,
+        "sys/fs/cgroup/memory/pods/p1/memory.limit_in_bytes", "104857600\n",
+        "sys/fs/cgroup/memory/pods/memory.limit_in_bytes", "209715200\n",
+        "sys/fs/cgroup/memory/memory.limit_in_bytes", big_c },
+      100ULL << 20, "sys/fs/cgroup/memory/pods/p1/memory.limit_in_bytes" },
+    { "v2 with a cgroup namespace",
+      "0::/\n", v2m_c,
+      { "sys/fs/cgroup/memory.max", "536870912\n" },
+      512ULL << 20, "sys/fs/cgroup/memory.max" },
+    { "v2 host: the pod's limit, the container's max",
+      "0::/kubepods.slice/pod1.slice/ctr.scope\n", v2m_c,
+      { "sys/fs/cgroup/kubepods.slice/pod1.slice/ctr.scope/memory.max", "max\n",
+        "sys/fs/cgroup/kubepods.slice/pod1.slice/memory.max", "314572800\n",
+        "sys/fs/cgroup/kubepods.slice/memory.max", "max\n" },
+      300ULL << 20, "sys/fs/cgroup/kubepods.slice/pod1.slice/memory.max" },
+    { "v2 mounted from a cgroup below the root",
+      "0::/kubepods/pod1/ctr\n",
+      "30 25 0:26 /kubepods/pod1 /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n",
+      { "sys/fs/cgroup/ctr/memory.max", "104857600\n",
+        "sys/fs/cgroup/memory.max", "157286400\n" },
+      100ULL << 20, "sys/fs/cgroup/ctr/memory.max" },
+    { "hybrid: v2 without controllers, v1 memory",
+      "0::/user.slice\n4:memory:/user.slice\n",
+      "30 25 0:26 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw\n"
+      "35 31 0:32 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n",
+      { "sys/fs/cgroup/unified/user.slice/cgroup.procs", "1\n",
+        "sys/fs/cgroup/memory/user.slice/memory.limit_in_bytes", "73400320\n" },
+      70ULL << 20, "sys/fs/cgroup/memory/user.slice/memory.limit_in_bytes" },
+    { "v1 and v2 both: the lesser (v1's)",
+      "0::/a\n4:memory:/a\n",
+      "30 25 0:26 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw\n"
+      "35 31 0:32 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n",
+      { "sys/fs/cgroup/unified/a/memory.max", "209715200\n",
+        "sys/fs/cgroup/memory/a/memory.limit_in_bytes", "125829120\n" },
+      120ULL << 20, "sys/fs/cgroup/memory/a/memory.limit_in_bytes" },
+    { "v1 and v2 both: the lesser (v2's)",
+      "0::/a\n4:memory:/a\n",
+      "30 25 0:26 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw\n"
+      "35 31 0:32 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n",
+      { "sys/fs/cgroup/unified/a/memory.max", "83886080\n",
+        "sys/fs/cgroup/memory/a/memory.limit_in_bytes", "125829120\n" },
+      80ULL << 20, "sys/fs/cgroup/unified/a/memory.max" },
+    { "no limit anywhere",
+      "0::/a\n", v2m_c,
+      { "sys/fs/cgroup/a/memory.max", "max\n", "sys/fs/cgroup/memory.max", "max\n" },
+      0, "" },
+    { "a mount point with a space",
+      "4:memory:/\n",
+      "35 31 0:32 / /sys/fs/cgroup/my\\040mem rw - cgroup cgroup rw,memory\n",
+      { "sys/fs/cgroup/my mem/memory.limit_in_bytes", "52428800\n" },
+      50ULL << 20, "sys/fs/cgroup/my mem/memory.limit_in_bytes" },
+    { "no mount table: the usual mount points",
+      "4:memory:/x\n", 0,
+      { "sys/fs/cgroup/memory/x/memory.limit_in_bytes", "62914560\n" },
+      60ULL << 20, "sys/fs/cgroup/memory/x/memory.limit_in_bytes" },
+    { "a path beyond the namespace's root",
+      "0::/../sibling\n", v2m_c,
+      { "sys/fs/cgroup/memory.max", "41943040\n" },
+      40ULL << 20, "sys/fs/cgroup/memory.max" },
+    { "memory in the name of another mount or hierarchy",
+      "4:memory:/\n12:name=memorywatch:/\n",
+      "40 31 0:40 / /sys/fs/cgroup/memory rw - tmpfs memory rw,memory\n"
+      "41 31 0:41 / /sys/fs/cgroup/nm rw - cgroup cgroup rw,name=memorywatch\n"
+      "35 31 0:32 / /sys/fs/cgroup/mem rw - cgroup cgroup rw,memory\n",
+      { "sys/fs/cgroup/memory/memory.limit_in_bytes", "10485760\n",
+        "sys/fs/cgroup/nm/memory.limit_in_bytes", "20971520\n",
+        "sys/fs/cgroup/mem/memory.limit_in_bytes", "31457280\n" },
+      30ULL << 20, "sys/fs/cgroup/mem/memory.limit_in_bytes" },
+  };
+
+  for ( c3_w i_w = 0; i_w < sizeof(cas_u) / sizeof(cas_u[0]); i_w++ ) {
+    c3_c dir_c[1100], roo_c[1200], cgr_c[1200], mif_c[1200];
+    c3_c src_c[2400], exp_c[2400];
+    c3_d lim_d;
+
+    snprintf(dir_c, sizeof(dir_c), "%s/cgroup.%u", _t_tmp_c, i_w);
+    snprintf(roo_c, sizeof(roo_c), "%s/root", dir_c);
+    snprintf(cgr_c, sizeof(cgr_c), "%s/cgroup", dir_c);
+    snprintf(mif_c, sizeof(mif_c), "%s/mountinfo", dir_c);
+    mkdir(dir_c, 0755);
+    mkdir(roo_c, 0755);
+    _t_cg_file(dir_c, "cgroup", cas_u[i_w].cgr_c);
+    if ( cas_u[i_w].mif_c ) {
+      _t_cg_file(dir_c, "mountinfo", cas_u[i_w].mif_c);
+    }
+    for ( c3_w j_w = 0; j_w < 8 && cas_u[i_w].fil_c[j_w]; j_w += 2 ) {
+      _t_cg_file(roo_c, cas_u[i_w].fil_c[j_w], cas_u[i_w].fil_c[j_w + 1]);
+    }
+    lim_d = _ce_limit_cgroup_at(roo_c, cgr_c, mif_c, src_c, sizeof(src_c));
+    if ( cas_u[i_w].lim_d ) {
+      snprintf(exp_c, sizeof(exp_c), "%s/%s", roo_c, cas_u[i_w].src_c);
+    }
+    else {
+      exp_c[0] = 0;
+    }
+    T_OK(lim_d == cas_u[i_w].lim_d && !strcmp(src_c, exp_c),
+         "cgroup: %s: a limit of %llu KiB from %s (expected %llu KiB from %s)",
+         cas_u[i_w].nam_c, (unsigned long long)(lim_d >> 10), src_c,
+         (unsigned long long)(cas_u[i_w].lim_d >> 10), exp_c);
+    h_rm(dir_c);
+  }
+  printf("cgroup: %u layouts of /proc/self/cgroup and mountinfo\n",
+         (c3_w)(sizeof(cas_u) / sizeof(cas_u[0])));
+}
+
 int
 main(c3_i argc, c3_c** argv)
 {
@@ -972,6 +1135,7 @@ main(c3_i argc, c3_c** argv)
   signal(SIGTERM, _t_on_term);
   signal(SIGINT, _t_on_term);
   if ( !one_c || !strcmp(one_c, "under") )    _t_under();
+  if ( !one_c || !strcmp(one_c, "cgroup") )   _t_cgroup();
   if ( !one_c || !strcmp(one_c, "refusals") ) _t_refusals();
   if ( !one_c || !strcmp(one_c, "auto") )     _t_auto();
   if ( !one_c || !strcmp(one_c, "holds") )    _t_holds();

@@ -629,6 +629,14 @@
     c3_w
     _ce_limit_recount(void);
 
+    /* _ce_limit_cgroup_at(): u3e_limit_cgroup from the files cgr_c (as
+    **   /proc/self/cgroup) and mif_c (as /proc/self/mountinfo), every
+    **   cgroup file read under directory pre_c ("" for the real ones).
+    */
+    c3_d
+    _ce_limit_cgroup_at(const c3_c* pre_c, const c3_c* cgr_c, const c3_c* mif_c,
+                        c3_c* src_c, c3_z src_z);
+
     /* _ce_limit_reshut(): shut the pager's cold and out blocks again, after
     **   a protection change or remapping that may have covered them.
     */

@@ -1534,24 +1534,229 @@ _ce_cg_read(const c3_c* pat_c)
   return ( val_d >= (1ULL << 62) ) ? 0 : (c3_d)val_d;
 }
 
-c3_d
-u3e_limit_cgroup(c3_c* src_c, c3_z src_z)
+/* _ce_cg_mount: where a cgroup hierarchy is mounted: the mount point,
+**   and which cgroup of the hierarchy appears there (its root: "/" on a
+**   host, the container's own cgroup in a container without a cgroup
+**   namespace).
+*/
+#define _ce_cg_mounts_max 8
+typedef struct {
+  c3_c roo_c[512];
+  c3_c mnt_c[512];
+} _ce_cg_mount;
+
+/* _ce_cg_unescape(): undo mountinfo's octal escapes (\040 for a space,
+**   and so on) in place.
+*/
+static void
+_ce_cg_unescape(c3_c* str_c)
 {
-  FILE* fil_u = fopen("/proc/self/cgroup", "r");
+  c3_c* out_c = str_c;
+
+  while ( *str_c ) {
+    if ( '\\' == str_c[0]
+         && str_c[1] >= '0' && str_c[1] <= '3'
+         && str_c[2] >= '0' && str_c[2] <= '7'
+         && str_c[3] >= '0' && str_c[3] <= '7' )
+    {
+      *out_c++ = (c3_c)(((str_c[1] - '0') << 6) | ((str_c[2] - '0') << 3)
+                        | (str_c[3] - '0'));
+      str_c += 4;
+    }
+    else {
+      *out_c++ = *str_c++;
+    }
+  }
+  *out_c = 0;
+}
+
+/* _ce_cg_has(): 1 if the comma-separated list lis_c has the item tok_c. */
+static c3_t
+_ce_cg_has(const c3_c* lis_c, const c3_c* tok_c)
+{
+  c3_z len_z = strlen(tok_c);
+
+  while ( lis_c ) {
+    const c3_c* end_c = strchr(lis_c, ',');
+    c3_z        itm_z = end_c ? (c3_z)(end_c - lis_c) : strlen(lis_c);
+
+    if ( itm_z == len_z && !strncmp(lis_c, tok_c, len_z) ) {
+      return 1;
+    }
+    lis_c = end_c ? end_c + 1 : 0;
+  }
+  return 0;
+}
+
+/* _ce_cg_mounts(): from mountinfo file mif_c, the mounts of the v1 memory
+**   hierarchy (one_u, *one_w of them) and of the v2 one (two_u, *two_w);
+**   -1 if the file cannot be read.
+*/
+static c3_i
+_ce_cg_mounts(const c3_c* mif_c, _ce_cg_mount* one_u, c3_w* one_w,
+              _ce_cg_mount* two_u, c3_w* two_w)
+{
+  FILE* fil_u = fopen(mif_c, "r");
   c3_c  lin_c[4096];
-  c3_d  lim_d = 0;
+
+  *one_w = *two_w = 0;
+  if ( !fil_u ) {
+    return -1;
+  }
+  while ( fgets(lin_c, sizeof(lin_c), fil_u) ) {
+    //  id parent major:minor root mount-point options [tags] - type source
+    //  super-options
+    c3_c*         sep_c = strstr(lin_c, " - ");
+    c3_c*         fld_c[5];
+    c3_c*         sav_c;
+    c3_c*         typ_c;
+    c3_c*         sup_c = 0;
+    c3_w          num_w = 0;
+    _ce_cg_mount* mon_u = 0;
+
+    if ( !sep_c ) {
+      continue;
+    }
+    *sep_c = 0;
+    for ( c3_c* tok_c = strtok_r(lin_c, " ", &sav_c); tok_c && num_w < 5;
+          tok_c = strtok_r(0, " ", &sav_c) )
+    {
+      fld_c[num_w++] = tok_c;
+    }
+    if ( num_w < 5 || !(typ_c = strtok_r(sep_c + 3, " \n", &sav_c)) ) {
+      continue;
+    }
+    if ( strtok_r(0, " \n", &sav_c) ) {
+      sup_c = strtok_r(0, " \n", &sav_c);
+    }
+    if ( !strcmp(typ_c, "cgroup2") && *two_w < _ce_cg_mounts_max ) {
+      mon_u = &two_u[(*two_w)++];
+    }
+    else if ( !strcmp(typ_c, "cgroup") && sup_c && _ce_cg_has(sup_c, "memory")
+              && *one_w < _ce_cg_mounts_max )
+    {
+      mon_u = &one_u[(*one_w)++];
+    }
+    if ( mon_u ) {
+      snprintf(mon_u->roo_c, sizeof(mon_u->roo_c), "%s", fld_c[3]);
+      snprintf(mon_u->mnt_c, sizeof(mon_u->mnt_c), "%s", fld_c[4]);
+      _ce_cg_unescape(mon_u->roo_c);
+      _ce_cg_unescape(mon_u->mnt_c);
+    }
+  }
+  fclose(fil_u);
+  return 0;
+}
+
+/* _ce_cg_under(): the part of cgroup path pat_c below mount root roo_c
+**   ("" for the root itself), or 0 if pat_c is not under it.
+*/
+static const c3_c*
+_ce_cg_under(const c3_c* pat_c, const c3_c* roo_c)
+{
+  c3_z len_z = strlen(roo_c);
+
+  if ( !strcmp(roo_c, "/") ) {
+    return strcmp(pat_c, "/") ? pat_c : "";
+  }
+  if ( !strncmp(pat_c, roo_c, len_z) && ('/' == pat_c[len_z] || !pat_c[len_z]) ) {
+    return pat_c + len_z;
+  }
+  return 0;
+}
+
+/* _ce_cg_walk(): the least limit in files nam_c of cgroup path pat_c and
+**   its ancestors as far as they are visible, in the hierarchy mounted at
+**   mon_u (num_w mounts; the one whose root holds pat_c most closely), all
+**   paths under pre_c; into *lim_d and the file into src_c when less than
+**   *lim_d.  A limit binds a cgroup's descendants too, so a container
+**   whose own cgroup sets none is bound by its pod's.
+*/
+static void
+_ce_cg_walk(const c3_c* pre_c, const _ce_cg_mount* mon_u, c3_w num_w,
+            const c3_c* pat_c, const c3_c* nam_c, c3_d* lim_d,
+            c3_c* src_c, c3_z src_z)
+{
+  const _ce_cg_mount* bes_u = 0;
+  const c3_c*         rel_c = "";
+  c3_c                dir_c[2048], fil_c[2200];
+  c3_z                bas_z;
+
+  for ( c3_w i_w = 0; i_w < num_w; i_w++ ) {
+    const c3_c* sub_c = _ce_cg_under(pat_c, mon_u[i_w].roo_c);
+    if ( sub_c && (!bes_u || strlen(mon_u[i_w].roo_c) > strlen(bes_u->roo_c)) ) {
+      bes_u = &mon_u[i_w];
+      rel_c = sub_c;
+    }
+  }
+  if ( !bes_u ) {
+    //  a path outside every mount's root (a cgroup namespace's view of a
+    //  cgroup beyond it, "/.."): the mount's own cgroup is the nearest
+    //  one visible
+    if ( !num_w ) {
+      return;
+    }
+    bes_u = &mon_u[0];
+    rel_c = "";
+  }
+  if ( strstr(rel_c, "/..") ) {
+    rel_c = "";
+  }
+  snprintf(dir_c, sizeof(dir_c), "%s%s", pre_c, bes_u->mnt_c);
+  bas_z = strlen(dir_c);
+  if ( bas_z > 1 && '/' == dir_c[bas_z - 1] ) {
+    dir_c[--bas_z] = 0;
+  }
+  if ( bas_z + strlen(rel_c) >= sizeof(dir_c) ) {
+    return;
+  }
+  strcat(dir_c, rel_c);
+  while ( 1 ) {
+    c3_d  val_d;
+    c3_c* sla_c;
+
+    snprintf(fil_c, sizeof(fil_c), "%s/%s", dir_c, nam_c);
+    if ( (val_d = _ce_cg_read(fil_c)) && (!*lim_d || val_d < *lim_d) ) {
+      *lim_d = val_d;
+      if ( src_z ) snprintf(src_c, src_z, "%s", fil_c);
+    }
+    if ( strlen(dir_c) <= bas_z || !(sla_c = strrchr(dir_c, '/'))
+         || (c3_z)(sla_c - dir_c) < bas_z )
+    {
+      break;
+    }
+    *sla_c = 0;
+  }
+}
+
+c3_d
+_ce_limit_cgroup_at(const c3_c* pre_c, const c3_c* cgr_c, const c3_c* mif_c,
+                    c3_c* src_c, c3_z src_z)
+{
+  _ce_cg_mount one_u[_ce_cg_mounts_max], two_u[_ce_cg_mounts_max];
+  c3_w         one_w, two_w;
+  FILE*        fil_u;
+  c3_c         lin_c[4096];
+  c3_d         lim_d = 0;
 
   if ( src_z ) {
     src_c[0] = 0;
   }
-  if ( !fil_u ) {
+  if ( _ce_cg_mounts(mif_c, one_u, &one_w, two_u, &two_w) ) {
+    //  no mount table: where the hierarchies usually are
+    one_w = two_w = 1;
+    snprintf(one_u[0].roo_c, sizeof(one_u[0].roo_c), "/");
+    snprintf(one_u[0].mnt_c, sizeof(one_u[0].mnt_c), "/sys/fs/cgroup/memory");
+    snprintf(two_u[0].roo_c, sizeof(two_u[0].roo_c), "/");
+    snprintf(two_u[0].mnt_c, sizeof(two_u[0].mnt_c), "/sys/fs/cgroup");
+  }
+  if ( !(fil_u = fopen(cgr_c, "r")) ) {
     return 0;
   }
   while ( fgets(lin_c, sizeof(lin_c), fil_u) ) {
+    //  hierarchy-id:controllers:path ("0::path" is v2's unified hierarchy)
     c3_c* con_c = strchr(lin_c, ':');
     c3_c* pat_c = con_c ? strchr(con_c + 1, ':') : 0;
-    c3_c  fil_c[4600];
-    c3_d  val_d;
 
     if ( !pat_c ) {
       continue;
@@ -1559,28 +1764,23 @@ u3e_limit_cgroup(c3_c* src_c, c3_z src_z)
     *pat_c++ = 0;
     pat_c[strcspn(pat_c, "\n")] = 0;
     con_c++;
-    if ( !strcmp(con_c, "") ) {
-      //  v2: the unified hierarchy, wherever it is mounted
-      const c3_c* mnt_c[2] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified" };
-      for ( c3_w i_w = 0; i_w < 2 && !lim_d; i_w++ ) {
-        snprintf(fil_c, sizeof(fil_c), "%s%s/memory.max", mnt_c[i_w], pat_c);
-        if ( (val_d = _ce_cg_read(fil_c)) ) {
-          lim_d = val_d;
-          if ( src_z ) snprintf(src_c, src_z, "%s", fil_c);
-        }
-      }
+    if ( !*con_c ) {
+      _ce_cg_walk(pre_c, two_u, two_w, pat_c, "memory.max", &lim_d, src_c, src_z);
     }
-    else if ( strstr(con_c, "memory") ) {
-      snprintf(fil_c, sizeof(fil_c), "/sys/fs/cgroup/memory%s/memory.limit_in_bytes",
-               pat_c);
-      if ( (val_d = _ce_cg_read(fil_c)) && (!lim_d || val_d < lim_d) ) {
-        lim_d = val_d;
-        if ( src_z ) snprintf(src_c, src_z, "%s", fil_c);
-      }
+    else if ( _ce_cg_has(con_c, "memory") ) {
+      _ce_cg_walk(pre_c, one_u, one_w, pat_c, "memory.limit_in_bytes",
+                  &lim_d, src_c, src_z);
     }
   }
   fclose(fil_u);
   return lim_d;
+}
+
+c3_d
+u3e_limit_cgroup(c3_c* src_c, c3_z src_z)
+{
+  return _ce_limit_cgroup_at("", "/proc/self/cgroup", "/proc/self/mountinfo",
+                             src_c, src_z);
 }
 
 c3_d

@@ -1065,9 +1065,10 @@ _cp_limit(const u3_pier_opts* opt_u, c3_w bit_w)
     }
     case u3_limit_auto: {
       if ( !(lim_d = u3e_limit_cgroup(src_c, sizeof(src_c))) ) {
-        fprintf(stderr, "urbit: --memory-limit auto: this process's memory "
-                        "cgroup sets no limit (see /proc/self/cgroup); give a "
-                        "size, or none\n");
+        fprintf(stderr, "urbit: --memory-limit auto: neither this process's "
+                        "memory cgroup nor any cgroup above it sets a limit "
+                        "(see /proc/self/cgroup and /proc/self/mountinfo); "
+                        "give a size, or none\n");
         u3_pier_fail("--memory-limit auto: no cgroup memory limit");
         return -1;
       }
