@@ -706,7 +706,11 @@ _t_round(const c3_c* arg_c)
 }
 
 /* _t_grow_shrink(): an image that shrinks and grows across saves, in one
-**   process: pages cut from north.bin leave the file mapping intact.
+**   process: pages cut from north.bin leave the file mapping intact, a
+**   page written before the cut keeps its contents and stays tracked by
+**   the same backend (its new mapping registered with userfaultfd: not
+**   registered, the next save's protection failed and tracking fell back
+**   to mprotect), and a write to it after the next save is saved.
 */
 static void
 _t_grow_shrink(const c3_c* arg_c)
@@ -751,11 +755,54 @@ _t_grow_shrink(const c3_c* arg_c)
     T_OK(0 == _t_save(), "save grown");
     T_OK(u3e_Stat.image_w > top_w + 250, "grew");
     c3_w mug_w = u3r_mug(u3H->roo);
+
+    //  a write after that save to an atom on the page written before the
+    //  shrink, which moved it out of north.bin with its contents: tracked (the page's new mapping registered with
+    //  the tracker, which is still the one asked for), saved, read back
+    T_OK(!strcmp(t_track_c, u3e_tracking()), "still tracking by %s (%s)",
+         t_track_c, u3e_tracking());
+    c3_w      idx_w = 0;
+    u3a_atom* vat_u = 0;
+    for ( u3_noun lis = two; u3_nul != lis; lis = u3t(lis), idx_w++ ) {
+      u3a_atom* a_u = (u3a_atom*)(void*)u3a_to_ptr(u3h(lis));
+      if ( u3a_page_of(a_u->buf_w) <= top_w + 50
+           && u3a_page_of(&a_u->buf_w[a_u->len_w - 1]) >= top_w + 50 )
+      {
+        vat_u = a_u;
+        break;
+      }
+    }
+    c3_w* cop_w = 0;
+    if ( T_OK(0 != vat_u, "an atom of the grown part on the page written "
+              "before the shrink") )
+    {
+      vat_u->mug_w = 0;
+      for ( c3_w i_w = 0; i_w + 1 < vat_u->len_w; i_w++ ) {
+        vat_u->buf_w[i_w] ^= 0x5a5a5a5a;
+      }
+      cop_w = malloc((c3_z)vat_u->len_w * 4);
+      memcpy(cop_w, vat_u->buf_w, (c3_z)vat_u->len_w * 4);
+      T_OK(0 == _t_save(), "save the write");
+    }
     t_leak(u3H->roo);
     _t_down();
 
     if ( !T_OK(0 == _t_boot(dir_c, 27, &nor_w), "reboot") ) return;
     T_EQ(u3r_mug(u3H->roo), mug_w);
+    if ( cop_w ) {
+      u3_noun lis = u3t(u3H->roo);
+      for ( c3_w i_w = 0; i_w < idx_w; i_w++ ) {
+        lis = u3t(lis);
+      }
+      vat_u = (u3a_atom*)(void*)u3a_to_ptr(u3h(lis));
+      T_OK(!memcmp(cop_w, vat_u->buf_w, (c3_z)vat_u->len_w * 4),
+           "the write after the shrink was saved (%s)", t_track_c);
+      for ( c3_w i_w = 0; i_w + 1 < vat_u->len_w; i_w++ ) {
+        vat_u->buf_w[i_w] ^= 0x5a5a5a5a;
+      }
+      vat_u->mug_w = 0;
+      free(cop_w);
+    }
     T_OK(_t_list_ok(u3h(u3h(u3H->roo)), 2, 0, 100, 50), "small part");
     T_OK(_t_list_ok(u3t(u3H->roo), 4, 0, 300, 4000), "grown part");
     t_leak(u3H->roo);
