@@ -23,6 +23,10 @@
 ///             that leaves under u3e_limit_least_mb MiB above the floor,
 ///             with a message, where a swap file run goes on unpaged and
 ///             says so;
+///   follow    auto's cap follows the cgroup's limit while the run goes
+///             on: lowered from 96 to 48 MiB, then raised to 64 MiB, each
+///             move said on stderr within a second or two; the run ends
+///             on SIGTERM under the last cap, count sound, no OOM kill;
 ///   cgroup    auto's limit found from /proc/self/cgroup and
 ///             /proc/self/mountinfo laid out as hosts and containers lay
 ///             them out (fake trees, in process): v1 and v2, a mount that
@@ -543,6 +547,86 @@ _t_auto(void)
          "auto: a swap file run below the floor runs unpaged: %s%s",
          run_u.out_c, run_u.err_c);
   }
+  h_cg_drop(&cg_u);
+}
+
+/* _t_follow(): --memory-limit auto follows its cgroup's limit while it
+**   runs, as a pod resized in place sees it: lowered from 96 to 48 MiB,
+**   then raised to 64 MiB, the cap moves with it within a second or two,
+**   says so, and the run goes on to its end (SIGTERM) with its count
+**   sound.
+*/
+static void
+_t_follow(void)
+{
+  c3_c  pir_c[1100], out_c[1100], err_c[1100];
+  c3_c  jon_c[8192], msg_c[16384] = "";
+  h_cg  cg_u;
+  h_how how_u = { 0 };
+  c3_t  tim_t;
+  pid_t pid_i;
+  c3_i  sat_i;
+  c3_o  tit_o;
+  c3_d  low_d = u3e_limit_under(48ULL << 20, _t_bits_w, &tit_o);
+  c3_d  hig_d = u3e_limit_under(64ULL << 20, _t_bits_w, &tit_o);
+  c3_c  one_c[2400], two_c[2400];
+
+  if ( !_t_auto_cg(&cg_u, &how_u, 96ULL << 20) ) {
+    return;
+  }
+  h_join(pir_c, sizeof(pir_c), _t_tmp_c, "follow");
+  h_join(out_c, sizeof(out_c), _t_tmp_c, "follow.out");
+  h_join(err_c, sizeof(err_c), _t_tmp_c, "follow.err");
+  how_u.out_c = out_c;
+  how_u.err_c = err_c;
+  {
+    c3_c* arg_c[] = { (c3_c*)_t_urbit_c, "--json", "-w", "kv", "--size", "4",
+                      "-n", "100000000", "--loom", "27", "--memory-limit",
+                      "auto", pir_c, 0 };
+    if ( 0 > (pid_i = h_spawn(arg_c, &how_u)) ) {
+      T_OK(0, "follow: the run starts");
+      h_cg_drop(&cg_u);
+      return;
+    }
+  }
+  snprintf(one_c, sizeof(one_c), "limit is now 49152 KiB (%s/memory.%s): the "
+           "loom is paged under %llu KiB (it was %llu KiB)", cg_u.dir_c,
+           ( 2 == cg_u.ver_w ) ? "max" : "limit_in_bytes",
+           (unsigned long long)(low_d >> 10),
+           (unsigned long long)((96 - c3_max(96 / 8, u3e_limit_runtime_mb)) << 10));
+  snprintf(two_c, sizeof(two_c), "limit is now 65536 KiB (%s/memory.%s): the "
+           "loom is paged under %llu KiB (it was %llu KiB)", cg_u.dir_c,
+           ( 2 == cg_u.ver_w ) ? "max" : "limit_in_bytes",
+           (unsigned long long)(hig_d >> 10), (unsigned long long)(low_d >> 10));
+  //  each change is seen within a second of the next event boundary
+  usleep(1500000);
+  T_EQ(0, h_cg_limit(&cg_u, 48ULL << 20));
+  for ( c3_w i_w = 0; i_w < 50 && !strstr(msg_c, one_c); i_w++ ) {
+    usleep(100000);
+    h_slurp(err_c, msg_c, sizeof(msg_c));
+  }
+  T_OK(0 != strstr(msg_c, one_c), "follow: the cap moved down with the "
+       "limit: %s", msg_c);
+  T_EQ(0, h_cg_limit(&cg_u, 64ULL << 20));
+  for ( c3_w i_w = 0; i_w < 50 && !strstr(msg_c, two_c); i_w++ ) {
+    usleep(100000);
+    h_slurp(err_c, msg_c, sizeof(msg_c));
+  }
+  T_OK(0 != strstr(msg_c, two_c), "follow: the cap moved up with the "
+       "limit: %s", msg_c);
+  kill(pid_i, SIGTERM);
+  sat_i = h_reap(pid_i, 120, &tim_t, 0);
+  T_EQ(0, h_status(sat_i));
+  h_slurp(out_c, jon_c, sizeof(jon_c));
+  T_EQ(hig_d >> 10, h_json_d(jon_c, "pager_cap_kb"));
+  T_EQ(64ULL << 10, h_json_d(jon_c, "cgroup_limit_kb"));
+  T_EQ(2, h_json_d(jon_c, "pager_cap_moves"));
+  T_EQ(0, h_json_d(jon_c, "pager_short"));
+  T_EQ(0, h_cg_ooms(&cg_u));
+  printf("follow: a cgroup limit of 96, then 48, then 64 MiB: caps %llu and "
+         "%llu KiB, %llu events\n", (unsigned long long)(low_d >> 10),
+         (unsigned long long)(hig_d >> 10),
+         (unsigned long long)h_json_d(jon_c, "new_events"));
   h_cg_drop(&cg_u);
 }
 
@@ -1138,6 +1222,7 @@ main(c3_i argc, c3_c** argv)
   if ( !one_c || !strcmp(one_c, "cgroup") )   _t_cgroup();
   if ( !one_c || !strcmp(one_c, "refusals") ) _t_refusals();
   if ( !one_c || !strcmp(one_c, "auto") )     _t_auto();
+  if ( !one_c || !strcmp(one_c, "follow") )   _t_follow();
   if ( !one_c || !strcmp(one_c, "holds") )    _t_holds();
   if ( !one_c || !strcmp(one_c, "ahead") )    _t_ahead();
   if ( !one_c || !strcmp(one_c, "save") )     _t_save();

@@ -334,6 +334,14 @@
     c3_d
     u3e_limit_lower(c3_d cap_d);
 
+    /* u3e_limit_move(): from now on, page the loom under cap_d bytes (at
+    **   least the floor), higher or lower than the cap in force, evicting
+    **   down to it at once; the pager's state is kept.  The cap in force
+    **   after (0: no pager).
+    */
+    c3_d
+    u3e_limit_move(c3_d cap_d);
+
     /* u3e_limit_floor(): the least cap a loom of 2^bits_w bytes can run
     **   under, bytes.
     */

@@ -1496,18 +1496,31 @@ u3e_limit_floor(c3_w bits_w)
 }
 
 c3_d
+u3e_limit_move(c3_d cap_d)
+{
+  if ( !_ce_bud_w ) {
+    return 0;
+  }
+  cap_d = c3_max(cap_d, u3e_limit_floor(u3C.bits_w));
+  if ( cap_d != u3e_Limit.cap_d ) {
+    //  the blocks stay as they are (their size was chosen for the cap the
+    //  pager started with: a matter of speed alone); the budget follows
+    //  the cap at the sync, which evicts down to it
+    _ce_cap_w = (c3_w)c3_min(cap_d >> u3a_page_bits, (c3_d)u3P.pag_w);
+    u3e_Limit.cap_d = cap_d;
+    u3e_limit_sync();
+  }
+  return u3e_Limit.cap_d;
+}
+
+c3_d
 u3e_limit_lower(c3_d cap_d)
 {
   if ( !_ce_bud_w ) {
     return 0;
   }
   cap_d = c3_max(cap_d, u3e_limit_floor(u3C.bits_w));
-  if ( cap_d < u3e_Limit.cap_d ) {
-    _ce_cap_w = (c3_w)c3_min(cap_d >> u3a_page_bits, (c3_d)u3P.pag_w);
-    u3e_Limit.cap_d = cap_d;
-    u3e_limit_sync();
-  }
-  return u3e_Limit.cap_d;
+  return ( cap_d < u3e_Limit.cap_d ) ? u3e_limit_move(cap_d) : u3e_Limit.cap_d;
 }
 
 c3_o

@@ -234,6 +234,21 @@ u3_pier_fail(const c3_c* err_c)
   /** Running one event.
   **/
 static u3_pier_hooks _cp_hok_u;   //  the test hooks (hooks.h); 0 is off
+
+/* _cp_cgw_u: a cap taken from the memory cgroup's limit (auto, or a swap
+**   file run in a limited cgroup), followed while the ship runs: a pod
+**   resized in place (its limit written while it runs) moves the cap.
+*/
+static struct {
+  c3_t on_t;      //  the cap came from the cgroup's limit
+  c3_w bit_w;     //  the loom: 2^bit_w bytes
+  c3_d lim_d;     //  the limit last read, bytes
+  c3_d las_d;     //  when it was last read, ns
+  c3_d mov_d;     //  times the cap moved
+} _cp_cgw_u;
+
+/* _cp_cgroup_ns: how often the cgroup's limit is read again, at most. */
+#define _cp_cgroup_ns  1000000000ULL
 static c3_t _cp_replay_t;          //  replaying (hooks off)
 
 /* _cp_poke(): on an inner road: [state ovum] to the new state. */
@@ -538,6 +553,11 @@ u3_pier_json(c3_i ret_i)
              (unsigned long long)lim_u->ahead_d, (unsigned long long)lim_u->scrub_d,
              (unsigned long long)lim_u->look_d, lim_u->blk_w << (u3a_page_bits - 10),
              lim_u->short_w);
+      if ( _cp_cgw_u.on_t ) {
+        printf(",\"cgroup_limit_kb\":%llu,\"pager_cap_moves\":%llu",
+               (unsigned long long)(_cp_cgw_u.lim_d >> 10),
+               (unsigned long long)_cp_cgw_u.mov_d);
+      }
     }
     sep_c = ',';
   }
@@ -715,6 +735,63 @@ _cp_record(u3_log* log_u, c3_d eve_d, u3_noun ovo, c3_w out_w)
   return ret_i;
 }
 
+/* _cp_limit_follow(): between events, at most once a second: read the
+**   memory cgroup's limit again, and if it moved, move the cap with it (a
+**   lower limit evicts at once).  A limit lifted leaves the cap as it is.
+*/
+static void
+_cp_limit_follow(const u3_pier_opts* opt_u)
+{
+  c3_c src_c[4800];
+  c3_d now_d, lim_d, cap_d, was_d;
+  c3_o tit_o = c3n;
+
+  if ( !_cp_cgw_u.on_t || c3n == u3e_limit_on() ) {
+    return;
+  }
+  now_d = c3_nanos();
+  if ( now_d - _cp_cgw_u.las_d < _cp_cgroup_ns ) {
+    return;
+  }
+  _cp_cgw_u.las_d = now_d;
+  lim_d = u3e_limit_cgroup(src_c, sizeof(src_c));
+  if ( !lim_d || lim_d == _cp_cgw_u.lim_d ) {
+    return;
+  }
+  _cp_cgw_u.lim_d = lim_d;
+  was_d = u3e_Limit.cap_d;
+  if ( !(cap_d = u3e_limit_under(lim_d, _cp_cgw_u.bit_w, &tit_o)) ) {
+    //  no room left for the runtime above the floor: the floor is the
+    //  least the loom can be paged under; said even with -q
+    cap_d = u3e_limit_floor(_cp_cgw_u.bit_w);
+    fprintf(stderr, "urbit: the memory cgroup's limit is now %llu KiB (%s), "
+                    "too small for a loom of 2^%u bytes (it needs %llu KiB "
+                    "and more): paged under its floor, %llu KiB; the "
+                    "cgroup may kill the ship\n",
+            (unsigned long long)(lim_d >> 10), src_c, _cp_cgw_u.bit_w,
+            (unsigned long long)((cap_d + ((c3_d)u3e_limit_least_mb << 20)) >> 10),
+            (unsigned long long)(cap_d >> 10));
+  }
+  else if ( _(tit_o) ) {
+    fprintf(stderr, "urbit: the memory cgroup's limit is now %llu KiB (%s), "
+                    "too small for the usual headroom: the runtime keeps "
+                    "%llu KiB for itself\n",
+            (unsigned long long)(lim_d >> 10), src_c,
+            (unsigned long long)((lim_d - cap_d) >> 10));
+  }
+  cap_d = u3e_limit_move(cap_d);
+  u3C.limit_d = cap_d;
+  if ( cap_d != was_d ) {
+    _cp_cgw_u.mov_d++;
+  }
+  if ( c3n == opt_u->quiet_o ) {
+    fprintf(stderr, "urbit: the memory cgroup's limit is now %llu KiB (%s): "
+                    "the loom is paged under %llu KiB (it was %llu KiB)\n",
+            (unsigned long long)(lim_d >> 10), src_c,
+            (unsigned long long)(cap_d >> 10), (unsigned long long)(was_d >> 10));
+  }
+}
+
 /* _cp_replay(): apply logged events past the snapshot.  0 or -1. */
 static c3_i
 _cp_replay(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u)
@@ -797,6 +874,7 @@ _cp_replay(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u)
       _cp_release(0, eve_d);
     }
     u3e_limit_sync();
+    _cp_limit_follow(opt_u);
     _cp_progress(opt_u, tal_u, log_u, 1);
   }
   _cp_replay_t = 0;
@@ -879,6 +957,7 @@ _cp_run(const u3_pier_opts* opt_u, u3_log* log_u, _cp_tally* tal_u, FILE* tra_u)
       _cp_release(0, eve_d);
     }
     u3e_limit_sync();
+    _cp_limit_follow(opt_u);
     if ( _cp_trace(opt_u, tra_u) ) {
       tal_u->end_d = c3_nanos();
       return _cp_sync(log_u) ? -1 : 1;
@@ -998,6 +1077,19 @@ _cp_limit_low(const c3_c* who_c, c3_d lim_d, const c3_c* src_c, c3_w bit_w,
           u3e_limit_least_mb, tal_c);
 }
 
+/* _cp_limit_watch(): the cap comes from the cgroup's limit lim_d, for a
+**   loom of 2^bit_w bytes: follow it (_cp_limit_follow).
+*/
+static void
+_cp_limit_watch(c3_d lim_d, c3_w bit_w)
+{
+  _cp_cgw_u.on_t  = 1;
+  _cp_cgw_u.bit_w = bit_w;
+  _cp_cgw_u.lim_d = lim_d;
+  _cp_cgw_u.las_d = c3_nanos();
+  _cp_cgw_u.mov_d = 0;
+}
+
 /* _cp_limit(): the cap on the loom's memory (u3C.limit_d) for a loom of
 **   2^bit_w bytes: --memory-limit's size, or the memory cgroup's limit
 **   less its headroom (auto, and by default with a swap file).  0, or -1
@@ -1012,6 +1104,7 @@ _cp_limit(const u3_pier_opts* opt_u, c3_w bit_w)
   c3_o tit_o = c3n;
 
   u3C.reclaim_o = c3n;
+  _cp_cgw_u.on_t = 0;
   switch ( opt_u->limit_e ) {
     case u3_limit_none: return 0;
     case u3_limit_size: {
@@ -1036,6 +1129,7 @@ _cp_limit(const u3_pier_opts* opt_u, c3_w bit_w)
         return 0;
       }
       u3C.limit_d = cap_d;
+      _cp_limit_watch(lim_d, bit_w);
       //  the cgroup reclaims clean image pages itself, 4 KiB at a time and
       //  with no I/O: the pager keeps to the swap file's pages, which it
       //  reclaims far better (written early, in runs, dead ones never)
@@ -1078,6 +1172,7 @@ _cp_limit(const u3_pier_opts* opt_u, c3_w bit_w)
         return -1;
       }
       u3C.limit_d = cap_d;
+      _cp_limit_watch(lim_d, bit_w);
       //  the cgroup's reclaim takes the clean image pages, as above
       u3C.reclaim_o = c3y;
     } break;
