@@ -43,7 +43,9 @@
 ///           running count equal to a recount (_ce_limit_recount).
 ///   outback a free page of a block the pager wrote out, backed by
 ///           u3e_reserve (as the allocator backs pages it takes): counted,
-///           still counted after a sync; taken and written, it is evicted
+///           still counted after a sync, and not again when a read of the
+///           block's written-out page brings it back (counted twice, the
+///           count ran a page over a recount); taken and written, it is evicted
 ///           in its turn under more pressure, written out and shut, and
 ///           read back by the pager's refault (it was counted once, then
 ///           forgotten by the next sync, and stayed resident until the
@@ -623,6 +625,24 @@ _t_outback(void)
     T_EQ(_ce_limit_recount(), _ce_limit_counted());
     u3e_limit_sync();
     T_EQ(_ce_limit_recount(), _ce_limit_counted());
+
+    //  a read of a page of that block written out: the block's refault
+    //  counts its other pages, not the fresh one again
+    {
+      c3_w per_w = u3e_Limit.blk_w;
+      c3_w blk_w = pag_w / per_w * per_w;
+      c3_w awy_w = 0;
+      for ( c3_w q_w = blk_w; q_w < blk_w + per_w && !awy_w; q_w++ ) {
+        awy_w = _ce_limit_away(q_w) ? q_w : 0;
+      }
+      if ( T_OK(0 != awy_w, "outback: a page of the block written out") ) {
+        c3_d ref_d = *(volatile c3_d*)&u3e_Limit.refault_d;
+        (void)*(volatile c3_w*)_ce_ptr(awy_w);
+        T_OK(*(volatile c3_d*)&u3e_Limit.refault_d > ref_d, "outback: the "
+             "read was the block's refault");
+        T_EQ(_ce_limit_recount(), _ce_limit_counted());
+      }
+    }
 
     //  taken by the allocator (white-box: its bit in the free-page bitmap
     //  cleared) and written; more pressure evicts it in its turn: written
