@@ -569,7 +569,7 @@ _t_follow(void)
   c3_o  tit_o;
   c3_d  low_d = u3e_limit_under(48ULL << 20, _t_bits_w, &tit_o);
   c3_d  hig_d = u3e_limit_under(64ULL << 20, _t_bits_w, &tit_o);
-  c3_c  one_c[2400], two_c[2400];
+  c3_c  one_c[2400], two_c[2400], asn_c[1200];
 
   if ( !_t_auto_cg(&cg_u, &how_u, 96ULL << 20) ) {
     return;
@@ -579,6 +579,13 @@ _t_follow(void)
   h_join(err_c, sizeof(err_c), _t_tmp_c, "follow.err");
   how_u.out_c = out_c;
   how_u.err_c = err_c;
+  //  a sanitizer build keeps what it frees in quarantine, 256 MiB by
+  //  default, which over tens of thousands of events would pass the limit
+  if ( getenv("ASAN_OPTIONS") ) {
+    snprintf(asn_c, sizeof(asn_c), "ASAN_OPTIONS=%s:quarantine_size_mb=1",
+             getenv("ASAN_OPTIONS"));
+    how_u.env_c = asn_c;
+  }
   {
     c3_c* arg_c[] = { (c3_c*)_t_urbit_c, "--json", "-w", "kv", "--size", "4",
                       "-n", "100000000", "--loom", "27", "--memory-limit",
