@@ -366,7 +366,8 @@
     u3e_limit_sync(void);
 
     /* u3e_limit_cgroup(): the memory limit of this process's cgroup (v1
-    **   memory.limit_in_bytes or v2 memory.max), bytes; 0 if none: the
+    **   memory.limit_in_bytes, v2 memory.max or memory.high, the lesser),
+    **   bytes; 0 if none: the
     **   least of its cgroup's and every visible ancestor's, in each
     **   hierarchy, found where /proc/self/mountinfo says the hierarchy is
     **   mounted and which cgroup the mount shows.  The file it came from

@@ -1778,7 +1778,10 @@ _ce_limit_cgroup_at(const c3_c* pre_c, const c3_c* cgr_c, const c3_c* mif_c,
     pat_c[strcspn(pat_c, "\n")] = 0;
     con_c++;
     if ( !*con_c ) {
+      //  memory.high too: past it the kernel throttles the cgroup hard
+      //  (Kubernetes' memory QoS sets it under the limit)
       _ce_cg_walk(pre_c, two_u, two_w, pat_c, "memory.max", &lim_d, src_c, src_z);
+      _ce_cg_walk(pre_c, two_u, two_w, pat_c, "memory.high", &lim_d, src_c, src_z);
     }
     else if ( _ce_cg_has(con_c, "memory") ) {
       _ce_cg_walk(pre_c, one_u, one_w, pat_c, "memory.limit_in_bytes",
