@@ -550,6 +550,20 @@ _t_auto(void)
   h_cg_drop(&cg_u);
 }
 
+/* _t_said(): 1 once the file err_c holds wan_c, looked at every 100 ms
+**   for 5 s; what it holds into msg_c.
+*/
+static c3_t
+_t_said(const c3_c* err_c, const c3_c* wan_c, c3_c* msg_c, c3_z msg_z)
+{
+  msg_c[0] = 0;
+  for ( c3_w i_w = 0; i_w < 50 && !strstr(msg_c, wan_c); i_w++ ) {
+    usleep(100000);
+    h_slurp(err_c, msg_c, msg_z);
+  }
+  return 0 != strstr(msg_c, wan_c);
+}
+
 /* _t_follow(): --memory-limit auto follows its cgroup's limit while it
 **   runs, as a pod resized in place sees it: lowered from 96 to 48 MiB,
 **   then raised to 64 MiB, the cap moves with it within a second or two,
@@ -560,7 +574,7 @@ static void
 _t_follow(void)
 {
   c3_c  pir_c[1100], out_c[1100], err_c[1100];
-  c3_c  jon_c[8192], msg_c[16384] = "";
+  c3_c  jon_c[8192], msg_c[16384];
   h_cg  cg_u;
   h_how how_u = { 0 };
   c3_t  tim_t;
@@ -608,19 +622,11 @@ _t_follow(void)
   //  each change is seen within a second of the next event boundary
   usleep(1500000);
   T_EQ(0, h_cg_limit(&cg_u, 48ULL << 20));
-  for ( c3_w i_w = 0; i_w < 50 && !strstr(msg_c, one_c); i_w++ ) {
-    usleep(100000);
-    h_slurp(err_c, msg_c, sizeof(msg_c));
-  }
-  T_OK(0 != strstr(msg_c, one_c), "follow: the cap moved down with the "
-       "limit: %s", msg_c);
+  T_OK(_t_said(err_c, one_c, msg_c, sizeof(msg_c)), "follow: the cap moved "
+       "down with the limit: %s", msg_c);
   T_EQ(0, h_cg_limit(&cg_u, 64ULL << 20));
-  for ( c3_w i_w = 0; i_w < 50 && !strstr(msg_c, two_c); i_w++ ) {
-    usleep(100000);
-    h_slurp(err_c, msg_c, sizeof(msg_c));
-  }
-  T_OK(0 != strstr(msg_c, two_c), "follow: the cap moved up with the "
-       "limit: %s", msg_c);
+  T_OK(_t_said(err_c, two_c, msg_c, sizeof(msg_c)), "follow: the cap moved "
+       "up with the limit: %s", msg_c);
   kill(pid_i, SIGTERM);
   sat_i = h_reap(pid_i, 120, &tim_t, 0);
   T_EQ(0, h_status(sat_i));
