@@ -27,6 +27,8 @@
 ///             on: lowered from 96 to 48 MiB, then raised to 64 MiB, each
 ///             move said on stderr within a second or two; the run ends
 ///             on SIGTERM under the last cap, count sound, no OOM kill;
+///   clamp     --memory-limit SIZE in a 64 MiB cgroup: 200M is paged under
+///             what auto would take, and said; 20M is kept;
 ///   cgroup    auto's limit found from /proc/self/cgroup and
 ///             /proc/self/mountinfo laid out as hosts and containers lay
 ///             them out (fake trees, in process): v1 and v2, a mount that
@@ -643,6 +645,50 @@ _t_follow(void)
   h_cg_drop(&cg_u);
 }
 
+/* _t_clamp(): --memory-limit SIZE in a memory cgroup whose limit leaves
+**   the loom less than SIZE: paged under what auto would take, and said;
+**   a SIZE under that is kept as given.
+*/
+static void
+_t_clamp(void)
+{
+  static h_run run_u;
+  c3_c         pir_c[1100];
+  h_cg         cg_u;
+  h_how        how_u = { 0 };
+  c3_o         tit_o;
+  c3_d         cap_d = u3e_limit_under(64ULL << 20, _t_bits_w, &tit_o);
+
+  if ( !_t_auto_cg(&cg_u, &how_u, 64ULL << 20) ) {
+    return;
+  }
+  h_join(pir_c, sizeof(pir_c), _t_tmp_c, "clamp");
+  {
+    c3_c* arg_c[] = { (c3_c*)_t_urbit_c, "-q", "--json", "-w", "kv", "--size", "4",
+                      "-n", "20", "--loom", "27", "--memory-limit", "200M",
+                      pir_c, 0 };
+    T_EQ(0, h_run_in(_t_tmp_c, arg_c, &how_u, 300, &run_u));
+    T_EQ(cap_d >> 10, h_json_d(run_u.out_c, "pager_cap_kb"));
+    T_EQ(64ULL << 10, h_json_d(run_u.out_c, "cgroup_limit_kb"));
+    T_OK(0 != strstr(run_u.err_c, "--memory-limit 204800 KiB is more than the "
+                     "memory cgroup's limit (65536 KiB"),
+         "clamp: a size above the cgroup's room is said: %s", run_u.err_c);
+  }
+  h_rm(pir_c);
+  {
+    c3_c* arg_c[] = { (c3_c*)_t_urbit_c, "-q", "--json", "-w", "kv", "--size", "4",
+                      "-n", "20", "--loom", "27", "--memory-limit", "20M",
+                      pir_c, 0 };
+    T_EQ(0, h_run_in(_t_tmp_c, arg_c, &how_u, 300, &run_u));
+    T_EQ(20ULL << 10, h_json_d(run_u.out_c, "pager_cap_kb"));
+    T_OK(!strstr(run_u.err_c, "is more than"), "clamp: a size under the "
+         "cgroup's room is kept: %s", run_u.err_c);
+  }
+  printf("clamp: --memory-limit 200M in a 64 MiB cgroup: paged under %llu KiB\n",
+         (unsigned long long)(cap_d >> 10));
+  h_cg_drop(&cg_u);
+}
+
 /* _t_under(): the cap a cgroup limit gives (u3e_limit_under), for the
 **   default loom and a 16 GiB one: 0 below the floor plus the runtime's
 **   least, at least the floor above it, at most the limit less that
@@ -1243,6 +1289,7 @@ main(c3_i argc, c3_c** argv)
   if ( !one_c || !strcmp(one_c, "refusals") ) _t_refusals();
   if ( !one_c || !strcmp(one_c, "auto") )     _t_auto();
   if ( !one_c || !strcmp(one_c, "follow") )   _t_follow();
+  if ( !one_c || !strcmp(one_c, "clamp") )    _t_clamp();
   if ( !one_c || !strcmp(one_c, "holds") )    _t_holds();
   if ( !one_c || !strcmp(one_c, "ahead") )    _t_ahead();
   if ( !one_c || !strcmp(one_c, "save") )     _t_save();

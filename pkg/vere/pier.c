@@ -245,6 +245,7 @@ static struct {
   c3_d lim_d;     //  the limit last read, bytes
   c3_d las_d;     //  when it was last read, ns
   c3_d mov_d;     //  times the cap moved
+  c3_d top_d;     //  the most it may be (--memory-limit's size), or 0
 } _cp_cgw_u;
 
 /* _cp_cgroup_ns: how often the cgroup's limit is read again, at most. */
@@ -779,6 +780,9 @@ _cp_limit_follow(const u3_pier_opts* opt_u)
             (unsigned long long)(lim_d >> 10), src_c,
             (unsigned long long)((lim_d - cap_d) >> 10));
   }
+  if ( _cp_cgw_u.top_d ) {
+    cap_d = c3_min(cap_d, _cp_cgw_u.top_d);
+  }
   cap_d = u3e_limit_move(cap_d);
   u3C.limit_d = cap_d;
   if ( cap_d != was_d ) {
@@ -1088,6 +1092,7 @@ _cp_limit_watch(c3_d lim_d, c3_w bit_w)
   _cp_cgw_u.lim_d = lim_d;
   _cp_cgw_u.las_d = c3_nanos();
   _cp_cgw_u.mov_d = 0;
+  _cp_cgw_u.top_d = 0;
 }
 
 /* _cp_limit(): the cap on the loom's memory (u3C.limit_d) for a loom of
@@ -1117,6 +1122,24 @@ _cp_limit(const u3_pier_opts* opt_u, c3_w bit_w)
         return -1;
       }
       u3C.limit_d = opt_u->limit_d;
+      //  in a memory cgroup, never more than auto would take: above it the
+      //  cgroup, not the pager, would decide what leaves memory (said even
+      //  with -q); and the cap follows the cgroup's limit under the size
+      if ( (lim_d = u3e_limit_cgroup(src_c, sizeof(src_c)))
+           && (cap_d = u3e_limit_under(lim_d, bit_w, &tit_o)) )
+      {
+        if ( cap_d < u3C.limit_d ) {
+          fprintf(stderr, "urbit: --memory-limit %llu KiB is more than the "
+                          "memory cgroup's limit (%llu KiB, %s) leaves for "
+                          "the loom: it is paged under %llu KiB\n",
+                  (unsigned long long)(opt_u->limit_d >> 10),
+                  (unsigned long long)(lim_d >> 10), src_c,
+                  (unsigned long long)(cap_d >> 10));
+          u3C.limit_d = cap_d;
+        }
+        _cp_limit_watch(lim_d, bit_w);
+        _cp_cgw_u.top_d = opt_u->limit_d;
+      }
       return 0;
     }
     case u3_limit_cgroup: {
