@@ -57,7 +57,8 @@
 ///           tables lower the cap to 12 MiB (u3e_limit_lower): the count
 ///           is under it at once (it waited for the next sync: 1,344
 ///           pages, 21 MiB), and a cap is never raised this way nor put
-///           under the floor.
+///           under the floor; moved up to 24 MiB (u3e_limit_move, as a
+///           cgroup's limit raised), a walk fills it past 16 MiB.
 ///   reserve (after sparse) u3e_reserve of a clean image page in a block
 ///           the pager shut: the block is opened first, and the page moves
 ///           into the swap file with its contents and is counted (not
@@ -485,6 +486,22 @@ _t_ahead(void)
     //  never raised, nor under the floor
     T_EQ(u3e_limit_lower(20ULL << 20), 12ULL << 20);
     T_EQ(u3e_limit_lower(1), u3e_limit_floor(u3C.bits_w));
+
+    //  moved up again (a cgroup's limit raised): the walk fills the room
+    T_EQ(u3e_limit_move(24ULL << 20), 24ULL << 20);
+    {
+      c3_w i_w = 768;
+      c3_t wok_t = 1;
+      for ( u3_noun t = lis; u3_nul != t; t = u3t(t) ) {
+        wok_t &= --i_w == u3r_word(0, u3h(t));
+      }
+      T_OK(wok_t, "move: the atoms read back");
+    }
+    u3e_limit_sync();
+    T_OK((c3_d)_ce_limit_counted() << u3a_page_bits > (16ULL << 20),
+         "move: %u pages counted after a walk under the cap moved up to "
+         "24 MiB", _ce_limit_counted());
+    T_EQ(_ce_limit_recount(), _ce_limit_counted());
   }
   u3e_limit_set(0);
   u3z(lis);
