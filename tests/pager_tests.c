@@ -957,6 +957,7 @@ main(void)
   u3m_fini();
   u3C.swap_c = 0;
   _t_save(dir_c);
+  u3e_swap_close();
   h_rm(dir_c);
   return t_done();
 }

@@ -526,6 +526,7 @@ main(void)
 
   _t_large(dir_c, swp_c);
 
+  u3e_swap_close();
   h_rm(dir_c);
   return t_done();
 }

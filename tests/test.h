@@ -10,6 +10,7 @@
 #define U3_TEST_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -80,10 +81,65 @@ _t_leak(const c3_c* fil_c, c3_i lin_i, u3_noun som, ...)
 #define t_leak(...) _t_leak(__FILE__, __LINE__, __VA_ARGS__, u3_none)
 #define t_clean() _t_leak(__FILE__, __LINE__, u3_none)
 
-/* t_done(): print the tally; the exit status for main(). */
+/* t_fds(): the file descriptors open in this process from 3 up, as a
+**   bitmap of the first 1024 (fds_d, 16 words); how many.
+*/
+static inline c3_w
+t_fds(c3_d fds_d[16])
+{
+  c3_w num_w = 0;
+
+  memset(fds_d, 0, 16 * sizeof(c3_d));
+  for ( c3_i fid_i = 3; fid_i < 1024; fid_i++ ) {
+    if ( fcntl(fid_i, F_GETFD) >= 0 ) {
+      fds_d[fid_i >> 6] |= 1ULL << (fid_i & 63);
+      num_w++;
+    }
+  }
+  return num_w;
+}
+
+/* t_fds_left(): fail a check naming every descriptor open now that was
+**   not open in was_d (t_fds): a scenario that leaves a file open (its
+**   target, from /proc/self/fd).  1 if none.
+*/
+static inline c3_t
+t_fds_left(const c3_c* nam_c, const c3_d was_d[16])
+{
+  c3_d now_d[16];
+  c3_t ok_t = 1;
+
+  t_fds(now_d);
+  for ( c3_i fid_i = 3; fid_i < 1024; fid_i++ ) {
+    if ( (now_d[fid_i >> 6] & ~was_d[fid_i >> 6]) >> (fid_i & 63) & 1 ) {
+      c3_c lnk_c[64], tgt_c[512];
+      ssize_t len_i;
+      snprintf(lnk_c, sizeof(lnk_c), "/proc/self/fd/%d", fid_i);
+      len_i = readlink(lnk_c, tgt_c, sizeof(tgt_c) - 1);
+      tgt_c[( len_i > 0 ) ? len_i : 0] = 0;
+      T_OK(0, "%s: file descriptor %d left open: %s", nam_c, fid_i, tgt_c);
+      ok_t = 0;
+    }
+  }
+  return ok_t;
+}
+
+/* t_fds_start: the descriptors open when the program started. */
+static c3_d t_fds_start[16];
+
+__attribute__((constructor)) static void
+_t_fds_begin(void)
+{
+  t_fds(t_fds_start);
+}
+
+/* t_done(): print the tally, after failing a check for every file left
+**   open since the program started; the exit status for main().
+*/
 static inline c3_i
 t_done(void)
 {
+  t_fds_left("at the end", t_fds_start);
   printf("%u passed, %u failed\n", t_pass_w, t_fail_w);
   return t_fail_w ? 1 : 0;
 }
@@ -116,9 +172,12 @@ t_child(const c3_c* nam_c, const c3_c* trk_c, void (*fun_f)(const c3_c*),
     return;
   }
   if ( 0 == pid_i ) {
+    c3_d fds_d[16];
     t_pass_w = t_fail_w = 0;
+    t_fds(fds_d);
     u3e_tracker(trk_c);
     fun_f(arg_c);
+    t_fds_left(nam_c, fds_d);
     shr_w[0] += t_pass_w;
     shr_w[1] += t_fail_w;
     fflush(stdout);

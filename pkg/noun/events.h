@@ -224,6 +224,14 @@
     c3_i
     u3e_swap_open(const c3_c* pat_c);
 
+    /* u3e_swap_close(): close the swap file, between looms (not while one
+    **   is running); a later loom runs without one unless u3e_swap_open
+    **   opens another.  The swap file otherwise stays open for the next
+    **   loom of the process, which starts by emptying it.
+    */
+    void
+    u3e_swap_close(void);
+
     /* u3e_swap_kb(): KiB of disk blocks the swap file holds. */
     c3_d
     u3e_swap_kb(void);

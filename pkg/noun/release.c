@@ -326,6 +326,15 @@ u3e_swap_open(const c3_c* pat_c)
   return 0;
 }
 
+void
+u3e_swap_close(void)
+{
+  if ( u3P.swp_i >= 0 && !u3P.ini_t ) {
+    c3_io_close(u3P.swp_i);
+    u3P.swp_i = -1;
+  }
+}
+
 c3_d
 u3e_swap_kb(void)
 {
