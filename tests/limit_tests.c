@@ -29,6 +29,9 @@
 ///             on SIGTERM under the last cap, count sound, no OOM kill;
 ///   clamp     --memory-limit SIZE in a 64 MiB cgroup: 200M is paged under
 ///             what auto would take, and said; 20M is kept;
+///   floorsave a cap near the floor (4.5 MiB), a save every 50 events, kv
+///             4 MiB x 20,000: the unconstrained run's mug (with the apply
+///             on a thread under a cap, the state was corrupted);
 ///   cgroup    auto's limit found from /proc/self/cgroup and
 ///             /proc/self/mountinfo laid out as hosts and containers lay
 ///             them out (fake trees, in process): v1 and v2, a mount that
@@ -629,13 +632,24 @@ _t_follow(void)
   T_EQ(0, h_cg_limit(&cg_u, 64ULL << 20));
   T_OK(_t_said(err_c, two_c, msg_c, sizeof(msg_c)), "follow: the cap moved "
        "up with the limit: %s", msg_c);
+  //  too small for the whole headroom: the runtime keeps the least, said
+  //  even so; then back to 64 MiB
+  T_EQ(0, h_cg_limit(&cg_u, 12ULL << 20));
+  T_OK(_t_said(err_c, "limit is now 12288 KiB", msg_c, sizeof(msg_c))
+       && strstr(msg_c, "too small for the usual headroom: the runtime keeps "
+                 "3072 KiB for itself")
+       && strstr(msg_c, "the loom is paged under 9216 KiB (it was"),
+       "follow: a tight limit: %s", msg_c);
+  T_EQ(0, h_cg_limit(&cg_u, 64ULL << 20));
+  T_OK(_t_said(err_c, "paged under 57344 KiB (it was 9216 KiB)", msg_c,
+               sizeof(msg_c)), "follow: up again: %s", msg_c);
   kill(pid_i, SIGTERM);
   sat_i = h_reap(pid_i, 120, &tim_t, 0);
   T_EQ(0, h_status(sat_i));
   h_slurp(out_c, jon_c, sizeof(jon_c));
   T_EQ(hig_d >> 10, h_json_d(jon_c, "pager_cap_kb"));
   T_EQ(64ULL << 10, h_json_d(jon_c, "cgroup_limit_kb"));
-  T_EQ(2, h_json_d(jon_c, "pager_cap_moves"));
+  T_EQ(4, h_json_d(jon_c, "pager_cap_moves"));
   T_EQ(0, h_json_d(jon_c, "pager_short"));
   T_EQ(0, h_cg_ooms(&cg_u));
   printf("follow: a cgroup limit of 96, then 48, then 64 MiB: caps %llu and "
@@ -687,6 +701,43 @@ _t_clamp(void)
   printf("clamp: --memory-limit 200M in a 64 MiB cgroup: paged under %llu KiB\n",
          (unsigned long long)(cap_d >> 10));
   h_cg_drop(&cg_u);
+}
+
+/* _t_floorsave(): a cap near the floor (4.5 MiB) with a save every 50
+**   events: the run reaches the unconstrained run's mug.  With each
+**   save's apply on a thread while the pager ran, the state was corrupted
+**   within 10,000 to 20,000 events (an assertion on a freed box).
+*/
+static void
+_t_floorsave(void)
+{
+  static h_run run_u;
+  c3_c         pir_c[1100];
+  c3_d         mug_d;
+
+  h_join(pir_c, sizeof(pir_c), _t_tmp_c, "floorsave-free");
+  {
+    c3_c* arg_c[] = { (c3_c*)_t_urbit_c, "-q", "--json", "-w", "kv", "--size", "4",
+                      "-n", "20000", "--loom", "27", pir_c, 0 };
+    T_EQ(0, h_run_in(_t_tmp_c, arg_c, 0, 300, &run_u));
+    mug_d = h_json_d(run_u.out_c, "mug");
+  }
+  h_rm(pir_c);
+  h_join(pir_c, sizeof(pir_c), _t_tmp_c, "floorsave");
+  {
+    c3_c* arg_c[] = { (c3_c*)_t_urbit_c, "-q", "--json", "-w", "kv", "--size", "4",
+                      "-n", "20000", "--loom", "27", "--memory-limit", "4500K",
+                      "--snap-every", "50", pir_c, 0 };
+    T_EQ(0, h_run_in(_t_tmp_c, arg_c, 0, 300, &run_u));
+    T_EQ(mug_d, h_json_d(run_u.out_c, "mug"));
+    T_EQ(0, h_json_d(run_u.out_c, "pager_short"));
+    printf("floorsave: kv 4 MiB x 20,000 under 4500 KiB, a save every 50 "
+           "events: %s, %llu pages written out (%.1f s)\n",
+           ( mug_d == h_json_d(run_u.out_c, "mug") ) ? "the same mug" : "another mug",
+           (unsigned long long)h_json_d(run_u.out_c, "pager_out_pages"),
+           run_u.wal_d);
+  }
+  h_rm(pir_c);
 }
 
 /* _t_under(): the cap a cgroup limit gives (u3e_limit_under), for the
@@ -1290,6 +1341,7 @@ main(c3_i argc, c3_c** argv)
   if ( !one_c || !strcmp(one_c, "auto") )     _t_auto();
   if ( !one_c || !strcmp(one_c, "follow") )   _t_follow();
   if ( !one_c || !strcmp(one_c, "clamp") )    _t_clamp();
+  if ( !one_c || !strcmp(one_c, "floorsave") ) _t_floorsave();
   if ( !one_c || !strcmp(one_c, "holds") )    _t_holds();
   if ( !one_c || !strcmp(one_c, "ahead") )    _t_ahead();
   if ( !one_c || !strcmp(one_c, "save") )     _t_save();

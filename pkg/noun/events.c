@@ -857,11 +857,17 @@ u3e_save_wait(void)
   return _ce_save_settle();
 }
 
-/* _ce_save_back(): a save may apply its patch on a thread (the option). */
+/* _ce_save_back(): a save may apply its patch on a thread (the option),
+**   but not under a cap: there, saves apply at once.  A run under a cap
+**   near its floor (4.5 MiB, kv 4 MiB, a save every 50 events), with the
+**   apply on a thread, corrupted its state within 10,000 to 20,000 events
+**   in every run (a freed box found live); with the apply done at once,
+**   none did.
+*/
 static c3_t
 _ce_save_back(void)
 {
-  return _(u3C.apply_o);
+  return _(u3C.apply_o) && c3n == u3e_limit_on();
 }
 
 c3_i
