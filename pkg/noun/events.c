@@ -114,8 +114,9 @@
 ///      u3e_save_wait waits for it.  Meanwhile release drops no clean page
 ///      (it would refault from a north.bin that may not hold it yet).
 ///
-/// With u3C.apply_o off, steps 3 and 4 run before u3e_save returns and
-/// step 5 happens at once, as one synchronous save.
+/// With u3C.apply_o off, and under a cap (the pager on: _ce_save_back),
+/// steps 3 and 4 run before u3e_save returns and step 5 happens at once,
+/// as one synchronous save.
 ///
 /// A failure (disk full, I/O error) before the commit empties the patch
 /// and leaves the old image; after it, the patch stays pending (the
