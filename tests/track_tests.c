@@ -474,16 +474,23 @@ _t_busy(const c3_c* arg_c)
   u3C.demand_o = c3y;
   t_pier(dir_c, "busy", t_track_c);
   if ( _t_boot(dir_c, 27) ) return;
-  //  three atoms of 5 pages, in the image
-  u3H->roo = u3nt(_t_list(31, 1, 20000), _t_list(32, 1, 20000),
-                  _t_list(33, 1, 20000));
+  //  three atoms of 5 pages, in the image, made in this order (each
+  //  statement apart: the order a call evaluates its arguments in is the
+  //  compiler's), and a spacer above them: none of them at the heap's top
+  {
+    u3_noun kep = _t_list(31, 1, 20000);
+    u3_noun one = _t_list(32, 1, 20000);
+    u3_noun two = _t_list(33, 1, 20000);
+    u3_noun spa = _t_list(34, 1, 20000);
+    u3H->roo = u3nt(kep, one, u3nc(two, spa));
+  }
   T_EQ(u3m_save(), 0);
   T_EQ(u3e_save_wait(), 0);
 
   //  all three changed, saved, and the apply held back
   _t_flip(u3h(u3h(u3H->roo)), 0x5a5a5a5a, &kep_w[0], &kep_w[1]);
   _t_flip(u3h(u3h(u3t(u3H->roo))), 0x3c3c3c3c, &one_w[0], &one_w[1]);
-  _t_flip(u3h(u3t(u3t(u3H->roo))), 0x0f0f0f0f, &two_w[0], &two_w[1]);
+  _t_flip(u3h(u3h(u3t(u3t(u3H->roo)))), 0x0f0f0f0f, &two_w[0], &two_w[1]);
   T_OK(kep_w[1] >= kep_w[0] + 3 && one_w[1] >= one_w[0] + 3
        && two_w[1] >= two_w[0] + 3, "each atom has 3 whole pages");
   has_d = _t_hash(u3H->roo);
@@ -524,7 +531,7 @@ _t_busy(const c3_c* arg_c)
   u3a_touch_reset();
   {
     u3_noun old = u3H->roo;
-    u3H->roo = u3nc(u3k(u3h(old)), u3_nul);
+    u3H->roo = u3nc(u3k(u3h(old)), u3k(u3t(u3t(old))));
     u3z(old);
   }
   has_d = _t_hash(u3H->roo);
