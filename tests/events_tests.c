@@ -1721,7 +1721,10 @@ _t_guard(const c3_c* arg_c)
   //  a store to the middle of the home gap hits the guard and is retried
   T_EQ(u3e_ward(u3R->hat_w, u3R->cap_w), 0);
   {
-    c3_w bot_w = u3a_page_of(u3R->hat_w);
+    //  the gap's whole pages, as the guard is placed in them: from the
+    //  page above the hat's (unless the hat is on a page boundary) to the
+    //  cap's (where the hat lies depends on what the boot allocated)
+    c3_w bot_w = u3a_page_of((c3_y*)u3R->hat_w + u3a_page_bytes - 1);
     c3_w top_w = u3a_page_of(u3R->cap_w);
     c3_w mid_w = bot_w + (top_w - bot_w) / 2;
     c3_d gar_d = u3e_Stat.guards_d;
@@ -1729,8 +1732,11 @@ _t_guard(const c3_c* arg_c)
     ptr_w[0] = 42;
     T_EQ(ptr_w[0], 42);
     T_EQ(u3e_Stat.guards_d - gar_d, 1);
-    //  it moved to the middle of the gap's larger side, the lower one
-    c3_w new_w = bot_w + (mid_w - bot_w) / 2;
+    //  it moved to the middle of the gap's larger side (the lower one
+    //  when they are equal)
+    c3_w new_w = ( (mid_w - bot_w) >= (top_w - mid_w - 1) )
+                 ? bot_w + (mid_w - bot_w) / 2
+                 : mid_w + 1 + (top_w - mid_w - 1) / 2;
     ptr_w = (volatile c3_w*)u3a_page_ptr(new_w);
     ptr_w[0] = 43;
     T_EQ(u3e_Stat.guards_d - gar_d, 2);
