@@ -456,6 +456,24 @@ _t_sum(c3_w lo_w, c3_w hi_w)
   return sum_w;
 }
 
+/* _t_drop_second(): drop the second item of the state [a b c], leaving
+**   [a c], and release after it; the new state's hash.
+*/
+static c3_d
+_t_drop_second(void)
+{
+  u3_noun old = u3H->roo;
+  c3_d    has_d;
+
+  u3a_touch_reset();
+  u3H->roo = u3nc(u3k(u3h(old)), u3k(u3t(u3t(old))));
+  u3z(old);
+  has_d = _t_hash(u3H->roo);
+  u3e_release();
+  u3a_touch_reset();
+  return has_d;
+}
+
 /* _t_busy(): after a save, until its patch is in north.bin (applied on a
 **   thread, held back here), the pages it saved are clean yet differ from
 **   north.bin: neither u3e_drop_clean (pack, meld) nor release may drop
@@ -503,15 +521,7 @@ _t_busy(const c3_c* arg_c)
 
   //  a release meanwhile, of an atom's pages freed: nothing lost, and
   //  once applied every clean page equals north.bin
-  u3a_touch_reset();
-  {
-    u3_noun old = u3H->roo;
-    u3H->roo = u3nc(u3k(u3h(old)), u3k(u3t(u3t(old))));
-    u3z(old);
-  }
-  has_d = _t_hash(u3H->roo);
-  u3e_release();
-  u3a_touch_reset();
+  has_d = _t_drop_second();
   (void)_t_sum(one_w[0], one_w[1]);
   T_EQ(u3e_save_wait(), 0);
   u3e_apply_delay(0);
@@ -528,15 +538,7 @@ _t_busy(const c3_c* arg_c)
 
   (void)_t_sum(two_w[0], two_w[1]);
   T_OK(_t_present(two_w[0] + 1), "the dropped atom's page is mapped");
-  u3a_touch_reset();
-  {
-    u3_noun old = u3H->roo;
-    u3H->roo = u3nc(u3k(u3h(old)), u3k(u3t(u3t(old))));
-    u3z(old);
-  }
-  has_d = _t_hash(u3H->roo);
-  u3e_release();
-  u3a_touch_reset();
+  has_d = _t_drop_second();
   {
     c3_w map_w = 0;
     for ( c3_w p_w = two_w[0] + 1; p_w < two_w[1]; p_w++ ) {

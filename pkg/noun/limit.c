@@ -1678,7 +1678,8 @@ _ce_cg_under(const c3_c* pat_c, const c3_c* roo_c)
   return 0;
 }
 
-/* _ce_cg_walk(): the least limit in files nam_c of cgroup path pat_c and
+/* _ce_cg_walk(): the least limit in the files nam_c (a list ending in 0)
+**   of cgroup path pat_c and
 **   its ancestors as far as they are visible, in the hierarchy mounted at
 **   mon_u (num_w mounts; the one whose root holds pat_c most closely), all
 **   paths under pre_c; into *lim_d and the file into src_c when less than
@@ -1687,7 +1688,7 @@ _ce_cg_under(const c3_c* pat_c, const c3_c* roo_c)
 */
 static void
 _ce_cg_walk(const c3_c* pre_c, const _ce_cg_mount* mon_u, c3_w num_w,
-            const c3_c* pat_c, const c3_c* nam_c, c3_d* lim_d,
+            const c3_c* pat_c, const c3_c* const* nam_c, c3_d* lim_d,
             c3_c* src_c, c3_z src_z)
 {
   const _ce_cg_mount* bes_u = 0;
@@ -1728,10 +1729,12 @@ _ce_cg_walk(const c3_c* pre_c, const _ce_cg_mount* mon_u, c3_w num_w,
     c3_d  val_d;
     c3_c* sla_c;
 
-    snprintf(fil_c, sizeof(fil_c), "%s/%s", dir_c, nam_c);
-    if ( (val_d = _ce_cg_read(fil_c)) && (!*lim_d || val_d < *lim_d) ) {
-      *lim_d = val_d;
-      if ( src_z ) snprintf(src_c, src_z, "%s", fil_c);
+    for ( const c3_c* const* nam_u = nam_c; *nam_u; nam_u++ ) {
+      snprintf(fil_c, sizeof(fil_c), "%s/%s", dir_c, *nam_u);
+      if ( (val_d = _ce_cg_read(fil_c)) && (!*lim_d || val_d < *lim_d) ) {
+        *lim_d = val_d;
+        if ( src_z ) snprintf(src_c, src_z, "%s", fil_c);
+      }
     }
     if ( strlen(dir_c) <= bas_z || !(sla_c = strrchr(dir_c, '/'))
          || (c3_z)(sla_c - dir_c) < bas_z )
@@ -1780,12 +1783,12 @@ _ce_limit_cgroup_at(const c3_c* pre_c, const c3_c* cgr_c, const c3_c* mif_c,
     if ( !*con_c ) {
       //  memory.high too: past it the kernel throttles the cgroup hard
       //  (Kubernetes' memory QoS sets it under the limit)
-      _ce_cg_walk(pre_c, two_u, two_w, pat_c, "memory.max", &lim_d, src_c, src_z);
-      _ce_cg_walk(pre_c, two_u, two_w, pat_c, "memory.high", &lim_d, src_c, src_z);
+      static const c3_c* two_c[] = { "memory.max", "memory.high", 0 };
+      _ce_cg_walk(pre_c, two_u, two_w, pat_c, two_c, &lim_d, src_c, src_z);
     }
     else if ( _ce_cg_has(con_c, "memory") ) {
-      _ce_cg_walk(pre_c, one_u, one_w, pat_c, "memory.limit_in_bytes",
-                  &lim_d, src_c, src_z);
+      static const c3_c* one_c[] = { "memory.limit_in_bytes", 0 };
+      _ce_cg_walk(pre_c, one_u, one_w, pat_c, one_c, &lim_d, src_c, src_z);
     }
   }
   fclose(fil_u);

@@ -1082,17 +1082,18 @@ _cp_limit_low(const c3_c* who_c, c3_d lim_d, const c3_c* src_c, c3_w bit_w,
 }
 
 /* _cp_limit_watch(): the cap comes from the cgroup's limit lim_d, for a
-**   loom of 2^bit_w bytes: follow it (_cp_limit_follow).
+**   loom of 2^bit_w bytes, and never above top_d (0: no ceiling): follow
+**   it (_cp_limit_follow).
 */
 static void
-_cp_limit_watch(c3_d lim_d, c3_w bit_w)
+_cp_limit_watch(c3_d lim_d, c3_w bit_w, c3_d top_d)
 {
   _cp_cgw_u.on_t  = 1;
   _cp_cgw_u.bit_w = bit_w;
   _cp_cgw_u.lim_d = lim_d;
   _cp_cgw_u.las_d = c3_nanos();
   _cp_cgw_u.mov_d = 0;
-  _cp_cgw_u.top_d = 0;
+  _cp_cgw_u.top_d = top_d;
 }
 
 /* _cp_limit(): the cap on the loom's memory (u3C.limit_d) for a loom of
@@ -1137,8 +1138,7 @@ _cp_limit(const u3_pier_opts* opt_u, c3_w bit_w)
                   (unsigned long long)(cap_d >> 10));
           u3C.limit_d = cap_d;
         }
-        _cp_limit_watch(lim_d, bit_w);
-        _cp_cgw_u.top_d = opt_u->limit_d;
+        _cp_limit_watch(lim_d, bit_w, opt_u->limit_d);
       }
       return 0;
     }
@@ -1152,7 +1152,7 @@ _cp_limit(const u3_pier_opts* opt_u, c3_w bit_w)
         return 0;
       }
       u3C.limit_d = cap_d;
-      _cp_limit_watch(lim_d, bit_w);
+      _cp_limit_watch(lim_d, bit_w, 0);
       //  the cgroup reclaims clean image pages itself, 4 KiB at a time and
       //  with no I/O: the pager keeps to the swap file's pages, which it
       //  reclaims far better (written early, in runs, dead ones never)
@@ -1195,7 +1195,7 @@ _cp_limit(const u3_pier_opts* opt_u, c3_w bit_w)
         return -1;
       }
       u3C.limit_d = cap_d;
-      _cp_limit_watch(lim_d, bit_w);
+      _cp_limit_watch(lim_d, bit_w, 0);
       //  the cgroup's reclaim takes the clean image pages, as above
       u3C.reclaim_o = c3y;
     } break;
