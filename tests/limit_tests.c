@@ -30,8 +30,9 @@
 ///   clamp     --memory-limit SIZE in a 64 MiB cgroup: 200M is paged under
 ///             what auto would take, and said; 20M is kept;
 ///   floorsave a cap near the floor (4.5 MiB), a save every 50 events, kv
-///             4 MiB x 20,000: the unconstrained run's mug (with the apply
-///             on a thread under a cap, the state was corrupted);
+///             4 MiB x 20,000: the unconstrained run's mug (a lazy page
+///             reserved as a clean one while a save's apply ran lost a
+///             box: release_tests window);
 ///   cgroup    auto's limit found from /proc/self/cgroup and
 ///             /proc/self/mountinfo laid out as hosts and containers lay
 ///             them out (fake trees, in process): v1 and v2, a mount that
@@ -706,7 +707,10 @@ _t_clamp(void)
 /* _t_floorsave(): a cap near the floor (4.5 MiB) with a save every 50
 **   events: the run reaches the unconstrained run's mug.  With each
 **   save's apply on a thread while the pager ran, the state was corrupted
-**   within 10,000 to 20,000 events (an assertion on a freed box).
+**   within 10,000 to 20,000 events (an assertion on a freed box): the
+**   pager's punches made many lazy pages that saves then wrote as zeros,
+**   and u3e_reserve took such a page for a clean one (release_tests
+**   window).
 */
 static void
 _t_floorsave(void)

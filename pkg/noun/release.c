@@ -7,6 +7,12 @@
 ///
 /// Invariants.  A lazy page has its dirty bit set and its lazy bit set,
 /// and is mapped read-only and unbacked; backing it clears the lazy bit.
+/// One exception: from a save's commit until its patch is applied and the
+/// loom remapped (events.c, steps 2 to 5), a lazy page the patch wrote
+/// as zeros is lazy and clean.  So every test of a page's state asks
+/// "lazy?" before "clean?": a clean page moves into the swap file with
+/// its contents, a lazy one is backed afresh, and a page moved as clean
+/// while still lazy would be saved as zeros whatever it held.
 /// With a swap file, every dirty page outside the image is backed by the
 /// file at its own offset (but home-road pages the full file could not
 /// take: _ce_swap_home), reserved (fallocate) before it is mapped, so a
@@ -772,7 +778,11 @@ u3e_reserve(c3_w* lo_w, c3_w* hi_w)
   bot_w = u3a_page_of(lo_w);
   top_w = c3_min(u3a_page_of((c3_y*)hi_w + u3a_page_bytes - 1), u3P.pag_w);
   for ( c3_w pag_w = bot_w; pag_w < top_w; pag_w++ ) {
-    if ( u3P.swp_i >= 0 && !_ce_bit(pag_w) && pag_w != u3P.gar_w ) {
+    //  lazy first, as in u3e_fault: a lazy page is clean too while a
+    //  save's patch that wrote it as zeros is applied, and moved into the
+    //  swap file as a clean page it would stay lazy, and be saved as
+    //  zeros whatever it held
+    if ( u3P.swp_i >= 0 && !_ce_lzy(pag_w) && !_ce_bit(pag_w) && pag_w != u3P.gar_w ) {
       //  a clean page moves into the swap file on its first write (read
       //  from its block, which the pager may have shut: opened first)
       u3e_fault_e ret_e;
