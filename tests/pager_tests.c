@@ -69,6 +69,11 @@
 ///           each backs its lazy run up to the guard, which stays
 ///           PROT_NONE (/proc/self/maps; a run taken over it mapped it
 ///           rw-s, and the guard was gone).
+///   stale   an inner road frees a page inside its heap and ends; the home
+///           road's stack grows over the page and writes there; evicted
+///           under a cap, the page keeps the stack's frames (the road's
+///           bit stayed set in the free-page bitmap, and the pager punched
+///           the page as free: the frames read back as zeros).
 ///
 /// White-box: it reads the lazy bitmap (events_in.h) to pick where to
 /// plant.  The loom ends with no leak.
@@ -927,6 +932,73 @@ _t_save(const c3_c* dir_c)
   u3C.swap_c = 0;
 }
 
+/* _t_stale(): a free page an inner road left behind, which the home
+**   road's stack then takes: evicted under a cap, it is written out, never
+**   punched as free.  The inner road's heap lies in the home road's gap,
+**   just under its stack; when the road ends, the free-page bitmap keeps
+**   the bits of its free pages unless they are cleared, and the pager,
+**   which punches the pages the bitmap marks free, took the stack's frames
+**   there for free pages and zeroed them.
+*/
+static void
+_t_stale(void)
+{
+  c3_w    lo_w, hi_w, len_w, bad_w = 0, num_w = 0;
+  c3_w*   frm_w;
+  u3_noun lis = 0;
+
+  //  an inner road: two runs from the top of its heap down, the first
+  //  freed (inside the heap: its bits set), and the road left
+  u3m_leap();
+  {
+    u3_atom one = _t_atom(8192, 1);
+    u3_atom two = _t_atom(8192, 2);
+    const u3a_atom* one_u = (const u3a_atom*)(void*)u3a_to_ptr(one);
+
+    lo_w = u3a_page_of(one_u) + 1;
+    hi_w = u3a_page_of(&one_u->buf_w[8192 - 1]);
+    u3z(one);
+    (void)two;
+  }
+  T_OK(hi_w > lo_w && c3_bit_get(u3a_Free, lo_w), "stale: pages %u-%u freed "
+       "on the inner road", lo_w, hi_w - 1);
+  u3m_fall();
+  for ( c3_w pag_w = lo_w; pag_w < hi_w; pag_w++ ) {
+    bad_w += c3_bit_get(u3a_Free, pag_w);
+  }
+  T_OK(0 == bad_w, "stale: %u pages of the road that ended still marked "
+       "free", bad_w);
+
+  //  the home road's stack grows over them, and writes there
+  len_w = (c3_w)(u3R->cap_w - (c3_w*)u3a_page_ptr(lo_w));
+  frm_w = u3a_push(len_w);
+  T_OK(frm_w <= (c3_w*)u3a_page_ptr(lo_w), "stale: the stack reaches page %u",
+       lo_w);
+  for ( c3_w pag_w = lo_w; pag_w < hi_w; pag_w++ ) {
+    ((volatile c3_w*)u3a_page_ptr(pag_w))[7] = pag_w ^ 0x5a5a5a5a;
+  }
+
+  //  pressure until the pager has taken the stack's pages
+  T_OK(0 == u3e_limit_set(8ULL << 20), "stale: an 8 MiB cap");
+  while ( !_ce_limit_away(lo_w) && !_ce_lzy(lo_w) && num_w < 4096 ) {
+    lis = u3nc(_t_atom(16384, num_w++), lis);
+  }
+  T_OK(_ce_limit_away(lo_w) || _ce_lzy(lo_w), "stale: the stack's page %u "
+       "evicted after %u atoms of 64 KiB", lo_w, num_w);
+  bad_w = 0;
+  for ( c3_w pag_w = lo_w; pag_w < hi_w; pag_w++ ) {
+    bad_w += ( ((volatile c3_w*)u3a_page_ptr(pag_w))[7] != (pag_w ^ 0x5a5a5a5a) );
+  }
+  T_OK(0 == bad_w, "stale: %u of the stack's pages %u-%u lost their frames "
+       "(punched as free)", bad_w, lo_w, hi_w - 1);
+  printf("stale: the stack over an ended road's free pages %u-%u, evicted "
+         "(%u atoms): %u pages lost their frames\n", lo_w, hi_w - 1, num_w,
+         bad_w);
+  u3e_limit_set(0);
+  u3z(lis);
+  u3a_pop(len_w);
+}
+
 int
 main(void)
 {
@@ -951,6 +1023,7 @@ main(void)
   _t_outback();
   _t_ahead();
   _t_guard();
+  _t_stale();
 
   t_clean();
   u3e_stop();

@@ -2,9 +2,12 @@
 /// Roads: leap/fall/love nested deep in both directions, products that
 /// share senior nouns, the DAG that must copy in linear time, bails and
 /// memory exhaustion in nested roads leaving the parent exactly as it was,
-/// a ten-million-cell list freed without C recursion, and bad loom sizes.
+/// a ten-million-cell list freed without C recursion, and bad loom sizes;
+/// a road that ends (product, fall, bail over roads inside it) leaves no
+/// page marked free outside a live road's heap.
 #include <sys/mman.h>
 
+#include "c3/bitmap.h"
 #include "noun/events.h"
 #include "test.h"
 
@@ -274,6 +277,91 @@ _t_bails(void)
   T_EQ(u3a_use(arg), 1);
   t_leak(arg);
   u3z(arg);
+  t_clean();
+}
+
+/* _t_holes(): on the current road, three runs of pages, the middle one
+**   freed (inside the heap: its bits set); the survivors as a cell.
+*/
+static u3_noun
+_t_holes(void)
+{
+  static c3_w buf_w[8192];
+  buf_w[8191] = 1;
+  u3_atom one = u3i_words(8192, buf_w);
+  u3_atom two = u3i_words(8192, buf_w);
+  u3_atom thr = u3i_words(8192, buf_w);
+  u3z(two);
+  return u3nc(one, thr);
+}
+
+/* _t_gone_set(): the free-page bits set in the home road's gap. */
+static c3_w
+_t_gone_set(void)
+{
+  u3a_road* hom_u = u3m_home_road();
+  c3_w      num_w = 0;
+
+  for ( c3_w pag_w = u3a_page_of(hom_u->hat_w);
+        pag_w < u3a_page_of(hom_u->cap_w); pag_w++ )
+  {
+    num_w += c3_bit_get(u3a_Free, pag_w);
+  }
+  return num_w;
+}
+
+static c3_w _t_gone_w;   //  bits set inside the roads, before they ended
+
+/* _t_gone_kid(): holes on this road and on an abandoned road inside it,
+**   then a product (bail_t 0) or a bail that abandons both.
+*/
+static u3_noun
+_t_gone_kid(u3_noun arg)
+{
+  u3_noun pro = _t_holes();
+
+  u3m_leap();                     //  unarmed: a bail passes over it
+  u3_noun inn = _t_holes();
+  (void)inn;
+  _t_gone_w = _t_gone_set();
+  if ( c3y == arg ) {
+    u3m_bail(c3__exit);
+  }
+  u3m_fall();
+  return pro;
+}
+
+/* _t_gone(): a road's free-page bits are cleared when it ends, by a
+**   product taken up, a fall, or a bail over roads inside it: outside a
+**   live road's heap a set bit would pass the parent's stack, or its
+**   heap's next pages, off as free (the pager punches free pages).
+*/
+static void
+_t_gone(void)
+{
+  u3_noun pro;
+
+  T_EQ(_t_gone_set(), 0);
+  pro = u3m_soft(_t_gone_kid, c3n);
+  T_EQ(u3h(pro), 0);
+  T_OK(_t_gone_w >= 2, "gone: %u pages freed inside two roads", _t_gone_w);
+  T_EQ(_t_gone_set(), 0);
+  u3z(pro);
+
+  _t_gone_w = 0;
+  pro = u3m_soft(_t_gone_kid, c3y);
+  T_EQ(u3h(pro), c3__exit);
+  T_OK(_t_gone_w >= 2, "gone: %u pages freed inside two roads", _t_gone_w);
+  T_EQ(_t_gone_set(), 0);
+  u3z(pro);
+
+  //  and a plain leap and fall
+  u3m_leap();
+  pro = _t_holes();
+  (void)pro;
+  T_OK(_t_gone_set() >= 1, "gone: a page freed on the inner road");
+  u3m_fall();
+  T_EQ(_t_gone_set(), 0);
   t_clean();
 }
 
@@ -555,6 +643,7 @@ main(void)
   _t_sharing();
   _t_dag();
   _t_bails();
+  _t_gone();
   _t_long_list();
   _t_touch();
   t_clean();

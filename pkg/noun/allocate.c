@@ -10,6 +10,9 @@
 ///   free  a whole page with nothing in it.  Its bitmap bit is set.  It
 ///         holds no metadata at all, so its contents may be discarded
 ///         (released to the OS, punched out of a swap file) at any time.
+///         When a road ends, its bits are cleared (u3a_free_forget): the
+///         parent's stack and heap grow over its pages, and a bit left
+///         set would pass a live page off as free to the pager.
 ///   slot  equal slots of one size class (16 bytes to 8 KiB).  Free slots
 ///         form a list threaded through the slots themselves (word 0 is
 ///         0, word 1 the next free slot + 1); slots at or above the bump
@@ -604,6 +607,70 @@ u3a_touch_reset(void)
   u3a_Touch.nex_w = 0;
   u3a_Touch.ovf_t = 0;
   u3a_Touch.mer_t = 0;
+}
+
+/* _ca_bits_forget(): clear the free-page bits set in [lo_w, hi_w),
+**   writing only the words with a bit set: a clean page of the bitmap
+**   stays clean.
+*/
+static void
+_ca_bits_forget(c3_w lo_w, c3_w hi_w)
+{
+  c3_w pag_w = ( lo_w < hi_w ) ? _ca_find_set(lo_w, hi_w) : hi_w;
+
+  while ( pag_w < hi_w ) {
+    c3_w end_w = _ca_find_clear(pag_w, hi_w);
+    _ca_bits_clear(pag_w, end_w - pag_w);
+    pag_w = _ca_find_set(end_w, hi_w);
+  }
+}
+
+void
+u3a_free_forget(const void* lo_v, const void* hi_v)
+{
+  c3_d        pag_d = u3a_page_bytes;
+  const c3_y* lo_y  = lo_v;
+  const c3_y* hi_y  = hi_v;
+  const c3_y *bot_y, *top_y;
+
+  //  clipped to the current road's gap: a frontier that grew into the
+  //  span (while a product was taken up) keeps its own, clear, bits
+  if ( _(u3R->nor_o) ) {
+    bot_y = (const c3_y*)u3R->hat_w;
+    top_y = (const c3_y*)((c3_d)(c3_y*)u3R->cap_w & ~(pag_d - 1));
+  }
+  else {
+    bot_y = (const c3_y*)(((c3_d)(c3_y*)u3R->cap_w + pag_d - 1) & ~(pag_d - 1));
+    top_y = (const c3_y*)u3R->hat_w;
+  }
+  lo_y = c3_max(lo_y, bot_y);
+  hi_y = c3_min(hi_y, top_y);
+  if ( hi_y <= lo_y ) {
+    return;
+  }
+  //  only where a heap may have been: below the highest address a
+  //  frontier reached growing up, above the lowest one growing down,
+  //  since inner roads last all ended (the span is mostly a gap no road
+  //  ever reached: a 16 GiB loom's is a million pages)
+  c3_w lo_w = u3a_page_of(lo_y + pag_d - 1);
+  c3_w hi_w = u3a_page_of(hi_y);
+  c3_w fup_w = ( (const c3_y*)u3a_Touch.fup_w <= lo_y ) ? lo_w
+             : c3_min(hi_w, u3a_page_of((c3_y*)u3a_Touch.fup_w + pag_d - 1));
+  c3_w fdn_w = ( (const c3_y*)u3a_Touch.fdn_w <= lo_y ) ? lo_w
+             : c3_max(lo_w, c3_min(hi_w, u3a_page_of(u3a_Touch.fdn_w)));
+
+  if ( fup_w >= fdn_w ) {
+    _ca_bits_forget(lo_w, hi_w);
+  }
+  else {
+    _ca_bits_forget(lo_w, fup_w);
+    _ca_bits_forget(fdn_w, hi_w);
+  }
+  if ( !u3R->par_u ) {
+    //  back on the home road: no inner road is left
+    u3a_Touch.fup_w = u3R->hat_w;
+    u3a_Touch.fdn_w = u3R->cap_w;
+  }
 }
 
 c3_w

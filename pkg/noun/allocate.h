@@ -87,7 +87,8 @@
   ***
   ***   One table for the whole loom holds a 16-byte entry per page, and a
   ***   bitmap holds one bit per page (set: a free page inside the heap of
-  ***   the road that owns it).  Both live at the start of the home heap, so
+  ***   a live road, which owns it; a road's bits are cleared when it
+  ***   ends, u3a_free_forget).  Both live at the start of the home heap, so
   ***   free pages themselves carry no metadata and can be given back to the
   ***   OS at any time.  An entry is meaningful only while its page lies in
   ***   some road's heap; a road sets it when its heap grows over the page.
@@ -312,6 +313,8 @@
       c3_t  ovf_t;     //  more runs were freed than noted: scan the heap
       c3_t  mer_t;     //  the noted runs are sorted and merged
       c3_o  lis_o;     //  note freed runs (c3y while release is wanted)
+      c3_w* fup_w;     //  as up_w and dn_w, but since inner roads last
+      c3_w* fdn_w;     //  all ended (u3a_free_forget; 0: the whole loom)
       c3_w  ran_w[u3a_touch_runs][2];  //  (page, pages)
     } u3a_touch;
 
@@ -322,11 +325,13 @@
     u3a_touch_up(c3_w* ptr_w)
     {
       if ( ptr_w > u3a_Touch.up_w ) u3a_Touch.up_w = ptr_w;
+      if ( ptr_w > u3a_Touch.fup_w ) u3a_Touch.fup_w = ptr_w;
     }
     static inline void
     u3a_touch_dn(c3_w* ptr_w)
     {
       if ( ptr_w < u3a_Touch.dn_w ) u3a_Touch.dn_w = ptr_w;
+      if ( ptr_w < u3a_Touch.fdn_w ) u3a_Touch.fdn_w = ptr_w;
     }
 
     /* u3a_touch_window(): the window since the last reset: the highest
@@ -342,6 +347,15 @@
     /* u3a_touch_reset(): start a new window at the home road's frontiers. */
     void
     u3a_touch_reset(void);
+
+    /* u3a_free_forget(): an inner road that spanned [lo_v, hi_v) has
+    **   ended (u3R is its parent again): the free-page bits of its pages,
+    **   and of roads inside it, are cleared where they are still the
+    **   parent's gap, so that a set bit always means a free page inside a
+    **   live road's heap (the parent's stack and heap grow over them).
+    */
+    void
+    u3a_free_forget(const void* lo_v, const void* hi_v);
 
     /* u3a_free_low(): up to max_w of the lowest free pages inside the
     **   current road's heap, into pag_w; returns how many.

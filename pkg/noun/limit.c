@@ -73,8 +73,9 @@
 /// too (half, back to the end of the clock: no I/O), and is evicted the
 /// next time.  An evicted block's clean pages are dropped; its swap
 /// pages that hold nothing
-/// (free pages of any heap, by the allocator's free-page bitmap, which is
-/// one word per block; and the current road's free gap) are punched out
+/// (free pages of any live road's heap, by the allocator's free-page
+/// bitmap, which is one word per block and holds no bit of a road that
+/// has ended; and the current road's free gap) are punched out
 /// of the file (fallocate: never written, blocks returned) and mapped
 /// lazy again; the rest are written back with sync_file_range and dropped
 /// (MADV_DONTNEED on the mapping, POSIX_FADV_DONTNEED on the file).

@@ -184,11 +184,32 @@ u3m_leap(void)
   u3R = kid_u;
 }
 
+/* _cm_span(): the pages inner road kid_u took of its parent's gap when it
+**   was made (u3m_leap), as [*lo_y, *hi_y).
+*/
+static void
+_cm_span(const u3a_road* kid_u, c3_y** lo_y, c3_y** hi_y)
+{
+  if ( _(kid_u->nor_o) ) {
+    *lo_y = (c3_y*)kid_u->mat_w;
+    *hi_y = (c3_y*)kid_u + _cm_header_bytes();
+  }
+  else {
+    *lo_y = (c3_y*)kid_u;
+    *hi_y = (c3_y*)kid_u->mat_w;
+  }
+}
+
 void
 u3m_fall(void)
 {
-  c3_assert( u3R->par_u );
-  u3R = u3R->par_u;
+  u3a_road* kid_u = u3R;
+  c3_y      *lo_y, *hi_y;
+
+  c3_assert( kid_u->par_u );
+  _cm_span(kid_u, &lo_y, &hi_y);
+  u3R = kid_u->par_u;
+  u3a_free_forget(lo_y, hi_y);
 }
 
 /* _cm_love_reserve(): with lazy pages, back what taking pro up will need
@@ -242,8 +263,11 @@ u3m_love(u3_noun pro)
   u3a_road* kid_u = u3R;
   u3a_road* par_u = kid_u->par_u;
   c3_w*     cap_w = par_u->cap_w;
+  c3_y      *lo_y, *hi_y;
 
   c3_assert( par_u );
+  //  the span first: the take may grow the parent's heap over the header
+  _cm_span(kid_u, &lo_y, &hi_y);
   if ( _(u3e_lazy()) ) {
     _cm_love_reserve(kid_u, par_u, pro);
   }
@@ -263,6 +287,7 @@ u3m_love(u3_noun pro)
 
   par_u->cap_w = cap_w;
   par_u->jlo_w = par_u->jhi_w = 0;
+  u3a_free_forget(lo_y, hi_y);
   return pro;
 }
 
