@@ -82,6 +82,17 @@ _b_maps(void)
   return num_d;
 }
 
+/* _b_save(): a snapshot of pages [0, img_w), applied to north.bin and
+**   the loom remapped from it before the next round: its first writes are
+**   to pages mapped from north.bin, not to the private or scratch-file
+**   copies a save's pages keep while its apply runs.
+*/
+static c3_i
+_b_save(c3_w img_w)
+{
+  return ( u3e_save(img_w) || u3e_save_wait() ) ? -1 : 0;
+}
+
 /* _b_boot(): map a loom and open the pier at dir_c; *img_w gets the
 **   image's pages.  Builds and saves an image of about num_w pages if the
 **   pier is new.
@@ -112,7 +123,7 @@ _b_boot(const c3_c* dir_c, c3_w num_w, c3_w* img_w)
   }
   u3H->roo = lis;
   *img_w = u3a_page_of(u3R->hat_w);
-  return u3e_save(*img_w);
+  return _b_save(*img_w);
 }
 
 int
@@ -172,7 +183,7 @@ main(int argc, char** argv)
           return 1;
         }
       }
-      if ( u3e_save(img_w) ) return 1;
+      if ( _b_save(img_w) ) return 1;
     }
     if ( u3e_Stat.faults_d - fau_d < (c3_d)num_w * rnd_w ) {
       fprintf(stderr, "bench: expected every page to be found written\n");
@@ -187,7 +198,7 @@ main(int argc, char** argv)
     for ( c3_w r_w = 0; r_w < rnd_w; r_w++ ) {
       _b_read(pag_y, num_w);
       cop_d[b_w][r_w] = _b_write(pag_y, num_w);
-      if ( u3e_save(img_w) ) return 1;
+      if ( _b_save(img_w) ) return 1;
     }
     u3e_stop();
     u3m_fini();
@@ -212,7 +223,7 @@ main(int argc, char** argv)
       swp_d[r_w] = _b_write(pag_y, num_w);
       swf_d += _b_faults() - flt_d;
       swm_d = c3_max(swm_d, _b_maps());
-      if ( u3e_save(img_w) ) return 1;
+      if ( _b_save(img_w) ) return 1;
     }
     if ( u3e_Stat.faults_d - fau_d < (c3_d)num_w * rnd_w
          || u3e_Stat.swap_full_d )
