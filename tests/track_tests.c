@@ -15,6 +15,9 @@
 ///     page dropped then would read its old contents back; once applied,
 ///     it and release give clean pages back (their page-table entries,
 ///     /proc/self/pagemap).
+///   - an image saved with a page of the home road's gap marked free in
+///     the free-page bitmap (as a runtime that kept an ended road's bits
+///     left one) starts with the bit cleared.
 ///
 /// Each scenario runs in a child process with its own loom, once per
 /// tracking backend this machine offers; when userfaultfd is unavailable,
@@ -29,6 +32,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "c3/bitmap.h"
 #include "test.h"
 #include "harness.h"
 #include "noun/events.h"
@@ -557,6 +561,37 @@ _t_busy(const c3_c* arg_c)
   h_rm(dir_c);
 }
 
+/* _t_stale_image(): a saved image whose free-page bitmap marks pages of
+**   the home road's gap free (as a runtime that kept an ended road's bits
+**   left it) is cleared of them at the next start: the pager would take
+**   such a page, once the home road's stack or heap grows over it, for a
+**   free one and punch it.
+*/
+static void
+_t_stale_image(const c3_c* arg_c)
+{
+  c3_c dir_c[512];
+  c3_w pag_w;
+
+  (void)arg_c;
+  t_pier(dir_c, "stale", t_track_c);
+  if ( _t_boot(dir_c, 27) ) return;
+  u3H->roo = _t_list(41, 4, 100);
+  pag_w = u3a_page_of(u3R->hat_w) + 100;
+  c3_bit_set(u3a_Free, pag_w);
+  T_EQ(u3m_save(), 0);
+  T_EQ(u3e_save_wait(), 0);
+  c3_bit_clear(u3a_Free, pag_w);    //  the sweep at the stop finds none
+  u3m_stop();
+
+  if ( _t_boot(dir_c, 27) ) return;
+  T_OK(!c3_bit_get(u3a_Free, pag_w), "stale: the gap's page %u still marked "
+       "free after a start", pag_w);
+  t_leak(u3H->roo);
+  u3m_stop();
+  h_rm(dir_c);
+}
+
   /** Which backends.
   **/
 /* _t_uffd_why(): 0 if userfaultfd tracking works here, else why not. */
@@ -630,6 +665,7 @@ main(void)
     t_run("release, no demand paging, free", _t_release, "0 free");
     t_run("release, no demand paging, dontneed", _t_release, "0 dontneed");
     t_run("drop and release while a save's apply runs", _t_busy, 0);
+    t_run("an image with stale free bits in the gap", _t_stale_image, 0);
   }
 
   t_pass_w += t_shared_w[0];

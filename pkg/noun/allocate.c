@@ -136,6 +136,8 @@ u3a_class_bytes(c3_w cls_w)
 #define _ca_find_clear(lo_w, hi_w)  c3_bits_next(u3a_Free, lo_w, hi_w, 0)
 #define _ca_find_last_set(lo_w, hi_w)  c3_bits_last(u3a_Free, lo_w, hi_w)
 
+static void _ca_bits_forget(c3_w lo_w, c3_w hi_w);
+
 /* _ca_heap_pages(): the current road's heap as pages [*lo_w, *hi_w). */
 static inline void
 _ca_heap_pages(u3a_road* rod_u, c3_w* lo_w, c3_w* hi_w)
@@ -554,6 +556,11 @@ u3a_attach(u3a_road* rod_u, c3_w pag_w)
   rod_u->arm_w = 0;
   rod_u->how_w = 0;
   rod_u->tax   = 0;
+  //  no road is left inside the gap: an image saved by a runtime that
+  //  kept an ended road's bits may still hold some
+  _ca_bits_forget(u3a_page_of(rod_u->hat_w),
+                  u3a_page_of((c3_y*)rod_u->cap_w - ((c3_d)(c3_y*)rod_u->cap_w
+                                                     & (u3a_page_bytes - 1))));
 }
 
 void
@@ -1136,6 +1143,48 @@ u3a_sweep(u3a_sweep_report* rep_u, c3_o pri_o)
       } break;
 
       default: break;
+    }
+    if ( u3a_pg_free != pag_u->typ_y && _ca_bit(pag_w) ) {
+      //  (a run's tail pages, skipped above, are checked by the scan below)
+      u3l_log("loom: page %u is in use but marked free in the bitmap\n", pag_w);
+      rep_u->under_d++;
+    }
+  }
+  //  a set bit means a free page inside a live road's heap: none in the
+  //  heap's used pages nor in the road's gap (where the pager would take
+  //  a bit left by an ended road, or a run's page, for a free page and
+  //  punch it)
+  {
+    c3_w gap_w[2][2];
+    c3_d pag_d = u3a_page_bytes;
+    c3_w nun_w = 0;
+
+    if ( _(u3R->nor_o) ) {
+      gap_w[0][0] = hi_w;
+      gap_w[0][1] = u3a_page_of((c3_y*)((c3_d)(c3_y*)u3R->cap_w & ~(pag_d - 1)));
+    }
+    else {
+      gap_w[0][0] = u3a_page_of((c3_y*)(((c3_d)(c3_y*)u3R->cap_w + pag_d - 1)
+                                        & ~(pag_d - 1)));
+      gap_w[0][1] = lo_w;
+    }
+    gap_w[1][0] = lo_w;
+    gap_w[1][1] = hi_w;
+    for ( c3_w i_w = 0; i_w < 2; i_w++ ) {
+      for ( c3_w pag_w = ( gap_w[i_w][0] < gap_w[i_w][1] )
+                         ? _ca_find_set(gap_w[i_w][0], gap_w[i_w][1])
+                         : gap_w[i_w][1];
+            pag_w < gap_w[i_w][1];
+            pag_w = _ca_find_set(pag_w + 1, gap_w[i_w][1]) )
+      {
+        if ( 0 == i_w || (u3a_pg_runt == u3a_Page[pag_w].typ_y) ) {
+          if ( nun_w++ < 8 ) {
+            u3l_log("loom: page %u %s is marked free in the bitmap\n", pag_w,
+                    ( 0 == i_w ) ? "outside the heap" : "of a run");
+          }
+          rep_u->under_d++;
+        }
+      }
     }
   }
 
