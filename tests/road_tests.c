@@ -4,7 +4,8 @@
 /// memory exhaustion in nested roads leaving the parent exactly as it was,
 /// a ten-million-cell list freed without C recursion, and bad loom sizes;
 /// a road that ends (product, fall, bail over roads inside it) leaves no
-/// page marked free outside a live road's heap.
+/// page marked free outside a live road's heap, and the sweep reports a
+/// page marked free in the gap or on a run's head or tail.
 #include <sys/mman.h>
 
 #include "c3/bitmap.h"
@@ -362,6 +363,32 @@ _t_gone(void)
   T_OK(_t_gone_set() >= 1, "gone: a page freed on the inner road");
   u3m_fall();
   T_EQ(_t_gone_set(), 0);
+
+  //  the sweep (every leak check) reports a stray bit: in the gap, on a
+  //  run's head, on a run's tail
+  {
+    static c3_w buf_w[8192];
+    u3a_sweep_report rep_u;
+    c3_w             bas_w, pag_w[3];
+
+    buf_w[8191] = 1;
+    u3_atom vat = u3i_words(8192, buf_w);
+    pag_w[0] = u3a_page_of(u3R->hat_w) + 10;
+    pag_w[1] = u3a_page_of(u3a_to_ptr(vat));
+    pag_w[2] = pag_w[1] + 1;
+    u3a_sweep(&rep_u, c3n);
+    bas_w = (c3_w)rep_u.under_d;
+    for ( c3_w i_w = 0; i_w < 3; i_w++ ) {
+      c3_bit_set(u3a_Free, pag_w[i_w]);
+      u3a_sweep(&rep_u, c3n);
+      c3_bit_clear(u3a_Free, pag_w[i_w]);
+      T_OK(bas_w + 1 == rep_u.under_d, "gone: the sweep finds page %u marked "
+           "free (%s): %llu under, %u before", pag_w[i_w],
+           ( 0 == i_w ) ? "in the gap" : ( 1 == i_w ) ? "a run's head" : "a run's tail",
+           (unsigned long long)rep_u.under_d, bas_w);
+    }
+    u3z(vat);
+  }
   t_clean();
 }
 

@@ -1108,6 +1108,11 @@ u3a_sweep(u3a_sweep_report* rep_u, c3_o pri_o)
   for ( c3_w pag_w = lo_w; pag_w < hi_w; pag_w++ ) {
     u3a_page* pag_u = &u3a_Page[pag_w];
 
+    if ( u3a_pg_free != pag_u->typ_y && _ca_bit(pag_w) ) {
+      //  (a run's tail pages, skipped below, are checked by the scan after)
+      u3l_log("loom: page %u is in use but marked free in the bitmap\n", pag_w);
+      rep_u->under_d++;
+    }
     switch ( pag_u->typ_y ) {
       case u3a_pg_slot: {
         c3_w wid_w = (c3_w)_ca_unit_s[pag_u->cls_y] << 2;
@@ -1143,11 +1148,6 @@ u3a_sweep(u3a_sweep_report* rep_u, c3_o pri_o)
       } break;
 
       default: break;
-    }
-    if ( u3a_pg_free != pag_u->typ_y && _ca_bit(pag_w) ) {
-      //  (a run's tail pages, skipped above, are checked by the scan below)
-      u3l_log("loom: page %u is in use but marked free in the bitmap\n", pag_w);
-      rep_u->under_d++;
     }
   }
   //  a set bit means a free page inside a live road's heap: none in the
