@@ -281,17 +281,24 @@ _t_bails(void)
   t_clean();
 }
 
+/* _t_run_atom(): an atom of 8,192 words: a run of three pages. */
+static u3_atom
+_t_run_atom(void)
+{
+  static c3_w buf_w[8192];
+  buf_w[8191] = 1;
+  return u3i_words(8192, buf_w);
+}
+
 /* _t_holes(): on the current road, three runs of pages, the middle one
 **   freed (inside the heap: its bits set); the survivors as a cell.
 */
 static u3_noun
 _t_holes(void)
 {
-  static c3_w buf_w[8192];
-  buf_w[8191] = 1;
-  u3_atom one = u3i_words(8192, buf_w);
-  u3_atom two = u3i_words(8192, buf_w);
-  u3_atom thr = u3i_words(8192, buf_w);
+  u3_atom one = _t_run_atom();
+  u3_atom two = _t_run_atom();
+  u3_atom thr = _t_run_atom();
   u3z(two);
   return u3nc(one, thr);
 }
@@ -367,12 +374,10 @@ _t_gone(void)
   //  the sweep (every leak check) reports a stray bit: in the gap, on a
   //  run's head, on a run's tail
   {
-    static c3_w buf_w[8192];
     u3a_sweep_report rep_u;
     c3_w             bas_w, pag_w[3];
+    u3_atom          vat = _t_run_atom();
 
-    buf_w[8191] = 1;
-    u3_atom vat = u3i_words(8192, buf_w);
     pag_w[0] = u3a_page_of(u3R->hat_w) + 10;
     pag_w[1] = u3a_page_of(u3a_to_ptr(vat));
     pag_w[2] = pag_w[1] + 1;

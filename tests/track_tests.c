@@ -581,7 +581,6 @@ _t_stale_image(const c3_c* arg_c)
   c3_bit_set(u3a_Free, pag_w);
   T_EQ(u3m_save(), 0);
   T_EQ(u3e_save_wait(), 0);
-  c3_bit_clear(u3a_Free, pag_w);    //  the sweep at the stop finds none
   u3m_stop();
 
   if ( _t_boot(dir_c, 27) ) return;

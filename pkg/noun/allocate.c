@@ -152,6 +152,25 @@ _ca_heap_pages(u3a_road* rod_u, c3_w* lo_w, c3_w* hi_w)
   }
 }
 
+/* _ca_gap_pages(): the whole pages of rod_u's gap, between its heap's
+**   frontier (page-aligned) and its stack, as [*lo_w, *hi_w).
+*/
+static inline void
+_ca_gap_pages(const u3a_road* rod_u, c3_w* lo_w, c3_w* hi_w)
+{
+  c3_d msk_d = u3a_page_bytes - 1;
+
+  if ( _(rod_u->nor_o) ) {
+    *lo_w = u3a_page_of(rod_u->hat_w);
+    *hi_w = u3a_page_of((c3_y*)((c3_d)(c3_y*)rod_u->cap_w & ~msk_d));
+  }
+  else {
+    *lo_w = u3a_page_of((c3_y*)(((c3_d)(c3_y*)rod_u->cap_w + msk_d) & ~msk_d));
+    *hi_w = u3a_page_of(rod_u->hat_w);
+  }
+  *hi_w = c3_max(*lo_w, *hi_w);
+}
+
   /** Pages.
   **/
 /* _ca_pages_find(): len_w contiguous free pages inside the heap, or 0. */
@@ -558,9 +577,11 @@ u3a_attach(u3a_road* rod_u, c3_w pag_w)
   rod_u->tax   = 0;
   //  no road is left inside the gap: an image saved by a runtime that
   //  kept an ended road's bits may still hold some
-  _ca_bits_forget(u3a_page_of(rod_u->hat_w),
-                  u3a_page_of((c3_y*)rod_u->cap_w - ((c3_d)(c3_y*)rod_u->cap_w
-                                                     & (u3a_page_bytes - 1))));
+  {
+    c3_w lo_w, hi_w;
+    _ca_gap_pages(rod_u, &lo_w, &hi_w);
+    _ca_bits_forget(lo_w, hi_w);
+  }
 }
 
 void
@@ -635,37 +656,27 @@ _ca_bits_forget(c3_w lo_w, c3_w hi_w)
 void
 u3a_free_forget(const void* lo_v, const void* hi_v)
 {
-  c3_d        pag_d = u3a_page_bytes;
-  const c3_y* lo_y  = lo_v;
-  const c3_y* hi_y  = hi_v;
-  const c3_y *bot_y, *top_y;
+  c3_d pag_d = u3a_page_bytes;
+  c3_w bot_w, top_w, lo_w, hi_w, fup_w, fdn_w;
 
-  //  clipped to the current road's gap: a frontier that grew into the
-  //  span (while a product was taken up) keeps its own, clear, bits
-  if ( _(u3R->nor_o) ) {
-    bot_y = (const c3_y*)u3R->hat_w;
-    top_y = (const c3_y*)((c3_d)(c3_y*)u3R->cap_w & ~(pag_d - 1));
-  }
-  else {
-    bot_y = (const c3_y*)(((c3_d)(c3_y*)u3R->cap_w + pag_d - 1) & ~(pag_d - 1));
-    top_y = (const c3_y*)u3R->hat_w;
-  }
-  lo_y = c3_max(lo_y, bot_y);
-  hi_y = c3_min(hi_y, top_y);
-  if ( hi_y <= lo_y ) {
+  //  the span's whole pages, clipped to the current road's gap: a
+  //  frontier that grew into the span (while a product was taken up)
+  //  keeps its own, clear, bits
+  _ca_gap_pages(u3R, &bot_w, &top_w);
+  lo_w = c3_max(bot_w, u3a_page_of((const c3_y*)lo_v + pag_d - 1));
+  hi_w = c3_min(top_w, u3a_page_of(hi_v));
+  if ( hi_w <= lo_w ) {
     return;
   }
   //  only where a heap may have been: below the highest address a
   //  frontier reached growing up, above the lowest one growing down,
   //  since inner roads last all ended (the span is mostly a gap no road
-  //  ever reached: a 16 GiB loom's is a million pages)
-  c3_w lo_w = u3a_page_of(lo_y + pag_d - 1);
-  c3_w hi_w = u3a_page_of(hi_y);
-  c3_w fup_w = ( (const c3_y*)u3a_Touch.fup_w <= lo_y ) ? lo_w
-             : c3_min(hi_w, u3a_page_of((c3_y*)u3a_Touch.fup_w + pag_d - 1));
-  c3_w fdn_w = ( (const c3_y*)u3a_Touch.fdn_w <= lo_y ) ? lo_w
-             : c3_max(lo_w, c3_min(hi_w, u3a_page_of(u3a_Touch.fdn_w)));
-
+  //  ever reached: a 16 GiB loom's is a million pages).  0, as at the
+  //  start, is below the loom: nothing up, everything down
+  fup_w = ( u3a_Touch.fup_w <= u3a_page_ptr(lo_w) ) ? lo_w
+        : c3_min(hi_w, u3a_page_of((c3_y*)u3a_Touch.fup_w + pag_d - 1));
+  fdn_w = ( u3a_Touch.fdn_w <= u3a_page_ptr(lo_w) ) ? lo_w
+        : c3_min(hi_w, u3a_page_of(u3a_Touch.fdn_w));
   if ( fup_w >= fdn_w ) {
     _ca_bits_forget(lo_w, hi_w);
   }
@@ -1156,18 +1167,9 @@ u3a_sweep(u3a_sweep_report* rep_u, c3_o pri_o)
   //  punch it)
   {
     c3_w gap_w[2][2];
-    c3_d pag_d = u3a_page_bytes;
     c3_w nun_w = 0;
 
-    if ( _(u3R->nor_o) ) {
-      gap_w[0][0] = hi_w;
-      gap_w[0][1] = u3a_page_of((c3_y*)((c3_d)(c3_y*)u3R->cap_w & ~(pag_d - 1)));
-    }
-    else {
-      gap_w[0][0] = u3a_page_of((c3_y*)(((c3_d)(c3_y*)u3R->cap_w + pag_d - 1)
-                                        & ~(pag_d - 1)));
-      gap_w[0][1] = lo_w;
-    }
+    _ca_gap_pages(u3R, &gap_w[0][0], &gap_w[0][1]);
     gap_w[1][0] = lo_w;
     gap_w[1][1] = hi_w;
     for ( c3_w i_w = 0; i_w < 2; i_w++ ) {

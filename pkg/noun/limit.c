@@ -1517,11 +1517,9 @@ u3e_limit_move(c3_d cap_d)
 c3_d
 u3e_limit_lower(c3_d cap_d)
 {
-  if ( !_ce_bud_w ) {
-    return 0;
-  }
-  cap_d = c3_max(cap_d, u3e_limit_floor(u3C.bits_w));
-  return ( cap_d < u3e_Limit.cap_d ) ? u3e_limit_move(cap_d) : u3e_Limit.cap_d;
+  //  (u3e_limit_move keeps it off the floor, and to a running pager)
+  return ( cap_d < u3e_Limit.cap_d ) ? u3e_limit_move(cap_d)
+                                     : ( _ce_bud_w ? u3e_Limit.cap_d : 0 );
 }
 
 c3_o
