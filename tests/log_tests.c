@@ -554,6 +554,36 @@ _t_torn_batch(void)
     u3_log_close(log_u);
   }
   free(all_y);
+
+  //  earlier damage the snapshot holds, then a torn batch: the start cuts
+  //  the batch and still knows the earlier events are lost
+  all_y = _t_six("batch2", off_d, &len_z);
+  snprintf(pier_c, sizeof(pier_c), "%s", _t_path("%s", "batch2"));
+  snprintf(pax_c, sizeof(pax_c), "%s", _t_logf("batch2"));
+  all_y[off_d[3] + 24 + 2] ^= 0x20;      //  event 3's payload
+  all_y[off_d[5] + 24 + 2] ^= 0x20;      //  event 5's payload
+  h_must_write(pax_c, all_y, len_z);
+  _t_mark_at("batch2", 4);
+  log_u = _t_start(pier_c, 3);
+  if ( T_OK(0 != log_u, "lost, then torn: the start goes on: %s",
+            _t_cap_c) )
+  {
+    T_EQ(u3_log_last(log_u), 4);
+    T_EQ(_t_size(pax_c), off_d[5]);
+    T_EQ(_t_replay(log_u, 4, _t_len_six, &las_d), 1);
+    _t_cap_on();
+    T_EQ(_t_replay(log_u, 1, _t_len_six, &las_d), ~0ULL);
+    _t_cap_off();
+    T_OK(_t_has(_t_cap_c, "events 3 to 3 are lost"),
+         "lost, then torn: a replay from 1 names the lost events: %s",
+         _t_cap_c);
+    T_EQ(_t_append(log_u, 5, _t_len_six(5)), 0);
+    T_EQ(u3_log_sync(log_u), 0);
+    T_EQ(_t_replay(log_u, 4, _t_len_six, &las_d), 2);
+    T_EQ(las_d, 5);
+    u3_log_close(log_u);
+  }
+  free(all_y);
 }
 
 /* _t_flip_at(): flip a byte at pos_d in the six-record log, every event

@@ -128,6 +128,13 @@ _t_cells(void)
   T_OK(_(u3r_trel(t, &x, &y, &z)) && u3r_word(0, x) == 0xffffffff && z == 6,
        "trel contents");
   T_OK(c3n == u3r_cell(7, &x, &y), "atom is no cell");
+  //  a shape that does not match is refused at every depth
+  T_OK(c3n == u3r_trel(7, &x, &y, &z), "atom is no trel");
+  T_OK(c3n == u3r_trel(a, &x, &y, &z), "pair is no trel");
+  T_OK(c3n == u3r_qual(7, &w, &x, &y, &z), "atom is no qual");
+  T_OK(c3n == u3r_qual(a, &w, &x, &y, &z), "pair is no qual");
+  T_OK(c3n == u3r_qual(t, &w, &x, &y, &z), "trel of atoms is no qual");
+  T_OK(_(u3r_qual(q, 0, 0, 0, 0)), "qual without outputs");
 
   u3_noun lis = 0;
   for ( c3_w i_w = 0; i_w < 1000; i_w++ ) {
@@ -270,9 +277,48 @@ _t_head_of(u3_noun som)
   return u3k(u3h(som));
 }
 
+/* _t_met_of(), _t_word_of(), _t_bytes_of(): atom readers given som. */
+static u3_noun
+_t_met_of(u3_noun som)
+{
+  return u3r_met(3, som);
+}
+
+static u3_noun
+_t_word_of(u3_noun som)
+{
+  return u3r_word(0, som);
+}
+
+static u3_noun
+_t_bytes_of(u3_noun som)
+{
+  c3_y buf_y[4];
+  u3r_bytes(0, 4, buf_y, som);
+  return buf_y[0];
+}
+
 static void
 _t_bad_cell(void)
 {
+  //  an atom's readers, given a cell, bail exit
+  {
+    u3_noun (*fun_f[3])(u3_noun) = { _t_met_of, _t_word_of, _t_bytes_of };
+    u3_noun big = u3i_chub(0x0102030405060708ULL);
+    u3_noun cel = u3nc(7, 8);
+    for ( c3_w i_w = 0; i_w < 3; i_w++ ) {
+      u3_noun pro = u3m_soft(fun_f[i_w], cel);
+      T_OK(c3__exit == u3h(pro), "atom reader %u given a cell bails", i_w);
+      u3z(pro);
+      pro = u3m_soft(fun_f[i_w], big);
+      T_OK(0 == u3h(pro) && 0 != u3t(pro), "atom reader %u given an atom",
+           i_w);
+      u3z(pro);
+    }
+    u3z(big);
+    u3z(cel);
+  }
+
   u3_noun pro = u3m_soft(_t_head_of, 42);
   T_EQ(u3h(pro), c3__exit);
   u3z(pro);

@@ -34,6 +34,7 @@ typedef struct {
   c3_d bad_d;        //  first event lost
   c3_d off_d;        //  where the damage starts
   c3_d res_d;        //  first event after it
+  c3_d rof_d;        //  where its record (or what follows a gap) starts
   c3_t gap_t;        //  a gap record says the snapshot held them
   c3_c wut_c[96];    //  what is wrong at off_d
 } _cl_ext;
@@ -235,6 +236,13 @@ _cl_read_why(c3_i err_i)
                   c3_d        fir_d,
                   _cl_scan*   scn_u,
                   c3_d*       msq_d);
+
+    /* _cl_scan_resume(): after the stretches from ext_w on were cut
+    **   away, read on from where the last one kept ends (or from the
+    **   start), and forget the events only the cut ones lost.
+    */
+    void
+    _cl_scan_resume(_cl_scan* scn_u);
 
     /* _cl_decide(): what a start does with a scanned log, given the
     **   snapshot's event: the one rule of a start and of u3_log_check().

@@ -146,11 +146,11 @@ _cl_resync(c3_i        fid_i,
 }
 
 /* _cl_scan_lose(): note that events bad_d to res_d - 1 are lost, from
-**   offset off_d, for the reason wut_c.
+**   offset off_d, for the reason wut_c; the log reads on at offset rof_d.
 */
 static void
 _cl_scan_lose(_cl_scan* scn_u, c3_d bad_d, c3_d off_d, c3_d res_d,
-              c3_t gap_t, const c3_c* wut_c)
+              c3_d rof_d, c3_t gap_t, const c3_c* wut_c)
 {
   _cl_ext* ext_u = ( scn_u->ext_w < _cl_ext_max )
                    ? &scn_u->ext_u[scn_u->ext_w]
@@ -163,6 +163,7 @@ _cl_scan_lose(_cl_scan* scn_u, c3_d bad_d, c3_d off_d, c3_d res_d,
   {
     _cl_ext* las_u = &scn_u->ext_u[c3_min(scn_u->ext_w, _cl_ext_max) - 1];
     las_u->res_d = res_d;
+    las_u->rof_d = rof_d;
     las_u->gap_t = 1;
     scn_u->hil_d = c3_max(scn_u->hil_d, res_d - 1);
     return;
@@ -172,6 +173,7 @@ _cl_scan_lose(_cl_scan* scn_u, c3_d bad_d, c3_d off_d, c3_d res_d,
     ext_u->bad_d = bad_d;
     ext_u->off_d = off_d;
     ext_u->res_d = res_d;
+    ext_u->rof_d = rof_d;
     ext_u->gap_t = gap_t;
     snprintf(ext_u->wut_c, sizeof(ext_u->wut_c), "%s", wut_c);
   }
@@ -216,7 +218,8 @@ _cl_scan_gap(_cl_read* red_u, _cl_scan* scn_u, const c3_y* rec_y, c3_d off_d,
   c3_d las_d = _cl_get_d(pay_y);
   scn_u->end_d = off_d + _cl_rec_z + _cl_gap_z;
   scn_u->nex_d = las_d + 1;
-  _cl_scan_lose(scn_u, eve_d, off_d, las_d + 1, 1, "recorded as lost");
+  _cl_scan_lose(scn_u, eve_d, off_d, las_d + 1, scn_u->end_d, 1,
+                "recorded as lost");
   scn_u->res_d = scn_u->nex_d;
   scn_u->rof_d = scn_u->end_d;
   return 0;
@@ -349,7 +352,7 @@ _cl_scan_file(c3_i        fid_i,
         scn_u->tal_t = 1;
         break;
       }
-      _cl_scan_lose(scn_u, nex_d, off_d, fev_d, 0, wut_c);
+      _cl_scan_lose(scn_u, nex_d, off_d, fev_d, fof_d, 0, wut_c);
       scn_u->nex_d = fev_d;
       scn_u->end_d = fof_d;
       scn_u->res_d = fev_d;
@@ -579,6 +582,29 @@ _cl_decide_end(const c3_c*     pax_c,
       ver_u->gap_t = 1;
       ver_u->gfr_d = nex_d;
       ver_u->gto_d = sna_d;
+    }
+  }
+}
+
+/* _cl_scan_resume(): after the stretches from ext_w on were cut away,
+**   read on from where the last one kept ends (or from the first record),
+**   and forget the events only the cut ones lost.
+*/
+void
+_cl_scan_resume(_cl_scan* scn_u)
+{
+  c3_w kep_w = c3_min(scn_u->ext_w, _cl_ext_max);
+
+  scn_u->res_d = scn_u->fir_d;
+  scn_u->rof_d = _cl_hed_z;
+  scn_u->hil_d = 0;
+  for ( c3_w i_w = 0; i_w < kep_w; i_w++ ) {
+    const _cl_ext* ext_u = &scn_u->ext_u[i_w];
+
+    scn_u->res_d = ext_u->res_d;
+    scn_u->rof_d = ext_u->rof_d;
+    if ( ext_u->res_d > ext_u->bad_d ) {
+      scn_u->hil_d = c3_max(scn_u->hil_d, ext_u->res_d - 1);
     }
   }
 }
