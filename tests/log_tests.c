@@ -797,6 +797,14 @@ _t_durable(void)
 
     T_EQ(_t_check_sna(pier_c, 7, out_c, sizeof(out_c)), 0);
     T_OK(_t_has(out_c, "recorded as a gap"), "check sees the gap: %s", out_c);
+    {
+      //  one stretch, from the damaged bytes through the gap after them
+      c3_c wan_c[96];
+      snprintf(wan_c, sizeof(wan_c), "events %llu to 6, from offset %llu,",
+               (unsigned long long)eve_d, (unsigned long long)off_d[eve_d]);
+      T_OK(_t_has(out_c, wan_c), "check: the damage and the gap as one "
+           "stretch (%s): %s", wan_c, out_c);
+    }
     log_u = _t_start(pier_c, 7);
     if ( T_OK(0 != log_u, "cut at %llu: restart: %s",
               (unsigned long long)siz_d, _t_cap_c) ) {
