@@ -303,6 +303,60 @@ _t_holes(void)
   return u3nc(one, thr);
 }
 
+/* _t_short_run(): a run of free pages too short for a request, at either
+**   end of a road's heap, is passed over: the request grows the heap, and
+**   nothing live is handed out again.  Both directions.
+*/
+static void
+_t_short_run_on(const c3_c* dir_c)
+{
+  static c3_w big_w[20000];
+  u3_atom     one = _t_run_atom();
+  u3_atom     two = _t_run_atom();
+  u3_atom     sml = u3i_words(5000, big_w);     //  two pages
+  u3_atom     thr = _t_run_atom();
+  u3_atom     big;
+
+  for ( c3_w i_w = 0; i_w < 20000; i_w++ ) {
+    big_w[i_w] = 0x9e3779b9U * (i_w + 1);
+  }
+  //  runs of three and two free pages, the first where the heap began
+  //  (its far end from the frontier, on a south road): enough free pages
+  //  for big, no run long enough
+  u3z(one);
+  u3z(sml);
+  big = u3i_words(20000, big_w);
+  T_OK(_(u3a_is_pug(big)) && 20000 == u3r_met(5, big),
+       "%s: a long atom after a short free run", dir_c);
+  for ( c3_w i_w = 0; i_w < 20000; i_w++ ) {
+    if ( u3r_word(i_w, big) != big_w[i_w] ) {
+      T_OK(0, "%s: word %u of the long atom", dir_c, i_w);
+      break;
+    }
+  }
+  T_OK(u3r_word(8191, two) == 1 && u3r_word(0, two) == 0,
+       "%s: the live run beside it is intact", dir_c);
+  T_OK(u3r_word(8191, thr) == 1, "%s: the live run after it is intact",
+       dir_c);
+  u3z(two);
+  u3z(thr);
+  u3z(big);
+}
+
+static void
+_t_short_run(void)
+{
+  u3_atom hom = _t_run_atom();
+
+  _t_short_run_on("home");
+  u3m_leap();
+  _t_short_run_on("inner");
+  u3m_fall();
+  T_OK(u3r_word(8191, hom) == 1, "a home atom survives");
+  u3z(hom);
+  t_clean();
+}
+
 /* _t_gone_set(): the free-page bits set in the home road's gap. */
 static c3_w
 _t_gone_set(void)
@@ -676,6 +730,7 @@ main(void)
   _t_dag();
   _t_bails();
   _t_gone();
+  _t_short_run();
   _t_long_list();
   _t_touch();
   t_clean();
