@@ -258,6 +258,38 @@ _ce_bw(const c3_d* map_d, c3_w b_w)
          & _ce_blk_all();
 }
 
+/* _ce_word_idle(): 1 if the blocks of bitmap word w_w (one big block, or
+**   four or eight small ones) are all free, with no fresh pages noted and
+**   no page the pager would count: a recount, which would change nothing
+**   in them, can pass them with a look at one word.  Most of a large loom
+**   is such words (the gap between the heap and the stack).
+*/
+static inline c3_t
+_ce_word_idle(c3_w w_w)
+{
+  c3_w per_w = 6 - _ce_blk_bits;
+  c3_w b_w   = w_w << per_w;
+  c3_w pag_w = w_w << 6;
+  c3_d liv_d;
+
+  if ( b_w + (1U << per_w) > _ce_nbk_w ) {
+    return 0;
+  }
+  for ( c3_w i_w = 0; i_w < (1U << per_w); i_w++ ) {
+    if ( _ce_sta_y[b_w + i_w] || _ce_frs_d[b_w + i_w] ) {
+      return 0;
+    }
+  }
+  if ( _ce_cln_t ) {
+    liv_d = ( u3P.pag_w > pag_w ) ? _ce_low(u3P.pag_w - pag_w) & ~u3P.lzy_d[w_w]
+                                  : 0;
+  }
+  else {
+    liv_d = u3P.dit_d[w_w] & ~u3P.lzy_d[w_w];
+  }
+  return 0 == liv_d;
+}
+
 /* _ce_ring_put(): put block b_w at the clock's tail, unless it is in. */
 static inline void
 _ce_ring_put(c3_w b_w)
@@ -1232,8 +1264,13 @@ _ce_limit_count(void)
 {
   c3_w res_w = 0;
   c3_w new_w = 0;                     //  in blocks it did not hold
+  c3_w per_w = 6 - _ce_blk_bits;      //  log2 of the blocks in a word
 
   for ( c3_w b_w = 0; b_w < _ce_nbk_w; b_w++ ) {
+    if ( 0 == (b_w & ((1U << per_w) - 1)) && _ce_word_idle(b_w >> per_w) ) {
+      b_w += (1U << per_w) - 1;
+      continue;
+    }
     c3_y sta_y = _ce_sta_y[b_w] & ~_ce_blk_ref;
     c3_w cnt_w = _ce_blk_count(b_w);
 
