@@ -1,11 +1,15 @@
 /// @file c3_tests.c
 /// Tests of the portability layer (pkg/c3/c3.h): loobeans, bit counts,
 /// rounding division and motes; plus the smallest loom round trip (map,
-/// pave, a few nouns, leak check, unmap) and the refusal of loom sizes
-/// outside [u3a_bits_min, u3a_bits_max].  CRC-32C (c3/crc.h) against
+/// pave, a few nouns, leak check, unmap), the refusal of loom sizes
+/// outside [u3a_bits_min, u3a_bits_max] and of a loom address already
+/// mapped.  CRC-32C (c3/crc.h) against
 /// its check value and a bit-at-a-time reference.
 
+#include <sys/mman.h>
+
 #include "c3/crc.h"
+#include "c3/portable.h"
 #include "noun/noun.h"
 #include "test.h"
 
@@ -162,6 +166,36 @@ _test_bad_loom(void)
   T_OK(-1 == u3m_init(35), "u3m_init(35) refused");
 }
 
+static c3_c _test_said_c[1024];
+
+/* _test_said(): a log sink that keeps the last message. */
+static void
+_test_said(const c3_c* msg_c)
+{
+  snprintf(_test_said_c, sizeof(_test_said_c), "%s", msg_c);
+}
+
+/* _test_taken(): the loom's address already mapped: refused, saying so. */
+static void
+_test_taken(void)
+{
+  void* ptr_v = mmap(u3a_loom_base, 1 << 20, PROT_READ,
+                     MAP_PRIVATE | MAP_ANONYMOUS | c3_map_noreplace, -1, 0);
+  u3l_sink_f old_f;
+
+  if ( ptr_v != (void*)u3a_loom_base ) {
+    T_OK(0, "cannot map the loom's address for the test");
+    return;
+  }
+  old_f = u3l_sink(_test_said);
+  _test_said_c[0] = 0;
+  T_OK(-1 == u3m_init(24), "u3m_init over a mapping refused");
+  u3l_sink(old_f);
+  T_OK(0 != strstr(_test_said_c, "already mapped"),
+       "the refusal says the address is taken: %s", _test_said_c);
+  munmap(ptr_v, 1 << 20);
+}
+
 /* _test_loom(): map the smallest loom, make and drop a few nouns, leak
 **   check, unmap.
 */
@@ -210,6 +244,7 @@ main(void)
   _test_motes();
   _test_sizes();
   _test_bad_loom();
+  _test_taken();
   _test_loom();
   _test_crc();
   return t_done();
