@@ -704,6 +704,31 @@ _t_bad_generations(const c3_c* org_c)
   T_EQ(_t_bads(pir_c), 2);
   T_OK(!_t_has(pir_c, ".urb/chk/control.bin.bad"), "one generation of *.bad");
   T_OK(!_t_has(pir_c, ".urb/chk/damaged"), "the rebuild removes the mark");
+
+  //  third: the set-aside cannot be made (a directory where the older
+  //  north.bin.bad goes): the start stops, saying why, and never runs on
+  //  the untrusted image; once the directory is gone, it rebuilds
+  {
+    c3_c blk_c[4300], fil_c[4400], err_c[16384];
+
+    snprintf(blk_c, sizeof(blk_c), "%s/.urb/chk/north.bin.bad", pir_c);
+    snprintf(fil_c, sizeof(fil_c), "%s/in-the-way", blk_c);
+    T_OK(0 == unlink(blk_c) && 0 == mkdir(blk_c, 0700), "a directory in "
+         "the way");
+    h_must_write(fil_c, (const c3_y*)"x", 1);
+    T_OK(_t_flip(pir_c, ".urb/chk/north.bin", 5 * 16384 + 7), "flip page 5");
+    T_EQ(_t_run(out_c, 0, 0, "-q", "--json", "-n", "0", pir_c, (c3_c*)0), 1);
+    T_EQ(_t_run(out_c, err_c, 0, "-q", "--json", "-n", "0", pir_c,
+                (c3_c*)0), 1);
+    T_OK(0 != strstr(err_c, "north.bin.bad: Is a directory")
+         && 0 != strstr(err_c, "could not be set aside"),
+         "the stop names what is in the way: %s", err_c);
+    unlink(fil_c);
+    rmdir(blk_c);
+    T_EQ(_t_run(out_c, 0, 0, "-q", "--json", "-n", "0", pir_c, (c3_c*)0), 0);
+    T_EQ(h_json_d(out_c, "replayed"), 60);
+    T_EQ(h_json_d(out_c, "mug"), _t_mug60_d);
+  }
   h_rm(pir_c);
 }
 

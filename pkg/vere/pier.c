@@ -1018,6 +1018,10 @@ _cp_boot(const u3_pier_opts* opt_u, u3_log* log_u, c3_w bit_w)
                     "from the log (%llu events)\n",
             (unsigned long long)u3_log_last(log_u));
     if ( u3e_wipe(opt_u->dir_c) ) {
+      fprintf(stderr, "urbit: the untrusted image could not be set aside "
+                      "(see above), so nothing is rebuilt over it; clear "
+                      "what is in the way in %s/.urb/chk and start again\n",
+              opt_u->dir_c);
       return -1;
     }
     bot_i = u3m_boot(opt_u->dir_c, bit_w);
