@@ -723,6 +723,8 @@ _t_bad_generations(const c3_c* org_c)
     T_OK(0 != strstr(err_c, "north.bin.bad: Is a directory")
          && 0 != strstr(err_c, "could not be set aside"),
          "the stop names what is in the way: %s", err_c);
+    T_OK(0 == strstr(err_c, "rebuilding"), "no rebuild is announced: %s",
+         err_c);
     unlink(fil_c);
     rmdir(blk_c);
     T_EQ(_t_run(out_c, 0, 0, "-q", "--json", "-n", "0", pir_c, (c3_c*)0), 0);

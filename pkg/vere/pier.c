@@ -1014,9 +1014,6 @@ _cp_boot(const u3_pier_opts* opt_u, u3_log* log_u, c3_w bit_w)
               (unsigned long long)u3_log_first(log_u), opt_u->dir_c);
       return -1;
     }
-    fprintf(stderr, "urbit: the image cannot be trusted; rebuilding the state "
-                    "from the log (%llu events)\n",
-            (unsigned long long)u3_log_last(log_u));
     if ( u3e_wipe(opt_u->dir_c) ) {
       fprintf(stderr, "urbit: the untrusted image could not be set aside "
                       "(see above), so nothing is rebuilt over it; clear "
@@ -1024,6 +1021,9 @@ _cp_boot(const u3_pier_opts* opt_u, u3_log* log_u, c3_w bit_w)
               opt_u->dir_c);
       return -1;
     }
+    fprintf(stderr, "urbit: the image cannot be trusted; rebuilding the state "
+                    "from the log (%llu events)\n",
+            (unsigned long long)u3_log_last(log_u));
     bot_i = u3m_boot(opt_u->dir_c, bit_w);
   }
   if ( bot_i < 0 ) {
