@@ -29,7 +29,9 @@
 ///           cap: a touch counts its clean page alone, so the 120 pages
 ///           fit and later passes take no fault (counted a block at a
 ///           time, 16 pages each, they did not fit, and every pass
-///           refaulted every block).
+///           refaulted every block); then a read of the whole list, far
+///           over the cap, with no sync: the running count never passes
+///           the cap (each fault makes room).
 ///   lose    a 24 MiB list of small lists, freed under an 8 MiB cap: the
 ///           free reads each page of it back about once (u3a_lose frees a
 ///           cell's head before its tail, as a fold reads it; freeing the
@@ -823,6 +825,23 @@ _t_sparse(u3_noun kep)
   T_OK(ok_t, "sparse: the words read back");
   T_OK(flt_d < 8, "sparse: %llu faults in 8 passes over 120 clean pages that "
        "fit the cap", (unsigned long long)flt_d);
+
+  //  a read of every item, far more clean blocks than the cap holds, with
+  //  no event boundary: each fault that opens clean pages makes room at
+  //  once, so the running count stays under the cap all along
+  {
+    c3_d sum_d = 0;
+    c3_w top_w = 0;
+    for ( u3_noun lis = kep; u3_nul != lis; lis = u3t(lis) ) {
+      sum_d += u3r_chub(0, u3h(lis));
+      top_w = c3_max(top_w, _ce_limit_counted());
+    }
+    T_OK(sum_d > 0, "sparse: the whole list read");
+    T_OK((c3_d)top_w << u3a_page_bits <= u3e_Limit.cap_d,
+         "sparse: %u pages counted at the most in a read of the whole list, "
+         "under a cap of %llu KiB", top_w,
+         (unsigned long long)(u3e_Limit.cap_d >> 10));
+  }
   T_EQ(0, u3e_Limit.over_d);
   T_EQ(_ce_limit_recount(), _ce_limit_counted());
   T_EQ(0, _t_open_shut());
