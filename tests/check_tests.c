@@ -387,7 +387,8 @@ _t_log_from(const c3_c* pir_c, c3_d fir_d)
 /* _t_unsummed(): sums.bin missing or empty and one damaged byte in
 **   north.bin: never trusted.  With the log from event 1 the state is
 **   rebuilt from it; with a log from event 31 the start refuses, naming
-**   the way out; check agrees each time and changes nothing.
+**   the way out; check agrees each time and changes nothing.  A damaged
+**   sums.bin header alone is untrusted the same way.
 */
 static void
 _t_unsummed(void)
@@ -421,6 +422,17 @@ _t_unsummed(void)
     T_EQ(h_json_d(out_c, "replayed"), 60);
     T_EQ(h_json_d(out_c, "mug"), _t_mug60_d);
   }
+
+  //  sums.bin's header damaged (its page size), every checksum and page
+  //  intact: the table is not trusted either, so neither is the image
+  _t_pier(pir_c, "unsummed-head");
+  T_EQ(_t_run(out_c, 0, 0, _t_args, "-n", "60", pir_c, (c3_c*)0), 0);
+  T_OK(_t_flip(pir_c, ".urb/chk/sums.bin", 8), "flip sums.bin's page bits");
+  T_EQ(_t_run(out_c, err_c, 0, "--json", "-n", "0", pir_c, (c3_c*)0), 0);
+  T_OK(0 != strstr(err_c, "bad header") && 0 != strstr(err_c, "rebuilding"),
+       "a damaged checksum header: the start rebuilds: %s", err_c);
+  T_EQ(h_json_d(out_c, "replayed"), 60);
+  T_EQ(h_json_d(out_c, "mug"), _t_mug60_d);
 
   //  a log from event 31: nothing to rebuild from; refused, not changed
   _t_pier(pir_c, "unsummed-late");
