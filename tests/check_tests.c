@@ -431,6 +431,9 @@ _t_unsummed(void)
   T_EQ(_t_run(out_c, err_c, 0, "--json", "-n", "0", pir_c, (c3_c*)0), 0);
   T_OK(0 != strstr(err_c, "bad header") && 0 != strstr(err_c, "rebuilding"),
        "a damaged checksum header: the start rebuilds: %s", err_c);
+  T_OK(0 != strstr(err_c, "sums.bin is unreadable or damaged")
+       && 0 == strstr(err_c, "missing or empty"),
+       "a damaged table is told from a missing one: %s", err_c);
   T_EQ(h_json_d(out_c, "replayed"), 60);
   T_EQ(h_json_d(out_c, "mug"), _t_mug60_d);
 
