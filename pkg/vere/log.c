@@ -507,10 +507,7 @@ u3_log_start(u3_log* log_u, c3_d sna_d)
   }
   if ( ver_u.tex_t ) {
     //  the torn batch and everything after it: the log ends before it
-    log_u->scn_u.end_d = ver_u.cof_d;
-    log_u->scn_u.nex_d = ver_u.cnx_d;
-    log_u->scn_u.ext_w = ver_u.tex_w;
-    _cl_scan_resume(&log_u->scn_u);
+    _cl_scan_cut(&log_u->scn_u, ver_u.tex_w, ver_u.cof_d, ver_u.cnx_d);
     log_u->las_d = log_u->dat_d = log_u->pen_d = ver_u.cnx_d - 1;
     log_u->end_d = ver_u.cof_d;
   }

@@ -237,12 +237,13 @@ _cl_read_why(c3_i err_i)
                   _cl_scan*   scn_u,
                   c3_d*       msq_d);
 
-    /* _cl_scan_resume(): after the stretches from ext_w on were cut
-    **   away, read on from where the last one kept ends (or from the
-    **   start), and forget the events only the cut ones lost.
+    /* _cl_scan_cut(): the log cut at end_d, before event nex_d and the
+    **   stretch ext_w (the first of those dropped): it reads on from
+    **   where the last stretch kept ends (or from its first record), and
+    **   forgets the events only the dropped ones lost.
     */
     void
-    _cl_scan_resume(_cl_scan* scn_u);
+    _cl_scan_cut(_cl_scan* scn_u, c3_w ext_w, c3_d end_d, c3_d nex_d);
 
     /* _cl_decide(): what a start does with a scanned log, given the
     **   snapshot's event: the one rule of a start and of u3_log_check().

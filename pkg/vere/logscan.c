@@ -586,15 +586,19 @@ _cl_decide_end(const c3_c*     pax_c,
   }
 }
 
-/* _cl_scan_resume(): after the stretches from ext_w on were cut away,
-**   read on from where the last one kept ends (or from the first record),
-**   and forget the events only the cut ones lost.
+/* _cl_scan_cut(): the log cut at end_d, before event nex_d and the
+**   stretch ext_w (the first of those dropped): it reads on from where
+**   the last stretch kept ends (or from its first record), and forgets
+**   the events only the dropped ones lost.
 */
 void
-_cl_scan_resume(_cl_scan* scn_u)
+_cl_scan_cut(_cl_scan* scn_u, c3_w ext_w, c3_d end_d, c3_d nex_d)
 {
-  c3_w kep_w = c3_min(scn_u->ext_w, _cl_ext_max);
+  c3_w kep_w = c3_min(ext_w, _cl_ext_max);
 
+  scn_u->end_d = end_d;
+  scn_u->nex_d = nex_d;
+  scn_u->ext_w = ext_w;
   scn_u->res_d = scn_u->fir_d;
   scn_u->rof_d = _cl_hed_z;
   scn_u->hil_d = 0;
