@@ -1103,6 +1103,30 @@ _ca_sweep_box(u3a_box* box_u, c3_d siz_d, u3a_sweep_report* rep_u, c3_o pri_o)
   }
 }
 
+/* _ca_sweep_bits(): report the pages of [lo_w, hi_w) marked free that
+**   must not be: every one (the road's gap), or with run_t a run's tail
+**   pages (the heap, whose other pages the sweep checks one by one); the
+**   first 8 reports, counted in *nun_w, are logged.
+*/
+static void
+_ca_sweep_bits(c3_w lo_w, c3_w hi_w, c3_t run_t, c3_w* nun_w,
+               u3a_sweep_report* rep_u)
+{
+  for ( c3_w pag_w = ( lo_w < hi_w ) ? _ca_find_set(lo_w, hi_w) : hi_w;
+        pag_w < hi_w;
+        pag_w = _ca_find_set(pag_w + 1, hi_w) )
+  {
+    if ( run_t && u3a_pg_runt != u3a_Page[pag_w].typ_y ) {
+      continue;
+    }
+    if ( (*nun_w)++ < 8 ) {
+      u3l_log("loom: page %u %s is marked free in the bitmap\n", pag_w,
+              run_t ? "of a run" : "outside the heap");
+    }
+    rep_u->under_d++;
+  }
+}
+
 c3_o
 u3a_sweep(u3a_sweep_report* rep_u, c3_o pri_o)
 {
@@ -1166,28 +1190,12 @@ u3a_sweep(u3a_sweep_report* rep_u, c3_o pri_o)
   //  a bit left by an ended road, or a run's page, for a free page and
   //  punch it)
   {
-    c3_w gap_w[2][2];
     c3_w nun_w = 0;
+    c3_w bot_w, top_w;
 
-    _ca_gap_pages(u3R, &gap_w[0][0], &gap_w[0][1]);
-    gap_w[1][0] = lo_w;
-    gap_w[1][1] = hi_w;
-    for ( c3_w i_w = 0; i_w < 2; i_w++ ) {
-      for ( c3_w pag_w = ( gap_w[i_w][0] < gap_w[i_w][1] )
-                         ? _ca_find_set(gap_w[i_w][0], gap_w[i_w][1])
-                         : gap_w[i_w][1];
-            pag_w < gap_w[i_w][1];
-            pag_w = _ca_find_set(pag_w + 1, gap_w[i_w][1]) )
-      {
-        if ( 0 == i_w || (u3a_pg_runt == u3a_Page[pag_w].typ_y) ) {
-          if ( nun_w++ < 8 ) {
-            u3l_log("loom: page %u %s is marked free in the bitmap\n", pag_w,
-                    ( 0 == i_w ) ? "outside the heap" : "of a run");
-          }
-          rep_u->under_d++;
-        }
-      }
-    }
+    _ca_gap_pages(u3R, &bot_w, &top_w);
+    _ca_sweep_bits(bot_w, top_w, 0, &nun_w, rep_u);
+    _ca_sweep_bits(lo_w, hi_w, 1, &nun_w, rep_u);
   }
 
   if ( byt_d != u3R->liv_d || rep_u->live_d != u3R->obj_d || fre_w != u3R->fre_w ) {
